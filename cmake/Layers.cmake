@@ -1,0 +1,25 @@
+# edgefetch_layer(NAME [DEPS...]): one static library per layer, from
+# src/NAME/**/*.cpp, public headers under include/edgefetch/NAME/. A layer
+# with no sources yet becomes an INTERFACE library so the graph stays whole.
+function(edgefetch_layer name)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
+  set(deps)
+  foreach(dep IN LISTS ARGN)
+    if(TARGET edgefetch_${dep})
+      list(APPEND deps edgefetch_${dep})
+    else()
+      list(APPEND deps ${dep})
+    endif()
+  endforeach()
+  if(sources)
+    add_library(edgefetch_${name} STATIC ${sources})
+    target_include_directories(edgefetch_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include
+      PRIVATE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(edgefetch_${name} PUBLIC ${deps})
+    edgefetch_warnings(edgefetch_${name})
+  else()
+    add_library(edgefetch_${name} INTERFACE)
+    target_include_directories(edgefetch_${name} INTERFACE ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(edgefetch_${name} INTERFACE ${deps})
+  endif()
+endfunction()

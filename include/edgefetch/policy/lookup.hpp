@@ -1,0 +1,27 @@
+#pragma once
+// Name translation: any spelling (OpenSSL/s2n, RFC/IANA, GnuTLS, JSSE, hex code
+// point "0xC02F" or "0xC0,0x2F"), case-insensitive.
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/signature_scheme.hpp"
+
+namespace edgefetch::policy {
+
+const CipherSuite* find_cipher_suite(std::string_view any_spelling);
+const NamedGroup* find_named_group(std::string_view any_spelling);
+const SignatureScheme* find_signature_scheme(std::string_view any_spelling);
+
+using CatalogEntry = std::variant<const CipherSuite*, const NamedGroup*, const SignatureScheme*>;
+/// Looks a name up among suites, then groups, then signature schemes.
+std::vector<CatalogEntry> find_any(std::string_view any_spelling);
+
+/// Up to `limit` known names closest to `unknown` (edit distance), for "did you mean".
+std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit = 3);
+
+}  // namespace edgefetch::policy

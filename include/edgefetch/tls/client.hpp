@@ -1,0 +1,111 @@
+#pragma once
+// The sans-IO TLS client. Bytes from the network go in through feed(), bytes to
+// send come out of pending_output(); application data is written with write()
+// and read with readable()/consume_readable(). No sockets, clocks or threads:
+// the time used for certificate checks comes in ClientConfig.
+
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "edgefetch/tls/error.hpp"
+
+namespace edgefetch::crypto {
+class TrustStore;
+}
+
+namespace edgefetch::tls {
+
+struct ClientConfig {
+  policy::Offer offer;              // versions, suites, groups, schemes, in order
+  std::string server_name;          // SNI; empty or an IP literal: no server_name extension
+  std::string verify_name;          // name checked against the certificate (DNS name or IP)
+  std::shared_ptr<const crypto::TrustStore> trust_store;  // required unless verify_certificates is false
+  bool verify_certificates = true;  // only ever false when the user explicitly asked
+  std::time_t verification_time = 0;  // seconds since the epoch; 0 = now (taken once at start())
+  std::vector<std::string> alpn;    // empty: no ALPN extension (the CDN sends none)
+};
+
+enum class State {
+  idle,         // constructed, start() not called
+  handshaking,
+  connected,    // application data may flow
+  closed,       // close_notify received (and ours queued)
+  failed,       // error() says why; pending_output() may still hold our alert
+};
+
+struct CertificateSummary {
+  std::string subject;
+  std::string issuer;
+  std::string not_before;   // ISO 8601 UTC
+  std::string not_after;
+  std::vector<std::string> san;  // "DNS:example.com", "IP:127.0.0.1"
+  std::string key;               // "RSA 2048", "EC P-256"
+};
+
+struct Negotiated {
+  policy::ProtocolVersion version = policy::ProtocolVersion::tls1_2;
+  const policy::CipherSuite* cipher_suite = nullptr;
+  const policy::NamedGroup* group = nullptr;                   // nullptr for RSA key exchange
+  const policy::SignatureScheme* signature_scheme = nullptr;   // nullptr where none (RSA kx, or pre-1.2 signature)
+  std::vector<std::vector<std::uint8_t>> certificate_chain;    // DER, leaf first, as sent
+  std::optional<CertificateSummary> certificate;               // leaf
+  std::vector<std::uint8_t> session_id;
+  bool extended_master_secret = false;
+  bool secure_renegotiation = false;
+  bool session_ticket_received = false;
+  bool resumed = false;
+  std::string alpn;
+};
+
+class Client {
+ public:
+  explicit Client(ClientConfig config);
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  /// Queues the ClientHello. Call once.
+  void start();
+
+  /// Feeds bytes received from the server. Returns the error on failure (also
+  /// kept in error()); after a failure the connection is unusable, but
+  /// pending_output() may hold the alert we send.
+  base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
+
+  /// Tells the engine the transport reached end of stream.
+  void feed_eof();
+
+  [[nodiscard]] std::span<const std::uint8_t> pending_output() const;
+  void consume_output(std::size_t n);
+
+  /// Encrypts application data (valid once connected).
+  base::Expected<void, Error> write(std::span<const std::uint8_t> data);
+  /// Decrypted application data received so far.
+  [[nodiscard]] std::span<const std::uint8_t> readable() const;
+  void consume_readable(std::size_t n);
+
+  /// Queues close_notify.
+  void close();
+
+  [[nodiscard]] State state() const;
+  [[nodiscard]] bool handshake_complete() const { return state() == State::connected || state() == State::closed; }
+  [[nodiscard]] const Negotiated& negotiated() const;
+  [[nodiscard]] const Error& error() const;
+  /// True once the server's close_notify arrived.
+  [[nodiscard]] bool peer_closed() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgefetch::tls

@@ -1,0 +1,32 @@
+// edgefetch: connect to origins exactly as the CDN edge does.
+
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"edgefetch - connect to origin servers exactly as the CloudFront edge does", "edgefetch"};
+  app.require_subcommand(1, 1);
+  app.set_version_flag("--version", "edgefetch 0.1.0");
+  app.footer(
+      "Exit codes: 0 success, 1 TLS or certificate failure (get) / incompatible (check),\n"
+      "            2 usage error, 3 connection failure or timeout, 4 internal error.\n"
+      "Run 'edgefetch COMMAND --help' for the options of each command.");
+
+  int exit_code = edgefetch::cli::kExitOk;
+  edgefetch::cli::register_ciphers_command(app, exit_code);
+  edgefetch::cli::register_get_command(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? edgefetch::cli::kExitOk : edgefetch::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "edgefetch: internal error: " << e.what() << "\n"
+              << "This is a bug in edgefetch; please report it with the command line you ran.\n";
+    return edgefetch::cli::kExitInternal;
+  }
+  return exit_code;
+}
