@@ -9,12 +9,12 @@
 namespace edgefetch::policy {
 
 struct NamedGroup {
-  std::uint16_t code;                        // 23 = secp256r1
-  std::string_view name;                     // canonical: "P-256", "P-384", "X25519"
-  std::string_view iana_name;                // "secp256r1", "x25519"
-  std::span<const std::string_view> aliases; // "prime256v1", "secp256r1", "P-256", ...
-  bool in_policy;                            // offered by the CDN (seed's three curves)
-  bool is_ecdh;                              // false for FFDHE
+  std::uint16_t code;                         // 23 = secp256r1
+  std::string_view name;                      // canonical: "P-256", "P-384", "X25519"
+  std::string_view iana_name;                 // "secp256r1", "x25519"
+  std::span<const std::string_view> aliases;  // "prime256v1", "secp256r1", "P-256", ...
+  bool in_policy;                             // offered by the CDN (seed's three curves)
+  bool is_ecdh;                               // false for FFDHE
 };
 
 inline constexpr std::uint16_t kGroupSecp256r1 = 23;

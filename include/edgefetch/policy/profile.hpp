@@ -17,13 +17,18 @@
 namespace edgefetch::policy {
 
 struct Profile {
-  std::string_view name;                              // "cloudfront", "CloudFront-Upstream"
+  std::string_view name;  // "cloudfront", "CloudFront-Upstream"
   std::string_view description;
   ProtocolVersion min_version;
   ProtocolVersion max_version;
-  std::vector<const CipherSuite*> cipher_suites;      // client preference order
-  std::vector<const NamedGroup*> groups;              // client preference order
+  std::vector<const CipherSuite*> cipher_suites;  // client preference order
+  std::vector<const NamedGroup*> groups;          // client preference order
   std::vector<const SignatureScheme*> signature_schemes;
+  /// Other names profile_by_name() accepts (e.g. "default").
+  std::vector<std::string_view> aliases = {};
+
+  /// Every version from min_version to max_version, lowest first.
+  [[nodiscard]] std::vector<ProtocolVersion> versions() const;
 };
 
 /// The default profile: the seed's 16 suites in the CDN client's order.
@@ -35,9 +40,19 @@ const Profile* profile_by_name(std::string_view name);
 const Profile& default_profile();
 
 /// The exact offer a ClientHello carries: the profile narrowed by an
-/// OriginSslProtocols selection. The lowest selected version is the floor (the
-/// server's choice below it is refused); the ceiling is the profile's highest.
-/// Suites whose lowest version is above the ceiling are dropped.
+/// OriginSslProtocols selection.
+///  - floor (min_version): the lowest selected version, but never below the
+///    profile's own minimum (a selection wholly below it gives the profile's
+///    minimum) and never above its maximum. An empty selection leaves the
+///    profile's minimum. The floor is enforced on the ServerHello only: as in
+///    s2n, the ClientHello does not change with it.
+///  - ceiling (max_version): always the profile's maximum (the CDN always offers
+///    the newest version its client supports).
+///  - a selection with gaps (SSLv3 + TLSv1.2) is treated as its floor, i.e. as
+///    if every version between floor and ceiling was selected;
+///    selection_had_gaps records that it happened.
+///  - suites whose lowest version is above the ceiling are dropped; groups and
+///    signature schemes are offered as the profile lists them.
 struct Offer {
   const Profile* profile = nullptr;
   ProtocolVersion min_version = ProtocolVersion::tls1_2;

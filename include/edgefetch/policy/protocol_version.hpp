@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace edgefetch::policy {
@@ -32,10 +33,23 @@ std::optional<ProtocolVersion> version_from_wire(std::uint16_t code);
 /// other spellings of all_versions() ("TLS 1.2", "tls1_2", "1.2").
 std::optional<ProtocolVersion> parse_version(std::string_view text);
 
-constexpr std::uint16_t wire(ProtocolVersion v) { return static_cast<std::uint16_t>(v); }
-constexpr bool operator<(ProtocolVersion a, ProtocolVersion b) { return wire(a) < wire(b); }
-constexpr bool operator<=(ProtocolVersion a, ProtocolVersion b) { return wire(a) <= wire(b); }
-constexpr bool operator>(ProtocolVersion a, ProtocolVersion b) { return wire(a) > wire(b); }
-constexpr bool operator>=(ProtocolVersion a, ProtocolVersion b) { return wire(a) >= wire(b); }
+/// "SSLv3-TLSv1.2", or "TLSv1.2" when lowest == highest (OpenSSL spellings).
+std::string version_range_name(ProtocolVersion lowest, ProtocolVersion highest);
+
+constexpr std::uint16_t wire(ProtocolVersion v) {
+  return static_cast<std::uint16_t>(v);
+}
+constexpr bool operator<(ProtocolVersion a, ProtocolVersion b) {
+  return wire(a) < wire(b);
+}
+constexpr bool operator<=(ProtocolVersion a, ProtocolVersion b) {
+  return wire(a) <= wire(b);
+}
+constexpr bool operator>(ProtocolVersion a, ProtocolVersion b) {
+  return wire(a) > wire(b);
+}
+constexpr bool operator>=(ProtocolVersion a, ProtocolVersion b) {
+  return wire(a) >= wire(b);
+}
 
 }  // namespace edgefetch::policy

@@ -1,0 +1,147 @@
+// Name translation across every spelling in the catalogue.
+
+#include "edgefetch/policy/lookup.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "policy/text.hpp"
+
+namespace edgefetch::policy {
+namespace {
+
+template <class Callback>
+void for_each_suite_name(const CipherSuite& s, Callback&& callback) {
+  for (const std::string_view n : {s.openssl_name, s.rfc_name, s.gnutls_name, s.jsse_name}) {
+    callback(n);
+  }
+}
+
+template <class Callback>
+void for_each_group_name(const NamedGroup& g, Callback&& callback) {
+  callback(g.name);
+  callback(g.iana_name);
+  for (const std::string_view alias : g.aliases) {
+    callback(alias);
+  }
+}
+
+template <class Callback>
+void for_each_scheme_name(const SignatureScheme& s, Callback&& callback) {
+  for (const std::string_view n : {s.iana_name, s.seed_name, s.openssl_name, s.gnutls_name}) {
+    if (!n.empty()) {
+      callback(n);
+    }
+  }
+  for (const std::string_view alias : s.aliases) {
+    callback(alias);
+  }
+}
+
+template <class T, class ForEachName>
+const T* find_by_name(std::span<const T> table, std::string_view wanted, ForEachName for_each_name) {
+  for (const T& entry : table) {
+    bool found = false;
+    for_each_name(entry, [&](std::string_view n) { found = found || detail::iequals(n, wanted); });
+    if (found) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string format_code_point(std::uint16_t code) {
+  return detail::format_code_point(code);
+}
+
+const CipherSuite* find_cipher_suite(std::string_view any_spelling) {
+  const std::string_view wanted = detail::trim(any_spelling);
+  if (const CipherSuite* s = find_by_name(
+          all_cipher_suites(), wanted, [](const CipherSuite& e, auto&& cb) { for_each_suite_name(e, cb); })) {
+    return s;
+  }
+  if (const auto code = detail::parse_code_point(wanted)) {
+    return cipher_suite_by_code(*code);
+  }
+  return nullptr;
+}
+
+const NamedGroup* find_named_group(std::string_view any_spelling) {
+  const std::string_view wanted = detail::trim(any_spelling);
+  if (const NamedGroup* g = find_by_name(
+          all_named_groups(), wanted, [](const NamedGroup& e, auto&& cb) { for_each_group_name(e, cb); })) {
+    return g;
+  }
+  // Groups are often written as decimal numbers ("23"), sometimes in hex ("0x0017").
+  if (const auto code = detail::parse_small_decimal(wanted)) {
+    return named_group_by_code(*code);
+  }
+  if (const auto code = detail::parse_code_point(wanted)) {
+    return named_group_by_code(*code);
+  }
+  return nullptr;
+}
+
+const SignatureScheme* find_signature_scheme(std::string_view any_spelling) {
+  const std::string_view wanted = detail::trim(any_spelling);
+  if (const SignatureScheme* s =
+          find_by_name(all_signature_schemes(), wanted,
+                       [](const SignatureScheme& e, auto&& cb) { for_each_scheme_name(e, cb); })) {
+    return s;
+  }
+  if (const auto code = detail::parse_code_point(wanted)) {
+    return signature_scheme_by_code(*code);
+  }
+  return nullptr;
+}
+
+std::vector<CatalogEntry> find_any(std::string_view any_spelling) {
+  std::vector<CatalogEntry> out;
+  if (const CipherSuite* s = find_cipher_suite(any_spelling)) {
+    out.emplace_back(s);
+  }
+  if (const NamedGroup* g = find_named_group(any_spelling)) {
+    out.emplace_back(g);
+  }
+  if (const SignatureScheme* s = find_signature_scheme(any_spelling)) {
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit) {
+  const std::string_view wanted = detail::trim(unknown);
+  // (distance, lower-cased name, name as catalogued); sorted, then de-duplicated
+  // case-insensitively ("X25519" and "x25519" are one suggestion).
+  std::vector<std::tuple<std::size_t, std::string, std::string_view>> scored;
+  const auto score = [&](std::string_view n) {
+    scored.emplace_back(detail::edit_distance(wanted, n), detail::to_lower(n), n);
+  };
+  for (const CipherSuite& s : all_cipher_suites()) {
+    for_each_suite_name(s, score);
+  }
+  for (const NamedGroup& g : all_named_groups()) {
+    for_each_group_name(g, score);
+  }
+  for (const SignatureScheme& s : all_signature_schemes()) {
+    for_each_scheme_name(s, score);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  std::vector<std::string> seen;
+  for (const auto& [distance, lowered, n] : scored) {
+    if (out.size() >= limit) {
+      break;
+    }
+    if (std::find(seen.begin(), seen.end(), lowered) != seen.end()) {
+      continue;
+    }
+    seen.push_back(lowered);
+    out.emplace_back(n);
+  }
+  return out;
+}
+
+}  // namespace edgefetch::policy

@@ -1,0 +1,34 @@
+#pragma once
+// Text helpers shared by the catalogue lookups: case-insensitive comparison,
+// code-point parsing in the spellings people paste ("0xC02F", "{0xC0,0x2F}"),
+// and the edit distance behind "did you mean".
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edgefetch::policy::detail {
+
+/// ASCII-only lower-casing: every catalogued name is ASCII.
+std::string to_lower(std::string_view text);
+bool iequals(std::string_view a, std::string_view b);
+/// Without leading and trailing blanks (space, tab, CR, LF).
+std::string_view trim(std::string_view text);
+
+/// A 16-bit code point written as "0xC02F", "0XC02F", "C02F" (exactly four hex
+/// digits), "0xC0,0x2F", "0xC0, 0x2F", "0xC0 0x2F" or "{0xC0,0x2F}". Returns
+/// nothing for anything else (including a bare decimal number).
+std::optional<std::uint16_t> parse_code_point(std::string_view text);
+
+/// A short decimal number such as "23" (named groups are often written so).
+std::optional<std::uint16_t> parse_small_decimal(std::string_view text);
+
+/// Levenshtein distance, case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// "0xC02F": the code point as the tables print it (upper-case, four digits).
+std::string format_code_point(std::uint16_t code);
+
+}  // namespace edgefetch::policy::detail
