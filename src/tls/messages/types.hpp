@@ -1,6 +1,7 @@
 #pragma once
-// Wire code points of the record and handshake protocols (RFC 5246, RFC 6101)
-// and the extension types edgefetch sends or understands.
+// Wire code points of the handshake protocol (RFC 5246, RFC 6101) and the
+// extension types edgefetch sends or understands. Record content types are in
+// tls/record/record.hpp.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,13 +9,6 @@
 #include <string_view>
 
 namespace edgefetch::tls::messages {
-
-enum class ContentType : std::uint8_t {
-  change_cipher_spec = 20,
-  alert = 21,
-  handshake = 22,
-  application_data = 23,
-};
 
 enum class HandshakeType : std::uint8_t {
   hello_request = 0,
