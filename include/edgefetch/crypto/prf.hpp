@@ -67,6 +67,7 @@ class Ssl3Mac {
   policy::HashAlgorithm hash_;
   SecretBytes secret_;
   HashContext inner_start_;  // secret + pad1 absorbed
+  HashContext outer_start_;  // secret + pad2 absorbed
   HashContext inner_;
 };
 

@@ -67,6 +67,11 @@ class RecordProtection {
   /// True for CBC suites (the writer's 1/n-1 split applies to TLS 1.0 CBC).
   [[nodiscard]] virtual bool is_cbc() const { return false; }
 
+  /// Test hook for the Lucky Thirteen countermeasure: for MAC-then-encrypt
+  /// protections, the hash compression-function blocks the last seal()/open()
+  /// ran for the MAC (including equalising dummy blocks); 0 otherwise.
+  [[nodiscard]] virtual std::uint64_t mac_compression_blocks() const { return 0; }
+
   [[nodiscard]] std::uint64_t sequence_number() const { return sequence_number_; }
   /// For tests and renegotiation-free resets: the next record's sequence number.
   void set_sequence_number(std::uint64_t value) { sequence_number_ = value; }

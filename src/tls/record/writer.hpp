@@ -43,7 +43,7 @@ class RecordWriter {
   /// Installs the protection to use after our ChangeCipherSpec.
   void set_pending(std::unique_ptr<RecordProtection> protection);
   /// Switches to the pending protection (call right after writing our
-  /// ChangeCipherSpec record). protocol_violation if nothing is pending.
+  /// ChangeCipherSpec record). internal_error if nothing is pending.
   base::Expected<void, Error> activate_pending();
   [[nodiscard]] bool has_pending() const;
   [[nodiscard]] bool encrypted() const;
