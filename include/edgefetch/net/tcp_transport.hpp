@@ -1,0 +1,136 @@
+#pragma once
+// A connected TCP stream with the timeouts an origin connection needs and the
+// activity it has seen. It wraps beast::tcp_stream (whose timer closes the
+// socket and completes pending operations with beast::error::timeout) and
+// re-arms the timeout before every read and write, so an idle timeout means
+// "no progress for that long": exactly the origin read timeout's "maximum gap
+// between packets". A fixed deadline is available for bounded phases such as
+// the TLS handshake.
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <utility>
+
+namespace edgefetch::net {
+
+class TcpTransport {
+ public:
+  using clock = std::chrono::steady_clock;
+  using executor_type = boost::beast::tcp_stream::executor_type;
+
+  explicit TcpTransport(boost::beast::tcp_stream stream) : stream_(std::move(stream)) {}
+
+  executor_type get_executor() noexcept { return stream_.get_executor(); }
+  boost::beast::tcp_stream& stream() noexcept { return stream_; }
+  boost::asio::ip::tcp::socket& socket() noexcept { return stream_.socket(); }
+
+  /// Every later read and write must make progress within `timeout`.
+  void set_idle_timeout(clock::duration timeout) {
+    idle_timeout_ = timeout;
+    deadline_.reset();
+  }
+  /// Every later read and write must complete before `deadline`.
+  void set_deadline(clock::time_point deadline) {
+    deadline_ = deadline;
+    idle_timeout_.reset();
+  }
+  void clear_timeout() {
+    idle_timeout_.reset();
+    deadline_.reset();
+  }
+
+  /// Starts watching for the first byte read after now (e.g. after a request was sent).
+  void mark_first_byte_start() {
+    first_byte_mark_ = clock::now();
+    first_byte_at_.reset();
+  }
+  /// When the first non-empty read after mark_first_byte_start() completed.
+  [[nodiscard]] std::optional<clock::time_point> first_byte_at() const { return first_byte_at_; }
+  [[nodiscard]] std::optional<clock::time_point> first_byte_mark() const { return first_byte_mark_; }
+  [[nodiscard]] std::uint64_t bytes_read() const { return bytes_read_; }
+  [[nodiscard]] std::uint64_t bytes_written() const { return bytes_written_; }
+
+  template <class MutableBufferSequence, class ReadToken>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
+    return boost::asio::async_compose<ReadToken, void(boost::system::error_code, std::size_t)>(
+        ReadOp<MutableBufferSequence>{this, buffers}, token, stream_);
+  }
+
+  template <class ConstBufferSequence, class WriteToken>
+  auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
+    return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
+        WriteOp<ConstBufferSequence>{this, buffers}, token, stream_);
+  }
+
+  /// Half-closes the sending side (FIN), ignoring errors: used after close_notify.
+  void shutdown_send() noexcept {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+  void close() noexcept { stream_.close(); }
+
+ private:
+  void arm() {
+    if (idle_timeout_) {
+      stream_.expires_after(*idle_timeout_);
+    } else if (deadline_) {
+      stream_.expires_at(*deadline_);
+    } else {
+      stream_.expires_never();
+    }
+  }
+  void note_read(std::size_t n) {
+    bytes_read_ += n;
+    if (n > 0 && first_byte_mark_ && !first_byte_at_) first_byte_at_ = clock::now();
+  }
+
+  template <class Buffers>
+  struct ReadOp {
+    TcpTransport* transport;
+    Buffers buffers;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+      if (!started) {
+        started = true;
+        transport->arm();
+        transport->stream_.async_read_some(buffers, std::move(self));
+        return;
+      }
+      transport->note_read(n);
+      self.complete(ec, n);
+    }
+  };
+
+  template <class Buffers>
+  struct WriteOp {
+    TcpTransport* transport;
+    Buffers buffers;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+      if (!started) {
+        started = true;
+        transport->arm();
+        transport->stream_.async_write_some(buffers, std::move(self));
+        return;
+      }
+      transport->bytes_written_ += n;
+      self.complete(ec, n);
+    }
+  };
+
+  boost::beast::tcp_stream stream_;
+  std::optional<clock::duration> idle_timeout_;
+  std::optional<clock::time_point> deadline_;
+  std::optional<clock::time_point> first_byte_mark_;
+  std::optional<clock::time_point> first_byte_at_;
+  std::uint64_t bytes_read_ = 0;
+  std::uint64_t bytes_written_ = 0;
+};
+
+}  // namespace edgefetch::net

@@ -1,0 +1,93 @@
+#pragma once
+// The origin as the CDN models it (a CustomOriginConfig, minus what a single
+// fetch does not need) and one request to it.
+//
+// Timeouts follow the CDN (reference facts 1.5, 1.6):
+//   connection_timeout   1-10 s, default 10: per TCP connection attempt; also
+//                        bounds the TLS handshake that follows the connect.
+//   connection_attempts  1-3, default 3: attempt N uses the N-th resolved
+//                        address. For GET and HEAD, also the number of tries
+//                        when the origin does not answer within read_timeout.
+//   read_timeout         1-120 s, default 30: the time to the first response
+//                        byte after the request is sent, and the longest gap
+//                        between two reads of the response.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/net/resolve.hpp"
+#include "edgefetch/net/url.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "edgefetch/policy/protocol_version.hpp"
+
+namespace edgefetch::crypto {
+class TrustStore;
+}
+
+namespace edgefetch::origin {
+
+inline constexpr std::chrono::seconds kMinConnectionTimeout{1};
+inline constexpr std::chrono::seconds kMaxConnectionTimeout{10};
+inline constexpr std::chrono::seconds kDefaultConnectionTimeout{10};
+inline constexpr int kMinConnectionAttempts = 1;
+inline constexpr int kMaxConnectionAttempts = 3;
+inline constexpr int kDefaultConnectionAttempts = 3;
+inline constexpr std::chrono::seconds kMinReadTimeout{1};
+inline constexpr std::chrono::seconds kMaxReadTimeout{120};
+inline constexpr std::chrono::seconds kDefaultReadTimeout{30};
+/// The CDN's cap on an origin response's status line and headers (facts 1.9).
+inline constexpr std::uint32_t kMaxResponseHeaderBytes = 20480;
+/// The User-Agent the CDN sends to origins unless the viewer's is forwarded (facts 5.1).
+inline constexpr std::string_view kCdnUserAgent = "Amazon CloudFront";
+
+struct OriginConfig {
+  std::string domain_name;  // DNS name or IP literal (IPv6 without brackets)
+  net::Scheme protocol = net::Scheme::https;
+  std::uint16_t port = 443;
+  std::vector<policy::ProtocolVersion> origin_ssl_protocols{policy::ProtocolVersion::tls1_2};
+  const policy::Profile* profile = nullptr;  // nullptr: policy::default_profile()
+  std::chrono::seconds connection_timeout = kDefaultConnectionTimeout;
+  int connection_attempts = kDefaultConnectionAttempts;
+  std::chrono::seconds read_timeout = kDefaultReadTimeout;
+
+  // How this client reaches and trusts the origin (not CDN settings).
+  std::shared_ptr<const crypto::TrustStore> trust_store;  // nullptr: the system store
+  bool verify_certificates = true;  // false only when the user explicitly asked (--insecure)
+  std::vector<std::string> alpn;    // empty: no ALPN extension, as the CDN
+  std::vector<net::ResolveOverride> resolve_overrides;
+};
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string target = "/";  // path and query
+  /// Sent as Host, and used for SNI and certificate name checks, as the CDN
+  /// does when the viewer's Host header is forwarded. Empty: the domain name.
+  std::optional<std::string> host_header;
+  /// Extra headers in order. A header named like a default one (User-Agent,
+  /// Connection) replaces it; one with an empty value removes it.
+  std::vector<Header> headers;
+  std::string body;  // sent with Content-Length when not empty (or for POST/PUT/PATCH)
+};
+
+/// Checks ranges and names; the message says which value and what is allowed.
+base::Expected<void, std::string> validate(const OriginConfig& config);
+base::Expected<void, std::string> validate(const Request& request);
+
+/// True for an RFC 9110 token (methods, header names).
+bool is_http_token(std::string_view text);
+
+/// The name the origin's certificate is checked against and sent as SNI.
+std::string tls_server_name(const OriginConfig& config, const Request& request);
+
+}  // namespace edgefetch::origin

@@ -1,0 +1,530 @@
+#include "edgefetch/origin/fetch.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <exception>
+#include <sstream>
+#include <type_traits>
+
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/error.hpp"
+#include "edgefetch/net/tcp_transport.hpp"
+#include "edgefetch/net/tls_stream.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "request_builder.hpp"
+
+namespace edgefetch::origin {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+
+std::string_view failure_kind_name(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::invalid_config:
+      return "invalid_config";
+    case FailureKind::dns_failure:
+      return "dns_failure";
+    case FailureKind::connection_refused:
+      return "connection_refused";
+    case FailureKind::connect_timeout:
+      return "connect_timeout";
+    case FailureKind::host_unreachable:
+      return "host_unreachable";
+    case FailureKind::connection_reset:
+      return "connection_reset";
+    case FailureKind::connect_failed:
+      return "connect_failed";
+    case FailureKind::tls:
+      return "tls";
+    case FailureKind::tls_handshake_timeout:
+      return "tls_handshake_timeout";
+    case FailureKind::write_failed:
+      return "write_failed";
+    case FailureKind::read_timeout:
+      return "read_timeout";
+    case FailureKind::connection_closed:
+      return "connection_closed";
+    case FailureKind::invalid_response:
+      return "invalid_response";
+    case FailureKind::response_headers_too_large:
+      return "response_headers_too_large";
+    case FailureKind::body_sink_failed:
+      return "output_failed";
+    case FailureKind::internal_error:
+      return "internal_error";
+  }
+  return "internal_error";
+}
+
+std::string_view phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::setup:
+      return "setup";
+    case Phase::resolve:
+      return "resolve";
+    case Phase::connect:
+      return "connect";
+    case Phase::tls_handshake:
+      return "tls_handshake";
+    case Phase::request:
+      return "request";
+    case Phase::response:
+      return "response";
+  }
+  return "setup";
+}
+
+std::string FetchError::code() const {
+  if (kind == FailureKind::tls && tls) return std::string(tls::error_code_name(tls->code));
+  return std::string(failure_kind_name(kind));
+}
+
+bool FetchError::is_timeout() const {
+  return kind == FailureKind::connect_timeout || kind == FailureKind::tls_handshake_timeout ||
+         kind == FailureKind::read_timeout;
+}
+
+int FetchError::cdn_status() const {
+  // Facts 1.5/4.1: exhausted connection timeouts, unreachable origins and
+  // response timeouts give 504; refusals, TLS and bad responses give 502.
+  if (is_timeout() || kind == FailureKind::host_unreachable) return 504;
+  return 502;
+}
+
+namespace {
+
+std::string seconds_text(std::chrono::seconds s) {
+  return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
+}
+
+std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+FetchError make_error(FailureKind kind, Phase phase, std::string message,
+                      boost::system::error_code cause = {}) {
+  FetchError error;
+  error.kind = kind;
+  error.phase = phase;
+  error.message = std::move(message);
+  error.cause = cause;
+  return error;
+}
+
+FetchError connect_error(const net::ConnectResult& connected, const OriginConfig& config) {
+  const auto& last = connected.attempts.back();
+  const std::string where = endpoint_text(last.endpoint);
+  const std::string tries =
+      std::to_string(connected.attempts.size()) + (connected.attempts.size() == 1 ? " attempt" : " attempts");
+  switch (last.outcome) {
+    case net::ConnectOutcome::refused:
+      return make_error(FailureKind::connection_refused, Phase::connect,
+                        "the connection to " + where + " was refused (" + tries +
+                            "): nothing listens on that port, or a firewall rejects the connection",
+                        last.error);
+    case net::ConnectOutcome::timed_out:
+      return make_error(FailureKind::connect_timeout, Phase::connect,
+                        "no answer from " + where + " within the connection timeout of " +
+                            seconds_text(config.connection_timeout) + " (" + tries +
+                            "): the origin is down, or a firewall silently drops the packets",
+                        last.error);
+    case net::ConnectOutcome::unreachable:
+      return make_error(FailureKind::host_unreachable, Phase::connect,
+                        where + " is unreachable (" + tries + "): " + last.error.message(), last.error);
+    case net::ConnectOutcome::reset:
+      return make_error(FailureKind::connection_reset, Phase::connect,
+                        "the connection to " + where + " was reset while connecting (" + tries + ")",
+                        last.error);
+    case net::ConnectOutcome::connected:
+    case net::ConnectOutcome::failed:
+      break;
+  }
+  return make_error(FailureKind::connect_failed, Phase::connect,
+                    "could not connect to " + where + " (" + tries + "): " + last.error.message(),
+                    last.error);
+}
+
+std::string gaps_warning(const policy::Offer& offer) {
+  return "the OriginSslProtocols selection has gaps; like the CDN, edgefetch treats it as its lowest "
+         "version: " +
+         std::string(policy::info(offer.min_version).origin_ssl_protocol) + " up to " +
+         std::string(policy::info(offer.max_version).name);
+}
+
+class FetchRun {
+ public:
+  FetchRun(const OriginConfig& config, const Request& request, const BodySink& sink, FetchObserver* observer,
+           FetchResult& result)
+      : config_(config), request_(request), sink_(sink), observer_(observer), result_(result) {}
+
+  // Everything before the first connection: validation and the TLS settings.
+  bool prepare() {
+    if (auto valid = validate(config_); !valid) {
+      result_.error = make_error(FailureKind::invalid_config, Phase::setup, valid.error());
+      return false;
+    }
+    if (auto valid = validate(request_); !valid) {
+      result_.error = make_error(FailureKind::invalid_config, Phase::setup, valid.error());
+      return false;
+    }
+    request_head_ = request_head(config_, request_);
+    if (config_.protocol != net::Scheme::https) return true;
+
+    result_.tls_used = true;
+    const policy::Profile& profile = config_.profile ? *config_.profile : policy::default_profile();
+    tls::ClientConfig tls_config;
+    tls_config.offer = policy::narrow(profile, config_.origin_ssl_protocols);
+    if (tls_config.offer.selection_had_gaps) result_.warnings.push_back(gaps_warning(tls_config.offer));
+    result_.server_name = tls_server_name(config_, request_);
+    tls_config.server_name = result_.server_name;
+    tls_config.verify_name = result_.server_name;
+    tls_config.verify_certificates = config_.verify_certificates;
+    tls_config.alpn = config_.alpn;
+    tls_config.trust_store = config_.trust_store;
+    if (config_.verify_certificates && !tls_config.trust_store) {
+      auto system = crypto::TrustStore::system_default();
+      if (!system) {
+        result_.error = make_error(FailureKind::invalid_config, Phase::setup,
+                                   "could not load the system trust store: " + system.error().message);
+        return false;
+      }
+      tls_config.trust_store = std::move(system).value();
+    }
+    if (!config_.verify_certificates) {
+      result_.warnings.push_back(
+          "certificate verification is disabled (--insecure): the origin's identity is not checked");
+    }
+    tls_config_ = std::move(tls_config);
+    return true;
+  }
+
+  asio::awaitable<void> run() {
+    const Clock::time_point resolve_started = Clock::now();
+    auto resolution = co_await net::resolve(config_.domain_name, config_.port, config_.resolve_overrides);
+    result_.timings.dns =
+        resolution.source == net::ResolveSource::dns ? resolution.elapsed : Clock::now() - resolve_started;
+    result_.resolve_source = resolution.source;
+    result_.addresses = resolution.endpoints;
+    if (observer_) observer_->on_resolved(resolution);
+    if (resolution.error) {
+      result_.error = make_error(
+          FailureKind::dns_failure, Phase::resolve,
+          "could not resolve '" + config_.domain_name + "': " + resolution.error.message(), resolution.error);
+      co_return;
+    }
+
+    const bool idempotent_read = request_.method == "GET" || request_.method == "HEAD";
+    const int max_tries = idempotent_read ? config_.connection_attempts : 1;
+    for (int attempt = 1;; ++attempt) {
+      result_.tries = attempt;
+      co_await one_try();
+      const bool silent_origin = result_.error && result_.error->kind == FailureKind::read_timeout &&
+                                 result_.status == 0 && !received_any_;
+      if (!silent_origin || attempt >= max_tries) break;
+      // The CDN drops the connection and tries again for GET/HEAD (facts 1.6).
+      if (observer_) observer_->on_retry(attempt + 1, max_tries, *result_.error);
+      result_.error.reset();
+      result_.tls.reset();
+      result_.remote.reset();
+    }
+  }
+
+ private:
+  asio::awaitable<void> one_try() {
+    received_any_ = false;
+    net::ConnectOptions options;
+    options.timeout = config_.connection_timeout;
+    options.attempts = config_.connection_attempts;
+    const int max_attempts = config_.connection_attempts;
+    auto connected =
+        co_await net::connect(result_.addresses, options, [this, max_attempts](const net::ConnectAttempt& a) {
+          if (observer_) observer_->on_connect_attempt(a, max_attempts);
+        });
+    result_.connect_attempts.insert(result_.connect_attempts.end(), connected.attempts.begin(),
+                                    connected.attempts.end());
+    result_.timings.connect = connected.elapsed;
+    if (!connected.connected()) {
+      result_.error = connect_error(connected, config_);
+      co_return;
+    }
+    result_.remote = connected.attempts.back().endpoint;
+    net::TcpTransport transport(std::move(*connected.stream));
+
+    if (!tls_config_) {
+      co_await exchange(transport, transport);
+      transport.close();
+      co_return;
+    }
+
+    net::TlsStream stream(std::move(transport), *tls_config_);
+    stream.next_layer().set_deadline(Clock::now() + config_.connection_timeout);
+    const auto handshake_started = Clock::now();
+    boost::system::error_code ec;
+    co_await stream.async_handshake(asio::redirect_error(asio::use_awaitable, ec));
+    result_.timings.tls = Clock::now() - handshake_started;
+    result_.tls = stream.negotiated();
+    if (ec) {
+      handshake_failed(ec, stream);
+      if (observer_)
+        observer_->on_tls_handshake(stream.negotiated(), result_.error->tls ? &*result_.error->tls : nullptr);
+      stream.next_layer().close();
+      co_return;
+    }
+    if (observer_) observer_->on_tls_handshake(stream.negotiated(), nullptr);
+    if (!config_.alpn.empty() && !stream.negotiated().alpn.empty() &&
+        stream.negotiated().alpn != "http/1.1") {
+      result_.warnings.push_back("the origin chose ALPN protocol '" + stream.negotiated().alpn +
+                                 "', but edgefetch speaks HTTP/1.1");
+    }
+
+    co_await exchange(stream, stream.next_layer());
+    if (!stream.failed() && !stream.transport_eof()) {
+      // Close cleanly, briefly: the response is complete either way.
+      stream.next_layer().set_deadline(Clock::now() + std::chrono::seconds(2));
+      co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    stream.next_layer().close();
+  }
+
+  void handshake_failed(const boost::system::error_code& ec, const net::TlsStream& stream) {
+    if (ec == beast::error::timeout) {
+      result_.error = make_error(FailureKind::tls_handshake_timeout, Phase::tls_handshake,
+                                 "the TLS handshake did not complete within the connection timeout of " +
+                                     seconds_text(config_.connection_timeout),
+                                 ec);
+      return;
+    }
+    FetchError error = make_error(FailureKind::tls, Phase::tls_handshake, "", ec);
+    if (net::tls_error_code(ec)) {
+      error.tls = stream.tls_error();
+    } else {
+      // The socket failed under the handshake (reset): for the CDN this is the
+      // origin hanging up on its ClientHello, a TLS failure like an EOF.
+      tls::Error eof;
+      eof.code = tls::ErrorCode::unexpected_eof;
+      eof.message = "the connection failed during the TLS handshake: " + ec.message();
+      error.tls = eof;
+    }
+    error.message =
+        error.tls->message.empty() ? std::string(tls::error_code_name(error.tls->code)) : error.tls->message;
+    result_.error = std::move(error);
+  }
+
+  template <class Stream>
+  void read_failed(const boost::system::error_code& ec, const Stream& stream,
+                   const net::TcpTransport& transport) {
+    const std::string received = std::to_string(result_.body_bytes) + " body bytes received";
+    if (ec == beast::error::timeout) {
+      if (!transport.first_byte_at()) {
+        result_.error = make_error(FailureKind::read_timeout, Phase::response,
+                                   "the origin sent no response within the read timeout of " +
+                                       seconds_text(config_.read_timeout) + " after the request",
+                                   ec);
+      } else {
+        result_.error = make_error(FailureKind::read_timeout, Phase::response,
+                                   "the origin stopped sending: no data for the read timeout of " +
+                                       seconds_text(config_.read_timeout) + " (" + received + ")",
+                                   ec);
+      }
+      return;
+    }
+    if (ec == http::error::header_limit) {
+      result_.error = make_error(FailureKind::response_headers_too_large, Phase::response,
+                                 "the response's status line and headers exceed " +
+                                     std::to_string(kMaxResponseHeaderBytes) + " bytes, the CDN's limit",
+                                 ec);
+      return;
+    }
+    if (ec == http::error::end_of_stream) {
+      result_.error = make_error(FailureKind::connection_closed, Phase::response,
+                                 "the origin closed the connection without sending a response", ec);
+      return;
+    }
+    if (ec == http::error::partial_message) {
+      result_.error = make_error(
+          FailureKind::connection_closed, Phase::response,
+          "the origin closed the connection before the response was complete (" + received + ")", ec);
+      return;
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+      result_.error = make_error(FailureKind::invalid_response, Phase::response,
+                                 "the origin's response is not valid HTTP/1.x: " + ec.message(), ec);
+      return;
+    }
+    if (const auto code = net::tls_error_code(ec)) {
+      if constexpr (std::is_same_v<Stream, net::TlsStream>) {
+        if (*code == tls::ErrorCode::unexpected_eof) {
+          auto error =
+              make_error(FailureKind::connection_closed, Phase::response,
+                         std::string("the origin closed the connection without close_notify ") +
+                             (result_.status == 0 ? "before sending a response"
+                                                  : "before the response was complete (" + received + ")"),
+                         ec);
+          error.tls = stream.tls_error();
+          result_.error = std::move(error);
+          return;
+        }
+        auto error = make_error(FailureKind::tls, Phase::response, stream.tls_error().message, ec);
+        error.tls = stream.tls_error();
+        result_.error = std::move(error);
+        return;
+      }
+    }
+    result_.error = make_error(FailureKind::connection_closed, Phase::response,
+                               "reading the response failed: " + ec.message() + " (" + received + ")", ec);
+  }
+
+  template <class Stream>
+  asio::awaitable<void> exchange(Stream& stream, net::TcpTransport& transport) {
+    transport.set_idle_timeout(config_.read_timeout);
+    result_.request_head = request_head_;
+    auto message = build_request(config_, request_);
+    boost::system::error_code ec;
+    co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if constexpr (std::is_same_v<Stream, net::TlsStream>) {
+        if (net::tls_error_code(ec)) {
+          auto error = make_error(FailureKind::tls, Phase::request, stream.tls_error().message, ec);
+          error.tls = stream.tls_error();
+          result_.error = std::move(error);
+          co_return;
+        }
+      }
+      result_.error = make_error(FailureKind::write_failed, Phase::request,
+                                 ec == beast::error::timeout ? "sending the request timed out"
+                                                             : "sending the request failed: " + ec.message(),
+                                 ec);
+      co_return;
+    }
+    transport.mark_first_byte_start();
+    if (observer_) observer_->on_request_sent(request_head_);
+
+    beast::flat_buffer buffer;
+    std::optional<http::response_parser<http::buffer_body>> parser;
+    int continues = 0;
+    while (true) {
+      parser.emplace();
+      parser->body_limit(boost::none);  // a fetch tool streams any size to its sink
+      parser->header_limit(kMaxResponseHeaderBytes);
+      if (request_.method == "HEAD") parser->skip(true);
+      co_await http::async_read_header(stream, buffer, *parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (transport.first_byte_at()) {
+        received_any_ = true;
+        result_.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
+      }
+      if (ec) {
+        read_failed(ec, stream, transport);
+        co_return;
+      }
+      const unsigned status = parser->get().result_int();
+      if (status >= 100 && status < 200 && status != 101) {
+        // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
+        if (status == 100 && ++continues > 1) {
+          result_.error = make_error(FailureKind::invalid_response, Phase::response,
+                                     "the origin sent more than one 100 Continue");
+          co_return;
+        }
+        continue;
+      }
+      break;
+    }
+
+    const auto& head = parser->get();
+    result_.status = head.result_int();
+    result_.reason = std::string(head.reason());
+    result_.http_version = head.version();
+    result_.headers.clear();
+    for (const auto& field : head) {
+      result_.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+    }
+    if (observer_) observer_->on_response_head(result_.status, result_.reason, result_.headers);
+
+    std::vector<std::uint8_t> chunk(64 * 1024);
+    while (!parser->is_done()) {
+      parser->get().body().data = chunk.data();
+      parser->get().body().size = chunk.size();
+      co_await http::async_read(stream, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      const std::size_t n = chunk.size() - parser->get().body().size;
+      if (n > 0) {
+        result_.body_bytes += n;
+        if (sink_ && !sink_(std::span<const std::uint8_t>(chunk.data(), n))) {
+          result_.error = make_error(FailureKind::body_sink_failed, Phase::response,
+                                     "the response body could not be written to the output");
+          co_return;
+        }
+      }
+      if (!ec) continue;
+      if constexpr (std::is_same_v<Stream, net::TlsStream>) {
+        // TCP EOF without close_notify ends a body delimited by EOF: accept
+        // it (as browsers and the CDN must), but say that it is unverifiable.
+        if (net::tls_error_code(ec) == tls::ErrorCode::unexpected_eof && parser->need_eof() &&
+            !parser->content_length() && !parser->chunked()) {
+          boost::system::error_code eof_ec;
+          parser->put_eof(eof_ec);
+          if (!eof_ec) {
+            result_.warnings.push_back(
+                "the origin ended the body by closing the connection without close_notify; a truncated body "
+                "cannot be told apart");
+            break;
+          }
+        }
+      }
+      read_failed(ec, stream, transport);
+      co_return;
+    }
+    result_.body_complete = true;
+  }
+
+  const OriginConfig& config_;
+  const Request& request_;
+  const BodySink& sink_;
+  FetchObserver* observer_;
+  FetchResult& result_;
+  std::optional<tls::ClientConfig> tls_config_;
+  std::string request_head_;
+  bool received_any_ = false;
+};
+
+}  // namespace
+
+asio::awaitable<FetchResult> async_fetch(OriginConfig config, Request request, BodySink sink,
+                                         FetchObserver* observer) {
+  FetchResult result;
+  const auto started = Clock::now();
+  FetchRun run(config, request, sink, observer, result);
+  if (run.prepare()) co_await run.run();
+  result.timings.total = Clock::now() - started;
+  co_return result;
+}
+
+FetchResult fetch(const OriginConfig& config, const Request& request, BodySink sink,
+                  FetchObserver* observer) {
+  asio::io_context io;
+  std::optional<FetchResult> result;
+  std::exception_ptr failure;
+  asio::co_spawn(io, async_fetch(config, request, std::move(sink), observer),
+                 [&result, &failure](std::exception_ptr error, FetchResult value) {
+                   failure = error;
+                   if (!error) result = std::move(value);
+                 });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*result);
+}
+
+}  // namespace edgefetch::origin
