@@ -1,9 +1,272 @@
-// Placeholder until the `ciphers` command lands.
+// `edgefetch ciphers`: the origin policy's tables and name translation.
+//
+//   edgefetch ciphers [--profile NAME] [--origin-ssl-protocols LIST] [--json | --format openssl]
+//   edgefetch ciphers groups   [--profile NAME] [--all] [--json]
+//   edgefetch ciphers sigalgs  [--profile NAME] [--all] [--json]
+//   edgefetch ciphers profiles [--json]
+//   edgefetch ciphers translate NAME... [--json]
+//
+// Bad input (unknown profile, bad OriginSslProtocols, unknown name) exits with
+// kExitUsage and a message on stderr. The JSON schema is documented in
+// ciphers_views.hpp.
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ciphers_views.hpp"
 #include "commands.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "terminal.hpp"
 
 namespace edgefetch::cli {
-void register_ciphers_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("ciphers", "Show the origin policy's tables");
-  cmd->callback([&exit_code] { exit_code = kExitOk; });
+namespace {
+
+struct CiphersOptions {
+  std::string profile{policy::kDefaultProfileName};
+  std::string origin_ssl_protocols;
+  bool origin_ssl_protocols_given = false;  // also when given as "" (an error)
+  std::string format = "table";
+  bool json = false;
+  bool all = false;
+  std::vector<std::string> names;
+};
+
+void print_json(const ciphers::Json& document) {
+  std::cout << document.dump(2) << "\n";
 }
+
+std::string known_profiles() {
+  std::vector<std::string> names;
+  for (const policy::Profile& p : policy::all_profiles()) {
+    names.emplace_back(p.name);
+  }
+  return terminal::join(names, ", ");
+}
+
+const policy::Profile* resolve_profile(const std::string& name) {
+  const policy::Profile* profile = policy::profile_by_name(name);
+  if (profile == nullptr) {
+    std::cerr << "edgefetch: unknown profile '" << name << "'; known profiles: " << known_profiles()
+              << " (see 'edgefetch ciphers profiles')\n";
+  }
+  return profile;
+}
+
+int run_offer(const CiphersOptions& options) {
+  const policy::Profile* profile = resolve_profile(options.profile);
+  if (profile == nullptr) {
+    return kExitUsage;
+  }
+  std::vector<policy::ProtocolVersion> selection;
+  if (options.origin_ssl_protocols_given) {
+    auto parsed = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
+    if (!parsed) {
+      std::cerr << "edgefetch: --origin-ssl-protocols: " << parsed.error() << "\n";
+      return kExitUsage;
+    }
+    selection = std::move(parsed).value();
+  }
+  const policy::Offer offer = policy::narrow(*profile, selection);
+  if (options.json) {
+    print_json(ciphers::offer_json(offer, selection));
+  } else if (options.format == "openssl") {
+    std::cout << ciphers::openssl_cipher_string(offer) << "\n";
+    const std::string tls13 = ciphers::openssl_tls13_ciphersuites(offer);
+    if (!tls13.empty()) {
+      std::cerr << "edgefetch: TLS 1.3 suites go in OpenSSL's -ciphersuites option: " << tls13 << "\n";
+    }
+  } else {
+    ciphers::print_offer(std::cout, offer, selection, terminal::Painter::for_stdout());
+  }
+  return kExitOk;
+}
+
+int run_groups(const CiphersOptions& options) {
+  std::vector<const policy::NamedGroup*> groups;
+  const policy::Profile* profile = nullptr;
+  if (options.all) {
+    for (const policy::NamedGroup& g : policy::all_named_groups()) {
+      groups.push_back(&g);
+    }
+  } else {
+    profile = resolve_profile(options.profile);
+    if (profile == nullptr) {
+      return kExitUsage;
+    }
+    groups = profile->groups;
+  }
+  if (options.json) {
+    ciphers::Json list = ciphers::Json::array();
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      list.push_back(ciphers::group_json(*groups[i], i + 1));
+    }
+    print_json(
+        ciphers::Json{{"profile", profile != nullptr ? ciphers::Json(profile->name) : ciphers::Json(nullptr)},
+                      {"groups", list}});
+    return kExitOk;
+  }
+  if (profile != nullptr) {
+    std::cout << "Groups offered by profile " << profile->name << ", in the client's order:\n\n";
+  } else {
+    std::cout << "Every catalogued group (the policy offers those marked 'yes'):\n\n";
+  }
+  ciphers::print_groups(std::cout, groups, options.all, terminal::Painter::for_stdout());
+  return kExitOk;
+}
+
+int run_sigalgs(const CiphersOptions& options) {
+  std::vector<const policy::SignatureScheme*> schemes;
+  const policy::Profile* profile = nullptr;
+  if (options.all) {
+    for (const policy::SignatureScheme& s : policy::all_signature_schemes()) {
+      schemes.push_back(&s);
+    }
+  } else {
+    profile = resolve_profile(options.profile);
+    if (profile == nullptr) {
+      return kExitUsage;
+    }
+    schemes = profile->signature_schemes;
+  }
+  if (options.json) {
+    ciphers::Json list = ciphers::Json::array();
+    for (std::size_t i = 0; i < schemes.size(); ++i) {
+      list.push_back(ciphers::scheme_json(*schemes[i], i + 1));
+    }
+    print_json(
+        ciphers::Json{{"profile", profile != nullptr ? ciphers::Json(profile->name) : ciphers::Json(nullptr)},
+                      {"signature_schemes", list}});
+    return kExitOk;
+  }
+  if (profile != nullptr) {
+    std::cout << "Signature schemes offered by profile " << profile->name
+              << " (signature_algorithms, in the client's order):\n\n";
+  } else {
+    std::cout << "Every catalogued signature scheme:\n\n";
+  }
+  ciphers::print_signature_schemes(std::cout, schemes, options.all, terminal::Painter::for_stdout());
+  return kExitOk;
+}
+
+int run_profiles(const CiphersOptions& options) {
+  if (options.json) {
+    print_json(ciphers::profiles_json());
+  } else {
+    ciphers::print_profiles(std::cout, terminal::Painter::for_stdout());
+  }
+  return kExitOk;
+}
+
+int run_translate(const CiphersOptions& options) {
+  int status = kExitOk;
+  ciphers::Json results = ciphers::Json::array();
+  const terminal::Painter painter = terminal::Painter::for_stdout();
+  bool first = true;
+  for (const std::string& name : options.names) {
+    const std::vector<policy::CatalogEntry> matches = policy::find_any(name);
+    if (matches.empty()) {
+      std::cerr << "edgefetch: unknown name '" << name
+                << "'; did you mean: " << terminal::join(policy::closest_names(name, 3), ", ") << "?\n";
+      status = kExitUsage;
+      continue;
+    }
+    if (options.json) {
+      results.push_back(ciphers::translation_json(name, matches));
+      continue;
+    }
+    for (const policy::CatalogEntry& match : matches) {
+      if (!first) {
+        std::cout << "\n";
+      }
+      first = false;
+      ciphers::print_translation(std::cout, name, match, painter);
+    }
+  }
+  if (options.json) {
+    print_json(ciphers::Json{{"results", results}});
+  }
+  return status;
+}
+
+void add_profile_option(CLI::App& cmd, CiphersOptions& options) {
+  cmd.add_option("--profile", options.profile, "Profile to show (see 'edgefetch ciphers profiles')")
+      ->default_str(std::string(policy::kDefaultProfileName))
+      ->type_name("NAME");
+}
+
+void add_json_flag(CLI::App& cmd, CiphersOptions& options) {
+  cmd.add_flag("--json", options.json, "Print JSON (a stable schema) instead of a table");
+}
+
+}  // namespace
+
+void register_ciphers_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CiphersOptions>();
+  CLI::App* cmd = app.add_subcommand("ciphers",
+                                     "Show the origin policy: cipher suites in the order offered, groups, "
+                                     "signature schemes; translate names");
+  cmd->require_subcommand(0, 1);
+  add_profile_option(*cmd, *options);
+  CLI::Option* origin =
+      cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
+                      "Narrow to what the ClientHello offers for this OriginSslProtocols selection, e.g. "
+                      "TLSv1.2,TLSv1.1 (values: SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
+          ->type_name("LIST");
+  CLI::Option* json =
+      cmd->add_flag("--json", options->json, "Print JSON (a stable schema) instead of a table");
+  cmd->add_option("--format", options->format,
+                  "table (default) or openssl: a colon-separated cipher string for 'openssl ciphers'")
+      ->check(CLI::IsMember({"table", "openssl"}))
+      ->excludes(json)
+      ->type_name("FORMAT");
+
+  CLI::App* groups = cmd->add_subcommand("groups", "Named groups (curves) the profile offers, in order");
+  add_profile_option(*groups, *options);
+  groups->add_flag("--all", options->all, "Every catalogued group, including those only used for diagnosis");
+  add_json_flag(*groups, *options);
+
+  CLI::App* sigalgs = cmd->add_subcommand("sigalgs", "Signature schemes the profile offers, in order");
+  add_profile_option(*sigalgs, *options);
+  sigalgs->add_flag("--all", options->all, "Every catalogued signature scheme (adds RSA-PSS)");
+  add_json_flag(*sigalgs, *options);
+
+  CLI::App* profiles = cmd->add_subcommand("profiles", "The named profiles and their version ranges");
+  add_json_flag(*profiles, *options);
+
+  CLI::App* translate = cmd->add_subcommand(
+      "translate",
+      "Show a cipher suite, group or signature scheme in every spelling (OpenSSL/s2n, RFC, GnuTLS, "
+      "JSSE, code point such as 0xC02F or 0xC0,0x2F)");
+  translate->add_option("NAME", options->names, "Names or code points to translate")->required();
+  add_json_flag(*translate, *options);
+
+  // One callback for the whole command, so that exactly one action runs.
+  cmd->callback([cmd, origin, groups, sigalgs, profiles, translate, options, &exit_code] {
+    options->origin_ssl_protocols_given = origin->count() > 0;
+    const std::vector<CLI::App*> chosen = cmd->get_subcommands();
+    const CLI::App* sub = chosen.empty() ? nullptr : chosen.front();
+    if (sub != nullptr && (options->origin_ssl_protocols_given || options->format != "table")) {
+      std::cerr
+          << "edgefetch: --origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '"
+          << sub->get_name() << "'\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    if (sub == groups) {
+      exit_code = run_groups(*options);
+    } else if (sub == sigalgs) {
+      exit_code = run_sigalgs(*options);
+    } else if (sub == profiles) {
+      exit_code = run_profiles(*options);
+    } else if (sub == translate) {
+      exit_code = run_translate(*options);
+    } else {
+      exit_code = run_offer(*options);
+    }
+  });
+}
+
 }  // namespace edgefetch::cli

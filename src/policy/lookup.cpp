@@ -113,11 +113,18 @@ std::vector<CatalogEntry> find_any(std::string_view any_spelling) {
 
 std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit) {
   const std::string_view wanted = detail::trim(unknown);
-  // (distance, lower-cased name, name as catalogued); sorted, then de-duplicated
-  // case-insensitively ("X25519" and "x25519" are one suggestion).
-  std::vector<std::tuple<std::size_t, std::string, std::string_view>> scored;
+  // (rank, distance, lower-cased name, name as catalogued); sorted, then
+  // de-duplicated case-insensitively ("X25519" and "x25519" are one suggestion).
+  // A name that starts with what was typed ranks as if two edits away, so an
+  // incomplete name ("ECDHE-RSA-AES128-GCM") suggests its completions first.
+  const std::string wanted_lower = detail::to_lower(wanted);
+  std::vector<std::tuple<std::size_t, std::size_t, std::string, std::string_view>> scored;
   const auto score = [&](std::string_view n) {
-    scored.emplace_back(detail::edit_distance(wanted, n), detail::to_lower(n), n);
+    std::string lowered = detail::to_lower(n);
+    const std::size_t distance = detail::edit_distance(wanted_lower, lowered);
+    const bool completes = !wanted_lower.empty() && lowered.starts_with(wanted_lower);
+    scored.emplace_back(completes ? std::min<std::size_t>(distance, 2) : distance, distance,
+                        std::move(lowered), n);
   };
   for (const CipherSuite& s : all_cipher_suites()) {
     for_each_suite_name(s, score);
@@ -131,15 +138,16 @@ std::vector<std::string> closest_names(std::string_view unknown, std::size_t lim
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;
   std::vector<std::string> seen;
-  for (const auto& [distance, lowered, n] : scored) {
+  for (const auto& entry : scored) {
     if (out.size() >= limit) {
       break;
     }
+    const std::string& lowered = std::get<2>(entry);
     if (std::find(seen.begin(), seen.end(), lowered) != seen.end()) {
       continue;
     }
     seen.push_back(lowered);
-    out.emplace_back(n);
+    out.emplace_back(std::get<3>(entry));
   }
   return out;
 }

@@ -93,8 +93,8 @@ std::vector<Profile> build_profiles() {
   std::vector<Profile> profiles;
   profiles.push_back(Profile{
       .name = kDefaultProfileName,
-      .description = "The documented origin policy: the 16 suites of the published tables in the CDN "
-                     "client's order, P-256/X25519/P-384, the 10 documented signature schemes",
+      .description =
+          "The documented policy: the 16 suites of the published tables, in the CDN client's order",
       .min_version = ProtocolVersion::ssl3,
       .max_version = ProtocolVersion::tls1_2,
       .cipher_suites = resolve(kDocumentedSuites, &cipher_suite_by_code),
@@ -104,16 +104,16 @@ std::vector<Profile> build_profiles() {
   });
   // The four legacy s2n policies share one offer; only the minimum version,
   // enforced when the ServerHello arrives, differs (Appendix B).
-  profiles.push_back(upstream_profile(
-      "CloudFront-Upstream", "s2n's CloudFront-Upstream: 19 suites, SSLv3-TLSv1.2", ProtocolVersion::ssl3));
+  profiles.push_back(upstream_profile("CloudFront-Upstream",
+                                      "s2n's policy: the documented 16 plus 0x009D, 0x009C, 0x003C",
+                                      ProtocolVersion::ssl3));
   profiles.push_back(upstream_profile("CloudFront-Upstream-TLS-1-0",
-                                      "s2n's CloudFront-Upstream-TLS-1-0: 19 suites, TLSv1-TLSv1.2",
-                                      ProtocolVersion::tls1_0));
+                                      "s2n's policy: same offer, refuses SSLv3", ProtocolVersion::tls1_0));
   profiles.push_back(upstream_profile("CloudFront-Upstream-TLS-1-1",
-                                      "s2n's CloudFront-Upstream-TLS-1-1: 19 suites, TLSv1.1-TLSv1.2",
+                                      "s2n's policy: same offer, refuses versions below TLSv1.1",
                                       ProtocolVersion::tls1_1));
   profiles.push_back(upstream_profile("CloudFront-Upstream-TLS-1-2",
-                                      "s2n's CloudFront-Upstream-TLS-1-2: 19 suites, TLSv1.2 only",
+                                      "s2n's policy: same offer, refuses versions below TLSv1.2",
                                       ProtocolVersion::tls1_2));
   return profiles;
 }

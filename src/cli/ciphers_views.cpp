@@ -1,0 +1,425 @@
+#include "ciphers_views.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <variant>
+
+namespace edgefetch::cli::ciphers {
+namespace {
+
+using policy::ProtocolVersion;
+
+std::string version_name(ProtocolVersion v) {
+  return std::string(policy::info(v).openssl_name);
+}
+
+std::vector<std::string> strings(std::span<const std::string_view> views) {
+  return {views.begin(), views.end()};
+}
+
+// "0xC0,0x2F": the two-byte spelling of RFC tables.
+std::string byte_pair(std::uint16_t code) {
+  const std::string hex = policy::format_code_point(code);
+  return "0x" + hex.substr(2, 2) + ",0x" + hex.substr(4, 2);
+}
+
+std::string group_kind(const policy::NamedGroup& g) {
+  return g.is_ecdh ? "ECDHE" : "FFDHE";
+}
+
+template <class T>
+std::size_t catalogue_position(std::span<const T> table, const T* entry) {
+  return static_cast<std::size_t>(entry - table.data()) + 1;
+}
+
+// "cloudfront #11, CloudFront-Upstream #11 (also -TLS-1-0, -TLS-1-1, -TLS-1-2)": the
+// profiles that offer a suite and its position; profiles whose suite list equals
+// an earlier one's are folded into it.
+std::string offered_by(const policy::CipherSuite& suite) {
+  struct Entry {
+    const policy::Profile* profile;
+    std::string text;
+    std::vector<std::string> same_as_this;
+  };
+  std::vector<Entry> entries;
+  for (const policy::Profile& p : policy::all_profiles()) {
+    const auto it = std::find(p.cipher_suites.begin(), p.cipher_suites.end(), &suite);
+    if (it == p.cipher_suites.end()) {
+      continue;
+    }
+    const auto twin = std::find_if(entries.begin(), entries.end(), [&p](const Entry& e) {
+      return e.profile->cipher_suites == p.cipher_suites;
+    });
+    if (twin != entries.end()) {
+      const std::string_view first = twin->profile->name;
+      std::string_view name = p.name;
+      if (name.starts_with(first)) {
+        name.remove_prefix(first.size());
+      }
+      twin->same_as_this.emplace_back(name);
+      continue;
+    }
+    entries.push_back(
+        {&p, std::string(p.name) + " #" + std::to_string(it - p.cipher_suites.begin() + 1), {}});
+  }
+  if (entries.empty()) {
+    return "none (catalogued only)";
+  }
+  std::vector<std::string> out;
+  for (const Entry& e : entries) {
+    out.push_back(e.same_as_this.empty() ? e.text
+                                         : e.text + " (also " + terminal::join(e.same_as_this, ", ") + ")");
+  }
+  return terminal::join(out, ", ");
+}
+
+std::string seed_note(const policy::CipherSuite& s) {
+  if (!s.in_seed_table) {
+    return "no";
+  }
+  return s.authentication == policy::Authentication::ecdsa ? "yes (ECDSA table)" : "yes (RSA table)";
+}
+
+std::string join_selection(std::span<const ProtocolVersion> selection) {
+  std::vector<std::string> names;
+  for (const ProtocolVersion v : selection) {
+    names.emplace_back(policy::info(v).origin_ssl_protocol);
+  }
+  return terminal::join(names, ",");
+}
+
+}  // namespace
+
+Json suite_json(const policy::CipherSuite& s, std::size_t order) {
+  return Json{
+      {"order", order},
+      {"openssl", s.openssl_name},
+      {"rfc", s.rfc_name},
+      {"gnutls", s.gnutls_name},
+      {"jsse", s.jsse_name},
+      {"code", policy::format_code_point(s.code)},
+      {"key_exchange", policy::name(s.key_exchange)},
+      {"authentication", policy::name(s.authentication)},
+      {"cipher", policy::info(s.cipher).name},
+      {"mac", policy::info(s.mac).name},
+      {"prf_hash", policy::name(s.prf_hash)},
+      {"min_version", version_name(s.min_version)},
+      {"max_version", version_name(s.max_version)},
+      {"legacy", s.legacy},
+      {"in_seed_table", s.in_seed_table},
+  };
+}
+
+Json group_json(const policy::NamedGroup& g, std::size_t order) {
+  return Json{
+      {"order", order},
+      {"name", g.name},
+      {"iana_name", g.iana_name},
+      {"code", policy::format_code_point(g.code)},
+      {"id", g.code},
+      {"aliases", strings(g.aliases)},
+      {"kind", group_kind(g)},
+      {"in_policy", g.in_policy},
+  };
+}
+
+Json scheme_json(const policy::SignatureScheme& s, std::size_t order) {
+  return Json{
+      {"order", order},
+      {"iana_name", s.iana_name},
+      {"seed_name", s.seed_name},
+      {"openssl", s.openssl_name},
+      {"gnutls", s.gnutls_name},
+      {"aliases", strings(s.aliases)},
+      {"code", policy::format_code_point(s.code)},
+      {"algorithm", policy::name(s.algorithm)},
+      {"hash", policy::name(s.hash)},
+      {"max_version", version_name(s.max_version)},
+      {"in_seed_table", s.in_seed_table},
+  };
+}
+
+Json offer_json(const policy::Offer& offer, std::span<const ProtocolVersion> selection) {
+  Json selection_json = Json::array();
+  for (const ProtocolVersion v : selection) {
+    selection_json.push_back(policy::info(v).origin_ssl_protocol);
+  }
+  Json suites = Json::array();
+  for (std::size_t i = 0; i < offer.cipher_suites.size(); ++i) {
+    suites.push_back(suite_json(*offer.cipher_suites[i], i + 1));
+  }
+  Json groups = Json::array();
+  for (std::size_t i = 0; i < offer.groups.size(); ++i) {
+    groups.push_back(group_json(*offer.groups[i], i + 1));
+  }
+  Json schemes = Json::array();
+  for (std::size_t i = 0; i < offer.signature_schemes.size(); ++i) {
+    schemes.push_back(scheme_json(*offer.signature_schemes[i], i + 1));
+  }
+  return Json{
+      {"profile", offer.profile->name},
+      {"description", offer.profile->description},
+      {"origin_ssl_protocols", selection_json},
+      {"selection_had_gaps", offer.selection_had_gaps},
+      {"min_version", version_name(offer.min_version)},
+      {"max_version", version_name(offer.max_version)},
+      {"cipher_suites", suites},
+      {"groups", groups},
+      {"signature_schemes", schemes},
+  };
+}
+
+Json profiles_json() {
+  Json profiles = Json::array();
+  for (const policy::Profile& p : policy::all_profiles()) {
+    Json suites = Json::array();
+    for (const policy::CipherSuite* s : p.cipher_suites) {
+      suites.push_back(policy::format_code_point(s->code));
+    }
+    Json groups = Json::array();
+    for (const policy::NamedGroup* g : p.groups) {
+      groups.push_back(g->name);
+    }
+    Json schemes = Json::array();
+    for (const policy::SignatureScheme* s : p.signature_schemes) {
+      schemes.push_back(s->iana_name);
+    }
+    profiles.push_back(Json{
+        {"name", p.name},
+        {"aliases", std::vector<std::string>(p.aliases.begin(), p.aliases.end())},
+        {"description", p.description},
+        {"min_version", version_name(p.min_version)},
+        {"max_version", version_name(p.max_version)},
+        {"default", &p == &policy::default_profile()},
+        {"cipher_suites", suites},
+        {"groups", groups},
+        {"signature_schemes", schemes},
+    });
+  }
+  return Json{{"default", policy::kDefaultProfileName}, {"profiles", profiles}};
+}
+
+Json translation_json(std::string_view query, const std::vector<policy::CatalogEntry>& matches) {
+  Json out_matches = Json::array();
+  for (const policy::CatalogEntry& match : matches) {
+    if (const auto* const* suite = std::get_if<const policy::CipherSuite*>(&match)) {
+      out_matches.push_back(Json{
+          {"kind", "cipher_suite"},
+          {"cipher_suite", suite_json(**suite, catalogue_position(policy::all_cipher_suites(), *suite))}});
+    } else if (const auto* const* group = std::get_if<const policy::NamedGroup*>(&match)) {
+      out_matches.push_back(
+          Json{{"kind", "group"},
+               {"group", group_json(**group, catalogue_position(policy::all_named_groups(), *group))}});
+    } else if (const auto* const* scheme = std::get_if<const policy::SignatureScheme*>(&match)) {
+      out_matches.push_back(
+          Json{{"kind", "signature_scheme"},
+               {"signature_scheme",
+                scheme_json(**scheme, catalogue_position(policy::all_signature_schemes(), *scheme))}});
+    }
+  }
+  return Json{{"query", query}, {"matches", out_matches}};
+}
+
+void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const ProtocolVersion> selection,
+                 const terminal::Painter& painter) {
+  const policy::Profile& profile = *offer.profile;
+  out << painter.paint("Profile " + std::string(profile.name), terminal::Style::bold)
+      << (&profile == &policy::default_profile() ? " (default)" : "") << ": " << profile.description << "\n";
+  if (selection.empty()) {
+    out << "Versions " << policy::version_range_name(offer.min_version, offer.max_version) << "; "
+        << offer.cipher_suites.size() << " cipher suites in the order the client offers them.\n";
+  } else {
+    out << "OriginSslProtocols " << join_selection(selection) << ": floor " << version_name(offer.min_version)
+        << ", ceiling " << version_name(offer.max_version)
+        << " (the floor is enforced on the server's choice; the ClientHello offers up to the ceiling).\n";
+    if (offer.selection_had_gaps) {
+      out << painter.paint("note:", terminal::Style::yellow)
+          << " the selection has gaps; it is treated as its floor, "
+          << "so every version " << policy::version_range_name(offer.min_version, offer.max_version)
+          << " is accepted.\n";
+    }
+  }
+  out << "\n";
+
+  terminal::Table table(
+      {{"#", terminal::Align::right}, {"OpenSSL/s2n name"}, {"RFC name"}, {"Code"}, {"Versions"}, {"Notes"}});
+  for (std::size_t i = 0; i < offer.cipher_suites.size(); ++i) {
+    const policy::CipherSuite& s = *offer.cipher_suites[i];
+    // Versions in which this suite can be negotiated under this offer.
+    const ProtocolVersion lowest = std::max(s.min_version, offer.min_version);
+    const ProtocolVersion highest = std::min(s.max_version, offer.max_version);
+    const std::string versions = lowest <= highest ? policy::version_range_name(lowest, highest) : "-";
+    std::vector<std::string> notes;
+    if (s.legacy) {
+      notes.emplace_back("legacy");
+    }
+    if (!s.in_seed_table) {
+      notes.emplace_back("not in the documented table");
+    }
+    table.add_row({{std::to_string(i + 1)},
+                   {std::string(s.openssl_name), s.legacy ? terminal::Style::yellow : terminal::Style::plain},
+                   {std::string(s.rfc_name)},
+                   {policy::format_code_point(s.code)},
+                   {versions},
+                   {terminal::join(notes, "; "), terminal::Style::yellow}});
+  }
+  table.render(out, painter);
+
+  std::vector<std::string> groups;
+  for (const policy::NamedGroup* g : offer.groups) {
+    groups.push_back(std::string(g->name) + " (" + std::string(g->iana_name) + ")");
+  }
+  std::vector<std::string> schemes;
+  for (const policy::SignatureScheme* s : offer.signature_schemes) {
+    schemes.emplace_back(s->iana_name);
+  }
+  out << "\n";
+  terminal::KeyValueList summary;
+  summary.add("Groups:", terminal::join(groups, ", "));
+  summary.add("Signature schemes:", terminal::join(schemes, ", "));
+  summary.add("Also sent:", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) after the suites");
+  summary.render(out, painter);
+  out << "\nlegacy = 3DES or RC4. More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
+}
+
+std::string openssl_cipher_string(const policy::Offer& offer) {
+  std::vector<std::string> names;
+  for (const policy::CipherSuite* s : offer.cipher_suites) {
+    if (s->max_version < ProtocolVersion::tls1_3) {
+      names.emplace_back(s->openssl_name);
+    }
+  }
+  return terminal::join(names, ":");
+}
+
+std::string openssl_tls13_ciphersuites(const policy::Offer& offer) {
+  std::vector<std::string> names;
+  for (const policy::CipherSuite* s : offer.cipher_suites) {
+    if (s->min_version >= ProtocolVersion::tls1_3) {
+      names.emplace_back(s->openssl_name);
+    }
+  }
+  return terminal::join(names, ":");
+}
+
+void print_groups(std::ostream& out, const std::vector<const policy::NamedGroup*>& groups,
+                  bool show_policy_column, const terminal::Painter& painter) {
+  std::vector<terminal::Column> columns = {{"#", terminal::Align::right},  {"Name"}, {"IANA name"}, {"Code"},
+                                           {"Id", terminal::Align::right}, {"Kind"}};
+  if (show_policy_column) {
+    columns.push_back({"In policy"});
+  }
+  columns.push_back({"Other names"});
+  terminal::Table table(std::move(columns));
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const policy::NamedGroup& g = *groups[i];
+    std::vector<std::string> others;
+    for (const std::string_view alias : g.aliases) {
+      if (alias != g.name && alias != g.iana_name) {
+        others.emplace_back(alias);
+      }
+    }
+    std::vector<terminal::Cell> row = {{std::to_string(i + 1)},    {std::string(g.name)},
+                                       {std::string(g.iana_name)}, {policy::format_code_point(g.code)},
+                                       {std::to_string(g.code)},   {group_kind(g)}};
+    if (show_policy_column) {
+      row.push_back(
+          {g.in_policy ? "yes" : "no", g.in_policy ? terminal::Style::green : terminal::Style::dim});
+    }
+    row.push_back({terminal::join(others, ", ")});
+    table.add_row(std::move(row));
+  }
+  table.render(out, painter);
+}
+
+void print_signature_schemes(std::ostream& out, const std::vector<const policy::SignatureScheme*>& schemes,
+                             bool show_seed_column, const terminal::Painter& painter) {
+  std::vector<terminal::Column> columns = {
+      {"#", terminal::Align::right}, {"Seed / s2n name"}, {"IANA name"}, {"OpenSSL"}, {"Code"}, {"Up to"}};
+  if (show_seed_column) {
+    columns.push_back({"In seed"});
+  }
+  terminal::Table table(std::move(columns));
+  for (std::size_t i = 0; i < schemes.size(); ++i) {
+    const policy::SignatureScheme& s = *schemes[i];
+    std::vector<terminal::Cell> row = {
+        {std::to_string(i + 1)},       {std::string(s.seed_name)},          {std::string(s.iana_name)},
+        {std::string(s.openssl_name)}, {policy::format_code_point(s.code)}, {version_name(s.max_version)}};
+    if (show_seed_column) {
+      row.push_back(
+          {s.in_seed_table ? "yes" : "no", s.in_seed_table ? terminal::Style::green : terminal::Style::dim});
+    }
+    table.add_row(std::move(row));
+  }
+  table.render(out, painter);
+}
+
+void print_profiles(std::ostream& out, const terminal::Painter& painter) {
+  terminal::Table table({{"Name"}, {"Versions"}, {"Suites", terminal::Align::right}, {"Description"}});
+  for (const policy::Profile& p : policy::all_profiles()) {
+    const bool is_default = &p == &policy::default_profile();
+    table.add_row({{std::string(p.name) + (is_default ? " (default)" : ""),
+                    is_default ? terminal::Style::bold : terminal::Style::plain},
+                   {policy::version_range_name(p.min_version, p.max_version)},
+                   {std::to_string(p.cipher_suites.size())},
+                   {std::string(p.description)}});
+  }
+  table.render(out, painter);
+  out << "\nThe CloudFront-Upstream policies send the same ClientHello; only the lowest version they accept "
+         "differs.\nShow one with: edgefetch ciphers --profile NAME\n";
+}
+
+void print_translation(std::ostream& out, std::string_view query, const policy::CatalogEntry& match,
+                       const terminal::Painter& painter) {
+  terminal::KeyValueList list;
+  list.set_indent("  ");
+  std::string kind;
+  if (const auto* const* suite_ptr = std::get_if<const policy::CipherSuite*>(&match)) {
+    const policy::CipherSuite& s = **suite_ptr;
+    kind = "cipher suite";
+    list.add("OpenSSL/s2n", std::string(s.openssl_name), terminal::Style::bold);
+    list.add("RFC/IANA", std::string(s.rfc_name));
+    list.add("GnuTLS", std::string(s.gnutls_name));
+    list.add("Java JSSE", std::string(s.jsse_name));
+    list.add("Code point", policy::format_code_point(s.code) + " (" + byte_pair(s.code) + ")");
+    list.add("Key exchange", std::string(policy::name(s.key_exchange)));
+    list.add("Authentication", std::string(policy::name(s.authentication)));
+    list.add("Cipher", std::string(policy::info(s.cipher).name));
+    list.add("MAC", std::string(policy::info(s.mac).name));
+    list.add("PRF hash", std::string(policy::name(s.prf_hash)));
+    list.add("Versions", policy::version_range_name(s.min_version, s.max_version));
+    list.add("Legacy", s.legacy ? "yes (weak by today's standards)" : "no",
+             s.legacy ? terminal::Style::yellow : terminal::Style::plain);
+    list.add("Seed table", seed_note(s));
+    list.add("Offered by", offered_by(s));
+  } else if (const auto* const* group_ptr = std::get_if<const policy::NamedGroup*>(&match)) {
+    const policy::NamedGroup& g = **group_ptr;
+    kind = "named group";
+    list.add("Name", std::string(g.name), terminal::Style::bold);
+    list.add("IANA name", std::string(g.iana_name));
+    list.add("Aliases", terminal::join(strings(g.aliases), ", "));
+    list.add("Code point", policy::format_code_point(g.code) + " (" + std::to_string(g.code) + ")");
+    list.add("Kind", group_kind(g));
+    list.add("In policy", g.in_policy ? "yes (offered to origins)" : "no (catalogued for diagnosis)");
+  } else if (const auto* const* scheme_ptr = std::get_if<const policy::SignatureScheme*>(&match)) {
+    const policy::SignatureScheme& s = **scheme_ptr;
+    kind = "signature scheme";
+    list.add("IANA name", std::string(s.iana_name), terminal::Style::bold);
+    list.add("Seed / s2n", std::string(s.seed_name));
+    list.add("OpenSSL", std::string(s.openssl_name));
+    list.add("GnuTLS", std::string(s.gnutls_name));
+    if (!s.aliases.empty()) {
+      list.add("Aliases", terminal::join(strings(s.aliases), ", "));
+    }
+    list.add("Code point", policy::format_code_point(s.code) + " (" + byte_pair(s.code) + ")");
+    list.add("Algorithm", std::string(policy::name(s.algorithm)));
+    list.add("Hash", std::string(policy::name(s.hash)));
+    list.add("Versions", "up to " + version_name(s.max_version));
+    list.add("Seed table", s.in_seed_table ? "yes" : "no");
+  }
+  out << painter.paint(std::string(query), terminal::Style::bold) << "  (" << kind << ")\n";
+  list.render(out, painter);
+}
+
+}  // namespace edgefetch::cli::ciphers

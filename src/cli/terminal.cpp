@@ -1,0 +1,186 @@
+#include "terminal.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ostream>
+#include <sstream>
+
+namespace edgefetch::cli::terminal {
+namespace {
+
+std::string_view sgr(Style style) {
+  switch (style) {
+    case Style::plain:
+      return "";
+    case Style::bold:
+      return "\x1b[1m";
+    case Style::dim:
+      return "\x1b[2m";
+    case Style::red:
+      return "\x1b[31m";
+    case Style::green:
+      return "\x1b[32m";
+    case Style::yellow:
+      return "\x1b[33m";
+    case Style::blue:
+      return "\x1b[34m";
+    case Style::cyan:
+      return "\x1b[36m";
+  }
+  return "";
+}
+
+constexpr std::string_view kReset = "\x1b[0m";
+
+bool resolve(ColorMode mode, int fd) {
+  switch (mode) {
+    case ColorMode::always:
+      return true;
+    case ColorMode::never:
+      return false;
+    case ColorMode::automatic:
+      return wants_color(fd);
+  }
+  return false;
+}
+
+void pad(std::ostream& out, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    out.put(' ');
+  }
+}
+
+}  // namespace
+
+bool wants_color(int fd) {
+  const char* no_color = std::getenv("NO_COLOR");  // NOLINT(concurrency-mt-unsafe): read-only use
+  if (no_color != nullptr && *no_color != '\0') {
+    return false;
+  }
+  return isatty(fd) == 1;
+}
+
+Painter Painter::for_stdout(ColorMode mode) {
+  return Painter(resolve(mode, STDOUT_FILENO));
+}
+
+Painter Painter::for_stderr(ColorMode mode) {
+  return Painter(resolve(mode, STDERR_FILENO));
+}
+
+std::string Painter::paint(std::string_view text, Style style) const {
+  if (!enabled_ || style == Style::plain || text.empty()) {
+    return std::string(text);
+  }
+  std::string out(sgr(style));
+  out += text;
+  out += kReset;
+  return out;
+}
+
+std::size_t display_width(std::string_view text) {
+  // Count bytes that start a code point (everything but UTF-8 continuation bytes).
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+void Table::add_row(std::vector<Cell> cells) {
+  cells.resize(columns_.size());
+  rows_.push_back(std::move(cells));
+}
+
+void Table::render(std::ostream& out, const Painter& painter) const {
+  if (columns_.empty()) {
+    return;
+  }
+  std::vector<std::size_t> widths(columns_.size());
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    widths[c] = display_width(columns_[c].header);
+    for (const auto& row : rows_) {
+      widths[c] = std::max(widths[c], display_width(row[c].text));
+    }
+  }
+  // The last column is left unpadded unless right-aligned, so that no line ends in blanks.
+  const auto write_line = [&](const std::vector<Cell>& cells) {
+    std::ostringstream buffer;
+    buffer << indent_;
+    std::size_t pending_blanks = 0;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::size_t fill = widths[c] - display_width(cells[c].text);
+      if (c > 0) {
+        pending_blanks += 2;
+      }
+      if (columns_[c].align == Align::right) {
+        pending_blanks += fill;
+      }
+      if (!cells[c].text.empty()) {
+        pad(buffer, pending_blanks);
+        pending_blanks = 0;
+        buffer << painter.paint(cells[c].text, cells[c].style);
+      }
+      if (columns_[c].align == Align::left) {
+        pending_blanks += fill;
+      }
+    }
+    out << buffer.str() << '\n';
+  };
+  std::vector<Cell> header;
+  std::vector<Cell> rule;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    header.push_back({columns_[c].header, Style::bold});
+    rule.push_back({std::string(widths[c], '-'), Style::dim});
+  }
+  write_line(header);
+  write_line(rule);
+  for (const auto& row : rows_) {
+    write_line(row);
+  }
+}
+
+std::string Table::render(const Painter& painter) const {
+  std::ostringstream out;
+  render(out, painter);
+  return out.str();
+}
+
+void KeyValueList::add(std::string key, std::string value, Style value_style) {
+  entries_.push_back({std::move(key), std::move(value), value_style});
+}
+
+void KeyValueList::render(std::ostream& out, const Painter& painter) const {
+  std::size_t width = 0;
+  for (const Entry& e : entries_) {
+    width = std::max(width, display_width(e.key));
+  }
+  for (const Entry& e : entries_) {
+    out << indent_ << e.key;
+    if (!e.value.empty()) {
+      pad(out, width - display_width(e.key) + 2);
+      out << painter.paint(e.value, e.style);
+    }
+    out << '\n';
+  }
+}
+
+std::string KeyValueList::render(const Painter& painter) const {
+  std::ostringstream out;
+  render(out, painter);
+  return out.str();
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) {
+      out += separator;
+    }
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace edgefetch::cli::terminal
