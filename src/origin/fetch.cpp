@@ -13,6 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <exception>
+#include <limits>
 #include <sstream>
 #include <type_traits>
 
@@ -417,7 +418,9 @@ class FetchRun {
     int continues = 0;
     while (true) {
       parser.emplace();
-      parser->body_limit(boost::none);  // a fetch tool streams any size to its sink
+      // A fetch tool streams any size to its sink. Not boost::none: Beast 1.74
+      // compares a Content-Length against an empty optional as "exceeded".
+      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       parser->header_limit(kMaxResponseHeaderBytes);
       if (request_.method == "HEAD") parser->skip(true);
       co_await http::async_read_header(stream, buffer, *parser,
