@@ -1,0 +1,141 @@
+#pragma once
+// The client state machine behind tls::Client (TLS 1.2 and the earlier
+// versions through VersionRules). One full handshake, no resumption, no
+// renegotiation:
+//
+//   ClientHello            ->
+//                          <-  ServerHello, Certificate, [ServerKeyExchange],
+//                              [CertificateRequest], ServerHelloDone
+//   [Certificate (empty)], ClientKeyExchange, ChangeCipherSpec, Finished  ->
+//                          <-  [NewSessionTicket], ChangeCipherSpec, Finished
+//
+// Every message is checked against what we offered; every failure becomes a
+// typed Error and, when the client is the one aborting, a fatal alert.
+
+#include <cstddef>
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/crypto/public_key.hpp"
+#include "edgefetch/crypto/secret.hpp"
+#include "edgefetch/tls/client.hpp"
+#include "edgefetch/tls/error.hpp"
+#include "tls/handshake/key_exchange.hpp"
+#include "tls/handshake/received_alerts.hpp"
+#include "tls/handshake/version_rules.hpp"
+#include "tls/key_schedule.hpp"
+#include "tls/messages/alert.hpp"
+#include "tls/messages/client_hello.hpp"
+#include "tls/messages/handshake_assembler.hpp"
+#include "tls/record/reader.hpp"
+#include "tls/record/writer.hpp"
+
+namespace edgefetch::tls::handshake {
+
+class ClientEngine {
+ public:
+  explicit ClientEngine(ClientConfig config);
+
+  void start();
+  base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
+  void feed_eof();
+
+  [[nodiscard]] std::span<const std::uint8_t> pending_output() const;
+  void consume_output(std::size_t n);
+
+  base::Expected<void, Error> write(std::span<const std::uint8_t> data);
+  [[nodiscard]] std::span<const std::uint8_t> readable() const;
+  void consume_readable(std::size_t n);
+
+  void close();
+
+  [[nodiscard]] State state() const { return state_; }
+  [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
+  [[nodiscard]] const Error& error() const { return error_; }
+  [[nodiscard]] bool peer_closed() const { return peer_closed_; }
+
+  /// The ClientHello as sent (after start()).
+  [[nodiscard]] const messages::ClientHello& client_hello() const { return client_hello_; }
+
+ private:
+  // What the handshake waits for next.
+  enum class Step {
+    server_hello,
+    certificate,
+    server_key_exchange,
+    certificate_request_or_done,
+    server_hello_done,
+    new_session_ticket,
+    change_cipher_spec,
+    finished,
+    done,
+  };
+
+  base::Expected<void, Error> process_records();
+  base::Expected<void, Error> handle_record(const RecordView& record);
+  base::Expected<void, Error> handle_handshake_fragment(std::span<const std::uint8_t> fragment);
+  base::Expected<void, Error> handle_handshake_message(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> fragment);
+  base::Expected<void, Error> handle_alert(std::span<const std::uint8_t> fragment);
+  base::Expected<void, Error> handle_application_data(std::span<const std::uint8_t> fragment);
+  base::Expected<void, Error> handle_hello_request(const messages::HandshakeMessageView& message);
+
+  // One handler per server message (client_engine_server_flight.cpp).
+  base::Expected<void, Error> on_server_hello(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> on_certificate(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> on_server_key_exchange(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> on_certificate_request(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> on_server_hello_done(const messages::HandshakeMessageView& message);
+  // Our flight and the server's answer (client_engine_finish.cpp).
+  base::Expected<void, Error> send_client_flight();
+  base::Expected<void, Error> install_keys(std::span<const std::uint8_t> premaster_secret);
+  base::Expected<void, Error> on_new_session_ticket(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> on_finished(const messages::HandshakeMessageView& message);
+
+  base::Unexpected<Error> fail(Error error);
+  base::Unexpected<Error> unexpected_message(std::string_view what);
+  void send_alert(messages::AlertLevel level, std::uint8_t description);
+  base::Expected<void, Error> write_handshake(std::span<const std::uint8_t> message);
+  [[nodiscard]] VersionRules rules() const;
+  [[nodiscard]] AlertContext alert_context() const;
+  [[nodiscard]] std::string_view step_description() const;
+  [[nodiscard]] std::string offered_versions_text() const;
+
+  ClientConfig config_;
+  State state_ = State::idle;
+  Step step_ = Step::server_hello;
+  Negotiated negotiated_;
+  Error error_;
+  bool peer_closed_ = false;
+  bool close_notify_sent_ = false;
+  bool renegotiation_declined_ = false;
+  int consecutive_warning_alerts_ = 0;
+  int consecutive_empty_records_ = 0;
+  std::time_t verification_time_ = 0;
+
+  messages::ClientHello client_hello_;
+  std::array<std::uint8_t, messages::kRandomLength> server_random_{};
+  std::optional<VersionRules> rules_;  // set by ServerHello
+  bool server_sends_ticket_ = false;
+  bool certificate_requested_ = false;
+  std::shared_ptr<const crypto::PublicKey> server_key_;
+  std::optional<EcdheParameters> ecdhe_;
+  crypto::SecretBytes master_secret_;
+
+  Transcript transcript_;
+  RecordReader reader_;
+  RecordWriter writer_;
+  messages::HandshakeAssembler assembler_;
+
+  std::vector<std::uint8_t> output_;
+  std::vector<std::uint8_t> readable_;
+  std::size_t readable_offset_ = 0;
+};
+
+}  // namespace edgefetch::tls::handshake

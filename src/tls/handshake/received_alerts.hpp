@@ -1,0 +1,26 @@
+#pragma once
+// What a fatal alert from the server means, depending on when it arrives: in
+// answer to our ClientHello a protocol_version alert means no version in common
+// and handshake_failure / insufficient_security mean nothing in our offer was
+// acceptable; after we declined a renegotiation it means the server insisted.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "edgefetch/tls/error.hpp"
+
+namespace edgefetch::tls::handshake {
+
+enum class AlertContext {
+  awaiting_server_hello,  // the alert answers our ClientHello
+  handshake,              // later in the handshake
+  connected,
+  renegotiation_declined,  // we refused a HelloRequest with no_renegotiation
+};
+
+/// `offered_versions`: e.g. "TLS 1.0 to TLS 1.2"; `step`: what we were waiting for.
+Error error_for_server_alert(std::uint8_t description, AlertContext context,
+                             std::string_view offered_versions, std::string_view step);
+
+}  // namespace edgefetch::tls::handshake

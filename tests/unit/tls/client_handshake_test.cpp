@@ -1,0 +1,518 @@
+// End-to-end handshakes of tls::Client against libssl in memory: negotiated
+// parameters for several suites, groups and schemes (checked against what the
+// server saw), application data both ways, close_notify both ways, and the
+// failures a real server produces.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "edgefetch/tls/client.hpp"
+#include "memory_server.hpp"
+#include "support/pki.hpp"
+
+namespace edgefetch::tls {
+namespace {
+
+using policy::ProtocolVersion;
+using support::Leaf;
+using test::MemoryServer;
+using test::MemoryServerOptions;
+
+std::shared_ptr<const crypto::TrustStore> test_trust_store() {
+  static const std::shared_ptr<const crypto::TrustStore> store = [] {
+    auto loaded = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
+    if (!loaded) throw std::runtime_error("cannot load the test CA: " + loaded.error().message);
+    return *loaded;
+  }();
+  return store;
+}
+
+ClientConfig make_config(std::string_view profile = "cloudfront",
+                         std::vector<ProtocolVersion> allowed = {ProtocolVersion::tls1_2}) {
+  ClientConfig config;
+  const policy::Profile* p = policy::profile_by_name(profile);
+  if (p == nullptr) throw std::runtime_error("no profile " + std::string(profile));
+  config.offer = policy::narrow(*p, allowed);
+  config.server_name = "origin.test";
+  config.verify_name = "origin.test";
+  config.trust_store = test_trust_store();
+  return config;
+}
+
+void client_to_server(Client& client, MemoryServer& server) {
+  const auto out = client.pending_output();
+  server.receive(out);
+  client.consume_output(out.size());
+}
+
+// Moves bytes both ways until nothing moves any more (bounded).
+void pump(Client& client, MemoryServer& server) {
+  for (int round = 0; round < 64; ++round) {
+    const bool client_had_output = !client.pending_output().empty();
+    client_to_server(client, server);
+    server.step();
+    const auto from_server = server.take_output();
+    if (!from_server.empty() && client.state() != State::failed) (void)client.feed(from_server);
+    if (!client_had_output && from_server.empty() && client.pending_output().empty()) return;
+  }
+  ADD_FAILURE() << "handshake did not settle";
+}
+
+struct Connection {
+  Client client;
+  MemoryServer server;
+  Connection(ClientConfig config, const MemoryServerOptions& options)
+      : client(std::move(config)), server(options) {
+    client.start();
+    pump(client, server);
+  }
+};
+
+std::string readable_text(Client& client) {
+  const auto data = client.readable();
+  std::string text(data.begin(), data.end());
+  client.consume_readable(data.size());
+  return text;
+}
+
+// ---- Successful handshakes ---------------------------------------------------
+
+struct Cell {
+  std::string name;
+  std::string profile;
+  Leaf leaf;
+  std::string ciphers;
+  std::string groups;
+  std::string sigalgs;
+  std::uint16_t suite;
+  std::uint16_t group;   // 0: none (RSA key exchange)
+  std::uint16_t scheme;  // 0: none
+  std::string key;
+};
+
+class Handshake : public ::testing::TestWithParam<Cell> {};
+
+TEST_P(Handshake, NegotiatesExactlyWhatTheServerChose) {
+  const Cell& cell = GetParam();
+  MemoryServerOptions options;
+  options.leaf = cell.leaf;
+  options.ciphers = cell.ciphers + ":@SECLEVEL=0";
+  options.groups = cell.groups;
+  options.sigalgs = cell.sigalgs;
+  Connection c(make_config(cell.profile), options);
+  ASSERT_EQ(c.client.state(), State::connected)
+      << c.client.error().message << " / server: " << c.server.last_error();
+  ASSERT_TRUE(c.server.handshake_done());
+
+  const Negotiated& n = c.client.negotiated();
+  EXPECT_EQ(n.version, ProtocolVersion::tls1_2);
+  ASSERT_NE(n.cipher_suite, nullptr);
+  EXPECT_EQ(n.cipher_suite->code, cell.suite);
+  EXPECT_EQ(c.server.cipher_code(), cell.suite);
+  EXPECT_EQ(c.server.version(), TLS1_2_VERSION);
+  if (cell.group == 0) {
+    EXPECT_EQ(n.group, nullptr);
+  } else {
+    ASSERT_NE(n.group, nullptr);
+    EXPECT_EQ(n.group->code, cell.group);
+  }
+  if (cell.scheme == 0) {
+    EXPECT_EQ(n.signature_scheme, nullptr);
+  } else {
+    ASSERT_NE(n.signature_scheme, nullptr);
+    EXPECT_EQ(n.signature_scheme->code, cell.scheme);
+  }
+  EXPECT_EQ(n.certificate_chain.size(), 2u);  // leaf + intermediate, as sent
+  ASSERT_TRUE(n.certificate.has_value());
+  EXPECT_EQ(n.certificate->key, cell.key);
+  EXPECT_NE(std::find(n.certificate->san.begin(), n.certificate->san.end(), "DNS:origin.test"),
+            n.certificate->san.end());
+  EXPECT_TRUE(n.extended_master_secret);
+  EXPECT_EQ(SSL_get_extms_support(c.server.ssl()), 1);
+  EXPECT_TRUE(n.secure_renegotiation);
+  EXPECT_TRUE(n.session_ticket_received);
+  EXPECT_FALSE(n.resumed);
+  // With a ticket on offer OpenSSL sends an empty session_id; the value is the server's either way.
+  EXPECT_LE(n.session_id.size(), 32u);
+  EXPECT_TRUE(n.alpn.empty());
+
+  // Application data both ways.
+  const std::string request = "GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n";
+  ASSERT_TRUE(c.client.write({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()}));
+  pump(c.client, c.server);
+  EXPECT_EQ(c.server.received(), request);
+  const std::string response(40000, 'x');  // several records
+  c.server.write(response);
+  pump(c.client, c.server);
+  EXPECT_EQ(readable_text(c.client), response);
+
+  // close_notify both ways.
+  c.client.close();
+  EXPECT_EQ(c.client.state(), State::closed);
+  pump(c.client, c.server);
+  EXPECT_TRUE(c.server.saw_close_notify());
+  c.server.send_close_notify();
+  pump(c.client, c.server);
+  EXPECT_TRUE(c.client.peer_closed());
+  EXPECT_FALSE(c.client.error());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tls12, Handshake,
+    ::testing::Values(
+        Cell{"ecdhe_rsa_aes128_gcm_p256", "cloudfront", Leaf::rsa2048, "ECDHE-RSA-AES128-GCM-SHA256", "P-256",
+             "RSA+SHA256", 0xC02F, 23, 0x0401, "RSA 2048"},
+        Cell{"ecdhe_rsa_aes256_gcm_x25519", "cloudfront", Leaf::rsa2048, "ECDHE-RSA-AES256-GCM-SHA384",
+             "X25519", "RSA+SHA384", 0xC030, 29, 0x0501, "RSA 2048"},
+        Cell{"ecdhe_rsa_aes128_sha_p384", "cloudfront", Leaf::rsa2048, "ECDHE-RSA-AES128-SHA", "P-384",
+             "RSA+SHA512", 0xC013, 24, 0x0601, "RSA 2048"},
+        Cell{"ecdhe_rsa_aes256_sha384_sha1", "cloudfront", Leaf::rsa2048, "ECDHE-RSA-AES256-SHA384", "X25519",
+             "RSA+SHA1", 0xC028, 29, 0x0201, "RSA 2048"},
+        Cell{"ecdhe_rsa_aes256_sha_sha224", "cloudfront", Leaf::rsa2048, "ECDHE-RSA-AES256-SHA", "P-256",
+             "RSA+SHA224", 0xC014, 23, 0x0301, "RSA 2048"},
+        Cell{"ecdhe_ecdsa_aes128_gcm_p256", "cloudfront", Leaf::ecdsa_p256, "ECDHE-ECDSA-AES128-GCM-SHA256",
+             "P-256", "ECDSA+SHA256", 0xC02B, 23, 0x0403, "EC P-256"},
+        Cell{"ecdhe_ecdsa_aes256_gcm_p384cert", "cloudfront", Leaf::ecdsa_p384,
+             "ECDHE-ECDSA-AES256-GCM-SHA384", "X25519", "ECDSA+SHA384", 0xC02C, 29, 0x0503, "EC P-384"},
+        Cell{"ecdhe_ecdsa_aes128_sha256_sha224", "cloudfront", Leaf::ecdsa_p256, "ECDHE-ECDSA-AES128-SHA256",
+             "P-384", "ECDSA+SHA224", 0xC023, 24, 0x0303, "EC P-256"},
+        Cell{"ecdhe_ecdsa_aes256_sha_sha1", "cloudfront", Leaf::ecdsa_p256, "ECDHE-ECDSA-AES256-SHA", "P-256",
+             "ECDSA+SHA1", 0xC00A, 23, 0x0203, "EC P-256"},
+        Cell{"ecdhe_ecdsa_aes256_sha384_sha512", "cloudfront", Leaf::ecdsa_p384, "ECDHE-ECDSA-AES256-SHA384",
+             "P-256", "ECDSA+SHA512", 0xC024, 23, 0x0603, "EC P-384"},
+        Cell{"rsa_aes128_sha", "cloudfront", Leaf::rsa2048, "AES128-SHA", "", "", 0x002F, 0, 0, "RSA 2048"},
+        Cell{"rsa_aes256_sha", "cloudfront", Leaf::rsa2048, "AES256-SHA", "", "", 0x0035, 0, 0, "RSA 2048"},
+        Cell{"rsa_aes256_gcm", "CloudFront-Upstream", Leaf::rsa2048, "AES256-GCM-SHA384", "", "", 0x009D, 0,
+             0, "RSA 2048"},
+        Cell{"rsa_aes128_gcm", "CloudFront-Upstream", Leaf::rsa2048, "AES128-GCM-SHA256", "", "", 0x009C, 0,
+             0, "RSA 2048"},
+        Cell{"rsa_aes128_sha256", "CloudFront-Upstream", Leaf::rsa2048, "AES128-SHA256", "", "", 0x003C, 0, 0,
+             "RSA 2048"}),
+    [](const ::testing::TestParamInfo<Cell>& param_info) { return param_info.param.name; });
+
+// ---- Older versions (the version-dependent paths) ----------------------------
+
+struct LegacyCell {
+  std::string name;
+  int server_version;
+  ProtocolVersion expected;
+  Leaf leaf;
+  std::string ciphers;
+  std::uint16_t suite;
+};
+
+class LegacyHandshake : public ::testing::TestWithParam<LegacyCell> {};
+
+TEST_P(LegacyHandshake, NegotiatesWithoutSignatureSchemes) {
+  const LegacyCell& cell = GetParam();
+  MemoryServerOptions options;
+  options.leaf = cell.leaf;
+  options.min_version = cell.server_version;
+  options.max_version = cell.server_version;
+  options.ciphers = cell.ciphers + ":@SECLEVEL=0";
+  options.groups = "P-256";
+  Connection c(make_config("cloudfront", {ProtocolVersion::tls1_0}), options);
+  ASSERT_EQ(c.client.state(), State::connected)
+      << c.client.error().message << " / server: " << c.server.last_error();
+  const Negotiated& n = c.client.negotiated();
+  EXPECT_EQ(n.version, cell.expected);
+  EXPECT_EQ(c.server.version(), cell.server_version);
+  ASSERT_NE(n.cipher_suite, nullptr);
+  EXPECT_EQ(n.cipher_suite->code, cell.suite);
+  EXPECT_EQ(n.signature_scheme, nullptr);
+  EXPECT_TRUE(n.extended_master_secret);
+
+  const std::string request = "ping over an old version";
+  ASSERT_TRUE(c.client.write({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()}));
+  pump(c.client, c.server);
+  EXPECT_EQ(c.server.received(), request);
+  c.server.write("pong");
+  pump(c.client, c.server);
+  EXPECT_EQ(readable_text(c.client), "pong");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tls10And11, LegacyHandshake,
+    ::testing::Values(
+        LegacyCell{"tls11_ecdhe_rsa", TLS1_1_VERSION, ProtocolVersion::tls1_1, Leaf::rsa2048,
+                   "ECDHE-RSA-AES128-SHA", 0xC013},
+        LegacyCell{"tls10_ecdhe_rsa", TLS1_VERSION, ProtocolVersion::tls1_0, Leaf::rsa2048,
+                   "ECDHE-RSA-AES256-SHA", 0xC014},
+        LegacyCell{"tls10_ecdhe_ecdsa", TLS1_VERSION, ProtocolVersion::tls1_0, Leaf::ecdsa_p256,
+                   "ECDHE-ECDSA-AES128-SHA", 0xC009},
+        LegacyCell{"tls11_rsa", TLS1_1_VERSION, ProtocolVersion::tls1_1, Leaf::rsa2048, "AES256-SHA", 0x0035},
+        LegacyCell{"tls10_rsa", TLS1_VERSION, ProtocolVersion::tls1_0, Leaf::rsa2048, "AES128-SHA", 0x002F}),
+    [](const ::testing::TestParamInfo<LegacyCell>& param_info) { return param_info.param.name; });
+
+// ---- Handshake variations -----------------------------------------------------
+
+MemoryServerOptions default_server() {
+  MemoryServerOptions options;
+  options.ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
+  return options;
+}
+
+TEST(ClientHandshake, ReassemblesSmallServerRecords) {
+  MemoryServerOptions options = default_server();
+  options.max_send_fragment = 512;  // the certificate chain spans several records
+  Connection c(make_config(), options);
+  EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
+}
+
+TEST(ClientHandshake, SurvivesByteByByteDelivery) {
+  Client client(make_config());
+  MemoryServer server(default_server());
+  client.start();
+  for (int round = 0; round < 16 && client.state() == State::handshaking; ++round) {
+    client_to_server(client, server);
+    server.step();
+    for (std::uint8_t byte : server.take_output()) {
+      ASSERT_TRUE(client.feed(std::span<const std::uint8_t>(&byte, 1))) << client.error().message;
+    }
+  }
+  client_to_server(client, server);
+  server.step();
+  EXPECT_EQ(client.state(), State::connected);
+  EXPECT_TRUE(server.handshake_done());
+}
+
+TEST(ClientHandshake, NoTicketWhenServerIssuesNone) {
+  MemoryServerOptions options = default_server();
+  options.tickets = false;
+  Connection c(make_config(), options);
+  ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  EXPECT_FALSE(c.client.negotiated().session_ticket_received);
+  EXPECT_EQ(c.client.negotiated().session_id.size(), 32u);  // stateful session id instead
+}
+
+TEST(ClientHandshake, AlpnWhenAsked) {
+  MemoryServerOptions options = default_server();
+  options.alpn = {"http/1.1"};
+  ClientConfig config = make_config();
+  config.alpn = {"h2", "http/1.1"};
+  Connection c(config, options);
+  ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  EXPECT_EQ(c.client.negotiated().alpn, "http/1.1");
+}
+
+TEST(ClientHandshake, AnswersOptionalCertificateRequestWithEmptyCertificate) {
+  MemoryServerOptions options = default_server();
+  options.request_client_certificate = true;
+  Connection c(make_config(), options);
+  EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  EXPECT_EQ(SSL_get0_peer_certificate(c.server.ssl()), nullptr);
+}
+
+TEST(ClientHandshake, ServerRequiringClientCertificateAborts) {
+  MemoryServerOptions options = default_server();
+  options.require_client_certificate = true;
+  Connection c(make_config(), options);
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, ErrorCode::server_alert);
+  EXPECT_EQ(c.client.error().alert_sender, AlertSender::server);
+  EXPECT_TRUE(c.server.failed());
+}
+
+TEST(ClientHandshake, VerificationOffAcceptsSelfSigned) {
+  MemoryServerOptions options = default_server();
+  options.leaf = Leaf::self_signed;
+  ClientConfig config = make_config();
+  config.verify_certificates = false;
+  config.trust_store = nullptr;
+  Connection c(config, options);
+  EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  ASSERT_TRUE(c.client.negotiated().certificate.has_value());
+  EXPECT_EQ(c.client.negotiated().certificate->key, "RSA 2048");
+}
+
+TEST(ClientHandshake, RenegotiationRequestIsDeclinedThenRefused) {
+  Connection c(make_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  ASSERT_TRUE(c.server.request_renegotiation());
+  pump(c.client, c.server);
+  // We answered the HelloRequest with a warning no_renegotiation; OpenSSL then aborts.
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, ErrorCode::renegotiation_refused) << c.client.error().message;
+}
+
+// ---- Failures -------------------------------------------------------------------
+
+struct FailureCase {
+  std::string name;
+  MemoryServerOptions server;
+  ErrorCode expected;
+  AlertSender sender;
+};
+
+MemoryServerOptions with_leaf(Leaf leaf) {
+  MemoryServerOptions options = default_server();
+  options.leaf = leaf;
+  return options;
+}
+
+MemoryServerOptions only_cipher(std::string ciphers) {
+  MemoryServerOptions options;
+  options.ciphers = std::move(ciphers);
+  return options;
+}
+
+MemoryServerOptions only_version(int version) {
+  MemoryServerOptions options = default_server();
+  options.ciphers = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0";
+  options.min_version = version;
+  options.max_version = version;
+  return options;
+}
+
+class ClientFailure : public ::testing::TestWithParam<FailureCase> {};
+
+TEST_P(ClientFailure, GivesTheSpecificErrorCode) {
+  const FailureCase& fc = GetParam();
+  Connection c(make_config(), fc.server);
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, fc.expected)
+      << error_code_name(c.client.error().code) << ": " << c.client.error().message;
+  EXPECT_EQ(c.client.error().alert_sender, fc.sender);
+  EXPECT_FALSE(c.client.error().message.empty());
+  if (fc.sender == AlertSender::client) {
+    // The server received our fatal alert.
+    EXPECT_TRUE(c.server.failed() || !c.server.handshake_done());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Negative, ClientFailure,
+    ::testing::Values(FailureCase{"chacha20_only", only_cipher("ECDHE-RSA-CHACHA20-POLY1305"),
+                                  ErrorCode::no_shared_cipher, AlertSender::server},
+                      FailureCase{"wrong_name", with_leaf(Leaf::wrong_name), ErrorCode::cert_name_mismatch,
+                                  AlertSender::client},
+                      FailureCase{"expired", with_leaf(Leaf::expired), ErrorCode::cert_expired,
+                                  AlertSender::client},
+                      FailureCase{"not_yet_valid", with_leaf(Leaf::not_yet_valid),
+                                  ErrorCode::cert_not_yet_valid, AlertSender::client},
+                      FailureCase{"self_signed", with_leaf(Leaf::self_signed), ErrorCode::cert_untrusted,
+                                  AlertSender::client},
+                      FailureCase{"unknown_ca", with_leaf(Leaf::unknown_ca), ErrorCode::cert_untrusted,
+                                  AlertSender::client},
+                      FailureCase{"missing_intermediate", with_leaf(Leaf::without_intermediate),
+                                  ErrorCode::cert_incomplete_chain, AlertSender::client},
+                      FailureCase{"tls11_when_only_tls12_allowed", only_version(TLS1_1_VERSION),
+                                  ErrorCode::version_not_allowed, AlertSender::client}),
+    [](const ::testing::TestParamInfo<FailureCase>& param_info) { return param_info.param.name; });
+
+TEST(ClientFailureDetails, VersionNotAllowedNamesBothVersions) {
+  Connection c(make_config(), only_version(TLS1_1_VERSION));
+  ASSERT_EQ(c.client.error().code, ErrorCode::version_not_allowed);
+  EXPECT_NE(c.client.error().message.find("TLS 1.1"), std::string::npos) << c.client.error().message;
+  EXPECT_NE(c.client.error().message.find("TLS 1.2"), std::string::npos) << c.client.error().message;
+  EXPECT_EQ(c.client.error().alert, 70);  // protocol_version
+}
+
+TEST(ClientFailureDetails, ServerAboveOurCeilingRefusesWithProtocolVersion) {
+  ClientConfig config = make_config();
+  config.offer.min_version = ProtocolVersion::tls1_0;
+  config.offer.max_version = ProtocolVersion::tls1_1;
+  MemoryServerOptions options = default_server();
+  options.min_version = TLS1_2_VERSION;
+  Connection c(config, options);
+  ASSERT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, ErrorCode::no_shared_version) << c.client.error().message;
+  EXPECT_EQ(c.client.error().alert, 70);
+}
+
+TEST(ClientFailureDetails, NoSharedCipherSaysTheServerFoundNothing) {
+  Connection c(make_config(), only_cipher("ECDHE-RSA-CHACHA20-POLY1305"));
+  ASSERT_EQ(c.client.error().code, ErrorCode::no_shared_cipher);
+  EXPECT_NE(c.client.error().message.find("nothing acceptable"), std::string::npos);
+  EXPECT_EQ(c.client.error().alert, 40);  // handshake_failure
+}
+
+TEST(ClientFailureDetails, NameMismatchWithCorrectCertificate) {
+  ClientConfig config = make_config();
+  config.verify_name = "elsewhere.test";
+  Connection c(config, default_server());
+  EXPECT_EQ(c.client.error().code, ErrorCode::cert_name_mismatch);
+}
+
+TEST(ClientFailureDetails, TamperedRecordIsBadRecordMac) {
+  Connection c(make_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write("secret response");
+  auto record = c.server.take_output();
+  ASSERT_GT(record.size(), 10u);
+  record.back() ^= 0x01;  // flip a bit of the GCM tag
+  auto fed = c.client.feed(record);
+  ASSERT_FALSE(fed);
+  EXPECT_EQ(fed.error().code, ErrorCode::bad_record_mac);
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_TRUE(c.client.readable().empty());
+  // Our fatal bad_record_mac alert is queued (encrypted, so just check a record is there).
+  ASSERT_GE(c.client.pending_output().size(), 5u);
+  EXPECT_EQ(c.client.pending_output()[0], 21);  // alert record
+}
+
+TEST(ClientFailureDetails, TamperedHandshakeIsDetected) {
+  Client client(make_config());
+  MemoryServer server(default_server());
+  client.start();
+  client_to_server(client, server);
+  server.step();
+  auto flight = server.take_output();
+  // Corrupt a byte inside the ServerHello random: the signature over it fails.
+  ASSERT_GT(flight.size(), 20u);
+  flight[5 + 4 + 2 + 3] ^= 0x40;
+  auto fed = client.feed(flight);
+  ASSERT_FALSE(fed);
+  EXPECT_EQ(fed.error().code, ErrorCode::bad_signature) << fed.error().message;
+}
+
+TEST(ClientFailureDetails, PlainHttpIsNotTls) {
+  Client client(make_config());
+  client.start();
+  const std::string http = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+  auto fed = client.feed({reinterpret_cast<const std::uint8_t*>(http.data()), http.size()});
+  ASSERT_FALSE(fed);
+  EXPECT_EQ(fed.error().code, ErrorCode::not_tls);
+  EXPECT_EQ(client.state(), State::failed);
+}
+
+TEST(ClientFailureDetails, EofMidHandshakeIsUnexpectedEof) {
+  Client client(make_config());
+  MemoryServer server(default_server());
+  client.start();
+  client_to_server(client, server);
+  server.step();
+  auto flight = server.take_output();
+  flight.resize(flight.size() / 2);
+  ASSERT_TRUE(client.feed(flight));
+  client.feed_eof();
+  EXPECT_EQ(client.state(), State::failed);
+  EXPECT_EQ(client.error().code, ErrorCode::unexpected_eof);
+}
+
+TEST(ClientFailureDetails, EofAfterHandshakeWithoutCloseNotifyIsATruncationSignal) {
+  Connection c(make_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.client.feed_eof();
+  EXPECT_EQ(c.client.state(), State::closed);
+  EXPECT_FALSE(c.client.peer_closed());
+  EXPECT_FALSE(c.client.error());
+}
+
+TEST(ClientFailureDetails, FailedClientStaysFailed) {
+  Client client(make_config());
+  client.start();
+  const std::uint8_t junk[] = {'G', 'E', 'T', ' '};
+  ASSERT_FALSE(client.feed(junk));
+  auto again = client.feed(junk);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::not_tls);
+  EXPECT_FALSE(client.write(junk));
+}
+
+}  // namespace
+}  // namespace edgefetch::tls
