@@ -28,6 +28,17 @@ namespace {
 constexpr int kMaxConsecutiveWarningAlerts = 4;
 constexpr int kMaxConsecutiveEmptyRecords = 32;
 
+// s2n leaves out suites its libcrypto cannot run (Appendix B: RC4-MD5 only when
+// RC4 is available); so do we, instead of offering what we could not complete.
+policy::Offer usable_offer(policy::Offer offer) {
+  if (!crypto::legacy_provider_available()) {
+    std::erase_if(offer.cipher_suites, [](const policy::CipherSuite* suite) {
+      return suite->cipher == policy::BulkCipher::rc4_128;
+    });
+  }
+  return offer;
+}
+
 template <class T>
 void consume_front(std::vector<T>& buffer, std::size_t n) {
   if (n >= buffer.size()) {
@@ -62,6 +73,7 @@ void ClientEngine::start() {
                             "libcrypto is not usable: " + ready.error().message));
     return;
   }
+  config_.offer = usable_offer(std::move(config_.offer));
   if (config_.offer.cipher_suites.empty()) {
     (void)fail(
         Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "the offer has no cipher suites"});
