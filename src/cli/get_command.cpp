@@ -1,9 +1,199 @@
-// Placeholder until the `get` command lands (issue 3).
+// `edgefetch get URL`: one request to an origin, made as the CDN makes it.
+//
+// The body goes to stdout (or -o FILE; discarded with --json), the story of the
+// fetch to stderr with -v, the result as one JSON object with --json
+// (schema: get_report.hpp). Exit codes (commands.hpp): 0 any HTTP response,
+// 1 TLS or certificate failure, 2 usage error, 3 connection failure, timeout or
+// invalid response, 4 the body could not be written / internal error.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
 #include "commands.hpp"
+#include "edgefetch/origin/fetch.hpp"
+#include "get_options.hpp"
+#include "get_report.hpp"
+#include "get_verbose.hpp"
+#include "terminal.hpp"
 
 namespace edgefetch::cli {
-void register_get_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("get", "Fetch one URL from an origin as the edge would (not yet available)");
-  cmd->callback([&exit_code] { exit_code = kExitInternal; });
+namespace {
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+// Where the body goes: a file, stdout, or nowhere (--json without -o).
+class BodyOutput {
+ public:
+  bool open(const get::GetOptions& options, std::string* error) {
+    if (!options.output.empty()) {
+      file_.reset(std::fopen(options.output.c_str(), "wb"));
+      if (!file_) {
+        *error = "-o '" + options.output + "': cannot open for writing: " + std::strerror(errno);
+        return false;
+      }
+      target_ = file_.get();
+      name_ = options.output;
+    } else if (!options.json) {
+      target_ = stdout;
+      name_ = "stdout";
+    }
+    return true;
+  }
+
+  origin::BodySink sink() {
+    if (target_ == nullptr) return {};
+    return [this](std::span<const std::uint8_t> bytes) {
+      if (std::fwrite(bytes.data(), 1, bytes.size(), target_) == bytes.size()) return true;
+      failure_ = std::strerror(errno);
+      return false;
+    };
+  }
+
+  /// Flushes (and closes a file); false with the reason when that fails.
+  bool finish(std::string* error) {
+    if (target_ == nullptr) return true;
+    bool ok = std::fflush(target_) == 0;
+    if (!ok) failure_ = std::strerror(errno);
+    if (file_) ok = std::fclose(file_.release()) == 0 && ok;
+    if (!ok || !failure_.empty()) {
+      *error = "could not write the body to " + name_ + ": " + (failure_.empty() ? "write error" : failure_);
+      return false;
+    }
+    return true;
+  }
+
+  [[nodiscard]] const std::string& failure() const { return failure_; }
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+ private:
+  std::unique_ptr<std::FILE, FileCloser> file_;
+  std::FILE* target_ = nullptr;
+  std::string name_;
+  std::string failure_;
+};
+
+constexpr std::string_view kInsecureWarning =
+    "--insecure: the origin's certificate is NOT verified. The CDN always verifies it, so a fetch that works "
+    "here can still fail at the edge with 502.";
+
+int run_get(const get::GetOptions& options) {
+  const terminal::Painter err_paint = terminal::Painter::for_stderr();
+  std::vector<std::string> warnings;
+  if (options.insecure) {
+    std::cerr << err_paint.paint("edgefetch: WARNING: " + std::string(kInsecureWarning),
+                                 terminal::Style::yellow)
+              << "\n";
+    warnings.emplace_back(kInsecureWarning);
+  }
+
+  auto prepared = get::prepare(options);
+  if (!prepared) {
+    std::cerr << "edgefetch: " << prepared.error().message << "\n";
+    return prepared.error().exit_code;
+  }
+  if (options.insecure && prepared->url.scheme == net::Scheme::http) {
+    warnings.emplace_back("--insecure has no effect on an http:// URL");
+  }
+  for (const auto& note : prepared->notes) {
+    std::cerr << "edgefetch: note: " << note << "\n";
+    warnings.push_back(note);
+  }
+
+  BodyOutput output;
+  std::string output_error;
+  if (!output.open(options, &output_error)) {
+    std::cerr << "edgefetch: " << output_error << "\n";
+    return kExitUsage;
+  }
+
+  std::unique_ptr<get::VerboseObserver> verbose;
+  if (options.verbose) {
+    verbose = std::make_unique<get::VerboseObserver>(std::cerr, *prepared, err_paint);
+    verbose->print_settings();
+  }
+
+  const origin::FetchResult result =
+      origin::fetch(prepared->config, prepared->request, output.sink(), verbose.get());
+  const bool output_ok = output.finish(&output_error);
+
+  for (const auto& warning : result.warnings) {
+    std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << warning << "\n";
+    warnings.push_back(warning);
+  }
+  if (verbose) verbose->print_summary(result);
+
+  if (options.json) {
+    std::cout << get::result_json(*prepared, result, warnings).dump(2) << "\n";
+    std::cout.flush();
+  }
+  if (result.error && result.error->kind == origin::FailureKind::body_sink_failed) {
+    std::cerr << "edgefetch: error: " << output_error << "\n";
+    return kExitInternal;
+  }
+  if (result.error) {
+    std::cerr << get::error_text(*prepared, result, err_paint);
+    return get::exit_code(result);
+  }
+  if (!output_ok) {
+    std::cerr << "edgefetch: error: " << output_error << "\n";
+    return kExitInternal;
+  }
+  return kExitOk;
 }
+
+}  // namespace
+
+void register_get_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<get::GetOptions>();
+  auto* cmd = app.add_subcommand("get", "Fetch one URL from an origin exactly as the CDN edge would");
+  cmd->add_option("url", options->url, "https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH")->required();
+  cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
+                  "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
+      ->capture_default_str();
+  cmd->add_option("--profile", options->profile, "Client profile (see 'edgefetch ciphers profiles')")
+      ->capture_default_str();
+  cmd->add_option("--ca-file", options->ca_file,
+                  "PEM file of trusted CA certificates (replaces the system store)");
+  cmd->add_flag("--insecure", options->insecure,
+                "Do not verify the origin's certificate (the CDN always does; prints a warning)");
+  cmd->add_option("--host-header", options->host_header,
+                  "Host header to send; also the SNI and the name verified, as when the CDN forwards Host");
+  cmd->add_option("--resolve", options->resolve,
+                  "HOST:PORT:ADDRESS[,ADDRESS...]: connect there instead (repeatable)")
+      ->take_all();
+  cmd->add_option("-H,--header", options->headers,
+                  "Request header 'Name: value' (repeatable; 'Name:' removes a default)")
+      ->take_all();
+  cmd->add_option("-X,--request", options->method, "Request method (default GET, or POST with -d)");
+  cmd->add_option("-d,--data", options->data, "Request body (@FILE reads a file); implies POST")
+      ->each([options](const std::string&) { options->data_given = true; });
+  cmd->add_option("-o,--output", options->output, "Write the body to FILE instead of stdout");
+  cmd->add_option("--connect-timeout", options->connect_timeout, "ConnectionTimeout per attempt, seconds")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
+  cmd->add_option("--connection-attempts", options->connection_attempts, "ConnectionAttempts")
+      ->check(CLI::Range(1, 3))
+      ->capture_default_str();
+  cmd->add_option("--read-timeout", options->read_timeout,
+                  "OriginReadTimeout, seconds: first byte and longest gap between reads")
+      ->check(CLI::Range(1, 120))
+      ->capture_default_str();
+  cmd->add_option("--alpn", options->alpn, "Offer ALPN protocols, comma-separated (the CDN offers none)");
+  cmd->add_flag(
+      "-v,--verbose", options->verbose,
+      "Show each connection attempt, the negotiated TLS parameters, the certificate and timings on stderr");
+  cmd->add_flag("--json", options->json,
+                "Print one JSON object with the result on stdout (the body is not printed)");
+  cmd->footer(
+      "Exit codes: 0 any HTTP response, 1 TLS or certificate failure, 2 usage error,\n"
+      "            3 connection failure, timeout or invalid response, 4 the body could not be written.\n"
+      "Timings: dns, connect (all attempts), tls (handshake), first byte (after the request), total.");
+  cmd->callback([options, &exit_code] { exit_code = run_get(*options); });
+}
+
 }  // namespace edgefetch::cli

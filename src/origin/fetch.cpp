@@ -158,13 +158,6 @@ FetchError connect_error(const net::ConnectResult& connected, const OriginConfig
                     last.error);
 }
 
-std::string gaps_warning(const policy::Offer& offer) {
-  return "the OriginSslProtocols selection has gaps; like the CDN, edgefetch treats it as its lowest "
-         "version: " +
-         std::string(policy::info(offer.min_version).origin_ssl_protocol) + " up to " +
-         std::string(policy::info(offer.max_version).name);
-}
-
 class FetchRun {
  public:
   FetchRun(const OriginConfig& config, const Request& request, const BodySink& sink, FetchObserver* observer,
@@ -188,7 +181,6 @@ class FetchRun {
     const policy::Profile& profile = config_.profile ? *config_.profile : policy::default_profile();
     tls::ClientConfig tls_config;
     tls_config.offer = policy::narrow(profile, config_.origin_ssl_protocols);
-    if (tls_config.offer.selection_had_gaps) result_.warnings.push_back(gaps_warning(tls_config.offer));
     result_.server_name = tls_server_name(config_, request_);
     tls_config.server_name = result_.server_name;
     tls_config.verify_name = result_.server_name;
@@ -203,10 +195,6 @@ class FetchRun {
         return false;
       }
       tls_config.trust_store = std::move(system).value();
-    }
-    if (!config_.verify_certificates) {
-      result_.warnings.push_back(
-          "certificate verification is disabled (--insecure): the origin's identity is not checked");
     }
     tls_config_ = std::move(tls_config);
     return true;
@@ -454,7 +442,8 @@ class FetchRun {
     for (const auto& field : head) {
       result_.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
     }
-    if (observer_) observer_->on_response_head(result_.status, result_.reason, result_.headers);
+    if (observer_)
+      observer_->on_response_head(result_.http_version, result_.status, result_.reason, result_.headers);
 
     std::vector<std::uint8_t> chunk(64 * 1024);
     while (!parser->is_done()) {

@@ -118,7 +118,7 @@ class FetchObserver {
   virtual void on_connect_attempt(const net::ConnectAttempt& /*attempt*/, int /*max_attempts*/) {}
   virtual void on_tls_handshake(const tls::Negotiated& /*negotiated*/, const tls::Error* /*error*/) {}
   virtual void on_request_sent(std::string_view /*request_head*/) {}
-  virtual void on_response_head(unsigned /*status*/, std::string_view /*reason*/,
+  virtual void on_response_head(unsigned /*http_version*/, unsigned /*status*/, std::string_view /*reason*/,
                                 const std::vector<Header>& /*headers*/) {}
   virtual void on_retry(int /*next_try*/, int /*max_tries*/, const FetchError& /*why*/) {}
 };

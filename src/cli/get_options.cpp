@@ -1,0 +1,172 @@
+#include "get_options.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/resolve.hpp"
+#include "edgefetch/policy/protocol_version.hpp"
+#include "terminal.hpp"
+
+namespace edgefetch::cli::get {
+namespace {
+
+base::Unexpected<PrepareError> usage(std::string message) {
+  return base::unexpected(PrepareError{2, std::move(message)});
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string known_profiles() {
+  std::vector<std::string> names;
+  for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
+  return terminal::join(names, ", ");
+}
+
+base::Expected<std::vector<std::string>, std::string> parse_alpn(std::string_view text) {
+  std::vector<std::string> protocols;
+  while (true) {
+    const auto comma = text.find(',');
+    const std::string_view item = trim(text.substr(0, comma));
+    if (item.empty()) return base::unexpected(std::string("--alpn: empty protocol name in the list"));
+    if (item.size() > 255)
+      return base::unexpected(std::string("--alpn: a protocol name is longer than 255 bytes"));
+    protocols.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    text = text.substr(comma + 1);
+  }
+  return protocols;
+}
+
+base::Expected<std::string, std::string> read_data(const std::string& data) {
+  if (data.empty() || data.front() != '@') return data;
+  const std::string path = data.substr(1);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return base::unexpected("-d: cannot read '" + path + "'");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+base::Expected<origin::Header, std::string> parse_header(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return base::unexpected("-H '" + std::string(text) + "': expected 'Name: value'");
+  }
+  origin::Header header{std::string(trim(text.substr(0, colon))), std::string(trim(text.substr(colon + 1)))};
+  if (!origin::is_http_token(header.name)) {
+    return base::unexpected("-H '" + std::string(text) + "': '" + header.name +
+                            "' is not a valid header name");
+  }
+  return header;
+}
+
+base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
+  PreparedGet prepared;
+
+  auto url = net::parse_url(options.url);
+  if (!url) return usage("invalid URL '" + options.url + "': " + url.error());
+  prepared.url = *url;
+
+  const policy::Profile* profile = policy::profile_by_name(options.profile);
+  if (profile == nullptr) {
+    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+                 " (see 'edgefetch ciphers profiles')");
+  }
+  auto versions = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
+  if (!versions) return usage("--origin-ssl-protocols: " + versions.error());
+
+  origin::OriginConfig& config = prepared.config;
+  config.domain_name = url->host;
+  config.protocol = url->scheme;
+  config.port = url->port;
+  config.profile = profile;
+  config.origin_ssl_protocols = *versions;
+  config.connection_timeout = std::chrono::seconds(options.connect_timeout);
+  config.connection_attempts = options.connection_attempts;
+  config.read_timeout = std::chrono::seconds(options.read_timeout);
+  config.verify_certificates = !options.insecure;
+
+  for (const auto& text : options.resolve) {
+    auto entry = net::parse_resolve_override(text);
+    if (!entry) return usage(entry.error());
+    config.resolve_overrides.push_back(std::move(*entry));
+  }
+  if (!options.alpn.empty()) {
+    auto alpn = parse_alpn(options.alpn);
+    if (!alpn) return usage(alpn.error());
+    config.alpn = std::move(*alpn);
+  }
+
+  origin::Request& request = prepared.request;
+  request.target = url->target;
+  if (!options.host_header.empty()) request.host_header = options.host_header;
+  for (const auto& text : options.headers) {
+    auto header = parse_header(text);
+    if (!header) return usage(header.error());
+    if (iequals(header->name, "Host")) {
+      // The Host header decides SNI and the verified name too: one source of truth.
+      if (request.host_header && *request.host_header != header->value) {
+        return usage("-H 'Host: " + header->value + "' conflicts with --host-header " + *request.host_header);
+      }
+      if (header->value.empty())
+        return usage("-H 'Host:' cannot remove the Host header (HTTP/1.1 requires it)");
+      request.host_header = header->value;
+      continue;
+    }
+    request.headers.push_back(std::move(*header));
+  }
+  if (options.data_given) {
+    auto body = read_data(options.data);
+    if (!body) return usage(body.error());
+    request.body = std::move(*body);
+  }
+  request.method = !options.method.empty() ? options.method : (options.data_given ? "POST" : "GET");
+  if (auto valid = origin::validate(request); !valid) return usage(valid.error());
+  if (auto valid = origin::validate(config); !valid) return usage(valid.error());
+
+  if (url->scheme != net::Scheme::https) return prepared;
+
+  prepared.offer = policy::narrow(*profile, *versions);
+  if (prepared.offer->selection_had_gaps) {
+    prepared.notes.push_back(
+        "the OriginSslProtocols selection " + options.origin_ssl_protocols +
+        " has gaps; like the CDN, edgefetch uses every version from its lowest: " +
+        policy::version_range_name(prepared.offer->min_version, prepared.offer->max_version));
+  }
+  if (options.insecure) {
+    prepared.trust_description = "none: certificate verification disabled (--insecure)";
+  } else if (!options.ca_file.empty()) {
+    auto store = crypto::TrustStore::from_pem_file(options.ca_file);
+    if (!store) return usage("--ca-file '" + options.ca_file + "': " + store.error().message);
+    config.trust_store = *store;
+    prepared.trust_description = "--ca-file " + options.ca_file + " (replaces the system trust store)";
+  } else {
+    auto store = crypto::TrustStore::system_default();
+    if (!store) {
+      return base::unexpected(PrepareError{1, "cannot load the system trust store: " + store.error().message +
+                                                  "; give the CA certificates with --ca-file FILE"});
+    }
+    config.trust_store = *store;
+    prepared.trust_description = "system trust store";
+  }
+  return prepared;
+}
+
+}  // namespace edgefetch::cli::get

@@ -1,0 +1,157 @@
+#include "get_verbose.hpp"
+
+#include <ctime>
+#include <ostream>
+
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/policy/protocol_version.hpp"
+#include "get_report.hpp"
+
+namespace edgefetch::cli::get {
+namespace {
+
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+std::string yes_no(bool value) {
+  return value ? "yes" : "no";
+}
+
+// Splits a request/response head into lines without their CRLF.
+std::vector<std::string_view> head_lines(std::string_view head) {
+  std::vector<std::string_view> lines;
+  while (!head.empty()) {
+    const auto end = head.find("\r\n");
+    lines.push_back(head.substr(0, end));
+    if (end == std::string_view::npos) break;
+    head = head.substr(end + 2);
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+}  // namespace
+
+void VerboseObserver::star(const std::string& line) {
+  out_ << painter_.paint("* ", terminal::Style::dim) << line << "\n";
+}
+
+void VerboseObserver::print_settings() {
+  const auto& config = prepared_.config;
+  star("Fetching " + prepared_.url.to_string() + " as the CDN would");
+  star("ConnectionTimeout " + std::to_string(config.connection_timeout.count()) + " s, ConnectionAttempts " +
+       std::to_string(config.connection_attempts) + ", OriginReadTimeout " +
+       std::to_string(config.read_timeout.count()) + " s");
+  if (prepared_.offer) {
+    const auto& offer = *prepared_.offer;
+    star("TLS offer: profile " + std::string(offer.profile ? offer.profile->name : "?") + ", versions " +
+         policy::version_range_name(offer.min_version, offer.max_version) + ", " +
+         std::to_string(offer.cipher_suites.size()) + " suites, " + std::to_string(offer.groups.size()) +
+         " groups, " + std::to_string(offer.signature_schemes.size()) + " signature schemes");
+    star("Trust: " + prepared_.trust_description);
+  }
+}
+
+void VerboseObserver::on_resolved(const net::Resolution& resolution) {
+  const std::string host = prepared_.config.domain_name + ":" + std::to_string(prepared_.config.port);
+  if (resolution.error) {
+    star("Resolving " + host + " failed: " + resolution.error.message());
+    return;
+  }
+  std::vector<std::string> addresses;
+  for (const auto& endpoint : resolution.endpoints) addresses.push_back(endpoint.address().to_string());
+  star("Resolved " + host + " to " + terminal::join(addresses, ", ") + " (" +
+       std::string(net::resolve_source_name(resolution.source)) + ", " + format_ms(resolution.elapsed) + ")");
+}
+
+void VerboseObserver::on_connect_attempt(const net::ConnectAttempt& attempt, int max_attempts) {
+  const std::string head = "Connection attempt " + std::to_string(attempt.number) + " of " +
+                           std::to_string(max_attempts) + " to " + endpoint_text(attempt.endpoint) + ": ";
+  if (attempt.outcome == net::ConnectOutcome::connected) {
+    star(head + painter_.paint("connected", terminal::Style::green) + " in " + format_ms(attempt.elapsed));
+  } else {
+    star(head +
+         painter_.paint(std::string(net::connect_outcome_name(attempt.outcome)), terminal::Style::red) +
+         " after " + format_ms(attempt.elapsed) + " (" + attempt.error.message() + ")");
+  }
+}
+
+void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const tls::Error* error) {
+  if (error != nullptr) {
+    star("TLS handshake " + painter_.paint("failed", terminal::Style::red) + ": " +
+         std::string(tls::error_code_name(error->code)));
+  } else {
+    star("TLS handshake " + painter_.paint("complete", terminal::Style::green));
+  }
+  terminal::KeyValueList list;
+  list.set_indent("    ");
+  if (n.cipher_suite != nullptr) {
+    list.add("Version", std::string(policy::info(n.version).openssl_name) + " (" +
+                            policy::format_code_point(policy::wire(n.version)) + ")");
+    list.add("Cipher", std::string(n.cipher_suite->openssl_name) + " / " +
+                           std::string(n.cipher_suite->rfc_name) + " (" +
+                           policy::format_code_point(n.cipher_suite->code) + ")");
+    list.add("Group", n.group
+                          ? std::string(n.group->name) + " (" + policy::format_code_point(n.group->code) + ")"
+                          : "none (RSA key exchange)");
+    list.add("Signature", n.signature_scheme ? std::string(n.signature_scheme->iana_name) + " (" +
+                                                   policy::format_code_point(n.signature_scheme->code) + ")"
+                                             : "none");
+    list.add("Extended MS", yes_no(n.extended_master_secret));
+    list.add("Secure reneg.", yes_no(n.secure_renegotiation));
+    if (!n.alpn.empty()) list.add("ALPN", n.alpn);
+  }
+  if (n.certificate) {
+    const auto& c = *n.certificate;
+    list.add("Subject", c.subject);
+    list.add("Issuer", c.issuer);
+    std::string validity = c.not_before + " to " + c.not_after;
+    if (!n.certificate_chain.empty()) {
+      if (auto leaf = crypto::Certificate::from_der(n.certificate_chain.front())) {
+        const long days = leaf->info().days_to_expiry(std::time(nullptr));
+        validity += days >= 0 ? " (" + std::to_string(days) + " days left)"
+                              : " (expired " + std::to_string(-days) + " days ago)";
+      }
+    }
+    list.add("Valid", validity);
+    list.add("Names", terminal::join(c.san, ", "));
+    list.add("Key", c.key);
+    list.add("Chain", std::to_string(n.certificate_chain.size()) + " certificate(s) sent");
+  }
+  if (error != nullptr && !error->message.empty()) list.add("Reason", error->message, terminal::Style::red);
+  if (!list.empty()) list.render(out_, painter_);
+}
+
+void VerboseObserver::on_request_sent(std::string_view request_head) {
+  for (const auto line : head_lines(request_head))
+    out_ << painter_.paint("> ", terminal::Style::cyan) << line << "\n";
+  out_ << painter_.paint(">", terminal::Style::cyan) << "\n";
+}
+
+void VerboseObserver::on_response_head(unsigned http_version, unsigned status, std::string_view reason,
+                                       const std::vector<origin::Header>& headers) {
+  out_ << painter_.paint("< ", terminal::Style::blue) << "HTTP/" << http_version / 10 << "."
+       << http_version % 10 << " " << status << " " << reason << "\n";
+  for (const auto& header : headers) {
+    out_ << painter_.paint("< ", terminal::Style::blue) << header.name << ": " << header.value << "\n";
+  }
+  out_ << painter_.paint("<", terminal::Style::blue) << "\n";
+}
+
+void VerboseObserver::on_retry(int next_try, int max_tries, const origin::FetchError& why) {
+  star("No response (" + why.code() + "): the CDN drops the connection and retries GET/HEAD: try " +
+       std::to_string(next_try) + " of " + std::to_string(max_tries));
+}
+
+void VerboseObserver::print_summary(const origin::FetchResult& result) {
+  if (result.ok()) {
+    star("Received " + std::to_string(result.body_bytes) + " body bytes");
+  }
+  star("Timings: " + timings_text(result.timings));
+}
+
+}  // namespace edgefetch::cli::get
