@@ -1,0 +1,210 @@
+// The peer servers, checked with the libssl reference client: each kind starts,
+// is pinned to exactly its cell (a client wanting anything else fails), and
+// reports what it negotiated. This validates the harness without edgefetch's
+// engine.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/any_server.hpp"
+#include "support/jsse_server.hpp"
+#include "support/peer_names.hpp"
+#include "support/reference_client.hpp"
+
+namespace edgefetch::support {
+namespace {
+
+using policy::ProtocolVersion;
+
+struct HarnessCase {
+  PeerKind peer;
+  Cell cell;
+};
+
+void PrintTo(const HarnessCase& c, std::ostream* out) {
+  *out << name(c.peer) << " " << c.cell.label();
+}
+
+std::string case_name(const ::testing::TestParamInfo<HarnessCase>& info) {
+  return std::string(name(info.param.peer)) + "_" + info.param.cell.identifier();
+}
+
+class ReferenceClientAgainstPeer : public ::testing::TestWithParam<HarnessCase> {};
+
+// The reference client offers what edgefetch offers (the CloudFront-Upstream
+// profile); the pinned server picks the cell; client and server must agree.
+TEST_P(ReferenceClientAgainstPeer, NegotiatesExactlyTheCell) {
+  const auto& [peer, cell] = GetParam();
+  auto server = AnyServer::start(peer, cell);
+  ASSERT_TRUE(server) << server.error();
+  const policy::Profile* profile = policy::profile_by_name("CloudFront-Upstream");
+  ASSERT_NE(profile, nullptr);
+  const std::vector<ProtocolVersion> versions = {cell.version};
+  auto options = ReferenceClientOptions::from_offer(policy::narrow(*profile, versions));
+  options.min_version = cell.version;
+  const ReferenceFetchResult result = fetch_with_libssl(server->port(), options);
+  ASSERT_TRUE(result.ok()) << result.describe() << "\n" << server->logs();
+  EXPECT_EQ(join_lines(client_mismatches(cell, result.summary)), "");
+  const ServerView view = server->parse_page(result.body());
+  EXPECT_EQ(join_lines(server_mismatches(cell, view)), "") << view.describe() << "\n" << result.body();
+}
+
+// The server's pin holds: a client that only wants a different suite is refused.
+TEST_P(ReferenceClientAgainstPeer, RefusesAClientWithoutTheCellsSuite) {
+  const auto& [peer, cell] = GetParam();
+  auto server = AnyServer::start(peer, cell);
+  ASSERT_TRUE(server) << server.error();
+  const std::uint16_t other = cell.suite == 0xC02F ? 0xC030 : 0xC02F;
+  auto options = ReferenceClientOptions::pinned(cell.version, other);
+  const ReferenceFetchResult result = fetch_with_libssl(server->port(), options);
+  EXPECT_FALSE(result.handshake_complete) << result.describe();
+}
+
+const Cell kRsaGcm{ProtocolVersion::tls1_2, 0xC02F, 29, 0x0401, Leaf::rsa2048};
+const Cell kRsaCbcSha384{ProtocolVersion::tls1_2, 0xC028, 24, 0x0601, Leaf::rsa2048};
+const Cell kEcdsaGcm{ProtocolVersion::tls1_2, 0xC02B, 23, 0x0403, Leaf::ecdsa_p256};
+const Cell kEcdsaP384Sha1{ProtocolVersion::tls1_2, 0xC00A, 24, 0x0203, Leaf::ecdsa_p384};
+const Cell kStaticRsa{ProtocolVersion::tls1_2, 0x009C, 0, 0, Leaf::rsa2048};
+const Cell kRsaSha224{ProtocolVersion::tls1_2, 0xC013, 23, 0x0301, Leaf::rsa2048};
+const Cell kTls10{ProtocolVersion::tls1_0, 0xC014, 23, 0, Leaf::rsa2048};
+
+INSTANTIATE_TEST_SUITE_P(OpenSsl, ReferenceClientAgainstPeer,
+                         ::testing::Values(HarnessCase{PeerKind::openssl, kRsaGcm},
+                                           HarnessCase{PeerKind::openssl, kRsaCbcSha384},
+                                           HarnessCase{PeerKind::openssl, kEcdsaGcm},
+                                           HarnessCase{PeerKind::openssl, kEcdsaP384Sha1},
+                                           HarnessCase{PeerKind::openssl, kStaticRsa},
+                                           HarnessCase{PeerKind::openssl, kRsaSha224},
+                                           HarnessCase{PeerKind::openssl, kTls10}),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    GnuTls, ReferenceClientAgainstPeer,
+    ::testing::Values(HarnessCase{PeerKind::gnutls, kRsaGcm}, HarnessCase{PeerKind::gnutls, kRsaCbcSha384},
+                      HarnessCase{PeerKind::gnutls, kEcdsaGcm}, HarnessCase{PeerKind::gnutls, kEcdsaP384Sha1},
+                      HarnessCase{PeerKind::gnutls, kStaticRsa}, HarnessCase{PeerKind::gnutls, kTls10}),
+    case_name);
+INSTANTIATE_TEST_SUITE_P(Jsse, ReferenceClientAgainstPeer,
+                         ::testing::Values(HarnessCase{PeerKind::jsse, kRsaGcm},
+                                           HarnessCase{PeerKind::jsse, kStaticRsa}),
+                         case_name);
+
+// One JVM, several listeners with different pins (how the legacy matrix keeps
+// JVM start-ups few).
+TEST(JsseServer, ServesSeveralPinsFromOneJvm) {
+  const std::vector<Cell> cells = {
+      Cell{ProtocolVersion::tls1_2, 0xC02F, 23, 0x0401, Leaf::rsa2048},
+      Cell{ProtocolVersion::tls1_2, 0xC013, 23, 0x0401, Leaf::rsa2048},
+      Cell{ProtocolVersion::tls1_1, 0xC014, 23, 0x0401, Leaf::rsa2048},
+  };
+  auto options = JsseServerOptions::for_cells(cells);
+  ASSERT_TRUE(options) << options.error();
+  auto server = JsseServer::start(std::move(*options));
+  ASSERT_TRUE(server) << server.error();
+  ASSERT_EQ(server->listener_count(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    SCOPED_TRACE(cells[i].label());
+    auto client = ReferenceClientOptions::pinned(cells[i].version, cells[i].suite);
+    client.min_version = ProtocolVersion::tls1_0;
+    client.max_version = ProtocolVersion::tls1_2;
+    const ReferenceFetchResult result = fetch_with_libssl(server->port(i), client);
+    ASSERT_TRUE(result.ok()) << result.describe() << "\n" << server->logs();
+    EXPECT_EQ(result.summary.version, cells[i].version);
+    EXPECT_EQ(result.summary.suite, cells[i].suite);
+    const ServerView view = JsseServer::parse_page(result.body());
+    EXPECT_EQ(view.version, cells[i].version) << view.describe();
+    ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+    EXPECT_EQ(view.cipher_suite->code, cells[i].suite);
+  }
+}
+
+TEST(JsseServer, RejectsCellsThatDisagreeOnJvmWideSettings) {
+  const std::vector<Cell> cells = {Cell{ProtocolVersion::tls1_2, 0xC02F, 23, 0x0401, Leaf::rsa2048},
+                                   Cell{ProtocolVersion::tls1_2, 0xC02F, 24, 0x0401, Leaf::rsa2048}};
+  EXPECT_FALSE(JsseServerOptions::for_cells(cells));
+}
+
+TEST(GnuTlsServer, RejectsAnInvalidPriorityBeforeStarting) {
+  GnuTlsServerOptions options;
+  options.priority = "NONE:+VERS-TLS1.2:+RSA:+AES-128-CBC:+SHA1";  // no signature algorithm: unusable
+  options.identity = TestPki::get().leaf(Leaf::rsa2048);
+  auto server = GnuTlsServer::start(options);
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().find("priority"), std::string::npos) << server.error();
+}
+
+TEST(GnuTlsServer, HasNoSha224Schemes) {
+  EXPECT_FALSE(gnutls_can_serve(Cell{ProtocolVersion::tls1_2, 0xC02F, 23, 0x0301, Leaf::rsa2048}));
+  EXPECT_FALSE(gnutls_can_serve(Cell{ProtocolVersion::ssl3, 0x002F, 0, 0, Leaf::rsa2048}));
+}
+
+TEST(OpenSslServer, ReportsStartFailureWithItsStderr) {
+  OpenSslServerOptions options;
+  options.ciphers = "ECDHE-RSA-AES128-GCM-SHA256";
+  options.groups = "no-such-group";
+  options.identity = TestPki::get().leaf(Leaf::rsa2048);
+  auto server = OpenSslServer::start(options);
+  ASSERT_FALSE(server);
+  EXPECT_NE(server.error().find("s_server"), std::string::npos) << server.error();
+}
+
+// The page parsers, on the servers' real output formats.
+TEST(ServerPages, OpenSslPage) {
+  const ServerView view = OpenSslServer::parse_page(
+      "Shared Signature Algorithms: RSA+SHA256\nShared groups: x25519\n---\nNew, TLSv1.2, Cipher is "
+      "ECDHE-RSA-AES128-GCM-SHA256\nSSL-Session:\n    Protocol  : TLSv1.2\n    Cipher    : "
+      "ECDHE-RSA-AES128-GCM-SHA256\n");
+  EXPECT_EQ(view.version, ProtocolVersion::tls1_2);
+  ASSERT_NE(view.cipher_suite, nullptr);
+  EXPECT_EQ(view.cipher_suite->code, 0xC02F);
+  ASSERT_NE(view.group, nullptr);
+  EXPECT_EQ(view.group->code, 29);
+  ASSERT_NE(view.signature_scheme, nullptr);
+  EXPECT_EQ(view.signature_scheme->code, 0x0401);
+}
+
+TEST(ServerPages, OpenSslPageWithSeveralSharedValuesReportsNone) {
+  const ServerView view = OpenSslServer::parse_page(
+      "Shared Signature Algorithms: RSA+SHA256:RSA+SHA384\nShared groups: x25519:secp256r1\n    Protocol  : "
+      "TLSv1.2\n    Cipher    : AES128-SHA\n");
+  EXPECT_EQ(view.group, nullptr);
+  EXPECT_TRUE(view.group_text.empty());
+  EXPECT_EQ(view.signature_scheme, nullptr);
+  ASSERT_NE(view.cipher_suite, nullptr);
+  EXPECT_EQ(view.cipher_suite->code, 0x002F);
+}
+
+TEST(ServerPages, GnuTlsPage) {
+  const ServerView view = GnuTlsServer::parse_page(
+      "<TABLE border=1><TR><TD>Protocol version:</TD><TD>TLS1.2</TD></TR>\n"
+      "<TR><TD>Description:</TD><TD>(TLS1.2-X.509)-(ECDHE-SECP384R1)-(ECDSA-SHA512)-(AES-256-GCM)</TD></TR>\n"
+      "<TR><TD>Ciphersuite</TD><TD>ECDHE_ECDSA_AES_256_GCM_SHA384</TD></TR>\n");
+  EXPECT_EQ(view.version, ProtocolVersion::tls1_2);
+  ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+  EXPECT_EQ(view.cipher_suite->code, 0xC02C);
+  ASSERT_NE(view.group, nullptr) << view.describe();
+  EXPECT_EQ(view.group->code, 24);
+  ASSERT_NE(view.signature_scheme, nullptr) << view.describe();
+  EXPECT_EQ(view.signature_scheme->code, 0x0603);
+}
+
+TEST(ServerPages, GnuTlsPageForRsaKeyExchange) {
+  const ServerView view = GnuTlsServer::parse_page(
+      "<TR><TD>Protocol version:</TD><TD>TLS1.2</TD></TR>\n"
+      "<TR><TD>Description:</TD><TD>(TLS1.2-X.509)-(RSA)-(3DES-CBC)-(SHA1)</TD></TR>\n"
+      "<TR><TD>Ciphersuite</TD><TD>RSA_3DES_EDE_CBC_SHA1</TD></TR>\n");
+  ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+  EXPECT_EQ(view.cipher_suite->code, 0x000A);
+  EXPECT_EQ(view.group, nullptr);
+  EXPECT_TRUE(view.scheme_text.empty());
+}
+
+TEST(ServerPages, JssePage) {
+  const ServerView view = JsseServer::parse_page("protocol=SSLv3\ncipher=SSL_RSA_WITH_RC4_128_MD5\n");
+  EXPECT_EQ(view.version, ProtocolVersion::ssl3);
+  ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+  EXPECT_EQ(view.cipher_suite->code, 0x0004);
+}
+
+}  // namespace
+}  // namespace edgefetch::support
