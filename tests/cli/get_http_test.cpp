@@ -1,0 +1,262 @@
+// `edgefetch get` with http:// URLs and bad input, as a user runs it.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/cli_support.hpp"
+#include "cli/get_servers.hpp"
+#include "support/scratch.hpp"
+#include "support/tcp.hpp"
+
+namespace edgefetch::cli_test {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitConnection = 3;
+
+RunResult run(const std::vector<std::string>& args, int expected_exit) {
+  RunResult result = run_edgefetch(args);
+  EXPECT_FALSE(result.timed_out) << result.command_line;
+  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
+                                             << result.out << "\nstderr:\n"
+                                             << result.err;
+  return result;
+}
+
+json parse_json(const RunResult& result) {
+  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
+  return document;
+}
+
+std::string url_for(const support::LoopbackServer& server, std::string_view path = "/") {
+  return "http://127.0.0.1:" + std::to_string(server.port()) + std::string(path);
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+constexpr std::string_view kHello =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"
+    "Content-Length: 12\r\n\r\nhello world\n";
+
+TEST(GetHttpTest, PrintsTheBodyOnStdout) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto result = run({"get", url_for(*server)}, kExitOk);
+  EXPECT_EQ(result.out, "hello world\n");
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer(std::string(kHello), received));
+  ASSERT_TRUE(server);
+  const auto result = run({"get", url_for(*server, "/a?b=c"), "--json"}, kExitOk);
+  const json doc = parse_json(result);
+  EXPECT_EQ(doc["url"], url_for(*server, "/a?b=c"));
+  EXPECT_EQ(doc["status"], 200);
+  EXPECT_EQ(doc["body_bytes"], 12);
+  EXPECT_EQ(doc["headers"]["content-type"], "text/plain");
+  EXPECT_EQ(doc["headers"]["set-cookie"], json::array({"a=1", "b=2"}));
+  EXPECT_FALSE(doc.contains("tls")) << "plain HTTP has no TLS object";
+  EXPECT_FALSE(doc.contains("error"));
+  for (const char* phase : {"dns", "connect", "first_byte", "total"}) {
+    ASSERT_TRUE(doc["timings_ms"].contains(phase)) << phase;
+    EXPECT_TRUE(doc["timings_ms"][phase].is_number()) << phase;
+    EXPECT_GE(doc["timings_ms"][phase].get<double>(), 0.0) << phase;
+  }
+  EXPECT_FALSE(doc["timings_ms"].contains("tls"));
+  EXPECT_EQ(doc["warnings"], json::array());
+  ASSERT_EQ(doc["attempts"].size(), 1u);
+  EXPECT_EQ(doc["attempts"][0]["outcome"], "connected");
+  // The body is not printed with --json.
+  EXPECT_FALSE(contains(result.out, "hello world"));
+
+  const auto requests = received->all();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_TRUE(requests[0].starts_with("GET /a?b=c HTTP/1.1\r\n")) << requests[0];
+  EXPECT_TRUE(contains(requests[0], "\r\nUser-Agent: Amazon CloudFront\r\n")) << requests[0];
+  EXPECT_TRUE(contains(requests[0], "\r\nHost: 127.0.0.1\r\n")) << requests[0];
+}
+
+TEST(GetHttpTest, AnyHttpStatusIsSuccess) {
+  auto server = start_server(answer("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown"));
+  ASSERT_TRUE(server);
+  const auto result = run({"get", url_for(*server), "--json"}, kExitOk);
+  EXPECT_EQ(parse_json(result)["status"], 503);
+}
+
+TEST(GetHttpTest, OutputFileGetsTheBody) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto dir = support::ScratchDir::create("get-output");
+  const auto path = dir / "body.txt";
+  const auto result = run({"get", url_for(*server), "-o", path.string()}, kExitOk);
+  EXPECT_EQ(result.out, "");
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_EQ(content.str(), "hello world\n");
+}
+
+TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {
+  const auto result = run({"get", "http://127.0.0.1:9/", "-o", "/nonexistent-dir/x/body"}, kExitUsage);
+  EXPECT_TRUE(contains(result.err, "cannot open for writing")) << result.err;
+}
+
+TEST(GetHttpTest, MethodHeadersBodyAndHostHeaderAreSent) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", received));
+  ASSERT_TRUE(server);
+  run({"get", url_for(*server, "/submit"), "-X", "PUT", "-d", "x=1", "-H", "X-One: 1", "-H",
+       "User-Agent: probe/2", "--host-header", "www.example.test"},
+      kExitOk);
+  const auto requests = received->all();
+  ASSERT_EQ(requests.size(), 1u);
+  const std::string& sent = requests[0];
+  EXPECT_TRUE(sent.starts_with("PUT /submit HTTP/1.1\r\n")) << sent;
+  EXPECT_TRUE(contains(sent, "\r\nHost: www.example.test\r\n")) << sent;
+  EXPECT_TRUE(contains(sent, "\r\nUser-Agent: probe/2\r\n")) << sent;
+  EXPECT_FALSE(contains(sent, "Amazon CloudFront")) << sent;
+  EXPECT_TRUE(contains(sent, "\r\nX-One: 1\r\n")) << sent;
+  EXPECT_TRUE(contains(sent, "\r\nContent-Length: 3\r\n\r\nx=1")) << sent;
+}
+
+TEST(GetHttpTest, DataAloneMeansPost) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", received));
+  ASSERT_TRUE(server);
+  run({"get", url_for(*server), "-d", "a"}, kExitOk);
+  ASSERT_EQ(received->all().size(), 1u);
+  EXPECT_TRUE(received->all()[0].starts_with("POST / HTTP/1.1\r\n"));
+}
+
+TEST(GetHttpTest, ResolveSendsTheNameButConnectsToTheAddress) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer("HTTP/1.1 204 No Content\r\n\r\n", received));
+  ASSERT_TRUE(server);
+  const std::string port = std::to_string(server->port());
+  const auto result = run({"get", "http://origin.test:" + port + "/", "--resolve",
+                           "origin.test:" + port + ":127.0.0.1", "--json"},
+                          kExitOk);
+  EXPECT_EQ(parse_json(result)["status"], 204);
+  ASSERT_EQ(received->all().size(), 1u);
+  EXPECT_TRUE(contains(received->all()[0], "\r\nHost: origin.test\r\n"));
+}
+
+TEST(GetHttpTest, VerboseNarratesTheFetchOnStderr) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto result = run({"get", "-v", url_for(*server)}, kExitOk);
+  EXPECT_EQ(result.out, "hello world\n");
+  EXPECT_TRUE(contains(
+      result.err, "Connection attempt 1 of 3 to 127.0.0.1:" + std::to_string(server->port()) + ": connected"))
+      << result.err;
+  EXPECT_TRUE(contains(result.err, "> GET / HTTP/1.1")) << result.err;
+  EXPECT_TRUE(contains(result.err, "< HTTP/1.1 200 OK")) << result.err;
+  EXPECT_TRUE(contains(result.err, "Timings: dns ")) << result.err;
+  EXPECT_TRUE(contains(result.err, "first byte ")) << result.err;
+  EXPECT_FALSE(contains(result.err, "\x1b[")) << "no colour when stderr is not a terminal";
+}
+
+TEST(GetHttpTest, RefusedPortIsAConnectionFailureAfterEveryAttempt) {
+  const std::string port = std::to_string(support::pick_free_port());
+  const auto result =
+      run({"get", "http://127.0.0.1:" + port + "/", "--connection-attempts", "2", "--json"}, kExitConnection);
+  const json doc = parse_json(result);
+  EXPECT_EQ(doc["error"]["code"], "connection_refused");
+  EXPECT_EQ(doc["error"]["cdn_status"], 502);
+  EXPECT_FALSE(doc.contains("status"));
+  ASSERT_EQ(doc["attempts"].size(), 2u);
+  EXPECT_EQ(doc["attempts"][0]["outcome"], "refused");
+  EXPECT_EQ(doc["attempts"][1]["outcome"], "refused");
+  EXPECT_TRUE(contains(result.err, "connection_refused")) << result.err;
+  EXPECT_TRUE(contains(result.err, "refused (2 attempts)")) << result.err;
+  EXPECT_TRUE(contains(result.err, "listens on port " + port)) << result.err;
+}
+
+TEST(GetHttpTest, SilentOriginHitsTheReadTimeout) {
+  auto server = start_server(stay_silent());
+  ASSERT_TRUE(server);
+  const auto started = std::chrono::steady_clock::now();
+  const auto result =
+      run({"get", url_for(*server), "--read-timeout", "1", "--connection-attempts", "1", "--json"},
+          kExitConnection);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
+  const json doc = parse_json(result);
+  EXPECT_EQ(doc["error"]["code"], "read_timeout");
+  EXPECT_EQ(doc["error"]["cdn_status"], 504);
+  EXPECT_TRUE(contains(result.err, "read timeout of 1 second")) << result.err;
+}
+
+TEST(GetHttpTest, InsecureWarnsLoudlyEvenForHttp) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto result = run({"get", url_for(*server), "--insecure", "--json"}, kExitOk);
+  EXPECT_TRUE(contains(result.err, "WARNING: --insecure")) << result.err;
+  const json doc = parse_json(result);
+  ASSERT_TRUE(doc["warnings"].is_array());
+  bool found = false;
+  for (const auto& warning : doc["warnings"])
+    found = found || contains(warning.get<std::string>(), "--insecure");
+  EXPECT_TRUE(found) << doc["warnings"].dump();
+}
+
+struct UsageCase {
+  std::vector<std::string> args;
+  std::string message;  // expected on stderr
+};
+
+TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
+  const std::vector<UsageCase> cases = {
+      {{"get"}, "url is required"},
+      {{"get", "ftp://origin.test/"}, "unsupported scheme 'ftp'"},
+      {{"get", "origin.test/"}, "no scheme"},
+      {{"get", "https://origin.test:99999/"}, "not a valid port"},
+      {{"get", "https://[::1/"}, "no closing ']'"},
+      {{"get", "https://a b/"}, "percent-encode"},
+      {{"get", "https://origin.test/", "--connect-timeout", "0"}, "--connect-timeout"},
+      {{"get", "https://origin.test/", "--connect-timeout", "11"}, "not in range 1 to 10"},
+      {{"get", "https://origin.test/", "--connection-attempts", "4"}, "not in range 1 to 3"},
+      {{"get", "https://origin.test/", "--read-timeout", "121"}, "not in range 1 to 120"},
+      {{"get", "https://origin.test/", "--read-timeout", "soon"}, "--read-timeout"},
+      {{"get", "https://origin.test/", "--resolve", "origin.test:443"}, "HOST:PORT:ADDRESS"},
+      {{"get", "https://origin.test/", "--resolve", "origin.test:443:nowhere"},
+       "not an IPv4 or IPv6 address"},
+      {{"get", "https://origin.test/", "-H", "NoColon"}, "expected 'Name: value'"},
+      {{"get", "https://origin.test/", "-H", "Bad Name: x"}, "not a valid header name"},
+      {{"get", "https://origin.test/", "-X", "GE T"}, "not a valid HTTP method"},
+      {{"get", "https://origin.test/", "--profile", "nosuch"}, "known profiles: cloudfront"},
+      {{"get", "https://origin.test/", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},
+      {{"get", "https://origin.test/", "--alpn", "h2,,x"}, "--alpn"},
+      {{"get", "https://origin.test/", "--host-header", "a.test", "-H", "Host: b.test"}, "conflicts"},
+      {{"get", "https://origin.test/", "--ca-file", "/nonexistent/ca.pem"}, "--ca-file"},
+      {{"get", "https://origin.test/", "--no-such-flag"}, "--no-such-flag"},
+  };
+  for (const auto& c : cases) {
+    const auto result = run(c.args, kExitUsage);
+    EXPECT_TRUE(contains(result.err, c.message)) << result.command_line << "\nstderr:\n" << result.err;
+    EXPECT_EQ(result.out, "") << result.command_line;
+  }
+}
+
+TEST(GetHttpTest, HelpDocumentsExitCodes) {
+  const auto result = run({"get", "--help"}, kExitOk);
+  EXPECT_TRUE(contains(result.out, "Exit codes: 0 any HTTP response, 1 TLS or certificate failure"))
+      << result.out;
+  EXPECT_TRUE(contains(result.out, "--origin-ssl-protocols")) << result.out;
+  EXPECT_TRUE(contains(result.out, "--resolve")) << result.out;
+}
+
+}  // namespace
+}  // namespace edgefetch::cli_test

@@ -1,0 +1,238 @@
+// `edgefetch get` with https:// URLs against `openssl s_server -www` on
+// 127.0.0.1, using the test PKI (a private root, an intermediate, leaves for
+// origin.test). Each test pins the server to the parameters it asserts.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_support.hpp"
+#include "cli/get_servers.hpp"
+#include "support/openssl_server.hpp"
+#include "support/pki.hpp"
+#include "support/process.hpp"
+#include "support/scratch.hpp"
+
+namespace edgefetch::cli_test {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitTlsFailure = 1;
+
+RunResult run(const std::vector<std::string>& args, int expected_exit) {
+  RunResult result = run_edgefetch(args);
+  EXPECT_FALSE(result.timed_out) << result.command_line;
+  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
+                                             << result.out << "\nstderr:\n"
+                                             << result.err;
+  return result;
+}
+
+json parse_json(const RunResult& result) {
+  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
+  return document;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class GetHttpsTest : public ::testing::Test {
+ protected:
+  // Starts s_server; the test fails (not skips) when it cannot.
+  bool start(support::OpenSslServerOptions options) {
+    auto server = support::OpenSslServer::start(std::move(options));
+    EXPECT_TRUE(server) << (server ? "" : server.error());
+    if (!server) return false;
+    server_.emplace(std::move(*server));
+    return true;
+  }
+
+  static support::OpenSslServerOptions pinned(std::string cipher, std::string group = "",
+                                              support::Leaf leaf = support::Leaf::rsa2048) {
+    support::OpenSslServerOptions options;
+    options.version_flag = "-tls1_2";
+    options.ciphers = std::move(cipher);
+    options.groups = std::move(group);
+    options.identity = support::TestPki::get().leaf(leaf);
+    return options;
+  }
+
+  [[nodiscard]] std::string port() const { return std::to_string(server_->port()); }
+  [[nodiscard]] std::string url() const { return "https://origin.test:" + port() + "/"; }
+  [[nodiscard]] std::string resolve() const { return "origin.test:" + port() + ":127.0.0.1"; }
+  static std::string ca_file() { return support::TestPki::get().ca_file().string(); }
+
+  // get URL --resolve ... --ca-file ... plus `extra`.
+  [[nodiscard]] std::vector<std::string> args(std::vector<std::string> extra) const {
+    std::vector<std::string> all = {"get", url(), "--resolve", resolve(), "--ca-file", ca_file()};
+    all.insert(all.end(), extra.begin(), extra.end());
+    return all;
+  }
+
+  std::string logs() { return server_ ? server_->logs() : ""; }
+
+  std::optional<support::OpenSslServer> server_;
+};
+
+TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256", "X25519")));
+  const auto dir = support::ScratchDir::create("get-https");
+  const auto page_path = dir / "page.html";
+  const auto result = run(args({"--json", "-o", page_path.string()}), kExitOk);
+  const json doc = parse_json(result);
+  ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
+  EXPECT_EQ(doc["url"], url());
+  EXPECT_EQ(doc["status"], 200);
+  EXPECT_GT(doc["body_bytes"].get<int>(), 0);
+  const json& tls = doc["tls"];
+  EXPECT_EQ(tls["version"], json({{"name", "TLSv1.2"}, {"code", "0x0303"}}));
+  EXPECT_EQ(tls["cipher"], json({{"openssl", "ECDHE-RSA-AES128-GCM-SHA256"},
+                                 {"rfc", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+                                 {"code", "0xC02F"}}));
+  EXPECT_EQ(tls["group"], json({{"name", "X25519"}, {"code", "0x001D"}}));
+  ASSERT_TRUE(tls.contains("signature_scheme"));
+  EXPECT_TRUE(tls["signature_scheme"]["code"].get<std::string>().starts_with("0x0")) << tls.dump();
+  const json& cert = tls["certificate"];
+  EXPECT_TRUE(contains(cert["subject"].get<std::string>(), "CN=origin.test")) << cert.dump();
+  EXPECT_TRUE(contains(cert["issuer"].get<std::string>(), "intermediate")) << cert.dump();
+  EXPECT_EQ(cert["key"], "RSA 2048");
+  EXPECT_NE(std::find(cert["san"].begin(), cert["san"].end(), "DNS:origin.test"), cert["san"].end())
+      << cert.dump();
+  EXPECT_TRUE(cert["not_before"].is_string() && cert["not_after"].is_string());
+  EXPECT_EQ(tls["server_name"], "origin.test");
+  EXPECT_EQ(tls["extended_master_secret"], true);
+  EXPECT_EQ(tls["secure_renegotiation"], true);
+  for (const char* phase : {"dns", "connect", "tls", "first_byte", "total"}) {
+    EXPECT_TRUE(doc["timings_ms"].contains(phase)) << phase;
+  }
+  EXPECT_EQ(doc["warnings"], json::array());
+  // The server saw the same: its -www page (the body, written with -o) names the session.
+  const auto seen = support::OpenSslServer::parse_page(support::read_file(page_path));
+  ASSERT_NE(seen.cipher_suite, nullptr) << seen.describe();
+  EXPECT_EQ(seen.cipher_suite->code, 0xC02F) << seen.describe();
+  EXPECT_EQ(seen.version, policy::ProtocolVersion::tls1_2) << seen.describe();
+  ASSERT_NE(seen.group, nullptr) << seen.describe();
+  EXPECT_EQ(seen.group->code, policy::kGroupX25519) << seen.describe();
+  EXPECT_EQ(doc["body_bytes"].get<std::uint64_t>(), std::filesystem::file_size(page_path));
+}
+
+TEST_F(GetHttpsTest, RsaKeyExchangeHasNoGroupAndNoSignatureScheme) {
+  ASSERT_TRUE(start(pinned("AES128-SHA")));
+  const auto result = run(args({"--json"}), kExitOk);
+  const json doc = parse_json(result);
+  ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
+  EXPECT_EQ(doc["tls"]["cipher"]["code"], "0x002F");
+  EXPECT_FALSE(doc["tls"].contains("group")) << doc["tls"].dump();
+  EXPECT_FALSE(doc["tls"].contains("signature_scheme")) << doc["tls"].dump();
+}
+
+TEST_F(GetHttpsTest, ProfileDecidesTheOffer) {
+  // AES128-GCM-SHA256 is offered by CloudFront-Upstream, not by the documented table.
+  ASSERT_TRUE(start(pinned("AES128-GCM-SHA256")));
+  const auto refused = run(args({"--json"}), kExitTlsFailure);
+  EXPECT_EQ(parse_json(refused)["error"]["code"], "no_shared_cipher") << refused.out;
+  EXPECT_TRUE(contains(refused.err, "edgefetch ciphers")) << refused.err;
+  const auto accepted = run(args({"--profile", "CloudFront-Upstream", "--json"}), kExitOk);
+  EXPECT_EQ(parse_json(accepted)["tls"]["cipher"]["code"], "0x009C") << accepted.out;
+}
+
+TEST_F(GetHttpsTest, BodyGoesToStdout) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES256-GCM-SHA384", "P-384")));
+  const auto result = run(args({}), kExitOk);
+  // s_server -www describes the session it served.
+  EXPECT_TRUE(contains(result.out, "ECDHE-RSA-AES256-GCM-SHA384")) << result.out << "\n" << logs();
+}
+
+TEST_F(GetHttpsTest, VerboseShowsParametersCertificateAndTimings) {
+  ASSERT_TRUE(start(pinned("ECDHE-ECDSA-AES128-GCM-SHA256", "P-256", support::Leaf::ecdsa_p256)));
+  const auto result = run(args({"-v", "-o", "/dev/null"}), kExitOk);
+  const std::string& err = result.err;
+  EXPECT_TRUE(contains(err, "Connection attempt 1 of 3 to 127.0.0.1:" + port() + ": connected")) << err;
+  EXPECT_TRUE(contains(err, "TLSv1.2 (0x0303)")) << err;
+  EXPECT_TRUE(
+      contains(err, "ECDHE-ECDSA-AES128-GCM-SHA256 / TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (0xC02B)"))
+      << err;
+  EXPECT_TRUE(contains(err, "P-256 (0x0017)")) << err;
+  EXPECT_TRUE(contains(err, "ecdsa_secp256r1_sha256 (0x0403)")) << err;
+  EXPECT_TRUE(contains(err, "Extended MS")) << err;
+  EXPECT_TRUE(contains(err, "Secure reneg.")) << err;
+  EXPECT_TRUE(contains(err, "days left")) << err;
+  EXPECT_TRUE(contains(err, "EC P-256")) << err;
+  EXPECT_TRUE(contains(err, "tls ")) << err;
+  EXPECT_TRUE(contains(err, "first byte ")) << err;
+}
+
+TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run(args({"--host-header", "wrong.test", "--json"}), kExitTlsFailure);
+  const json doc = parse_json(result);
+  EXPECT_EQ(doc["error"]["code"], "cert_name_mismatch") << doc.dump(2);
+  EXPECT_EQ(doc["error"]["cdn_status"], 502);
+  EXPECT_FALSE(doc.contains("status"));
+  // Partial TLS information survives the failure.
+  EXPECT_EQ(doc["tls"]["server_name"], "wrong.test");
+  EXPECT_EQ(doc["tls"]["cipher"]["code"], "0xC02F");
+  // stderr: the names in the certificate, the name checked, and --host-header.
+  EXPECT_TRUE(contains(result.err, "cert_name_mismatch")) << result.err;
+  EXPECT_TRUE(contains(result.err, "wrong.test")) << result.err;
+  EXPECT_TRUE(contains(result.err, "DNS:origin.test")) << result.err;
+  EXPECT_TRUE(contains(result.err, "--host-header")) << result.err;
+}
+
+TEST_F(GetHttpsTest, WildcardNameMatchesThroughHostHeader) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run(args({"--host-header", "a.wild.test", "--json"}), kExitOk);
+  EXPECT_EQ(parse_json(result)["tls"]["server_name"], "a.wild.test");
+}
+
+TEST_F(GetHttpsTest, PrivateCaWithoutCaFileIsUntrusted) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run({"get", url(), "--resolve", resolve(), "--json"}, kExitTlsFailure);
+  EXPECT_EQ(parse_json(result)["error"]["code"], "cert_untrusted");
+  EXPECT_TRUE(contains(result.err, "--ca-file")) << result.err;
+}
+
+TEST_F(GetHttpsTest, InsecureSkipsVerificationAndSaysSo) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run(
+      {"get", url(), "--resolve", resolve(), "--host-header", "wrong.test", "--insecure", "--json"}, kExitOk);
+  const json doc = parse_json(result);
+  EXPECT_EQ(doc["status"], 200);
+  EXPECT_TRUE(contains(result.err, "WARNING: --insecure")) << result.err;
+  EXPECT_TRUE(contains(doc["warnings"].dump(), "NOT verified")) << doc["warnings"].dump();
+}
+
+TEST_F(GetHttpsTest, ServerForcedToTls11WhileOnlyTls12IsAllowed) {
+  auto options = pinned("ECDHE-RSA-AES128-SHA");
+  options.version_flag = "-tls1_1";
+  ASSERT_TRUE(start(options));
+  const auto result = run(args({"--json"}), kExitTlsFailure);
+  EXPECT_EQ(parse_json(result)["error"]["code"], "version_not_allowed") << result.out;
+}
+
+TEST_F(GetHttpsTest, GapsInTheSelectionAreNoted) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run(args({"--origin-ssl-protocols", "TLSv1,TLSv1.2", "--json"}), kExitOk);
+  EXPECT_TRUE(contains(result.err, "note: the OriginSslProtocols selection TLSv1,TLSv1.2 has gaps"))
+      << result.err;
+  EXPECT_TRUE(contains(parse_json(result)["warnings"].dump(), "has gaps"));
+}
+
+TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {
+  // Answers 400 as soon as bytes arrive, as a plain HTTP server does to a ClientHello.
+  auto server = start_server(support::plain_http_handler());
+  ASSERT_TRUE(server);
+  const auto result = run_edgefetch(
+      {"get", "https://127.0.0.1:" + std::to_string(server->port()) + "/", "--insecure", "--json"});
+  EXPECT_EQ(result.exit_code, kExitTlsFailure) << result.err;
+  EXPECT_EQ(parse_json(result)["error"]["code"], "not_tls") << result.out;
+  EXPECT_TRUE(contains(result.err, "http://")) << result.err;
+}
+
+}  // namespace
+}  // namespace edgefetch::cli_test
