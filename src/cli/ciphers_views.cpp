@@ -67,6 +67,7 @@ std::string offered_by(const policy::CipherSuite& suite) {
     return "none (catalogued only)";
   }
   std::vector<std::string> out;
+  out.reserve(entries.size());
   for (const Entry& e : entries) {
     out.push_back(e.same_as_this.empty() ? e.text
                                          : e.text + " (also " + terminal::join(e.same_as_this, ", ") + ")");

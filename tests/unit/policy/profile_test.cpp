@@ -15,6 +15,7 @@ using V = ProtocolVersion;
 
 std::vector<std::uint16_t> suite_codes(const std::vector<const CipherSuite*>& suites) {
   std::vector<std::uint16_t> out;
+  out.reserve(suites.size());
   for (const CipherSuite* s : suites) {
     out.push_back(s->code);
   }
@@ -24,6 +25,7 @@ std::vector<std::uint16_t> suite_codes(const std::vector<const CipherSuite*>& su
 template <class T>
 std::vector<std::uint16_t> codes(const std::vector<const T*>& entries) {
   std::vector<std::uint16_t> out;
+  out.reserve(entries.size());
   for (const T* e : entries) {
     out.push_back(e->code);
   }

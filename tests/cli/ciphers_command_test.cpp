@@ -1,0 +1,452 @@
+// `edgefetch ciphers` as a user runs it: each subcommand, its JSON, its errors.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/policy/profile.hpp"
+
+namespace edgefetch::cli_test {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+
+// Runs edgefetch and checks it exited normally with `expected_exit`.
+RunResult run(const std::vector<std::string>& args, int expected_exit = kExitOk,
+              const RunOptions& options = {}) {
+  RunResult result = run_edgefetch(args, options);
+  EXPECT_FALSE(result.timed_out) << result.command_line;
+  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
+                                             << result.out << "\nstderr:\n"
+                                             << result.err;
+  return result;
+}
+
+json parse_json(const RunResult& result) {
+  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
+  return document;
+}
+
+// Table rows are the lines whose first field is a number ("  1  ECDHE-...").
+std::vector<std::vector<std::string>> table_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& line : lines_of(text)) {
+    std::vector<std::string> fields;
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+      const std::size_t start = line.find_first_not_of(' ', pos);
+      if (start == std::string::npos) {
+        break;
+      }
+      // Fields are separated by two or more blanks (a field may hold one blank).
+      std::size_t end = line.find("  ", start);
+      if (end == std::string::npos) {
+        end = line.size();
+      }
+      fields.push_back(line.substr(start, end - start));
+      pos = end;
+    }
+    if (!fields.empty() && !fields[0].empty() &&
+        fields[0].find_first_not_of("0123456789") == std::string::npos) {
+      rows.push_back(fields);
+    }
+  }
+  return rows;
+}
+
+std::vector<std::string> codes_of(const policy::Profile& profile) {
+  std::vector<std::string> codes;
+  for (const policy::CipherSuite* s : profile.cipher_suites) {
+    codes.push_back(policy::format_code_point(s->code));
+  }
+  return codes;
+}
+
+TEST(CiphersCommand, DefaultPrintsTheDefaultProfileAsAnAlignedTable) {
+  const RunResult result = run({"ciphers"});
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  EXPECT_NE(result.out.find("Profile cloudfront (default)"), std::string::npos);
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos) << "no colour when stdout is not a terminal";
+
+  const auto rows = table_rows(result.out);
+  const policy::Profile& profile = policy::default_profile();
+  ASSERT_EQ(rows.size(), profile.cipher_suites.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const policy::CipherSuite& s = *profile.cipher_suites[i];
+    ASSERT_GE(rows[i].size(), 5U) << i;
+    EXPECT_EQ(rows[i][0], std::to_string(i + 1));
+    EXPECT_EQ(rows[i][1], s.openssl_name);
+    EXPECT_EQ(rows[i][2], s.rfc_name);
+    EXPECT_EQ(rows[i][3], policy::format_code_point(s.code));
+    EXPECT_EQ(rows[i][4], policy::version_range_name(s.min_version, s.max_version));
+    const bool marked_legacy = rows[i].size() > 5 && rows[i][5].find("legacy") != std::string::npos;
+    EXPECT_EQ(marked_legacy, s.legacy) << s.openssl_name;
+  }
+  // Seed names in the documented client order, spot-checked literally.
+  EXPECT_EQ(rows.front()[1], "ECDHE-ECDSA-AES256-GCM-SHA384");
+  EXPECT_EQ(rows[12][1], "AES256-SHA");
+  EXPECT_EQ(rows.back()[1], "RC4-MD5");
+  EXPECT_EQ(rows[14][4], "SSLv3-TLSv1.2");
+
+  // Aligned: the RFC name starts in the same column on every row.
+  std::set<std::size_t> rfc_columns;
+  for (const std::string& line : lines_of(result.out)) {
+    const std::size_t first = line.find_first_not_of(' ');
+    const bool is_row = first != std::string::npos && line[first] >= '0' && line[first] <= '9';
+    if (is_row) {
+      rfc_columns.insert(line.find("TLS_"));
+    }
+  }
+  EXPECT_EQ(rfc_columns.size(), 1U);
+  for (const std::string& line : lines_of(result.out)) {
+    EXPECT_TRUE(line.empty() || line.back() != ' ') << "trailing blank in: '" << line << "'";
+  }
+}
+
+TEST(CiphersCommand, ProfileOption) {
+  const RunResult upstream = run({"ciphers", "--profile", "CloudFront-Upstream"});
+  const auto rows = table_rows(upstream.out);
+  ASSERT_EQ(rows.size(), 19U);
+  EXPECT_EQ(rows[12][1], "AES256-GCM-SHA384");
+  EXPECT_NE(rows[12].back().find("not in the documented table"), std::string::npos);
+
+  // The TLS 1.2-only policy: every suite can only be used in TLS 1.2.
+  const RunResult tls12 = run({"ciphers", "--profile", "cloudfront-upstream-tls-1-2"});
+  for (const auto& row : table_rows(tls12.out)) {
+    ASSERT_GE(row.size(), 5U);
+    EXPECT_EQ(row[4], "TLSv1.2") << row[1];
+  }
+}
+
+TEST(CiphersCommand, OriginSslProtocolsNarrowsAndSaysFloorAndCeiling) {
+  const RunResult result = run({"ciphers", "--origin-ssl-protocols", "TLSv1.2,TLSv1.1"});
+  EXPECT_NE(result.out.find("floor TLSv1.1, ceiling TLSv1.2"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("gaps"), std::string::npos);
+  const auto rows = table_rows(result.out);
+  ASSERT_EQ(rows.size(), 16U) << "the ClientHello is the same; the floor applies to the ServerHello";
+  EXPECT_EQ(rows[6][4], "TLSv1.1-TLSv1.2") << "ECDHE-ECDSA-AES256-SHA usable from the floor up";
+
+  const RunResult gapped = run({"ciphers", "--origin-ssl-protocols", "SSLv3 TLSv1.2"});
+  EXPECT_NE(gapped.out.find("floor SSLv3, ceiling TLSv1.2"), std::string::npos) << gapped.out;
+  EXPECT_NE(gapped.out.find("gaps"), std::string::npos) << gapped.out;
+  EXPECT_NE(gapped.out.find("treated as its floor"), std::string::npos) << gapped.out;
+}
+
+TEST(CiphersCommand, JsonHoldsTheDocumentedSchema) {
+  const RunResult result = run({"ciphers", "--json"});
+  const json doc = parse_json(result);
+  ASSERT_TRUE(doc.is_object());
+  for (const char* key : {"profile", "description", "origin_ssl_protocols", "selection_had_gaps",
+                          "min_version", "max_version", "cipher_suites", "groups", "signature_schemes"}) {
+    EXPECT_TRUE(doc.contains(key)) << key;
+  }
+  EXPECT_EQ(doc["profile"], "cloudfront");
+  EXPECT_EQ(doc["min_version"], "SSLv3");
+  EXPECT_EQ(doc["max_version"], "TLSv1.2");
+  EXPECT_EQ(doc["origin_ssl_protocols"], json::array());
+  EXPECT_EQ(doc["selection_had_gaps"], false);
+
+  const json& suites = doc["cipher_suites"];
+  ASSERT_TRUE(suites.is_array());
+  const policy::Profile& profile = policy::default_profile();
+  ASSERT_EQ(suites.size(), profile.cipher_suites.size());
+  for (std::size_t i = 0; i < suites.size(); ++i) {
+    const json& s = suites[i];
+    const policy::CipherSuite& expected = *profile.cipher_suites[i];
+    for (const char* key :
+         {"order", "openssl", "rfc", "gnutls", "jsse", "code", "key_exchange", "authentication", "cipher",
+          "mac", "prf_hash", "min_version", "max_version", "legacy", "in_seed_table"}) {
+      EXPECT_TRUE(s.contains(key)) << key;
+    }
+    EXPECT_EQ(s["order"], i + 1);
+    EXPECT_EQ(s["openssl"], expected.openssl_name);
+    EXPECT_EQ(s["rfc"], expected.rfc_name);
+    EXPECT_EQ(s["gnutls"], expected.gnutls_name);
+    EXPECT_EQ(s["jsse"], expected.jsse_name);
+    EXPECT_EQ(s["code"], policy::format_code_point(expected.code));
+    EXPECT_EQ(s["legacy"], expected.legacy);
+    EXPECT_EQ(s["in_seed_table"], true);
+  }
+  EXPECT_EQ(suites[3]["code"], "0xC02F");
+  EXPECT_EQ(suites[3]["key_exchange"], "ECDHE");
+  EXPECT_EQ(suites[3]["authentication"], "RSA");
+  EXPECT_EQ(suites[3]["cipher"], "AES-128-GCM");
+  EXPECT_EQ(suites[3]["mac"], "AEAD");
+  EXPECT_EQ(suites[3]["min_version"], "TLSv1.2");
+  EXPECT_EQ(suites[15]["jsse"], "SSL_RSA_WITH_RC4_128_MD5");
+  EXPECT_EQ(suites[15]["mac"], "MD5");
+  EXPECT_EQ(suites[15]["min_version"], "SSLv3");
+  EXPECT_EQ(suites[15]["legacy"], true);
+
+  const json& groups = doc["groups"];
+  ASSERT_EQ(groups.size(), 3U);
+  EXPECT_EQ(groups[0]["name"], "P-256");
+  EXPECT_EQ(groups[0]["code"], "0x0017");
+  EXPECT_EQ(groups[0]["id"], 23);
+  EXPECT_EQ(groups[1]["name"], "X25519");
+  EXPECT_EQ(groups[2]["iana_name"], "secp384r1");
+  for (const json& g : groups) {
+    for (const char* key : {"order", "name", "iana_name", "code", "id", "aliases", "kind", "in_policy"}) {
+      EXPECT_TRUE(g.contains(key)) << key;
+    }
+  }
+  const json& schemes = doc["signature_schemes"];
+  ASSERT_EQ(schemes.size(), 10U);
+  EXPECT_EQ(schemes[0]["seed_name"], "TLS_SIGNATURE_SCHEME_RSA_PKCS1_SHA256");
+  EXPECT_EQ(schemes[0]["code"], "0x0401");
+  EXPECT_EQ(schemes[9]["iana_name"], "ecdsa_sha1");
+  for (const json& s : schemes) {
+    for (const char* key : {"order", "iana_name", "seed_name", "openssl", "gnutls", "aliases", "code",
+                            "algorithm", "hash", "max_version", "in_seed_table"}) {
+      EXPECT_TRUE(s.contains(key)) << key;
+    }
+  }
+}
+
+TEST(CiphersCommand, JsonOfANarrowedOffer) {
+  const json doc = parse_json(run(
+      {"ciphers", "--json", "--profile", "CloudFront-Upstream", "--origin-ssl-protocols", "TLSv1,TLSv1.2"}));
+  EXPECT_EQ(doc["profile"], "CloudFront-Upstream");
+  EXPECT_EQ(doc["origin_ssl_protocols"], json::array({"TLSv1", "TLSv1.2"}));
+  EXPECT_EQ(doc["selection_had_gaps"], true);
+  EXPECT_EQ(doc["min_version"], "TLSv1");
+  EXPECT_EQ(doc["max_version"], "TLSv1.2");
+  std::vector<std::string> codes;
+  for (const json& s : doc["cipher_suites"]) {
+    codes.push_back(s["code"].get<std::string>());
+  }
+  EXPECT_EQ(codes, codes_of(*policy::profile_by_name("CloudFront-Upstream")));
+}
+
+TEST(CiphersCommand, FormatOpensslIsAColonSeparatedCipherString) {
+  const RunResult result = run({"ciphers", "--format", "openssl"});
+  EXPECT_EQ(
+      result.out,
+      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
+      "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA:"
+      "ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:"
+      "ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:DES-CBC3-SHA:RC4-MD5\n");
+  // `openssl ciphers` accepts it (it skips the suites its build lacks).
+  const RunResult openssl = run_program(
+      "/usr/bin/openssl", {"ciphers", "-s", "@SECLEVEL=0:" + result.out.substr(0, result.out.size() - 1)});
+  EXPECT_EQ(openssl.exit_code, 0) << openssl.err;
+  EXPECT_NE(openssl.out.find("ECDHE-ECDSA-AES256-GCM-SHA384"), std::string::npos) << openssl.out;
+  EXPECT_NE(openssl.out.find("AES128-SHA"), std::string::npos) << openssl.out;
+}
+
+TEST(CiphersCommand, Groups) {
+  const RunResult result = run({"ciphers", "groups"});
+  const auto rows = table_rows(result.out);
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0][1], "P-256");
+  EXPECT_EQ(rows[1][1], "X25519");
+  EXPECT_EQ(rows[2][1], "P-384");
+  EXPECT_NE(result.out.find("prime256v1"), std::string::npos);
+
+  const RunResult all = run({"ciphers", "groups", "--all"});
+  EXPECT_EQ(table_rows(all.out).size(), policy::all_named_groups().size());
+  EXPECT_NE(all.out.find("ffdhe8192"), std::string::npos);
+
+  const json doc = parse_json(run({"ciphers", "groups", "--json"}));
+  EXPECT_EQ(doc["profile"], "cloudfront");
+  ASSERT_EQ(doc["groups"].size(), 3U);
+  EXPECT_EQ(doc["groups"][1]["code"], "0x001D");
+  const json all_doc = parse_json(run({"ciphers", "groups", "--all", "--json"}));
+  EXPECT_TRUE(all_doc["profile"].is_null());
+  EXPECT_EQ(all_doc["groups"].size(), policy::all_named_groups().size());
+}
+
+TEST(CiphersCommand, Sigalgs) {
+  const RunResult result = run({"ciphers", "sigalgs"});
+  const auto rows = table_rows(result.out);
+  ASSERT_EQ(rows.size(), 10U);
+  EXPECT_EQ(rows[0][1], "TLS_SIGNATURE_SCHEME_RSA_PKCS1_SHA256");
+  EXPECT_EQ(rows[9][1], "TLS_SIGNATURE_SCHEME_ECDSA_SHA1");
+  EXPECT_EQ(result.out.find("rsa_pss"), std::string::npos);
+
+  const RunResult all = run({"ciphers", "sigalgs", "--all"});
+  EXPECT_EQ(table_rows(all.out).size(), 16U);
+  EXPECT_NE(all.out.find("rsa_pss_pss_sha512"), std::string::npos);
+
+  const json doc = parse_json(run({"ciphers", "sigalgs", "--json"}));
+  ASSERT_EQ(doc["signature_schemes"].size(), 10U);
+  EXPECT_EQ(doc["signature_schemes"][4]["openssl"], "ECDSA+SHA256");
+}
+
+TEST(CiphersCommand, Profiles) {
+  const RunResult result = run({"ciphers", "profiles"});
+  for (const policy::Profile& p : policy::all_profiles()) {
+    EXPECT_NE(result.out.find(std::string(p.name)), std::string::npos) << p.name;
+  }
+  EXPECT_NE(result.out.find("cloudfront (default)"), std::string::npos);
+
+  const json doc = parse_json(run({"ciphers", "profiles", "--json"}));
+  EXPECT_EQ(doc["default"], "cloudfront");
+  ASSERT_EQ(doc["profiles"].size(), policy::all_profiles().size());
+  const json& tls11 = doc["profiles"][3];
+  EXPECT_EQ(tls11["name"], "CloudFront-Upstream-TLS-1-1");
+  EXPECT_EQ(tls11["min_version"], "TLSv1.1");
+  EXPECT_EQ(tls11["max_version"], "TLSv1.2");
+  EXPECT_EQ(tls11["default"], false);
+  EXPECT_EQ(tls11["cipher_suites"].size(), 19U);
+  EXPECT_EQ(tls11["groups"], json::array({"P-256", "X25519", "P-384"}));
+  EXPECT_EQ(doc["profiles"][0]["default"], true);
+}
+
+// The acceptance example: all three, each in every spelling.
+TEST(CiphersCommand, TranslateShowsEverySpelling) {
+  const RunResult result =
+      run({"ciphers", "translate", "ECDHE-ECDSA-AES128-SHA", "TLS_RSA_WITH_RC4_128_MD5", "0x000A"});
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  for (const std::string_view expected :
+       {// ECDHE-ECDSA-AES128-SHA
+        "ECDHE-ECDSA-AES128-SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_AES_128_CBC_SHA1",
+        "0xC009", "0xC0,0x09",
+        // RC4-MD5
+        "RC4-MD5", "TLS_RSA_WITH_RC4_128_MD5", "TLS_RSA_ARCFOUR_128_MD5", "SSL_RSA_WITH_RC4_128_MD5",
+        "0x0004", "0x00,0x04",
+        // DES-CBC3-SHA
+        "DES-CBC3-SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_3DES_EDE_CBC_SHA1",
+        "SSL_RSA_WITH_3DES_EDE_CBC_SHA", "0x000A", "0x00,0x0A"}) {
+    EXPECT_NE(result.out.find(expected), std::string::npos) << expected << " missing from:\n" << result.out;
+  }
+  // Three blocks, one per name, in the order asked.
+  const std::size_t first = result.out.find("ECDHE-ECDSA-AES128-SHA  (cipher suite)");
+  const std::size_t second = result.out.find("TLS_RSA_WITH_RC4_128_MD5  (cipher suite)");
+  const std::size_t third = result.out.find("0x000A  (cipher suite)");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  ASSERT_NE(third, std::string::npos);
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+}
+
+TEST(CiphersCommand, TranslateGroupsAndSchemesAndCodeForms) {
+  const RunResult result = run({"ciphers", "translate", "prime256v1", "rsa_pkcs1_sha256", "{0xC0,0x2F}"});
+  EXPECT_NE(result.out.find("secp256r1"), std::string::npos);
+  EXPECT_NE(result.out.find("0x0017 (23)"), std::string::npos);
+  EXPECT_NE(result.out.find("TLS_SIGNATURE_SCHEME_RSA_PKCS1_SHA256"), std::string::npos);
+  EXPECT_NE(result.out.find("RSA+SHA256"), std::string::npos);
+  EXPECT_NE(result.out.find("ECDHE-RSA-AES128-GCM-SHA256"), std::string::npos);
+
+  const json doc = parse_json(run({"ciphers", "translate", "--json", "0xC02F", "x25519", "ECDSA+SHA1"}));
+  const json& results = doc["results"];
+  ASSERT_EQ(results.size(), 3U);
+  EXPECT_EQ(results[0]["query"], "0xC02F");
+  EXPECT_EQ(results[0]["matches"][0]["kind"], "cipher_suite");
+  EXPECT_EQ(results[0]["matches"][0]["cipher_suite"]["rfc"], "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+  EXPECT_EQ(results[1]["matches"][0]["kind"], "group");
+  EXPECT_EQ(results[1]["matches"][0]["group"]["id"], 29);
+  EXPECT_EQ(results[2]["matches"][0]["kind"], "signature_scheme");
+  EXPECT_EQ(results[2]["matches"][0]["signature_scheme"]["code"], "0x0203");
+}
+
+TEST(CiphersErrors, UnknownNameSuggestsTheClosestAndExits2) {
+  const RunResult result = run({"ciphers", "translate", "ECDHE-RSA-AES128-GCM-SHA265"}, kExitUsage);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_EQ(result.err.rfind("edgefetch: unknown name 'ECDHE-RSA-AES128-GCM-SHA265'; did you mean: ", 0), 0U)
+      << result.err;
+  EXPECT_NE(result.err.find("ECDHE-RSA-AES128-GCM-SHA256"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.substr(result.err.size() - 2), "?\n") << result.err;
+
+  // Known names are still translated; the unknown one makes the exit code 2.
+  const RunResult mixed = run({"ciphers", "translate", "RC4-MD5", "nonsense-name"}, kExitUsage);
+  EXPECT_NE(mixed.out.find("SSL_RSA_WITH_RC4_128_MD5"), std::string::npos);
+  EXPECT_NE(mixed.err.find("unknown name 'nonsense-name'"), std::string::npos);
+}
+
+TEST(CiphersErrors, UnknownProfileExits2) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"ciphers", "--profile", "nope"},
+        std::vector<std::string>{"ciphers", "groups", "--profile", "nope"},
+        std::vector<std::string>{"ciphers", "sigalgs", "--profile", "nope"},
+        std::vector<std::string>{"ciphers", "--json", "--profile", "CloudFront-Upstream-TLS-1-3"}}) {
+    const RunResult result = run(args, kExitUsage);
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_NE(result.err.find("edgefetch: unknown profile"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("CloudFront-Upstream-TLS-1-2"), std::string::npos)
+        << "lists the known profiles";
+  }
+}
+
+TEST(CiphersErrors, BadOriginSslProtocolsExits2) {
+  struct Case {
+    std::string value;
+    std::string expected;
+  };
+  for (const Case& c :
+       {Case{"TLSv1.3", "'TLSv1.3' is not an OriginSslProtocols value"},
+        Case{"TLSv1.2,TLS1.1", "'TLS1.1' is not an OriginSslProtocols value"},
+        Case{"TLSv1.0", "did you mean 'TLSv1'"}, Case{"", "no OriginSslProtocols value given"},
+        Case{" , ", "no OriginSslProtocols value given"}}) {
+    const RunResult result = run({"ciphers", "--origin-ssl-protocols", c.value}, kExitUsage);
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_NE(result.err.find("edgefetch: --origin-ssl-protocols: "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find(c.expected), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("valid values: SSLv3, TLSv1, TLSv1.1, TLSv1.2"), std::string::npos)
+        << result.err;
+  }
+}
+
+TEST(CiphersErrors, UsageMistakesExit2) {
+  run({"ciphers", "--format", "xml"}, kExitUsage);
+  run({"ciphers", "--json", "--format", "openssl"}, kExitUsage);
+  run({"ciphers", "translate"}, kExitUsage);
+  run({"ciphers", "--no-such-option"}, kExitUsage);
+  const RunResult misplaced = run({"ciphers", "--origin-ssl-protocols", "TLSv1.2", "groups"}, kExitUsage);
+  EXPECT_NE(misplaced.err.find("apply to 'edgefetch ciphers' itself"), std::string::npos) << misplaced.err;
+}
+
+TEST(CiphersHelp, EverySubcommandHasHelp) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string mentions;
+  };
+  for (const Case& c :
+       {Case{{"ciphers", "--help"}, "--origin-ssl-protocols"}, Case{{"ciphers", "groups", "--help"}, "--all"},
+        Case{{"ciphers", "sigalgs", "--help"}, "--all"}, Case{{"ciphers", "profiles", "--help"}, "--json"},
+        Case{{"ciphers", "translate", "--help"}, "NAME"}}) {
+    const RunResult result = run(c.args, kExitOk);
+    EXPECT_NE(result.out.find(c.mentions), std::string::npos) << result.out;
+  }
+}
+
+TEST(CiphersColour, OnlyOnATerminalAndNotWithNoColor) {
+  RunOptions tty;
+  tty.stdout_is_terminal = true;
+  tty.unset_environment = {"NO_COLOR"};
+  const RunResult coloured = run({"ciphers"}, kExitOk, tty);
+  EXPECT_NE(coloured.out.find("\x1b["), std::string::npos) << "a terminal gets colour";
+  // Colour does not disturb the alignment: the same rows come out.
+  const RunResult plain = run({"ciphers"});
+  std::string stripped;
+  for (std::size_t i = 0; i < coloured.out.size(); ++i) {
+    if (coloured.out[i] == '\x1b') {
+      i = coloured.out.find('m', i);
+      continue;
+    }
+    stripped.push_back(coloured.out[i]);
+  }
+  EXPECT_EQ(stripped, plain.out);
+
+  RunOptions no_color = tty;
+  no_color.set_environment = {{"NO_COLOR", "1"}};
+  EXPECT_EQ(run({"ciphers"}, kExitOk, no_color).out.find('\x1b'), std::string::npos);
+
+  RunOptions empty_no_color = tty;
+  empty_no_color.set_environment = {{"NO_COLOR", ""}};
+  EXPECT_NE(run({"ciphers"}, kExitOk, empty_no_color).out.find("\x1b["), std::string::npos)
+      << "an empty NO_COLOR does not disable colour";
+}
+
+}  // namespace
+}  // namespace edgefetch::cli_test
