@@ -316,14 +316,14 @@ void ClientEngine::feed_eof() {
                      "connection closed by the server while the client " + std::string(step_description())});
     return;
   }
-  if (reader_.has_partial_record()) {
-    (void)fail(Error{ErrorCode::unexpected_eof, AlertSender::none, std::nullopt,
-                     "connection closed in the middle of a record (truncated)"});
-    return;
-  }
-  // Connected (or closing): an EOF without the server's close_notify leaves
-  // peer_closed() false, which is how a caller tells a truncation from a clean close.
-  state_ = State::closed;
+  if (state_ == State::closed) return;  // we sent close_notify: the server may just hang up
+  // Connected: without the server's close_notify a truncation cannot be told
+  // from a server that forgot it; the data already decrypted stays readable and
+  // the caller decides (HTTP framing may prove the response complete).
+  (void)fail(Error{ErrorCode::unexpected_eof, AlertSender::none, std::nullopt,
+                   reader_.has_partial_record()
+                       ? "connection closed in the middle of a record (truncated)"
+                       : "connection closed by the server without close_notify (possible truncation)"});
 }
 
 std::span<const std::uint8_t> ClientEngine::pending_output() const {

@@ -494,12 +494,25 @@ TEST(ClientFailureDetails, EofMidHandshakeIsUnexpectedEof) {
   EXPECT_EQ(client.error().code, ErrorCode::unexpected_eof);
 }
 
-TEST(ClientFailureDetails, EofAfterHandshakeWithoutCloseNotifyIsATruncationSignal) {
+TEST(ClientFailureDetails, EofAfterHandshakeWithoutCloseNotifyIsUnexpectedEof) {
   Connection c(make_config(), default_server());
   ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write("partial");
+  pump(c.client, c.server);
+  c.client.feed_eof();
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, ErrorCode::unexpected_eof);
+  EXPECT_FALSE(c.client.peer_closed());
+  EXPECT_EQ(readable_text(c.client), "partial");   // what arrived stays readable
+  EXPECT_TRUE(c.client.pending_output().empty());  // no alert to a closed connection
+}
+
+TEST(ClientFailureDetails, EofAfterOurCloseNotifyIsClean) {
+  Connection c(make_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.client.close();
   c.client.feed_eof();
   EXPECT_EQ(c.client.state(), State::closed);
-  EXPECT_FALSE(c.client.peer_closed());
   EXPECT_FALSE(c.client.error());
 }
 
