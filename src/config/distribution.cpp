@@ -1,0 +1,144 @@
+// Enum spellings, lookups and the CDN's PathPattern routing rule.
+
+#include "edgefetch/config/distribution.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace edgefetch::config {
+namespace {
+
+template <class E>
+struct Spelled {
+  E value;
+  std::string_view text;
+};
+
+constexpr auto kOriginProtocolPolicies = std::to_array<Spelled<OriginProtocolPolicy>>({
+    {OriginProtocolPolicy::http_only, "http-only"},
+    {OriginProtocolPolicy::match_viewer, "match-viewer"},
+    {OriginProtocolPolicy::https_only, "https-only"},
+});
+constexpr auto kIpAddressTypes = std::to_array<Spelled<IpAddressType>>({
+    {IpAddressType::ipv4, "ipv4"},
+    {IpAddressType::ipv6, "ipv6"},
+    {IpAddressType::dualstack, "dualstack"},
+});
+constexpr auto kViewerProtocolPolicies = std::to_array<Spelled<ViewerProtocolPolicy>>({
+    {ViewerProtocolPolicy::allow_all, "allow-all"},
+    {ViewerProtocolPolicy::redirect_to_https, "redirect-to-https"},
+    {ViewerProtocolPolicy::https_only, "https-only"},
+});
+constexpr auto kSslProtocols = std::to_array<Spelled<policy::ProtocolVersion>>({
+    {policy::ProtocolVersion::ssl3, "SSLv3"},
+    {policy::ProtocolVersion::tls1_0, "TLSv1"},
+    {policy::ProtocolVersion::tls1_1, "TLSv1.1"},
+    {policy::ProtocolVersion::tls1_2, "TLSv1.2"},
+});
+
+template <class E, std::size_t N>
+std::string_view spell(const std::array<Spelled<E>, N>& table, E value) {
+  for (const auto& entry : table) {
+    if (entry.value == value) return entry.text;
+  }
+  return "?";
+}
+
+template <class E, std::size_t N>
+std::optional<E> lookup(const std::array<Spelled<E>, N>& table, std::string_view text) {
+  for (const auto& entry : table) {
+    if (entry.text == text) return entry.value;
+  }
+  return std::nullopt;
+}
+
+std::string_view strip_leading_slash(std::string_view text) {
+  if (!text.empty() && text.front() == '/') text.remove_prefix(1);
+  return text;
+}
+
+}  // namespace
+
+std::string_view to_string(OriginKind kind) {
+  switch (kind) {
+    case OriginKind::custom:
+      return "custom";
+    case OriginKind::s3:
+      return "s3";
+    case OriginKind::vpc:
+      return "vpc";
+  }
+  return "?";
+}
+std::string_view to_string(OriginProtocolPolicy policy) {
+  return spell(kOriginProtocolPolicies, policy);
+}
+std::string_view to_string(IpAddressType type) {
+  return spell(kIpAddressTypes, type);
+}
+std::string_view to_string(ViewerProtocolPolicy policy) {
+  return spell(kViewerProtocolPolicies, policy);
+}
+
+std::optional<OriginProtocolPolicy> parse_origin_protocol_policy(std::string_view text) {
+  return lookup(kOriginProtocolPolicies, text);
+}
+std::optional<IpAddressType> parse_ip_address_type(std::string_view text) {
+  return lookup(kIpAddressTypes, text);
+}
+std::optional<ViewerProtocolPolicy> parse_viewer_protocol_policy(std::string_view text) {
+  return lookup(kViewerProtocolPolicies, text);
+}
+std::optional<policy::ProtocolVersion> parse_origin_ssl_protocol(std::string_view text) {
+  return lookup(kSslProtocols, text);
+}
+
+bool CacheBehavior::allows_method(std::string_view method) const {
+  return std::find(allowed_methods.begin(), allowed_methods.end(), method) != allowed_methods.end();
+}
+
+const Origin* DistributionConfig::find_origin(std::string_view id) const {
+  for (const auto& origin : origins) {
+    if (origin.id == id) return &origin;
+  }
+  return nullptr;
+}
+
+const CacheBehavior& DistributionConfig::behavior_for_path(std::string_view path) const {
+  for (const auto& behavior : cache_behaviors) {
+    if (path_pattern_matches(behavior.path_pattern, path)) return behavior;
+  }
+  return default_cache_behavior;
+}
+
+bool path_pattern_matches(std::string_view pattern, std::string_view path) {
+  // Both are compared without their leading '/', so "images/*" and "/images/*"
+  // mean the same, as the CDN documents.
+  pattern = strip_leading_slash(pattern);
+  path = strip_leading_slash(path);
+  // Greedy wildcard match with one backtrack point (the last '*'): O(n*m) at
+  // worst, never exponential.
+  std::size_t p = 0;
+  std::size_t s = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t star_s = 0;
+  while (s < path.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_s = s;
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == path[s])) {
+      ++p;
+      ++s;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      s = ++star_s;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace edgefetch::config

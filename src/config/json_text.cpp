@@ -1,0 +1,142 @@
+// JSON text → document, with errors a user can act on.
+
+#include "config/json_text.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+namespace edgefetch::config::detail {
+namespace {
+
+std::string at(std::string_view text, std::size_t offset) {
+  const TextPosition pos = position_of(text, offset);
+  return "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column);
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Printable ASCII kept, everything else escaped: parser messages quote input.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(u));
+      out += buf;
+    }
+  }
+  return out;
+}
+
+bool looks_like_yaml(std::string_view text) {
+  const char first = text.front();
+  if (first == '#' || first == '-' || first == '%') return true;
+  if (std::isalpha(static_cast<unsigned char>(first)) == 0) return false;
+  // A bare word followed by ':' on the first line, as in "AWSTemplateFormatVersion: ...".
+  const auto line_end = text.find('\n');
+  const std::string_view line = text.substr(0, line_end);
+  return line.find(':') != std::string_view::npos;
+}
+
+// Depth of [ and { outside strings; rejects before the parser or any later
+// walk over the tree can be made to recurse deeply.
+std::optional<std::size_t> too_deep_at(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// nlohmann's message is "[json.exception.parse_error.101] parse error at line
+// L, column C: what"; keep "what", our own position goes in front.
+std::string parser_reason(const char* what) {
+  std::string_view message(what);
+  const auto column = message.find("column ");
+  const auto colon = message.find(": ", column == std::string_view::npos ? 0 : column);
+  if (colon != std::string_view::npos) message.remove_prefix(colon + 2);
+  return printable(message);
+}
+
+}  // namespace
+
+TextPosition position_of(std::string_view text, std::size_t offset) {
+  TextPosition pos;
+  if (offset > text.size()) offset = text.size();
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text) {
+  if (text.size() > kMaxInputBytes) {
+    return base::unexpected(Problem{"", "input is " + std::to_string(text.size()) + " bytes; the limit is " +
+                                            std::to_string(kMaxInputBytes)});
+  }
+  std::size_t start = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) start = 3;  // UTF-8 byte order mark, as some editors write
+  while (start < text.size() && is_space(text[start])) ++start;
+  if (start == text.size()) {
+    return base::unexpected(Problem{"", "the input is empty; expected a distribution config in JSON"});
+  }
+  const std::string_view body = text.substr(start);
+  if (body.front() != '{' && body.front() != '[') {
+    if (looks_like_yaml(body)) {
+      return base::unexpected(
+          Problem{"",
+                  "this looks like YAML; only JSON is read. Convert the template first, e.g. with cfn-flip "
+                  "(`cfn-flip template.yaml > template.json`, which understands !Ref and !Sub), or pass the "
+                  "output of `aws cloudfront get-distribution-config --id ID`"});
+    }
+    return base::unexpected(Problem{
+        "", "malformed JSON at " + at(text, start) + ": expected '{' to start a distribution config"});
+  }
+  if (const auto deep = too_deep_at(text)) {
+    return base::unexpected(Problem{"", "malformed JSON at " + at(text, *deep) + ": nested more than " +
+                                            std::to_string(kMaxJsonDepth) + " levels deep"});
+  }
+  try {
+    return nlohmann::json::parse(text.begin() + static_cast<std::ptrdiff_t>(start), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts from `start`, 1-based: the byte at which parsing stopped.
+    const std::size_t offset = start + (e.byte > 0 ? e.byte - 1 : 0);
+    return base::unexpected(
+        Problem{"", "malformed JSON at " + at(text, offset) + ": " + parser_reason(e.what())});
+  } catch (const std::exception& e) {
+    return base::unexpected(Problem{"", std::string("malformed JSON: ") + printable(e.what())});
+  }
+}
+
+}  // namespace edgefetch::config::detail

@@ -1,0 +1,23 @@
+#pragma once
+// Turns input text into a JSON document, or one problem that says where and
+// why it is not one (line and column), recognising YAML and refusing inputs
+// that are too large or too deeply nested before parsing them.
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/config/reader.hpp"
+
+namespace edgefetch::config::detail {
+
+base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text);
+
+/// 1-based line and column of byte `offset` in `text`.
+struct TextPosition {
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+}  // namespace edgefetch::config::detail

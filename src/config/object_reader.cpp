@@ -1,0 +1,541 @@
+// DistributionConfig JSON object → model, in either spelling.
+
+#include "config/object_reader.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <climits>
+#include <string_view>
+
+#include "config/intrinsics.hpp"
+#include "config/rules.hpp"
+
+namespace edgefetch::config::detail {
+namespace {
+
+using Json = nlohmann::json;
+
+struct ManagedRequestPolicy {
+  std::string_view id;
+  bool forwards_host;
+};
+// Managed origin request policies, by id. Those that forward every viewer
+// header forward Host; the rest name their headers, without Host.
+constexpr auto kManagedRequestPolicies = std::to_array<ManagedRequestPolicy>({
+    {kAllViewerPolicyId, true},
+    {kAllViewerAndCloudFrontHeadersPolicyId, true},
+    {"bf0718e1-ba1e-49d1-88b1-f726733018ae", true},  // HostHeaderOnly
+    {kAllViewerExceptHostHeaderPolicyId, false},
+    {"59781a5b-3903-41f3-afcb-af62929ccde1", false},  // CORS-CustomOrigin
+    {"88a5eaf4-2fd4-4709-b370-b4c650ea3fcf", false},  // CORS-S3Origin
+    {"acba4595-bd28-49b8-b9fe-13317c0390fa", false},  // UserAgentRefererHeaders
+    {"775133bc-15f2-49f9-abea-afb2e0bf67d2", false},  // Elemental-MediaTailor-PersonalizedManifests
+});
+
+std::string unresolved_message(const Unresolved& unresolved) {
+  return "uses " + unresolved.description +
+         ", which only a deployed stack can resolve; pass the config the CDN has (`aws cloudfront "
+         "get-distribution-config --id ID`) or a template with the resolved value (Fn::Sub without "
+         "variables and Fn::Join of literals are resolved here)";
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           const auto lx = (x >= 'A' && x <= 'Z') ? static_cast<char>(x - 'A' + 'a') : x;
+           const auto ly = (y >= 'A' && y <= 'Z') ? static_cast<char>(y - 'A' + 'a') : y;
+           return lx == ly;
+         });
+}
+
+// "must be a string" etc.: what the value is instead, briefly.
+std::string kind_of(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "a list";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::number_float:
+      return "a fractional number";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      return "a number";
+    default:
+      return "an unexpected value";
+  }
+}
+
+}  // namespace
+
+ObjectReader::ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
+                           std::vector<Problem>& warnings)
+    : paths_(spelling, std::move(root)), problems_(problems), warnings_(warnings) {}
+
+void ObjectReader::problem(std::string path, std::string message) {
+  reported_.push_back(path);
+  problems_.push_back(Problem{std::move(path), std::move(message)});
+}
+
+void ObjectReader::warning(std::string path, std::string message) {
+  warnings_.push_back(Problem{std::move(path), std::move(message)});
+}
+
+const Json* ObjectReader::field(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+void ObjectReader::reject_other_spelling(const Json& object, const std::string& at, const char* wrong,
+                                         const char* right) {
+  if (field(object, wrong) == nullptr) return;
+  const std::string shape = cfn() ? "CloudFormation" : "the API's JSON";
+  problem(at + "." + wrong, std::string("is not a field in ") + shape + "; it is spelled " + right);
+}
+
+std::optional<std::string> ObjectReader::string_value(const Json& value, const std::string& path, Need need) {
+  if (value.is_string()) return value.get<std::string>();
+  if (cfn() && is_intrinsic(value)) {
+    auto resolved = resolve_string(value);
+    if (auto* text = std::get_if<std::string>(&resolved)) return std::move(*text);
+    const auto& unresolved = std::get<Unresolved>(resolved);
+    if (need == Need::essential) {
+      problem(path, unresolved_message(unresolved));
+    } else {
+      warning(path, "uses " + unresolved.description + ", which cannot be resolved here; ignored");
+    }
+    return std::nullopt;
+  }
+  problem(path, "must be a string, not " + kind_of(value));
+  return std::nullopt;
+}
+
+std::optional<long long> ObjectReader::int_value(const Json& value, const std::string& path) {
+  if (value.is_number_unsigned()) {
+    const auto v = value.get<unsigned long long>();
+    return v > static_cast<unsigned long long>(LLONG_MAX) ? LLONG_MAX : static_cast<long long>(v);
+  }
+  if (value.is_number_integer()) return value.get<long long>();
+  if (cfn() && value.is_string()) {
+    // CloudFormation takes numbers written as strings ("443") and converts them.
+    const auto& text = value.get_ref<const std::string&>();
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return v;
+    problem(path, quote(text) + " is not a whole number");
+    return std::nullopt;
+  }
+  if (cfn() && is_intrinsic(value)) {
+    const auto resolved = resolve_string(value);
+    if (const auto* unresolved = std::get_if<Unresolved>(&resolved)) {
+      problem(path, unresolved_message(*unresolved));
+      return std::nullopt;
+    }
+    const auto& text = std::get<std::string>(resolved);
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return v;
+    problem(path, quote(text) + " is not a whole number");
+    return std::nullopt;
+  }
+  problem(path, "must be a whole number, not " + kind_of(value));
+  return std::nullopt;
+}
+
+std::optional<bool> ObjectReader::bool_value(const Json& value, const std::string& path, Need need) {
+  if (value.is_boolean()) return value.get<bool>();
+  if (cfn() && value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (equals_ignoring_case(text, "true")) return true;
+    if (equals_ignoring_case(text, "false")) return false;
+  }
+  if (cfn() && is_intrinsic(value) && need == Need::informational) {
+    warning(path, "uses an intrinsic function, which cannot be resolved here; assumed true");
+    return std::nullopt;
+  }
+  problem(path, "must be true or false, not " + kind_of(value));
+  return std::nullopt;
+}
+
+std::vector<ObjectReader::Item> ObjectReader::list(const Json& object, const char* key,
+                                                   const std::string& path, bool required) {
+  std::vector<Item> items;
+  const Json* value = field(object, key);
+  if (value == nullptr) {
+    if (required) problem(path, "required but missing");
+    return items;
+  }
+  if (cfn()) {
+    if (!value->is_array()) {
+      problem(path, "must be a list, not " + kind_of(*value));
+      return items;
+    }
+    for (std::size_t i = 0; i < value->size(); ++i) items.push_back({&(*value)[i], path + index(i)});
+    return items;
+  }
+  if (!value->is_object()) {
+    problem(path, "must be an object with Quantity and Items, not " + kind_of(*value));
+    return items;
+  }
+  const Json* items_value = field(*value, "Items");
+  if (items_value != nullptr && !items_value->is_array()) {
+    problem(path + ".Items", "must be a list, not " + kind_of(*items_value));
+    return items;
+  }
+  const std::size_t count = items_value == nullptr ? 0 : items_value->size();
+  const Json* quantity = field(*value, "Quantity");
+  if (quantity == nullptr) {
+    problem(path + ".Quantity", "required; give the number of Items (" + std::to_string(count) + ")");
+  } else if (const auto q = int_value(*quantity, path + ".Quantity")) {
+    if (*q < 0 || static_cast<unsigned long long>(*q) != count) {
+      problem(path + ".Quantity", std::to_string(*q) + " does not match the " + std::to_string(count) +
+                                      (count == 1 ? " item" : " items") + " in Items");
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) items.push_back({&(*items_value)[i], path + ".Items" + index(i)});
+  return items;
+}
+
+std::vector<std::string> ObjectReader::string_list(const Json& object, const char* key,
+                                                   const std::string& path) {
+  std::vector<std::string> out;
+  for (const auto& item : list(object, key, path, false)) {
+    if (auto text = string_value(*item.value, item.path, Need::essential)) out.push_back(std::move(*text));
+  }
+  return out;
+}
+
+void ObjectReader::store_port(const Json& object, const char* key, const std::string& at,
+                              std::uint16_t& out) {
+  const Json* value = field(object, key);
+  if (value == nullptr) return;
+  const std::string path = at + "." + key;
+  const auto v = int_value(*value, path);
+  if (!v) return;
+  if (*v < 0 || *v > 65535) {
+    problem(path, *port_problem(*v));
+    return;
+  }
+  out = static_cast<std::uint16_t>(*v);
+}
+
+void ObjectReader::store_int(const Json& object, const char* key, const std::string& at, int lowest,
+                             int highest, bool seconds, int& out) {
+  const Json* value = field(object, key);
+  if (value == nullptr) return;
+  const std::string path = at + "." + key;
+  const auto v = int_value(*value, path);
+  if (!v) return;
+  if (*v < INT_MIN || *v > INT_MAX) {
+    problem(path, *range_problem(*v, lowest, highest, seconds));
+    return;
+  }
+  out = static_cast<int>(*v);
+}
+
+DistributionConfig ObjectReader::read(const Json& object) {
+  DistributionConfig config;
+  const std::string& root = paths_.root();
+  if (!object.is_object()) {
+    problem(root, "must be an object, not " + kind_of(object));
+    return config;
+  }
+  std::size_t o = 0;
+  for (const auto& item : list(object, "Origins", paths_.origins(), true)) {
+    config.origins.push_back(read_origin(*item.value, o++));
+  }
+
+  if (const Json* behavior = field(object, "DefaultCacheBehavior")) {
+    config.default_cache_behavior = read_behavior(*behavior, std::nullopt);
+  } else {
+    problem(paths_.behavior(std::nullopt), "required but missing");
+  }
+  std::size_t b = 0;
+  for (const auto& item : list(object, "CacheBehaviors", root + ".CacheBehaviors", false)) {
+    config.cache_behaviors.push_back(read_behavior(*item.value, b++));
+  }
+
+  if (const Json* comment = field(object, "Comment")) {
+    if (auto text = string_value(*comment, root + ".Comment", Need::informational)) config.comment = *text;
+  }
+  if (const Json* enabled = field(object, "Enabled")) {
+    if (auto flag = bool_value(*enabled, root + ".Enabled", Need::informational)) config.enabled = *flag;
+  }
+
+  // The value rules, minus what has been reported already (a field that could
+  // not be read keeps its default, which must not be blamed a second time).
+  std::vector<Problem> rules;
+  validate_into(config, paths_, rules);
+  for (auto& rule : rules) {
+    const bool already = std::any_of(reported_.begin(), reported_.end(), [&](const std::string& path) {
+      return rule.path == path || (rule.path.starts_with(path) &&
+                                   (rule.path[path.size()] == '.' || rule.path[path.size()] == '['));
+    });
+    if (!already) problems_.push_back(std::move(rule));
+  }
+  return config;
+}
+
+Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
+  Origin origin;
+  const std::string at = paths_.origin(i);
+  if (!value.is_object()) {
+    problem(at, "must be an object, not " + kind_of(value));
+    return origin;
+  }
+  if (const Json* id = field(value, "Id")) {
+    if (auto text = string_value(*id, at + ".Id", Need::essential)) origin.id = *text;
+  } else {
+    problem(at + ".Id", "required but missing; give the origin a unique id");
+  }
+  if (const Json* domain = field(value, "DomainName")) {
+    if (auto text = string_value(*domain, at + ".DomainName", Need::essential)) origin.domain_name = *text;
+  } else {
+    problem(at + ".DomainName", "required but missing; give the origin's DNS name");
+  }
+  if (const Json* path = field(value, "OriginPath")) {
+    if (auto text = string_value(*path, at + ".OriginPath", Need::essential)) origin.origin_path = *text;
+  }
+
+  if (cfn()) {
+    reject_other_spelling(value, at, "CustomHeaders", "OriginCustomHeaders");
+  } else {
+    reject_other_spelling(value, at, "OriginCustomHeaders", "CustomHeaders");
+  }
+  const char* headers_key = cfn() ? "OriginCustomHeaders" : "CustomHeaders";
+  for (const auto& item : list(value, headers_key, paths_.custom_headers(i), false)) {
+    CustomHeader header;
+    if (!item.value->is_object()) {
+      problem(item.path, "must be an object with HeaderName and HeaderValue, not " + kind_of(*item.value));
+      origin.custom_headers.push_back(std::move(header));
+      continue;
+    }
+    if (const Json* name = field(*item.value, "HeaderName")) {
+      if (auto text = string_value(*name, item.path + ".HeaderName", Need::essential)) header.name = *text;
+    } else {
+      problem(item.path + ".HeaderName", "required but missing");
+    }
+    if (const Json* header_value = field(*item.value, "HeaderValue")) {
+      if (auto text = string_value(*header_value, item.path + ".HeaderValue", Need::essential)) {
+        header.value = *text;
+      }
+    } else {
+      problem(item.path + ".HeaderValue", "required but missing");
+    }
+    origin.custom_headers.push_back(std::move(header));
+  }
+
+  store_int(value, "ConnectionAttempts", at, kMinConnectionAttempts, kMaxConnectionAttempts, false,
+            origin.connection_attempts);
+  store_int(value, "ConnectionTimeout", at, kMinConnectionTimeout, kMaxConnectionTimeout, true,
+            origin.connection_timeout_s);
+  if (field(value, "ResponseCompletionTimeout") != nullptr) {
+    int completion = INT_MIN;  // stays so when the value could not be read (already reported)
+    store_int(value, "ResponseCompletionTimeout", at, 1, INT_MAX, true, completion);
+    if (completion != INT_MIN) origin.response_completion_timeout_s = completion;
+  }
+
+  const Json* custom = field(value, "CustomOriginConfig");
+  const Json* s3 = field(value, "S3OriginConfig");
+  const Json* vpc = field(value, "VpcOriginConfig");
+  const int kinds = (custom != nullptr ? 1 : 0) + (s3 != nullptr ? 1 : 0) + (vpc != nullptr ? 1 : 0);
+  if (kinds != 1) {
+    problem(at, kinds == 0 ? "needs one of CustomOriginConfig, S3OriginConfig or VpcOriginConfig"
+                           : "has more than one of CustomOriginConfig, S3OriginConfig and VpcOriginConfig; "
+                             "keep the one that describes this origin");
+  }
+  if (custom != nullptr) {
+    origin.kind = OriginKind::custom;
+    read_custom_origin(*custom, i, origin);
+  } else if (s3 != nullptr) {
+    origin.kind = OriginKind::s3;
+  } else if (vpc != nullptr) {
+    origin.kind = OriginKind::vpc;
+  } else {
+    // Keep the model consistent (custom ⇔ config present); already reported.
+    origin.kind = OriginKind::custom;
+    origin.custom = CustomOriginConfig{};
+    reported_.push_back(paths_.custom_origin(i));
+  }
+  return origin;
+}
+
+void ObjectReader::read_custom_origin(const Json& value, std::size_t i, Origin& origin) {
+  const std::string at = paths_.custom_origin(i);
+  CustomOriginConfig& custom = origin.custom.emplace();
+  if (!value.is_object()) {
+    problem(at, "must be an object, not " + kind_of(value));
+    return;
+  }
+  store_port(value, "HTTPPort", at, custom.http_port);
+  store_port(value, "HTTPSPort", at, custom.https_port);
+
+  if (const Json* policy = field(value, "OriginProtocolPolicy")) {
+    if (auto text = string_value(*policy, at + ".OriginProtocolPolicy", Need::essential)) {
+      if (auto parsed = parse_origin_protocol_policy(*text)) {
+        custom.protocol_policy = *parsed;
+      } else {
+        problem(at + ".OriginProtocolPolicy", origin_protocol_policy_problem(*text));
+      }
+    }
+  } else {
+    problem(at + ".OriginProtocolPolicy", "required but missing; use http-only, match-viewer or https-only");
+  }
+
+  if (cfn()) {
+    reject_other_spelling(value, at, "OriginSslProtocols", "OriginSSLProtocols (a plain list)");
+  } else {
+    reject_other_spelling(value, at, "OriginSSLProtocols", "OriginSslProtocols (with Quantity and Items)");
+  }
+  const char* protocols_key = cfn() ? "OriginSSLProtocols" : "OriginSslProtocols";
+  if (field(value, protocols_key) != nullptr) {
+    custom.ssl_protocols.clear();
+    for (const auto& item : list(value, protocols_key, paths_.ssl_protocols(i), false)) {
+      const auto text = string_value(*item.value, item.path, Need::essential);
+      if (!text) continue;
+      const auto version = parse_origin_ssl_protocol(*text);
+      if (!version) {
+        problem(item.path, ssl_protocol_problem(*text));
+      } else if (std::find(custom.ssl_protocols.begin(), custom.ssl_protocols.end(), *version) !=
+                 custom.ssl_protocols.end()) {
+        problem(item.path, quote(*text) + " is listed twice");
+      } else {
+        custom.ssl_protocols.push_back(*version);
+      }
+    }
+  } else {
+    // The API's JSON always carries the field; a hand-written config may not.
+    // CloudFormation documents TLSv1 and SSLv3 as its default.
+    custom.ssl_protocols_defaulted = true;
+    if (cfn()) {
+      custom.ssl_protocols = {policy::ProtocolVersion::tls1_0, policy::ProtocolVersion::ssl3};
+    } else {
+      custom.ssl_protocols = {policy::ProtocolVersion::tls1_2};
+    }
+    if (custom.protocol_policy != OriginProtocolPolicy::http_only) {
+      warning(paths_.ssl_protocols(i),
+              cfn() ? "not set; CloudFormation's documented default is [TLSv1, SSLv3], which is used"
+                    : "not set; [TLSv1.2] is used");
+    }
+  }
+
+  store_int(value, "OriginReadTimeout", at, kMinReadTimeout, kMaxReadTimeout, true, custom.read_timeout_s);
+  store_int(value, "OriginKeepaliveTimeout", at, kMinKeepaliveTimeout, kMaxKeepaliveTimeout, true,
+            custom.keepalive_timeout_s);
+  if (const Json* type = field(value, "IpAddressType")) {
+    if (auto text = string_value(*type, at + ".IpAddressType", Need::essential)) {
+      if (auto parsed = parse_ip_address_type(*text)) {
+        custom.ip_address_type = *parsed;
+      } else {
+        problem(at + ".IpAddressType", ip_address_type_problem(*text));
+      }
+    }
+  }
+}
+
+CacheBehavior ObjectReader::read_behavior(const Json& value, std::optional<std::size_t> i) {
+  CacheBehavior behavior;
+  behavior.path_pattern = "*";
+  const std::string at = paths_.behavior(i);
+  if (!value.is_object()) {
+    problem(at, "must be an object, not " + kind_of(value));
+    return behavior;
+  }
+  if (i) {
+    behavior.path_pattern.clear();
+    if (const Json* pattern = field(value, "PathPattern")) {
+      if (auto text = string_value(*pattern, at + ".PathPattern", Need::essential))
+        behavior.path_pattern = *text;
+    } else {
+      problem(at + ".PathPattern", "required but missing (e.g. \"/images/*\")");
+    }
+  }
+  if (const Json* target = field(value, "TargetOriginId")) {
+    if (auto text = string_value(*target, at + ".TargetOriginId", Need::essential)) {
+      behavior.target_origin_id = *text;
+    }
+  } else {
+    problem(at + ".TargetOriginId", "required but missing; give the Id of one of the origins");
+  }
+  if (const Json* policy = field(value, "ViewerProtocolPolicy")) {
+    if (auto text = string_value(*policy, at + ".ViewerProtocolPolicy", Need::essential)) {
+      if (auto parsed = parse_viewer_protocol_policy(*text)) {
+        behavior.viewer_protocol_policy = *parsed;
+      } else {
+        problem(at + ".ViewerProtocolPolicy", viewer_protocol_policy_problem(*text));
+      }
+    }
+  } else {
+    problem(at + ".ViewerProtocolPolicy",
+            "required but missing; use allow-all, redirect-to-https or https-only");
+  }
+
+  const std::string allowed_path = paths_.allowed_methods(at);
+  if (const Json* allowed = field(value, "AllowedMethods")) {
+    behavior.allowed_methods = string_list(value, "AllowedMethods", allowed_path);
+    if (cfn()) {
+      if (field(value, "CachedMethods") != nullptr) {
+        behavior.cached_methods = string_list(value, "CachedMethods", paths_.cached_methods(at));
+      }
+    } else if (allowed->is_object() && field(*allowed, "CachedMethods") != nullptr) {
+      behavior.cached_methods = string_list(*allowed, "CachedMethods", paths_.cached_methods(at));
+    }
+  } else if (cfn() && field(value, "CachedMethods") != nullptr) {
+    behavior.cached_methods = string_list(value, "CachedMethods", paths_.cached_methods(at));
+  }
+  read_host_forwarding(value, at, behavior);
+  return behavior;
+}
+
+void ObjectReader::read_host_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior) {
+  if (const Json* forwarded = field(value, "ForwardedValues")) {
+    if (!forwarded->is_object()) {
+      problem(at + ".ForwardedValues", "must be an object, not " + kind_of(*forwarded));
+    } else {
+      const auto headers = string_list(*forwarded, "Headers", paths_.forwarded_headers(at));
+      const bool host = std::any_of(headers.begin(), headers.end(), [](const std::string& header) {
+        return header == "*" || equals_ignoring_case(header, "Host");
+      });
+      if (host) behavior.host_forwarding = HostForwarding::legacy_headers;
+    }
+  }
+  if (const Json* cache_policy = field(value, "CachePolicyId")) {
+    if (auto text = string_value(*cache_policy, at + ".CachePolicyId", Need::informational)) {
+      if (!text->empty()) behavior.cache_policy_id = *text;
+    }
+  }
+  if (const Json* request_policy = field(value, "OriginRequestPolicyId")) {
+    const std::string path = at + ".OriginRequestPolicyId";
+    const auto text = string_value(*request_policy, path, Need::informational);
+    if (text && !text->empty()) {
+      behavior.origin_request_policy_id = *text;
+      const auto managed = std::find_if(kManagedRequestPolicies.begin(), kManagedRequestPolicies.end(),
+                                        [&](const ManagedRequestPolicy& p) { return p.id == *text; });
+      if (managed == kManagedRequestPolicies.end()) {
+        if (behavior.host_forwarding == HostForwarding::none) {
+          behavior.host_forwarding = HostForwarding::unknown_request_policy;
+        }
+        warning(path, quote(*text) +
+                          " is not a managed policy; whether it forwards the Host header cannot be told "
+                          "from here, so it is assumed not to");
+      } else if (managed->forwards_host && behavior.host_forwarding != HostForwarding::legacy_headers) {
+        behavior.host_forwarding = HostForwarding::origin_request_policy;
+      }
+    } else if (!text && cfn() && is_intrinsic(*request_policy)) {
+      // A policy defined in the same template (Ref): its headers are not read here.
+      if (behavior.host_forwarding == HostForwarding::none) {
+        behavior.host_forwarding = HostForwarding::unknown_request_policy;
+      }
+    }
+  }
+  behavior.forwards_host_header = behavior.host_forwarding == HostForwarding::legacy_headers ||
+                                  behavior.host_forwarding == HostForwarding::origin_request_policy;
+}
+
+}  // namespace edgefetch::config::detail

@@ -1,0 +1,70 @@
+#pragma once
+// Reads one DistributionConfig JSON object, in the API's or CloudFormation's
+// spelling, into the model: checks types, shapes, required fields and enum
+// values, resolves the few CloudFormation intrinsic functions that need no
+// stack, and remembers which paths it already reported so that the value
+// rules (validate_into) run afterwards do not report them again.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/paths.hpp"
+#include "edgefetch/config/distribution.hpp"
+#include "edgefetch/config/reader.hpp"
+
+namespace edgefetch::config::detail {
+
+class ObjectReader {
+ public:
+  ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
+               std::vector<Problem>& warnings);
+
+  /// Reads and validates; problems and warnings are appended to the vectors
+  /// given at construction.
+  DistributionConfig read(const nlohmann::json& object);
+
+ private:
+  using Json = nlohmann::json;
+  struct Item {
+    const Json* value;
+    std::string path;
+  };
+  /// A field the input may leave out: how important its exact value is when
+  /// it is written as an intrinsic function we cannot resolve.
+  enum class Need { essential, informational };
+
+  void problem(std::string path, std::string message);
+  void warning(std::string path, std::string message);
+  [[nodiscard]] bool cfn() const { return paths_.spelling() == Spelling::cloudformation; }
+
+  static const Json* field(const Json& object, const char* key);
+  /// For a field named in the other spelling, a problem that points at the right name.
+  void reject_other_spelling(const Json& object, const std::string& at, const char* wrong, const char* right);
+
+  std::optional<std::string> string_value(const Json& value, const std::string& path, Need need);
+  std::optional<long long> int_value(const Json& value, const std::string& path);
+  std::optional<bool> bool_value(const Json& value, const std::string& path, Need need);
+  /// The items of a list field: {Quantity, Items} in the API, a plain array
+  /// in CloudFormation. Absent: empty, and a problem when `required`.
+  std::vector<Item> list(const Json& object, const char* key, const std::string& path, bool required);
+  std::vector<std::string> string_list(const Json& object, const char* key, const std::string& path);
+
+  void store_port(const Json& object, const char* key, const std::string& at, std::uint16_t& out);
+  void store_int(const Json& object, const char* key, const std::string& at, int lowest, int highest,
+                 bool seconds, int& out);
+
+  Origin read_origin(const Json& value, std::size_t index);
+  void read_custom_origin(const Json& value, std::size_t index, Origin& origin);
+  CacheBehavior read_behavior(const Json& value, std::optional<std::size_t> index);
+  void read_host_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);
+
+  Paths paths_;
+  std::vector<Problem>& problems_;
+  std::vector<Problem>& warnings_;
+  std::vector<std::string> reported_;
+};
+
+}  // namespace edgefetch::config::detail

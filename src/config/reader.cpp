@@ -1,0 +1,224 @@
+// Format detection and the public reading entry points.
+
+#include "edgefetch/config/reader.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "config/json_text.hpp"
+#include "config/object_reader.hpp"
+#include "config/rules.hpp"
+
+namespace edgefetch::config {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kCloudFrontDistributionType = "AWS::CloudFront::Distribution";
+
+base::Unexpected<ReadFailure> fail(std::vector<Problem> problems) {
+  return base::unexpected(ReadFailure{std::move(problems)});
+}
+base::Unexpected<ReadFailure> fail(Problem problem) {
+  return fail(std::vector<Problem>{std::move(problem)});
+}
+
+const Json* member(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// Logical ids are alphanumeric; anything else is quoted so the path stays readable.
+std::string path_segment(const std::string& key) {
+  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+  });
+  return plain ? key : detail::quote(key);
+}
+
+void read_one(const Json& object, Spelling spelling, std::string name, std::string path, LoadedConfig& loaded,
+              std::vector<Problem>& problems) {
+  detail::ObjectReader reader(spelling, path, problems, loaded.warnings);
+  loaded.distributions.push_back(Distribution{std::move(name), path, reader.read(object)});
+}
+
+void read_cloudformation(const Json& root, LoadedConfig& loaded, std::vector<Problem>& problems) {
+  loaded.format = SourceFormat::cloudformation;
+  loaded.spelling = Spelling::cloudformation;
+  const Json* resources = member(root, "Resources");
+  if (resources == nullptr || !resources->is_object()) {
+    problems.push_back(
+        {"Resources", "missing or not an object; a CloudFormation template lists its resources there"});
+    return;
+  }
+  std::size_t found = 0;
+  for (auto it = resources->begin(); it != resources->end(); ++it) {
+    const Json* type = member(it.value(), "Type");
+    if (type == nullptr || !type->is_string() ||
+        type->get_ref<const std::string&>() != kCloudFrontDistributionType) {
+      continue;
+    }
+    ++found;
+    const std::string at = "Resources." + path_segment(it.key());
+    const Json* properties = member(it.value(), "Properties");
+    if (properties == nullptr || !properties->is_object()) {
+      problems.push_back({at + ".Properties", "missing or not an object"});
+      continue;
+    }
+    const Json* config = member(*properties, "DistributionConfig");
+    if (config == nullptr) {
+      problems.push_back({at + ".Properties.DistributionConfig", "required but missing"});
+      continue;
+    }
+    read_one(*config, Spelling::cloudformation, it.key(), at + ".Properties.DistributionConfig", loaded,
+             problems);
+  }
+  if (found == 0) {
+    problems.push_back({"Resources", "has no resource of Type " + std::string(kCloudFrontDistributionType)});
+  }
+}
+
+void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>& problems) {
+  if (!root.is_object()) {
+    problems.push_back({"",
+                        "the top level is a list; expected an object (the output of `aws cloudfront "
+                        "get-distribution-config`, a DistributionConfig, or a CloudFormation template)"});
+    return;
+  }
+  if (const Json* etag = member(root, "ETag"); etag != nullptr && etag->is_string()) {
+    loaded.etag = etag->get<std::string>();
+  }
+  if (member(root, "Resources") != nullptr || member(root, "AWSTemplateFormatVersion") != nullptr) {
+    read_cloudformation(root, loaded, problems);
+    return;
+  }
+  if (const Json* distribution = member(root, "Distribution")) {
+    loaded.format = SourceFormat::get_distribution;
+    const Json* config = member(*distribution, "DistributionConfig");
+    if (config == nullptr) {
+      problems.push_back({"Distribution.DistributionConfig", "required but missing"});
+      return;
+    }
+    std::string name;
+    if (const Json* id = member(*distribution, "Id"); id != nullptr && id->is_string())
+      name = id->get<std::string>();
+    read_one(*config, Spelling::api, std::move(name), "Distribution.DistributionConfig", loaded, problems);
+    return;
+  }
+  if (const Json* config = member(root, "DistributionConfig")) {
+    loaded.format = SourceFormat::get_distribution_config;
+    read_one(*config, Spelling::api, "", "DistributionConfig", loaded, problems);
+    return;
+  }
+  if (member(root, "Origins") != nullptr || member(root, "DefaultCacheBehavior") != nullptr) {
+    loaded.format = SourceFormat::distribution_config;
+    const Json* origins = member(root, "Origins");
+    // CloudFormation's Properties.DistributionConfig pasted on its own has plain lists.
+    loaded.spelling = origins != nullptr && origins->is_array() ? Spelling::cloudformation : Spelling::api;
+    read_one(root, loaded.spelling, "", "DistributionConfig", loaded, problems);
+    return;
+  }
+  if (member(root, "DistributionList") != nullptr) {
+    problems.push_back({"DistributionList",
+                        "this is `aws cloudfront list-distributions` output, which lacks "
+                        "the origin settings; use `aws cloudfront get-distribution-config "
+                        "--id ID` for each distribution"});
+    return;
+  }
+  problems.push_back({"",
+                      "not a distribution config: expected DistributionConfig (as `aws cloudfront "
+                      "get-distribution-config` prints), Distribution, Origins, or a CloudFormation "
+                      "template with Resources"});
+}
+
+base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text) {
+  auto parsed = detail::parse_json_text(text);
+  if (!parsed) return fail(std::move(parsed.error()));
+  LoadedConfig loaded;
+  std::vector<Problem> problems;
+  read_document(*parsed, loaded, problems);
+  if (!problems.empty()) return fail(std::move(problems));
+  return loaded;
+}
+
+}  // namespace
+
+std::string_view to_string(SourceFormat format) {
+  switch (format) {
+    case SourceFormat::get_distribution_config:
+      return "get-distribution-config";
+    case SourceFormat::get_distribution:
+      return "get-distribution";
+    case SourceFormat::distribution_config:
+      return "distribution-config";
+    case SourceFormat::cloudformation:
+      return "cloudformation";
+  }
+  return "?";
+}
+
+std::string Problem::to_string() const {
+  return path.empty() ? message : path + ": " + message;
+}
+
+std::string ReadFailure::to_string() const {
+  std::string out;
+  for (const auto& problem : problems) {
+    if (!out.empty()) out += '\n';
+    out += problem.to_string();
+  }
+  return out;
+}
+
+base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text) {
+  try {
+    return read_text(text);
+  } catch (const std::bad_alloc&) {
+    return fail(Problem{"", "out of memory while reading the config"});
+  } catch (const std::exception& e) {
+    // Not expected: every access is type-checked first. Reported, not thrown,
+    // so that no input can take the caller down.
+    return fail(Problem{"", std::string("internal error while reading the config: ") + e.what()});
+  }
+}
+
+base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    return fail(Problem{"", "cannot read " + name + ": it is a directory"});
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    return fail(
+        Problem{"", "cannot read " + name + ": " + (error != 0 ? std::strerror(error) : "cannot open")});
+  }
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxInputBytes) {
+      return fail(Problem{"", name + " is larger than " + std::to_string(kMaxInputBytes) +
+                                  " bytes; is it "
+                                  "a distribution config?"});
+    }
+  }
+  if (in.bad()) return fail(Problem{"", "cannot read " + name + ": read error"});
+  auto loaded = read_distribution_config(text);
+  if (!loaded) {
+    // Say which file the problems are in.
+    for (auto& problem : loaded.error().problems) {
+      if (problem.path.empty()) problem.message = name + ": " + problem.message;
+    }
+  }
+  return loaded;
+}
+
+}  // namespace edgefetch::config
