@@ -22,28 +22,43 @@ class TrustStore;
 
 namespace edgefetch::tls {
 
+/// ClientHello details beyond the offer. The defaults are the CDN client's hello
+/// (facts file, Appendix B); the `check` command switches parts off to find out
+/// what an origin insists on. Lists (versions, suites, groups, schemes) come from
+/// ClientConfig::offer, in its order.
+struct HelloOptions {
+  bool renegotiation_scsv = true;    // TLS_EMPTY_RENEGOTIATION_INFO_SCSV after the suites
+  bool supported_groups = true;      // sent when an ECDHE suite is offered
+  bool signature_algorithms = true;  // sent when TLS 1.2 is offered
+  bool session_ticket = true;        // empty session_ticket extension
+  bool ec_point_formats = true;      // sent when an ECDHE suite is offered
+  bool extended_master_secret = true;
+  bool random_session_id = true;  // 32 fresh random bytes; false: an empty session_id
+};
+
 struct ClientConfig {
-  policy::Offer offer;              // versions, suites, groups, schemes, in order
-  std::string server_name;          // SNI; empty or an IP literal: no server_name extension
-  std::string verify_name;          // name checked against the certificate (DNS name or IP)
+  policy::Offer offer;      // versions, suites, groups, schemes, in order
+  std::string server_name;  // SNI; empty or an IP literal: no server_name extension
+  std::string verify_name;  // name checked against the certificate (DNS name or IP)
   std::shared_ptr<const crypto::TrustStore> trust_store;  // required unless verify_certificates is false
-  bool verify_certificates = true;  // only ever false when the user explicitly asked
+  bool verify_certificates = true;                        // only ever false when the user explicitly asked
   std::time_t verification_time = 0;  // seconds since the epoch; 0 = now (taken once at start())
-  std::vector<std::string> alpn;    // empty: no ALPN extension (the CDN sends none)
+  std::vector<std::string> alpn;      // empty: no ALPN extension (the CDN sends none)
+  HelloOptions hello;                 // the CDN's hello unless probing
 };
 
 enum class State {
-  idle,         // constructed, start() not called
+  idle,  // constructed, start() not called
   handshaking,
-  connected,    // application data may flow
-  closed,       // close_notify received (and ours queued)
-  failed,       // error() says why; pending_output() may still hold our alert
+  connected,  // application data may flow
+  closed,     // close_notify received (and ours queued)
+  failed,     // error() says why; pending_output() may still hold our alert
 };
 
 struct CertificateSummary {
   std::string subject;
   std::string issuer;
-  std::string not_before;   // ISO 8601 UTC
+  std::string not_before;  // ISO 8601 UTC
   std::string not_after;
   std::vector<std::string> san;  // "DNS:example.com", "IP:127.0.0.1"
   std::string key;               // "RSA 2048", "EC P-256"
@@ -52,10 +67,11 @@ struct CertificateSummary {
 struct Negotiated {
   policy::ProtocolVersion version = policy::ProtocolVersion::tls1_2;
   const policy::CipherSuite* cipher_suite = nullptr;
-  const policy::NamedGroup* group = nullptr;                   // nullptr for RSA key exchange
-  const policy::SignatureScheme* signature_scheme = nullptr;   // nullptr where none (RSA kx, or pre-1.2 signature)
-  std::vector<std::vector<std::uint8_t>> certificate_chain;    // DER, leaf first, as sent
-  std::optional<CertificateSummary> certificate;               // leaf
+  const policy::NamedGroup* group = nullptr;  // nullptr for RSA key exchange
+  const policy::SignatureScheme* signature_scheme =
+      nullptr;  // nullptr where none (RSA kx, or pre-1.2 signature)
+  std::vector<std::vector<std::uint8_t>> certificate_chain;  // DER, leaf first, as sent
+  std::optional<CertificateSummary> certificate;             // leaf
   std::vector<std::uint8_t> session_id;
   bool extended_master_secret = false;
   bool secure_renegotiation = false;
@@ -97,7 +113,9 @@ class Client {
   void close();
 
   [[nodiscard]] State state() const;
-  [[nodiscard]] bool handshake_complete() const { return state() == State::connected || state() == State::closed; }
+  [[nodiscard]] bool handshake_complete() const {
+    return state() == State::connected || state() == State::closed;
+  }
   [[nodiscard]] const Negotiated& negotiated() const;
   [[nodiscard]] const Error& error() const;
   /// True once the server's close_notify arrived.

@@ -39,6 +39,15 @@ policy::Offer usable_offer(policy::Offer offer) {
   return offer;
 }
 
+void apply_hello_options(const HelloOptions& options, messages::ClientHello& hello) {
+  if (!options.renegotiation_scsv) std::erase(hello.cipher_suites, policy::kEmptyRenegotiationInfoScsv);
+  if (!options.supported_groups) hello.supported_groups.reset();
+  if (!options.signature_algorithms) hello.signature_algorithms.reset();
+  if (!options.ec_point_formats) hello.ec_point_formats.reset();
+  hello.session_ticket = options.session_ticket;
+  hello.extended_master_secret = options.extended_master_secret;
+}
+
 template <class T>
 void consume_front(std::vector<T>& buffer, std::size_t n) {
   if (n >= buffer.size()) {
@@ -89,12 +98,13 @@ void ClientEngine::start() {
   messages::ClientHelloInputs inputs;
   inputs.server_name = config_.server_name;
   inputs.alpn = config_.alpn;
-  inputs.session_id.resize(messages::kMaxSessionIdLength);
+  if (config_.hello.random_session_id) inputs.session_id.resize(messages::kMaxSessionIdLength);
   if (!crypto::random_bytes(inputs.random) || !crypto::random_bytes(inputs.session_id)) {
     (void)fail(Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "no randomness available"});
     return;
   }
   client_hello_ = messages::build_client_hello(config_.offer, inputs);
+  apply_hello_options(config_.hello, client_hello_);
   auto encoded = messages::encode_client_hello(client_hello_);
   if (!encoded) {
     (void)fail(Error{ErrorCode::internal_error, AlertSender::none, std::nullopt,

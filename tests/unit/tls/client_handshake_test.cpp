@@ -289,6 +289,35 @@ TEST(ClientHandshake, NoTicketWhenServerIssuesNone) {
   EXPECT_EQ(c.client.negotiated().session_id.size(), 32u);  // stateful session id instead
 }
 
+TEST(ClientHandshake, HelloOptionsSwitchOffExtensionsForProbing) {
+  ClientConfig config = make_config();
+  config.hello.extended_master_secret = false;
+  config.hello.renegotiation_scsv = false;
+  config.hello.session_ticket = false;
+  config.hello.random_session_id = false;
+  Connection c(config, default_server());
+  ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  const Negotiated& n = c.client.negotiated();
+  EXPECT_FALSE(n.extended_master_secret);
+  EXPECT_EQ(SSL_get_extms_support(c.server.ssl()), 0);
+  EXPECT_FALSE(n.secure_renegotiation);
+  EXPECT_FALSE(n.session_ticket_received);
+}
+
+TEST(ClientHandshake, WithoutSupportedGroupsTheServerFallsBackToRsa) {
+  ClientConfig config = make_config();
+  config.hello.supported_groups = false;
+  config.hello.ec_point_formats = false;
+  MemoryServerOptions options;
+  options.ciphers = "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA";
+  Connection c(config, options);
+  // Without supported_groups OpenSSL does not pick ECDHE (RFC 8422 §4 lets it
+  // assume P-256; it does not) and falls back to RSA key exchange.
+  ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
+  EXPECT_EQ(c.client.negotiated().cipher_suite->code, 0x002F);
+  EXPECT_EQ(c.client.negotiated().group, nullptr);
+}
+
 TEST(ClientHandshake, AlpnWhenAsked) {
   MemoryServerOptions options = default_server();
   options.alpn = {"http/1.1"};
