@@ -396,6 +396,7 @@ void ObjectReader::read_custom_origin(const Json& value, std::size_t i, Origin& 
   const char* protocols_key = cfn() ? "OriginSSLProtocols" : "OriginSslProtocols";
   if (field(value, protocols_key) != nullptr) {
     custom.ssl_protocols.clear();
+    const std::size_t problems_before = problems_.size();
     for (const auto& item : list(value, protocols_key, paths_.ssl_protocols(i), false)) {
       const auto text = string_value(*item.value, item.path, Need::essential);
       if (!text) continue;
@@ -409,6 +410,8 @@ void ObjectReader::read_custom_origin(const Json& value, std::size_t i, Origin& 
         custom.ssl_protocols.push_back(*version);
       }
     }
+    // A list whose items were all wrong is not also "empty".
+    if (problems_.size() != problems_before) reported_.push_back(paths_.ssl_protocols(i));
   } else {
     // The API's JSON always carries the field; a hand-written config may not.
     // CloudFormation documents TLSv1 and SSLv3 as its default.

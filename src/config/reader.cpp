@@ -2,6 +2,7 @@
 
 #include "edgefetch/config/reader.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -42,10 +43,53 @@ std::string path_segment(const std::string& key) {
   return plain ? key : detail::quote(key);
 }
 
+// Paths compared with their list indices as numbers, so Items[10] follows Items[9].
+bool natural_less(std::string_view a, std::string_view b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ei = i;
+      std::size_t ej = j;
+      while (ei < a.size() && digit(a[ei])) ++ei;
+      while (ej < b.size() && digit(b[ej])) ++ej;
+      // Without leading zeros a longer run is a larger number; inputs are our own indices.
+      if (ei - i != ej - j) return ei - i < ej - j;
+      if (const int c = a.substr(i, ei - i).compare(b.substr(j, ej - j)); c != 0) return c < 0;
+      i = ei;
+      j = ej;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+// Origins, then the default behavior, then the other behaviors, then the rest:
+// the order in which they appear in a config.
+int section_rank(std::string_view path, std::string_view root) {
+  path.remove_prefix(std::min(path.size(), root.size()));
+  if (path.starts_with(".Origins")) return 0;
+  if (path.starts_with(".DefaultCacheBehavior")) return 1;
+  if (path.starts_with(".CacheBehaviors")) return 2;
+  return 3;
+}
+
 void read_one(const Json& object, Spelling spelling, std::string name, std::string path, LoadedConfig& loaded,
               std::vector<Problem>& problems) {
+  const std::size_t first = problems.size();
   detail::ObjectReader reader(spelling, path, problems, loaded.warnings);
   loaded.distributions.push_back(Distribution{std::move(name), path, reader.read(object)});
+  std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
+                   [&](const Problem& a, const Problem& b) {
+                     const int ra = section_rank(a.path, path);
+                     const int rb = section_rank(b.path, path);
+                     if (ra != rb) return ra < rb;
+                     return natural_less(a.path, b.path);
+                   });
 }
 
 void read_cloudformation(const Json& root, LoadedConfig& loaded, std::vector<Problem>& problems) {
