@@ -133,7 +133,7 @@ struct ProbeResult {
 /// Runs one probe against target.endpoints (first address; the next ones only
 /// if connecting to it fails) on the current executor. Never throws for
 /// network failures; they come back as outcomes.
-boost::asio::awaitable<ProbeResult> run_probe(const ProbeTarget& target, const ProbeOffer& offer);
+boost::asio::awaitable<ProbeResult> run_probe(ProbeTarget target, ProbeOffer offer);
 
 /// The same on a private io_context, blocking the caller.
 ProbeResult run_probe_blocking(const ProbeTarget& target, const ProbeOffer& offer);
