@@ -12,6 +12,7 @@
 // Every message is checked against what we offered; every failure becomes a
 // typed Error and, when the client is the one aborting, a fatal alert.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>

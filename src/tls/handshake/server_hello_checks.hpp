@@ -4,6 +4,8 @@
 // solicited extensions, an empty renegotiation_info on the initial handshake,
 // no TLS 1.3 downgrade sentinel, no resumption of a session we never had.
 
+#include <string>
+
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/profile.hpp"
