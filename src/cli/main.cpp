@@ -20,9 +20,16 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? edgefetch::cli::kExitOk : edgefetch::cli::kExitUsage;
+    // Every usage error says what was wrong and where to look, with our prefix.
+    std::cerr << "edgefetch: " << e.what() << "\nRun 'edgefetch --help' or 'edgefetch COMMAND --help' for usage.\n";
+    return edgefetch::cli::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "edgefetch: internal error: " << e.what() << "\n"
               << "This is a bug in edgefetch; please report it with the command line you ran.\n";
