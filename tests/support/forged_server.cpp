@@ -149,7 +149,7 @@ base::Expected<Bytes, std::string> sign(EVP_PKEY* key, std::uint16_t scheme, con
 }
 
 // Reads one whole TLS record. Empty on EOF, timeout or error.
-Bytes read_record(int fd, Bytes& pending, Deadline deadline) {
+Bytes read_record(int fd, Bytes& pending, Deadline deadline, int stop_fd) {
   std::array<std::uint8_t, 4096> buffer{};
   for (;;) {
     if (pending.size() >= 5) {
@@ -160,7 +160,7 @@ Bytes read_record(int fd, Bytes& pending, Deadline deadline) {
         return record;
       }
     }
-    auto n = recv_some(fd, buffer, deadline);
+    auto n = recv_some(fd, buffer, deadline, stop_fd);
     if (!n || *n == 0) return {};
     pending.insert(pending.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*n));
   }
@@ -237,10 +237,10 @@ struct ForgedServer::State {
     return flight_bytes;
   }
 
-  void serve(int fd) {
+  void serve(int fd, int stop_fd) {
     const Deadline deadline = Deadline::after(std::chrono::seconds(10));
     Bytes pending;
-    const Bytes hello = read_record(fd, pending, deadline);
+    const Bytes hello = read_record(fd, pending, deadline, stop_fd);
     // Record header (5), handshake header (4), client_version (2), then the random.
     if (hello.size() < 5 + 4 + 2 + 32 || hello[0] != 22 || hello[5] != 1) {
       set_error("no ClientHello record");
@@ -265,7 +265,7 @@ struct ForgedServer::State {
       return;
     }
     for (;;) {
-      const Bytes answer = read_record(fd, pending, deadline);
+      const Bytes answer = read_record(fd, pending, deadline, stop_fd);
       const std::lock_guard guard(mutex);
       if (answer.empty()) {
         reaction.closed = true;
@@ -304,7 +304,7 @@ base::Expected<std::unique_ptr<ForgedServer>, std::string> ForgedServer::start(F
   std::unique_ptr<ForgedServer> server(new ForgedServer());
   server->state_ = state;
   auto loopback = LoopbackServer::start(
-      [state](UniqueFd connection, int /*stop_fd*/) { state->serve(connection.get()); });
+      [state](UniqueFd connection, int stop_fd) { state->serve(connection.get(), stop_fd); });
   if (!loopback) return base::unexpected(loopback.error());
   server->server_ = std::move(*loopback);
   return server;

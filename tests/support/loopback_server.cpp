@@ -16,11 +16,6 @@ namespace {
 
 constexpr auto kHandlerBudget = std::chrono::seconds(10);
 
-bool stop_requested(int stop_fd) {
-  pollfd p{stop_fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
-}
-
 }  // namespace
 
 base::Expected<std::unique_ptr<LoopbackServer>, std::string> LoopbackServer::start(
@@ -65,32 +60,31 @@ ConnectionHandler plain_http_handler() {
     const Deadline deadline = Deadline::after(kHandlerBudget);
     std::array<std::uint8_t, 4096> buffer{};
     // Whatever the client sent is not HTTP: a real server answers 400 at once.
-    (void)recv_some(connection.get(), buffer, deadline);
-    if (stop_requested(stop_fd)) return;
+    if (!recv_some(connection.get(), buffer, deadline, stop_fd)) return;
     (void)send_all(connection.get(),
                    "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 11\r\n"
                    "Connection: close\r\n\r\nBad Request",
                    deadline);
     ::shutdown(connection.get(), SHUT_WR);
     // Let the client read the answer before the socket goes (avoids an RST).
-    (void)recv_some(connection.get(), buffer, Deadline::after(std::chrono::seconds(2)));
+    (void)recv_some(connection.get(), buffer, Deadline::after(std::chrono::seconds(2)), stop_fd);
   };
 }
 
 ConnectionHandler close_after_client_hello_handler() {
-  return [](UniqueFd connection, int /*stop_fd*/) {
+  return [](UniqueFd connection, int stop_fd) {
     const Deadline deadline = Deadline::after(kHandlerBudget);
     std::vector<std::uint8_t> received;
     std::array<std::uint8_t, 4096> buffer{};
     // One whole record: 5-byte header, then the length it announces.
     while (received.size() < 5 ||
            received.size() < 5 + (static_cast<std::size_t>(received[3]) << 8 | received[4])) {
-      auto n = recv_some(connection.get(), buffer, deadline);
+      auto n = recv_some(connection.get(), buffer, deadline, stop_fd);
       if (!n || *n == 0) break;
       received.insert(received.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*n));
     }
     ::shutdown(connection.get(), SHUT_WR);
-    (void)recv_some(connection.get(), buffer, Deadline::after(std::chrono::seconds(2)));
+    (void)recv_some(connection.get(), buffer, Deadline::after(std::chrono::seconds(2)), stop_fd);
   };
 }
 

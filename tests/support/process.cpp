@@ -50,27 +50,28 @@ UniqueFd open_for_child(const std::filesystem::path& path, int flags) {
 // In the child between fork and exec only async-signal-safe calls are allowed:
 // everything is prepared by the parent, and failures are reported as an errno
 // through the close-on-exec pipe.
-[[noreturn]] void exec_child(const char* file, char* const* argv, char* const* envp, int in, int out, int err,
-                             const char* cwd, pid_t parent, int report_fd) {
-  int saved = 0;
-  if (::setpgid(0, 0) != 0) goto fail;
-  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) goto fail;
-  if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
-  if (::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0)
-    goto fail;
-  if (cwd != nullptr && ::chdir(cwd) != 0) goto fail;
-  {
-    // Servers inherit a clean signal state: the test runner may block or ignore some.
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-  }
-  ::execvpe(file, argv, envp);
-fail:
-  saved = errno;
+[[noreturn]] void report_and_exit(int report_fd) {
+  const int saved = errno;
   (void)!::write(report_fd, &saved, sizeof saved);
   ::_exit(127);
+}
+
+[[noreturn]] void exec_child(const char* file, char* const* argv, char* const* envp, int in, int out, int err,
+                             const char* cwd, pid_t parent, int report_fd) {
+  if (::setpgid(0, 0) != 0) report_and_exit(report_fd);
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) report_and_exit(report_fd);
+  if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
+  if (::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0) {
+    report_and_exit(report_fd);
+  }
+  if (cwd != nullptr && ::chdir(cwd) != 0) report_and_exit(report_fd);
+  // Servers get a clean signal state: the test runner may block or ignore some.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);
+  ::execvpe(file, argv, envp);
+  report_and_exit(report_fd);
 }
 
 }  // namespace

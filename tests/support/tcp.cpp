@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -35,20 +36,28 @@ bool set_non_blocking(int fd) {
   return flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
-// Waits for `events` on fd. Returns false on timeout; revents in *revents.
-base::Expected<bool, std::string> wait_for(int fd, short events, Deadline deadline,
-                                           short* revents = nullptr) {
+enum class Wait { ready, timeout, cancelled };
+
+// Waits for `events` on fd, the deadline, or `cancel_fd` becoming readable.
+base::Expected<Wait, std::string> wait_for(int fd, short events, Deadline deadline, int cancel_fd = -1) {
   for (;;) {
-    pollfd p{fd, events, 0};
-    const int rc = ::poll(&p, 1, deadline.poll_timeout_ms());
+    std::array<pollfd, 2> fds = {pollfd{fd, events, 0}, pollfd{cancel_fd, POLLIN, 0}};
+    const int rc = ::poll(fds.data(), cancel_fd >= 0 ? 2 : 1, deadline.poll_timeout_ms());
     if (rc < 0) {
       if (errno == EINTR) continue;
       return base::unexpected(errno_text("poll"));
     }
-    if (rc == 0) return false;
-    if (revents != nullptr) *revents = p.revents;
-    return true;
+    if (rc == 0) return Wait::timeout;
+    if (cancel_fd >= 0 && (fds[1].revents & POLLIN) != 0) return Wait::cancelled;
+    return Wait::ready;
   }
+}
+
+base::Expected<void, std::string> wait_error(const base::Expected<Wait, std::string>& waited) {
+  if (!waited) return base::unexpected(waited.error());
+  if (*waited == Wait::timeout) return base::unexpected(std::string(kTimeoutError));
+  if (*waited == Wait::cancelled) return base::unexpected(std::string(kCancelledError));
+  return {};
 }
 
 }  // namespace
@@ -62,9 +71,9 @@ base::Expected<UniqueFd, std::string> connect_loopback(std::uint16_t port, Deadl
   if (::connect(fd.get(), as_sockaddr(addr), sizeof addr) == 0) return fd;
   if (errno != EINPROGRESS)
     return base::unexpected(errno_text("connect to 127.0.0.1:" + std::to_string(port)));
-  auto ready = wait_for(fd.get(), POLLOUT, deadline);
-  if (!ready) return base::unexpected(ready.error());
-  if (!*ready) return base::unexpected(std::string(kTimeoutError));
+  if (auto waited = wait_error(wait_for(fd.get(), POLLOUT, deadline)); !waited) {
+    return base::unexpected(waited.error());
+  }
   int so_error = 0;
   socklen_t len = sizeof so_error;
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &so_error, &len) != 0) {
@@ -110,9 +119,9 @@ base::Expected<UniqueFd, std::string> accept_one(int listen_fd, Deadline deadlin
     if (conn) return conn;
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno != EAGAIN && errno != EWOULDBLOCK) return base::unexpected(errno_text("accept"));
-    auto ready = wait_for(listen_fd, POLLIN, deadline);
-    if (!ready) return base::unexpected(ready.error());
-    if (!*ready) return base::unexpected(std::string(kTimeoutError));
+    if (auto waited = wait_error(wait_for(listen_fd, POLLIN, deadline)); !waited) {
+      return base::unexpected(waited.error());
+    }
   }
 }
 
@@ -126,9 +135,8 @@ base::Expected<void, std::string> send_all(int fd, std::span<const std::uint8_t>
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return base::unexpected(errno_text("send"));
-    auto ready = wait_for(fd, POLLOUT, deadline);
-    if (!ready) return base::unexpected(ready.error());
-    if (!*ready) return base::unexpected(std::string(kTimeoutError));
+    if (auto waited = wait_error(wait_for(fd, POLLOUT, deadline)); !waited)
+      return base::unexpected(waited.error());
   }
   return {};
 }
@@ -138,25 +146,26 @@ base::Expected<void, std::string> send_all(int fd, std::string_view data, Deadli
   return send_all(fd, std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), deadline);
 }
 
-base::Expected<std::size_t, std::string> recv_some(int fd, std::span<std::uint8_t> buffer,
-                                                   Deadline deadline) {
+base::Expected<std::size_t, std::string> recv_some(int fd, std::span<std::uint8_t> buffer, Deadline deadline,
+                                                   int cancel_fd) {
   for (;;) {
     const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno == EINTR) continue;
     if (errno == ECONNRESET) return std::size_t{0};  // an abortive close ends the stream as well
     if (errno != EAGAIN && errno != EWOULDBLOCK) return base::unexpected(errno_text("recv"));
-    auto ready = wait_for(fd, POLLIN, deadline);
-    if (!ready) return base::unexpected(ready.error());
-    if (!*ready) return base::unexpected(std::string(kTimeoutError));
+    if (auto waited = wait_error(wait_for(fd, POLLIN, deadline, cancel_fd)); !waited) {
+      return base::unexpected(waited.error());
+    }
   }
 }
 
-base::Expected<std::string, std::string> recv_until_eof(int fd, Deadline deadline, std::size_t limit) {
+base::Expected<std::string, std::string> recv_until_eof(int fd, Deadline deadline, std::size_t limit,
+                                                        int cancel_fd) {
   std::string out;
   std::uint8_t buffer[16384];
   while (out.size() < limit) {
-    auto n = recv_some(fd, buffer, deadline);
+    auto n = recv_some(fd, buffer, deadline, cancel_fd);
     if (!n) return base::unexpected(n.error());
     if (*n == 0) break;
     out.append(std::begin(buffer), std::begin(buffer) + static_cast<std::ptrdiff_t>(*n));

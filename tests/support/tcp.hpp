@@ -34,13 +34,17 @@ base::Expected<void, std::string> send_all(int fd, std::span<const std::uint8_t>
 base::Expected<void, std::string> send_all(int fd, std::string_view data, Deadline deadline);
 
 /// Reads what is available (waiting for at least one byte). 0 = end of stream.
-/// Error "timeout" when the deadline passes first.
-base::Expected<std::size_t, std::string> recv_some(int fd, std::span<std::uint8_t> buffer, Deadline deadline);
+/// Error kTimeoutError when the deadline passes first, kCancelledError when
+/// `cancel_fd` (if not -1) becomes readable first.
+base::Expected<std::size_t, std::string> recv_some(int fd, std::span<std::uint8_t> buffer, Deadline deadline,
+                                                   int cancel_fd = -1);
 
-/// Reads until end of stream; error kTimeoutError when the deadline passes first.
+/// Reads until end of stream; error kTimeoutError when the deadline passes first
+/// (kCancelledError when `cancel_fd` becomes readable first).
 base::Expected<std::string, std::string> recv_until_eof(int fd, Deadline deadline,
-                                                        std::size_t limit = 1 << 20);
+                                                        std::size_t limit = 1 << 20, int cancel_fd = -1);
 
 inline constexpr std::string_view kTimeoutError = "timeout";
+inline constexpr std::string_view kCancelledError = "cancelled";
 
 }  // namespace edgefetch::support
