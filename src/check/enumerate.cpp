@@ -305,11 +305,15 @@ asio::awaitable<void> Enumeration::enumerate_groups(ProtocolVersion version) {
   }
   co_await check_group_preference(version, suites, pin);
   if (groups_stopped_by_pin_ && summary_.groups_server_preference != Tristate::no) {
-    // The server picked its certificate's curve over everything left: with its
-    // own preference order, groups it ranks lower cannot be seen in TLS 1.2.
+    // The server picked its certificate's curve over everything left. Unless it
+    // is known to follow the client's order (then nothing else is accepted),
+    // groups it ranks lower cannot be seen in TLS 1.2.
     summary_.groups_complete = false;
-    note(version_name(version) + " groups: the server keeps choosing " + group_name_or_code(pin.value_or(0)) +
-         " (its ECDSA certificate's curve); groups it ranks lower cannot be observed");
+    note(version_name(version) + " groups: without " + group_name_or_code(pin.value_or(0)) +
+         " (its ECDSA certificate's curve) the server refuses, and with it the server chooses it; other "
+         "groups "
+         "it may accept cannot be observed in " +
+         version_name(version));
   }
 }
 
