@@ -73,6 +73,12 @@ base::Expected<ServerChoice, Error> check_server_hello(const messages::ServerHel
         ErrorCode::no_shared_cipher, ad::kIllegalParameter,
         "server chose cipher suite " + suite_display_name(code) + ", which the ClientHello did not offer"));
   }
+  // valid_in() follows the CDN's client library (s2n's minimum_required_tls_version,
+  // facts Appendix A.1): GCM/SHA256/SHA384 suites only in TLS 1.2, and the ECDHE
+  // CBC-SHA suites from SSLv3 on although RFC 4492 defines them for TLS 1.0 and
+  // later only. Accepting ECDHE in SSLv3 is deliberate: an origin answering that
+  // way works through the CDN, so edgefetch must connect to it too (the SSLv3
+  // ServerKeyExchange is then signed as in TLS 1.0, MD5+SHA-1 or SHA-1).
   if (!suite->valid_in(*version)) {
     return base::unexpected(client_error(
         ErrorCode::protocol_violation, ad::kIllegalParameter,
