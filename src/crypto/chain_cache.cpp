@@ -15,7 +15,9 @@ namespace edgefetch::crypto {
 namespace {
 std::string cache_key(std::span<const std::vector<std::uint8_t>> chain, std::string_view name) {
   std::size_t total = name.size() + 1;
-  for (const auto& der : chain) total += 4 + der.size();
+  for (const auto& der : chain) {
+    total += 4 + der.size();
+  }
   std::string key;
   key.reserve(total);
   key.append(name);
@@ -56,11 +58,15 @@ std::optional<VerifiedChain> VerifiedChainCache::find(std::span<const std::vecto
   const std::string key = cache_key(chain, name);
   std::lock_guard lock(impl_->mutex);
   const auto found = impl_->index.find(key);
-  if (found == impl_->index.end()) return std::nullopt;
+  if (found == impl_->index.end()) {
+    return std::nullopt;
+  }
   const auto& entry = *found->second;
   // Outside the chain's validity window the full verification runs again and
   // reports the expiry (or not-yet-valid) properly.
-  if (at < entry.valid_from || at > entry.valid_until) return std::nullopt;
+  if (at < entry.valid_from || at > entry.valid_until) {
+    return std::nullopt;
+  }
   impl_->lru.splice(impl_->lru.begin(), impl_->lru, found->second);
   ++impl_->hits;
   VerifiedChain result = entry.result;

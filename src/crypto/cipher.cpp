@@ -29,7 +29,9 @@ bool fits_int(std::size_t n) {
 
 base::Expected<CipherContextPtr, Error> new_context(BulkCipher which, std::span<const std::uint8_t> key,
                                                     CipherDirection direction, bool disable_padding) {
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
   const EVP_CIPHER* cipher = detail::cipher(which);
   if (cipher == nullptr) {
     return base::unexpected(Error{std::string(policy::info(which).name) +
@@ -39,7 +41,9 @@ base::Expected<CipherContextPtr, Error> new_context(BulkCipher which, std::span<
     return base::unexpected(Error{"wrong key length for " + std::string(policy::info(which).name)});
   }
   CipherContextPtr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx) return base::unexpected(detail::openssl_error("EVP_CIPHER_CTX_new"));
+  if (!ctx) {
+    return base::unexpected(detail::openssl_error("EVP_CIPHER_CTX_new"));
+  }
   const int enc = direction == CipherDirection::encrypt ? 1 : 0;
   if (EVP_CipherInit_ex2(raw(ctx), cipher, key.data(), nullptr, enc, nullptr) != 1) {
     return base::unexpected(detail::openssl_error("EVP_CipherInit_ex2"));
@@ -60,14 +64,18 @@ base::Expected<Aead, Error> Aead::create(BulkCipher cipher, std::span<const std:
     return base::unexpected(Error{std::string(policy::info(cipher).name) + " is not an AEAD"});
   }
   auto ctx = new_context(cipher, key, direction, false);
-  if (!ctx) return base::unexpected(ctx.error());
+  if (!ctx) {
+    return base::unexpected(ctx.error());
+  }
   return Aead(std::move(ctx.value()), direction);
 }
 
 base::Expected<void, Error> Aead::seal(std::span<const std::uint8_t> nonce, std::span<const std::uint8_t> aad,
                                        std::span<const std::uint8_t> plaintext,
                                        std::vector<std::uint8_t>& out) {
-  if (direction_ != CipherDirection::encrypt) return base::unexpected(Error{"seal on a decrypting AEAD"});
+  if (direction_ != CipherDirection::encrypt) {
+    return base::unexpected(Error{"seal on a decrypting AEAD"});
+  }
   if (nonce.size() != kNonceLength || !fits_int(aad.size()) || !fits_int(plaintext.size())) {
     return base::unexpected(Error{"AEAD seal: bad nonce or input length"});
   }
@@ -91,7 +99,7 @@ base::Expected<void, Error> Aead::seal(std::span<const std::uint8_t> nonce, std:
   }
   int final_written = 0;
   if (EVP_CipherFinal_ex(ctx, dst + written, &final_written) != 1 ||
-      static_cast<std::size_t>(written + final_written) != plaintext.size() ||
+      static_cast<std::size_t>(written) + static_cast<std::size_t>(final_written) != plaintext.size() ||
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kTagLength), dst + plaintext.size()) !=
           1) {
     out.resize(start);
@@ -103,7 +111,9 @@ base::Expected<void, Error> Aead::seal(std::span<const std::uint8_t> nonce, std:
 base::Expected<std::size_t, Error> Aead::open_in_place(std::span<const std::uint8_t> nonce,
                                                        std::span<const std::uint8_t> aad,
                                                        std::span<std::uint8_t> ciphertext_and_tag) {
-  if (direction_ != CipherDirection::decrypt) return base::unexpected(Error{"open on an encrypting AEAD"});
+  if (direction_ != CipherDirection::decrypt) {
+    return base::unexpected(Error{"open on an encrypting AEAD"});
+  }
   if (nonce.size() != kNonceLength || ciphertext_and_tag.size() < kTagLength || !fits_int(aad.size()) ||
       !fits_int(ciphertext_and_tag.size())) {
     return base::unexpected(Error{"AEAD open: bad nonce or input length"});
@@ -138,7 +148,9 @@ base::Expected<std::vector<std::uint8_t>, Error> Aead::open(
     std::span<const std::uint8_t> ciphertext_and_tag) {
   std::vector<std::uint8_t> buffer(ciphertext_and_tag.begin(), ciphertext_and_tag.end());
   auto length = open_in_place(nonce, aad, buffer);
-  if (!length) return base::unexpected(length.error());
+  if (!length) {
+    return base::unexpected(length.error());
+  }
   buffer.resize(length.value());
   return buffer;
 }
@@ -151,7 +163,9 @@ base::Expected<BlockCipher, Error> BlockCipher::create(BulkCipher cipher, std::s
     return base::unexpected(Error{std::string(policy::info(cipher).name) + " is not a block cipher"});
   }
   auto ctx = new_context(cipher, key, direction, true);
-  if (!ctx) return base::unexpected(ctx.error());
+  if (!ctx) {
+    return base::unexpected(ctx.error());
+  }
   const auto block = static_cast<std::size_t>(EVP_CIPHER_CTX_get_block_size(raw(ctx.value())));
   return BlockCipher(std::move(ctx.value()), direction, block);
 }
@@ -167,7 +181,9 @@ base::Expected<void, Error> BlockCipher::process(std::span<const std::uint8_t> i
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv.data(), -1, nullptr) != 1) {
     return base::unexpected(detail::openssl_error("CBC set IV"));
   }
-  if (in.empty()) return {};
+  if (in.empty()) {
+    return {};
+  }
   int written = 0;
   if (EVP_CipherUpdate(ctx, out.data(), &written, in.data(), static_cast<int>(in.size())) != 1 ||
       static_cast<std::size_t>(written) != in.size()) {
@@ -184,15 +200,20 @@ base::Expected<StreamCipher, Error> StreamCipher::create(BulkCipher cipher, std:
     return base::unexpected(Error{std::string(policy::info(cipher).name) + " is not a stream cipher"});
   }
   auto ctx = new_context(cipher, key, direction, false);
-  if (!ctx) return base::unexpected(ctx.error());
+  if (!ctx) {
+    return base::unexpected(ctx.error());
+  }
   return StreamCipher(std::move(ctx.value()));
 }
 
 base::Expected<void, Error> StreamCipher::process(std::span<const std::uint8_t> in,
                                                   std::span<std::uint8_t> out) {
-  if (in.size() != out.size() || !fits_int(in.size()))
+  if (in.size() != out.size() || !fits_int(in.size())) {
     return base::unexpected(Error{"stream cipher: bad length"});
-  if (in.empty()) return {};
+  }
+  if (in.empty()) {
+    return {};
+  }
   int written = 0;
   if (EVP_CipherUpdate(raw(ctx_), out.data(), &written, in.data(), static_cast<int>(in.size())) != 1 ||
       static_cast<std::size_t>(written) != in.size()) {

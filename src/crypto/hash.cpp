@@ -1,9 +1,5 @@
 #include "edgefetch/crypto/hash.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-
 #include "crypto/library_context.hpp"
 #include "crypto/openssl_util.hpp"
 
@@ -11,17 +7,11 @@ namespace edgefetch::crypto {
 
 namespace {
 
-// A digest that cannot be computed means libcrypto itself is unusable (the
-// algorithms were fetched at start-up); there is no meaningful recovery.
-[[noreturn]] void hash_failure(const char* what) {
-  const std::string reason = detail::drain_openssl_errors();
-  std::fprintf(stderr, "edgefetch: fatal libcrypto failure in %s: %s\n", what, reason.c_str());
-  std::abort();
-}
-
 const EVP_MD* checked_md(HashAlgorithm hash) {
   const EVP_MD* md = detail::md(hash);
-  if (md == nullptr) hash_failure("digest fetch");
+  if (md == nullptr) {
+    detail::fatal_libcrypto_failure("digest fetch");
+  }
   return md;
 }
 
@@ -56,7 +46,7 @@ std::vector<std::uint8_t> digest(HashAlgorithm hash, std::span<const std::uint8_
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), out.data(), &length, checked_md(hash), nullptr) != 1 ||
       length != out.size()) {
-    hash_failure("EVP_Digest");
+    detail::fatal_libcrypto_failure("EVP_Digest");
   }
   return out;
 }
@@ -68,7 +58,7 @@ struct HashContext::Impl {
 HashContext::HashContext(HashAlgorithm hash) : hash_(hash), impl_(std::make_unique<Impl>()) {
   impl_->ctx.reset(EVP_MD_CTX_new());
   if (!impl_->ctx || EVP_DigestInit_ex2(impl_->ctx.get(), checked_md(hash), nullptr) != 1) {
-    hash_failure("EVP_DigestInit_ex2");
+    detail::fatal_libcrypto_failure("EVP_DigestInit_ex2");
   }
 }
 
@@ -79,7 +69,7 @@ HashContext& HashContext::operator=(HashContext&&) noexcept = default;
 HashContext::HashContext(const HashContext& other) : hash_(other.hash_), impl_(std::make_unique<Impl>()) {
   impl_->ctx.reset(EVP_MD_CTX_new());
   if (!impl_->ctx || EVP_MD_CTX_copy_ex(impl_->ctx.get(), other.impl_->ctx.get()) != 1) {
-    hash_failure("EVP_MD_CTX_copy_ex");
+    detail::fatal_libcrypto_failure("EVP_MD_CTX_copy_ex");
   }
 }
 
@@ -92,17 +82,23 @@ HashContext& HashContext::operator=(const HashContext& other) {
 }
 
 void HashContext::update(std::span<const std::uint8_t> data) {
-  if (data.empty()) return;
-  if (EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) != 1) hash_failure("EVP_DigestUpdate");
+  if (data.empty()) {
+    return;
+  }
+  if (EVP_DigestUpdate(impl_->ctx.get(), data.data(), data.size()) != 1) {
+    detail::fatal_libcrypto_failure("EVP_DigestUpdate");
+  }
 }
 
 std::vector<std::uint8_t> HashContext::finish() {
   std::vector<std::uint8_t> out(digest_length(hash_));
   unsigned int length = 0;
   if (EVP_DigestFinal_ex(impl_->ctx.get(), out.data(), &length) != 1 || length != out.size()) {
-    hash_failure("EVP_DigestFinal_ex");
+    detail::fatal_libcrypto_failure("EVP_DigestFinal_ex");
   }
-  if (EVP_DigestInit_ex2(impl_->ctx.get(), nullptr, nullptr) != 1) hash_failure("EVP_DigestInit_ex2");
+  if (EVP_DigestInit_ex2(impl_->ctx.get(), nullptr, nullptr) != 1) {
+    detail::fatal_libcrypto_failure("EVP_DigestInit_ex2");
+  }
   return out;
 }
 

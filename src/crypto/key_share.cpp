@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 
+#include <array>
 #include <string>
 
 #include "crypto/library_context.hpp"
@@ -22,16 +23,18 @@ struct GroupParams {
   std::size_t public_len;  // encoded public value length
 };
 
-constexpr GroupParams kGroups[] = {
+constexpr std::array<GroupParams, 4> kGroups = {{
     {policy::kGroupSecp256r1, "EC", "P-256", 65},
     {policy::kGroupSecp384r1, "EC", "P-384", 97},
     {policy::kGroupSecp521r1, "EC", "P-521", 133},
     {policy::kGroupX25519, "X25519", nullptr, 32},
-};
+}};
 
 const GroupParams* find_group(std::uint16_t code) {
   for (const auto& g : kGroups) {
-    if (g.code == code) return &g;
+    if (g.code == code) {
+      return &g;
+    }
   }
   return nullptr;
 }
@@ -55,28 +58,36 @@ KeyShare& KeyShare::operator=(KeyShare&&) noexcept = default;
 
 base::Expected<KeyShare, Error> KeyShare::generate(std::uint16_t group) {
   const GroupParams* params = find_group(group);
-  if (params == nullptr)
+  if (params == nullptr) {
     return base::unexpected(Error{"unsupported key exchange group " + std::to_string(group)});
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
+  }
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
   detail::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(detail::libctx(), params->keytype, nullptr));
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1)
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1) {
     return base::unexpected(detail::openssl_error("keygen init"));
+  }
   if (params->curve != nullptr && EVP_PKEY_CTX_set_group_name(ctx.get(), params->curve) != 1) {
     return base::unexpected(detail::openssl_error("keygen set group"));
   }
   EVP_PKEY* raw_key = nullptr;
-  if (EVP_PKEY_generate(ctx.get(), &raw_key) != 1) return base::unexpected(detail::openssl_error("keygen"));
+  if (EVP_PKEY_generate(ctx.get(), &raw_key) != 1) {
+    return base::unexpected(detail::openssl_error("keygen"));
+  }
   auto impl = std::make_unique<Impl>();
   impl->params = params;
   impl->key.reset(raw_key);
   unsigned char* encoded = nullptr;
   const std::size_t length = EVP_PKEY_get1_encoded_public_key(impl->key.get(), &encoded);
-  if (length == 0 || encoded == nullptr)
+  if (length == 0 || encoded == nullptr) {
     return base::unexpected(detail::openssl_error("encoding public key"));
+  }
   std::vector<std::uint8_t> public_key(encoded, encoded + length);
   OPENSSL_free(encoded);
-  if (public_key.size() != params->public_len)
+  if (public_key.size() != params->public_len) {
     return base::unexpected(Error{"unexpected public key encoding"});
+  }
   return KeyShare(group, std::move(impl), std::move(public_key));
 }
 
@@ -90,7 +101,9 @@ base::Expected<SecretBytes, Error> KeyShare::derive(std::span<const std::uint8_t
   if (params.curve == nullptr) {
     peer.reset(EVP_PKEY_new_raw_public_key_ex(detail::libctx(), params.keytype, nullptr, peer_public.data(),
                                               peer_public.size()));
-    if (!peer) return base::unexpected(detail::openssl_error("peer X25519 key"));
+    if (!peer) {
+      return base::unexpected(detail::openssl_error("peer X25519 key"));
+    }
   } else {
     if (peer_public[0] != POINT_CONVERSION_UNCOMPRESSED) {
       return base::unexpected(Error{"peer EC point is not in uncompressed form"});
@@ -113,8 +126,9 @@ base::Expected<SecretBytes, Error> KeyShare::derive(std::span<const std::uint8_t
     return base::unexpected(detail::openssl_error("ECDH derive setup"));
   }
   std::size_t length = 0;
-  if (EVP_PKEY_derive(ctx.get(), nullptr, &length) != 1)
+  if (EVP_PKEY_derive(ctx.get(), nullptr, &length) != 1) {
     return base::unexpected(detail::openssl_error("ECDH size"));
+  }
   SecretBytes secret(length);
   if (EVP_PKEY_derive(ctx.get(), secret.data(), &length) != 1) {
     detail::drain_openssl_errors();
@@ -123,9 +137,12 @@ base::Expected<SecretBytes, Error> KeyShare::derive(std::span<const std::uint8_t
   secret.resize(length);
   // RFC 7748 §6.1 / RFC 8422 §5.11: an all-zero X25519 output means a small-order peer key.
   std::uint8_t accumulated = 0;
-  for (const std::uint8_t b : secret) accumulated = static_cast<std::uint8_t>(accumulated | b);
-  if (accumulated == 0)
+  for (const std::uint8_t b : secret) {
+    accumulated = static_cast<std::uint8_t>(accumulated | b);
+  }
+  if (accumulated == 0) {
     return base::unexpected(Error{"ECDH produced an all-zero shared secret (small-order peer key)"});
+  }
   return secret;
 }
 

@@ -146,7 +146,9 @@ EVP_KDF* tls1_prf_kdf() {
 
 base::Expected<void, Error> initialize() {
   const auto& lib = detail::library();
-  if (!lib.error.empty()) return base::unexpected(Error{lib.error});
+  if (!lib.error.empty()) {
+    return base::unexpected(Error{lib.error});
+  }
   return {};
 }
 

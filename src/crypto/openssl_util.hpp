@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,5 +43,15 @@ std::string drain_openssl_errors();
 
 /// Error "what: <libcrypto reason>", draining the error queue.
 Error openssl_error(std::string_view what);
+
+/// For operations that cannot fail short of memory exhaustion or a broken
+/// libcrypto (hashing with algorithms fetched at start-up): report and abort.
+[[noreturn]] void fatal_libcrypto_failure(const char* what);
+
+/// A non-null pointer for empty inputs (OpenSSL rejects null even with length 0).
+inline const std::uint8_t* data_or_empty(const std::uint8_t* data) {
+  static constexpr std::uint8_t kEmptyInput = 0;
+  return data != nullptr ? data : &kEmptyInput;
+}
 
 }  // namespace edgefetch::crypto::detail

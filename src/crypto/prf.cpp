@@ -17,22 +17,27 @@ using policy::HashAlgorithm;
 base::Expected<void, Error> tls_prf(HashAlgorithm hash, std::span<const std::uint8_t> secret,
                                     std::string_view label, std::span<const std::uint8_t> seed,
                                     std::span<std::uint8_t> out) {
-  if (auto ready = initialize(); !ready) return ready;
-  if (hash == HashAlgorithm::md5) return base::unexpected(Error{"the TLS PRF is not defined over MD5 alone"});
+  if (auto ready = initialize(); !ready) {
+    return ready;
+  }
+  if (hash == HashAlgorithm::md5) {
+    return base::unexpected(Error{"the TLS PRF is not defined over MD5 alone"});
+  }
   detail::EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(detail::tls1_prf_kdf()));
-  if (!ctx) return base::unexpected(detail::openssl_error("EVP_KDF_CTX_new(TLS1-PRF)"));
+  if (!ctx) {
+    return base::unexpected(detail::openssl_error("EVP_KDF_CTX_new(TLS1-PRF)"));
+  }
   // TLS1-PRF concatenates repeated seed parameters: label then seed.
-  static const std::uint8_t kEmpty = 0;
-  const OSSL_PARAM params[] = {
+  const std::array<OSSL_PARAM, 5> params = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(detail::md_name(hash)), 0),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET,
-                                        const_cast<std::uint8_t*>(secret.empty() ? &kEmpty : secret.data()),
+                                        const_cast<std::uint8_t*>(detail::data_or_empty(secret.data())),
                                         secret.size()),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, const_cast<char*>(label.data()), label.size()),
       OSSL_PARAM_construct_octet_string(
-          OSSL_KDF_PARAM_SEED, const_cast<std::uint8_t*>(seed.empty() ? &kEmpty : seed.data()), seed.size()),
+          OSSL_KDF_PARAM_SEED, const_cast<std::uint8_t*>(detail::data_or_empty(seed.data())), seed.size()),
       OSSL_PARAM_construct_end()};
-  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1) {
+  if (EVP_KDF_derive(ctx.get(), out.data(), out.size(), params.data()) != 1) {
     return base::unexpected(detail::openssl_error("EVP_KDF_derive(TLS1-PRF)"));
   }
   return {};
@@ -42,7 +47,9 @@ base::Expected<SecretBytes, Error> tls_prf(HashAlgorithm hash, std::span<const s
                                            std::string_view label, std::span<const std::uint8_t> seed,
                                            std::size_t out_length) {
   SecretBytes out(out_length);
-  if (auto done = tls_prf(hash, secret, label, seed, out); !done) return base::unexpected(done.error());
+  if (auto done = tls_prf(hash, secret, label, seed, out); !done) {
+    return base::unexpected(done.error());
+  }
   return out;
 }
 
@@ -50,9 +57,12 @@ base::Expected<void, Error> ssl3_prf(std::span<const std::uint8_t> secret, std::
                                      std::span<std::uint8_t> out) {
   constexpr std::size_t kMd5Length = 16;
   constexpr std::size_t kMaxRounds = 26;  // salts "A" .. "ZZZ...Z"
-  if (out.size() > kMaxRounds * kMd5Length)
+  if (out.size() > kMaxRounds * kMd5Length) {
     return base::unexpected(Error{"SSLv3 key derivation output too long"});
-  if (auto ready = initialize(); !ready) return ready;
+  }
+  if (auto ready = initialize(); !ready) {
+    return ready;
+  }
   std::array<std::uint8_t, kMaxRounds> salt{};
   std::size_t produced = 0;
   for (std::size_t round = 0; produced < out.size(); ++round) {
@@ -130,7 +140,9 @@ base::Expected<Ssl3Mac, Error> Ssl3Mac::create(HashAlgorithm hash, std::span<con
   if (hash != HashAlgorithm::md5 && hash != HashAlgorithm::sha1) {
     return base::unexpected(Error{"the SSLv3 MAC is defined for MD5 and SHA-1 only"});
   }
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
   return Ssl3Mac(hash, SecretBytes(mac_secret.begin(), mac_secret.end()));
 }
 

@@ -24,16 +24,28 @@ EVP_PKEY* raw(void* p) {
 }
 
 std::string curve_display_name(const std::string& openssl_name) {
-  if (openssl_name == "prime256v1" || openssl_name == "P-256" || openssl_name == "secp256r1") return "P-256";
-  if (openssl_name == "secp384r1" || openssl_name == "P-384") return "P-384";
-  if (openssl_name == "secp521r1" || openssl_name == "P-521") return "P-521";
+  if (openssl_name == "prime256v1" || openssl_name == "P-256" || openssl_name == "secp256r1") {
+    return "P-256";
+  }
+  if (openssl_name == "secp384r1" || openssl_name == "P-384") {
+    return "P-384";
+  }
+  if (openssl_name == "secp521r1" || openssl_name == "P-521") {
+    return "P-521";
+  }
   return openssl_name;
 }
 
 std::optional<std::uint16_t> curve_group_code(const std::string& display) {
-  if (display == "P-256") return policy::kGroupSecp256r1;
-  if (display == "P-384") return policy::kGroupSecp384r1;
-  if (display == "P-521") return policy::kGroupSecp521r1;
+  if (display == "P-256") {
+    return policy::kGroupSecp256r1;
+  }
+  if (display == "P-384") {
+    return policy::kGroupSecp384r1;
+  }
+  if (display == "P-521") {
+    return policy::kGroupSecp521r1;
+  }
   return std::nullopt;
 }
 
@@ -73,7 +85,9 @@ PublicKey::PublicKey(const PublicKey& other)
       bits_(other.bits_),
       curve_group_(other.curve_group_),
       curve_name_(other.curve_name_) {
-  if (pkey_ != nullptr) EVP_PKEY_up_ref(raw(pkey_));
+  if (pkey_ != nullptr) {
+    EVP_PKEY_up_ref(raw(pkey_));
+  }
 }
 
 PublicKey& PublicKey::operator=(const PublicKey& other) {
@@ -93,7 +107,9 @@ PublicKey::PublicKey(PublicKey&& other) noexcept
 
 PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
   if (this != &other) {
-    if (pkey_ != nullptr) EVP_PKEY_free(raw(pkey_));
+    if (pkey_ != nullptr) {
+      EVP_PKEY_free(raw(pkey_));
+    }
     pkey_ = std::exchange(other.pkey_, nullptr);
     type_ = other.type_;
     bits_ = other.bits_;
@@ -104,15 +120,23 @@ PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
 }
 
 PublicKey::~PublicKey() {
-  if (pkey_ != nullptr) EVP_PKEY_free(raw(pkey_));
+  if (pkey_ != nullptr) {
+    EVP_PKEY_free(raw(pkey_));
+  }
 }
 
 base::Expected<PublicKey, Error> PublicKey::from_spki_der(std::span<const std::uint8_t> der) {
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
-  if (der.size() > static_cast<std::size_t>(LONG_MAX)) return base::unexpected(Error{"public key too large"});
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
+  if (der.size() > static_cast<std::size_t>(LONG_MAX)) {
+    return base::unexpected(Error{"public key too large"});
+  }
   const unsigned char* p = der.data();
   EVP_PKEY* key = d2i_PUBKEY_ex(nullptr, &p, static_cast<long>(der.size()), detail::libctx(), nullptr);
-  if (key == nullptr) return base::unexpected(detail::openssl_error("parsing SubjectPublicKeyInfo"));
+  if (key == nullptr) {
+    return base::unexpected(detail::openssl_error("parsing SubjectPublicKeyInfo"));
+  }
   if (p != der.data() + der.size()) {
     EVP_PKEY_free(key);
     return base::unexpected(Error{"trailing bytes after SubjectPublicKeyInfo"});
@@ -141,8 +165,9 @@ std::string PublicKey::description() const {
 
 base::Expected<std::vector<std::uint8_t>, Error> rsa_pkcs1_encrypt(const PublicKey& key,
                                                                    std::span<const std::uint8_t> plaintext) {
-  if (key.type() != KeyType::rsa)
+  if (key.type() != KeyType::rsa) {
     return base::unexpected(Error{"RSA key exchange needs an RSA key, got " + key.description()});
+  }
   detail::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(detail::libctx(), raw(key.evp_pkey()), nullptr));
   if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) {
@@ -191,7 +216,9 @@ std::string_view algorithm_name(policy::SignatureAlgorithm algorithm) {
 base::Expected<void, Error> digest_verify(const PublicKey& key, policy::HashAlgorithm hash, bool pss,
                                           std::span<const std::uint8_t> message,
                                           std::span<const std::uint8_t> signature) {
-  if (auto ready = initialize(); !ready) return ready;
+  if (auto ready = initialize(); !ready) {
+    return ready;
+  }
   detail::EvpMdCtxPtr md_ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pkey_ctx = nullptr;  // owned by md_ctx
   if (!md_ctx || EVP_DigestVerifyInit_ex(md_ctx.get(), &pkey_ctx, detail::md_name(hash), detail::libctx(),
@@ -222,8 +249,9 @@ base::Expected<void, Error> verify_signature(const PublicKey& key, const policy:
                                   std::string(scheme.iana_name) + " (" +
                                   std::string(algorithm_name(scheme.algorithm)) + ") signatures"});
   }
-  if (scheme.hash == policy::HashAlgorithm::md5_sha1)
+  if (scheme.hash == policy::HashAlgorithm::md5_sha1) {
     return base::unexpected(Error{"MD5-SHA1 is not a TLS 1.2 signature hash"});
+  }
   const bool pss = scheme.algorithm == policy::SignatureAlgorithm::rsa_pss_rsae ||
                    scheme.algorithm == policy::SignatureAlgorithm::rsa_pss_pss;
   return digest_verify(key, scheme.hash, pss, message, signature);
@@ -232,8 +260,9 @@ base::Expected<void, Error> verify_signature(const PublicKey& key, const policy:
 base::Expected<void, Error> verify_legacy_signature(const PublicKey& key,
                                                     std::span<const std::uint8_t> message,
                                                     std::span<const std::uint8_t> signature) {
-  if (key.type() == KeyType::ec)
+  if (key.type() == KeyType::ec) {
     return digest_verify(key, policy::HashAlgorithm::sha1, false, message, signature);
+  }
   if (key.type() != KeyType::rsa) {
     return base::unexpected(Error{"a " + key.description() + " key cannot sign in SSLv3/TLS 1.0/1.1"});
   }

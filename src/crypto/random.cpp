@@ -9,8 +9,12 @@
 namespace edgefetch::crypto {
 
 base::Expected<void, Error> random_bytes(std::span<std::uint8_t> out) {
-  if (out.empty()) return {};
-  if (auto ready = initialize(); !ready) return ready;
+  if (out.empty()) {
+    return {};
+  }
+  if (auto ready = initialize(); !ready) {
+    return ready;
+  }
   if (RAND_bytes_ex(detail::libctx(), out.data(), out.size(), 0) != 1) {
     return base::unexpected(detail::openssl_error("RAND_bytes_ex"));
   }

@@ -9,9 +9,10 @@
 #include <array>
 #include <atomic>
 #include <climits>
-#include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "crypto/library_context.hpp"
 #include "crypto/openssl_util.hpp"
@@ -32,20 +33,30 @@ X509_STORE* raw_store(void* p) {
 }
 
 std::string name_to_string(const X509_NAME* name) {
-  if (name == nullptr) return {};
+  if (name == nullptr) {
+    return {};
+  }
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) return {};
+  if (!bio) {
+    return {};
+  }
   // RFC 2253 order (most specific first) but keep UTF-8 characters readable.
-  if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) return {};
+  if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+    return {};
+  }
   char* data = nullptr;
   const long length = BIO_get_mem_data(bio.get(), &data);
-  if (length <= 0 || data == nullptr) return {};
-  return std::string(data, static_cast<std::size_t>(length));
+  if (length <= 0 || data == nullptr) {
+    return {};
+  }
+  return {data, static_cast<std::size_t>(length)};
 }
 
 std::time_t asn1_time_to_time_t(const ASN1_TIME* t) {
   std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) {
+    return 0;
+  }
   return timegm(&tm);
 }
 
@@ -54,22 +65,27 @@ std::string iso8601(std::time_t t) {
   gmtime_r(&t, &tm);
   std::array<char, 32> buffer{};
   const std::size_t n = std::strftime(buffer.data(), buffer.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buffer.data(), n);
+  return {buffer.data(), n};
 }
 
 std::string asn1_string_text(const ASN1_STRING* s) {
-  if (s == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                     static_cast<std::size_t>(ASN1_STRING_length(s)));
+  if (s == nullptr) {
+    return {};
+  }
+  return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+          static_cast<std::size_t>(ASN1_STRING_length(s))};
 }
 
 std::string ip_text(const ASN1_OCTET_STRING* ip) {
   const int length = ASN1_STRING_length(ip);
   const unsigned char* data = ASN1_STRING_get0_data(ip);
   std::array<char, INET6_ADDRSTRLEN> buffer{};
-  if (length == 4 && inet_ntop(AF_INET, data, buffer.data(), buffer.size()) != nullptr) return buffer.data();
-  if (length == 16 && inet_ntop(AF_INET6, data, buffer.data(), buffer.size()) != nullptr)
+  if (length == 4 && inet_ntop(AF_INET, data, buffer.data(), buffer.size()) != nullptr) {
     return buffer.data();
+  }
+  if (length == 16 && inet_ntop(AF_INET6, data, buffer.data(), buffer.size()) != nullptr) {
+    return buffer.data();
+  }
   return "<invalid IP address>";
 }
 
@@ -77,7 +93,9 @@ std::vector<std::string> subject_alt_names(X509* x509) {
   std::vector<std::string> out;
   GeneralNamesPtr names(
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509, NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return out;
+  if (!names) {
+    return out;
+  }
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     switch (name->type) {
@@ -127,7 +145,9 @@ long CertificateInfo::days_to_expiry(std::time_t now) const {
 
 Certificate::Certificate(void* x509) : x509_(x509) {}
 Certificate::Certificate(const Certificate& other) : x509_(other.x509_) {
-  if (x509_ != nullptr) X509_up_ref(raw(x509_));
+  if (x509_ != nullptr) {
+    X509_up_ref(raw(x509_));
+  }
 }
 Certificate& Certificate::operator=(const Certificate& other) {
   if (this != &other) {
@@ -139,21 +159,30 @@ Certificate& Certificate::operator=(const Certificate& other) {
 Certificate::Certificate(Certificate&& other) noexcept : x509_(std::exchange(other.x509_, nullptr)) {}
 Certificate& Certificate::operator=(Certificate&& other) noexcept {
   if (this != &other) {
-    if (x509_ != nullptr) X509_free(raw(x509_));
+    if (x509_ != nullptr) {
+      X509_free(raw(x509_));
+    }
     x509_ = std::exchange(other.x509_, nullptr);
   }
   return *this;
 }
 Certificate::~Certificate() {
-  if (x509_ != nullptr) X509_free(raw(x509_));
+  if (x509_ != nullptr) {
+    X509_free(raw(x509_));
+  }
 }
 
 base::Expected<Certificate, Error> Certificate::from_der(std::span<const std::uint8_t> der) {
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
-  if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX))
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
+  if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) {
     return base::unexpected(Error{"empty certificate"});
+  }
   detail::X509Ptr x509(X509_new_ex(detail::libctx(), nullptr));
-  if (!x509) return base::unexpected(detail::openssl_error("X509_new_ex"));
+  if (!x509) {
+    return base::unexpected(detail::openssl_error("X509_new_ex"));
+  }
   X509* target = x509.get();
   const unsigned char* p = der.data();
   if (d2i_X509(&target, &p, static_cast<long>(der.size())) == nullptr) {
@@ -161,35 +190,50 @@ base::Expected<Certificate, Error> Certificate::from_der(std::span<const std::ui
     static_cast<void>(x509.release());
     return base::unexpected(detail::openssl_error("parsing certificate"));
   }
-  if (p != der.data() + der.size()) return base::unexpected(Error{"trailing bytes after certificate"});
+  if (p != der.data() + der.size()) {
+    return base::unexpected(Error{"trailing bytes after certificate"});
+  }
   return Certificate(x509.release());
 }
 
 base::Expected<std::vector<Certificate>, Error> Certificate::from_pem(std::string_view pem) {
-  if (auto ready = initialize(); !ready) return base::unexpected(ready.error());
-  if (pem.size() > static_cast<std::size_t>(INT_MAX)) return base::unexpected(Error{"PEM text too large"});
+  if (auto ready = initialize(); !ready) {
+    return base::unexpected(ready.error());
+  }
+  if (pem.size() > static_cast<std::size_t>(INT_MAX)) {
+    return base::unexpected(Error{"PEM text too large"});
+  }
   BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return base::unexpected(detail::openssl_error("BIO_new_mem_buf"));
+  if (!bio) {
+    return base::unexpected(detail::openssl_error("BIO_new_mem_buf"));
+  }
   std::vector<Certificate> out;
   while (true) {
     char* type = nullptr;
     char* header = nullptr;
     unsigned char* data = nullptr;
     long length = 0;
-    if (PEM_read_bio(bio.get(), &type, &header, &data, &length) != 1) break;
+    if (PEM_read_bio(bio.get(), &type, &header, &data, &length) != 1) {
+      break;
+    }
     const std::string block_type(type);
     std::vector<std::uint8_t> der(data, data + length);
     OPENSSL_free(type);
     OPENSSL_free(header);
     OPENSSL_free(data);
-    if (block_type != PEM_STRING_X509 && block_type != PEM_STRING_X509_OLD) continue;  // keys etc.
+    if (block_type != PEM_STRING_X509 && block_type != PEM_STRING_X509_OLD) {
+      continue;  // keys etc.
+    }
     auto certificate = from_der(der);
-    if (!certificate) return base::unexpected(certificate.error());
+    if (!certificate) {
+      return base::unexpected(certificate.error());
+    }
     out.push_back(std::move(certificate.value()));
   }
   const std::string reason = detail::drain_openssl_errors();  // the end of input reads as "no start line"
-  if (out.empty())
+  if (out.empty()) {
     return base::unexpected(Error{"no PEM certificate found" + (reason.empty() ? "" : ": " + reason)});
+  }
   return out;
 }
 
@@ -210,7 +254,9 @@ CertificateInfo Certificate::info() const {
     info.key = key->description();
     info.key_type = key->type();
     info.key_bits = key->bits();
-    if (key->type() == KeyType::ec) info.key_curve = key->curve_name();
+    if (key->type() == KeyType::ec) {
+      info.key_curve = key->curve_name();
+    }
   } else {
     info.key = "unknown";
   }
@@ -219,7 +265,9 @@ CertificateInfo Certificate::info() const {
 
 base::Expected<PublicKey, Error> Certificate::public_key() const {
   EVP_PKEY* key = X509_get0_pubkey(raw(x509_));
-  if (key == nullptr) return base::unexpected(detail::openssl_error("decoding the certificate's public key"));
+  if (key == nullptr) {
+    return base::unexpected(detail::openssl_error("decoding the certificate's public key"));
+  }
   EVP_PKEY_up_ref(key);
   return PublicKey(key);
 }
@@ -227,7 +275,9 @@ base::Expected<PublicKey, Error> Certificate::public_key() const {
 std::vector<std::uint8_t> Certificate::der() const {
   unsigned char* out = nullptr;
   const int length = i2d_X509(raw(x509_), &out);
-  if (length <= 0 || out == nullptr) return {};
+  if (length <= 0 || out == nullptr) {
+    return {};
+  }
   std::vector<std::uint8_t> bytes(out, out + length);
   OPENSSL_free(out);
   return bytes;
@@ -245,8 +295,7 @@ std::uint64_t next_store_id() {
 TrustStore::TrustStore()
     : store_(X509_STORE_new()), id_(next_store_id()), cache_(std::make_unique<VerifiedChainCache>()) {
   if (store_ == nullptr) {
-    std::fprintf(stderr, "edgefetch: X509_STORE_new failed (out of memory)\n");
-    std::abort();
+    detail::fatal_libcrypto_failure("X509_STORE_new");
   }
 }
 
@@ -256,18 +305,24 @@ TrustStore::~TrustStore() {
 
 base::Expected<std::shared_ptr<const TrustStore>, Error> TrustStore::system_default() {
   auto store = std::make_shared<TrustStore>();
-  if (auto added = store->add_system_defaults(); !added) return base::unexpected(added.error());
+  if (auto added = store->add_system_defaults(); !added) {
+    return base::unexpected(added.error());
+  }
   return std::shared_ptr<const TrustStore>(std::move(store));
 }
 
 base::Expected<std::shared_ptr<const TrustStore>, Error> TrustStore::from_pem_file(const std::string& path) {
   auto store = std::make_shared<TrustStore>();
-  if (auto added = store->add_pem_file(path); !added) return base::unexpected(added.error());
+  if (auto added = store->add_pem_file(path); !added) {
+    return base::unexpected(added.error());
+  }
   return std::shared_ptr<const TrustStore>(std::move(store));
 }
 
 base::Expected<void, Error> TrustStore::add_system_defaults() {
-  if (auto ready = initialize(); !ready) return ready;
+  if (auto ready = initialize(); !ready) {
+    return ready;
+  }
   if (X509_STORE_set_default_paths_ex(raw_store(store_), detail::libctx(), nullptr) != 1) {
     return base::unexpected(detail::openssl_error("loading the system CA certificates"));
   }
@@ -278,23 +333,28 @@ base::Expected<void, Error> TrustStore::add_system_defaults() {
 
 base::Expected<void, Error> TrustStore::add_pem(std::string_view pem) {
   auto certificates = Certificate::from_pem(pem);
-  if (!certificates) return base::unexpected(certificates.error());
+  if (!certificates) {
+    return base::unexpected(certificates.error());
+  }
   for (const auto& certificate : certificates.value()) {
-    if (auto added = add(certificate); !added) return added;
+    if (auto added = add(certificate); !added) {
+      return added;
+    }
   }
   return {};
 }
 
 base::Expected<void, Error> TrustStore::add_pem_file(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return base::unexpected(Error{"cannot open CA file '" + path + "'"});
-  std::string text;
-  std::array<char, 16384> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) text.append(buffer.data(), n);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) return base::unexpected(Error{"cannot read CA file '" + path + "'"});
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return base::unexpected(Error{"cannot open CA file '" + path + "'"});
+  }
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  if (file.bad()) {
+    return base::unexpected(Error{"cannot read CA file '" + path + "'"});
+  }
+  const std::string text = contents.str();
   if (auto added = add_pem(text); !added) {
     return base::unexpected(Error{"CA file '" + path + "': " + added.error().message});
   }
@@ -347,7 +407,9 @@ std::string quoted(const std::string& s) {
 CertificateError chain_error(X509_STORE_CTX* ctx, X509* leaf) {
   const int code = X509_STORE_CTX_get_error(ctx);
   X509* current = X509_STORE_CTX_get_current_cert(ctx);
-  if (current == nullptr) current = leaf;
+  if (current == nullptr) {
+    current = leaf;
+  }
   const std::string subject = subject_of(current);
   const std::string issuer = issuer_of(current);
   const char* reason = X509_verify_cert_error_string(code);
@@ -415,11 +477,15 @@ std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::
   using Kind = CertificateError::Kind;
   switch (key.type()) {
     case KeyType::rsa:
-      if (key.bits() >= 1024) return std::nullopt;
+      if (key.bits() >= 1024) {
+        return std::nullopt;
+      }
       return make_error(Kind::key_unsupported, quoted(subject) + " has a " + key.description() +
                                                    " key; at least 1024 bits are needed");
     case KeyType::ec:
-      if (key.curve_group()) return std::nullopt;
+      if (key.curve_group()) {
+        return std::nullopt;
+      }
       return make_error(Kind::key_unsupported,
                         quoted(subject) + " has an EC key on unsupported curve " + key.curve_name());
     default:
@@ -434,9 +500,13 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
                                                              const TrustStore& store, std::string_view name,
                                                              std::time_t at) {
   using Kind = CertificateError::Kind;
-  if (chain.empty()) return base::unexpected(make_error(Kind::invalid, "the server sent no certificate"));
+  if (chain.empty()) {
+    return base::unexpected(make_error(Kind::invalid, "the server sent no certificate"));
+  }
   const std::time_t now = at != 0 ? at : std::time(nullptr);
-  if (auto hit = store.cache().find(chain, name, now)) return std::move(hit.value());
+  if (auto hit = store.cache().find(chain, name, now)) {
+    return std::move(hit.value());
+  }
 
   std::vector<Certificate> certificates;
   certificates.reserve(chain.size());
@@ -452,7 +522,9 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
   X509* leaf = raw(certificates.front().x509());
 
   detail::X509StackPtr untrusted(sk_X509_new_null());
-  if (!untrusted) return base::unexpected(make_error(Kind::invalid, "out of memory"));
+  if (!untrusted) {
+    return base::unexpected(make_error(Kind::invalid, "out of memory"));
+  }
   for (std::size_t i = 1; i < certificates.size(); ++i) {
     if (sk_X509_push(untrusted.get(), raw(certificates[i].x509())) <= 0) {
       return base::unexpected(make_error(Kind::invalid, "out of memory"));
@@ -487,9 +559,13 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
     if (match != 1) {
       detail::drain_openssl_errors();
       auto names = subject_alt_names(leaf);
-      if (names.empty()) names.push_back(subject_of(leaf));
+      if (names.empty()) {
+        names.push_back(subject_of(leaf));
+      }
       std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      for (const auto& n : names) {
+        list += (list.empty() ? "" : ", ") + n;
+      }
       auto error =
           make_error(Kind::name_mismatch, "certificate " + quoted(subject_of(leaf)) + " is not valid for " +
                                               quoted(checked) + " (it names " + list + ")");
@@ -504,7 +580,9 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
     return base::unexpected(make_error(
         Kind::key_unsupported, "the server certificate's key cannot be decoded: " + key.error().message));
   }
-  if (auto bad = check_leaf_key(key.value(), subject_of(leaf))) return base::unexpected(std::move(*bad));
+  if (auto bad = check_leaf_key(key.value(), subject_of(leaf))) {
+    return base::unexpected(std::move(*bad));
+  }
 
   VerifiedChain result;
   result.leaf_key = std::make_shared<const PublicKey>(std::move(key.value()));

@@ -48,13 +48,21 @@ void Transcript::add(std::span<const std::uint8_t> handshake_message) {
     buffered_.insert(buffered_.end(), handshake_message.begin(), handshake_message.end());
     return;
   }
-  if (prf_hash_) prf_hash_->update(handshake_message);
-  if (md5_) md5_->update(handshake_message);
-  if (sha1_) sha1_->update(handshake_message);
+  if (prf_hash_) {
+    prf_hash_->update(handshake_message);
+  }
+  if (md5_) {
+    md5_->update(handshake_message);
+  }
+  if (sha1_) {
+    sha1_->update(handshake_message);
+  }
 }
 
 void Transcript::select(ProtocolVersion version, const policy::CipherSuite& suite) {
-  if (version_) return;
+  if (version_) {
+    return;
+  }
   version_ = version;
   if (version >= ProtocolVersion::tls1_2) {
     prf_hash_.emplace(suite.prf_hash);
@@ -68,7 +76,9 @@ void Transcript::select(ProtocolVersion version, const policy::CipherSuite& suit
 }
 
 std::vector<std::uint8_t> Transcript::current_hash() const {
-  if (prf_hash_) return prf_hash_->peek();
+  if (prf_hash_) {
+    return prf_hash_->peek();
+  }
   if (md5_ && sha1_) {
     auto out = md5_->peek();
     const auto sha = sha1_->peek();
@@ -91,7 +101,9 @@ base::Expected<crypto::SecretBytes, Error> compute_master_secret(
     ProtocolVersion version, const policy::CipherSuite& suite,
     std::span<const std::uint8_t> pre_master_secret, std::span<const std::uint8_t> client_random,
     std::span<const std::uint8_t> server_random) {
-  if (!supported(version)) return base::unexpected(internal("unsupported version"));
+  if (!supported(version)) {
+    return base::unexpected(internal("unsupported version"));
+  }
   if (client_random.size() != kRandomLength || server_random.size() != kRandomLength) {
     return base::unexpected(internal("randoms must be 32 bytes"));
   }
@@ -129,7 +141,9 @@ base::Expected<KeyBlock, Error> derive_key_block(ProtocolVersion version, const 
                                                  std::span<const std::uint8_t> master_secret,
                                                  std::span<const std::uint8_t> client_random,
                                                  std::span<const std::uint8_t> server_random) {
-  if (!supported(version)) return base::unexpected(internal("unsupported version"));
+  if (!supported(version)) {
+    return base::unexpected(internal("unsupported version"));
+  }
   if (client_random.size() != kRandomLength || server_random.size() != kRandomLength) {
     return base::unexpected(internal("randoms must be 32 bytes"));
   }
@@ -185,8 +199,12 @@ std::size_t verify_data_length(ProtocolVersion version) {
 base::Expected<std::vector<std::uint8_t>, Error> compute_finished_verify_data(
     ProtocolVersion version, const policy::CipherSuite& suite, std::span<const std::uint8_t> master_secret,
     FinishedSender sender, const Transcript& transcript) {
-  if (!supported(version)) return base::unexpected(internal("unsupported version"));
-  if (!transcript.selected()) return base::unexpected(internal("transcript hash not started"));
+  if (!supported(version)) {
+    return base::unexpected(internal("unsupported version"));
+  }
+  if (!transcript.selected()) {
+    return base::unexpected(internal("transcript hash not started"));
+  }
   if (version == ProtocolVersion::ssl3) {
     return crypto::ssl3_finished(
         transcript.md5_snapshot(), transcript.sha1_snapshot(),

@@ -74,15 +74,21 @@ class NullProtection final : public RecordProtection {
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
     out.insert(out.end(), plaintext.begin(), plaintext.end());
     return {};
   }
   base::Expected<std::span<std::uint8_t>, Error> open(ContentType /*type*/, std::uint16_t /*version*/,
                                                       std::span<std::uint8_t> fragment) override {
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
-    if (fragment.size() > kMaxPlaintextLength) return base::unexpected(overflow());
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
+    if (fragment.size() > kMaxPlaintextLength) {
+      return base::unexpected(overflow());
+    }
     return fragment;
   }
   [[nodiscard]] std::size_t max_overhead() const override { return 0; }
@@ -100,7 +106,9 @@ class AeadProtection final : public RecordProtection {
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
     const auto nonce = make_nonce(seq);
     if (explicit_length_ != 0) {
       // GCM: the explicit nonce is the sequence number (unique per key, as RFC 5288 requires).
@@ -115,8 +123,9 @@ class AeadProtection final : public RecordProtection {
 
   base::Expected<std::span<std::uint8_t>, Error> open(ContentType type, std::uint16_t version,
                                                       std::span<std::uint8_t> fragment) override {
-    if (fragment.size() < explicit_length_ + crypto::Aead::kTagLength)
+    if (fragment.size() < explicit_length_ + crypto::Aead::kTagLength) {
       return base::unexpected(bad_record_mac());
+    }
     std::uint64_t seq = sequence_number();
     std::array<std::uint8_t, 12> nonce{};
     if (explicit_length_ != 0) {
@@ -129,9 +138,15 @@ class AeadProtection final : public RecordProtection {
     const std::size_t plaintext_length = body.size() - crypto::Aead::kTagLength;
     const auto aad = aead_aad(seq, type, version, plaintext_length);
     auto opened = aead_.open_in_place(nonce, aad, body);
-    if (!opened) return base::unexpected(bad_record_mac());
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
-    if (plaintext_length > kMaxPlaintextLength) return base::unexpected(overflow());
+    if (!opened) {
+      return base::unexpected(bad_record_mac());
+    }
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
+    if (plaintext_length > kMaxPlaintextLength) {
+      return base::unexpected(overflow());
+    }
     return body.first(plaintext_length);
   }
 
@@ -150,7 +165,9 @@ class AeadProtection final : public RecordProtection {
       std::copy_n(iv_.begin(), 12, nonce.begin());
       std::array<std::uint8_t, 8> seq_bytes{};
       put_u64(seq_bytes.data(), seq);
-      for (std::size_t i = 0; i < 8; ++i) nonce[4 + i] ^= seq_bytes[i];
+      for (std::size_t i = 0; i < 8; ++i) {
+        nonce[4 + i] ^= seq_bytes[i];
+      }
     }
     return nonce;
   }
@@ -176,7 +193,9 @@ class CbcProtection final : public RecordProtection {
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
     const std::size_t block = cipher_.block_size();
     const std::size_t mac_length = mac_.length();
     const std::size_t start = out.size();
@@ -206,8 +225,9 @@ class CbcProtection final : public RecordProtection {
       out.resize(start);
       return base::unexpected(internal(done.error().message));
     }
-    if (!explicit_iv_)
+    if (!explicit_iv_) {
       chained_iv_.assign(body_span.end() - static_cast<std::ptrdiff_t>(block), body_span.end());
+    }
     return {};
   }
 
@@ -268,14 +288,21 @@ class CbcProtection final : public RecordProtection {
     const bool mac_matches =
         crypto::ct_equal(std::span(computed.data(), mac_length), std::span(received.data(), mac_length));
     good &= static_cast<std::size_t>(0) - static_cast<std::size_t>(mac_matches);
-    if (good == 0) return base::unexpected(bad_record_mac());
+    if (good == 0) {
+      return base::unexpected(bad_record_mac());
+    }
     // ---- end of the constant-time section ----
 
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
-    if (!explicit_iv_)
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
+    if (!explicit_iv_) {
       chained_iv_.assign(next_iv.begin(), next_iv.begin() + static_cast<std::ptrdiff_t>(block));
-    if (content_length > kMaxPlaintextLength) return base::unexpected(overflow());
+    }
+    if (content_length > kMaxPlaintextLength) {
+      return base::unexpected(overflow());
+    }
     return body.first(content_length);
   }
 
@@ -311,7 +338,9 @@ class CbcProtection final : public RecordProtection {
       const std::size_t in_mac = crypto::ct_ge_mask(i, mac_start) & crypto::ct_lt_mask(i, mac_end);
       rotated[j] = static_cast<std::uint8_t>(rotated[j] | (body[i] & crypto::ct_byte(in_mac)));
       ++j;
-      if (j == mac_length) j = 0;  // public loop counter
+      if (j == mac_length) {
+        j = 0;  // public loop counter
+      }
     }
     for (std::size_t k = 0; k < mac_length; ++k) {
       std::size_t source = rotation + k;
@@ -343,7 +372,9 @@ class StreamProtection final : public RecordProtection {
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
     const std::size_t start = out.size();
     const std::size_t mac_length = mac_.length();
     out.resize(start + plaintext.size() + mac_length);
@@ -363,9 +394,12 @@ class StreamProtection final : public RecordProtection {
     const std::size_t mac_length = mac_.length();
     // The keystream must advance over every byte even for a short record, but a
     // short record kills the connection anyway.
-    if (auto done = cipher_.process(fragment, fragment); !done)
+    if (auto done = cipher_.process(fragment, fragment); !done) {
       return base::unexpected(internal(done.error().message));
-    if (fragment.size() < mac_length) return base::unexpected(bad_record_mac());
+    }
+    if (fragment.size() < mac_length) {
+      return base::unexpected(bad_record_mac());
+    }
     const std::size_t content_length = fragment.size() - mac_length;
     std::array<std::uint8_t, 64> computed{};
     mac_.compute(sequence_number(), type, version, fragment.first(content_length),
@@ -374,8 +408,12 @@ class StreamProtection final : public RecordProtection {
       return base::unexpected(bad_record_mac());
     }
     std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) return base::unexpected(internal("sequence number exhausted"));
-    if (content_length > kMaxPlaintextLength) return base::unexpected(overflow());
+    if (!next_sequence_number(seq)) {
+      return base::unexpected(internal("sequence number exhausted"));
+    }
+    if (content_length > kMaxPlaintextLength) {
+      return base::unexpected(overflow());
+    }
     return fragment.first(content_length);
   }
 
@@ -390,7 +428,9 @@ class StreamProtection final : public RecordProtection {
 
 bool RecordProtection::next_sequence_number(std::uint64_t& current) {
   // RFC 5246 §6.1: sequence numbers must not wrap.
-  if (sequence_number_ == std::numeric_limits<std::uint64_t>::max()) return false;
+  if (sequence_number_ == std::numeric_limits<std::uint64_t>::max()) {
+    return false;
+  }
   current = sequence_number_++;
   return true;
 }
@@ -410,38 +450,56 @@ base::Expected<std::unique_ptr<RecordProtection>, Error> make_record_protection(
   const auto direction = operation == ProtectionOperation::seal ? crypto::CipherDirection::encrypt
                                                                 : crypto::CipherDirection::decrypt;
   const bool ssl3 = version == ProtocolVersion::ssl3;
-  if (keys.key.size() != cipher_info.key_length)
+  if (keys.key.size() != cipher_info.key_length) {
     return base::unexpected(internal("key length does not fit the suite"));
+  }
 
   switch (cipher_info.kind) {
     case policy::CipherKind::aead: {
-      if (keys.iv.size() != cipher_info.fixed_iv_length) return base::unexpected(internal("AEAD IV length"));
+      if (keys.iv.size() != cipher_info.fixed_iv_length) {
+        return base::unexpected(internal("AEAD IV length"));
+      }
       auto aead = crypto::Aead::create(suite.cipher, keys.key, direction);
-      if (!aead) return base::unexpected(internal(aead.error().message));
+      if (!aead) {
+        return base::unexpected(internal(aead.error().message));
+      }
       return std::unique_ptr<RecordProtection>(
           std::make_unique<AeadProtection>(std::move(aead.value()), keys.iv, cipher_info.record_iv_length));
     }
     case policy::CipherKind::block: {
       const auto& mac_info = policy::info(suite.mac);
-      if (keys.mac_key.size() != mac_info.length) return base::unexpected(internal("MAC key length"));
+      if (keys.mac_key.size() != mac_info.length) {
+        return base::unexpected(internal("MAC key length"));
+      }
       const bool explicit_iv = version >= ProtocolVersion::tls1_1;
-      if (!explicit_iv && keys.iv.size() != cipher_info.block_size)
+      if (!explicit_iv && keys.iv.size() != cipher_info.block_size) {
         return base::unexpected(internal("CBC IV length"));
+      }
       auto cipher = crypto::BlockCipher::create(suite.cipher, keys.key, direction);
-      if (!cipher) return base::unexpected(internal(cipher.error().message));
+      if (!cipher) {
+        return base::unexpected(internal(cipher.error().message));
+      }
       auto mac = detail::RecordMac::create(mac_info.hash, ssl3, keys.mac_key);
-      if (!mac) return base::unexpected(internal(mac.error().message));
+      if (!mac) {
+        return base::unexpected(internal(mac.error().message));
+      }
       return std::unique_ptr<RecordProtection>(
           std::make_unique<CbcProtection>(std::move(cipher.value()), std::move(mac.value()), ssl3,
                                           explicit_iv, explicit_iv ? crypto::SecretBytes{} : keys.iv));
     }
     case policy::CipherKind::stream: {
       const auto& mac_info = policy::info(suite.mac);
-      if (keys.mac_key.size() != mac_info.length) return base::unexpected(internal("MAC key length"));
+      if (keys.mac_key.size() != mac_info.length) {
+        return base::unexpected(internal("MAC key length"));
+      }
       auto cipher = crypto::StreamCipher::create(suite.cipher, keys.key, direction);
-      if (!cipher) return base::unexpected(internal(cipher.error().message));
+      if (!cipher) {
+        return base::unexpected(internal(cipher.error().message));
+      }
       auto mac = detail::RecordMac::create(mac_info.hash, ssl3, keys.mac_key);
-      if (!mac) return base::unexpected(internal(mac.error().message));
+      if (!mac) {
+        return base::unexpected(internal(mac.error().message));
+      }
       return std::unique_ptr<RecordProtection>(
           std::make_unique<StreamProtection>(std::move(cipher.value()), std::move(mac.value())));
     }

@@ -1,6 +1,5 @@
 #include "tls/record/reader.hpp"
 
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -21,15 +20,29 @@ Error make_error(ErrorCode code, std::optional<std::uint8_t> alert, std::string 
   return error;
 }
 
+constexpr std::string_view kHexDigits = "0123456789ABCDEF";
+
+void append_hex_byte(std::string& out, std::uint8_t byte) {
+  out += kHexDigits[byte >> 4];
+  out += kHexDigits[byte & 0x0F];
+}
+
 std::string hex_prefix(std::span<const std::uint8_t> bytes) {
   std::string out;
   const std::size_t n = bytes.size() < 8 ? bytes.size() : 8;
   for (std::size_t i = 0; i < n; ++i) {
-    char buffer[4];
-    std::snprintf(buffer, sizeof buffer, "%02X", bytes[i]);
-    if (i != 0) out += ' ';
-    out += buffer;
+    if (i != 0) {
+      out += ' ';
+    }
+    append_hex_byte(out, bytes[i]);
   }
+  return out;
+}
+
+std::string hex_version(std::uint16_t version) {
+  std::string out = "0x";
+  append_hex_byte(out, static_cast<std::uint8_t>(version >> 8));
+  append_hex_byte(out, static_cast<std::uint8_t>(version));
   return out;
 }
 
@@ -38,7 +51,9 @@ bool looks_like_http(std::span<const std::uint8_t> bytes) {
   constexpr std::string_view kHttp = "HTTP/";
   const std::size_t n = bytes.size() < kHttp.size() ? bytes.size() : kHttp.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (bytes[i] != static_cast<std::uint8_t>(kHttp[i])) return false;
+    if (bytes[i] != static_cast<std::uint8_t>(kHttp[i])) {
+      return false;
+    }
   }
   return n > 0;
 }
@@ -70,17 +85,29 @@ void RecordReader::feed(std::span<const std::uint8_t> bytes) {
 base::Expected<void, Error> RecordReader::check_header_start(std::span<const std::uint8_t> available) const {
   // Before the first record, anything that is not a TLS header start means the
   // peer does not speak TLS; decide on as few bytes as possible.
-  if (records_read_ != 0) return {};
-  if (!is_known_content_type(available[0])) return base::unexpected(not_tls(available));
-  if (available.size() >= 2 && available[1] != 3) return base::unexpected(not_tls(available));
+  if (records_read_ != 0) {
+    return {};
+  }
+  if (!is_known_content_type(available[0])) {
+    return base::unexpected(not_tls(available));
+  }
+  if (available.size() >= 2 && available[1] != 3) {
+    return base::unexpected(not_tls(available));
+  }
   return {};
 }
 
 base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
   const std::span<const std::uint8_t> available(buffer_.data() + consumed_, buffer_.size() - consumed_);
-  if (available.empty()) return std::optional<RecordView>{};
-  if (auto ok = check_header_start(available); !ok) return base::unexpected(ok.error());
-  if (available.size() < kRecordHeaderLength) return std::optional<RecordView>{};
+  if (available.empty()) {
+    return std::optional<RecordView>{};
+  }
+  if (auto ok = check_header_start(available); !ok) {
+    return base::unexpected(ok.error());
+  }
+  if (available.size() < kRecordHeaderLength) {
+    return std::optional<RecordView>{};
+  }
 
   const std::uint8_t type_byte = available[0];
   const auto version = static_cast<std::uint16_t>((available[1] << 8) | available[2]);
@@ -90,14 +117,11 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
                                        "record with unknown content type " + std::to_string(type_byte)));
   }
   if ((version >> 8) != 3 || (expected_version_ != 0 && version != expected_version_)) {
-    char buffer[80];
-    if (expected_version_ != 0) {
-      std::snprintf(buffer, sizeof buffer, "record version 0x%04X where 0x%04X was negotiated", version,
-                    expected_version_);
-    } else {
-      std::snprintf(buffer, sizeof buffer, "record version 0x%04X is not SSL 3.0 / TLS", version);
-    }
-    return base::unexpected(make_error(ErrorCode::protocol_violation, kAlertProtocolVersion, buffer));
+    const std::string message = expected_version_ != 0
+                                    ? "record version " + hex_version(version) + " where " +
+                                          hex_version(expected_version_) + " was negotiated"
+                                    : "record version " + hex_version(version) + " is not SSL 3.0 / TLS";
+    return base::unexpected(make_error(ErrorCode::protocol_violation, kAlertProtocolVersion, message));
   }
   const std::size_t limit = current_->is_null() ? kMaxPlaintextLength : kMaxCiphertextLength;
   if (length > limit) {
@@ -105,13 +129,17 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
         ErrorCode::record_overflow, kAlertRecordOverflow,
         "record of " + std::to_string(length) + " bytes exceeds the limit of " + std::to_string(limit)));
   }
-  if (available.size() < kRecordHeaderLength + length) return std::optional<RecordView>{};
+  if (available.size() < kRecordHeaderLength + length) {
+    return std::optional<RecordView>{};
+  }
 
   const std::span<std::uint8_t> fragment(buffer_.data() + consumed_ + kRecordHeaderLength, length);
   consumed_ += kRecordHeaderLength + length;
   const auto type = static_cast<ContentType>(type_byte);
   auto opened = current_->open(type, version, fragment);
-  if (!opened) return base::unexpected(std::move(opened).error());
+  if (!opened) {
+    return base::unexpected(std::move(opened).error());
+  }
   ++records_read_;
   return std::optional<RecordView>(RecordView{type, version, opened.value()});
 }

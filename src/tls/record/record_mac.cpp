@@ -19,11 +19,15 @@ base::Expected<RecordMac, crypto::Error> RecordMac::create(policy::HashAlgorithm
                                                            std::span<const std::uint8_t> key) {
   if (ssl3) {
     auto mac = crypto::Ssl3Mac::create(hash, key);
-    if (!mac) return base::unexpected(mac.error());
+    if (!mac) {
+      return base::unexpected(mac.error());
+    }
     return RecordMac(hash, true, std::nullopt, std::move(mac.value()));
   }
   auto mac = crypto::Hmac::create(hash, key);
-  if (!mac) return base::unexpected(mac.error());
+  if (!mac) {
+    return base::unexpected(mac.error());
+  }
   return RecordMac(hash, false, std::move(mac.value()), std::nullopt);
 }
 
@@ -43,8 +47,9 @@ void RecordMac::feed_header(std::uint64_t sequence_number, ContentType type, std
                             std::size_t length) {
   std::array<std::uint8_t, 13> header{};
   std::size_t n = 0;
-  for (int shift = 56; shift >= 0; shift -= 8)
+  for (int shift = 56; shift >= 0; shift -= 8) {
     header[n++] = static_cast<std::uint8_t>(sequence_number >> shift);
+  }
   header[n++] = static_cast<std::uint8_t>(type);
   if (!ssl3_) {
     header[n++] = static_cast<std::uint8_t>(version >> 8);

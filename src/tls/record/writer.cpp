@@ -19,12 +19,16 @@ base::Expected<void, Error> RecordWriter::write(ContentType type, std::span<cons
   // 1/n-1 split against BEAST: implicit-IV CBC (SSLv3, TLS 1.0) application data.
   const bool split = type == ContentType::application_data && current_->is_cbc() && version_ <= 0x0301;
   if (split && data.size() > 1) {
-    if (auto done = write_record(type, data.first(1), out); !done) return done;
+    if (auto done = write_record(type, data.first(1), out); !done) {
+      return done;
+    }
     offset = 1;
   }
   while (offset < data.size()) {
     const std::size_t chunk = std::min(kMaxPlaintextLength, data.size() - offset);
-    if (auto done = write_record(type, data.subspan(offset, chunk), out); !done) return done;
+    if (auto done = write_record(type, data.subspan(offset, chunk), out); !done) {
+      return done;
+    }
     offset += chunk;
   }
   return {};
