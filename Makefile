@@ -13,6 +13,11 @@ FUZZ_SECONDS ?= 600
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
+# ccache keyed on paths relative to the checkout, so a fresh clone in another
+# folder reuses the compile cache of an earlier one.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
 .PHONY: all deps build demo test test-release test-asan test-fuzz bench fuzz format tidy clean
 
 all: build
