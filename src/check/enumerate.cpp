@@ -81,6 +81,7 @@ class Enumeration {
                                                const std::vector<std::uint16_t>& suites,
                                                std::optional<std::uint16_t> pin);
   asio::awaitable<void> enumerate_schemes(bool rsa);
+  asio::awaitable<void> read_dhe_parameters(ProtocolVersion version);
 
   void observe(const ProbeResult& result, bool with_sni);
   void note(std::string text) { summary_.notes.push_back(std::move(text)); }
@@ -90,7 +91,7 @@ class Enumeration {
   ProbeTarget target_;
   EnumerateOptions options_;
   asio::any_io_executor executor_;
-  detail::ConnectionSlots slots_;
+  ConnectionLimit slots_;
   SupportedSummary summary_;
   std::map<ProtocolVersion, ProbeResult> version_probes_;
   std::optional<ProbeResult> without_sni_probe_;
@@ -115,8 +116,15 @@ bool Enumeration::sni_applies() const {
 }
 
 asio::awaitable<ProbeResult> Enumeration::probe(ProbeOffer offer) {
+  // Per-origin slot first, then the overall one: every probe takes them in
+  // this order, so waiting cannot form a cycle.
   co_await slots_.acquire();
-  detail::SlotGuard slot(slots_);
+  ConnectionLimit::Guard slot(slots_);
+  std::optional<ConnectionLimit::Guard> overall;
+  if (options_.overall_limit != nullptr) {
+    co_await options_.overall_limit->acquire();
+    overall.emplace(*options_.overall_limit);
+  }
   if (summary_.probes >= options_.max_probes) {
     if (!budget_exhausted_)
       note("stopped after " + std::to_string(options_.max_probes) + " probes (the limit)");
@@ -379,12 +387,35 @@ asio::awaitable<void> Enumeration::enumerate_schemes(bool rsa) {
   }
 }
 
+asio::awaitable<void> Enumeration::read_dhe_parameters(ProtocolVersion version) {
+  std::vector<std::uint16_t> suites;
+  for (std::uint16_t suite : support(version).cipher_suites) {
+    const auto names = suite_names(suite);
+    if (names && names->key_exchange == SuiteKeyExchange::dhe &&
+        names->authentication != SuiteAuthentication::anonymous) {
+      suites.push_back(suite);
+    }
+  }
+  if (suites.empty() || budget_exhausted_) co_return;
+  ProbeOffer offer = detail::offer_for_version(version, std::move(suites), ReadDepth::server_key_exchange);
+  const ProbeResult result = co_await probe(std::move(offer));
+  observe(result, true);
+  if (result.dhe_prime_bits) {
+    summary_.dhe_prime_bits = result.dhe_prime_bits;
+    co_return;
+  }
+  note(version_name(version) + " DHE parameters could not be read (" + describe_stop(result) + ")");
+}
+
 asio::awaitable<void> Enumeration::follow_up(ProtocolVersion version) {
   co_await enumerate_suites(version);
   detail::TaskGroup tasks(executor_);
   tasks.spawn(check_suite_preference(version));
   if (groups_version_ == version) {
-    if (options_.enumerate_groups) tasks.spawn(enumerate_groups(version));
+    if (options_.enumerate_groups) {
+      tasks.spawn(enumerate_groups(version));
+      tasks.spawn(read_dhe_parameters(version));
+    }
     if (options_.enumerate_signature_schemes && version == ProtocolVersion::tls1_2) {
       tasks.spawn(enumerate_schemes(true));
       tasks.spawn(enumerate_schemes(false));

@@ -95,7 +95,11 @@ void classify_version_probe(const ProbeResult& result, std::span<const std::uint
 }
 
 bool is_refusal(const ProbeResult& result) {
-  return result.outcome == ProbeOutcome::alert || result.outcome == ProbeOutcome::closed;
+  if (result.outcome == ProbeOutcome::alert || result.outcome == ProbeOutcome::closed) return true;
+  // Some servers (JSSE) choose a suite first and only then find that nothing
+  // offered fits it (no signature scheme, no group): a ServerHello, then a
+  // fatal alert instead of the rest of the flight.
+  return result.outcome == ProbeOutcome::server_hello && result.alert_level == 2;
 }
 
 std::optional<SuiteAuthentication> suite_authentication(std::uint16_t suite) {

@@ -29,7 +29,8 @@ void classify_version_probe(const ProbeResult& result, std::span<const std::uint
                             VersionSupport& support);
 
 /// True when `result` ends an elimination normally: the server refused the
-/// remaining candidates (an alert, or a close without an answer).
+/// remaining candidates (an alert, or a close without an answer, or a fatal
+/// alert right after its ServerHello).
 bool is_refusal(const ProbeResult& result);
 
 /// The suite's authentication, or nullopt for unknown codes.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "edgefetch/base/expected.hpp"
+#include "edgefetch/check/enumerate_limit.hpp"
 #include "edgefetch/check/probe.hpp"
 #include "edgefetch/check/supported.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
@@ -28,6 +29,10 @@ struct EnumerateOptions {
       policy::ProtocolVersion::tls1_2, policy::ProtocolVersion::tls1_3};
   /// Concurrent connections to the origin (per origin).
   int max_connections = 4;
+  /// Optional limit shared by several enumerations (many origins checked at
+  /// once): each probe also holds one of its slots. It must belong to the
+  /// executor the enumeration runs on and outlive it.
+  ConnectionLimit* overall_limit = nullptr;
   /// Hard cap on connections for the whole enumeration (a safety net against a
   /// server that answers inconsistently); lists are marked incomplete when hit.
   int max_probes = 200;

@@ -83,6 +83,9 @@ struct SupportedSummary {
   /// The version the TLS 1.2-style group enumeration ran in (nullopt: no ECDHE suite accepted).
   std::optional<policy::ProtocolVersion> groups_version;
   bool groups_complete = true;
+  /// Finite-field DHE suites (TLS <= 1.2, explicit parameters): the size of the
+  /// server's prime in bits, read from a ServerKeyExchange (nullopt: no DHE suite accepted).
+  std::optional<int> dhe_prime_bits;
   /// Groups the server selected in TLS 1.3 (ServerHello key_share or HelloRetryRequest),
   /// in the order enumeration found them.
   std::vector<std::uint16_t> tls13_groups;
