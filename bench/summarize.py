@@ -20,7 +20,11 @@ AIM_CPU_PER_GB = 1.00  # <= x libssl CPU per GB
 def read_dumps(directory):
     """{label: instructions} from every callgrind dump under directory."""
     dumps = {}
-    for path in sorted(directory.glob("*.out.*")):
+    # In the order written (the order run.sh ran the scenarios), parts in dump order.
+    def written(path):
+        return (path.stat().st_mtime_ns, int(path.name.rsplit(".", 1)[1]))
+
+    for path in sorted(directory.glob("*.out.*"), key=written):
         label, total = None, None
         with path.open(errors="replace") as f:
             for line in f:
