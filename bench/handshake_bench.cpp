@@ -7,8 +7,8 @@
 //   edgefetch-first   the verified-chain cache is emptied before each handshake
 //   edgefetch-repeat  same origin again: the cache holds the chain
 //   libssl-full       a full handshake (libssl has no chain cache: first = repeat)
-//   libssl-resumed    session-ticket resumption (abbreviated handshake; shown apart,
-//                     edgefetch does not resume, as the CDN's client does not)
+//   libssl-resumed    session-ticket resumption (abbreviated handshake; shown apart:
+//                     edgefetch has no resumption, which issues 3/4 do not ask for)
 //
 // Only client work is measured: CPU time of the client's calls, and, under
 // `valgrind --tool=callgrind --collect-atstart=no` with --callgrind, their

@@ -140,7 +140,7 @@ def main():
             table.row(f"{cell} first", per_handshake.get((cell, "edgefetch-first")), libssl, millions, AIM_FIRST)
             table.row(f"{cell} repeat (same origin)", per_handshake.get((cell, "edgefetch-repeat")), libssl,
                       millions, AIM_REPEAT)
-        table.note("libssl session resumption, for reference (edgefetch does not resume, like the CDN): " +
+        table.note("libssl session-ticket resumption, for reference (edgefetch has no resumption; not in issues 3/4): " +
                    ", ".join(f"{c} {millions(per_handshake[(c, 'libssl-resumed')])}" for c in hs_cells
                              if (c, "libssl-resumed") in per_handshake))
         if baseline:
