@@ -25,6 +25,7 @@
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/crypto/key_share.hpp"
 #include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
 #include "edgefetch/tls/error.hpp"
@@ -51,6 +52,14 @@ std::string describe_stop(const ProbeResult& result) {
   std::string text(probe_outcome_name(result.outcome));
   if (!result.detail.empty()) text += ": " + result.detail;
   return text;
+}
+
+std::vector<std::uint16_t> policy_candidate_suites(ProtocolVersion version) {
+  std::vector<std::uint16_t> out;
+  for (std::uint16_t code : candidate_suites(version)) {
+    if (policy::cipher_suite_by_code(code) != nullptr) out.push_back(code);
+  }
+  return out;
 }
 
 std::string version_name(ProtocolVersion version) {
@@ -94,6 +103,7 @@ class Enumeration {
   ConnectionLimit slots_;
   SupportedSummary summary_;
   std::map<ProtocolVersion, ProbeResult> version_probes_;
+  std::map<ProtocolVersion, std::vector<std::uint16_t>> candidates_;  // suites each version's probes offer
   std::optional<ProbeResult> without_sni_probe_;
   std::optional<ProtocolVersion> groups_version_;  // highest accepted version <= TLS 1.2
   bool budget_exhausted_ = false;
@@ -168,10 +178,28 @@ void Enumeration::observe(const ProbeResult& result, bool with_sni) {
 }
 
 asio::awaitable<void> Enumeration::probe_version(ProtocolVersion version) {
-  const std::vector<std::uint16_t> suites = candidate_suites(version);
+  std::vector<std::uint16_t> suites = candidate_suites(version);
   const ReadDepth depth =
       version == ProtocolVersion::tls1_3 ? ReadDepth::server_hello : ReadDepth::certificate;
   ProbeResult result = co_await probe(detail::offer_for_version(version, suites, depth));
+  if (result.outcome == ProbeOutcome::closed && version <= ProtocolVersion::tls1_2 && !budget_exhausted_) {
+    // Some servers drop a ClientHello they cannot parse (too many suites,
+    // codes they do not know) instead of refusing it. Ask again with only the
+    // policy's suites, about the size of the edge's own ClientHello.
+    std::vector<std::uint16_t> policy_suites = policy_candidate_suites(version);
+    ProbeResult retry = co_await probe(detail::offer_for_version(version, policy_suites, depth));
+    if (retry.outcome != ProbeOutcome::closed) {
+      if (retry.got_server_hello()) {
+        note(version_name(version) + ": the server closed the connection on a ClientHello with " +
+             std::to_string(suites.size()) + " suites and answered one with the policy's " +
+             std::to_string(policy_suites.size()) + "; only those were enumerated");
+        support(version).complete = false;
+      }
+      suites = std::move(policy_suites);
+      result = std::move(retry);
+    }
+  }
+  candidates_[version] = suites;
   detail::classify_version_probe(result, suites, support(version));
   if (support(version).accepted) observe(result, true);
   version_probes_[version] = std::move(result);
@@ -180,13 +208,19 @@ asio::awaitable<void> Enumeration::probe_version(ProtocolVersion version) {
 asio::awaitable<void> Enumeration::probe_without_sni(ProtocolVersion version) {
   ProbeOffer offer = detail::offer_for_version(version, candidate_suites(version), ReadDepth::certificate);
   offer.send_sni = false;
-  ProbeResult result = co_await probe(std::move(offer));
+  ProbeResult result = co_await probe(offer);
+  if (result.outcome == ProbeOutcome::closed && !budget_exhausted_) {
+    // As for the version probe: a server may drop a long ClientHello.
+    offer.cipher_suites = policy_candidate_suites(version);
+    ProbeResult retry = co_await probe(std::move(offer));
+    if (retry.outcome != ProbeOutcome::closed) result = std::move(retry);
+  }
   observe(result, false);
   without_sni_probe_ = std::move(result);
 }
 
 asio::awaitable<void> Enumeration::enumerate_suites(ProtocolVersion version) {
-  const std::vector<std::uint16_t> candidates = candidate_suites(version);
+  const std::vector<std::uint16_t> candidates = candidates_[version];
   while (!budget_exhausted_) {
     VersionSupport& entry = support(version);
     const std::vector<std::uint16_t> remaining = without(candidates, entry.cipher_suites);

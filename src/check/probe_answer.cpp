@@ -9,6 +9,7 @@
 #include "tls/codec/byte_reader.hpp"
 #include "tls/messages/alert.hpp"
 #include "tls/messages/certificate.hpp"
+#include "tls/messages/message_error.hpp"
 #include "tls/messages/server_hello.hpp"
 #include "tls/messages/server_key_exchange.hpp"
 #include "tls/messages/types.hpp"
@@ -160,6 +161,16 @@ void AnswerReader::on_record(tls::ContentType type, std::uint16_t version,
       }
       result_.alert_level = static_cast<std::uint8_t>(alert->level);
       result_.alert_description = alert->description;
+      // RFC 6066 §3: a server that does not know the SNI name may say so with a
+      // warning and go on with the handshake; other warnings are ignorable too,
+      // except close_notify, which ends the connection.
+      if (alert->level == tls::messages::AlertLevel::warning &&
+          alert->description != tls::messages::alert_description::kCloseNotify) {
+        if (!have_server_hello_) {
+          result_.detail = "warning alert " + tls::alert_name(alert->description) + " from the server";
+        }
+        return;
+      }
       fail(ProbeOutcome::alert,
            std::string(alert->level == tls::messages::AlertLevel::fatal ? "fatal" : "warning") + " alert " +
                tls::alert_name(alert->description) + " from the server");

@@ -220,6 +220,23 @@ TEST(ProbeAnswer, AlertBeforeServerHello) {
   EXPECT_NE(reader.result().detail.find("handshake_failure"), std::string::npos) << reader.result().detail;
 }
 
+TEST(ProbeAnswer, WarningUnrecognizedNameDoesNotEndTheAnswer) {
+  AnswerReader reader(ReadDepth::server_hello, false);
+  EXPECT_FALSE(reader.feed(record(21, 0x0303, {1, 112})));
+  EXPECT_TRUE(reader.feed(record(22, 0x0303, server_hello(0x0303, 0xC02F, {}))));
+  EXPECT_EQ(reader.result().outcome, ProbeOutcome::server_hello);
+  EXPECT_EQ(reader.result().cipher_suite, 0xC02F);
+  EXPECT_EQ(reader.result().alert_level, 1);
+  EXPECT_EQ(reader.result().alert_description, 112);
+}
+
+TEST(ProbeAnswer, WarningCloseNotifyEndsTheAnswer) {
+  AnswerReader reader(ReadDepth::server_hello, false);
+  EXPECT_TRUE(reader.feed(record(21, 0x0303, {1, 0})));
+  EXPECT_EQ(reader.result().outcome, ProbeOutcome::alert);
+  EXPECT_EQ(reader.result().alert_description, 0);
+}
+
 TEST(ProbeAnswer, AlertAfterServerHelloKeepsTheServerHello) {
   AnswerReader reader(ReadDepth::server_key_exchange, false);
   EXPECT_FALSE(reader.feed(record(22, 0x0303, server_hello(0x0303, 0xC02F, {}))));
