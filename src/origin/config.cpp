@@ -34,6 +34,15 @@ bool is_tchar(char c) {
   }
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 bool is_field_value(std::string_view value) {
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
@@ -99,6 +108,9 @@ base::Expected<void, std::string> validate(const Request& request) {
   for (const auto& header : request.headers) {
     if (!is_http_token(header.name)) {
       return fail("'" + header.name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)");
+    }
+    if (iequals(header.name, "Host")) {
+      return fail("set the Host header with Request::host_header: it also decides SNI and the verified name");
     }
     if (!is_field_value(header.value)) {
       return fail("the value of header '" + header.name + "' contains a line break or control character");

@@ -75,7 +75,8 @@ struct Request {
   /// does when the viewer's Host header is forwarded. Empty: the domain name.
   std::optional<std::string> host_header;
   /// Extra headers in order. A header named like a default one (User-Agent,
-  /// Connection) replaces it; one with an empty value removes it.
+  /// Connection) replaces it; one with an empty value removes it. Host is
+  /// not allowed here (use host_header).
   std::vector<Header> headers;
   std::string body;  // sent with Content-Length when not empty (or for POST/PUT/PATCH)
 };

@@ -30,7 +30,8 @@ TEST(ConnectTest, ConnectsToAListeningPort) {
   auto listener = support::listen_loopback(0);
   ASSERT_TRUE(listener) << listener.error();
   const auto port = support::local_port(listener->get());
-  const auto result = test::run_awaitable(connect({loopback(port)}, ConnectOptions{2s, 3}));
+  boost::asio::io_context io;  // outlives the connected stream in `result`
+  const auto result = test::run_awaitable(io, connect({loopback(port)}, ConnectOptions{2s, 3}));
   ASSERT_TRUE(result.connected());
   ASSERT_EQ(result.attempts.size(), 1u);
   EXPECT_EQ(result.attempts[0].number, 1);
@@ -78,8 +79,9 @@ TEST(ConnectTest, LaterAddressConnectsAfterARefusal) {
   ASSERT_TRUE(listener) << listener.error();
   const auto port = support::local_port(listener->get());
   // 127.0.0.2 shares the loopback interface but the listener is bound to 127.0.0.1 only.
+  boost::asio::io_context io;  // outlives the connected stream in `result`
   const auto result = test::run_awaitable(
-      connect({loopback(port, "127.0.0.2"), loopback(port, "127.0.0.1")}, ConnectOptions{2s, 3}));
+      io, connect({loopback(port, "127.0.0.2"), loopback(port, "127.0.0.1")}, ConnectOptions{2s, 3}));
   ASSERT_TRUE(result.connected());
   ASSERT_EQ(result.attempts.size(), 2u);
   EXPECT_EQ(result.attempts[0].outcome, ConnectOutcome::refused);
