@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "edgefetch/origin/fetch.hpp"
+#include "get_legacy_warnings.hpp"
 #include "get_options.hpp"
 #include "get_report.hpp"
 #include "get_verbose.hpp"
@@ -124,6 +125,14 @@ int run_get(const get::GetOptions& options) {
   for (const auto& warning : result.warnings) {
     std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << warning << "\n";
     warnings.push_back(warning);
+  }
+  // Only a completed handshake negotiated anything; a refused one was already an error.
+  const bool handshake_done = !result.error || result.error->phase > origin::Phase::tls_handshake;
+  if (result.tls && handshake_done) {
+    for (const auto& warning : get::legacy_warnings(*result.tls)) {
+      std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << warning << "\n";
+      warnings.push_back(warning);
+    }
   }
   if (verbose) verbose->print_summary(result);
 
