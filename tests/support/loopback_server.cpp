@@ -142,10 +142,21 @@ class Relay {
       const std::uint8_t type = pending_[offset];
       const bool counted = !rule_.after_change_cipher_spec || change_cipher_spec_seen_;
       if (type == 20) change_cipher_spec_seen_ = true;
-      if (counted && type == rule_.content_type && length > 0 && ++seen_ == rule_.occurrence) {
-        const std::size_t at = offset + 5 + (rule_.flip_last_byte ? length - 1 : 0);
-        pending_[at] ^= 0x01;
+      if (counted && type == rule_.content_type && length > rule_.flip_offset_from_end &&
+          length > rule_.truncate_by && ++seen_ == rule_.occurrence) {
         tampered_.store(true);
+        if (rule_.truncate_by > 0) {
+          const std::size_t shorter = length - rule_.truncate_by;
+          const auto end = pending_.begin() + static_cast<std::ptrdiff_t>(offset + 5 + length);
+          pending_.erase(end - static_cast<std::ptrdiff_t>(rule_.truncate_by), end);
+          pending_[offset + 3] = static_cast<std::uint8_t>(shorter >> 8);
+          pending_[offset + 4] = static_cast<std::uint8_t>(shorter & 0xFF);
+          offset += 5 + shorter;
+          continue;
+        }
+        const std::size_t at =
+            offset + 5 + (rule_.flip_last_byte ? length - 1 - rule_.flip_offset_from_end : 0);
+        pending_[at] ^= 0x01;
       }
       offset += 5 + length;
     }

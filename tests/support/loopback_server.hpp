@@ -5,6 +5,7 @@
 // server's stream. Each runs on its own thread, stops and joins on destruction.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,6 +60,13 @@ struct TamperRule {
   int occurrence = 1;                     // 1 = the first record of that type
   bool flip_last_byte = true;             // last byte (tag/MAC/padding); else the first byte after the header
   bool after_change_cipher_spec = false;  // count only records after the server's ChangeCipherSpec
+  // With flip_last_byte: flip the byte this many bytes before the last one
+  // instead (a block size back reaches the CBC padding length byte through the
+  // previous block: a deterministic bad padding).
+  std::size_t flip_offset_from_end = 0;
+  // When non-zero: instead of flipping, drop this many bytes from the end of the
+  // record and shorten its header to match (a truncated record, framing intact).
+  std::size_t truncate_by = 0;
 };
 
 /// A proxy to 127.0.0.1:upstream_port that flips one bit in one server record,
