@@ -1,0 +1,226 @@
+#include "edgefetch/check/certificate_audit.hpp"
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <string>
+
+namespace edgefetch::check {
+namespace {
+
+std::string quoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
+
+std::string days_text(long days) {
+  const long magnitude = days < 0 ? -days : days;
+  return std::to_string(magnitude) + (magnitude == 1 ? " day" : " days");
+}
+
+bool is_ip_literal(std::string_view name) {
+  boost::system::error_code ec;
+  (void)boost::asio::ip::make_address(std::string(name), ec);
+  return !ec;
+}
+
+// A moment inside every sent certificate's validity window, so that the trust
+// pass is not cut short by a date the date pass reports on its own. nullopt
+// when the windows do not overlap.
+std::optional<std::time_t> common_valid_moment(const std::vector<crypto::CertificateInfo>& chain) {
+  std::time_t latest_start = 0;
+  std::time_t earliest_end = std::numeric_limits<std::time_t>::max();
+  for (const auto& info : chain) {
+    latest_start = std::max(latest_start, info.not_before_time);
+    earliest_end = std::min(earliest_end, info.not_after_time);
+  }
+  if (latest_start > earliest_end) return std::nullopt;
+  // A minute in, when the window allows: X509 time comparisons are inclusive at both ends.
+  return std::min(latest_start + 60, earliest_end);
+}
+
+std::optional<ReasonCode> reason_for(crypto::CertificateError::Kind kind) {
+  using Kind = crypto::CertificateError::Kind;
+  switch (kind) {
+    case Kind::untrusted:
+      return ReasonCode::cert_untrusted;
+    case Kind::expired:
+      return ReasonCode::cert_expired;
+    case Kind::not_yet_valid:
+      return ReasonCode::cert_not_yet_valid;
+    case Kind::name_mismatch:
+      return ReasonCode::cert_name_mismatch;
+    case Kind::incomplete_chain:
+      return ReasonCode::cert_incomplete_chain;
+    case Kind::key_unsupported:
+      return ReasonCode::cert_key_unsupported;
+    case Kind::invalid:
+      return ReasonCode::cert_invalid;
+  }
+  return std::nullopt;
+}
+
+void trust_pass(std::span<const std::vector<std::uint8_t>> chain, const crypto::TrustStore& store,
+                std::time_t now, CertificateAudit& audit) {
+  const std::time_t at = common_valid_moment(audit.chain).value_or(now);
+  auto verified = crypto::verify_chain(chain, store, "", at);
+  if (verified) {
+    audit.verified_path = verified->chain_subjects;
+    return;
+  }
+  const crypto::CertificateError& error = verified.error();
+  CertificateFinding finding;
+  finding.code = reason_for(error.kind).value_or(ReasonCode::cert_invalid);
+  finding.message = error.message;
+  finding.subject =
+      error.certificate_subject.empty() ? audit.chain.front().subject : error.certificate_subject;
+  finding.missing_issuer = error.missing_issuer;
+  finding.date = error.certificate_date;
+  const auto& leaf = audit.chain.front();
+  finding.self_signed =
+      finding.code == ReasonCode::cert_untrusted && leaf.self_issued && leaf.subject == leaf.issuer;
+  audit.findings.push_back(std::move(finding));
+}
+
+void date_pass(std::time_t now, CertificateAudit& audit) {
+  constexpr long long kDay = 86400;
+  for (const auto& info : audit.chain) {
+    const bool leaf = &info == &audit.chain.front();
+    const std::string which = leaf ? "certificate " : "chain certificate ";
+    if (now > info.not_after_time) {
+      CertificateFinding finding;
+      finding.code = ReasonCode::cert_expired;
+      finding.subject = info.subject;
+      finding.date = info.not_after;
+      finding.days = info.days_to_expiry(now);
+      finding.message = which + quoted(info.subject) + " expired on " + info.not_after + " (" +
+                        days_text(finding.days) + " ago)";
+      audit.findings.push_back(std::move(finding));
+    } else if (now < info.not_before_time) {
+      CertificateFinding finding;
+      finding.code = ReasonCode::cert_not_yet_valid;
+      finding.subject = info.subject;
+      finding.date = info.not_before;
+      finding.days =
+          static_cast<long>((static_cast<long long>(info.not_before_time) - now + kDay - 1) / kDay);
+      finding.message = which + quoted(info.subject) + " is not valid before " + info.not_before + " (in " +
+                        days_text(finding.days) + ")";
+      audit.findings.push_back(std::move(finding));
+    }
+  }
+}
+
+void name_pass(const crypto::Certificate& leaf, std::string_view name, CertificateAudit& audit) {
+  if (name.empty() || certificate_matches_name(leaf, name)) return;
+  const auto& info = audit.chain.front();
+  CertificateFinding finding;
+  finding.code = ReasonCode::cert_name_mismatch;
+  finding.subject = info.subject;
+  finding.checked_name = std::string(name);
+  for (const auto& san : info.san) {
+    if (san.starts_with("DNS:") || san.starts_with("IP:")) finding.names.push_back(san);
+  }
+  if (finding.names.empty()) finding.names.push_back(info.subject);
+  std::string list;
+  for (const auto& n : finding.names) list += (list.empty() ? "" : ", ") + n;
+  finding.message = "certificate " + quoted(info.subject) + " is not valid for " + quoted(name) +
+                    " (it names " + list + ")";
+  audit.findings.push_back(std::move(finding));
+}
+
+void key_pass(const crypto::Certificate& leaf, CertificateAudit& audit) {
+  const auto& info = audit.chain.front();
+  std::string problem;
+  auto key = leaf.public_key();
+  if (!key) {
+    problem = "its key cannot be decoded: " + key.error().message;
+  } else if (key->type() == crypto::KeyType::rsa) {
+    if (key->bits() < 1024)
+      problem = "it has a " + key->description() + " key; at least 1024 bits are needed";
+  } else if (key->type() == crypto::KeyType::ec) {
+    if (!key->curve_group())
+      problem = "its EC key is on curve " + key->curve_name() + ", which TLS cannot use";
+  } else {
+    problem = "it has a " + key->description() +
+              " key; the edge (TLS 1.2 and earlier) can use only RSA and ECDSA P-256/P-384 certificates";
+  }
+  if (problem.empty() || audit.has(ReasonCode::cert_key_unsupported)) return;
+  CertificateFinding finding;
+  finding.code = ReasonCode::cert_key_unsupported;
+  finding.subject = info.subject;
+  finding.message = "certificate " + quoted(info.subject) + ": " + problem;
+  audit.findings.push_back(std::move(finding));
+}
+
+}  // namespace
+
+bool CertificateAudit::has(ReasonCode code) const {
+  return std::any_of(findings.begin(), findings.end(),
+                     [code](const CertificateFinding& f) { return f.code == code; });
+}
+
+bool certificate_matches_name(const crypto::Certificate& leaf, std::string_view name) {
+  auto* x509 = static_cast<X509*>(leaf.x509());
+  const std::string checked(name);
+  int match = 0;
+  if (is_ip_literal(checked)) {
+    match = X509_check_ip_asc(x509, checked.c_str(), 0);
+  } else {
+    match =
+        X509_check_host(x509, checked.data(), checked.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr);
+  }
+  ERR_clear_error();
+  return match == 1;
+}
+
+CertificateAudit audit_certificate_chain(std::span<const std::vector<std::uint8_t>> chain,
+                                         const crypto::TrustStore& store, std::string_view name,
+                                         std::time_t now) {
+  CertificateAudit audit;
+  audit.checked_name = std::string(name);
+  if (chain.empty()) {
+    CertificateFinding finding;
+    finding.code = ReasonCode::cert_invalid;
+    finding.message = "the server sent no certificate";
+    audit.findings.push_back(std::move(finding));
+    return audit;
+  }
+  std::vector<crypto::Certificate> parsed;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    auto certificate = crypto::Certificate::from_der(chain[i]);
+    if (!certificate) {
+      CertificateFinding finding;
+      finding.code = ReasonCode::cert_invalid;
+      finding.message = (i == 0 ? std::string("the server's certificate")
+                                : "certificate " + std::to_string(i) + " of the chain") +
+                        " cannot be parsed: " + certificate.error().message;
+      audit.findings.push_back(std::move(finding));
+      if (i == 0) return audit;
+      continue;
+    }
+    audit.chain.push_back(certificate->info());
+    parsed.push_back(std::move(certificate.value()));
+  }
+  audit.days_to_expiry = audit.chain.front().days_to_expiry(now);
+
+  trust_pass(chain, store, now, audit);
+  // The trust pass may already have reported a date of a certificate from the
+  // store (e.g. an expired root); the sent ones are judged here.
+  date_pass(now, audit);
+  name_pass(parsed.front(), name, audit);
+  key_pass(parsed.front(), audit);
+
+  // One finding per (code, certificate).
+  std::vector<CertificateFinding> unique;
+  for (auto& finding : audit.findings) {
+    const bool seen = std::any_of(unique.begin(), unique.end(), [&finding](const CertificateFinding& f) {
+      return f.code == finding.code && f.subject == finding.subject;
+    });
+    if (!seen) unique.push_back(std::move(finding));
+  }
+  audit.findings = std::move(unique);
+  return audit;
+}
+
+}  // namespace edgefetch::check

@@ -1,0 +1,505 @@
+#include "check/diagnosis_reasons.hpp"
+
+#include <algorithm>
+
+#include "check/diagnosis_fixes.hpp"
+#include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/tls/error.hpp"
+
+namespace edgefetch::check::detail {
+namespace {
+
+using policy::ProtocolVersion;
+
+std::string version_text(ProtocolVersion v) {
+  return std::string(policy::info(v).openssl_name);
+}
+
+// Capitalised, ending in a full stop.
+std::string sentence(std::string text) {
+  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z')
+    text.front() = static_cast<char>(text.front() - 'a' + 'A');
+  if (!text.empty() && text.back() != '.') text += '.';
+  return text;
+}
+
+std::string quoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
+
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+std::string seconds_text(long long s) {
+  return std::to_string(s) + (s == 1 ? " second" : " seconds");
+}
+
+std::vector<std::string> accepted_version_names(const SupportedSummary& summary) {
+  std::vector<std::string> names;
+  for (ProtocolVersion v : summary.accepted_versions()) names.push_back(version_text(v));
+  return names;
+}
+
+// "ECDHE-RSA-CHACHA20-POLY1305 (not in the edge's policy)"
+std::string suite_text(std::uint16_t code, const policy::Offer& offer) {
+  std::string text = openssl_name_or_code(code);
+  if (!offer.offers_suite(code)) {
+    const auto names = suite_names(code);
+    text += names && names->in_policy ? " (not offered under this profile)" : " (outside the edge's policy)";
+  }
+  return text;
+}
+
+std::vector<std::string> suite_texts(const std::vector<std::uint16_t>& codes, const policy::Offer& offer) {
+  std::vector<std::string> out;
+  for (std::uint16_t code : codes) out.push_back(suite_text(code, offer));
+  return out;
+}
+
+std::vector<std::string> group_texts(const std::vector<std::uint16_t>& codes) {
+  std::vector<std::string> out;
+  for (std::uint16_t code : codes) out.push_back(group_name_or_code(code));
+  return out;
+}
+
+std::vector<std::string> offered_group_texts(const policy::Offer& offer) {
+  std::vector<std::string> out;
+  for (const policy::NamedGroup* group : offer.groups) out.emplace_back(group->name);
+  return out;
+}
+
+std::vector<std::string> scheme_texts(const std::vector<std::uint16_t>& codes) {
+  std::vector<std::string> out;
+  for (std::uint16_t code : codes) out.push_back(signature_scheme_name_or_code(code));
+  return out;
+}
+
+// The version the origin answers the edge's ClientHello with, if enumeration found one.
+std::optional<ProtocolVersion> origin_version(const ReasonContext& ctx) {
+  if (ctx.prediction && ctx.prediction->version) return ctx.prediction->version;
+  if (!ctx.summary) return std::nullopt;
+  std::optional<ProtocolVersion> pick;
+  for (ProtocolVersion v : ctx.summary->accepted_versions()) {
+    if (v <= ctx.offer.max_version) pick = v;
+  }
+  return pick;
+}
+
+fixes::KeyKind certificate_key_kind(const ReasonContext& ctx) {
+  const auto from_type = [](crypto::KeyType type) {
+    if (type == crypto::KeyType::rsa) return fixes::KeyKind::rsa;
+    if (type == crypto::KeyType::ec) return fixes::KeyKind::ecdsa;
+    return fixes::KeyKind::unknown;
+  };
+  if (ctx.certificate && !ctx.certificate->chain.empty())
+    return from_type(ctx.certificate->chain.front().key_type);
+  if (ctx.summary) {
+    bool rsa = false;
+    bool ecdsa = false;
+    for (const auto& v : ctx.summary->versions) {
+      for (std::uint16_t code : v.cipher_suites) {
+        const auto names = suite_names(code);
+        if (!names) continue;
+        rsa = rsa || names->authentication == SuiteAuthentication::rsa;
+        ecdsa = ecdsa || names->authentication == SuiteAuthentication::ecdsa;
+      }
+    }
+    if (rsa != ecdsa) return rsa ? fixes::KeyKind::rsa : fixes::KeyKind::ecdsa;
+  }
+  return fixes::KeyKind::unknown;
+}
+
+std::string working_setting_text(const ReasonContext& ctx) {
+  const auto floor = best_working_floor(ctx.rows);
+  if (!floor || *floor >= ctx.offer.min_version) return "";
+  const auto row = std::find_if(ctx.rows.begin(), ctx.rows.end(),
+                                [&floor](const SettingPrediction& r) { return r.floor == *floor; });
+  std::string text = "set OriginSslProtocols to " + std::string(policy::info(*floor).origin_ssl_protocol);
+  if (row != ctx.rows.end() && row->prediction.version && row->prediction.cipher_suite) {
+    text += " (the edge would then negotiate " + version_text(*row->prediction.version) + " with " +
+            openssl_name_or_code(*row->prediction.cipher_suite) + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string accepted_range_text(const policy::Offer& offer) {
+  if (offer.min_version == offer.max_version) return version_text(offer.min_version);
+  return version_text(offer.min_version) + " to " + version_text(offer.max_version);
+}
+
+std::string setting_text(const EdgeSettings& settings) {
+  std::string out;
+  for (ProtocolVersion v : settings.origin_ssl_protocols) {
+    if (!out.empty()) out += ",";
+    out += std::string(policy::info(v).origin_ssl_protocol);
+  }
+  return out.empty() ? "(none)" : out;
+}
+
+Reason no_shared_version_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_version;
+  const std::string edge = "the edge, with OriginSslProtocols " + setting_text(ctx.settings) + ", accepts " +
+                           accepted_range_text(ctx.offer);
+  if (ctx.summary && !ctx.summary->accepted_versions().empty()) {
+    reason.message = "The origin speaks only " + fixes::list_text(accepted_version_names(*ctx.summary)) +
+                     "; " + edge + ".";
+  } else if (ctx.summary) {
+    reason.message = "The origin refused every protocol version from SSLv3 to TLSv1.3; " + edge + ".";
+  } else {
+    reason.message =
+        sentence("the origin and the edge share no protocol version: " + ctx.handshake.error.message) +
+        " With OriginSslProtocols " + setting_text(ctx.settings) + " the edge accepts " +
+        accepted_range_text(ctx.offer) + ".";
+  }
+  reason.fix = "Enable TLS 1.2 on the origin:" + fixes::protocol_lines(ProtocolVersion::tls1_2);
+  if (const std::string setting = working_setting_text(ctx); !setting.empty()) {
+    reason.fix += "\nOr " + setting + ", which lets the edge use an older protocol.";
+  } else if (!ctx.summary) {
+    reason.fix += "\nRun without --no-enumerate to see which OriginSslProtocols setting would work.";
+  }
+  return reason;
+}
+
+Reason tls13_only_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::tls13_only;
+  reason.message = "The origin speaks only TLSv1.3. The edge's documented policy offers at most " +
+                   version_text(ctx.offer.max_version) +
+                   " (OriginSslProtocols has no TLSv1.3 value), so the origin refuses its ClientHello.";
+  const auto suites =
+      fixes::recommended_suites(ctx.offer, ProtocolVersion::tls1_2, certificate_key_kind(ctx), {});
+  reason.fix =
+      "Enable TLS 1.2 next to TLS 1.3 on the origin:" + fixes::protocol_lines(ProtocolVersion::tls1_2) +
+      "\nwith suites the edge offers:" + fixes::cipher_lines(suites);
+  return reason;
+}
+
+Reason no_shared_cipher_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_cipher;
+  const auto version = origin_version(ctx);
+  const VersionSupport* support = ctx.summary && version ? ctx.summary->find(*version) : nullptr;
+  const ProtocolVersion fix_version = version.value_or(ProtocolVersion::tls1_2);
+  std::vector<std::uint16_t> keep;
+  if (support) {
+    keep = support->cipher_suites;
+    std::size_t offered_in_version = 0;
+    for (const policy::CipherSuite* suite : ctx.offer.cipher_suites) {
+      if (suite->valid_in(*version)) ++offered_in_version;
+    }
+    reason.message = "In " + version_text(*version) + " the origin accepts only " +
+                     fixes::list_text(suite_texts(support->cipher_suites, ctx.offer)) +
+                     "; none of them is among the " + std::to_string(offered_in_version) +
+                     " suites the edge offers in " + version_text(*version) + ".";
+    const bool dhe = std::any_of(keep.begin(), keep.end(), [](std::uint16_t code) {
+      const auto names = suite_names(code);
+      return names && names->key_exchange == SuiteKeyExchange::dhe;
+    });
+    if (dhe) reason.message += " Finite-field DHE suites are not in the edge's policy.";
+  } else {
+    reason.message =
+        "The origin accepts none of the cipher suites the edge offers (" + ctx.handshake.error.message + ").";
+  }
+  const auto suites = fixes::recommended_suites(ctx.offer, fix_version, certificate_key_kind(ctx), keep);
+  reason.fix = "Add suites the edge offers to the origin's list, keeping the current ones:" +
+               fixes::cipher_lines(suites);
+  return reason;
+}
+
+Reason no_shared_group_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_group;
+  const std::string offered = fixes::list_text(offered_group_texts(ctx.offer));
+  const auto& s = ctx.summary;
+  const bool curve_problem =
+      s && s->ecdsa_certificate_curve && !ctx.offer.offers_group(*s->ecdsa_certificate_curve);
+  std::vector<std::uint16_t> shared;
+  if (s) {
+    for (std::uint16_t g : s->groups) {
+      if (ctx.offer.offers_group(g)) shared.push_back(g);
+    }
+  }
+  const bool group_problem = s && !s->groups.empty() && shared.empty();
+  std::vector<std::string> messages;
+  std::vector<std::string> fix;
+  if (group_problem) {
+    messages.push_back("For ECDHE the origin uses only " + fixes::list_text(group_texts(s->groups)) +
+                       "; the edge offers " + offered + ".");
+    fix.push_back("Enable one of the edge's curves on the origin:" + fixes::curve_lines(ctx.offer));
+  }
+  if (curve_problem) {
+    messages.push_back("The origin's ECDSA certificate is on " +
+                       group_name_or_code(*s->ecdsa_certificate_curve) +
+                       "; in TLS 1.2 and earlier an ECDSA certificate is usable only on a curve the client "
+                       "offers, and the edge offers " +
+                       offered + ".");
+    fix.push_back("Use an ECDSA certificate on P-256 or P-384 (or add an RSA certificate next to it).");
+  }
+  if (messages.empty()) {
+    messages.push_back("The origin and the edge share no elliptic curve for ECDHE (" +
+                       ctx.handshake.error.message + "); the edge offers " + offered + ".");
+    fix.push_back("Enable one of the edge's curves on the origin:" + fixes::curve_lines(ctx.offer));
+  }
+  for (const auto& m : messages) reason.message += (reason.message.empty() ? "" : " ") + m;
+  for (const auto& f : fix) reason.fix += (reason.fix.empty() ? "" : "\n") + f;
+  return reason;
+}
+
+Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_signature_scheme;
+  std::vector<std::string> offered;
+  for (const policy::SignatureScheme* scheme : ctx.offer.signature_schemes)
+    offered.emplace_back(scheme->iana_name);
+  const auto& s = ctx.summary;
+  fixes::KeyKind key = certificate_key_kind(ctx);
+  std::vector<std::uint16_t> used;
+  if (s) {
+    const bool rsa_shared =
+        std::any_of(s->signature_schemes_rsa.begin(), s->signature_schemes_rsa.end(),
+                    [&](std::uint16_t c) { return ctx.offer.offers_signature_scheme(c); });
+    if (!s->signature_schemes_rsa.empty() && !rsa_shared) {
+      used = s->signature_schemes_rsa;
+      key = fixes::KeyKind::rsa;
+    } else if (!s->signature_schemes_ecdsa.empty()) {
+      used = s->signature_schemes_ecdsa;
+      key = fixes::KeyKind::ecdsa;
+    }
+    if (s->unsolicited_signature_scheme) used = {*s->unsolicited_signature_scheme};
+  }
+  if (!used.empty()) {
+    reason.message = std::string("In TLS 1.2 the origin signs its key exchange only with ") +
+                     fixes::list_text(scheme_texts(used)) +
+                     (key == fixes::KeyKind::rsa ? " (RSA certificate)" : "") +
+                     (key == fixes::KeyKind::ecdsa ? " (ECDSA certificate)" : "") + "; the edge offers " +
+                     fixes::list_text(offered) + ".";
+  } else {
+    reason.message = "The origin signs with a scheme the edge does not offer (" +
+                     ctx.handshake.error.message + "); the edge offers " + fixes::list_text(offered) + ".";
+  }
+  reason.fix =
+      "Allow one of the edge's signature schemes on the origin:" + fixes::sigalg_lines(ctx.offer, key);
+  return reason;
+}
+
+Reason not_tls_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::not_tls;
+  std::string detail = ctx.handshake.error.code == tls::ErrorCode::not_tls ? ctx.handshake.error.message : "";
+  reason.message = "Port " + std::to_string(ctx.target.port) + " of the origin does not speak TLS" +
+                   (detail.empty() ? "" : ": " + detail) + ".";
+  reason.fix =
+      "HTTPSPort " + std::to_string(ctx.target.port) +
+      " must be the origin's TLS listener (a plain HTTP server answers here): point HTTPSPort at the "
+      "TLS port, or set OriginProtocolPolicy to http-only if the origin has no TLS.";
+  return reason;
+}
+
+Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& finding) {
+  Reason reason;
+  reason.code = finding.code;
+  switch (finding.code) {
+    case ReasonCode::cert_untrusted:
+      if (finding.self_signed) {
+        reason.message = "The origin presents the self-signed certificate " + quoted(finding.subject) +
+                         ", which " + ctx.target.trust_description + " does not trust.";
+      } else {
+        reason.message = sentence(finding.message + " (trust store: " + ctx.target.trust_description + ")");
+      }
+      reason.fix =
+          "Install a certificate issued by a publicly trusted CA (on Mozilla's list; ACM for AWS load "
+          "balancers, or e.g. Let's Encrypt), together with its intermediates. The edge never accepts "
+          "self-signed or private-CA certificates.";
+      break;
+    case ReasonCode::cert_expired:
+      reason.message = sentence(finding.message);
+      reason.fix =
+          "Renew the certificate and install it with its intermediates; the edge refuses expired "
+          "certificates (viewers get 502).";
+      break;
+    case ReasonCode::cert_not_yet_valid:
+      reason.message = sentence(finding.message);
+      reason.fix =
+          "Install a certificate that is valid now, or check the dates it was issued with (and the "
+          "clock of the machine that issued it).";
+      break;
+    case ReasonCode::cert_name_mismatch: {
+      const bool host_header = ctx.target.host_header && !ctx.target.host_header->empty();
+      reason.message = "The certificate names " + fixes::list_text(finding.names) + ", but the edge checks " +
+                       quoted(finding.checked_name) +
+                       (host_header ? " (the Host header, which is forwarded to the origin)"
+                                    : " (the origin's domain name)") +
+                       ".";
+      reason.fix =
+          "Use a certificate that covers " + quoted(finding.checked_name) +
+          " as a subjectAltName, or make the origin's domain name one the certificate covers. Host-header "
+          "rule: when a cache behavior forwards the viewer's Host header, the edge sends that Host as "
+          "SNI and checks the certificate against it, so the certificate must cover every host name "
+          "viewers use.";
+      break;
+    }
+    case ReasonCode::cert_incomplete_chain:
+      reason.message = "The origin sends " + quoted(finding.subject) + " without the intermediate " +
+                       quoted(finding.missing_issuer) + " that issued it.";
+      reason.fix =
+          "Configure the full chain, leaf first, then the intermediates: nginx `ssl_certificate` with the "
+          "full chain file (fullchain.pem); Apache 2.4.8+ `SSLCertificateFile` with the leaf followed by the "
+          "intermediates; HAProxy a `crt` PEM holding the leaf, the intermediates and the key.";
+      break;
+    case ReasonCode::cert_key_unsupported:
+      reason.message = sentence(finding.message);
+      reason.fix = "Use a certificate with an RSA key (2048 bits or more) or an ECDSA key on P-256 or P-384.";
+      break;
+    default:
+      reason.message = sentence(finding.message);
+      reason.fix = "Install a valid X.509 certificate chain for the origin's name.";
+      break;
+  }
+  return reason;
+}
+
+Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code) {
+  const tls::Error& error = ctx.handshake.error;
+  switch (code) {
+    case ReasonCode::no_shared_version:
+      return no_shared_version_reason(ctx);
+    case ReasonCode::tls13_only:
+      return tls13_only_reason(ctx);
+    case ReasonCode::no_shared_cipher:
+      return no_shared_cipher_reason(ctx);
+    case ReasonCode::no_shared_group:
+      return no_shared_group_reason(ctx);
+    case ReasonCode::no_shared_signature_scheme:
+      return no_shared_signature_scheme_reason(ctx);
+    case ReasonCode::not_tls:
+      return not_tls_reason(ctx);
+    default:
+      break;
+  }
+  Reason reason;
+  reason.code = code;
+  if (is_certificate_reason(code)) {
+    reason.message = sentence(error.message);
+    reason.fix = "Install a valid certificate chain for " + quoted(ctx.target.server_name()) +
+                 " from a publicly trusted CA.";
+    return reason;
+  }
+  switch (code) {
+    case ReasonCode::server_alert: {
+      const std::string alert = error.alert ? tls::alert_name(*error.alert) : "an alert";
+      reason.message =
+          "The origin aborted the handshake with the fatal alert " + alert + " (" + error.message + ").";
+      if (error.alert && *error.alert == 112) {
+        reason.fix = "The origin has no site for the SNI name " + quoted(ctx.target.server_name()) +
+                     ": add a server block / virtual host for that name. The edge always sends the origin's "
+                     "domain name (or the forwarded Host) as SNI.";
+      } else {
+        reason.fix = "Look in the origin's TLS error log for why it sent " + alert +
+                     " to the edge's standard ClientHello (compare 'what the origin supports' with "
+                     "`edgefetch ciphers`).";
+      }
+      break;
+    }
+    case ReasonCode::connection_closed:
+      reason.message =
+          "The origin closed the connection during the handshake without an alert (" + error.message + ").";
+      reason.fix =
+          "Servers do this when they find nothing acceptable in the ClientHello, or when a firewall or "
+          "load balancer in front of them filters TLS; compare 'what the origin supports' with "
+          "`edgefetch ciphers` and check the origin's TLS error log.";
+      break;
+    default:
+      reason.code = ReasonCode::protocol_error;
+      reason.message = "The origin broke the TLS protocol (" + std::string(tls::error_code_name(error.code)) +
+                       ": " + error.message + ").";
+      reason.fix =
+          "This is a defect of the origin's TLS stack or of a middlebox in front of it; update it, or "
+          "check what rewrites the traffic.";
+      break;
+  }
+  return reason;
+}
+
+Reason unreachable_reason(const ReasonContext& ctx) {
+  const VerdictHandshake& h = ctx.handshake;
+  Reason reason;
+  if (!h.resolve_error.empty()) {
+    reason.code = ReasonCode::dns_failure;
+    reason.message = "The name " + quoted(ctx.target.host) + " did not resolve: " + h.resolve_error + ".";
+    reason.fix =
+        "The origin's domain name must resolve in public DNS (the edge resolves it itself); check its "
+        "A/AAAA or CNAME record. The edge answers 502 (NonS3OriginDnsError).";
+    return reason;
+  }
+  const long long timeout = ctx.settings.connection_timeout.count();
+  const int attempts = ctx.settings.connection_attempts;
+  if (h.handshake_timed_out) {
+    reason.code = ReasonCode::tls_handshake_timeout;
+    reason.message = "TCP connected to " + (h.remote ? endpoint_text(*h.remote) : ctx.target.display()) +
+                     ", but the origin did not complete the TLS handshake within the connection timeout of " +
+                     seconds_text(timeout) + ".";
+    reason.fix =
+        "The origin accepts connections but does not answer TLS in time: check that the port serves TLS "
+        "(a service that waits for the client to speak first looks like this) and that the server is "
+        "not overloaded. The edge answers 504.";
+    return reason;
+  }
+  if (h.connect_attempts.empty()) {
+    reason.code = ReasonCode::connect_failed;
+    reason.message = "No connection was attempted.";
+    reason.fix = "Check the origin's address.";
+    return reason;
+  }
+  const auto& last = h.connect_attempts.back();
+  const std::string where = endpoint_text(last.endpoint);
+  const std::string tries =
+      std::to_string(h.connect_attempts.size()) + (h.connect_attempts.size() == 1 ? " attempt" : " attempts");
+  switch (last.outcome) {
+    case net::ConnectOutcome::refused:
+      reason.code = ReasonCode::connection_refused;
+      reason.message = "The connection to " + where + " was refused (" + tries + ").";
+      reason.fix =
+          "Nothing listens on port " + std::to_string(ctx.target.port) +
+          ", or a firewall rejects the connection: check HTTPSPort and that the server listens on it "
+          "for the edge's addresses. The edge answers 502.";
+      break;
+    case net::ConnectOutcome::timed_out:
+      reason.code = ReasonCode::connect_timeout;
+      reason.message = "No answer from " + where + " within the connection timeout of " +
+                       seconds_text(timeout) + " (" + tries + ", " + seconds_text(timeout * attempts) +
+                       " in all).";
+      reason.fix =
+          "The origin is down, or a firewall / security group silently drops the edge's packets: allow "
+          "the CDN's origin-facing address ranges (for CloudFront, the managed prefix list "
+          "com.amazonaws.global.cloudfront.origin-facing). The edge gives up after ConnectionAttempts x "
+          "ConnectionTimeout and answers 504.";
+      break;
+    case net::ConnectOutcome::unreachable:
+      reason.code = ReasonCode::host_unreachable;
+      reason.message = where + " is unreachable (" + tries + "): " + last.error.message() + ".";
+      reason.fix = "Check the origin's address and routing; the edge answers 504.";
+      break;
+    case net::ConnectOutcome::reset:
+      reason.code = ReasonCode::connection_reset;
+      reason.message = "The connection to " + where + " was reset while connecting (" + tries + ").";
+      reason.fix =
+          "A firewall or load balancer in front of the origin resets the connection; check its rules.";
+      break;
+    default:
+      reason.code = ReasonCode::connect_failed;
+      reason.message = "Could not connect to " + where + " (" + tries + "): " + last.error.message() + ".";
+      reason.fix = "Check the origin's address and port.";
+      break;
+  }
+  return reason;
+}
+
+}  // namespace edgefetch::check::detail

@@ -1,0 +1,105 @@
+#include "check/diagnosis_warnings.hpp"
+
+#include <algorithm>
+
+#include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/signature_scheme.hpp"
+
+namespace edgefetch::check::detail {
+namespace {
+
+using policy::ProtocolVersion;
+
+std::string quoted(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
+
+void warn(Diagnosis& diagnosis, WarningCode code, std::string message) {
+  diagnosis.warnings.push_back(Warning{code, std::move(message)});
+}
+
+void certificate_warnings(Diagnosis& diagnosis, const CertificateAudit& audit) {
+  if (audit.chain.empty()) return;
+  const crypto::CertificateInfo& leaf = audit.chain.front();
+  if (audit.days_to_expiry && *audit.days_to_expiry >= 0 && *audit.days_to_expiry <= kExpiryWarningDays) {
+    const long days = *audit.days_to_expiry;
+    warn(diagnosis, WarningCode::cert_expiring_soon,
+         "The certificate " + quoted(leaf.subject) + " expires on " + leaf.not_after + ", in " +
+             std::to_string(days) + (days == 1 ? " day" : " days") +
+             ": renew it before then, or the edge will refuse it (502).");
+  }
+  if (leaf.key_type == crypto::KeyType::rsa && leaf.key_bits > 0 && leaf.key_bits < kWeakRsaBits) {
+    warn(diagnosis, WarningCode::weak_rsa_key,
+         "The certificate " + quoted(leaf.subject) + " has an RSA key of " + std::to_string(leaf.key_bits) +
+             " bits; use 2048 bits or more (public CAs no longer issue smaller keys).");
+  }
+}
+
+void negotiation_warnings(Diagnosis& diagnosis, const tls::Negotiated& negotiated) {
+  if (negotiated.version == ProtocolVersion::ssl3) {
+    warn(diagnosis, WarningCode::legacy_version,
+         "The edge negotiated SSLv3, which is broken (POODLE): enable TLS 1.2 on the origin and raise "
+         "OriginSslProtocols to TLSv1.2.");
+  }
+  const policy::CipherSuite* suite = negotiated.cipher_suite;
+  if (suite != nullptr && suite->legacy) {
+    warn(diagnosis, WarningCode::legacy_cipher,
+         "The edge negotiated " + std::string(suite->openssl_name) + " (" +
+             std::string(policy::info(suite->cipher).name) +
+             "), a legacy cipher: give the origin an AES-GCM ECDHE suite and prefer it.");
+  }
+  const policy::SignatureScheme* scheme = negotiated.signature_scheme;
+  if (scheme != nullptr && scheme->hash == policy::HashAlgorithm::sha1) {
+    warn(diagnosis, WarningCode::legacy_signature,
+         "The origin signed the key exchange with " + std::string(scheme->iana_name) +
+             " (SHA-1): allow SHA-256 signature schemes on the origin.");
+  } else if (suite != nullptr && suite->key_exchange == policy::KeyExchange::ecdhe &&
+             negotiated.version < ProtocolVersion::tls1_2) {
+    warn(diagnosis, WarningCode::legacy_signature,
+         std::string("In ") + std::string(policy::info(negotiated.version).openssl_name) +
+             " the key exchange is signed with " +
+             (suite->authentication == policy::Authentication::rsa ? "MD5+SHA-1" : "SHA-1") +
+             ": TLS 1.2 on the origin lets it use SHA-256.");
+  }
+}
+
+}  // namespace
+
+void add_warnings(Diagnosis& diagnosis, const VerdictHandshake& handshake, const CertificateAudit* audit) {
+  if (audit != nullptr) certificate_warnings(diagnosis, *audit);
+  if (handshake.verdict == Verdict::compatible) negotiation_warnings(diagnosis, handshake.negotiated);
+}
+
+void add_summary_notes(Diagnosis& diagnosis, const SupportedSummary& summary, const OriginTarget& target) {
+  if (summary.sni_changes_certificate == Tristate::yes) {
+    std::string other;
+    for (const auto& observation : summary.certificates) {
+      if (observation.with_sni || observation.chain_der.empty()) continue;
+      if (auto leaf = crypto::Certificate::from_der(observation.chain_der.front()))
+        other = leaf->info().subject;
+    }
+    diagnosis.notes.push_back("Without SNI the origin presents a different certificate" +
+                              (other.empty() ? std::string() : " (" + quoted(other) + ")") +
+                              "; the edge always sends SNI (" + target.server_name() +
+                              "), so only the SNI one counts.");
+  }
+  if (summary.unsolicited_signature_scheme) {
+    diagnosis.notes.push_back("The origin signed with " +
+                              signature_scheme_name_or_code(*summary.unsolicited_signature_scheme) +
+                              ", a scheme the ClientHello did not offer (RFC 5246 forbids this).");
+  }
+  const bool incomplete = !summary.groups_complete || !summary.tls13_groups_complete ||
+                          !summary.signature_schemes_complete ||
+                          std::any_of(summary.versions.begin(), summary.versions.end(),
+                                      [](const VersionSupport& v) { return !v.complete; });
+  if (incomplete) {
+    diagnosis.notes.push_back(
+        "Some lists of what the origin supports may be incomplete (probes timed out or failed, or the probe "
+        "budget ran out).");
+  }
+  for (const auto& note : summary.notes) diagnosis.notes.push_back("Enumeration: " + note);
+}
+
+}  // namespace edgefetch::check::detail

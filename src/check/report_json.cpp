@@ -1,0 +1,301 @@
+#include <algorithm>
+
+#include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/check/report.hpp"
+#include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/signature_scheme.hpp"
+#include "edgefetch/tls/error.hpp"
+
+namespace edgefetch::check {
+namespace {
+
+using json = nlohmann::ordered_json;
+using policy::ProtocolVersion;
+
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+json version_json(ProtocolVersion v) {
+  return json{{"name", policy::info(v).openssl_name}, {"code", policy::format_code_point(policy::wire(v))}};
+}
+
+json suite_json(std::uint16_t code) {
+  const auto names = suite_names(code);
+  return json{{"openssl", openssl_name_or_code(code)},
+              {"rfc", rfc_name_or_code(code)},
+              {"code", policy::format_code_point(code)},
+              {"in_policy", names && names->in_policy}};
+}
+
+json group_json(std::uint16_t code) {
+  const policy::NamedGroup* group = policy::named_group_by_code(code);
+  return json{{"name", group_name_or_code(code)},
+              {"code", policy::format_code_point(code)},
+              {"in_policy", group != nullptr && group->in_policy}};
+}
+
+json scheme_json(std::uint16_t code) {
+  const policy::SignatureScheme* scheme = policy::signature_scheme_by_code(code);
+  return json{{"name", signature_scheme_name_or_code(code)},
+              {"code", policy::format_code_point(code)},
+              {"in_policy", scheme != nullptr && scheme->in_seed_table}};
+}
+
+// {name, code} only, as `edgefetch get --json` spells negotiated values.
+json named_code(std::string_view name, std::uint16_t code) {
+  return json{{"name", name}, {"code", policy::format_code_point(code)}};
+}
+
+json code_list(const std::vector<std::uint16_t>& codes, json (*one)(std::uint16_t)) {
+  json out = json::array();
+  for (std::uint16_t code : codes) out.push_back(one(code));
+  return out;
+}
+
+json strings(const std::vector<std::string>& items) {
+  json out = json::array();
+  for (const auto& item : items) out.push_back(item);
+  return out;
+}
+
+json target_json(const CheckReport& report) {
+  const auto& t = report.target;
+  const auto& h = report.handshake;
+  json addresses = json::array();
+  for (const auto& endpoint : h.addresses) addresses.push_back(endpoint_text(endpoint));
+  return json{{"host", t.host},
+              {"port", t.port},
+              {"server_name", t.server_name()},
+              {"host_header", t.host_header ? json(*t.host_header) : json(nullptr)},
+              {"addresses", addresses},
+              {"resolved_by", net::resolve_source_name(h.resolve_source)},
+              {"connected_to", h.remote ? json(endpoint_text(*h.remote)) : json(nullptr)}};
+}
+
+json settings_json(const CheckReport& report) {
+  const auto& s = report.settings;
+  json protocols = json::array();
+  for (ProtocolVersion v : s.origin_ssl_protocols) protocols.push_back(policy::info(v).origin_ssl_protocol);
+  const policy::Offer offer = s.offer();
+  const std::string range = offer.min_version == offer.max_version
+                                ? std::string(policy::info(offer.min_version).openssl_name)
+                                : std::string(policy::info(offer.min_version).openssl_name) + " to " +
+                                      std::string(policy::info(offer.max_version).openssl_name);
+  return json{{"origin_ssl_protocols", protocols},
+              {"accepted_versions", range},
+              {"profile", s.effective_profile().name},
+              {"connection_timeout_s", s.connection_timeout.count()},
+              {"connection_attempts", s.connection_attempts},
+              {"trust_store", report.target.trust_description}};
+}
+
+json negotiated_json(const CheckReport& report) {
+  if (report.handshake.verdict != Verdict::compatible) return nullptr;
+  const tls::Negotiated& n = report.handshake.negotiated;
+  json out;
+  out["version"] = version_json(n.version);
+  out["cipher"] = n.cipher_suite ? json{{"openssl", n.cipher_suite->openssl_name},
+                                        {"rfc", n.cipher_suite->rfc_name},
+                                        {"code", policy::format_code_point(n.cipher_suite->code)}}
+                                 : json(nullptr);
+  out["group"] = n.group ? named_code(n.group->name, n.group->code) : json(nullptr);
+  out["signature_scheme"] = n.signature_scheme
+                                ? named_code(n.signature_scheme->iana_name, n.signature_scheme->code)
+                                : json(nullptr);
+  out["extended_master_secret"] = n.extended_master_secret;
+  out["secure_renegotiation"] = n.secure_renegotiation;
+  return out;
+}
+
+json certificate_json(const Diagnosis& diagnosis) {
+  if (!diagnosis.certificate || diagnosis.certificate->chain.empty()) return nullptr;
+  const CertificateAudit& audit = *diagnosis.certificate;
+  const crypto::CertificateInfo& leaf = audit.chain.front();
+  json chain = json::array();
+  for (const auto& info : audit.chain) {
+    chain.push_back(json{{"subject", info.subject}, {"issuer", info.issuer}, {"not_after", info.not_after}});
+  }
+  json problems = json::array();
+  for (const auto& finding : audit.findings) {
+    problems.push_back(json{{"code", reason_code_name(finding.code)}, {"message", finding.message}});
+  }
+  return json{{"source", diagnosis.certificate_source},
+              {"subject", leaf.subject},
+              {"issuer", leaf.issuer},
+              {"not_before", leaf.not_before},
+              {"not_after", leaf.not_after},
+              {"days_to_expiry", audit.days_to_expiry ? json(*audit.days_to_expiry) : json(nullptr)},
+              {"san", strings(leaf.san)},
+              {"key", leaf.key},
+              {"checked_name", audit.checked_name},
+              {"chain", chain},
+              {"verified_path", strings(audit.verified_path)},
+              {"problems", problems}};
+}
+
+json supported_json(const SupportedSummary& s) {
+  json versions = json::array();
+  json suites = json::object();
+  json preference = json::object();
+  bool complete = s.groups_complete && s.tls13_groups_complete && s.signature_schemes_complete;
+  for (const VersionSupport& v : s.versions) {
+    const std::string name(policy::info(v.version).openssl_name);
+    versions.push_back(
+        json{{"name", name},
+             {"code", policy::format_code_point(policy::wire(v.version))},
+             {"accepted", v.accepted},
+             {"refusal", refusal_name(v.refusal)},
+             {"alert", v.alert_description ? json(tls::alert_name(*v.alert_description)) : json(nullptr)},
+             {"detail", v.detail},
+             {"complete", v.complete}});
+    complete = complete && v.complete;
+    if (!v.accepted) continue;
+    suites[name] = code_list(v.cipher_suites, &suite_json);
+    preference[name] = tristate_name(v.server_preference);
+  }
+  return json{
+      {"versions", versions},
+      {"suites_by_version", suites},
+      {"server_preference", preference},
+      {"groups", code_list(s.groups, &group_json)},
+      {"groups_server_preference", tristate_name(s.groups_server_preference)},
+      {"tls13_groups", code_list(s.tls13_groups, &group_json)},
+      {"signature_schemes", code_list(s.signature_schemes(), &scheme_json)},
+      {"signature_schemes_by_key", json{{"rsa", code_list(s.signature_schemes_rsa, &scheme_json)},
+                                        {"ecdsa", code_list(s.signature_schemes_ecdsa, &scheme_json)}}},
+      {"ecdsa_certificate_curve",
+       s.ecdsa_certificate_curve
+           ? named_code(group_name_or_code(*s.ecdsa_certificate_curve), *s.ecdsa_certificate_curve)
+           : json(nullptr)},
+      {"sni", json{{"changes_certificate", tristate_name(s.sni_changes_certificate)},
+                   {"without_sni_detail", s.without_sni_detail}}},
+      {"secure_renegotiation", tristate_name(s.secure_renegotiation)},
+      {"extended_master_secret", tristate_name(s.extended_master_secret)},
+      {"complete", complete}};
+}
+
+json prediction_json(const SettingPrediction& row) {
+  const PredictedNegotiation& p = row.prediction;
+  json reasons = json::array();
+  for (ReasonCode code : p.failures) reasons.push_back(reason_code_name(code));
+  const char* result = p.compatible ? "compatible" : (p.failures.empty() ? "unknown" : "incompatible");
+  json out{{"origin_ssl_protocols", policy::info(row.floor).origin_ssl_protocol},
+           {"selected", row.selected},
+           {"result", result},
+           {"reasons", reasons}};
+  out["version"] = p.version && p.compatible ? version_json(*p.version) : json(nullptr);
+  if (p.compatible && p.cipher_suite) {
+    out["cipher"] = json{{"openssl", openssl_name_or_code(*p.cipher_suite)},
+                         {"rfc", rfc_name_or_code(*p.cipher_suite)},
+                         {"code", policy::format_code_point(*p.cipher_suite)}};
+  } else {
+    out["cipher"] = nullptr;
+  }
+  out["group"] = p.group && p.compatible ? named_code(group_name_or_code(*p.group), *p.group) : json(nullptr);
+  out["signature_scheme"] =
+      p.signature_scheme && p.compatible
+          ? named_code(signature_scheme_name_or_code(*p.signature_scheme), *p.signature_scheme)
+          : json(nullptr);
+  out["certain"] = p.certain;
+  out["detail"] = p.detail;
+  return out;
+}
+
+void fill_origin(json& out, const CheckReport& report) {
+  const Diagnosis& d = report.diagnosis;
+  out["verdict"] = verdict_name(d.verdict);
+  out["target"] = target_json(report);
+  out["settings"] = settings_json(report);
+  json reasons = json::array();
+  for (const Reason& r : d.reasons) {
+    reasons.push_back(json{{"code", reason_code_name(r.code)}, {"message", r.message}, {"fix", r.fix}});
+  }
+  out["reasons"] = reasons;
+  out["negotiated"] = negotiated_json(report);
+  out["certificate"] = certificate_json(d);
+  out["supported"] = report.supported ? supported_json(*report.supported) : json(nullptr);
+  if (!report.enumeration_skipped.empty()) out["enumeration_skipped"] = report.enumeration_skipped;
+  json rows = json::array();
+  for (const auto& row : d.settings) rows.push_back(prediction_json(row));
+  out["edge_by_setting"] = rows;
+  json warnings = json::array();
+  for (const Warning& w : d.warnings) {
+    warnings.push_back(json{{"code", warning_code_name(w.code)}, {"message", w.message}});
+  }
+  out["warnings"] = warnings;
+  out["notes"] = strings(d.notes);
+  json attempts = json::array();
+  for (const auto& a : report.handshake.connect_attempts) {
+    attempts.push_back(
+        json{{"address", endpoint_text(a.endpoint)},
+             {"outcome", net::connect_outcome_name(a.outcome)},
+             {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(a.elapsed).count()}});
+  }
+  out["attempts"] = attempts;
+  out["probes"] = report.probes;
+  out["elapsed_ms"] = report.elapsed_ms;
+}
+
+}  // namespace
+
+int DistributionReport::count(Verdict wanted) const {
+  return static_cast<int>(std::count_if(origins.begin(), origins.end(), [wanted](const OriginCheck& o) {
+    return o.report && o.report->verdict() == wanted;
+  }));
+}
+
+int DistributionReport::checked() const {
+  return static_cast<int>(std::count_if(origins.begin(), origins.end(),
+                                        [](const OriginCheck& o) { return o.report.has_value(); }));
+}
+
+json report_json(const CheckReport& report) {
+  json out;
+  fill_origin(out, report);
+  return out;
+}
+
+json distribution_json(const DistributionReport& report) {
+  json origins = json::array();
+  int skipped = 0;
+  for (const OriginCheck& origin : report.origins) {
+    json entry{{"id", origin.id},
+               {"domain_name", origin.domain_name},
+               {"status", origin.skipped ? "skipped" : "checked"}};
+    if (origin.skipped) {
+      ++skipped;
+      entry["skip_reason"] = origin.skip_reason;
+    }
+    entry["notes"] = strings(origin.notes);
+    if (origin.report) {
+      json details;
+      fill_origin(details, *origin.report);
+      for (auto& [key, value] : details.items()) {
+        if (key == "notes") {
+          for (const auto& note : value) entry["notes"].push_back(note);
+        } else {
+          entry[key] = value;
+        }
+      }
+    }
+    origins.push_back(std::move(entry));
+  }
+  return json{{"verdict", verdict_name(report.verdict)},
+              {"source", json{{"file", report.file}, {"format", report.format}}},
+              {"origins", origins},
+              {"counts", json{{"checked", report.checked()},
+                              {"skipped", skipped},
+                              {"compatible", report.count(Verdict::compatible)},
+                              {"incompatible", report.count(Verdict::incompatible)},
+                              {"unreachable", report.count(Verdict::unreachable)}}},
+              {"config_warnings", strings(report.config_warnings)},
+              {"probes", report.probes},
+              {"elapsed_ms", report.elapsed_ms}};
+}
+
+}  // namespace edgefetch::check
