@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   int exit_code = edgefetch::cli::kExitOk;
   edgefetch::cli::register_ciphers_command(app, exit_code);
   edgefetch::cli::register_get_command(app, exit_code);
+  edgefetch::cli::register_check_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

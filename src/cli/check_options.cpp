@@ -1,0 +1,192 @@
+#include "check_options.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+
+#include "edgefetch/config/distribution.hpp"
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/resolve.hpp"
+#include "edgefetch/net/url.hpp"
+#include "terminal.hpp"
+
+namespace edgefetch::cli::check_cmd {
+namespace {
+
+base::Unexpected<PrepareError> usage(std::string message) {
+  return base::unexpected(PrepareError{2, std::move(message)});
+}
+
+bool is_ip_literal(std::string_view text) {
+  boost::system::error_code ec;
+  (void)boost::asio::ip::make_address(std::string(text), ec);
+  return !ec;
+}
+
+std::optional<std::uint16_t> parse_port(std::string_view text) {
+  unsigned value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty() || value == 0 || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+std::string known_profiles() {
+  std::vector<std::string> names;
+  for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
+  return terminal::join(names, ", ");
+}
+
+}  // namespace
+
+base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
+  const std::string given(text);
+  const auto bad = [&given](std::string why) {
+    return base::unexpected("invalid origin '" + given + "': " + why +
+                            " (expected HOST, HOST:PORT, [IPv6]:PORT or https://HOST[:PORT]/)");
+  };
+  if (text.starts_with("https://") || text.starts_with("http://")) {
+    auto url = net::parse_url(text);
+    if (!url) return bad(url.error());
+    if (url->scheme != net::Scheme::https) return bad("check tests TLS; use an https:// URL or HOST[:PORT]");
+    return HostPort{url->host, url->port};
+  }
+  HostPort out;
+  std::string_view host = text;
+  if (text.starts_with("[")) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return bad("missing ']'");
+    host = text.substr(1, close - 1);
+    const std::string_view rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (!rest.starts_with(":")) return bad("expected ':PORT' after ']'");
+      auto port = parse_port(rest.substr(1));
+      if (!port) return bad("the port must be a number from 1 to 65535");
+      out.port = *port;
+    }
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(host), ec);
+    if (ec || !address.is_v6()) return bad("'" + std::string(host) + "' is not an IPv6 address");
+  } else if (std::count(text.begin(), text.end(), ':') > 1) {
+    // A bare IPv6 literal (no port possible without brackets).
+    if (!is_ip_literal(text)) return bad("use brackets around an IPv6 address: [ADDRESS]:PORT");
+  } else if (const auto colon = text.find(':'); colon != std::string_view::npos) {
+    host = text.substr(0, colon);
+    auto port = parse_port(text.substr(colon + 1));
+    if (!port) return bad("the port must be a number from 1 to 65535");
+    out.port = *port;
+  }
+  if (host.empty()) return bad("the host is empty");
+  if (!is_ip_literal(host) && !net::is_valid_dns_name(host))
+    return bad("'" + std::string(host) + "' is not a host name");
+  out.host = std::string(host);
+  return out;
+}
+
+base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& options) {
+  PreparedCheck prepared;
+  const bool many = !options.distribution_config.empty();
+  if (many && !options.target.empty()) {
+    return usage("give either HOST[:PORT] or --distribution-config FILE, not both");
+  }
+  if (!many && options.target.empty()) {
+    return usage(
+        "which origin? give HOST[:PORT] or --distribution-config FILE (see 'edgefetch check --help')");
+  }
+  if (many) {
+    const auto refuse = [](std::string_view flag, std::string_view why) {
+      return usage(std::string(flag) + " cannot be combined with --distribution-config: " + std::string(why));
+    };
+    if (!options.origin_ssl_protocols.empty())
+      return refuse("--origin-ssl-protocols", "each origin's own OriginSslProtocols is checked");
+    if (options.connect_timeout != 0)
+      return refuse("--connect-timeout", "each origin's own ConnectionTimeout is used");
+    if (options.connection_attempts != 0)
+      return refuse("--connection-attempts", "each origin's own ConnectionAttempts is used");
+    if (!options.host_header.empty())
+      return refuse("--host-header", "check one origin with HOST --host-header NAME for a forwarded Host");
+  }
+
+  const policy::Profile* profile = policy::profile_by_name(options.profile);
+  if (profile == nullptr) {
+    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+                 " (see 'edgefetch ciphers profiles')");
+  }
+
+  std::vector<net::ResolveOverride> overrides;
+  for (const auto& text : options.resolve) {
+    auto entry = net::parse_resolve_override(text);
+    if (!entry) return usage("--resolve: " + entry.error());
+    overrides.push_back(std::move(*entry));
+  }
+
+  std::shared_ptr<const crypto::TrustStore> store;
+  std::string trust_description;
+  if (!options.ca_file.empty()) {
+    auto loaded = crypto::TrustStore::from_pem_file(options.ca_file);
+    if (!loaded) return usage("--ca-file '" + options.ca_file + "': " + loaded.error().message);
+    store = *loaded;
+    trust_description = "--ca-file " + options.ca_file;
+  } else {
+    auto loaded = crypto::TrustStore::system_default();
+    if (!loaded) {
+      return usage("cannot load the system trust store: " + loaded.error().message +
+                   "; give the CA certificates with --ca-file FILE");
+    }
+    store = *loaded;
+    trust_description = "the system trust store";
+  }
+
+  prepared.check.enumerate = !options.no_enumerate;
+  prepared.check.max_connections = options.max_connections;
+
+  if (many) {
+    auto loaded = config::load_distribution_config(options.distribution_config);
+    if (!loaded) {
+      return usage("--distribution-config '" + options.distribution_config +
+                   "' is not a valid distribution config:\n" + loaded.error().to_string());
+    }
+    prepared.distribution = std::move(*loaded);
+    auto& d = prepared.distribution_options;
+    d.check = prepared.check;
+    d.max_origins_at_once = options.max_origins;
+    d.profile = profile;
+    d.resolve_overrides = std::move(overrides);
+    d.trust_store = std::move(store);
+    d.trust_description = std::move(trust_description);
+    return prepared;
+  }
+
+  auto host_port = parse_host_port(options.target);
+  if (!host_port) return usage(host_port.error());
+  auto versions = policy::parse_origin_ssl_protocols(
+      options.origin_ssl_protocols.empty() ? std::string_view("TLSv1.2") : options.origin_ssl_protocols);
+  if (!versions) return usage("--origin-ssl-protocols: " + versions.error());
+  if (!options.host_header.empty() && !net::is_valid_dns_name(options.host_header) &&
+      !is_ip_literal(options.host_header)) {
+    return usage("--host-header '" + options.host_header + "' is not a host name");
+  }
+
+  prepared.target.host = host_port->host;
+  prepared.target.port = host_port->port;
+  if (!options.host_header.empty()) prepared.target.host_header = options.host_header;
+  prepared.target.resolve_overrides = std::move(overrides);
+  prepared.target.trust_store = std::move(store);
+  prepared.target.trust_description = std::move(trust_description);
+  prepared.settings.profile = profile;
+  prepared.settings.origin_ssl_protocols = std::move(*versions);
+  prepared.settings.connection_timeout =
+      std::chrono::seconds(options.connect_timeout != 0 ? options.connect_timeout : 10);
+  prepared.settings.connection_attempts = options.connection_attempts != 0 ? options.connection_attempts : 3;
+  if (!config::is_allowed_origin_port(host_port->port)) {
+    prepared.notes.push_back("the CDN accepts HTTPSPort 443 or 1024-65535 only; port " +
+                             std::to_string(host_port->port) + " cannot be configured as an origin port");
+  }
+  if (is_ip_literal(host_port->host) && !prepared.target.host_header) {
+    prepared.notes.push_back(
+        "the CDN requires a DNS name as the origin domain; with an IP address the edge "
+        "sends no SNI and checks the certificate against the address");
+  }
+  return prepared;
+}
+
+}  // namespace edgefetch::cli::check_cmd

@@ -1,0 +1,22 @@
+#pragma once
+// The terminal report of `edgefetch check`: the verdict line first, then the
+// reasons with their fixes, what was negotiated, the certificate, what the
+// origin supports, what the edge would negotiate under each OriginSslProtocols
+// setting, warnings and notes. Aligned tables; colour only when painted.
+
+#include <iosfwd>
+
+#include "edgefetch/check/report.hpp"
+#include "terminal.hpp"
+
+namespace edgefetch::cli::check_cmd {
+
+void render_report(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint);
+
+void render_distribution(std::ostream& out, const check::DistributionReport& report,
+                         const terminal::Painter& paint);
+
+/// Wraps `text` at `width` columns; continuation lines start with `indent`.
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent);
+
+}  // namespace edgefetch::cli::check_cmd
