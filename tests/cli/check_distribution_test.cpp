@@ -1,0 +1,262 @@
+// `edgefetch check --distribution-config`: a get-distribution-config document
+// written by the test, whose custom origins are local s_server instances
+// (their domains pinned to 127.0.0.1 with --resolve), each with its own
+// OriginSslProtocols and timeouts; S3 and http-only origins are skipped. Plus
+// invalid configs (exit 2, the field named) and flag combinations refused.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/check_support.hpp"
+#include "cli/get_servers.hpp"
+#include "support/openssl_server.hpp"
+#include "support/pki.hpp"
+
+namespace edgefetch::cli_test {
+namespace {
+
+using nlohmann::json;
+using support::Leaf;
+
+json custom_origin(const std::string& id, const std::string& domain, std::uint16_t https_port,
+                   const std::vector<std::string>& protocols, const std::string& policy = "https-only",
+                   int attempts = 3, int timeout = 10) {
+  json items = json::array();
+  for (const auto& p : protocols) items.push_back(p);
+  return json{{"Id", id},
+              {"DomainName", domain},
+              {"CustomOriginConfig",
+               {{"HTTPPort", 80},
+                {"HTTPSPort", https_port},
+                {"OriginProtocolPolicy", policy},
+                {"OriginSslProtocols", {{"Quantity", items.size()}, {"Items", items}}},
+                {"OriginReadTimeout", 30},
+                {"OriginKeepaliveTimeout", 5}}},
+              {"ConnectionAttempts", attempts},
+              {"ConnectionTimeout", timeout}};
+}
+
+json s3_origin(const std::string& id) {
+  return json{{"Id", id},
+              {"DomainName", "bucket.s3.us-east-1.amazonaws.com"},
+              {"S3OriginConfig", {{"OriginAccessIdentity", ""}}}};
+}
+
+json behavior(const std::string& origin, bool forward_host, const std::string& pattern = "") {
+  json b{{"TargetOriginId", origin}, {"ViewerProtocolPolicy", "redirect-to-https"}};
+  if (!pattern.empty()) b["PathPattern"] = pattern;
+  if (forward_host) {
+    b["ForwardedValues"] = {{"QueryString", false},
+                            {"Cookies", {{"Forward", "none"}}},
+                            {"Headers", {{"Quantity", 1}, {"Items", {"Host"}}}}};
+  }
+  return b;
+}
+
+json distribution(const std::vector<json>& origins, const std::vector<json>& behaviors) {
+  json items = json::array();
+  for (const auto& o : origins) items.push_back(o);
+  json config{{"CallerReference", "edgefetch-check-test"},
+              {"Origins", {{"Quantity", items.size()}, {"Items", items}}},
+              {"DefaultCacheBehavior", behaviors.front()},
+              {"Comment", ""},
+              {"Enabled", true}};
+  if (behaviors.size() > 1) {
+    json more = json::array();
+    for (std::size_t i = 1; i < behaviors.size(); ++i) more.push_back(behaviors[i]);
+    config["CacheBehaviors"] = {{"Quantity", more.size()}, {"Items", more}};
+  }
+  return json{{"ETag", "ETEST"}, {"DistributionConfig", config}};
+}
+
+class CheckDistributionTest : public ::testing::Test {
+ protected:
+  std::uint16_t serve(const std::string& version_flag, const std::string& ciphers) {
+    support::OpenSslServerOptions options;
+    options.version_flag = version_flag;
+    options.ciphers = ciphers;
+    options.identity = support::TestPki::get().leaf(Leaf::rsa2048);
+    auto server = support::OpenSslServer::start(std::move(options));
+    EXPECT_TRUE(server) << (server ? "" : server.error());
+    if (!server) return 0;
+    servers_.push_back(std::move(*server));
+    return servers_.back().port();
+  }
+
+  std::string write(const json& document) {
+    const auto path = dir_ / ("config-" + std::to_string(++files_) + ".json");
+    std::ofstream(path) << document.dump(2);
+    return path.string();
+  }
+
+  // check --distribution-config FILE --ca-file CA --json --resolve NAME:PORT:127.0.0.1 ...
+  static std::vector<std::string> args(const std::string& file,
+                                       const std::vector<std::pair<std::string, std::uint16_t>>& names) {
+    std::vector<std::string> all = {
+        "check", "--distribution-config", file, "--ca-file", support::TestPki::get().ca_file().string(),
+        "--json"};
+    for (const auto& [name, port] : names) {
+      all.insert(all.end(), {"--resolve", name + ":" + std::to_string(port) + ":127.0.0.1"});
+    }
+    return all;
+  }
+
+  static const json& origin(const json& doc, const std::string& id) {
+    static const json missing = json::object();
+    for (const auto& o : doc["origins"]) {
+      if (o["id"] == id) return o;
+    }
+    ADD_FAILURE() << "no origin " << id << " in " << doc.dump();
+    return missing;
+  }
+
+  support::ScratchDir dir_ = support::ScratchDir::create("check-distribution");
+  int files_ = 0;
+  std::vector<support::OpenSslServer> servers_;
+};
+
+TEST_F(CheckDistributionTest, ChecksEveryCustomOriginWithItsOwnSettings) {
+  const auto modern = serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256");
+  const auto legacy = serve("-tls1", "ECDHE-RSA-AES128-SHA");
+  const auto chacha = serve("-tls1_2", "ECDHE-RSA-CHACHA20-POLY1305");
+  ASSERT_TRUE(modern != 0 && legacy != 0 && chacha != 0);
+  const json config = distribution(
+      {custom_origin("modern", "modern.wild.test", modern, {"TLSv1.2"}),
+       custom_origin("legacy", "legacy.wild.test", legacy, {"TLSv1"}, "match-viewer", 1, 5),
+       custom_origin("chacha", "chacha.wild.test", chacha, {"TLSv1.1", "TLSv1.2"}), s3_origin("bucket"),
+       custom_origin("plain", "plain.wild.test", 443, {"TLSv1.2"}, "http-only")},
+      {behavior("modern", true), behavior("legacy", false, "/old/*"),
+       behavior("bucket", false, "/static/*")});
+  const auto file = write(config);
+  const auto result = run_check_args(
+      args(file, {{"modern.wild.test", modern}, {"legacy.wild.test", legacy}, {"chacha.wild.test", chacha}}),
+      kExitIncompatible);
+  const json& doc = result.doc;
+  ASSERT_FALSE(doc.is_discarded()) << result.run.out;
+  EXPECT_EQ(doc["verdict"], "incompatible");
+  EXPECT_EQ(
+      doc["counts"],
+      json({{"checked", 3}, {"skipped", 2}, {"compatible", 2}, {"incompatible", 1}, {"unreachable", 0}}));
+  EXPECT_EQ(doc["source"]["format"], "get-distribution-config");
+  ASSERT_EQ(doc["origins"].size(), 5U);
+
+  const json& m = origin(doc, "modern");
+  EXPECT_EQ(m["status"], "checked");
+  EXPECT_EQ(m["verdict"], "compatible");
+  EXPECT_EQ(m["target"]["server_name"], "modern.wild.test");
+  EXPECT_EQ(m["target"]["port"], modern);
+  bool host_note = false;
+  for (const auto& note : m["notes"])
+    host_note = host_note || contains_text(note.get<std::string>(), "Host header");
+  EXPECT_TRUE(host_note) << m["notes"].dump();
+
+  const json& l = origin(doc, "legacy");
+  EXPECT_EQ(l["verdict"], "compatible") << l["reasons"].dump();
+  EXPECT_EQ(l["negotiated"]["version"]["name"], "TLSv1");
+  EXPECT_EQ(l["settings"]["origin_ssl_protocols"], json({"TLSv1"}));
+  EXPECT_EQ(l["settings"]["connection_attempts"], 1);
+  EXPECT_EQ(l["settings"]["connection_timeout_s"], 5);
+  bool match_viewer = false;
+  for (const auto& note : l["notes"])
+    match_viewer = match_viewer || contains_text(note.get<std::string>(), "match-viewer");
+  EXPECT_TRUE(match_viewer) << l["notes"].dump();
+
+  const json& c = origin(doc, "chacha");
+  EXPECT_EQ(c["verdict"], "incompatible");
+  EXPECT_EQ(reason_codes(c), std::vector<std::string>({"no_shared_cipher"}));
+  EXPECT_EQ(c["settings"]["origin_ssl_protocols"], json({"TLSv1.1", "TLSv1.2"}));
+
+  EXPECT_EQ(origin(doc, "bucket")["status"], "skipped");
+  EXPECT_TRUE(contains_text(origin(doc, "bucket")["skip_reason"].get<std::string>(), "S3"));
+  EXPECT_EQ(origin(doc, "plain")["status"], "skipped");
+  EXPECT_TRUE(contains_text(origin(doc, "plain")["skip_reason"].get<std::string>(), "http-only"));
+  EXPECT_FALSE(origin(doc, "plain").contains("verdict"));
+  EXPECT_EQ(doc["probes"].get<int>(),
+            m["probes"].get<int>() + l["probes"].get<int>() + c["probes"].get<int>());
+}
+
+TEST_F(CheckDistributionTest, UnreachableOriginMakesTheWholeRunUnreachable) {
+  const auto modern = serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256");
+  ASSERT_NE(modern, 0);
+  std::uint16_t closed = 0;
+  {
+    auto server = start_server(support::plain_http_handler());
+    ASSERT_NE(server, nullptr);
+    closed = server->port();
+  }
+  const json config =
+      distribution({custom_origin("modern", "modern.wild.test", modern, {"TLSv1.2"}),
+                    custom_origin("down", "down.wild.test", closed, {"TLSv1.2"}, "https-only", 1, 1)},
+                   {behavior("modern", false)});
+  const auto result = run_check_args(
+      args(write(config), {{"modern.wild.test", modern}, {"down.wild.test", closed}}), kExitUnreachable);
+  EXPECT_EQ(result.doc["verdict"], "unreachable");
+  EXPECT_EQ(origin(result.doc, "down")["verdict"], "unreachable");
+  EXPECT_EQ(reason_codes(origin(result.doc, "down")), std::vector<std::string>({"connection_refused"}));
+  EXPECT_EQ(origin(result.doc, "down")["attempts"].size(), 1U);
+  EXPECT_EQ(origin(result.doc, "modern")["verdict"], "compatible");
+}
+
+TEST_F(CheckDistributionTest, AllCompatibleExitsZeroAndTheTextReportStartsWithTheVerdict) {
+  const auto modern = serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256");
+  ASSERT_NE(modern, 0);
+  const json config =
+      distribution({custom_origin("web", "web.wild.test", modern, {"TLSv1.2"})}, {behavior("web", false)});
+  auto all = args(write(config), {{"web.wild.test", modern}});
+  all.erase(std::find(all.begin(), all.end(), "--json"));
+  const auto result = run_check_args(all, kExitCompatible);
+  const auto lines = lines_of(result.run.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(lines.front().starts_with("COMPATIBLE")) << result.run.out;
+  EXPECT_TRUE(contains_text(result.run.out, "web.wild.test")) << result.run.out;
+  EXPECT_FALSE(contains_text(result.run.out, "\x1b[")) << "colour on a pipe";
+}
+
+TEST_F(CheckDistributionTest, InvalidConfigIsAUsageErrorNamingTheField) {
+  const std::string file = std::string(EDGEFETCH_SOURCE_DIR) + "/tests/data/configs/invalid-values.json";
+  const auto result = run_check_args({"check", "--distribution-config", file}, kExitUsage);
+  EXPECT_TRUE(
+      contains_text(result.run.err, "DistributionConfig.Origins.Items[1].CustomOriginConfig.HTTPSPort"))
+      << result.run.err;
+  EXPECT_TRUE(contains_text(result.run.err, "ConnectionAttempts")) << result.run.err;
+  EXPECT_TRUE(result.run.out.empty()) << result.run.out;
+}
+
+TEST_F(CheckDistributionTest, MalformedAndMissingConfigsAreUsageErrors) {
+  const std::string malformed = std::string(EDGEFETCH_SOURCE_DIR) + "/tests/data/configs/malformed.json";
+  const auto bad = run_check_args({"check", "--distribution-config", malformed}, kExitUsage);
+  EXPECT_TRUE(contains_text(bad.run.err, "malformed.json")) << bad.run.err;
+  const auto missing =
+      run_check_args({"check", "--distribution-config", (dir_ / "nope.json").string()}, kExitUsage);
+  EXPECT_TRUE(contains_text(missing.run.err, "nope.json")) << missing.run.err;
+}
+
+TEST_F(CheckDistributionTest, OriginWithAnOutOfRangePortInAWrittenConfigIsRefused) {
+  json config =
+      distribution({custom_origin("web", "web.wild.test", 444, {"TLSv1.2"})}, {behavior("web", false)});
+  const auto result = run_check_args({"check", "--distribution-config", write(config)}, kExitUsage);
+  EXPECT_TRUE(contains_text(result.run.err, "HTTPSPort")) << result.run.err;
+  EXPECT_TRUE(contains_text(result.run.err, "444")) << result.run.err;
+}
+
+TEST_F(CheckDistributionTest, PerOriginFlagsCannotBeCombinedWithAConfig) {
+  const json config =
+      distribution({custom_origin("web", "web.wild.test", 8443, {"TLSv1.2"})}, {behavior("web", false)});
+  const auto file = write(config);
+  const std::vector<std::vector<std::string>> cases = {{"--origin-ssl-protocols", "TLSv1"},
+                                                       {"--connect-timeout", "2"},
+                                                       {"--connection-attempts", "1"},
+                                                       {"--host-header", "www.example.test"},
+                                                       {"web.wild.test:8443"}};
+  for (const auto& extra : cases) {
+    std::vector<std::string> all = {"check", "--distribution-config", file};
+    all.insert(all.end(), extra.begin(), extra.end());
+    const auto result = run_check_args(all, kExitUsage);
+    EXPECT_FALSE(result.run.err.empty()) << extra.front();
+  }
+}
+
+}  // namespace
+}  // namespace edgefetch::cli_test
