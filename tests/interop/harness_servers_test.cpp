@@ -8,6 +8,7 @@
 #include <string>
 
 #include "support/any_server.hpp"
+#include "support/cli_clients.hpp"
 #include "support/jsse_server.hpp"
 #include "support/peer_names.hpp"
 #include "support/reference_client.hpp"
@@ -115,6 +116,31 @@ TEST(JsseServer, ServesSeveralPinsFromOneJvm) {
     EXPECT_EQ(view.version, cells[i].version) << view.describe();
     ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
     EXPECT_EQ(view.cipher_suite->code, cells[i].suite);
+  }
+}
+
+// The legacy cells JSSE exists for (SSLv3, 3DES, RC4), checked with clients
+// that can still speak them: NSS tstclnt (SSLv3) and gnutls-cli (TLS).
+TEST(JsseServer, ServesTheLegacyCellsToIndependentClients) {
+  const std::vector<Cell> cells = {
+      Cell{ProtocolVersion::ssl3, 0x0004, 0, 0, Leaf::rsa2048},    // RC4-MD5
+      Cell{ProtocolVersion::ssl3, 0x000A, 0, 0, Leaf::rsa2048},    // DES-CBC3-SHA
+      Cell{ProtocolVersion::ssl3, 0x002F, 0, 0, Leaf::rsa2048},    // AES128-SHA
+      Cell{ProtocolVersion::tls1_0, 0x000A, 0, 0, Leaf::rsa2048},  // DES-CBC3-SHA
+      Cell{ProtocolVersion::tls1_2, 0x0004, 0, 0, Leaf::rsa2048},  // RC4-MD5
+  };
+  auto options = JsseServerOptions::for_cells(cells);
+  ASSERT_TRUE(options) << options.error();
+  auto server = JsseServer::start(std::move(*options));
+  ASSERT_TRUE(server) << server.error();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    SCOPED_TRACE(cells[i].label());
+    const CliClientResult result = cells[i].version == ProtocolVersion::ssl3
+                                       ? fetch_with_tstclnt(server->port(i), cells[i])
+                                       : fetch_with_gnutls_cli(server->port(i), cells[i]);
+    ASSERT_TRUE(result.finished) << result.output;
+    const ServerView view = JsseServer::parse_page(result.body());
+    EXPECT_EQ(join_lines(server_mismatches(cells[i], view)), "") << result.output << "\n" << server->logs();
   }
 }
 

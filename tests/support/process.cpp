@@ -84,7 +84,7 @@ base::Expected<ChildProcess, std::string> ChildProcess::spawn(ProcessOptions opt
   std::vector<char*> envp = c_strings(env_strings);
   const std::string cwd = options.working_directory.string();
 
-  UniqueFd in = open_for_child({}, O_RDONLY);
+  UniqueFd in = open_for_child(options.stdin_path, O_RDONLY);
   UniqueFd out = open_for_child(options.stdout_path, O_WRONLY | O_CREAT | O_TRUNC);
   UniqueFd err = open_for_child(options.stderr_path, O_WRONLY | O_CREAT | O_TRUNC);
   if (!in || !out || !err)

@@ -20,6 +20,7 @@ namespace edgefetch::support {
 
 struct ProcessOptions {
   std::vector<std::string> argv{};                                 // argv[0] is looked up in PATH
+  std::filesystem::path stdin_path{};                              // empty: /dev/null
   std::filesystem::path stdout_path{};                             // empty: /dev/null
   std::filesystem::path stderr_path{};                             // empty: /dev/null
   std::vector<std::pair<std::string, std::string>> environment{};  // added to (or replacing in) ours
