@@ -92,8 +92,8 @@ struct SupportedSummary {
   bool tls13_groups_complete = true;
 
   /// TLS 1.2 ServerKeyExchange signature schemes, per certificate type the server
-  /// has (found with ECDHE_RSA and ECDHE_ECDSA suites). Server's order when
-  /// its preference is visible, else discovery order.
+  /// has (found with ECDHE_RSA and ECDHE_ECDSA suites), in the order enumeration
+  /// found them: each is the server's choice among the schemes still offered.
   std::vector<std::uint16_t> signature_schemes_rsa;
   std::vector<std::uint16_t> signature_schemes_ecdsa;
   bool signature_schemes_complete = true;
