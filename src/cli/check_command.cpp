@@ -78,7 +78,6 @@ int run_check(const check_cmd::CheckCliOptions& options) {
     std::cerr << "edgefetch: " << prepared.error().message << "\n";
     return prepared.error().exit_code;
   }
-  const terminal::Painter err_paint = terminal::Painter::for_stderr();
   for (const auto& note : prepared->notes) std::cerr << "edgefetch: note: " << note << "\n";
   const terminal::Painter paint = terminal::Painter::for_stdout();
   auto progress = std::make_shared<Progress>();
@@ -121,7 +120,6 @@ int run_check(const check_cmd::CheckCliOptions& options) {
     check_cmd::render_report(std::cout, report, paint);
   }
   std::cout.flush();
-  (void)err_paint;
   return exit_code_for(report.verdict());
 }
 
