@@ -268,6 +268,8 @@ TEST_F(CheckReasonsTest, PlainHttpOnTheTlsPortIsNotTls) {
   EXPECT_EQ(result.doc["verdict"], "incompatible");
   EXPECT_EQ(reason_codes(result.doc), std::vector<std::string>({"not_tls"}));
   EXPECT_TRUE(contains_text(reason(result.doc, "not_tls")["fix"].get<std::string>(), "http-only"));
+  EXPECT_TRUE(contains_text(reason(result.doc, "not_tls")["message"].get<std::string>(), "plain HTTP"))
+      << reason(result.doc, "not_tls").dump();
 }
 
 TEST_F(CheckReasonsTest, FatalAlertForTheServerNameIsAServerAlert) {
