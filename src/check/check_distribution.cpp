@@ -31,6 +31,12 @@ std::string behavior_name(const config::CacheBehavior& behavior) {
                                       : "cache behavior '" + behavior.path_pattern + "'";
 }
 
+// "domain" or "domain:port" as `edgefetch check` takes it.
+std::string target_text(const config::Origin& origin) {
+  const std::uint16_t port = origin.custom ? origin.custom->https_port : 443;
+  return origin.domain_name + (port == 443 ? "" : ":" + std::to_string(port));
+}
+
 void host_forwarding_notes(const config::DistributionConfig& distribution, const config::Origin& origin,
                            std::vector<std::string>& notes) {
   std::vector<const config::CacheBehavior*> behaviors = {&distribution.default_cache_behavior};
@@ -43,7 +49,7 @@ void host_forwarding_notes(const config::DistributionConfig& distribution, const
           " forwards the viewer's Host header: for its requests the edge sends "
           "the viewer's Host as SNI and the certificate must cover it. Check each viewer host name "
           "with `edgefetch check " +
-          origin.domain_name + " --host-header VIEWER-HOST`.");
+          target_text(origin) + " --host-header VIEWER-HOST`.");
     } else if (b->host_forwarding == config::HostForwarding::unknown_request_policy) {
       notes.push_back(
           behavior_name(*b) + " uses origin request policy " + b->origin_request_policy_id.value_or("?") +
