@@ -129,7 +129,9 @@ class CheckJsseTest : public ::testing::Test {
   static void SetUpTestSuite() {
     support::JsseServerOptions options;
     options.identities.push_back(support::TestPki::get().leaf(Leaf::rsa2048));
-    options.listeners.push_back({{"SSLv3"}, {"TLS_RSA_WITH_AES_128_CBC_SHA"}});
+    // ECDHE, not RSA key exchange: OpenJDK 17 reads an SSLv3 RSA ClientKeyExchange with a
+    // TLS-style length prefix that RFC 6101 (and the CDN's client) do not send.
+    options.listeners.push_back({{"SSLv3"}, {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}});
     options.listeners.push_back({{"TLSv1.2"}, {"SSL_RSA_WITH_3DES_EDE_CBC_SHA"}});
     auto server = support::JsseServer::start(std::move(options));
     if (server) {
@@ -152,7 +154,7 @@ TEST_F(CheckJsseTest, Sslv3OnlyOriginNeedsTheSslv3Setting) {
   const auto strict = run_check(server_->port(0), {}, kExitIncompatible);
   EXPECT_EQ(reason_codes(strict.doc), std::vector<std::string>({"no_shared_version"})) << server_->logs();
   EXPECT_EQ(accepted_versions(strict.doc), std::vector<std::string>({"SSLv3"}));
-  EXPECT_EQ(suites_of(strict.doc, "SSLv3"), std::vector<std::string>({"AES128-SHA"}));
+  EXPECT_EQ(suites_of(strict.doc, "SSLv3"), std::vector<std::string>({"ECDHE-RSA-AES128-SHA"}));
   EXPECT_TRUE(contains_text(reason(strict.doc, "no_shared_version")["fix"].get<std::string>(),
                             "set OriginSslProtocols to SSLv3"));
 }
@@ -162,7 +164,8 @@ TEST_F(CheckJsseTest, Sslv3IsALegacyVersionWarning) {
       run_check(server_->port(0), {"--origin-ssl-protocols", "SSLv3", "--no-enumerate"}, kExitCompatible);
   ASSERT_EQ(ssl3.doc["verdict"], "compatible") << ssl3.doc["reasons"].dump();
   EXPECT_EQ(ssl3.doc["negotiated"]["version"]["name"], "SSLv3");
-  EXPECT_EQ(warning_codes(ssl3.doc), std::vector<std::string>({"legacy_version"}));
+  // ECDHE in SSLv3 signs its key exchange with MD5+SHA-1: a second legacy warning.
+  EXPECT_EQ(warning_codes(ssl3.doc), std::vector<std::string>({"legacy_version", "legacy_signature"}));
 }
 
 TEST_F(CheckJsseTest, TripleDesIsALegacyCipherWarning) {
