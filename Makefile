@@ -55,7 +55,7 @@ $(FUZZ_BUILD)/build.ninja: | deps
 
 test-fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	cd $(FUZZ_BUILD) && ctest $(CTEST_FLAGS)
+	cd $(FUZZ_BUILD) && ctest $(CTEST_FLAGS) --no-tests=error
 
 fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
