@@ -135,18 +135,17 @@ class CheckJsseTest : public ::testing::Test {
     options.listeners.push_back({{"TLSv1.2"}, {"SSL_RSA_WITH_3DES_EDE_CBC_SHA"}});
     auto server = support::JsseServer::start(std::move(options));
     if (server) {
-      server_ = new support::JsseServer(std::move(*server));  // NOLINT(cppcoreguidelines-owning-memory)
+      server_ = std::make_unique<support::JsseServer>(std::move(*server));
     } else {
       start_error_ = server.error();
     }
   }
   static void TearDownTestSuite() {
-    delete server_;  // NOLINT(cppcoreguidelines-owning-memory)
-    server_ = nullptr;
+    server_.reset();
   }
   void SetUp() override { ASSERT_NE(server_, nullptr) << start_error_; }
 
-  static inline support::JsseServer* server_ = nullptr;
+  static inline std::unique_ptr<support::JsseServer> server_;
   static inline std::string start_error_;
 };
 
