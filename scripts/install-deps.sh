@@ -11,8 +11,9 @@ packages=(
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   gnutls-bin openjdk-17-jdk-headless libnss3-tools curl python3 procps iproute2
-  # benchmarks
-  libbenchmark-dev valgrind
+  libbctls-java libbcprov-java libbcutil-java
+  # benchmarks (and peers for the proxy's end-to-end tests)
+  libbenchmark-dev valgrind nginx haproxy wrk sslscan testssl.sh
 )
 
 missing=()
