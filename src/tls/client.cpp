@@ -67,5 +67,8 @@ const Error& Client::error() const {
 bool Client::peer_closed() const {
   return impl_->engine.peer_closed();
 }
+std::shared_ptr<const Session> Client::session() const {
+  return impl_->engine.session();
+}
 
 }  // namespace edgefetch::tls

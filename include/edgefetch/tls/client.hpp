@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "edgefetch/tls/error.hpp"
+#include "edgefetch/tls/session.hpp"
 
 namespace edgefetch::crypto {
 class TrustStore;
@@ -45,6 +47,11 @@ struct ClientConfig {
   std::time_t verification_time = 0;  // seconds since the epoch; 0 = now (taken once at start())
   std::vector<std::string> alpn;      // empty: no ALPN extension (the CDN sends none)
   HelloOptions hello;                 // the CDN's hello unless probing
+  /// A session from an earlier connection to offer for resumption (ticket or
+  /// session id). Ignored when it does not fit this connection (other server
+  /// name, a version or suite not in the offer, expired); a server that declines
+  /// gets a full handshake, never an error.
+  std::shared_ptr<const Session> resume_session;
 };
 
 enum class State {
@@ -120,6 +127,10 @@ class Client {
   [[nodiscard]] const Error& error() const;
   /// True once the server's close_notify arrived.
   [[nodiscard]] bool peer_closed() const;
+
+  /// The session this connection can be resumed from, once connected; nullptr
+  /// when the server offered neither a session id nor a ticket.
+  [[nodiscard]] std::shared_ptr<const Session> session() const;
 
  private:
   struct Impl;

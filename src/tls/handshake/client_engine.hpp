@@ -60,6 +60,7 @@ class ClientEngine {
   [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
   [[nodiscard]] const Error& error() const { return error_; }
   [[nodiscard]] bool peer_closed() const { return peer_closed_; }
+  [[nodiscard]] std::shared_ptr<const Session> session() const { return session_; }
 
   /// The ClientHello as sent (after start()).
   [[nodiscard]] const messages::ClientHello& client_hello() const { return client_hello_; }
@@ -133,6 +134,8 @@ class ClientEngine {
   RecordReader reader_;
   RecordWriter writer_;
   messages::HandshakeAssembler assembler_;
+
+  std::shared_ptr<const Session> session_;  // resumable once connected
 
   std::vector<std::uint8_t> output_;
   std::vector<std::uint8_t> readable_;
