@@ -64,6 +64,10 @@ std::string_view failure_kind_name(FailureKind kind) {
       return "output_failed";
     case FailureKind::internal_error:
       return "internal_error";
+    case FailureKind::invalid_request:
+      return "invalid_request";
+    case FailureKind::request_body_timeout:
+      return "request_body_timeout";
   }
   return "internal_error";
 }
@@ -93,7 +97,7 @@ std::string FetchError::code() const {
 
 bool FetchError::is_timeout() const {
   return kind == FailureKind::connect_timeout || kind == FailureKind::tls_handshake_timeout ||
-         kind == FailureKind::read_timeout;
+         kind == FailureKind::read_timeout || kind == FailureKind::request_body_timeout;
 }
 
 int FetchError::cdn_status() const {

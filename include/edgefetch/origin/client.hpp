@@ -1,0 +1,205 @@
+#pragma once
+// The edge's origin side: one request/response exchange at a time over pooled,
+// persistent origin connections, with the CDN's origin semantics (facts 1.5,
+// 1.6, 1.7, 5.4):
+//
+//   - a new connection resolves the origin, connects with ConnectionTimeout per
+//     attempt and ConnectionAttempts attempts (attempt N uses the N-th resolved
+//     address), then does TLS with the engine (the profile narrowed by
+//     OriginSslProtocols; SNI and certificate name = the forwarded viewer Host,
+//     else the origin's domain name), offering the session cached for the pool
+//     so the origin can resume it;
+//   - OriginReadTimeout bounds the wait for the first response byte and every
+//     gap after it; GET and HEAD are retried on a new connection up to
+//     ConnectionAttempts tries in all, other methods are not retried;
+//   - an idle connection stays in its pool for OriginKeepaliveTimeout and is
+//     closed when that runs out, when the origin closes it, or when the origin
+//     sends anything while it is idle; a response with `Connection: close`, an
+//     HTTP/1.0 response without keep-alive, or a body delimited by EOF ends the
+//     connection;
+//   - a pooled connection the origin closed while idle is replaced
+//     transparently by a fresh one when no response byte arrived and the
+//     request can be replayed (no request body, or none of it sent yet).
+//
+// Every failure is a FetchError (fetch.hpp): kind, the engine's TLS reason,
+// code() for logs and headers, cdn_status() 502/504 for the viewer.
+//
+// Threading: an OriginClient and its Exchanges belong to the executor given
+// at construction and must only be used from it (one io_context thread, or a
+// strand). Nothing blocks; there is no thread per connection.
+
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/origin/config.hpp"
+#include "edgefetch/origin/fetch.hpp"
+#include "edgefetch/tls/client.hpp"
+
+namespace edgefetch::origin {
+
+/// The CDN's OriginKeepaliveTimeout default (facts 1.7).
+inline constexpr std::chrono::seconds kDefaultKeepaliveTimeout{5};
+
+/// One viewer request's origin, built by the edge.
+struct Target {
+  /// Domain, scheme, port, OriginSslProtocols, profile, timeouts, attempts,
+  /// trust settings, --resolve overrides. config.alpn is honoured as in fetch.
+  OriginConfig config;
+  /// The forwarded viewer Host ("name" or "name:port"): SNI and the certificate
+  /// name. Empty: config.domain_name. (The Host header itself is in
+  /// RequestHead::headers; the edge decides its value.)
+  std::optional<std::string> host_header;
+  std::chrono::seconds keepalive_timeout = kDefaultKeepaliveTimeout;
+  /// A label for metrics (e.g. the distribution's origin Id). It does not
+  /// decide sharing: the pool key does (see PoolStats::key).
+  std::string pool_id;
+};
+
+/// The request as the edge forwards it.
+struct RequestHead {
+  std::string method = "GET";
+  std::string target = "/";  // origin-form: OriginPath already prefixed, query included
+  /// Final end-to-end headers in order, including Host. The client adds
+  /// `Connection: Keep-Alive` and the body framing (Content-Length or
+  /// Transfer-Encoding: chunked) itself, from the fields below, so headers
+  /// must not contain Connection, Keep-Alive, Proxy-Connection, TE, Trailer,
+  /// Upgrade, Transfer-Encoding or Content-Length: send() fails with
+  /// FailureKind::invalid_request if they do (a second framing header is how
+  /// requests are smuggled).
+  std::vector<Header> headers;
+  /// Request body framing: a Content-Length body (0 allowed: sent as
+  /// `Content-Length: 0`), or chunked, or neither (no body, no framing header).
+  std::optional<std::uint64_t> content_length;
+  bool chunked = false;
+};
+
+struct ResponseHead {
+  unsigned version = 11;  // 10 or 11
+  unsigned status = 0;
+  std::string reason;
+  std::vector<Header> headers;  // as received, in order, hop-by-hop ones included
+  /// The response body's framing as received.
+  std::optional<std::uint64_t> content_length;
+  bool chunked = false;
+  /// True when body bytes follow the head (read_body until it returns 0):
+  /// false for HEAD requests, 204, 304 and Content-Length: 0.
+  bool has_body = false;
+  /// The origin allows the connection to be reused after this response.
+  bool keep_alive = false;
+};
+
+struct ExchangeInfo {
+  bool connection_reused = false;  // the final try ran on a pooled connection
+  bool tls = false;
+  std::optional<tls::Negotiated> tls_negotiated;  // version, suite, resumed (from the connection's handshake)
+  std::optional<boost::asio::ip::tcp::endpoint> remote;
+  std::string server_name;   // SNI and verified name (https)
+  int connect_attempts = 0;  // TCP connect attempts this exchange made (0 when reused)
+  int tries = 0;             // request transmissions: > 1 after a stale-connection retry or read timeouts
+  bool stale_retry = false;  // a pooled connection was found closed and replaced transparently
+  Timings timings;           // of this exchange's last connection; total: send() to the response head
+};
+
+class OriginClient;
+
+/// One request/response on one origin connection. Use in order: send() wrote
+/// the request head; then write_body()* and finish_body() when the head has a
+/// body; then read_response_head(); then read_body() until it returns 0.
+/// Destroying an Exchange earlier is allowed: the connection is then closed.
+class Exchange {
+ public:
+  struct Impl;
+  explicit Exchange(std::unique_ptr<Impl> impl);
+  ~Exchange();  // back to the pool when the response was read completely and keep-alive; else closed
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+  Exchange(Exchange&&) = delete;
+  Exchange& operator=(Exchange&&) = delete;
+
+  /// Sends request body bytes, framed per the head (a chunk when chunked).
+  /// More than content_length bytes: FailureKind::invalid_request. An empty
+  /// span is a no-op.
+  boost::asio::awaitable<base::Expected<void, FetchError>> write_body(std::span<const std::uint8_t> data);
+  /// Ends the body: the last chunk when chunked; checks that content_length
+  /// bytes were sent (FailureKind::invalid_request otherwise).
+  boost::asio::awaitable<base::Expected<void, FetchError>> finish_body();
+  /// Reads the response head within the read timeout (GET/HEAD retried as
+  /// described above). Interim 1xx responses are skipped (at most one 100
+  /// Continue, as the CDN); 101 is invalid_response. The pointer stays valid
+  /// for the Exchange's lifetime. Calling it again returns the same head.
+  boost::asio::awaitable<base::Expected<const ResponseHead*, FetchError>> read_response_head();
+  /// Reads body bytes into out (at most out.size()); 0 = the body is complete.
+  /// Each read must make progress within the read timeout.
+  boost::asio::awaitable<base::Expected<std::size_t, FetchError>> read_body(std::span<std::uint8_t> out);
+
+  [[nodiscard]] const ExchangeInfo& info() const;
+  /// Request body bytes sent so far (payload, without chunk framing).
+  [[nodiscard]] std::uint64_t body_bytes_sent() const;
+  /// Response body bytes read so far.
+  [[nodiscard]] std::uint64_t body_bytes_received() const;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct PoolStats {
+  std::string pool_id;  // Target::pool_id of the pool's first use
+  std::string key;      // what decides sharing: "https://name:port sni=... protocols=... ..."
+  std::size_t idle = 0;
+  std::size_t active = 0;
+  std::uint64_t opened = 0;            // TCP connections established
+  std::uint64_t reused = 0;            // exchanges that ran on a pooled connection
+  std::uint64_t tls_full = 0;          // full TLS handshakes
+  std::uint64_t tls_resumed = 0;       // abbreviated (resumed) handshakes
+  std::uint64_t expired = 0;           // idle connections closed by the keep-alive timeout
+  std::uint64_t closed_by_origin = 0;  // idle connections the origin closed (or wrote to)
+  std::uint64_t stale_retries = 0;     // requests replayed after a pooled connection turned out closed
+};
+
+struct OriginClientOptions {
+  std::size_t max_idle_per_origin = 64;  // per pool key; the least recently used idle one goes first
+};
+
+/// One per serve instance: owns the per-origin pools and TLS session caches.
+/// Connections with different TLS or addressing settings are never shared: the
+/// pool key is scheme, domain, port, SNI/verified name, OriginSslProtocols,
+/// profile, trust store, verification, ALPN and the --resolve addresses.
+class OriginClient {
+ public:
+  using Options = OriginClientOptions;
+  struct State;
+
+  explicit OriginClient(boost::asio::any_io_executor executor, Options options = {});
+  ~OriginClient();  // closes idle connections; live Exchanges then close theirs when done
+  OriginClient(const OriginClient&) = delete;
+  OriginClient& operator=(const OriginClient&) = delete;
+
+  /// Picks a pooled connection (or opens one) and writes the request head.
+  /// The returned Exchange continues with the body and the response.
+  boost::asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> send(const Target& target,
+                                                                                     RequestHead head);
+
+  [[nodiscard]] std::vector<PoolStats> stats() const;
+  /// Closes every idle connection (drain, config reload). Active exchanges are
+  /// not affected, but their connections are closed rather than pooled when
+  /// they finish if close_idle(true) was called (draining).
+  void close_idle(bool draining = false);
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace edgefetch::origin
