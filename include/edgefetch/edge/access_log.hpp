@@ -5,10 +5,11 @@
 //
 // TSV (AccessLogFormat::tsv): header_lines() first ("#Version: 1.0" and
 // "#Fields: ..."), then one tab-separated line per entry. Every field is
-// present on every line; an absent value is "-". Free-text values are
-// URL-encoded the CDN's way (percent-encoding of control characters, space,
-// '%', '"', '\'', '<', '>', '\\', '`', '{', '}', '|', '^', DEL and every
-// non-ASCII byte), so a field can never contain a tab, a newline or a space
+// present on every line; an absent value is "-". Every string value is
+// URL-encoded the way the CDN's log format documents it (RFC 1738 style
+// %XX): bytes 0x00-0x20 (controls, space), 0x7F and above (so UTF-8 text is
+// logged as its percent-encoded bytes), and < > " # % { } | \ ^ ~ [ ] ` '.
+// So a field can never contain a tab, a newline or a space
 // and the line always splits into exactly kFieldCount fields.
 //
 // JSON (AccessLogFormat::json): one object per line, no header. Keys are the
@@ -16,9 +17,11 @@
 // key always present (stable schema), in the same order. Values are JSON
 // strings holding the *unencoded* text (JSON escaping keeps the line whole),
 // JSON numbers for counts and durations, booleans for the two origin flags,
-// and null where TSV writes "-". Types per key:
+// and null where TSV writes "-". Invalid UTF-8 in a string becomes U+FFFD
+// (JSON text must be UTF-8). Types per key:
 //   date, time: string ("2026-11-26", "17:57:42", UTC)
-//   sc-bytes, cs-bytes, c-port, sc-status: number
+//   sc-bytes, cs-bytes, sc-status: number (sc-status 0 where TSV writes "000")
+//   c-port: number or null
 //   time-taken, time-to-first-byte, x-edgefetch-origin-*-time: number (seconds) or null
 //   sc-content-len, sc-range-start, sc-range-end, x-edgefetch-origin-status: number or null
 //   x-edgefetch-origin-connection-reused, x-edgefetch-origin-tls-resumed: boolean
@@ -138,7 +141,15 @@ class AccessLog {
 
  private:
   struct Impl;
-  AccessLog(std::unique_ptr<Impl> impl, AccessLogFormat format);
+  class PassKey {  // lets open() use make_unique while no one else can construct
+    friend class AccessLog;
+    PassKey() = default;
+  };
+
+ public:
+  AccessLog(PassKey, std::unique_ptr<Impl> impl, AccessLogFormat format);
+
+ private:
   std::unique_ptr<Impl> impl_;
   AccessLogFormat format_;
 };
