@@ -14,6 +14,7 @@
 #include <limits>
 #include <sstream>
 
+#include "crypto/issuer_certificate_cache.hpp"
 #include "crypto/library_context.hpp"
 #include "crypto/openssl_util.hpp"
 #include "edgefetch/crypto/library.hpp"
@@ -511,7 +512,9 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
   std::vector<Certificate> certificates;
   certificates.reserve(chain.size());
   for (std::size_t i = 0; i < chain.size(); ++i) {
-    auto parsed = Certificate::from_der(chain[i]);
+    // The leaf is parsed afresh; issuers come from the parse cache (see issuer_certificate_cache.hpp).
+    auto parsed =
+        i == 0 ? Certificate::from_der(chain[i]) : detail::IssuerCertificateCache::instance().parse(chain[i]);
     if (!parsed) {
       return base::unexpected(make_error(
           Kind::invalid,
