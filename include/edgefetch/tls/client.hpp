@@ -49,8 +49,11 @@ struct ClientConfig {
   HelloOptions hello;                 // the CDN's hello unless probing
   /// A session from an earlier connection to offer for resumption (ticket or
   /// session id). Ignored when it does not fit this connection (other server
-  /// name, a version or suite not in the offer, expired); a server that declines
-  /// gets a full handshake, never an error.
+  /// name or verified name, a version or suite not in the offer, expired at
+  /// verification_time, an unverified session on a verifying connection); a
+  /// server that declines gets a full handshake, never an error. A resumed
+  /// connection does not verify the certificate again: the session carries
+  /// the chain verified in its full handshake, so keep sessions per trust store.
   std::shared_ptr<const Session> resume_session;
 };
 
@@ -129,7 +132,15 @@ class Client {
   [[nodiscard]] bool peer_closed() const;
 
   /// The session this connection can be resumed from, once connected; nullptr
-  /// when the server offered neither a session id nor a ticket.
+  /// when the server offered neither a session id nor a ticket. A
+  /// NewSessionTicket (in either handshake) yields a new Session holding it; an
+  /// abbreviated handshake without one yields the resumed Session itself.
+  /// Sessions are only created by a completed handshake. A verifying
+  /// connection's session is marked verified; one from a connection with
+  /// verify_certificates false is marked unverified and is never resumed by a
+  /// verifying connection. After a fatal alert (sent or received) this is
+  /// nullptr again (RFC 5246 §7.2.2): a cache that took the session earlier
+  /// should drop it when the connection fails with an alert.
   [[nodiscard]] std::shared_ptr<const Session> session() const;
 
  private:

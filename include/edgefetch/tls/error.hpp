@@ -20,19 +20,19 @@ enum class ErrorCode {
   cert_expired,
   cert_not_yet_valid,
   cert_name_mismatch,
-  cert_incomplete_chain,       // an intermediate is missing
-  cert_key_unsupported,        // key type/size/curve we cannot use with the suite
-  cert_invalid,                // unparsable certificate, bad signature in chain, other X.509 failures
-  bad_signature,               // ServerKeyExchange signature does not verify
-  bad_record_mac,              // record failed MAC/tag/padding check
-  bad_finished,                // server Finished verify_data mismatch
-  server_alert,                // fatal alert from the server not covered by a more specific code
-  protocol_violation,          // unexpected message, bad extension, illegal value
-  decode_error,                // malformed message
+  cert_incomplete_chain,  // an intermediate is missing
+  cert_key_unsupported,   // key type/size/curve we cannot use with the suite
+  cert_invalid,           // unparsable certificate, bad signature in chain, other X.509 failures
+  bad_signature,          // ServerKeyExchange signature does not verify
+  bad_record_mac,         // record failed MAC/tag/padding check
+  bad_finished,           // server Finished verify_data mismatch
+  server_alert,           // fatal alert from the server not covered by a more specific code
+  protocol_violation,     // unexpected message, bad extension, illegal value
+  decode_error,           // malformed message
   record_overflow,
-  renegotiation_refused,       // server asked to renegotiate (HelloRequest); CDN supports none
-  not_tls,                     // first bytes are not a TLS record (e.g. plain HTTP)
-  unexpected_eof,              // connection closed before the handshake / without close_notify
+  renegotiation_refused,  // server asked to renegotiate (HelloRequest); CDN supports none
+  not_tls,                // first bytes are not a TLS record (e.g. plain HTTP)
+  unexpected_eof,         // connection closed before the handshake / without close_notify
   internal_error,
 };
 

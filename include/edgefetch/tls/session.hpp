@@ -34,9 +34,14 @@ class Session {
     std::uint32_t ticket_lifetime_hint_s = 0;
     crypto::SecretBytes master_secret;
     bool extended_master_secret = false;
-    std::string server_name;  // SNI sent, and the name the certificate was verified for
-    std::vector<std::vector<std::uint8_t>> certificate_chain;  // verified in the full handshake
-    std::time_t established_at = 0;  // seconds since the epoch
+    std::string server_name;  // SNI sent (ClientConfig::server_name)
+    std::string verify_name;  // the name the certificate was checked against (ClientConfig::verify_name)
+    /// Whether the full handshake verified the chain (ClientConfig::verify_certificates).
+    /// A verifying connection never resumes an unverified session: resumption
+    /// skips the certificate, so it would inherit the unverified peer.
+    bool certificate_verified = false;
+    std::vector<std::vector<std::uint8_t>> certificate_chain;  // as sent in the full handshake
+    std::time_t established_at = 0;                            // seconds since the epoch
   };
 
   explicit Session(State state) : state_(std::move(state)) {}

@@ -105,6 +105,7 @@ void ClientEngine::start() {
   }
   client_hello_ = messages::build_client_hello(config_.offer, inputs);
   apply_hello_options(config_.hello, client_hello_);
+  offer_session(client_hello_);
   auto encoded = messages::encode_client_hello(client_hello_);
   if (!encoded) {
     (void)fail(Error{ErrorCode::internal_error, AlertSender::none, std::nullopt,
@@ -393,6 +394,10 @@ base::Unexpected<Error> ClientEngine::fail(Error error) {
     error.alert = rules().alert_to_send(*error.alert);
     send_alert(messages::AlertLevel::fatal, *error.alert);
   }
+  // RFC 5246 §7.2.2: a connection that ends with a fatal alert (either way)
+  // forgets its session. A bare end of stream does not: many servers close
+  // without close_notify.
+  if (error.alert_sender != AlertSender::none) session_.reset();
   error_ = std::move(error);
   state_ = State::failed;
   return base::unexpected(error_);

@@ -1,13 +1,22 @@
 #pragma once
 // The client state machine behind tls::Client (TLS 1.2 and the earlier
-// versions through VersionRules). One full handshake, no resumption, no
-// renegotiation:
+// versions through VersionRules). A full handshake, or an abbreviated one when
+// ClientConfig::resume_session fits and the server accepts it; no renegotiation:
 //
 //   ClientHello            ->
 //                          <-  ServerHello, Certificate, [ServerKeyExchange],
 //                              [CertificateRequest], ServerHelloDone
 //   [Certificate (empty)], ClientKeyExchange, ChangeCipherSpec, Finished  ->
 //                          <-  [NewSessionTicket], ChangeCipherSpec, Finished
+//
+// Abbreviated (the ServerHello echoes the session id we sent, RFC 5246 §7.3;
+// by ticket, RFC 5077 §3.4, the id is a fresh random one the server echoes):
+//
+//   ClientHello(session id or ticket)  ->
+//                          <-  ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
+//   ChangeCipherSpec, Finished          ->
+//
+// After a handshake, session() holds what a later connection can resume.
 //
 // Every message is checked against what we offered; every failure becomes a
 // typed Error and, when the client is the one aborting, a fatal alert.
@@ -34,6 +43,7 @@
 #include "tls/messages/alert.hpp"
 #include "tls/messages/client_hello.hpp"
 #include "tls/messages/handshake_assembler.hpp"
+#include "tls/messages/server_hello.hpp"
 #include "tls/record/reader.hpp"
 #include "tls/record/writer.hpp"
 
@@ -97,8 +107,15 @@ class ClientEngine {
   // Our flight and the server's answer (client_engine_finish.cpp).
   base::Expected<void, Error> send_client_flight();
   base::Expected<void, Error> install_keys(std::span<const std::uint8_t> premaster_secret);
+  base::Expected<void, Error> install_key_block();
   base::Expected<void, Error> on_new_session_ticket(const messages::HandshakeMessageView& message);
   base::Expected<void, Error> on_finished(const messages::HandshakeMessageView& message);
+  base::Expected<void, Error> send_change_cipher_spec_and_finished();
+  // Resumption (client_engine_resumption.cpp).
+  void offer_session(messages::ClientHello& hello);
+  [[nodiscard]] bool resumption_accepted(const messages::ServerHello& server_hello) const;
+  base::Expected<void, Error> resume();
+  void remember_session();
 
   base::Unexpected<Error> fail(Error error);
   base::Unexpected<Error> unexpected_message(std::string_view what);
@@ -135,6 +152,9 @@ class ClientEngine {
   RecordWriter writer_;
   messages::HandshakeAssembler assembler_;
 
+  std::shared_ptr<const Session> offered_session_;            // resume_session when it fits, else null
+  std::optional<std::vector<std::uint8_t>> received_ticket_;  // NewSessionTicket's ticket (may be empty)
+  std::uint32_t received_ticket_lifetime_s_ = 0;
   std::shared_ptr<const Session> session_;  // resumable once connected
 
   std::vector<std::uint8_t> output_;

@@ -1,5 +1,7 @@
 // ClientEngine: our flight (Certificate, ClientKeyExchange, ChangeCipherSpec,
-// Finished) and the server's answer (NewSessionTicket, ChangeCipherSpec, Finished).
+// Finished) and the server's answer (NewSessionTicket, ChangeCipherSpec,
+// Finished); in an abbreviated handshake our ChangeCipherSpec and Finished
+// follow the server's.
 
 #include <string>
 
@@ -38,7 +40,12 @@ base::Expected<void, Error> ClientEngine::send_client_flight() {
   if (auto written = write_handshake(flight); !written) return fail(written.error());
 
   if (auto keys = install_keys(key_exchange->premaster_secret); !keys) return keys;
+  if (auto sent = send_change_cipher_spec_and_finished(); !sent) return sent;
+  step_ = server_sends_ticket_ ? Step::new_session_ticket : Step::change_cipher_spec;
+  return {};
+}
 
+base::Expected<void, Error> ClientEngine::send_change_cipher_spec_and_finished() {
   if (auto written = writer_.write(ContentType::change_cipher_spec, messages::kChangeCipherSpec, output_);
       !written) {
     return fail(written.error());
@@ -51,8 +58,6 @@ base::Expected<void, Error> ClientEngine::send_client_flight() {
   const auto finished = messages::encode_finished(*verify_data);
   transcript_.add(finished);
   if (auto written = write_handshake(finished); !written) return fail(written.error());
-
-  step_ = server_sends_ticket_ ? Step::new_session_ticket : Step::change_cipher_spec;
   return {};
 }
 
@@ -66,7 +71,13 @@ base::Expected<void, Error> ClientEngine::install_keys(std::span<const std::uint
           : compute_master_secret(version, suite, premaster_secret, client_hello_.random, server_random_);
   if (!master) return fail(master.error());
   master_secret_ = std::move(*master);
+  return install_key_block();
+}
 
+// Both handshakes: the key block from master_secret_ and this connection's randoms.
+base::Expected<void, Error> ClientEngine::install_key_block() {
+  const auto version = negotiated_.version;
+  const auto& suite = *negotiated_.cipher_suite;
   auto key_block = derive_key_block(version, suite, master_secret_, client_hello_.random, server_random_);
   if (!key_block) return fail(key_block.error());
   auto seal = make_record_protection(version, suite, key_block->client_write, ProtectionOperation::seal);
@@ -82,8 +93,10 @@ base::Expected<void, Error> ClientEngine::on_new_session_ticket(
     const messages::HandshakeMessageView& message) {
   auto ticket = messages::decode_new_session_ticket(message.body);
   if (!ticket) return fail(ticket.error());
-  // Tickets are never used (the CDN's client does not resume), only noted.
+  // RFC 5077 §3.3: an empty ticket means the server will not issue one after all.
   negotiated_.session_ticket_received = !ticket->ticket.empty();
+  received_ticket_ = std::move(ticket->ticket);
+  received_ticket_lifetime_s_ = ticket->lifetime_hint_seconds;
   transcript_.add(message.bytes);
   step_ = Step::change_cipher_spec;
   return {};
@@ -101,8 +114,13 @@ base::Expected<void, Error> ClientEngine::on_finished(const messages::HandshakeM
   }
   if (!assembler_.empty()) return unexpected_message("handshake data after the server's Finished");
   transcript_.add(message.bytes);
+  // Abbreviated handshake: the server finished first; our Finished covers its one.
+  if (negotiated_.resumed) {
+    if (auto sent = send_change_cipher_spec_and_finished(); !sent) return sent;
+  }
   step_ = Step::done;
   state_ = State::connected;
+  remember_session();
   return {};
 }
 

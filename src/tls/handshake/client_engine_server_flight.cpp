@@ -6,6 +6,7 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "tls/handshake/certificate_checks.hpp"
 #include "tls/handshake/client_engine.hpp"
+#include "tls/handshake/resumption_rules.hpp"
 #include "tls/handshake/server_hello_checks.hpp"
 #include "tls/messages/certificate.hpp"
 #include "tls/messages/certificate_request.hpp"
@@ -22,8 +23,14 @@ using messages::client_error;
 base::Expected<void, Error> ClientEngine::on_server_hello(const messages::HandshakeMessageView& message) {
   auto server_hello = messages::decode_server_hello(message.body);
   if (!server_hello) return fail(server_hello.error());
-  auto choice = check_server_hello(*server_hello, client_hello_, config_.offer);
+  auto choice = check_server_hello(*server_hello, client_hello_, config_.offer, offered_session_ != nullptr);
   if (!choice) return fail(choice.error());
+  const bool resuming = resumption_accepted(*server_hello);
+  if (resuming) {
+    if (auto agrees = check_resumed_server_hello(*server_hello, *offered_session_); !agrees) {
+      return fail(agrees.error());
+    }
+  }
 
   rules_.emplace(choice->version);
   server_random_ = server_hello->random;
@@ -40,6 +47,7 @@ base::Expected<void, Error> ClientEngine::on_server_hello(const messages::Handsh
   transcript_.select(choice->version, *choice->suite);
   writer_.set_version(rules_->wire());
   reader_.expect_version(rules_->wire());
+  if (resuming) return resume();
   step_ = Step::certificate;
   return {};
 }

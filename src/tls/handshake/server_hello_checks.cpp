@@ -41,7 +41,7 @@ std::string version_display_name(std::uint16_t wire_version) {
 
 base::Expected<ServerChoice, Error> check_server_hello(const messages::ServerHello& server_hello,
                                                        const messages::ClientHello& sent,
-                                                       const policy::Offer& offer) {
+                                                       const policy::Offer& offer, bool resumption_offered) {
   // Version: inside the allowed range, and never above what the ClientHello offered.
   const auto version = policy::version_from_wire(server_hello.version);
   const bool above_hello = server_hello.version > sent.legacy_version;
@@ -103,9 +103,9 @@ base::Expected<ServerChoice, Error> check_server_hello(const messages::ServerHel
         client_error(ErrorCode::protocol_violation, ad::kHandshakeFailure,
                      "server's renegotiation_info is not empty on the initial handshake"));
   }
-  // Our session_id is fresh randomness, never a cached session: an echo would
+  // Without a session offered our session_id is fresh randomness: an echo would
   // claim an abbreviated handshake for a session that does not exist.
-  if (!sent.session_id.empty() && server_hello.session_id == sent.session_id) {
+  if (!resumption_offered && !sent.session_id.empty() && server_hello.session_id == sent.session_id) {
     return base::unexpected(client_error(ErrorCode::protocol_violation, ad::kIllegalParameter,
                                          "server tried to resume a session the client never established"));
   }

@@ -22,9 +22,13 @@ struct ServerChoice {
 
 /// `offer` supplies the allowed version range (min..max); `sent` is the
 /// ClientHello as encoded (its suites and extensions are what was offered).
+/// `resumption_offered`: the ClientHello's session_id (or its ticket) names a
+/// real session, so an echoed session_id is an accepted resumption (checked by
+/// the caller against the session); otherwise an echo is refused.
 base::Expected<ServerChoice, Error> check_server_hello(const messages::ServerHello& server_hello,
                                                        const messages::ClientHello& sent,
-                                                       const policy::Offer& offer);
+                                                       const policy::Offer& offer,
+                                                       bool resumption_offered = false);
 
 /// "TLS 1.2" or "0x7F12" for unknown wire versions.
 std::string version_display_name(std::uint16_t wire_version);

@@ -89,7 +89,9 @@ void encode_client_hello(const ClientHello& hello, codec::ByteWriter& w) {
       for (const std::string& protocol : hello.alpn) w.u8_prefixed_bytes(as_bytes(protocol));
     });
   }
-  if (hello.session_ticket) write_extension(w, extension::kSessionTicket, [] {});
+  if (hello.session_ticket) {
+    write_extension(w, extension::kSessionTicket, [&] { w.bytes(hello.session_ticket_data); });
+  }
   if (hello.ec_point_formats) {
     write_extension(w, extension::kEcPointFormats, [&] { w.u8_prefixed_bytes(*hello.ec_point_formats); });
   }

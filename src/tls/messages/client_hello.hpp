@@ -36,8 +36,9 @@ struct ClientHello {
   std::optional<std::vector<std::uint16_t>> signature_algorithms;  // 0x000D
   std::string server_name;                                         // 0x0000 host_name; empty: omitted
   std::vector<std::string> alpn;                                   // 0x0010; empty: omitted
-  bool session_ticket = true;                                      // 0x0023, empty ticket
-  std::optional<std::vector<std::uint8_t>> ec_point_formats;       // 0x000B
+  bool session_ticket = true;                                      // 0x0023
+  std::vector<std::uint8_t> session_ticket_data;  // the 0x0023 body: empty, or a ticket to resume (RFC 5077)
+  std::optional<std::vector<std::uint8_t>> ec_point_formats;  // 0x000B
   /// 0xFF01 with this renegotiated_connection value; the CDN sends none (SCSV only).
   std::optional<std::vector<std::uint8_t>> renegotiation_info;
   bool extended_master_secret = true;          // 0x0017

@@ -67,6 +67,23 @@ MemoryServer::MemoryServer(const MemoryServerOptions& options) {
     }
     SSL_CTX_set_alpn_select_cb(ctx_, select_alpn, &alpn_wire_);
   }
+  start_connection();
+}
+
+MemoryServer::MemoryServer(SharedContext /*tag*/, SSL_CTX* ctx) : ctx_(ctx) {
+  require(SSL_CTX_up_ref(ctx_) == 1, "SSL_CTX_up_ref");
+  start_connection();
+}
+
+std::unique_ptr<MemoryServer> MemoryServer::next_connection() const {
+  return std::make_unique<MemoryServer>(SharedContext{}, ctx_);
+}
+
+bool MemoryServer::session_reused() const {
+  return SSL_session_reused(ssl_) == 1;
+}
+
+void MemoryServer::start_connection() {
   ssl_ = SSL_new(ctx_);
   require(ssl_ != nullptr, "SSL_new");
   in_ = BIO_new(BIO_s_mem());

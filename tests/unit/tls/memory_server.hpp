@@ -34,6 +34,19 @@ class MemoryServer {
  public:
   explicit MemoryServer(const MemoryServerOptions& options);
   ~MemoryServer();
+
+  /// A new connection to the same server (same SSL_CTX, so the same session
+  /// cache and ticket keys): what a returning client resumes against. This
+  /// server must outlive the new one.
+  [[nodiscard]] std::unique_ptr<MemoryServer> next_connection() const;
+  /// Whether libssl resumed a session on this connection (the server's view).
+  [[nodiscard]] bool session_reused() const;
+
+ private:
+  struct SharedContext {};  // only next_connection() can name it
+
+ public:
+  MemoryServer(SharedContext /*tag*/, SSL_CTX* ctx);
   MemoryServer(const MemoryServer&) = delete;
   MemoryServer& operator=(const MemoryServer&) = delete;
 
@@ -62,6 +75,8 @@ class MemoryServer {
   [[nodiscard]] std::string last_error() const { return last_error_; }
 
  private:
+  void start_connection();
+
   SSL_CTX* ctx_ = nullptr;
   SSL* ssl_ = nullptr;
   BIO* in_ = nullptr;   // owned by ssl_
