@@ -8,8 +8,10 @@
 #include <string>
 
 #include "support/any_server.hpp"
+#include "support/bcjsse_server.hpp"
 #include "support/cli_clients.hpp"
 #include "support/jsse_server.hpp"
+#include "support/nss_server.hpp"
 #include "support/peer_names.hpp"
 #include "support/reference_client.hpp"
 
@@ -90,6 +92,15 @@ INSTANTIATE_TEST_SUITE_P(Jsse, ReferenceClientAgainstPeer,
                                            HarnessCase{PeerKind::jsse, kStaticRsa}),
                          case_name);
 
+INSTANTIATE_TEST_SUITE_P(Nss, ReferenceClientAgainstPeer,
+                         ::testing::Values(HarnessCase{PeerKind::nss, kStaticRsa},
+                                           HarnessCase{PeerKind::nss, kTls10}),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(BcJsse, ReferenceClientAgainstPeer,
+                         ::testing::Values(HarnessCase{PeerKind::bcjsse, kStaticRsa},
+                                           HarnessCase{PeerKind::bcjsse, kTls10}),
+                         case_name);
+
 // One JVM, several listeners with different pins (how the legacy matrix keeps
 // JVM start-ups few).
 TEST(JsseServer, ServesSeveralPinsFromOneJvm) {
@@ -142,6 +153,122 @@ TEST(JsseServer, ServesTheLegacyCellsToIndependentClients) {
     const ServerView view = JsseServer::parse_page(result.body());
     EXPECT_EQ(join_lines(server_mismatches(cells[i], view)), "") << result.output << "\n" << server->logs();
   }
+}
+
+// The SSLv3 RSA key exchange cells, each server checked with NSS tstclnt, an
+// independent client that sends the ClientKeyExchange as RFC 6101 has it (no
+// length prefix). tstclnt offers SSLv3 up to TLS 1.2, as edgefetch does: the
+// server's choice of SSLv3 must not change how it reads the message.
+const std::vector<Cell>& ssl3_rsa_cells() {
+  static const std::vector<Cell> cells = {
+      Cell{ProtocolVersion::ssl3, 0x0004, 0, 0, Leaf::rsa2048},  // RC4-MD5
+      Cell{ProtocolVersion::ssl3, 0x000A, 0, 0, Leaf::rsa2048},  // DES-CBC3-SHA
+      Cell{ProtocolVersion::ssl3, 0x002F, 0, 0, Leaf::rsa2048},  // AES128-SHA
+      Cell{ProtocolVersion::ssl3, 0x0035, 0, 0, Leaf::rsa2048},  // AES256-SHA
+  };
+  return cells;
+}
+
+// SunJSSE 17 chooses the SSLv3 ClientKeyExchange format by the ClientHello's
+// version: a client that offers only SSLv3 gets through, the same client
+// offering up to TLS 1.2 is refused with the length-prefix error. This is why
+// the legacy matrix does not use SunJSSE for those cells, and why it is not
+// edgefetch's fault.
+TEST(JsseServer, ReadsTheSslv3RsaKeyExchangeByTheClientHelloVersion) {
+  const Cell cell = ssl3_rsa_cells().front();
+  auto options = JsseServerOptions::for_cells({cell});
+  ASSERT_TRUE(options) << options.error();
+  auto server = JsseServer::start(std::move(*options));
+  ASSERT_TRUE(server) << server.error();
+
+  const CliClientResult ssl3_only = fetch_with_tstclnt(server->port(), cell);
+  ASSERT_TRUE(ssl3_only.finished) << ssl3_only.output;
+  EXPECT_EQ(join_lines(server_mismatches(cell, JsseServer::parse_page(ssl3_only.body()))), "")
+      << ssl3_only.output << "\n"
+      << server->logs();
+
+  const CliClientResult offering_tls =
+      fetch_with_tstclnt_offering(server->port(), cell, ProtocolVersion::tls1_2);
+  ASSERT_TRUE(offering_tls.finished) << offering_tls.output;
+  EXPECT_EQ(offering_tls.body(), "") << offering_tls.output;
+  EXPECT_NE(server->logs().find("Insufficient space in the buffer"), std::string::npos) << server->logs();
+}
+
+TEST(NssServer, ServesTheSslv3RsaKeyExchangeCellsToTstclntOfferingTls) {
+  for (const Cell& cell : ssl3_rsa_cells()) {
+    SCOPED_TRACE(cell.label());
+    auto options = NssServerOptions::for_cell(cell);
+    ASSERT_TRUE(options) << options.error();
+    auto server = NssServer::start(*options);
+    ASSERT_TRUE(server) << server.error();
+    const CliClientResult result = fetch_with_tstclnt_offering(server->port(), cell, ProtocolVersion::tls1_2);
+    ASSERT_TRUE(result.finished) << result.output;
+    // selfserv echoes the request; what it negotiated is in its log.
+    EXPECT_NE(result.body().find("GET / HTTP/1.0"), std::string::npos) << result.output;
+    const ServerView view = server->parse_page(result.body());
+    EXPECT_EQ(join_lines(server_mismatches(cell, view)), "") << view.describe() << "\n" << server->logs();
+  }
+}
+
+// The pin holds: a client that only wants another suite or version is refused.
+TEST(NssServer, RefusesAClientOutsideThePin) {
+  const Cell cell = ssl3_rsa_cells()[2];
+  auto options = NssServerOptions::for_cell(cell);
+  ASSERT_TRUE(options) << options.error();
+  auto server = NssServer::start(*options);
+  ASSERT_TRUE(server) << server.error();
+  Cell other_suite = cell;
+  other_suite.suite = 0x0035;
+  EXPECT_EQ(fetch_with_tstclnt(server->port(), other_suite).body(), "");
+  Cell other_version = cell;
+  other_version.version = ProtocolVersion::tls1_0;
+  EXPECT_EQ(fetch_with_tstclnt(server->port(), other_version).body(), "");
+}
+
+TEST(NssServer, KnowsWhatNssCannotServe) {
+  EXPECT_FALSE(nss_can_serve(Cell{ProtocolVersion::ssl3, 0xC013, 23, 0, Leaf::rsa2048}));
+  EXPECT_FALSE(nss_can_serve(Cell{ProtocolVersion::ssl3, 0xC009, 29, 0, Leaf::ecdsa_p256}));
+  EXPECT_TRUE(nss_can_serve(Cell{ProtocolVersion::ssl3, 0x0004, 0, 0, Leaf::rsa2048}));
+  EXPECT_TRUE(nss_can_serve(Cell{ProtocolVersion::tls1_0, 0xC009, 29, 0, Leaf::ecdsa_p256}));
+}
+
+// BCJSSE: the provider really is BouncyCastle (SunJSSE would fail the SSLv3
+// cells below), SSLv3 RSA key exchange and 3DES to tstclnt offering TLS, and
+// 3DES in TLS 1.0 to gnutls-cli, all from one JVM.
+TEST(BcJsseServer, ServesSslv3And3desToIndependentClients) {
+  std::vector<Cell> cells;
+  for (const Cell& cell : ssl3_rsa_cells()) {
+    if (bcjsse_can_serve(cell)) cells.push_back(cell);
+  }
+  ASSERT_EQ(cells.size(), 3U);  // all but RC4-MD5
+  cells.push_back(Cell{ProtocolVersion::tls1_0, 0x000A, 0, 0, Leaf::rsa2048});
+  auto options = BcJsseServerOptions::for_cells(cells);
+  ASSERT_TRUE(options) << options.error();
+  auto server = BcJsseServer::start(*options);
+  ASSERT_TRUE(server) << server.error();
+  EXPECT_TRUE(server->provider().starts_with("BCJSSE")) << server->provider();
+  ASSERT_EQ(server->listener_count(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    SCOPED_TRACE(cells[i].label());
+    const CliClientResult result =
+        cells[i].version == ProtocolVersion::ssl3
+            ? fetch_with_tstclnt_offering(server->port(i), cells[i], ProtocolVersion::tls1_2)
+            : fetch_with_gnutls_cli(server->port(i), cells[i]);
+    ASSERT_TRUE(result.finished) << result.output;
+    const ServerView view = BcJsseServer::parse_page(result.body());
+    EXPECT_EQ(join_lines(server_mismatches(cells[i], view)), "") << result.output << "\n" << server->logs();
+  }
+}
+
+TEST(BcJsseServer, KnowsWhatBcJsseCannotServe) {
+  EXPECT_FALSE(bcjsse_can_serve(Cell{ProtocolVersion::ssl3, 0x0004, 0, 0, Leaf::rsa2048}));
+  EXPECT_FALSE(bcjsse_can_serve(Cell{ProtocolVersion::tls1_2, 0x0004, 0, 0, Leaf::rsa2048}));
+  EXPECT_TRUE(bcjsse_can_serve(Cell{ProtocolVersion::ssl3, 0xC009, 29, 0, Leaf::ecdsa_p256}));
+  EXPECT_EQ(bcjsse_suite_name(0x000A), "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+  EXPECT_EQ(bcjsse_suite_name(0x002F), "TLS_RSA_WITH_AES_128_CBC_SHA");
+  const std::vector<Cell> two_groups = {Cell{ProtocolVersion::ssl3, 0xC013, 23, 0, Leaf::rsa2048},
+                                        Cell{ProtocolVersion::ssl3, 0xC013, 29, 0, Leaf::rsa2048}};
+  EXPECT_FALSE(BcJsseServerOptions::for_cells(two_groups));
 }
 
 TEST(JsseServer, RejectsCellsThatDisagreeOnJvmWideSettings) {
@@ -223,6 +350,38 @@ TEST(ServerPages, GnuTlsPageForRsaKeyExchange) {
   EXPECT_EQ(view.cipher_suite->code, 0x000A);
   EXPECT_EQ(view.group, nullptr);
   EXPECT_TRUE(view.scheme_text.empty());
+}
+
+TEST(ServerPages, NssLogRsaKeyExchange) {
+  const ServerView view = NssServer::parse_log(
+      "selfserv: About to call accept.\n"
+      "selfserv: SSL version 3.0 using 128-bit RC4 with 128-bit MD5 MAC\n"
+      "selfserv: Server Auth: 2048-bit RSA, Key Exchange: 2048-bit RSA\n"
+      "          Compression: NULL, Extended Master Secret: No\n");
+  EXPECT_EQ(view.version, ProtocolVersion::ssl3);
+  ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+  EXPECT_EQ(view.cipher_suite->code, 0x0004);
+  EXPECT_EQ(view.group, nullptr);
+  EXPECT_TRUE(view.group_text.empty());
+}
+
+TEST(ServerPages, NssLogEcdheTakesTheLastConnection) {
+  const ServerView view = NssServer::parse_log(
+      "selfserv: SSL version 3.3 using 112-bit 3DES with 160-bit SHA1 MAC\n"
+      "selfserv: Server Auth: 2048-bit RSA, Key Exchange: 2048-bit RSA\n"
+      "selfserv: SSL version 3.1 using 128-bit AES with 160-bit SHA1 MAC\n"
+      "selfserv: Server Auth: 256-bit ECDSA, Key Exchange: 255-bit ECDHE\n");
+  EXPECT_EQ(view.version, ProtocolVersion::tls1_0);
+  ASSERT_NE(view.cipher_suite, nullptr) << view.describe();
+  EXPECT_EQ(view.cipher_suite->code, 0xC009);
+  ASSERT_NE(view.group, nullptr) << view.describe();
+  EXPECT_EQ(view.group->code, policy::kGroupX25519);
+}
+
+TEST(ServerPages, NssLogWithoutAConnectionReportsNothing) {
+  const ServerView view = NssServer::parse_log("selfserv: About to call accept.\n");
+  EXPECT_FALSE(view.version);
+  EXPECT_EQ(view.cipher_suite, nullptr);
 }
 
 TEST(ServerPages, JssePage) {

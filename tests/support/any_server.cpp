@@ -27,6 +27,20 @@ base::Expected<AnyServer, std::string> AnyServer::start(PeerKind peer, const Cel
       if (!server) return base::unexpected(server.error());
       return AnyServer(std::move(*server));
     }
+    case PeerKind::nss: {
+      auto options = NssServerOptions::for_cell(cell);
+      if (!options) return base::unexpected(options.error());
+      auto server = NssServer::start(*options);
+      if (!server) return base::unexpected(server.error());
+      return AnyServer(std::move(*server));
+    }
+    case PeerKind::bcjsse: {
+      auto options = BcJsseServerOptions::for_cells({cell});
+      if (!options) return base::unexpected(options.error());
+      auto server = BcJsseServer::start(*options);
+      if (!server) return base::unexpected(server.error());
+      return AnyServer(std::move(*server));
+    }
   }
   return base::unexpected(std::string("unknown peer"));
 }
@@ -37,8 +51,12 @@ PeerKind AnyServer::kind() const {
       return PeerKind::openssl;
     case 1:
       return PeerKind::gnutls;
-    default:
+    case 2:
       return PeerKind::jsse;
+    case 3:
+      return PeerKind::nss;
+    default:
+      return PeerKind::bcjsse;
   }
 }
 

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "edgefetch/base/expected.hpp"
+#include "support/bcjsse_server.hpp"
 #include "support/gnutls_server.hpp"
 #include "support/jsse_server.hpp"
 #include "support/negotiated_summary.hpp"
+#include "support/nss_server.hpp"
 #include "support/openssl_server.hpp"
 #include "support/peer_server.hpp"
 
@@ -19,13 +21,15 @@ namespace edgefetch::support {
 
 class AnyServer {
  public:
-  /// Starts `peer` pinned to `cell` (one JVM for a JSSE cell: use JsseServer
-  /// directly to serve many cells from one JVM).
+  /// Starts `peer` pinned to `cell` (one JVM for a JSSE or BCJSSE cell: use
+  /// JsseServer / BcJsseServer directly to serve many cells from one JVM).
   static base::Expected<AnyServer, std::string> start(PeerKind peer, const Cell& cell);
 
   explicit AnyServer(OpenSslServer server) : server_(std::move(server)) {}
   explicit AnyServer(GnuTlsServer server) : server_(std::move(server)) {}
   explicit AnyServer(JsseServer server) : server_(std::move(server)) {}
+  explicit AnyServer(NssServer server) : server_(std::move(server)) {}
+  explicit AnyServer(BcJsseServer server) : server_(std::move(server)) {}
 
   [[nodiscard]] PeerKind kind() const;
   [[nodiscard]] std::uint16_t port() const;
@@ -34,7 +38,7 @@ class AnyServer {
   [[nodiscard]] ServerView parse_page(std::string_view page) const;
 
  private:
-  std::variant<OpenSslServer, GnuTlsServer, JsseServer> server_;
+  std::variant<OpenSslServer, GnuTlsServer, JsseServer, NssServer, BcJsseServer> server_;
 };
 
 /// Differences between the cell and what a client negotiated (empty: none).

@@ -73,17 +73,26 @@ CliClientResult fetch_with_gnutls_cli(std::uint16_t port, const Cell& cell,
 }
 
 CliClientResult fetch_with_tstclnt(std::uint16_t port, const Cell& cell, std::chrono::milliseconds timeout) {
+  return fetch_with_tstclnt_offering(port, cell, cell.version, timeout);
+}
+
+CliClientResult fetch_with_tstclnt_offering(std::uint16_t port, const Cell& cell,
+                                            policy::ProtocolVersion highest,
+                                            std::chrono::milliseconds timeout) {
   auto db = nss_database();
   if (!db) return CliClientResult{false, -1, db.error()};
-  const std::string version = cell.version == policy::ProtocolVersion::ssl3     ? "ssl3"
-                              : cell.version == policy::ProtocolVersion::tls1_0 ? "tls1.0"
-                              : cell.version == policy::ProtocolVersion::tls1_1 ? "tls1.1"
-                                                                                : "tls1.2";
+  const auto nss_name = [](policy::ProtocolVersion version) -> std::string {
+    return version == policy::ProtocolVersion::ssl3     ? "ssl3"
+           : version == policy::ProtocolVersion::tls1_0 ? "tls1.0"
+           : version == policy::ProtocolVersion::tls1_1 ? "tls1.1"
+                                                        : "tls1.2";
+  };
   char suite[8];
   std::snprintf(suite, sizeof suite, ":%04X", static_cast<unsigned>(cell.suite));
-  return run_client({"tstclnt", "-h", "127.0.0.1", "-p", std::to_string(port), "-V", version + ":" + version,
-                     "-c", suite, "-o", "-d", "sql:" + db->string()},
-                    timeout);
+  return run_client(
+      {"tstclnt", "-h", "127.0.0.1", "-p", std::to_string(port), "-V",
+       nss_name(cell.version) + ":" + nss_name(highest), "-c", suite, "-o", "-d", "sql:" + db->string()},
+      timeout);
 }
 
 }  // namespace edgefetch::support

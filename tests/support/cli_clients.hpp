@@ -29,4 +29,10 @@ CliClientResult fetch_with_gnutls_cli(std::uint16_t port, const Cell& cell,
 CliClientResult fetch_with_tstclnt(std::uint16_t port, const Cell& cell,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// The same, but offering every version from the cell's up to `highest` (the
+/// server pinned to the cell then chooses the cell's version).
+CliClientResult fetch_with_tstclnt_offering(std::uint16_t port, const Cell& cell,
+                                            policy::ProtocolVersion highest,
+                                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 }  // namespace edgefetch::support

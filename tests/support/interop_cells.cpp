@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "edgefetch/policy/profile.hpp"
+#include "support/bcjsse_server.hpp"
 #include "support/gnutls_server.hpp"
+#include "support/nss_server.hpp"
 #include "support/openssl_server.hpp"
 #include "support/peer_names.hpp"
 
@@ -74,6 +76,10 @@ bool peer_can_serve(PeerKind peer, const Cell& cell) {
       const PeerSuiteNames* suite = peer_suite(cell.suite);
       return suite != nullptr && cell.scheme != 0x0603;
     }
+    case PeerKind::nss:
+      return nss_can_serve(cell);
+    case PeerKind::bcjsse:
+      return bcjsse_can_serve(cell);
   }
   return false;
 }

@@ -14,6 +14,10 @@ std::string_view name(PeerKind peer) {
       return "gnutls";
     case PeerKind::jsse:
       return "jsse";
+    case PeerKind::nss:
+      return "nss";
+    case PeerKind::bcjsse:
+      return "bcjsse";
   }
   return "?";
 }

@@ -16,8 +16,8 @@
 
 namespace edgefetch::support {
 
-enum class PeerKind { openssl, gnutls, jsse };
-std::string_view name(PeerKind peer);  // "openssl", "gnutls", "jsse"
+enum class PeerKind { openssl, gnutls, jsse, nss, bcjsse };
+std::string_view name(PeerKind peer);  // "openssl", "gnutls", "jsse", "nss", "bcjsse"
 
 /// One cell of the interop matrix: a server pinned to exactly these parameters.
 struct Cell {
