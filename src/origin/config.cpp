@@ -120,9 +120,13 @@ base::Expected<void, std::string> validate(const Request& request) {
 }
 
 std::string tls_server_name(const OriginConfig& config, const Request& request) {
-  if (request.host_header) {
+  return tls_server_name(config, request.host_header);
+}
+
+std::string tls_server_name(const OriginConfig& config, const std::optional<std::string>& host_header) {
+  if (host_header) {
     // A Host value may carry a port ("name:8443"); SNI and name checks use the name.
-    const std::string& host = *request.host_header;
+    const std::string& host = *host_header;
     if (!host.empty() && host.front() == '[') {
       const auto close = host.find(']');
       return close == std::string::npos ? host : host.substr(1, close - 1);

@@ -17,12 +17,13 @@
 #include <sstream>
 #include <type_traits>
 
-#include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
 #include "edgefetch/policy/profile.hpp"
+#include "errors.hpp"
 #include "request_builder.hpp"
+#include "tls_setup.hpp"
 
 namespace edgefetch::origin {
 namespace asio = boost::asio;
@@ -109,59 +110,6 @@ int FetchError::cdn_status() const {
 
 namespace {
 
-std::string seconds_text(std::chrono::seconds s) {
-  return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
-}
-
-std::string endpoint_text(const asio::ip::tcp::endpoint& endpoint) {
-  const auto address = endpoint.address();
-  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(endpoint.port());
-}
-
-FetchError make_error(FailureKind kind, Phase phase, std::string message,
-                      boost::system::error_code cause = {}) {
-  FetchError error;
-  error.kind = kind;
-  error.phase = phase;
-  error.message = std::move(message);
-  error.cause = cause;
-  return error;
-}
-
-FetchError connect_error(const net::ConnectResult& connected, const OriginConfig& config) {
-  const auto& last = connected.attempts.back();
-  const std::string where = endpoint_text(last.endpoint);
-  const std::string tries =
-      std::to_string(connected.attempts.size()) + (connected.attempts.size() == 1 ? " attempt" : " attempts");
-  switch (last.outcome) {
-    case net::ConnectOutcome::refused:
-      return make_error(FailureKind::connection_refused, Phase::connect,
-                        "the connection to " + where + " was refused (" + tries +
-                            "): nothing listens on that port, or a firewall rejects the connection",
-                        last.error);
-    case net::ConnectOutcome::timed_out:
-      return make_error(FailureKind::connect_timeout, Phase::connect,
-                        "no answer from " + where + " within the connection timeout of " +
-                            seconds_text(config.connection_timeout) + " (" + tries +
-                            "): the origin is down, or a firewall silently drops the packets",
-                        last.error);
-    case net::ConnectOutcome::unreachable:
-      return make_error(FailureKind::host_unreachable, Phase::connect,
-                        where + " is unreachable (" + tries + "): " + last.error.message(), last.error);
-    case net::ConnectOutcome::reset:
-      return make_error(FailureKind::connection_reset, Phase::connect,
-                        "the connection to " + where + " was reset while connecting (" + tries + ")",
-                        last.error);
-    case net::ConnectOutcome::connected:
-    case net::ConnectOutcome::failed:
-      break;
-  }
-  return make_error(FailureKind::connect_failed, Phase::connect,
-                    "could not connect to " + where + " (" + tries + "): " + last.error.message(),
-                    last.error);
-}
-
 class FetchRun {
  public:
   FetchRun(const OriginConfig& config, const Request& request, const BodySink& sink, FetchObserver* observer,
@@ -182,25 +130,13 @@ class FetchRun {
     if (config_.protocol != net::Scheme::https) return true;
 
     result_.tls_used = true;
-    const policy::Profile& profile = config_.profile ? *config_.profile : policy::default_profile();
-    tls::ClientConfig tls_config;
-    tls_config.offer = policy::narrow(profile, config_.origin_ssl_protocols);
     result_.server_name = tls_server_name(config_, request_);
-    tls_config.server_name = result_.server_name;
-    tls_config.verify_name = result_.server_name;
-    tls_config.verify_certificates = config_.verify_certificates;
-    tls_config.alpn = config_.alpn;
-    tls_config.trust_store = config_.trust_store;
-    if (config_.verify_certificates && !tls_config.trust_store) {
-      auto system = crypto::TrustStore::system_default();
-      if (!system) {
-        result_.error = make_error(FailureKind::invalid_config, Phase::setup,
-                                   "could not load the system trust store: " + system.error().message);
-        return false;
-      }
-      tls_config.trust_store = std::move(system).value();
+    auto tls_config = make_tls_config(config_, result_.server_name);
+    if (!tls_config) {
+      result_.error = std::move(tls_config).error();
+      return false;
     }
-    tls_config_ = std::move(tls_config);
+    tls_config_ = std::move(tls_config).value();
     return true;
   }
 
@@ -250,7 +186,7 @@ class FetchRun {
                                     connected.attempts.end());
     result_.timings.connect = connected.elapsed;
     if (!connected.connected()) {
-      result_.error = connect_error(connected, config_);
+      result_.error = connect_error(connected, config_.connection_timeout);
       co_return;
     }
     result_.remote = connected.attempts.back().endpoint;
@@ -293,91 +229,19 @@ class FetchRun {
   }
 
   void handshake_failed(const boost::system::error_code& ec, const net::TlsStream& stream) {
-    if (ec == beast::error::timeout) {
-      result_.error = make_error(FailureKind::tls_handshake_timeout, Phase::tls_handshake,
-                                 "the TLS handshake did not complete within the connection timeout of " +
-                                     seconds_text(config_.connection_timeout),
-                                 ec);
-      return;
-    }
-    FetchError error = make_error(FailureKind::tls, Phase::tls_handshake, "", ec);
-    if (net::tls_error_code(ec)) {
-      error.tls = stream.tls_error();
-    } else {
-      // The socket failed under the handshake (reset): for the CDN this is the
-      // origin hanging up on its ClientHello, a TLS failure like an EOF.
-      tls::Error eof;
-      eof.code = tls::ErrorCode::unexpected_eof;
-      eof.message = "the connection failed during the TLS handshake: " + ec.message();
-      error.tls = eof;
-    }
-    error.message =
-        error.tls->message.empty() ? std::string(tls::error_code_name(error.tls->code)) : error.tls->message;
-    result_.error = std::move(error);
+    result_.error = handshake_error(ec, stream.tls_error(), config_.connection_timeout);
   }
 
   template <class Stream>
   void read_failed(const boost::system::error_code& ec, const Stream& stream,
                    const net::TcpTransport& transport) {
-    const std::string received = std::to_string(result_.body_bytes) + " body bytes received";
-    if (ec == beast::error::timeout) {
-      if (!transport.first_byte_at()) {
-        result_.error = make_error(FailureKind::read_timeout, Phase::response,
-                                   "the origin sent no response within the read timeout of " +
-                                       seconds_text(config_.read_timeout) + " after the request",
-                                   ec);
-      } else {
-        result_.error = make_error(FailureKind::read_timeout, Phase::response,
-                                   "the origin stopped sending: no data for the read timeout of " +
-                                       seconds_text(config_.read_timeout) + " (" + received + ")",
-                                   ec);
-      }
-      return;
-    }
-    if (ec == http::error::header_limit) {
-      result_.error = make_error(FailureKind::response_headers_too_large, Phase::response,
-                                 "the response's status line and headers exceed " +
-                                     std::to_string(kMaxResponseHeaderBytes) + " bytes, the CDN's limit",
-                                 ec);
-      return;
-    }
-    if (ec == http::error::end_of_stream) {
-      result_.error = make_error(FailureKind::connection_closed, Phase::response,
-                                 "the origin closed the connection without sending a response", ec);
-      return;
-    }
-    if (ec == http::error::partial_message) {
-      result_.error = make_error(
-          FailureKind::connection_closed, Phase::response,
-          "the origin closed the connection before the response was complete (" + received + ")", ec);
-      return;
-    }
-    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
-      result_.error = make_error(FailureKind::invalid_response, Phase::response,
-                                 "the origin's response is not valid HTTP/1.x: " + ec.message(), ec);
-      return;
-    }
-    if (const auto code = net::tls_error_code(ec)) {
-      if constexpr (std::is_same_v<Stream, net::TlsStream>) {
-        if (*code == tls::ErrorCode::unexpected_eof) {
-          auto error =
-              make_error(FailureKind::connection_closed, Phase::response,
-                         std::string("the origin closed the connection without close_notify ") +
-                             (result_.status == 0 ? "before sending a response"
-                                                  : "before the response was complete (" + received + ")"),
-                         ec);
-          error.tls = stream.tls_error();
-          result_.error = std::move(error);
-          return;
-        }
-        auto error = make_error(FailureKind::tls, Phase::response, stream.tls_error().message, ec);
-        error.tls = stream.tls_error();
-        result_.error = std::move(error);
-        return;
-      }
-    }
-    result_.error = make_error(FailureKind::connection_closed, Phase::response,
-                               "reading the response failed: " + ec.message() + " (" + received + ")", ec);
+    ReadContext context;
+    context.first_byte_received = transport.first_byte_at().has_value();
+    context.head_received = result_.status != 0;
+    context.body_bytes = result_.body_bytes;
+    context.read_timeout = config_.read_timeout;
+    if constexpr (std::is_same_v<Stream, net::TlsStream>) context.tls = &stream.tls_error();
+    result_.error = read_error(ec, context);
   }
 
   template <class Stream>
@@ -388,18 +252,9 @@ class FetchRun {
     boost::system::error_code ec;
     co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      if constexpr (std::is_same_v<Stream, net::TlsStream>) {
-        if (net::tls_error_code(ec)) {
-          auto error = make_error(FailureKind::tls, Phase::request, stream.tls_error().message, ec);
-          error.tls = stream.tls_error();
-          result_.error = std::move(error);
-          co_return;
-        }
-      }
-      result_.error = make_error(FailureKind::write_failed, Phase::request,
-                                 ec == beast::error::timeout ? "sending the request timed out"
-                                                             : "sending the request failed: " + ec.message(),
-                                 ec);
+      const tls::Error* tls_error = nullptr;
+      if constexpr (std::is_same_v<Stream, net::TlsStream>) tls_error = &stream.tls_error();
+      result_.error = write_error(ec, tls_error, false);
       co_return;
     }
     transport.mark_first_byte_start();

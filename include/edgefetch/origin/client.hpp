@@ -76,9 +76,9 @@ struct RequestHead {
   /// `Connection: Keep-Alive` and the body framing (Content-Length or
   /// Transfer-Encoding: chunked) itself, from the fields below, so headers
   /// must not contain Connection, Keep-Alive, Proxy-Connection, TE, Trailer,
-  /// Upgrade, Transfer-Encoding or Content-Length: send() fails with
-  /// FailureKind::invalid_request if they do (a second framing header is how
-  /// requests are smuggled).
+  /// Upgrade, Expect (the CDN removes it, facts 5.2), Transfer-Encoding or
+  /// Content-Length: send() fails with FailureKind::invalid_request if they do
+  /// (a second framing header is how requests are smuggled). Exactly one Host.
   std::vector<Header> headers;
   /// Request body framing: a Content-Length body (0 allowed: sent as
   /// `Content-Length: 0`), or chunked, or neither (no body, no framing header).

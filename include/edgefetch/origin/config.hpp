@@ -90,5 +90,7 @@ bool is_http_token(std::string_view text);
 
 /// The name the origin's certificate is checked against and sent as SNI.
 std::string tls_server_name(const OriginConfig& config, const Request& request);
+/// The same for a forwarded Host value ("name", "name:port", "[v6]:port"), or the domain name.
+std::string tls_server_name(const OriginConfig& config, const std::optional<std::string>& host_header);
 
 }  // namespace edgefetch::origin

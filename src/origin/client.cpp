@@ -1,0 +1,548 @@
+#include "edgefetch/origin/client.hpp"
+
+#include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <cstdio>
+#include <limits>
+#include <unordered_map>
+
+#include "connection.hpp"
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/error.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "errors.hpp"
+#include "pool.hpp"
+#include "request_head.hpp"
+#include "tls_setup.hpp"
+
+namespace edgefetch::origin {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+using VoidResult = base::Expected<void, FetchError>;
+
+// Failures that mean "the connection was already dead", as opposed to an
+// origin that answered badly or too slowly.
+bool is_dead_connection(const FetchError& error) {
+  if (error.kind == FailureKind::connection_closed || error.kind == FailureKind::write_failed) return true;
+  return error.kind == FailureKind::tls && error.tls && error.tls->code == tls::ErrorCode::unexpected_eof;
+}
+
+std::string pool_key(const OriginConfig& config, const std::string& server_name,
+                     const std::shared_ptr<const crypto::TrustStore>& trust) {
+  std::string key = config.protocol == net::Scheme::https ? "https://" : "http://";
+  key += config.domain_name + ":" + std::to_string(config.port);
+  if (const auto* entry =
+          net::find_resolve_override(config.resolve_overrides, config.domain_name, config.port)) {
+    key += " resolve=";
+    for (const auto& address : entry->addresses) key += address.to_string() + ",";
+    key.pop_back();
+  }
+  if (config.protocol != net::Scheme::https) return key;
+  const policy::Profile& profile = config.profile ? *config.profile : policy::default_profile();
+  key += " sni=" + server_name + " protocols=";
+  for (const auto version : config.origin_ssl_protocols)
+    key += std::to_string(static_cast<int>(version)) + ",";
+  key += " profile=" + std::string(profile.name);
+  key += config.verify_certificates ? " verify" : " noverify";
+  std::array<char, 32> pointer{};
+  std::snprintf(pointer.data(), pointer.size(), "%p", static_cast<const void*>(trust.get()));
+  key += " trust=" + std::string(pointer.data());
+  for (const auto& protocol : config.alpn) key += " alpn=" + protocol;
+  return key;
+}
+
+}  // namespace
+
+struct OriginClient::State {
+  State(asio::any_io_executor ex, Options opts) : executor(std::move(ex)), options(opts) {}
+
+  base::Expected<std::shared_ptr<Pool>, FetchError> pool_for(const Target& target) {
+    const bool https = target.config.protocol == net::Scheme::https;
+    const std::string server_name =
+        https ? tls_server_name(target.config, target.host_header) : std::string();
+    std::shared_ptr<const crypto::TrustStore> trust = target.config.trust_store;
+    if (https && target.config.verify_certificates && !trust) {
+      if (!system_trust) {
+        auto loaded = crypto::TrustStore::system_default();
+        if (!loaded) {
+          return base::unexpected(
+              make_error(FailureKind::invalid_config, Phase::setup,
+                         "could not load the system trust store: " + loaded.error().message));
+        }
+        system_trust = std::move(loaded).value();
+      }
+      trust = system_trust;
+    }
+    std::string key = pool_key(target.config, server_name, trust);
+    if (const auto found = pools.find(key); found != pools.end()) return found->second;
+
+    std::optional<tls::ClientConfig> tls_base;
+    if (https) {
+      OriginConfig config = target.config;
+      config.trust_store = trust;
+      auto made = make_tls_config(config, server_name);
+      if (!made) return base::unexpected(std::move(made).error());
+      tls_base = std::move(made).value();
+    }
+    auto pool = std::make_shared<Pool>(key, target.pool_id, std::move(tls_base), options.max_idle_per_origin);
+    if (draining) pool->stop_accepting();
+    pools.emplace(std::move(key), pool);
+    return pool;
+  }
+
+  asio::any_io_executor executor;
+  Options options;
+  std::unordered_map<std::string, std::shared_ptr<Pool>> pools;
+  std::shared_ptr<const crypto::TrustStore> system_trust;
+  bool draining = false;
+};
+
+struct Exchange::Impl {
+  Impl(std::shared_ptr<Pool> p, const Target& target, const RequestHead& head, std::string bytes)
+      : pool(std::move(p)),
+        config(target.config),
+        keepalive_timeout(target.keepalive_timeout),
+        method(head.method),
+        head_bytes(std::move(bytes)),
+        request_content_length(head.content_length),
+        request_chunked(head.chunked),
+        started(Clock::now()) {
+    body_finished = !request_chunked && request_content_length.value_or(0) == 0;
+    info.tls = config.protocol == net::Scheme::https;
+    if (info.tls) info.server_name = tls_server_name(config, target.host_header);
+  }
+
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+
+  ~Impl() {
+    if (!connection) return;
+    const bool clean = response_complete && !failed && response.keep_alive && body_finished && !eof_delimited;
+    bool reusable = clean && connection->buffer().size() == 0;
+    if (reusable && connection->is_tls()) {
+      const auto& engine = connection->tls_stream()->engine();
+      reusable = engine.state() == tls::State::connected && engine.readable().empty();
+    }
+    release(reusable);
+  }
+
+  // Gives the connection back to the pool, or closes it.
+  void release(bool reusable) {
+    if (!connection) return;
+    --pool->active;
+    if (reusable) {
+      pool->checkin(std::move(connection), keepalive_timeout);
+    } else {
+      connection->close();
+      connection.reset();
+    }
+  }
+
+  [[nodiscard]] bool replayable() const { return body_sent == 0; }
+
+  // A connection (pooled when allowed, else new) with the request head written.
+  // A pooled connection whose write fails was dead: replaced by a new one.
+  asio::awaitable<std::optional<FetchError>> connect_and_send(bool allow_pooled) {
+    for (;;) {
+      std::unique_ptr<Connection> candidate = allow_pooled ? pool->checkout() : nullptr;
+      const bool reused = candidate != nullptr;
+      if (reused) {
+        ++pool->reused;
+      } else {
+        auto opened = co_await open_new();
+        if (!opened) co_return std::move(opened).error();
+        candidate = std::move(opened).value();
+      }
+      connection = std::move(candidate);
+      ++pool->active;
+      info.connection_reused = reused;
+      info.remote = connection->remote();
+      if (connection->negotiated) info.tls_negotiated = connection->negotiated;
+      ++info.tries;
+      ++connection->exchanges;
+      response_bytes_seen = false;
+      first_byte_marked = false;
+
+      auto written = co_await write_all(asio::buffer(head_bytes), false);
+      if (written && request_chunked && body_finished && body_sent == 0) {
+        written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);  // replaying an empty chunked body
+      }
+      if (written) co_return std::nullopt;
+      release(false);
+      if (reused && !info.stale_retry && is_dead_connection(written.error())) {
+        note_stale_retry();
+        allow_pooled = false;
+        continue;
+      }
+      co_return std::move(written).error();
+    }
+  }
+
+  asio::awaitable<base::Expected<std::unique_ptr<Connection>, FetchError>> open_new() {
+    const auto tls_config = pool->connection_tls_config();
+    auto opened = co_await open_connection(config, tls_config ? &*tls_config : nullptr);
+    info.connect_attempts += opened.connect_attempts;
+    info.timings.dns = opened.timings.dns;
+    info.timings.connect = opened.timings.connect;
+    info.timings.tls = opened.timings.tls;
+    if (opened.remote) info.remote = opened.remote;
+    if (opened.negotiated) {
+      info.tls_negotiated = std::move(opened.negotiated);
+      info.tls_negotiated->certificate_chain.clear();
+    }
+    if (opened.error) {
+      if (opened.error->phase == Phase::tls_handshake) pool->forget_session();
+      co_return base::unexpected(std::move(*opened.error));
+    }
+    ++pool->opened;
+    if (tls_config) {
+      ++(connection_resumed(*opened.connection) ? pool->tls_resumed : pool->tls_full);
+      pool->remember_session(std::move(opened.session));
+    }
+    opened.connection->id = pool->next_connection_id();
+    co_return std::move(opened.connection);
+  }
+
+  static bool connection_resumed(const Connection& c) { return c.negotiated && c.negotiated->resumed; }
+
+  void note_stale_retry() {
+    info.stale_retry = true;
+    ++pool->stale_retries;
+  }
+
+  template <class Buffers>
+  asio::awaitable<VoidResult> write_all(const Buffers& buffers, bool body) {
+    connection->transport().set_idle_timeout(config.read_timeout);
+    boost::system::error_code ec;
+    co_await asio::async_write(*connection, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return base::unexpected(write_error(ec, connection->tls_error(), body));
+    co_return VoidResult{};
+  }
+
+  void mark_first_byte() {
+    if (first_byte_marked) return;
+    first_byte_marked = true;
+    connection->transport().mark_first_byte_start();
+  }
+
+  FetchError fail(FetchError error) {
+    failed = true;
+    release(false);
+    return error;
+  }
+
+  asio::awaitable<VoidResult> write_body(std::span<const std::uint8_t> data) {
+    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (body_finished) {
+      co_return base::unexpected(make_error(FailureKind::invalid_request, Phase::request,
+                                            request_chunked || request_content_length
+                                                ? "the request body was already finished"
+                                                : "the request head declares no body"));
+    }
+    if (data.empty()) co_return VoidResult{};
+    if (request_content_length && body_sent + data.size() > *request_content_length) {
+      co_return base::unexpected(make_error(FailureKind::invalid_request, Phase::request,
+                                            "the request body exceeds its Content-Length of " +
+                                                std::to_string(*request_content_length) + " bytes"));
+    }
+    for (;;) {
+      VoidResult written;
+      if (request_chunked) {
+        char size_line[24];
+        const int length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+        const std::array<asio::const_buffer, 3> chunk = {
+            asio::buffer(size_line, static_cast<std::size_t>(length)), asio::buffer(data.data(), data.size()),
+            asio::buffer("\r\n", 2)};
+        written = co_await write_all(chunk, true);
+      } else {
+        written = co_await write_all(asio::buffer(data.data(), data.size()), true);
+      }
+      if (written) break;
+      // The first body write on a pooled connection can be the first to see
+      // that the origin had closed it: nothing was streamed yet, so replay.
+      if (info.connection_reused && !info.stale_retry && replayable() &&
+          is_dead_connection(written.error())) {
+        release(false);
+        note_stale_retry();
+        if (auto error = co_await connect_and_send(false))
+          co_return base::unexpected(fail(std::move(*error)));
+        continue;
+      }
+      co_return base::unexpected(fail(std::move(written).error()));
+    }
+    body_sent += data.size();
+    co_return VoidResult{};
+  }
+
+  asio::awaitable<VoidResult> finish_body() {
+    if (body_finished) co_return VoidResult{};
+    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (request_chunked) {
+      auto written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);
+      if (!written) co_return base::unexpected(fail(std::move(written).error()));
+    } else if (body_sent != request_content_length.value_or(0)) {
+      co_return base::unexpected(make_error(FailureKind::invalid_request, Phase::request,
+                                            "the request body ended after " + std::to_string(body_sent) +
+                                                " of its " + std::to_string(*request_content_length) +
+                                                " Content-Length bytes"));
+    }
+    body_finished = true;
+    mark_first_byte();
+    co_return VoidResult{};
+  }
+
+  FetchError closed_error() const {
+    return make_error(FailureKind::internal_error, Phase::request, "the exchange already failed or ended");
+  }
+
+  // One attempt at the final response head on the current connection.
+  asio::awaitable<std::optional<FetchError>> read_head_once() {
+    int continues = 0;
+    connection->transport().set_idle_timeout(config.read_timeout);
+    for (;;) {
+      parser.emplace();
+      // Any size streams through; not boost::none: Beast 1.74 compares a
+      // Content-Length against an empty optional as "exceeded".
+      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+      parser->header_limit(kMaxResponseHeaderBytes);
+      if (method == "HEAD") parser->skip(true);
+      boost::system::error_code ec;
+      co_await http::async_read_header(*connection, connection->buffer(), *parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (connection->transport().first_byte_at()) response_bytes_seen = true;
+      if (ec) {
+        ReadContext context;
+        context.first_byte_received = response_bytes_seen;
+        context.read_timeout = config.read_timeout;
+        context.tls = connection->tls_error();
+        co_return read_error(ec, context);
+      }
+      const unsigned status = parser->get().result_int();
+      if (status == 101) {
+        co_return make_error(FailureKind::invalid_response, Phase::response,
+                             "the origin switched protocols (101) although no upgrade was requested");
+      }
+      if (status >= 100 && status < 200) {
+        // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
+        if (status == 100 && ++continues > 1) {
+          co_return make_error(FailureKind::invalid_response, Phase::response,
+                               "the origin sent more than one 100 Continue");
+        }
+        continue;
+      }
+      co_return std::nullopt;
+    }
+  }
+
+  asio::awaitable<base::Expected<const ResponseHead*, FetchError>> read_response_head() {
+    if (head_done) co_return &response;
+    if (failed || !connection) co_return base::unexpected(closed_error());
+    int timeouts = 0;
+    for (;;) {
+      mark_first_byte();
+      auto error = co_await read_head_once();
+      if (!error) break;
+      // GET/HEAD: the CDN drops a silent connection and tries again (facts 1.6).
+      const bool silent = error->kind == FailureKind::read_timeout && !response_bytes_seen;
+      const bool retry_timeout =
+          silent && is_retryable_method(method) && replayable() && ++timeouts < config.connection_attempts;
+      // A pooled connection the origin had closed: replay on a fresh one.
+      const bool retry_stale = info.connection_reused && !info.stale_retry && !response_bytes_seen &&
+                               replayable() && is_dead_connection(*error);
+      if (!retry_timeout && !retry_stale) co_return base::unexpected(fail(std::move(*error)));
+      release(false);
+      if (retry_stale) note_stale_retry();
+      if (auto reconnect_error = co_await connect_and_send(false)) {
+        co_return base::unexpected(fail(std::move(*reconnect_error)));
+      }
+    }
+
+    const auto& message = parser->get();
+    response.version = message.version();
+    response.status = message.result_int();
+    response.reason = std::string(message.reason());
+    response.headers.clear();
+    for (const auto& field : message) {
+      response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+    }
+    const auto length = parser->content_length();
+    response.content_length = length ? std::optional<std::uint64_t>(*length) : std::nullopt;
+    response.chunked = parser->chunked();
+    response.has_body = !parser->is_done();
+    response.keep_alive = parser->keep_alive();
+    head_done = true;
+    if (!response.has_body) response_complete = true;
+    const auto& transport = connection->transport();
+    if (transport.first_byte_at() && transport.first_byte_mark()) {
+      info.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
+    }
+    info.timings.total = Clock::now() - started;
+    co_return &response;
+  }
+
+  asio::awaitable<base::Expected<std::size_t, FetchError>> read_body(std::span<std::uint8_t> out) {
+    if (!head_done) {
+      co_return base::unexpected(
+          make_error(FailureKind::invalid_request, Phase::response, "read_response_head() comes first"));
+    }
+    if (response_complete) co_return std::size_t{0};
+    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (out.empty()) {
+      co_return base::unexpected(
+          make_error(FailureKind::invalid_request, Phase::response, "read_body() needs a non-empty buffer"));
+    }
+    connection->transport().set_idle_timeout(config.read_timeout);
+    for (;;) {
+      if (parser->is_done()) {
+        response_complete = true;
+        co_return std::size_t{0};
+      }
+      auto& body = parser->get().body();
+      body.data = out.data();
+      body.size = out.size();
+      boost::system::error_code ec;
+      co_await http::async_read_some(*connection, connection->buffer(), *parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::need_buffer) ec = {};
+      const std::size_t n = out.size() - parser->get().body().size;
+      body_received += n;
+      if (ec && !accept_tls_eof(ec)) {
+        ReadContext context;
+        context.first_byte_received = true;
+        context.head_received = true;
+        context.body_bytes = body_received;
+        context.read_timeout = config.read_timeout;
+        context.tls = connection->tls_error();
+        co_return base::unexpected(fail(read_error(ec, context)));
+      }
+      if (parser->is_done()) {
+        if (parser->need_eof()) eof_delimited = true;
+        if (n == 0) {
+          response_complete = true;
+          co_return std::size_t{0};
+        }
+      }
+      if (n > 0) co_return n;
+    }
+  }
+
+  // TCP EOF without close_notify ends a body delimited by EOF: accepted (as
+  // browsers and the CDN must); the connection is not reused either way.
+  bool accept_tls_eof(const boost::system::error_code& ec) {
+    if (net::tls_error_code(ec) != tls::ErrorCode::unexpected_eof) return false;
+    if (!parser->need_eof() || parser->content_length() || parser->chunked()) return false;
+    boost::system::error_code eof_ec;
+    parser->put_eof(eof_ec);
+    if (eof_ec) return false;
+    eof_delimited = true;
+    return true;
+  }
+
+  std::shared_ptr<Pool> pool;
+  OriginConfig config;
+  std::chrono::seconds keepalive_timeout;
+  std::string method;
+  std::string head_bytes;
+  std::optional<std::uint64_t> request_content_length;
+  bool request_chunked = false;
+  Clock::time_point started;
+
+  std::unique_ptr<Connection> connection;
+  std::optional<http::response_parser<http::buffer_body>> parser;
+  ResponseHead response;
+  ExchangeInfo info;
+  std::uint64_t body_sent = 0;
+  std::uint64_t body_received = 0;
+  bool body_finished = false;
+  bool head_done = false;
+  bool response_complete = false;
+  bool response_bytes_seen = false;
+  bool first_byte_marked = false;
+  bool eof_delimited = false;
+  bool failed = false;
+};
+
+Exchange::Exchange(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Exchange::~Exchange() = default;
+
+asio::awaitable<base::Expected<void, FetchError>> Exchange::write_body(std::span<const std::uint8_t> data) {
+  return impl_->write_body(data);
+}
+asio::awaitable<base::Expected<void, FetchError>> Exchange::finish_body() {
+  return impl_->finish_body();
+}
+asio::awaitable<base::Expected<const ResponseHead*, FetchError>> Exchange::read_response_head() {
+  return impl_->read_response_head();
+}
+asio::awaitable<base::Expected<std::size_t, FetchError>> Exchange::read_body(std::span<std::uint8_t> out) {
+  return impl_->read_body(out);
+}
+const ExchangeInfo& Exchange::info() const {
+  return impl_->info;
+}
+std::uint64_t Exchange::body_bytes_sent() const {
+  return impl_->body_sent;
+}
+std::uint64_t Exchange::body_bytes_received() const {
+  return impl_->body_received;
+}
+
+OriginClient::OriginClient(asio::any_io_executor executor, Options options)
+    : state_(std::make_shared<State>(std::move(executor), options)) {}
+
+OriginClient::~OriginClient() {
+  for (auto& [key, pool] : state_->pools) {
+    pool->stop_accepting();
+    pool->close_idle();
+  }
+}
+
+asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> OriginClient::send(
+    const Target& target, RequestHead head) {
+  if (auto valid = validate(target.config); !valid) {
+    co_return base::unexpected(make_error(FailureKind::invalid_config, Phase::setup, valid.error()));
+  }
+  auto bytes = serialize_request_head(head);
+  if (!bytes) co_return base::unexpected(std::move(bytes).error());
+  auto pool = state_->pool_for(target);
+  if (!pool) co_return base::unexpected(std::move(pool).error());
+
+  auto impl =
+      std::make_unique<Exchange::Impl>(std::move(pool).value(), target, head, std::move(bytes).value());
+  if (auto error = co_await impl->connect_and_send(true)) {
+    impl->failed = true;
+    impl->info.timings.total = Clock::now() - impl->started;
+    co_return base::unexpected(std::move(*error));
+  }
+  if (impl->body_finished) impl->mark_first_byte();
+  co_return std::make_unique<Exchange>(std::move(impl));
+}
+
+std::vector<PoolStats> OriginClient::stats() const {
+  std::vector<PoolStats> out;
+  out.reserve(state_->pools.size());
+  for (const auto& [key, pool] : state_->pools) out.push_back(pool->stats());
+  return out;
+}
+
+void OriginClient::close_idle(bool draining) {
+  if (draining) state_->draining = true;
+  for (auto& [key, pool] : state_->pools) {
+    if (draining) pool->stop_accepting();
+    pool->close_idle();
+  }
+}
+
+}  // namespace edgefetch::origin

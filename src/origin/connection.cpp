@@ -1,0 +1,113 @@
+#include "connection.hpp"
+
+#include <sys/socket.h>
+
+#include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+
+#include "edgefetch/net/connect.hpp"
+#include "edgefetch/net/resolve.hpp"
+#include "errors.hpp"
+
+namespace edgefetch::origin {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+Connection::Connection(net::TcpTransport transport, asio::ip::tcp::endpoint remote)
+    : idle_timer(transport.get_executor()), tcp_(std::move(transport)), remote_(remote) {}
+
+Connection::Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
+                       asio::ip::tcp::endpoint remote)
+    : idle_timer(transport.get_executor()),
+      tls_(std::in_place, std::move(transport), std::move(tls_config)),
+      remote_(remote) {}
+
+Connection::~Connection() {
+  close();
+}
+
+bool Connection::idle_and_open() {
+  auto& socket = transport().socket();
+  if (!socket.is_open()) return false;
+  // MSG_PEEK leaves any bytes in place; 0 is the origin's FIN, data means the
+  // origin spoke out of turn (for TLS: close_notify or an alert). Either way
+  // the connection cannot carry a request. EAGAIN: open and silent.
+  std::array<char, 1> byte{};
+  const auto n = ::recv(socket.native_handle(), byte.data(), byte.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
+  return false;
+}
+
+void Connection::close() noexcept {
+  auto& socket = transport().socket();
+  if (!socket.is_open()) return;
+  boost::system::error_code ignored;
+  if (tls_ && tls_->engine().state() == tls::State::connected && !tls_->transport_eof()) {
+    // close_notify fits in the socket's send buffer; never wait for it.
+    tls_->engine().close();
+    const auto output = tls_->engine().pending_output();
+    if (!output.empty()) {
+      socket.non_blocking(true, ignored);
+      if (!ignored) (void)socket.send(asio::buffer(output.data(), output.size()), 0, ignored);
+      tls_->engine().consume_output(output.size());
+    }
+  }
+  idle_timer.cancel();
+  transport().close();
+}
+
+asio::awaitable<OpenResult> open_connection(const OriginConfig& config, const tls::ClientConfig* tls_config) {
+  OpenResult result;
+  const auto resolve_started = Clock::now();
+  auto resolution = co_await net::resolve(config.domain_name, config.port, config.resolve_overrides);
+  result.timings.dns =
+      resolution.source == net::ResolveSource::dns ? resolution.elapsed : Clock::now() - resolve_started;
+  if (resolution.error) {
+    result.error = make_error(FailureKind::dns_failure, Phase::resolve,
+                              "could not resolve '" + config.domain_name + "': " + resolution.error.message(),
+                              resolution.error);
+    co_return result;
+  }
+
+  net::ConnectOptions options;
+  options.timeout = config.connection_timeout;
+  options.attempts = config.connection_attempts;
+  auto connected = co_await net::connect(std::move(resolution.endpoints), options);
+  result.connect_attempts = static_cast<int>(connected.attempts.size());
+  result.timings.connect = connected.elapsed;
+  if (!connected.connected()) {
+    result.error = connect_error(connected, config.connection_timeout);
+    co_return result;
+  }
+  const auto remote = connected.attempts.back().endpoint;
+  result.remote = remote;
+  net::TcpTransport transport(std::move(*connected.stream));
+  if (!tls_config) {
+    result.connection = std::make_unique<Connection>(std::move(transport), remote);
+    co_return result;
+  }
+
+  auto connection = std::make_unique<Connection>(std::move(transport), *tls_config, remote);
+  net::TlsStream& stream = *connection->tls_stream();
+  stream.next_layer().set_deadline(Clock::now() + config.connection_timeout);
+  const auto handshake_started = Clock::now();
+  boost::system::error_code ec;
+  co_await stream.async_handshake(asio::redirect_error(asio::use_awaitable, ec));
+  result.timings.tls = Clock::now() - handshake_started;
+  stream.next_layer().clear_timeout();
+  result.negotiated = stream.negotiated();
+  if (ec) {
+    result.error = handshake_error(ec, stream.tls_error(), config.connection_timeout);
+    stream.next_layer().close();
+    co_return result;
+  }
+  result.session = stream.engine().session();
+  connection->negotiated = stream.negotiated();
+  connection->negotiated->certificate_chain.clear();  // verified; exchanges need the summary only
+  result.connection = std::move(connection);
+  co_return result;
+}
+
+}  // namespace edgefetch::origin

@@ -1,0 +1,137 @@
+#pragma once
+// One origin connection, plain or TLS, as a single Asio stream type (Beast's
+// reader and writer run over it unchanged), with the buffer that belongs to the
+// connection rather than to one exchange, and the few facts the pool needs.
+// open_connection() makes one the CDN's way: resolve, connect with
+// ConnectionTimeout x ConnectionAttempts, TLS handshake within the connection
+// timeout.
+
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "edgefetch/net/tcp_transport.hpp"
+#include "edgefetch/net/tls_stream.hpp"
+#include "edgefetch/origin/config.hpp"
+#include "edgefetch/origin/fetch.hpp"
+#include "edgefetch/tls/client.hpp"
+
+namespace edgefetch::origin {
+
+class Connection {
+ public:
+  using executor_type = net::TcpTransport::executor_type;
+  using clock = std::chrono::steady_clock;
+
+  /// The most bytes the connection buffers ahead of the parser: the response
+  /// head limit plus one socket read; the body goes to the caller's buffer.
+  static constexpr std::size_t kBufferLimit = kMaxResponseHeaderBytes + 64 * 1024;
+
+  Connection(net::TcpTransport transport, boost::asio::ip::tcp::endpoint remote);
+  Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
+             boost::asio::ip::tcp::endpoint remote);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  executor_type get_executor() noexcept { return transport().get_executor(); }
+  net::TcpTransport& transport() noexcept { return tls_ ? tls_->next_layer() : *tcp_; }
+  [[nodiscard]] net::TlsStream* tls_stream() noexcept { return tls_ ? &*tls_ : nullptr; }
+  /// The TLS stream's error for tls_category() error codes; nullptr for plain TCP.
+  [[nodiscard]] const tls::Error* tls_error() const noexcept { return tls_ ? &tls_->tls_error() : nullptr; }
+  [[nodiscard]] bool is_tls() const noexcept { return tls_.has_value(); }
+  [[nodiscard]] const boost::asio::ip::tcp::endpoint& remote() const noexcept { return remote_; }
+  boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
+
+  /// False when the origin has closed the connection or sent bytes nobody
+  /// asked for (an idle HTTP/1.1 connection must be silent). Never blocks.
+  [[nodiscard]] bool idle_and_open();
+  /// Closes now: close_notify (best effort, without waiting) for TLS, then the socket.
+  void close() noexcept;
+
+  template <class MutableBufferSequence, class ReadToken>
+  auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
+    return boost::asio::async_compose<ReadToken, void(boost::system::error_code, std::size_t)>(
+        ReadOp<MutableBufferSequence>{this, buffers}, token, transport().stream());
+  }
+
+  template <class ConstBufferSequence, class WriteToken>
+  auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
+    return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
+        WriteOp<ConstBufferSequence>{this, buffers}, token, transport().stream());
+  }
+
+  // Pool bookkeeping (owned by the pool while the connection is idle).
+  std::uint64_t id = 0;
+  std::uint64_t idle_epoch = 0;  // bumps on every checkout: stale idle callbacks compare it
+  clock::time_point idle_since{};
+  std::chrono::seconds keepalive_timeout{};
+  std::uint64_t exchanges = 0;  // requests sent on this connection
+  std::optional<tls::Negotiated> negotiated;
+  boost::asio::steady_timer idle_timer;
+
+ private:
+  template <class Buffers>
+  struct ReadOp {
+    Connection* c;
+    Buffers buffers;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+      if (started) return self.complete(ec, n);
+      started = true;
+      if (c->tls_) {
+        c->tls_->async_read_some(buffers, std::move(self));
+      } else {
+        c->tcp_->async_read_some(buffers, std::move(self));
+      }
+    }
+  };
+  template <class Buffers>
+  struct WriteOp {
+    Connection* c;
+    Buffers buffers;
+    bool started = false;
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+      if (started) return self.complete(ec, n);
+      started = true;
+      if (c->tls_) {
+        c->tls_->async_write_some(buffers, std::move(self));
+      } else {
+        c->tcp_->async_write_some(buffers, std::move(self));
+      }
+    }
+  };
+
+  std::optional<net::TcpTransport> tcp_;
+  std::optional<net::TlsStream> tls_;
+  boost::asio::ip::tcp::endpoint remote_;
+  boost::beast::flat_buffer buffer_{kBufferLimit};
+};
+
+struct OpenResult {
+  std::unique_ptr<Connection> connection;  // set on success
+  std::optional<FetchError> error;
+  int connect_attempts = 0;
+  std::optional<boost::asio::ip::tcp::endpoint> remote;
+  std::optional<tls::Negotiated> negotiated;    // also after a failed handshake (partial)
+  std::shared_ptr<const tls::Session> session;  // what the engine offers for resumption, after a handshake
+  Timings timings;                              // dns, connect, tls
+};
+
+/// Resolves, connects and (when tls_config is set) completes the handshake.
+boost::asio::awaitable<OpenResult> open_connection(const OriginConfig& config,
+                                                   const tls::ClientConfig* tls_config);
+
+}  // namespace edgefetch::origin

@@ -1,0 +1,168 @@
+#include "errors.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "edgefetch/net/error.hpp"
+#include "edgefetch/origin/config.hpp"
+
+namespace edgefetch::origin {
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+std::string seconds_text(std::chrono::seconds s) {
+  return std::to_string(s.count()) + (s.count() == 1 ? " second" : " seconds");
+}
+
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+FetchError make_error(FailureKind kind, Phase phase, std::string message, boost::system::error_code cause) {
+  FetchError error;
+  error.kind = kind;
+  error.phase = phase;
+  error.message = std::move(message);
+  error.cause = cause;
+  return error;
+}
+
+FetchError connect_error(const net::ConnectResult& connected, std::chrono::seconds connection_timeout) {
+  if (connected.attempts.empty()) {
+    return make_error(FailureKind::connect_failed, Phase::connect, "no address to connect to");
+  }
+  const auto& last = connected.attempts.back();
+  const std::string where = endpoint_text(last.endpoint);
+  const std::string tries =
+      std::to_string(connected.attempts.size()) + (connected.attempts.size() == 1 ? " attempt" : " attempts");
+  switch (last.outcome) {
+    case net::ConnectOutcome::refused:
+      return make_error(FailureKind::connection_refused, Phase::connect,
+                        "the connection to " + where + " was refused (" + tries +
+                            "): nothing listens on that port, or a firewall rejects the connection",
+                        last.error);
+    case net::ConnectOutcome::timed_out:
+      return make_error(FailureKind::connect_timeout, Phase::connect,
+                        "no answer from " + where + " within the connection timeout of " +
+                            seconds_text(connection_timeout) + " (" + tries +
+                            "): the origin is down, or a firewall silently drops the packets",
+                        last.error);
+    case net::ConnectOutcome::unreachable:
+      return make_error(FailureKind::host_unreachable, Phase::connect,
+                        where + " is unreachable (" + tries + "): " + last.error.message(), last.error);
+    case net::ConnectOutcome::reset:
+      return make_error(FailureKind::connection_reset, Phase::connect,
+                        "the connection to " + where + " was reset while connecting (" + tries + ")",
+                        last.error);
+    case net::ConnectOutcome::connected:
+    case net::ConnectOutcome::failed:
+      break;
+  }
+  return make_error(FailureKind::connect_failed, Phase::connect,
+                    "could not connect to " + where + " (" + tries + "): " + last.error.message(),
+                    last.error);
+}
+
+FetchError handshake_error(const boost::system::error_code& ec, const tls::Error& engine_error,
+                           std::chrono::seconds connection_timeout) {
+  if (ec == beast::error::timeout) {
+    return make_error(FailureKind::tls_handshake_timeout, Phase::tls_handshake,
+                      "the TLS handshake did not complete within the connection timeout of " +
+                          seconds_text(connection_timeout),
+                      ec);
+  }
+  FetchError error = make_error(FailureKind::tls, Phase::tls_handshake, "", ec);
+  if (net::tls_error_code(ec)) {
+    error.tls = engine_error;
+  } else {
+    // The socket failed under the handshake (reset): for the CDN this is the
+    // origin hanging up on its ClientHello, a TLS failure like an EOF.
+    tls::Error eof;
+    eof.code = tls::ErrorCode::unexpected_eof;
+    eof.message = "the connection failed during the TLS handshake: " + ec.message();
+    error.tls = eof;
+  }
+  error.message =
+      error.tls->message.empty() ? std::string(tls::error_code_name(error.tls->code)) : error.tls->message;
+  return error;
+}
+
+FetchError read_error(const boost::system::error_code& ec, const ReadContext& context) {
+  const std::string received = std::to_string(context.body_bytes) + " body bytes received";
+  if (ec == beast::error::timeout) {
+    if (!context.first_byte_received) {
+      return make_error(FailureKind::read_timeout, Phase::response,
+                        "the origin sent no response within the read timeout of " +
+                            seconds_text(context.read_timeout) + " after the request",
+                        ec);
+    }
+    return make_error(FailureKind::read_timeout, Phase::response,
+                      "the origin stopped sending: no data for the read timeout of " +
+                          seconds_text(context.read_timeout) + " (" + received + ")",
+                      ec);
+  }
+  if (ec == http::error::header_limit) {
+    return make_error(FailureKind::response_headers_too_large, Phase::response,
+                      "the response's status line and headers exceed " +
+                          std::to_string(kMaxResponseHeaderBytes) + " bytes, the CDN's limit",
+                      ec);
+  }
+  if (ec == http::error::end_of_stream) {
+    return make_error(FailureKind::connection_closed, Phase::response,
+                      "the origin closed the connection without sending a response", ec);
+  }
+  if (ec == http::error::partial_message) {
+    return make_error(FailureKind::connection_closed, Phase::response,
+                      "the origin closed the connection before the response was complete (" + received + ")",
+                      ec);
+  }
+  if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+    return make_error(FailureKind::invalid_response, Phase::response,
+                      "the origin's response is not valid HTTP/1.x: " + ec.message(), ec);
+  }
+  if (const auto code = net::tls_error_code(ec); code && context.tls) {
+    if (*code == tls::ErrorCode::unexpected_eof) {
+      auto error =
+          make_error(FailureKind::connection_closed, Phase::response,
+                     std::string("the origin closed the connection without close_notify ") +
+                         (context.head_received ? "before the response was complete (" + received + ")"
+                                                : "before sending a response"),
+                     ec);
+      error.tls = *context.tls;
+      return error;
+    }
+    auto error = make_error(FailureKind::tls, Phase::response, context.tls->message, ec);
+    error.tls = *context.tls;
+    return error;
+  }
+  if (ec == boost::asio::error::eof) {
+    return make_error(
+        FailureKind::connection_closed, Phase::response,
+        context.head_received
+            ? "the origin closed the connection before the response was complete (" + received + ")"
+            : "the origin closed the connection without sending a response",
+        ec);
+  }
+  return make_error(FailureKind::connection_closed, Phase::response,
+                    "reading the response failed: " + ec.message() + " (" + received + ")", ec);
+}
+
+FetchError write_error(const boost::system::error_code& ec, const tls::Error* tls, bool body) {
+  if (tls && net::tls_error_code(ec)) {
+    auto error = make_error(FailureKind::tls, Phase::request, tls->message, ec);
+    error.tls = *tls;
+    return error;
+  }
+  const std::string what = body ? "the request body" : "the request";
+  if (ec == beast::error::timeout) {
+    return make_error(body ? FailureKind::request_body_timeout : FailureKind::write_failed, Phase::request,
+                      "sending " + what + " timed out: the origin stopped reading", ec);
+  }
+  return make_error(FailureKind::write_failed, Phase::request, "sending " + what + " failed: " + ec.message(),
+                    ec);
+}
+
+}  // namespace edgefetch::origin

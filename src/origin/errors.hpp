@@ -1,0 +1,48 @@
+#pragma once
+// How network and protocol failures become FetchErrors: one place, shared by
+// the one-shot fetch and the pooled OriginClient, so both name a failure the
+// same way (kind, phase, message, the engine's TLS reason).
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "edgefetch/net/connect.hpp"
+#include "edgefetch/origin/fetch.hpp"
+#include "edgefetch/tls/error.hpp"
+
+namespace edgefetch::origin {
+
+std::string seconds_text(std::chrono::seconds s);
+std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
+
+FetchError make_error(FailureKind kind, Phase phase, std::string message,
+                      boost::system::error_code cause = {});
+
+/// The last connect attempt's outcome as the CDN would report it.
+FetchError connect_error(const net::ConnectResult& connected, std::chrono::seconds connection_timeout);
+
+/// A failed TLS handshake: timeout, the engine's error (`engine_error`, from
+/// the stream), or a socket failure under the handshake (an unexpected EOF).
+FetchError handshake_error(const boost::system::error_code& ec, const tls::Error& engine_error,
+                           std::chrono::seconds connection_timeout);
+
+/// What a failed response read had seen so far.
+struct ReadContext {
+  bool first_byte_received = false;  // any response byte since the request was sent
+  bool head_received = false;        // a final response head was parsed
+  std::uint64_t body_bytes = 0;
+  std::chrono::seconds read_timeout{};
+  /// The TLS stream's error when the connection is TLS (nullptr for plain TCP).
+  const tls::Error* tls = nullptr;
+};
+
+/// A failed read of the response (head or body).
+FetchError read_error(const boost::system::error_code& ec, const ReadContext& context);
+
+/// A failed write of the request (head or body); `tls` as in ReadContext.
+FetchError write_error(const boost::system::error_code& ec, const tls::Error* tls, bool body);
+
+}  // namespace edgefetch::origin

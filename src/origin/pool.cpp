@@ -1,0 +1,121 @@
+#include "pool.hpp"
+
+#include <boost/asio/error.hpp>
+#include <ctime>
+
+namespace edgefetch::origin {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+Pool::Pool(std::string key, std::string pool_id, std::optional<tls::ClientConfig> tls_base,
+           std::size_t max_idle)
+    : key_(std::move(key)),
+      pool_id_(std::move(pool_id)),
+      tls_base_(std::move(tls_base)),
+      max_idle_(max_idle) {}
+
+Pool::~Pool() {
+  close_idle();
+}
+
+std::unique_ptr<Connection> Pool::checkout() {
+  const auto now = Clock::now();
+  while (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    // Invalidate the idle callbacks before anything else touches the socket.
+    ++connection->idle_epoch;
+    connection->idle_timer.cancel();
+    boost::system::error_code ignored;
+    connection->transport().socket().cancel(ignored);
+    if (now - connection->idle_since >= connection->keepalive_timeout) {
+      ++expired_;  // its timer is due but has not run yet
+      connection->close();
+      continue;
+    }
+    if (!connection->idle_and_open()) {
+      ++closed_by_origin_;
+      connection->close();
+      continue;
+    }
+    return connection;
+  }
+  return nullptr;
+}
+
+void Pool::checkin(std::unique_ptr<Connection> connection, std::chrono::seconds keepalive_timeout) {
+  if (!accepting_ || keepalive_timeout.count() <= 0 || max_idle_ == 0) {
+    connection->close();
+    return;
+  }
+  while (idle_.size() >= max_idle_) {
+    idle_.front()->close();
+    idle_.pop_front();
+  }
+  connection->idle_since = Clock::now();
+  connection->keepalive_timeout = keepalive_timeout;
+  watch(*connection);
+  idle_.push_back(std::move(connection));
+}
+
+void Pool::watch(Connection& connection) {
+  const std::uint64_t id = connection.id;
+  const std::uint64_t epoch = ++connection.idle_epoch;
+  const std::weak_ptr<Pool> weak = weak_from_this();
+  connection.idle_timer.expires_after(connection.keepalive_timeout);
+  connection.idle_timer.async_wait([weak, id, epoch](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (const auto pool = weak.lock()) pool->drop_idle(id, epoch, DropReason::expired);
+  });
+  connection.transport().socket().async_wait(asio::ip::tcp::socket::wait_read,
+                                             [weak, id, epoch](const boost::system::error_code& ec) {
+                                               if (ec == asio::error::operation_aborted) return;
+                                               if (const auto pool = weak.lock())
+                                                 pool->drop_idle(id, epoch, DropReason::origin);
+                                             });
+}
+
+void Pool::drop_idle(std::uint64_t id, std::uint64_t epoch, DropReason reason) {
+  for (auto it = idle_.begin(); it != idle_.end(); ++it) {
+    if ((*it)->id != id) continue;
+    if ((*it)->idle_epoch != epoch) return;  // checked out since, and back: a newer watch owns it
+    ++(reason == DropReason::expired ? expired_ : closed_by_origin_);
+    (*it)->close();
+    idle_.erase(it);
+    return;
+  }
+}
+
+void Pool::close_idle() {
+  for (auto& connection : idle_) connection->close();
+  idle_.clear();
+}
+
+std::optional<tls::ClientConfig> Pool::connection_tls_config() const {
+  if (!tls_base_) return std::nullopt;
+  tls::ClientConfig config = *tls_base_;
+  if (session_ && !session_->expired(std::time(nullptr))) config.resume_session = session_;
+  return config;
+}
+
+void Pool::remember_session(std::shared_ptr<const tls::Session> session) {
+  if (session) session_ = std::move(session);
+}
+
+PoolStats Pool::stats() const {
+  PoolStats stats;
+  stats.pool_id = pool_id_;
+  stats.key = key_;
+  stats.idle = idle_.size();
+  stats.active = active;
+  stats.opened = opened;
+  stats.reused = reused;
+  stats.tls_full = tls_full;
+  stats.tls_resumed = tls_resumed;
+  stats.expired = expired_;
+  stats.closed_by_origin = closed_by_origin_;
+  stats.stale_retries = stale_retries;
+  return stats;
+}
+
+}  // namespace edgefetch::origin

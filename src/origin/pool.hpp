@@ -1,0 +1,75 @@
+#pragma once
+// The idle connections and the TLS session of one pool key. A connection is
+// idle from checkin() to checkout(); while idle, a timer closes it after the
+// keep-alive timeout and a readiness wait closes it as soon as the origin
+// closes it or sends anything. Both callbacks hold only a weak pointer, the
+// connection id and an epoch, so they never touch a connection that left the
+// pool (or was reused and came back).
+
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "connection.hpp"
+#include "edgefetch/origin/client.hpp"
+#include "edgefetch/tls/client.hpp"
+#include "edgefetch/tls/session.hpp"
+
+namespace edgefetch::origin {
+
+class Pool : public std::enable_shared_from_this<Pool> {
+ public:
+  Pool(std::string key, std::string pool_id, std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  /// The most recently used idle connection that is still open, or nullptr.
+  std::unique_ptr<Connection> checkout();
+  /// Keeps a connection whose exchange ended cleanly (closes it when the pool
+  /// no longer accepts, or the timeout is zero). Evicts the least recently
+  /// used idle connection when full.
+  void checkin(std::unique_ptr<Connection> connection, std::chrono::seconds keepalive_timeout);
+  void close_idle();
+  /// After this, checkin() closes instead of pooling (draining, client gone).
+  void stop_accepting() { accepting_ = false; }
+
+  /// The TLS settings for a new connection, offering the cached session; nullopt for plain HTTP.
+  [[nodiscard]] std::optional<tls::ClientConfig> connection_tls_config() const;
+  void remember_session(std::shared_ptr<const tls::Session> session);
+  void forget_session() { session_.reset(); }
+
+  [[nodiscard]] PoolStats stats() const;
+  [[nodiscard]] const std::string& key() const { return key_; }
+  std::uint64_t next_connection_id() { return ++last_connection_id_; }
+
+  // Counters the exchanges update.
+  std::size_t active = 0;
+  std::uint64_t opened = 0;
+  std::uint64_t reused = 0;
+  std::uint64_t tls_full = 0;
+  std::uint64_t tls_resumed = 0;
+  std::uint64_t stale_retries = 0;
+
+ private:
+  enum class DropReason { expired, origin };
+  void watch(Connection& connection);
+  void drop_idle(std::uint64_t id, std::uint64_t epoch, DropReason reason);
+
+  std::string key_;
+  std::string pool_id_;
+  std::optional<tls::ClientConfig> tls_base_;
+  std::size_t max_idle_;
+  bool accepting_ = true;
+  std::shared_ptr<const tls::Session> session_;
+  std::deque<std::unique_ptr<Connection>> idle_;  // least recently used first
+  std::uint64_t last_connection_id_ = 0;
+  std::uint64_t expired_ = 0;
+  std::uint64_t closed_by_origin_ = 0;
+};
+
+}  // namespace edgefetch::origin

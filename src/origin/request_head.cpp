@@ -1,0 +1,92 @@
+#include "request_head.hpp"
+
+#include <array>
+
+#include "errors.hpp"
+
+namespace edgefetch::origin {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool is_field_value(std::string_view value) {
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == 0x7F || (byte < 0x20 && byte != '\t')) return false;
+  }
+  return true;
+}
+
+base::Unexpected<FetchError> invalid(std::string message) {
+  return base::unexpected(make_error(FailureKind::invalid_request, Phase::setup, std::move(message)));
+}
+
+}  // namespace
+
+bool is_client_managed_header(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kManaged = {
+      "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection", "TE",
+      "Trailer",        "Upgrade",           "Expect"};
+  for (const auto managed : kManaged) {
+    if (iequals(name, managed)) return true;
+  }
+  return false;
+}
+
+bool is_retryable_method(std::string_view method) {
+  return method == "GET" || method == "HEAD";
+}
+
+base::Expected<std::string, FetchError> serialize_request_head(const RequestHead& head) {
+  if (!is_http_token(head.method)) return invalid("'" + head.method + "' is not a valid HTTP method");
+  if (head.target.empty() || (head.target.front() != '/' && head.target != "*")) {
+    return invalid("the request target must start with '/'");
+  }
+  for (const char c : head.target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7F)
+      return invalid("the request target contains a space or control character");
+  }
+  if (head.chunked && head.content_length) {
+    return invalid("a request body is either chunked or has a Content-Length, not both");
+  }
+  int hosts = 0;
+  std::size_t size = head.method.size() + head.target.size() + 64;
+  for (const auto& header : head.headers) {
+    if (!is_http_token(header.name)) return invalid("'" + header.name + "' is not a valid header name");
+    if (!is_field_value(header.value)) {
+      return invalid("the value of header '" + header.name + "' contains a line break or control character");
+    }
+    if (is_client_managed_header(header.name)) {
+      return invalid("header '" + header.name +
+                     "' is managed by the origin client (connection and body framing); leave it out");
+    }
+    if (iequals(header.name, "Host")) ++hosts;
+    size += header.name.size() + header.value.size() + 4;
+  }
+  if (hosts != 1)
+    return invalid("the request needs exactly one Host header, it has " + std::to_string(hosts));
+
+  std::string out;
+  out.reserve(size);
+  out.append(head.method).append(" ").append(head.target).append(" HTTP/1.1\r\n");
+  for (const auto& header : head.headers)
+    out.append(header.name).append(": ").append(header.value).append("\r\n");
+  out.append("Connection: Keep-Alive\r\n");
+  if (head.chunked) {
+    out.append("Transfer-Encoding: chunked\r\n");
+  } else if (head.content_length) {
+    out.append("Content-Length: ").append(std::to_string(*head.content_length)).append("\r\n");
+  }
+  out.append("\r\n");
+  return out;
+}
+
+}  // namespace edgefetch::origin

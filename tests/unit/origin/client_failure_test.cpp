@@ -1,0 +1,264 @@
+// OriginClient failures: connection attempts, read timeouts and retries, TLS
+// failures, bad responses and bad requests, each as a FetchError with the
+// CDN's status and edgefetch's reason code.
+
+#include <gtest/gtest.h>
+
+#include "client_harness.hpp"
+#include "edgefetch/net/resolve.hpp"
+
+namespace edgefetch::origin::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ClientFailureTest : public ::testing::Test {
+ protected:
+  Outcome call(const Target& target, std::string method = "GET") {
+    Call c;
+    c.head = request("origin.test", std::move(method));
+    if (c.head.method == "POST") c.head.content_length = 0;
+    return exchange(io_, client_, target, std::move(c));
+  }
+
+  boost::asio::io_context io_;
+  OriginClient client_{io_.get_executor()};
+};
+
+// Attempt N uses the N-th address: 127.0.0.2 and 127.0.0.3 refuse, the origin
+// listens on 127.0.0.4 only.
+Target three_addresses(std::uint16_t port, int attempts) {
+  Target target = target_for(port, false);
+  auto entry =
+      net::parse_resolve_override("origin.test:" + std::to_string(port) + ":127.0.0.2,127.0.0.3,127.0.0.4");
+  EXPECT_TRUE(entry);
+  target.config.resolve_overrides = {*entry};
+  target.config.connection_attempts = attempts;
+  return target;
+}
+
+TEST_F(ClientFailureTest, ConnectionAttemptsWalkTheResolvedAddresses) {
+  TestOriginOptions options;
+  options.address = "127.0.0.4";
+  auto origin =
+      TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); }, options);
+
+  const auto two = call(three_addresses(origin->port(), 2));
+  ASSERT_TRUE(two.error);
+  EXPECT_EQ(two.error->kind, FailureKind::connection_refused) << two.error->message;
+  EXPECT_EQ(two.error->code(), "connection_refused");
+  EXPECT_EQ(two.error->cdn_status(), 502);
+  EXPECT_NE(two.error->message.find("127.0.0.3"), std::string::npos) << two.error->message;
+  EXPECT_NE(two.error->message.find("2 attempts"), std::string::npos) << two.error->message;
+  EXPECT_EQ(origin->connections(), 0);
+
+  const auto three = call(three_addresses(origin->port(), 3));
+  ASSERT_FALSE(three.error) << three.error->message;
+  EXPECT_EQ(three.info->connect_attempts, 3);
+  ASSERT_TRUE(three.info->remote);
+  EXPECT_EQ(three.info->remote->address().to_string(), "127.0.0.4");
+  EXPECT_EQ(origin->connections(), 1);
+}
+
+TEST_F(ClientFailureTest, ReadTimeoutRetriesGetUpToTheConnectionAttempts) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::silence(); });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 1s;
+  target.config.connection_attempts = 3;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::read_timeout) << outcome.error->message;
+  EXPECT_EQ(outcome.error->code(), "read_timeout");
+  EXPECT_EQ(outcome.error->cdn_status(), 504);
+  EXPECT_EQ(outcome.info->tries, 3);
+  ASSERT_TRUE(origin->wait_closed(3, support::Deadline::after(10s)));
+  const auto requests = origin->requests();
+  ASSERT_EQ(requests.size(), 3u);  // counted at the origin: one per connection
+  EXPECT_EQ(origin->connections(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(requests[static_cast<std::size_t>(i)].connection, i + 1);
+}
+
+TEST_F(ClientFailureTest, ReadTimeoutRetrySucceedsWhenTheOriginAnswersLater) {
+  auto origin = TestOrigin::start([](const ReceivedRequest& r) {
+    Reply reply = Reply::send(ok_response("late"));
+    reply.silent = r.connection == 1;
+    return reply;
+  });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 1s;
+  target.config.connection_attempts = 2;
+  const auto outcome = call(target, "HEAD");
+  ASSERT_FALSE(outcome.error) << outcome.error->message;
+  EXPECT_EQ(outcome.info->tries, 2);
+  EXPECT_FALSE(outcome.head.has_body);
+  EXPECT_EQ(origin->requests().size(), 2u);
+}
+
+TEST_F(ClientFailureTest, ReadTimeoutDoesNotRetryPost) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::silence(); });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 1s;
+  target.config.connection_attempts = 3;
+  const auto outcome = call(target, "POST");
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::read_timeout);
+  EXPECT_EQ(outcome.error->cdn_status(), 504);
+  EXPECT_EQ(outcome.info->tries, 1);
+  ASSERT_TRUE(origin->wait_closed(1, support::Deadline::after(10s)));
+  EXPECT_EQ(origin->requests().size(), 1u);
+  EXPECT_EQ(origin->connections(), 1);
+}
+
+TEST_F(ClientFailureTest, GapInTheBodyIsAReadTimeoutWithoutRetry) {
+  // Content-Length 10, five bytes, then silence.
+  auto origin = TestOrigin::start([](const ReceivedRequest&) {
+    Reply reply = Reply::send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+    reply.generated_body = 0;
+    return reply;
+  });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 1s;
+  target.config.connection_attempts = 3;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::read_timeout);
+  EXPECT_NE(outcome.error->message.find("stopped sending"), std::string::npos) << outcome.error->message;
+  EXPECT_EQ(outcome.body, "hello");
+  EXPECT_EQ(origin->requests().size(), 1u);
+  EXPECT_EQ(only_pool(client_).idle, 0u);
+}
+
+TEST_F(ClientFailureTest, CertificateNameMismatchIs502WithTheEngineReason) {
+  TestOriginOptions options;
+  options.tls = true;
+  options.leaf = support::Leaf::wrong_name;
+  auto origin =
+      TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); }, options);
+  const auto outcome = call(target_for(origin->port(), true));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::tls);
+  EXPECT_EQ(outcome.error->code(), "cert_name_mismatch") << outcome.error->message;
+  EXPECT_EQ(outcome.error->phase, Phase::tls_handshake);
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+  EXPECT_TRUE(origin->requests().empty());
+  const auto stats = only_pool(client_);
+  EXPECT_EQ(stats.opened, 0u);
+  EXPECT_EQ(stats.idle + stats.active, 0u);
+}
+
+TEST_F(ClientFailureTest, UntrustedCertificateIs502) {
+  TestOriginOptions options;
+  options.tls = true;
+  options.leaf = support::Leaf::self_signed;
+  auto origin =
+      TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); }, options);
+  const auto outcome = call(target_for(origin->port(), true));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::tls);
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+  EXPECT_NE(outcome.error->code().find("cert_"), std::string::npos) << outcome.error->code();
+}
+
+TEST_F(ClientFailureTest, PlainHttpOnTheTlsPortIsATlsFailure) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
+  Target target = target_for(origin->port(), true);
+  target.config.connection_timeout = 1s;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  // The plain origin waits for a request head and never answers the hello.
+  EXPECT_EQ(outcome.error->kind, FailureKind::tls_handshake_timeout) << outcome.error->message;
+  EXPECT_EQ(outcome.error->cdn_status(), 504);
+}
+
+TEST_F(ClientFailureTest, OversizedResponseHeadIs502) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) {
+    return Reply::send("HTTP/1.1 200 OK\r\nX-Big: " + std::string(kMaxResponseHeaderBytes, 'a') +
+                       "\r\nContent-Length: 0\r\n\r\n");
+  });
+  const auto outcome = call(target_for(origin->port(), false));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::response_headers_too_large);
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+}
+
+TEST_F(ClientFailureTest, GarbageResponseIsInvalid) {
+  auto origin =
+      TestOrigin::start([](const ReceivedRequest&) { return Reply::send("SSH-2.0-OpenSSH\r\n\r\n"); });
+  const auto outcome = call(target_for(origin->port(), false));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response);
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+}
+
+TEST_F(ClientFailureTest, TwoContinuesAreInvalidOneIsSkipped) {
+  auto origin = TestOrigin::start([](const ReceivedRequest& r) {
+    const std::string interim = r.target == "/two"
+                                    ? "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
+                                    : "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n\r\n";
+    return Reply::send(interim + ok_response("final"));
+  });
+  const Target target = target_for(origin->port(), false);
+  Call one;
+  one.head = request("origin.test", "GET", "/one");
+  const auto skipped = exchange(io_, client_, target, one);
+  ASSERT_FALSE(skipped.error) << skipped.error->message;
+  EXPECT_EQ(skipped.head.status, 200u);
+  EXPECT_EQ(skipped.body, "final");
+  Call two;
+  two.head = request("origin.test", "GET", "/two");
+  const auto invalid = exchange(io_, client_, target, two);
+  ASSERT_TRUE(invalid.error);
+  EXPECT_EQ(invalid.error->kind, FailureKind::invalid_response);
+}
+
+TEST_F(ClientFailureTest, RefusedEverywhereIs502AndUnresolvableIsDnsFailure) {
+  Target refused = three_addresses(1, 3);  // port 1: nothing listens
+  const auto outcome = call(refused);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::connection_refused);
+
+  Target unknown = target_for(8080, false);
+  unknown.config.domain_name = "does-not-exist.invalid";
+  const auto dns = call(unknown);
+  ASSERT_TRUE(dns.error);
+  EXPECT_EQ(dns.error->kind, FailureKind::dns_failure);
+  EXPECT_EQ(dns.error->cdn_status(), 502);
+}
+
+TEST_F(ClientFailureTest, RequestHeadsTheClientManagesAreRejected) {
+  const Target target = target_for(9, false);  // never contacted
+  for (const char* managed :
+       {"Content-Length", "transfer-encoding", "Connection", "Upgrade", "TE", "Expect"}) {
+    Call c;
+    c.head = request("origin.test");
+    c.head.headers.push_back({managed, "1"});
+    const auto outcome = exchange(io_, client_, target, c);
+    ASSERT_TRUE(outcome.error) << managed;
+    EXPECT_EQ(outcome.error->kind, FailureKind::invalid_request) << managed;
+    EXPECT_FALSE(outcome.sent);
+  }
+  Call no_host;
+  no_host.head.headers = {{"User-Agent", "x"}};
+  EXPECT_EQ(exchange(io_, client_, target, no_host).error->kind, FailureKind::invalid_request);
+  Call split;
+  split.head = request("origin.test");
+  split.head.headers.push_back({"X-Injected", "a\r\nEvil: b"});
+  EXPECT_EQ(exchange(io_, client_, target, split).error->kind, FailureKind::invalid_request);
+  Call both;
+  both.head = request("origin.test", "POST");
+  both.head.chunked = true;
+  both.head.content_length = 3;
+  EXPECT_EQ(exchange(io_, client_, target, both).error->kind, FailureKind::invalid_request);
+  Call bad_target;
+  bad_target.head = request("origin.test", "GET", "/a b");
+  EXPECT_EQ(exchange(io_, client_, target, bad_target).error->kind, FailureKind::invalid_request);
+  Target bad_config = target;
+  bad_config.config.connection_attempts = 4;
+  EXPECT_EQ(
+      exchange(io_, client_, bad_config, Call{request("origin.test"), "", 0, 16 * 1024, 16 * 1024, true})
+          .error->kind,
+      FailureKind::invalid_config);
+}
+
+}  // namespace
+}  // namespace edgefetch::origin::test
