@@ -17,5 +17,6 @@ inline constexpr int kExitInternal = 4;
 void register_ciphers_command(CLI::App& app, int& exit_code);
 void register_get_command(CLI::App& app, int& exit_code);
 void register_check_command(CLI::App& app, int& exit_code);
+void register_serve_command(CLI::App& app, int& exit_code);
 
 }  // namespace edgefetch::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   edgefetch::cli::register_ciphers_command(app, exit_code);
   edgefetch::cli::register_get_command(app, exit_code);
   edgefetch::cli::register_check_command(app, exit_code);
+  edgefetch::cli::register_serve_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

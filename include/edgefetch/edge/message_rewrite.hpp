@@ -1,0 +1,80 @@
+#pragma once
+// The edge's rewriting of requests on their way to the origin and of
+// responses on their way back (facts 5.1, 5.2, 5.4):
+//
+// Origin request: hop-by-hop fields and the ones the viewer's Connection lists
+// are removed, as are X-Amz-Cf-Id and X-Edge-* (the edge's own); Host is the
+// route's (the viewer's when forwarded, else the origin's DomainName);
+// User-Agent is "Amazon CloudFront" unless the behavior forwards all viewer
+// headers; Via gets "<viewer HTTP version> <host id>.cloudfront.net (CloudFront)"
+// appended; X-Forwarded-For gets the viewer's IP appended; X-Amz-Cf-Id is the
+// request id; the origin's CustomHeaders are added, replacing viewer fields of
+// the same name. Connection and the body framing are the origin client's.
+//
+// Viewer response: hop-by-hop fields and Connection-listed ones are removed;
+// Via is set; X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id are added; the body is
+// framed for the viewer (the origin's Content-Length when it sent one, else
+// chunked for HTTP/1.1 viewers, else delimited by closing the connection).
+
+#include <boost/beast/http/message.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "edgefetch/edge/request_checks.hpp"
+#include "edgefetch/edge/routing.hpp"
+#include "edgefetch/origin/client.hpp"
+
+namespace edgefetch::edge {
+
+/// Who the edge is, in the fields it adds.
+struct EdgeIdentity {
+  std::string host_id;          // 32 hex characters (make_host_id)
+  std::string pop = "EFX1-C1";  // X-Amz-Cf-Pop / x-edge-location
+
+  /// "1.1 <host_id>.cloudfront.net (CloudFront)" with the given HTTP version text.
+  [[nodiscard]] std::string via(std::string_view version) const;
+};
+
+struct ViewerInfo {
+  std::string ip;         // from the TCP connection
+  unsigned version = 11;  // 10 or 11
+  bool https = false;
+};
+
+origin::RequestHead make_origin_request(const boost::beast::http::request_header<>& viewer,
+                                        const Route& route, const ViewerInfo& info,
+                                        const BodyFraming& framing, std::string_view request_id,
+                                        const EdgeIdentity& identity);
+
+enum class ViewerBodyFraming { none, content_length, chunked, close_delimited };
+
+struct ViewerResponse {
+  std::string head;  // status line, fields, final CRLF
+  ViewerBodyFraming framing = ViewerBodyFraming::none;
+  bool keep_alive = false;  // the connection stays open after this response
+  std::optional<std::uint64_t> content_length;
+  std::string content_type;
+};
+
+/// The viewer's response head for an origin response. `keep_alive` is whether
+/// the viewer connection may stay open (the viewer asked for it and the edge
+/// is not draining); close-delimited framing turns it off.
+ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
+                                    unsigned viewer_version, bool keep_alive, std::string_view request_id,
+                                    const EdgeIdentity& identity);
+
+/// A response the edge generates itself (errors, redirects): an HTML body with
+/// Content-Length. `origin_error` (if not empty) goes into X-Edgefetch-Origin-Error.
+struct GeneratedResponse {
+  int status = 502;
+  std::string reason_sentence;
+  std::string origin_error;
+  std::string location;  // for 3xx
+};
+ViewerResponse make_generated_response(const GeneratedResponse& response, bool head_request,
+                                       unsigned viewer_version, bool keep_alive, std::string_view request_id,
+                                       const EdgeIdentity& identity, std::string* body);
+
+}  // namespace edgefetch::edge

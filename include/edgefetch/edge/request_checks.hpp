@@ -1,0 +1,59 @@
+#pragma once
+// What the edge refuses in a viewer's request head before anything reaches an
+// origin. Beast parses the head; these checks cover what Beast lets through
+// and what the CDN limits (facts 1.9, 5.2):
+//   - the head (request line and fields) at most 20480 bytes -> 413, the URL
+//     at most 8192 bytes -> 414, at most kMaxHeaderFields fields -> 431;
+//   - every line ends in CRLF: a bare LF or a bare CR -> 400 (Beast accepts
+//     neither, but a bare-LF head would otherwise wait for a CRLF CRLF that
+//     never comes);
+//   - no obs-fold (a field line starting with SP or HTAB) -> 400 (Beast
+//     unfolds it; proxies that disagree on folding are a smuggling vector);
+//   - Transfer-Encoding exactly "chunked", once, and never with
+//     Content-Length -> 400 (Beast accepts "gzip" or "gzip, chunked");
+//   - exactly one Host in HTTP/1.1 (at most one in 1.0) -> 400;
+//   - HTTP/1.0 or 1.1 only -> 505;
+//   - GET or HEAD with a body -> 403 (the CDN's answer, facts 5.2).
+// Every refusal closes the connection: after a malformed head the edge cannot
+// know where the next request would start.
+
+#include <boost/beast/http/message.hpp>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace edgefetch::edge {
+
+inline constexpr std::size_t kMaxRequestHeadBytes = 20480;
+inline constexpr std::size_t kMaxUrlBytes = 8192;
+inline constexpr std::size_t kMaxHeaderFields = 100;
+
+struct HeadProblem {
+  int status = 400;
+  std::string reason;  // one sentence, for the error page and the log
+};
+
+struct HeadScan {
+  /// Bytes of the head including its final CRLF CRLF; 0 while incomplete.
+  std::size_t head_size = 0;
+  std::optional<HeadProblem> problem;
+};
+
+/// Looks for the end of the head in what has arrived so far (starting at the
+/// request line) and checks line endings, folding, the URL length, the field
+/// count and the size limit on the bytes seen.
+HeadScan scan_request_head(std::string_view received);
+
+/// Checks on the parsed head (see above). `chunked`/`content_length` are the
+/// parser's view of the body framing.
+std::optional<HeadProblem> check_request_head(const boost::beast::http::request_header<>& head);
+
+/// The request's body framing as the checks accepted it.
+struct BodyFraming {
+  bool chunked = false;
+  std::optional<std::uint64_t> content_length;
+  [[nodiscard]] bool has_body() const { return chunked || (content_length && *content_length > 0); }
+};
+
+}  // namespace edgefetch::edge

@@ -1,0 +1,244 @@
+#include "edgefetch/edge/edge_server.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <map>
+
+#include "edge_state.hpp"
+#include "edgefetch/edge/request_id.hpp"
+#include "viewer_connection.hpp"
+
+// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
+// frame's operator new/delete pair is Asio's own; a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace edgefetch::edge {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::chrono::seconds kPoolStatsInterval{1};
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+         std::to_string(endpoint.port());
+}
+
+origin::OriginConfig origin_config(const config::Origin& origin, bool https, const OriginAccess& access) {
+  origin::OriginConfig out;
+  out.domain_name = origin.domain_name;
+  out.protocol = https ? net::Scheme::https : net::Scheme::http;
+  if (origin.custom) {
+    out.port = origin.custom->port(https);
+    out.origin_ssl_protocols = origin.custom->ssl_protocols;
+    out.read_timeout = std::chrono::seconds(origin.custom->read_timeout_s);
+  } else {
+    out.port = config::kDefaultHttpsPort;
+    out.origin_ssl_protocols = {policy::ProtocolVersion::tls1_2};
+  }
+  out.profile = access.profile;
+  out.connection_timeout = std::chrono::seconds(origin.connection_timeout_s);
+  out.connection_attempts = origin.connection_attempts;
+  out.trust_store = access.trust_store;
+  out.verify_certificates = true;
+  out.resolve_overrides = access.resolve_overrides;
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const ConfigSnapshot> make_snapshot(std::shared_ptr<const config::DistributionConfig> config,
+                                                    const OriginAccess& access) {
+  auto snapshot = std::make_shared<ConfigSnapshot>();
+  for (const auto& origin : config->origins) {
+    OriginPlan plan;
+    plan.http = origin_config(origin, false, access);
+    plan.https = origin_config(origin, true, access);
+    if (origin.custom) plan.keepalive_timeout = std::chrono::seconds(origin.custom->keepalive_timeout_s);
+    snapshot->origins.emplace(origin.id, std::move(plan));
+  }
+  snapshot->distribution = std::move(config);
+  return snapshot;
+}
+
+EdgeServer::State::State(asio::io_context& io_context, Options opts)
+    : io(io_context),
+      options(std::move(opts)),
+      client(io_context.get_executor()),
+      drain_timer(io_context),
+      stats_timer(io_context) {
+  identity.host_id = make_host_id();
+}
+
+void EdgeServer::State::connection_closed(ConnectionHandle* connection) {
+  connections.erase(connection);
+  if (options.metrics) options.metrics->add_viewer_connections(-1);
+  maybe_finish_drain();
+}
+
+void EdgeServer::State::maybe_finish_drain() {
+  if (!draining || stopped || !connections.empty()) return;
+  stopped = true;
+  drain_timer.cancel();
+  stats_timer.cancel();
+  client.close_idle(true);
+  if (drained) asio::post(io, std::exchange(drained, {}));
+}
+
+void EdgeServer::State::publish_pool_stats() {
+  if (!options.metrics) return;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> by_origin;
+  for (const auto& pool : client.stats()) {
+    auto& [idle, active] = by_origin[pool.pool_id];
+    idle += pool.idle;
+    active += pool.active;
+  }
+  for (const auto& [id, counts] : by_origin)
+    options.metrics->set_pool_connections(id, counts.first, counts.second);
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<EdgeServer::State> state, tcp::acceptor* acceptor,
+                                  bool tls) {
+  while (acceptor->is_open()) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) break;
+      // EMFILE and friends: back off briefly instead of spinning.
+      state->log("edgefetch serve: accept failed: " + ec.message());
+      asio::steady_timer pause(state->io, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (state->draining || state->connections.size() >= state->options.max_connections) {
+      socket.close(ec);
+      continue;
+    }
+    start_viewer_connection(state, std::move(socket), tls);
+  }
+}
+
+base::Expected<std::unique_ptr<EdgeServer>, std::string> EdgeServer::start(
+    asio::io_context& io, Options options, std::shared_ptr<const config::DistributionConfig> config) {
+  auto state = std::make_shared<State>(io, std::move(options));
+  state->config = make_snapshot(std::move(config), state->options.origin_access);
+
+  const bool any_tls = std::any_of(state->options.listeners.begin(), state->options.listeners.end(),
+                                   [](const Listener& l) { return l.tls; });
+  if (any_tls) {
+    state->tls_context.emplace(asio::ssl::context::tls_server);
+    auto& context = *state->tls_context;
+    boost::system::error_code ec;
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                        ec);
+    context.use_certificate_chain_file(state->options.cert_file, ec);
+    if (ec) return base::unexpected("--cert '" + state->options.cert_file + "': " + ec.message());
+    context.use_private_key_file(state->options.key_file, asio::ssl::context::pem, ec);
+    if (ec) return base::unexpected("--key '" + state->options.key_file + "': " + ec.message());
+    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+      return base::unexpected("--key '" + state->options.key_file +
+                              "' does not match the certificate in --cert '" + state->options.cert_file +
+                              "'");
+    }
+  }
+
+  for (const auto& listener : state->options.listeners) {
+    auto acceptor = std::make_unique<tcp::acceptor>(io);
+    boost::system::error_code ec;
+    acceptor->open(listener.endpoint.protocol(), ec);
+    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec && listener.endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(true), ec);
+    if (!ec) acceptor->bind(listener.endpoint, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return base::unexpected(std::string(listener.tls ? "--listen-tls " : "--listen ") +
+                              endpoint_text(listener.endpoint) + ": cannot listen: " + ec.message());
+    }
+    state->bound.push_back(Listener{acceptor->local_endpoint(), listener.tls});
+    state->acceptors.push_back(std::move(acceptor));
+  }
+  for (std::size_t i = 0; i < state->acceptors.size(); ++i) {
+    asio::co_spawn(io, accept_loop(state, state->acceptors[i].get(), state->bound[i].tls), asio::detached);
+  }
+  if (state->options.metrics) {
+    asio::co_spawn(
+        io,
+        [](std::shared_ptr<State> s) -> asio::awaitable<void> {
+          while (!s->stopped) {
+            s->publish_pool_stats();
+            s->stats_timer.expires_after(kPoolStatsInterval);
+            boost::system::error_code ec;
+            co_await s->stats_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          }
+        }(state),
+        asio::detached);
+  }
+  return std::unique_ptr<EdgeServer>(new EdgeServer(std::move(state)));
+}
+
+EdgeServer::EdgeServer(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+EdgeServer::~EdgeServer() {
+  boost::system::error_code ec;
+  for (auto& acceptor : state_->acceptors) acceptor->close(ec);
+  state_->stopped = true;
+  state_->stats_timer.cancel();
+  state_->drain_timer.cancel();
+  // Copy: close_now() ends connections, which erase themselves later.
+  const auto open = std::vector<ConnectionHandle*>(state_->connections.begin(), state_->connections.end());
+  for (auto* connection : open) connection->close_now();
+  state_->client.close_idle(true);
+}
+
+std::vector<Listener> EdgeServer::listening() const {
+  return state_->bound;
+}
+
+void EdgeServer::reload(std::shared_ptr<const config::DistributionConfig> config) {
+  state_->config = make_snapshot(std::move(config), state_->options.origin_access);
+}
+
+void EdgeServer::drain(std::function<void()> drained) {
+  auto& state = *state_;
+  if (state.draining) return;
+  state.draining = true;
+  state.drained = std::move(drained);
+  boost::system::error_code ec;
+  for (auto& acceptor : state.acceptors) acceptor->close(ec);
+  const auto open = std::vector<ConnectionHandle*>(state.connections.begin(), state.connections.end());
+  for (auto* connection : open) {
+    if (connection->idle) connection->close_now();
+  }
+  state.client.close_idle(true);
+  state.drain_timer.expires_after(state.options.drain_timeout);
+  state.drain_timer.async_wait([weak = std::weak_ptr<State>(state_)](boost::system::error_code wait_error) {
+    auto s = weak.lock();
+    if (wait_error || !s) return;
+    s->log("edgefetch serve: drain timeout reached; closing " + std::to_string(s->connections.size()) +
+           " connection(s) still busy");
+    const auto left = std::vector<ConnectionHandle*>(s->connections.begin(), s->connections.end());
+    for (auto* connection : left) connection->close_now();
+  });
+  state.maybe_finish_drain();
+}
+
+bool EdgeServer::draining() const {
+  return state_->draining;
+}
+
+std::size_t EdgeServer::connection_count() const {
+  return state_->connections.size();
+}
+
+}  // namespace edgefetch::edge

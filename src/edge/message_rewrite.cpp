@@ -1,0 +1,236 @@
+#include "edgefetch/edge/message_rewrite.hpp"
+
+#include <chrono>
+
+#include "edgefetch/edge/error_page.hpp"
+#include "edgefetch/edge/http_fields.hpp"
+
+namespace edgefetch::edge {
+namespace http = boost::beast::http;
+
+std::string EdgeIdentity::via(std::string_view version) const {
+  std::string text;
+  text.reserve(version.size() + host_id.size() + 32);
+  text += version;
+  text += ' ';
+  text += host_id;
+  text += ".cloudfront.net (CloudFront)";
+  return text;
+}
+
+namespace {
+
+std::string_view sv(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+// Fields the viewer may not set on the origin request: the edge's own.
+// Expect is answered by the edge itself (facts 5.2: not forwarded).
+bool is_edge_reserved(std::string_view name) {
+  return iequals(name, "X-Amz-Cf-Id") || istarts_with(name, "X-Edge-") || iequals(name, "Expect");
+}
+
+std::vector<std::string> connection_tokens_of(const http::fields& fields) {
+  std::vector<std::string_view> values;
+  for (const auto& field : fields) {
+    if (iequals(sv(field.name_string()), "Connection")) values.push_back(sv(field.value()));
+  }
+  return connection_tokens(values);
+}
+
+// The cached Date value, refreshed once a second (responses need one each).
+const std::string& current_date() {
+  static thread_local std::string text;
+  static thread_local std::chrono::system_clock::time_point::rep second = -1;
+  const auto now = std::chrono::system_clock::now();
+  const auto this_second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (this_second != second) {
+    second = this_second;
+    text = http_date(now);
+  }
+  return text;
+}
+
+void add_field(std::string& head, std::string_view name, std::string_view value) {
+  head += name;
+  head += ": ";
+  head += value;
+  head += "\r\n";
+}
+
+}  // namespace
+
+origin::RequestHead make_origin_request(const http::request_header<>& viewer, const Route& route,
+                                        const ViewerInfo& info, const BodyFraming& framing,
+                                        std::string_view request_id, const EdgeIdentity& identity) {
+  origin::RequestHead request;
+  request.method = std::string(sv(viewer.method_string()));
+  request.target = route.target;
+  request.chunked = framing.chunked;
+  if (!framing.chunked && framing.content_length) request.content_length = framing.content_length;
+  // A body-less request that said Content-Length: 0 keeps it (POST with an empty body).
+
+  const auto tokens = connection_tokens_of(viewer);
+  const bool forward_all = route.behavior != nullptr &&
+                           route.behavior->host_forwarding == config::HostForwarding::origin_request_policy;
+  const auto& custom = route.origin->custom_headers;
+  const auto is_custom = [&custom](std::string_view name) {
+    for (const auto& header : custom) {
+      if (iequals(header.name, name)) return true;
+    }
+    return false;
+  };
+
+  auto& out = request.headers;
+  out.reserve(16);
+  out.push_back({"Host", route.host});
+  std::string via;
+  std::string forwarded_for;
+  bool user_agent_seen = false;
+  for (const auto& field : viewer) {
+    const std::string_view name = sv(field.name_string());
+    const std::string_view value = sv(field.value());
+    if (iequals(name, "Host") || iequals(name, "Content-Length") || is_connection_specific(name, tokens) ||
+        is_edge_reserved(name) || is_custom(name)) {
+      continue;
+    }
+    if (iequals(name, "Via")) {
+      if (!via.empty()) via += ", ";
+      via += value;
+      continue;
+    }
+    if (iequals(name, "X-Forwarded-For")) {
+      if (!forwarded_for.empty()) forwarded_for += ", ";
+      forwarded_for += value;
+      continue;
+    }
+    if (iequals(name, "User-Agent")) {
+      if (!forward_all) continue;
+      user_agent_seen = true;
+    }
+    out.push_back({std::string(name), std::string(value)});
+  }
+  if (!user_agent_seen && !is_custom("User-Agent"))
+    out.push_back({"User-Agent", std::string(origin::kCdnUserAgent)});
+  if (!via.empty()) via += ", ";
+  via += identity.via(info.version == 10 ? "1.0" : "1.1");
+  out.push_back({"Via", std::move(via)});
+  if (!forwarded_for.empty()) forwarded_for += ", ";
+  forwarded_for += info.ip;
+  out.push_back({"X-Forwarded-For", std::move(forwarded_for)});
+  out.push_back({"X-Amz-Cf-Id", std::string(request_id)});
+  for (const auto& header : custom) {
+    if (is_safe_field_value(header.value)) out.push_back({header.name, header.value});
+  }
+  return request;
+}
+
+ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
+                                    unsigned viewer_version, bool keep_alive, std::string_view request_id,
+                                    const EdgeIdentity& identity) {
+  ViewerResponse out;
+  std::vector<std::string_view> connection_values;
+  for (const auto& header : response.headers) {
+    if (iequals(header.name, "Connection")) connection_values.push_back(header.value);
+  }
+  const auto tokens = connection_tokens(connection_values);
+
+  const unsigned status = response.status;
+  const bool bodiless_status = status < 200 || status == 204 || status == 304;
+  if (response.has_body && !head_request) {
+    if (response.content_length) {
+      out.framing = ViewerBodyFraming::content_length;
+      out.content_length = response.content_length;
+    } else if (viewer_version == 11) {
+      out.framing = ViewerBodyFraming::chunked;
+    } else {
+      out.framing = ViewerBodyFraming::close_delimited;
+      keep_alive = false;
+    }
+  } else if (head_request || bodiless_status) {
+    // No body follows; a HEAD answer keeps the Content-Length the GET would have.
+    out.framing = ViewerBodyFraming::none;
+    if (status != 204 && !(status < 200)) out.content_length = response.content_length;
+  } else {
+    out.framing = ViewerBodyFraming::content_length;
+    out.content_length = 0;
+  }
+  out.keep_alive = keep_alive;
+
+  std::string& head = out.head;
+  head.reserve(512);
+  head += "HTTP/1.1 ";
+  head += std::to_string(status);
+  head += ' ';
+  head += response.reason.empty() || !is_safe_field_value(response.reason)
+              ? reason_phrase(static_cast<int>(status))
+              : std::string_view(response.reason);
+  head += "\r\n";
+  bool date_seen = false;
+  for (const auto& header : response.headers) {
+    const std::string_view name = header.name;
+    if (is_connection_specific(name, tokens) || iequals(name, "Content-Length") || iequals(name, "Via") ||
+        iequals(name, "X-Cache") || iequals(name, "X-Amz-Cf-Pop") || iequals(name, "X-Amz-Cf-Id") ||
+        !is_safe_field_value(header.value)) {
+      continue;
+    }
+    if (iequals(name, "Date")) date_seen = true;
+    if (iequals(name, "Content-Type")) out.content_type = header.value;
+    add_field(head, name, header.value);
+  }
+  if (!date_seen) add_field(head, "Date", current_date());
+  if (out.content_length) add_field(head, "Content-Length", std::to_string(*out.content_length));
+  if (out.framing == ViewerBodyFraming::chunked) add_field(head, "Transfer-Encoding", "chunked");
+  if (!out.keep_alive) {
+    add_field(head, "Connection", "close");
+  } else if (viewer_version == 10) {
+    add_field(head, "Connection", "keep-alive");
+  }
+  add_field(head, "X-Cache", "Miss from cloudfront");
+  add_field(head, "Via", identity.via("1.1"));
+  add_field(head, "X-Amz-Cf-Pop", identity.pop);
+  add_field(head, "X-Amz-Cf-Id", request_id);
+  head += "\r\n";
+  return out;
+}
+
+ViewerResponse make_generated_response(const GeneratedResponse& response, bool head_request,
+                                       unsigned viewer_version, bool keep_alive, std::string_view request_id,
+                                       const EdgeIdentity& identity, std::string* body) {
+  ViewerResponse out;
+  *body = error_page(response.status, response.reason_sentence, request_id);
+  out.content_length = body->size();
+  out.content_type = "text/html";
+  out.keep_alive = keep_alive;
+  out.framing = head_request ? ViewerBodyFraming::none : ViewerBodyFraming::content_length;
+  if (head_request) body->clear();
+
+  std::string& head = out.head;
+  head.reserve(512);
+  head += "HTTP/1.1 ";
+  head += std::to_string(response.status);
+  head += ' ';
+  head += reason_phrase(response.status);
+  head += "\r\n";
+  add_field(head, "Server", "CloudFront");
+  add_field(head, "Date", current_date());
+  add_field(head, "Content-Type", "text/html");
+  add_field(head, "Content-Length", std::to_string(*out.content_length));
+  if (!response.location.empty() && is_safe_field_value(response.location)) {
+    add_field(head, "Location", response.location);
+  }
+  if (!keep_alive) {
+    add_field(head, "Connection", "close");
+  } else if (viewer_version == 10) {
+    add_field(head, "Connection", "keep-alive");
+  }
+  if (!response.origin_error.empty()) add_field(head, "X-Edgefetch-Origin-Error", response.origin_error);
+  add_field(head, "X-Cache", response.status >= 400 ? "Error from cloudfront" : "Redirect from cloudfront");
+  add_field(head, "Via", identity.via("1.1"));
+  add_field(head, "X-Amz-Cf-Pop", identity.pop);
+  add_field(head, "X-Amz-Cf-Id", request_id);
+  head += "\r\n";
+  return out;
+}
+
+}  // namespace edgefetch::edge

@@ -1,0 +1,488 @@
+#include "proxy_request.hpp"
+
+#include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <cstdio>
+#include <limits>
+#include <vector>
+
+#include "edgefetch/edge/error_page.hpp"
+#include "edgefetch/edge/http_fields.hpp"
+#include "edgefetch/edge/request_checks.hpp"
+#include "edgefetch/edge/request_id.hpp"
+#include "edgefetch/edge/routing.hpp"
+#include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/protocol_version.hpp"
+
+// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
+// frame's operator new/delete pair is Asio's own; a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace edgefetch::edge {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Body bytes moved per read/write in either direction: the most one request
+// holds in memory besides the bounded input buffer.
+constexpr std::size_t kBodyChunk = 64 * 1024;
+
+std::string_view sv(beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+double seconds_of(const std::optional<origin::Duration>& d) {
+  return d ? std::chrono::duration<double>(*d).count() : -1.0;
+}
+
+// The CDN's x-edge-detailed-result-type for an origin failure (facts 4.2).
+std::string_view detailed_result_type(const origin::FetchError& error) {
+  using K = origin::FailureKind;
+  switch (error.kind) {
+    case K::dns_failure:
+      return "OriginDnsError";
+    case K::connection_refused:
+    case K::host_unreachable:
+    case K::connection_reset:
+    case K::connect_failed:
+    case K::tls:
+      return "OriginConnectError";
+    case K::connect_timeout:
+    case K::tls_handshake_timeout:
+    case K::read_timeout:
+      return "OriginCommError";
+    case K::write_failed:
+      return "OriginWriteError";
+    case K::connection_closed:
+      return "OriginReadError";
+    case K::invalid_response:
+      return "OriginInvalidResponseError";
+    case K::response_headers_too_large:
+      return "OriginHeaderTooBigError";
+    default:
+      return "OriginError";
+  }
+}
+
+// One request's bookkeeping: the access log entry, metrics and timings.
+class RequestRecord {
+ public:
+  RequestRecord(EdgeServer::State& state, const ViewerConnectionInfo& connection, Clock::time_point started)
+      : state_(state), started_(started) {
+    entry_.c_ip = connection.ip;
+    entry_.c_port = connection.port;
+    entry_.cs_protocol = connection.tls ? "https" : "http";
+    entry_.ssl_protocol = connection.tls_version;
+    entry_.ssl_cipher = connection.tls_cipher;
+    entry_.edge_location = state.identity.pop;
+  }
+
+  AccessLogEntry& entry() { return entry_; }
+  void first_byte() {
+    if (entry_.time_to_first_byte_s < 0)
+      entry_.time_to_first_byte_s = seconds_between(started_, Clock::now());
+  }
+  void sent(std::size_t bytes) { entry_.sc_bytes += bytes; }
+
+  void origin_failure(const origin::FetchError& error) {
+    entry_.origin_reason_code = error.code();
+    entry_.x_edge_detailed_result_type = std::string(detailed_result_type(error));
+    if (state_.options.metrics)
+      state_.options.metrics->record_origin_failure(entry_.origin_id, entry_.origin_reason_code);
+  }
+
+  void origin_info(const origin::ExchangeInfo& info) {
+    if (info.remote) entry_.origin_ip = info.remote->address().to_string();
+    entry_.origin_connection_reused = info.connection_reused;
+    if (info.tls_negotiated) {
+      const auto& negotiated = *info.tls_negotiated;
+      entry_.origin_tls_version = std::string(policy::info(negotiated.version).openssl_name);
+      if (negotiated.cipher_suite != nullptr)
+        entry_.origin_tls_cipher = std::string(negotiated.cipher_suite->openssl_name);
+      entry_.origin_tls_resumed = negotiated.resumed;
+    }
+    if (!info.connection_reused) {
+      entry_.origin_connect_s = seconds_of(info.timings.connect);
+      entry_.origin_tls_s = seconds_of(info.timings.tls);
+    }
+    entry_.origin_first_byte_s = seconds_of(info.timings.first_byte);
+    auto* metrics = state_.options.metrics.get();
+    if (metrics == nullptr) return;
+    const std::string& id = entry_.origin_id;
+    if (!info.connection_reused) {
+      if (info.timings.connect) metrics->observe_origin_connect(id, entry_.origin_connect_s);
+      if (info.timings.tls)
+        metrics->observe_origin_tls_handshake(id, entry_.origin_tls_s, entry_.origin_tls_resumed);
+      if (info.tls_negotiated)
+        metrics->record_origin_tls(id, entry_.origin_tls_version, entry_.origin_tls_cipher);
+    }
+    if (info.timings.first_byte) metrics->observe_origin_first_byte(id, entry_.origin_first_byte_s);
+  }
+
+  /// Writes the log line and the request metric (once).
+  void finish(int status) {
+    if (finished_) return;
+    finished_ = true;
+    entry_.sc_status = status;
+    entry_.time = std::chrono::system_clock::now();
+    entry_.time_taken_s = seconds_between(started_, Clock::now());
+    if (entry_.x_edge_result_type.empty()) {
+      entry_.x_edge_result_type = status >= 400 || status == 0 ? "Error" : "Miss";
+    }
+    entry_.x_edge_response_result_type = entry_.x_edge_result_type;
+    if (state_.options.access_log) state_.options.access_log->write(entry_);
+    if (state_.options.metrics)
+      state_.options.metrics->record_request(entry_.origin_id, status, entry_.time_taken_s);
+  }
+
+ private:
+  EdgeServer::State& state_;
+  Clock::time_point started_;
+  AccessLogEntry entry_;
+  bool finished_ = false;
+};
+
+// Writes a response the edge generated; false when the viewer is gone.
+asio::awaitable<bool> send_generated(EdgeServer::State& state, detail::ViewerStream& stream,
+                                     RequestRecord& record, const GeneratedResponse& generated,
+                                     bool head_request, unsigned version, bool keep_alive,
+                                     std::string_view request_id) {
+  std::string body;
+  const ViewerResponse response = make_generated_response(generated, head_request, version, keep_alive,
+                                                          request_id, state.identity, &body);
+  record.entry().sc_content_type = response.content_type;
+  record.entry().sc_content_len = response.content_length;
+  if (!generated.location.empty()) record.entry().x_edge_result_type = "Redirect";
+  const std::array<asio::const_buffer, 2> buffers{asio::buffer(response.head), asio::buffer(body)};
+  record.first_byte();
+  stream.expires_after(state.options.timeouts.io);
+  boost::system::error_code ec;
+  co_await stream.write(buffers, ec);
+  if (!ec) record.sent(response.head.size() + body.size());
+  record.finish(ec ? 0 : generated.status);
+  co_return !ec;
+}
+
+GeneratedResponse origin_error_response(const origin::FetchError& error) {
+  const int status = error.cdn_status();
+  return GeneratedResponse{status, std::string(origin_failure_sentence(status)), error.code(), {}};
+}
+
+// The target's path and query when the viewer used the absolute form.
+std::string_view origin_form(std::string_view target) {
+  if (target.front() == '/') return target;
+  const auto scheme_end = target.find("://");
+  const auto path = target.find('/', scheme_end + 3);
+  return path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+}
+
+bool expects_continue(const http::request_header<>& head) {
+  for (const auto& field : head) {
+    if (iequals(sv(field.name_string()), "Expect") && iequals(sv(field.value()), "100-continue")) return true;
+  }
+  return false;
+}
+
+void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& head, std::string_view target) {
+  entry.cs_method = std::string(sv(head.method_string()));
+  const auto query = target.find('?');
+  entry.cs_uri_stem = std::string(target.substr(0, query));
+  if (query != std::string_view::npos) entry.cs_uri_query = std::string(target.substr(query + 1));
+  entry.cs_protocol_version = head.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
+  for (const auto& field : head) {
+    const std::string_view name = sv(field.name_string());
+    const std::string_view value = sv(field.value());
+    if (iequals(name, "Host")) {
+      entry.cs_host = std::string(value);
+      entry.x_host_header = std::string(value);
+    } else if (iequals(name, "Referer")) {
+      entry.cs_referer = std::string(value);
+    } else if (iequals(name, "User-Agent")) {
+      entry.cs_user_agent = std::string(value);
+    } else if (iequals(name, "Cookie")) {
+      entry.cs_cookie = std::string(value);
+    } else if (iequals(name, "X-Forwarded-For")) {
+      entry.x_forwarded_for = std::string(value);
+    }
+  }
+}
+
+std::size_t chunk_prefix(std::array<char, 24>& out, std::size_t size) {
+  const int n = std::snprintf(out.data(), out.size(), "%zx\r\n", size);
+  return n > 0 ? static_cast<std::size_t>(n) : 0;
+}
+
+}  // namespace
+
+asio::awaitable<void> refuse_request(EdgeServer::State& state, detail::ViewerStream& stream,
+                                     const ViewerConnectionInfo& connection, int status,
+                                     std::string_view reason, Clock::time_point head_started) {
+  RequestRecord record(state, connection, head_started);
+  const std::string request_id = make_request_id();
+  record.entry().x_edge_request_id = request_id;
+  co_await send_generated(state, stream, record, GeneratedResponse{status, std::string(reason), {}, {}},
+                          false, 11, false, request_id);
+}
+
+asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStream& stream,
+                                    beast::flat_buffer& input, std::size_t head_size,
+                                    const ViewerConnectionInfo& connection, Clock::time_point head_started) {
+  // The config this request uses from start to end, whatever reloads happen meanwhile.
+  const std::shared_ptr<const ConfigSnapshot> snapshot = state.config;
+  RequestRecord record(state, connection, head_started);
+  const std::string request_id = make_request_id();
+  record.entry().x_edge_request_id = request_id;
+  record.entry().cs_bytes = head_size;
+
+  http::request_parser<http::buffer_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(kMaxRequestHeadBytes + 4));
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser.eager(false);
+  boost::system::error_code ec;
+  const std::size_t used = parser.put(asio::buffer(input.data().data(), head_size), ec);
+  input.consume(head_size);
+  if (ec || used != head_size || !parser.is_header_done()) {
+    const std::string reason =
+        "The request head is malformed (" + (ec ? ec.message() : std::string("incomplete")) + ").";
+    co_await send_generated(state, stream, record, GeneratedResponse{400, reason, {}, {}}, false, 11, false,
+                            request_id);
+    co_return false;
+  }
+  const http::request_header<>& head = parser.get().base();
+  const std::string_view target = origin_form(sv(head.target()));
+  fill_request_fields(record.entry(), head, target);
+  const unsigned version = head.version() == 10 ? 10 : 11;
+  const bool head_request = head.method() == http::verb::head;
+
+  if (auto problem = check_request_head(head)) {
+    co_await send_generated(state, stream, record,
+                            GeneratedResponse{problem->status, problem->reason, {}, {}}, head_request,
+                            version, false, request_id);
+    co_return false;
+  }
+  BodyFraming framing;
+  framing.chunked = parser.chunked();
+  if (auto length = parser.content_length()) framing.content_length = *length;
+  bool keep_alive = parser.keep_alive() && !state.draining;
+
+  const std::string_view method = sv(head.method_string());
+  if ((method == "GET" || method == "HEAD") && framing.has_body()) {
+    // Facts 5.2: the CDN answers a GET (or HEAD) with a body with 403.
+    co_await send_generated(
+        state, stream, record,
+        GeneratedResponse{403, "The request is a GET or HEAD request with a body.", {}, {}}, head_request,
+        version, false, request_id);
+    co_return false;
+  }
+
+  const auto routed = route(*snapshot->distribution,
+                            ViewerRequestLine{method, target, record.entry().x_host_header, connection.tls});
+  if (const auto* refusal = std::get_if<Refusal>(&routed)) {
+    // The body (if any) was not read: the connection cannot carry another request.
+    const bool keep = keep_alive && !framing.has_body();
+    const bool ok = co_await send_generated(
+        state, stream, record, GeneratedResponse{refusal->status, refusal->reason, {}, refusal->location},
+        head_request, version, keep, request_id);
+    co_return ok&& keep;
+  }
+  const Route& destination = std::get<Route>(routed);
+  record.entry().origin_id = destination.origin->id;
+  const auto plan = snapshot->origins.find(destination.origin->id);
+  if (plan == snapshot->origins.end()) {
+    co_await send_generated(
+        state, stream, record,
+        GeneratedResponse{502, "The cache behavior names an unknown origin.", "unknown_origin", {}},
+        head_request, version, false, request_id);
+    co_return false;
+  }
+
+  origin::Target origin_target;
+  origin_target.config = destination.https ? plan->second.https : plan->second.http;
+  if (destination.host_forwarded) origin_target.host_header = destination.host;
+  origin_target.keepalive_timeout = plan->second.keepalive_timeout;
+  origin_target.pool_id = destination.origin->id;
+
+  const ViewerInfo viewer{connection.ip, version, connection.tls};
+  auto sent = co_await state.client.send(
+      origin_target, make_origin_request(head, destination, viewer, framing, request_id, state.identity));
+  if (!sent) {
+    record.origin_failure(sent.error());
+    const bool keep = keep_alive && !framing.has_body();
+    const bool ok = co_await send_generated(state, stream, record, origin_error_response(sent.error()),
+                                            head_request, version, keep, request_id);
+    co_return ok&& keep;
+  }
+  std::unique_ptr<origin::Exchange> exchange = std::move(*sent);
+  std::vector<std::uint8_t> buffer(kBodyChunk);
+
+  // The request body, viewer -> origin, one bounded buffer at a time.
+  if (framing.has_body()) {
+    if (version == 11 && expects_continue(head)) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      const std::array<asio::const_buffer, 1> interim{asio::buffer(kContinue)};
+      stream.expires_after(state.options.timeouts.io);
+      co_await stream.write(interim, ec);
+      if (ec) {
+        record.finish(0);
+        co_return false;
+      }
+    }
+    while (!parser.is_done()) {
+      auto& body = parser.get().body();
+      body.data = buffer.data();
+      body.size = buffer.size();
+      body.more = true;
+      std::size_t consumed = 0;
+      if (input.size() > 0) {
+        consumed = parser.put(input.data(), ec);
+        input.consume(consumed);
+        if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
+        if (ec) {
+          co_await send_generated(
+              state, stream, record,
+              GeneratedResponse{400, "The request body is malformed (" + ec.message() + ").", {}, {}},
+              head_request, version, false, request_id);
+          co_return false;
+        }
+      }
+      const std::size_t produced = buffer.size() - body.size;
+      record.entry().cs_bytes += consumed;
+      if (produced > 0) {
+        auto written = co_await exchange->write_body(std::span<const std::uint8_t>(buffer.data(), produced));
+        if (!written) {
+          record.origin_failure(written.error());
+          record.origin_info(exchange->info());
+          co_await send_generated(state, stream, record, origin_error_response(written.error()), head_request,
+                                  version, false, request_id);
+          co_return false;
+        }
+      }
+      if (parser.is_done()) break;
+      if (produced == 0 && consumed == 0) {
+        if (input.size() >= input.max_size()) {
+          // A chunk header (with extensions) longer than the whole input buffer.
+          co_await send_generated(
+              state, stream, record,
+              GeneratedResponse{400, "The request body has an oversized chunk header.", {}, {}}, head_request,
+              version, false, request_id);
+          co_return false;
+        }
+        stream.expires_after(state.options.timeouts.io);
+        const std::size_t n = co_await stream.read_some(input.prepare(input.max_size() - input.size()), ec);
+        if (ec) {
+          // The viewer went away (or stalled) mid-body: nothing to answer.
+          record.entry().x_edge_detailed_result_type = "ClientCommError";
+          record.finish(0);
+          co_return false;
+        }
+        input.commit(n);
+      }
+    }
+    auto finished = co_await exchange->finish_body();
+    if (!finished) {
+      record.origin_failure(finished.error());
+      co_await send_generated(state, stream, record, origin_error_response(finished.error()), head_request,
+                              version, false, request_id);
+      co_return false;
+    }
+  }
+
+  auto response_head = co_await exchange->read_response_head();
+  if (!response_head) {
+    record.origin_failure(response_head.error());
+    record.origin_info(exchange->info());
+    const bool ok =
+        co_await send_generated(state, stream, record, origin_error_response(response_head.error()),
+                                head_request, version, keep_alive, request_id);
+    co_return ok&& keep_alive;
+  }
+  const origin::ResponseHead& origin_response = **response_head;
+  record.origin_info(exchange->info());
+  record.entry().origin_status = static_cast<int>(origin_response.status);
+  const int status = static_cast<int>(origin_response.status);
+
+  ViewerResponse response =
+      make_viewer_response(origin_response, head_request, version, keep_alive, request_id, state.identity);
+  record.entry().sc_content_type = response.content_type;
+  record.entry().sc_content_len = response.content_length;
+  const bool has_body = response.framing != ViewerBodyFraming::none;
+
+  // The first body bytes go out with the head (one write for small responses).
+  std::size_t pending = 0;
+  if (has_body) {
+    auto n = co_await exchange->read_body(std::span<std::uint8_t>(buffer.data(), buffer.size()));
+    if (!n) {
+      record.origin_failure(n.error());
+      const bool ok = co_await send_generated(state, stream, record, origin_error_response(n.error()),
+                                              head_request, version, keep_alive, request_id);
+      co_return ok&& keep_alive;
+    }
+    pending = *n;
+  }
+  bool head_written = false;
+  bool body_done = !has_body || pending == 0;
+  std::array<char, 24> prefix{};
+  static constexpr std::string_view kCrlf = "\r\n";
+  static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+  while (true) {
+    std::array<asio::const_buffer, 5> buffers{};
+    std::size_t count = 0;
+    std::size_t bytes = 0;
+    const auto add = [&](asio::const_buffer b) {
+      buffers[count++] = b;
+      bytes += b.size();
+    };
+    if (!head_written) add(asio::buffer(response.head));
+    if (pending > 0) {
+      if (response.framing == ViewerBodyFraming::chunked) {
+        add(asio::buffer(prefix.data(), chunk_prefix(prefix, pending)));
+        add(asio::buffer(buffer.data(), pending));
+        add(asio::buffer(kCrlf));
+      } else {
+        add(asio::buffer(buffer.data(), pending));
+      }
+    }
+    if (body_done && has_body && response.framing == ViewerBodyFraming::chunked)
+      add(asio::buffer(kLastChunk));
+    if (count > 0) {
+      if (!head_written) record.first_byte();
+      stream.expires_after(state.options.timeouts.io);
+      co_await stream.write(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+      if (ec) {
+        // The viewer went away or stopped reading: drop the origin exchange too.
+        record.entry().x_edge_detailed_result_type = "ClientCommError";
+        record.finish(status);
+        co_return false;
+      }
+      record.sent(bytes);
+      head_written = true;
+    }
+    if (body_done) break;
+    auto n = co_await exchange->read_body(std::span<std::uint8_t>(buffer.data(), buffer.size()));
+    if (!n) {
+      // Too late for an error page: cut the viewer's response short so it
+      // sees the truncation (no final chunk, or fewer bytes than announced).
+      record.origin_failure(n.error());
+      record.finish(status);
+      co_return false;
+    }
+    pending = *n;
+    if (pending == 0) body_done = true;
+  }
+  record.finish(status);
+  co_return response.keep_alive;
+}
+
+}  // namespace edgefetch::edge

@@ -1,0 +1,106 @@
+#include "edgefetch/edge/request_checks.hpp"
+
+#include "edgefetch/edge/http_fields.hpp"
+
+namespace edgefetch::edge {
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+HeadScan problem(int status, std::string reason) {
+  return HeadScan{0, HeadProblem{status, std::move(reason)}};
+}
+
+}  // namespace
+
+HeadScan scan_request_head(std::string_view received) {
+  // Walk line by line over what has arrived.
+  std::size_t line_start = 0;
+  std::size_t lines = 0;
+  while (true) {
+    const auto lf = received.find('\n', line_start);
+    if (lf == std::string_view::npos) {
+      const std::string_view partial = received.substr(line_start);
+      const auto cr = partial.find('\r');
+      if (cr != std::string_view::npos && cr + 1 < partial.size()) {
+        return problem(400, "The request contains a bare CR.");
+      }
+      if (lines == 0 && partial.size() > kMaxUrlBytes + 32) {
+        return problem(414, "The request URL is longer than 8192 bytes.");
+      }
+      if (received.size() >= kMaxRequestHeadBytes) {
+        return problem(413, "The request line and headers are larger than 20480 bytes.");
+      }
+      return {};
+    }
+    if (lf == line_start || received[lf - 1] != '\r') {
+      return problem(400, "The request contains a line that does not end in CRLF.");
+    }
+    const std::string_view line = received.substr(line_start, lf - 1 - line_start);
+    if (line.find('\r') != std::string_view::npos) return problem(400, "The request contains a bare CR.");
+    if (lf + 1 > kMaxRequestHeadBytes) {
+      return problem(413, "The request line and headers are larger than 20480 bytes.");
+    }
+    if (lines == 0) {
+      // request-line = method SP request-target SP HTTP-version
+      const auto first_space = line.find(' ');
+      const auto last_space = line.rfind(' ');
+      if (first_space != std::string_view::npos && last_space > first_space &&
+          last_space - first_space - 1 > kMaxUrlBytes) {
+        return problem(414, "The request URL is longer than 8192 bytes.");
+      }
+    } else if (line.empty()) {
+      return HeadScan{lf + 1, std::nullopt};
+    } else if (line.front() == ' ' || line.front() == '\t') {
+      return problem(400, "The request contains a folded header line (obs-fold).");
+    } else if (lines > kMaxHeaderFields) {
+      return problem(431, "The request has more than 100 header fields.");
+    }
+    ++lines;
+    line_start = lf + 1;
+  }
+}
+
+std::optional<HeadProblem> check_request_head(const http::request_header<>& head) {
+  if (head.version() != 10 && head.version() != 11) {
+    return HeadProblem{505, "Only HTTP/1.0 and HTTP/1.1 are supported."};
+  }
+  std::size_t hosts = 0;
+  std::size_t transfer_encodings = 0;
+  std::size_t content_lengths = 0;
+  std::string_view transfer_encoding;
+  for (const auto& field : head) {
+    const std::string_view name(field.name_string().data(), field.name_string().size());
+    if (iequals(name, "Host")) ++hosts;
+    if (iequals(name, "Transfer-Encoding")) {
+      ++transfer_encodings;
+      transfer_encoding = std::string_view(field.value().data(), field.value().size());
+    }
+    if (iequals(name, "Content-Length")) ++content_lengths;
+  }
+  if (hosts > 1) return HeadProblem{400, "The request has more than one Host header."};
+  if (hosts == 0 && head.version() == 11) return HeadProblem{400, "The HTTP/1.1 request has no Host header."};
+  if (transfer_encodings > 0) {
+    if (transfer_encodings > 1 || !iequals(trim(transfer_encoding), "chunked")) {
+      return HeadProblem{400, "The request's Transfer-Encoding is not exactly \"chunked\"."};
+    }
+    if (content_lengths > 0) {
+      return HeadProblem{400, "The request has both Content-Length and Transfer-Encoding."};
+    }
+    if (head.version() == 10) return HeadProblem{400, "An HTTP/1.0 request cannot use chunked encoding."};
+  }
+  const std::string_view target(head.target().data(), head.target().size());
+  if (target.empty() ||
+      (target.front() != '/' && !istarts_with(target, "http://") && !istarts_with(target, "https://"))) {
+    return HeadProblem{400, "The request target is not an absolute path."};
+  }
+  return std::nullopt;
+}
+
+}  // namespace edgefetch::edge

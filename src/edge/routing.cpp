@@ -1,0 +1,72 @@
+#include "edgefetch/edge/routing.hpp"
+
+#include <algorithm>
+
+namespace edgefetch::edge {
+
+std::string_view target_path(std::string_view target) {
+  const auto query = target.find('?');
+  return query == std::string_view::npos ? target : target.substr(0, query);
+}
+
+namespace {
+
+// The Host header without a port, for the https:// redirect and nothing else.
+std::string_view host_without_port(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    return close == std::string_view::npos ? host : host.substr(0, close + 1);
+  }
+  const auto colon = host.rfind(':');
+  return colon == std::string_view::npos ? host : host.substr(0, colon);
+}
+
+}  // namespace
+
+RouteResult route(const config::DistributionConfig& config, const ViewerRequestLine& request) {
+  const config::CacheBehavior& behavior = config.behavior_for_path(target_path(request.target));
+
+  // The CDN checks the viewer protocol policy before anything else reaches
+  // the origin: redirect-to-https answers 301, https-only answers 403.
+  if (!request.https) {
+    if (behavior.viewer_protocol_policy == config::ViewerProtocolPolicy::redirect_to_https) {
+      if (request.method == "GET" || request.method == "HEAD") {
+        return Refusal{
+            301, "the cache behavior redirects HTTP viewers to HTTPS",
+            "https://" + std::string(host_without_port(request.host)) + std::string(request.target)};
+      }
+      return Refusal{403, "the cache behavior requires HTTPS", {}};
+    }
+    if (behavior.viewer_protocol_policy == config::ViewerProtocolPolicy::https_only) {
+      return Refusal{403, "the cache behavior requires HTTPS", {}};
+    }
+  }
+  if (!behavior.allows_method(request.method)) {
+    return Refusal{
+        403, "the cache behavior does not allow the " + std::string(request.method) + " method", {}};
+  }
+  const config::Origin* origin = config.find_origin(behavior.target_origin_id);
+  if (origin == nullptr) {
+    return Refusal{502, "the cache behavior names an origin that does not exist", {}};
+  }
+
+  Route result;
+  result.behavior = &behavior;
+  result.origin = origin;
+  if (origin->custom) {
+    result.https = origin->custom->uses_https(request.https);
+    result.port = origin->custom->port(result.https);
+  } else {
+    // S3 and VPC origins: the CDN always speaks HTTPS on 443 to them.
+    result.https = true;
+    result.port = config::kDefaultHttpsPort;
+  }
+  result.host_forwarded = behavior.forwards_host_header && !request.host.empty();
+  result.host = result.host_forwarded ? std::string(request.host) : origin->domain_name;
+  result.target.reserve(origin->origin_path.size() + request.target.size());
+  result.target = origin->origin_path;
+  result.target += request.target;
+  return result;
+}
+
+}  // namespace edgefetch::edge

@@ -1,0 +1,112 @@
+#include "viewer_stream.hpp"
+
+#include <openssl/ssl.h>
+
+#include <array>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
+// frame's operator new/delete pair is Asio's own; a false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace edgefetch::edge::detail {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+// How long graceful_close() waits for the viewer to stop sending.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+template <class Stream>
+class BasicViewerStream final : public ViewerStream {
+ public:
+  template <class... Args>
+  explicit BasicViewerStream(Args&&... args) : stream_(std::forward<Args>(args)...) {}
+
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer,
+                                         boost::system::error_code& ec) override {
+    co_return co_await stream_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> write(std::span<const asio::const_buffer> buffers,
+                              boost::system::error_code& ec) override {
+    co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> handshake(boost::system::error_code& ec) override {
+    if constexpr (kTls) {
+      co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      ec = {};
+      co_return;
+    }
+  }
+
+  asio::awaitable<void> graceful_close() override {
+    boost::system::error_code ec;
+    auto& lowest = beast::get_lowest_layer(stream_);
+    if (!lowest.socket().is_open()) co_return;
+    lowest.expires_after(kLingerTime);
+    if constexpr (kTls) {
+      co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    lowest.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    std::array<char, 4096> discard{};
+    std::size_t discarded = 0;
+    while (lowest.socket().is_open() && discarded < kLingerBytes) {
+      const std::size_t n = co_await lowest.async_read_some(asio::buffer(discard),
+                                                            asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      discarded += n;
+    }
+    lowest.close();
+  }
+
+  void close() override { beast::get_lowest_layer(stream_).close(); }
+  void expires_after(Duration timeout) override { beast::get_lowest_layer(stream_).expires_after(timeout); }
+  void expires_never() override { beast::get_lowest_layer(stream_).expires_never(); }
+
+  [[nodiscard]] bool is_tls() const override { return kTls; }
+  [[nodiscard]] std::string tls_version() const override {
+    if constexpr (kTls) {
+      return SSL_get_version(stream_.native_handle());
+    } else {
+      return {};
+    }
+  }
+  [[nodiscard]] std::string tls_cipher() const override {
+    if constexpr (kTls) {
+      const char* name = SSL_get_cipher_name(stream_.native_handle());
+      return name != nullptr ? name : "";
+    } else {
+      return {};
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  mutable Stream stream_;  // mutable: native_handle() is not const
+};
+
+}  // namespace
+
+std::unique_ptr<ViewerStream> make_plain_stream(asio::ip::tcp::socket socket) {
+  return std::make_unique<BasicViewerStream<beast::tcp_stream>>(std::move(socket));
+}
+
+std::unique_ptr<ViewerStream> make_tls_stream(asio::ip::tcp::socket socket, asio::ssl::context& context) {
+  return std::make_unique<BasicViewerStream<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket),
+                                                                                   context);
+}
+
+}  // namespace edgefetch::edge::detail

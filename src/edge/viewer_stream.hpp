@@ -1,0 +1,51 @@
+#pragma once
+// A viewer connection's byte stream, plain TCP or TLS (libssl via asio::ssl),
+// behind one small interface so the proxy logic is written once. Every
+// operation is bounded by the timeout set before it (expires_after), which
+// closes the socket when it runs out (Beast's tcp_stream semantics).
+
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace edgefetch::edge::detail {
+
+class ViewerStream {
+ public:
+  using Duration = std::chrono::steady_clock::duration;
+  virtual ~ViewerStream() = default;
+
+  virtual boost::asio::awaitable<std::size_t> read_some(boost::asio::mutable_buffer buffer,
+                                                        boost::system::error_code& ec) = 0;
+  virtual boost::asio::awaitable<void> write(std::span<const boost::asio::const_buffer> buffers,
+                                             boost::system::error_code& ec) = 0;
+  /// The TLS handshake (no-op for plain TCP).
+  virtual boost::asio::awaitable<void> handshake(boost::system::error_code& ec) = 0;
+  /// Ends the connection politely: close_notify (TLS), FIN, then discards what
+  /// the viewer still sends for a short while, so the last response is not
+  /// lost to a reset; then closes.
+  virtual boost::asio::awaitable<void> graceful_close() = 0;
+  /// Closes at once; pending operations complete with an error.
+  virtual void close() = 0;
+  virtual void expires_after(Duration timeout) = 0;
+  virtual void expires_never() = 0;
+
+  [[nodiscard]] virtual bool is_tls() const = 0;
+  [[nodiscard]] virtual std::string tls_version() const = 0;  // "TLSv1.3"; "" for plain
+  [[nodiscard]] virtual std::string tls_cipher() const = 0;   // OpenSSL name; "" for plain
+};
+
+std::unique_ptr<ViewerStream> make_plain_stream(boost::asio::ip::tcp::socket socket);
+std::unique_ptr<ViewerStream> make_tls_stream(boost::asio::ip::tcp::socket socket,
+                                              boost::asio::ssl::context& context);
+
+}  // namespace edgefetch::edge::detail
