@@ -10,6 +10,11 @@
 #   BULK_MB (256) per client and cell, BULK_FILE_MB (32) per response;
 #   CG_HANDSHAKES (20) per run under callgrind, CG_BULK_MB (8) per response under
 #   callgrind; SKIP_CALLGRIND=1 to skip the instruction counts.
+#   Scanner comparison (issue 5: edgefetch check vs sslscan vs testssl.sh on four loopback
+#   origins, several minutes because of testssl.sh): SKIP_SCANNERS=1 to skip it,
+#   SCANNER_TOOLS (edgefetch,sslscan,testssl), SCANNER_ORIGINS (all), SCANNER_RUNS (3 runs of
+#   edgefetch and sslscan, median), TESTSSL_TIMEOUT (300 s per origin); ONLY_SCANNERS=1 runs
+#   the scanner comparison alone.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,46 +32,63 @@ HS_CELLS=(ecdhe-rsa-x25519 ecdhe-rsa-p256 ecdhe-ecdsa-p256 rsa-aes128-sha tls10-
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEFETCH_WERROR=ON
 fi
-cmake --build "$build" --target handshake_bench bulk_bench -j "$(nproc)"
+only_scanners=${ONLY_SCANNERS:-0}
+targets=()
+[[ $only_scanners = 1 ]] || targets+=(handshake_bench bulk_bench)
+[[ ${SKIP_SCANNERS:-0} = 1 ]] || targets+=(edgefetch)
+if ((${#targets[@]})); then
+  cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
+fi
 
 hs="$build/bench/handshake_bench"
 bulk="$build/bench/bulk_bench"
 results="$build/bench-results"
 rm -rf "$results"
 mkdir -p "$results/callgrind"
-"$hs" --write-pki "$results/pki" >/dev/null
-
 status=0
-echo "== wall clock (orientation only: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="
-"$hs" --pki "$results/pki" --iterations "$HS_ITERATIONS" --max-seconds "$HS_SECONDS" \
-  --tsv "$results/wall.tsv" | tee "$results/handshake.txt" || status=1
-echo
-"$bulk" --pki "$results/pki" --work-dir "$results" --megabytes "$BULK_MB" --file-megabytes "$BULK_FILE_MB" \
-  --tsv "$results/wall.tsv" | tee "$results/bulk.txt" || status=1
 
-if [[ ${SKIP_CALLGRIND:-0} != 1 ]]; then
-  if command -v valgrind >/dev/null; then
-    echo
-    echo "== callgrind instruction counts (client side only; dumps in $results/callgrind) =="
-    # Each run writes NAME.out.N, one dump per measured stretch, labelled in its "desc: Trigger" line.
-    callgrind() {
-      local name=$1
-      shift
-      echo "  $name"
-      valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$results/callgrind/$name.out" \
-        "$@" >"$results/callgrind/$name.log" 2>&1 || { echo "  $name failed, see $results/callgrind/$name.log"; status=1; }
-    }
-    callgrind baseline "$hs" --pki "$results/pki" --callgrind --iterations 0 --warmup 1 --cells "${HS_CELLS[0]}"
-    for cell in "${HS_CELLS[@]}"; do
-      callgrind "hs-$cell" "$hs" --pki "$results/pki" --callgrind --iterations "$CG_HANDSHAKES" --warmup 2 \
-        --cells "$cell"
-    done
-    callgrind bulk "$bulk" --pki "$results/pki" --work-dir "$results" --callgrind --file-megabytes "$CG_BULK_MB"
-  else
-    echo "valgrind not installed: no instruction counts (make deps installs it)"
+if [[ $only_scanners != 1 ]]; then
+  "$hs" --write-pki "$results/pki" >/dev/null
+
+  echo "== wall clock (orientation only: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="
+  "$hs" --pki "$results/pki" --iterations "$HS_ITERATIONS" --max-seconds "$HS_SECONDS" \
+    --tsv "$results/wall.tsv" | tee "$results/handshake.txt" || status=1
+  echo
+  "$bulk" --pki "$results/pki" --work-dir "$results" --megabytes "$BULK_MB" --file-megabytes "$BULK_FILE_MB" \
+    --tsv "$results/wall.tsv" | tee "$results/bulk.txt" || status=1
+
+  if [[ ${SKIP_CALLGRIND:-0} != 1 ]]; then
+    if command -v valgrind >/dev/null; then
+      echo
+      echo "== callgrind instruction counts (client side only; dumps in $results/callgrind) =="
+      # Each run writes NAME.out.N, one dump per measured stretch, labelled in its "desc: Trigger" line.
+      callgrind() {
+        local name=$1
+        shift
+        echo "  $name"
+        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$results/callgrind/$name.out" \
+          "$@" >"$results/callgrind/$name.log" 2>&1 || { echo "  $name failed, see $results/callgrind/$name.log"; status=1; }
+      }
+      callgrind baseline "$hs" --pki "$results/pki" --callgrind --iterations 0 --warmup 1 --cells "${HS_CELLS[0]}"
+      for cell in "${HS_CELLS[@]}"; do
+        callgrind "hs-$cell" "$hs" --pki "$results/pki" --callgrind --iterations "$CG_HANDSHAKES" --warmup 2 \
+          --cells "$cell"
+      done
+      callgrind bulk "$bulk" --pki "$results/pki" --work-dir "$results" --callgrind --file-megabytes "$CG_BULK_MB"
+    else
+      echo "valgrind not installed: no instruction counts (make deps installs it)"
+    fi
   fi
+
+  echo
+  python3 "$root/bench/summarize.py" "$results" || status=1
 fi
 
-echo
-python3 "$root/bench/summarize.py" "$results" || status=1
+if [[ ${SKIP_SCANNERS:-0} != 1 ]]; then
+  echo
+  echo "== edgefetch check vs sslscan vs testssl.sh (issue 5; testssl.sh takes about a minute per origin) =="
+  python3 "$root/bench/scanners/compare.py" --edgefetch "$build/edgefetch" --work-dir "$results/scanners" \
+    --tools "${SCANNER_TOOLS:-edgefetch,sslscan,testssl}" --origins "${SCANNER_ORIGINS:-}" \
+    --runs-fast "${SCANNER_RUNS:-3}" --testssl-timeout "${TESTSSL_TIMEOUT:-300}" || status=1
+fi
 exit $status
