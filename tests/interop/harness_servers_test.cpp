@@ -10,6 +10,7 @@
 #include "support/any_server.hpp"
 #include "support/bcjsse_server.hpp"
 #include "support/cli_clients.hpp"
+#include "support/jsse_client.hpp"
 #include "support/jsse_server.hpp"
 #include "support/nss_server.hpp"
 #include "support/peer_names.hpp"
@@ -223,6 +224,56 @@ TEST(NssServer, RefusesAClientOutsideThePin) {
   Cell other_version = cell;
   other_version.version = ProtocolVersion::tls1_0;
   EXPECT_EQ(fetch_with_tstclnt(server->port(), other_version).body(), "");
+}
+
+// The other side of the SSLv3 RSA key exchange check: SunJSSE 17 as a client
+// offering TLS and accepting SSLv3 sends the length-prefixed form. SunJSSE
+// servers accept it (both ends share the mistake); NSS and BCJSSE refuse it
+// while serving the same client offering SSLv3 only. So these two servers read
+// the message as RFC 6101 has it, and the legacy matrix would catch an
+// edgefetch that sent the prefix.
+TEST(Sslv3RsaKeyExchange, NssAndBcJsseRefuseTheLengthPrefixedForm) {
+  const Cell cell{ProtocolVersion::ssl3, 0x000A, 0, 0, Leaf::rsa2048};  // DES-CBC3-SHA
+  const std::string suite(peer_suite(cell.suite)->jsse);
+  const std::vector<std::string> ssl3_only = {"SSLv3"};
+  const std::vector<std::string> offering_tls = {"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2"};
+
+  auto options = NssServerOptions::for_cell(cell);
+  ASSERT_TRUE(options) << options.error();
+  auto nss = NssServer::start(*options);
+  ASSERT_TRUE(nss) << nss.error();
+  auto bc_options = BcJsseServerOptions::for_cells({cell});
+  ASSERT_TRUE(bc_options) << bc_options.error();
+  auto bcjsse = BcJsseServer::start(*bc_options);
+  ASSERT_TRUE(bcjsse) << bcjsse.error();
+  auto jsse_options = JsseServerOptions::for_cells({cell});
+  ASSERT_TRUE(jsse_options) << jsse_options.error();
+  auto jsse = JsseServer::start(std::move(*jsse_options));
+  ASSERT_TRUE(jsse) << jsse.error();
+
+  const struct {
+    std::string_view peer;
+    std::uint16_t port;
+    bool accepts_prefix;
+  } servers[] = {
+      {"nss", nss->port(), false}, {"bcjsse", bcjsse->port(), false}, {"jsse", jsse->port(), true}};
+  for (const auto& server : servers) {
+    SCOPED_TRACE(server.peer);
+    const CliClientResult plain = fetch_with_jsse_client(server.port, ssl3_only, suite);
+    ASSERT_TRUE(plain.finished) << plain.output;
+    EXPECT_EQ(plain.exit_code, 0) << plain.output;
+    EXPECT_NE(plain.output.find("HANDSHAKE OK SSLv3"), std::string::npos) << plain.output;
+
+    const CliClientResult prefixed = fetch_with_jsse_client(server.port, offering_tls, suite);
+    ASSERT_TRUE(prefixed.finished) << prefixed.output;
+    if (server.accepts_prefix) {
+      EXPECT_NE(prefixed.output.find("HANDSHAKE OK SSLv3"), std::string::npos) << prefixed.output;
+    } else {
+      // The decrypted pre-master secret is garbage, so the Finished MAC fails.
+      EXPECT_NE(prefixed.output.find("HANDSHAKE FAILED"), std::string::npos) << prefixed.output;
+      EXPECT_EQ(prefixed.exit_code, 1) << prefixed.output;
+    }
+  }
 }
 
 TEST(NssServer, KnowsWhatNssCannotServe) {
