@@ -232,8 +232,8 @@ asio::awaitable<void> refuse_request(EdgeServer::State& state, detail::ViewerStr
   RequestRecord record(state, connection, head_started);
   const std::string request_id = make_request_id();
   record.entry().x_edge_request_id = request_id;
-  co_await send_generated(state, stream, record, GeneratedResponse{status, std::string(reason), {}, {}},
-                          false, 11, false, request_id);
+  const GeneratedResponse answer = GeneratedResponse{status, std::string(reason), {}, {}};
+  co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
 }
 
 asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStream& stream,
@@ -256,8 +256,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   if (ec || used != head_size || !parser.is_header_done()) {
     const std::string reason =
         "The request head is malformed (" + (ec ? ec.message() : std::string("incomplete")) + ").";
-    co_await send_generated(state, stream, record, GeneratedResponse{400, reason, {}, {}}, false, 11, false,
-                            request_id);
+    const GeneratedResponse answer = GeneratedResponse{400, reason, {}, {}};
+    co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
     co_return false;
   }
   const http::request_header<>& head = parser.get().base();
@@ -267,9 +267,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const bool head_request = head.method() == http::verb::head;
 
   if (auto problem = check_request_head(head)) {
-    co_await send_generated(state, stream, record,
-                            GeneratedResponse{problem->status, problem->reason, {}, {}}, head_request,
-                            version, false, request_id);
+    const GeneratedResponse answer = GeneratedResponse{problem->status, problem->reason, {}, {}};
+    co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
     co_return false;
   }
   BodyFraming framing;
@@ -280,10 +279,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const std::string_view method = sv(head.method_string());
   if ((method == "GET" || method == "HEAD") && framing.has_body()) {
     // Facts 5.2: the CDN answers a GET (or HEAD) with a body with 403.
-    co_await send_generated(
-        state, stream, record,
-        GeneratedResponse{403, "The request is a GET or HEAD request with a body.", {}, {}}, head_request,
-        version, false, request_id);
+    const GeneratedResponse answer =
+        GeneratedResponse{403, "The request is a GET or HEAD request with a body.", {}, {}};
+    co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
     co_return false;
   }
 
@@ -292,19 +290,19 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   if (const auto* refusal = std::get_if<Refusal>(&routed)) {
     // The body (if any) was not read: the connection cannot carry another request.
     const bool keep = keep_alive && !framing.has_body();
-    const bool ok = co_await send_generated(
-        state, stream, record, GeneratedResponse{refusal->status, refusal->reason, {}, refusal->location},
-        head_request, version, keep, request_id);
-    co_return ok&& keep;
+    const GeneratedResponse answer =
+        GeneratedResponse{refusal->status, refusal->reason, {}, refusal->location};
+    const bool ok =
+        co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
+    co_return (ok && keep);
   }
   const Route& destination = std::get<Route>(routed);
   record.entry().origin_id = destination.origin->id;
   const auto plan = snapshot->origins.find(destination.origin->id);
   if (plan == snapshot->origins.end()) {
-    co_await send_generated(
-        state, stream, record,
-        GeneratedResponse{502, "The cache behavior names an unknown origin.", "unknown_origin", {}},
-        head_request, version, false, request_id);
+    const GeneratedResponse answer =
+        GeneratedResponse{502, "The cache behavior names an unknown origin.", "unknown_origin", {}};
+    co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
     co_return false;
   }
 
@@ -315,14 +313,16 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   origin_target.pool_id = destination.origin->id;
 
   const ViewerInfo viewer{connection.ip, version, connection.tls};
-  auto sent = co_await state.client.send(
-      origin_target, make_origin_request(head, destination, viewer, framing, request_id, state.identity));
+  origin::RequestHead origin_request =
+      make_origin_request(head, destination, viewer, framing, request_id, state.identity);
+  auto sent = co_await state.client.send(origin_target, std::move(origin_request));
   if (!sent) {
     record.origin_failure(sent.error());
     const bool keep = keep_alive && !framing.has_body();
-    const bool ok = co_await send_generated(state, stream, record, origin_error_response(sent.error()),
-                                            head_request, version, keep, request_id);
-    co_return ok&& keep;
+    const GeneratedResponse answer = origin_error_response(sent.error());
+    const bool ok =
+        co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
+    co_return (ok && keep);
   }
   std::unique_ptr<origin::Exchange> exchange = std::move(*sent);
   std::vector<std::uint8_t> buffer(kBodyChunk);
@@ -350,10 +350,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
         input.consume(consumed);
         if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
         if (ec) {
-          co_await send_generated(
-              state, stream, record,
-              GeneratedResponse{400, "The request body is malformed (" + ec.message() + ").", {}, {}},
-              head_request, version, false, request_id);
+          const GeneratedResponse answer =
+              GeneratedResponse{400, "The request body is malformed (" + ec.message() + ").", {}, {}};
+          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
           co_return false;
         }
       }
@@ -364,8 +363,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
         if (!written) {
           record.origin_failure(written.error());
           record.origin_info(exchange->info());
-          co_await send_generated(state, stream, record, origin_error_response(written.error()), head_request,
-                                  version, false, request_id);
+          const GeneratedResponse answer = origin_error_response(written.error());
+          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
           co_return false;
         }
       }
@@ -373,10 +372,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       if (produced == 0 && consumed == 0) {
         if (input.size() >= input.max_size()) {
           // A chunk header (with extensions) longer than the whole input buffer.
-          co_await send_generated(
-              state, stream, record,
-              GeneratedResponse{400, "The request body has an oversized chunk header.", {}, {}}, head_request,
-              version, false, request_id);
+          const GeneratedResponse answer =
+              GeneratedResponse{400, "The request body has an oversized chunk header.", {}, {}};
+          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
           co_return false;
         }
         stream.expires_after(state.options.timeouts.io);
@@ -393,8 +391,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     auto finished = co_await exchange->finish_body();
     if (!finished) {
       record.origin_failure(finished.error());
-      co_await send_generated(state, stream, record, origin_error_response(finished.error()), head_request,
-                              version, false, request_id);
+      const GeneratedResponse answer = origin_error_response(finished.error());
+      co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
       co_return false;
     }
   }
@@ -403,10 +401,10 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   if (!response_head) {
     record.origin_failure(response_head.error());
     record.origin_info(exchange->info());
+    const GeneratedResponse answer = origin_error_response(response_head.error());
     const bool ok =
-        co_await send_generated(state, stream, record, origin_error_response(response_head.error()),
-                                head_request, version, keep_alive, request_id);
-    co_return ok&& keep_alive;
+        co_await send_generated(state, stream, record, answer, head_request, version, keep_alive, request_id);
+    co_return (ok && keep_alive);
   }
   const origin::ResponseHead& origin_response = **response_head;
   record.origin_info(exchange->info());
@@ -425,9 +423,10 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     auto n = co_await exchange->read_body(std::span<std::uint8_t>(buffer.data(), buffer.size()));
     if (!n) {
       record.origin_failure(n.error());
-      const bool ok = co_await send_generated(state, stream, record, origin_error_response(n.error()),
-                                              head_request, version, keep_alive, request_id);
-      co_return ok&& keep_alive;
+      const GeneratedResponse answer = origin_error_response(n.error());
+      const bool ok = co_await send_generated(state, stream, record, answer, head_request, version,
+                                              keep_alive, request_id);
+      co_return (ok && keep_alive);
     }
     pending = *n;
   }

@@ -1,0 +1,185 @@
+// The edge between curl and real origins: protocol policies, request and
+// response rewriting, routing, methods, Host forwarding with SNI.
+
+#include <gtest/gtest.h>
+
+#include "e2e/e2e_origins.hpp"
+#include "e2e/e2e_support.hpp"
+
+namespace edgefetch::e2e {
+namespace {
+using nlohmann::json;
+
+class ProxyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto& plain = SharedOrigins::plain();
+    auto& tls = SharedOrigins::tls();
+    ConfigBuilder config;
+    config.origin("plain", plain.port(), tls.port(), "http-only")
+        .origin("secure", plain.port(), tls.port(), "https-only",
+                {{"OriginPath", "/base"},
+                 {"CustomHeaders",
+                  {{"Quantity", 2},
+                   {"Items",
+                    {{{"HeaderName", "X-Origin-Secret"}, {"HeaderValue", "s3cr3t"}},
+                     {{"HeaderName", "X-Override"}, {"HeaderValue", "from-config"}}}}}}})
+        .origin("match", plain.port(), tls.port(), "match-viewer")
+        .behavior("/secure/*", "secure")
+        .behavior("/match/*", "match")
+        .behavior("/readonly/*", "plain", {{"AllowedMethods", {{"Quantity", 2}, {"Items", {"GET", "HEAD"}}}}})
+        .behavior("/host/*", "secure",
+                  {{"ForwardedValues",
+                    {{"QueryString", true}, {"Headers", {{"Quantity", 1}, {"Items", {"Host"}}}}}}})
+        .behavior("/redirect/*", "plain", {{"ViewerProtocolPolicy", "redirect-to-https"}})
+        .default_behavior("plain");
+    Edge::Options options;
+    options.config = config.text();
+    options.tls_listener = true;
+    options.resolve_ports = {plain.port(), tls.port()};
+    edge_ = Edge::start(options).release();
+  }
+  static void TearDownTestSuite() {
+    delete edge_;
+    edge_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(edge_, nullptr); }
+  static Edge* edge_;
+};
+Edge* ProxyTest::edge_ = nullptr;
+
+TEST_F(ProxyTest, HttpOnlyOriginGetsThePlainRequestWithTheCdnHeaders) {
+  const auto result =
+      curl(edge_->url("/echo/a?x=1"), {"-H", "X-Forwarded-For: 203.0.113.9", "-A", "viewer-agent/1"});
+  ASSERT_EQ(result.status, 200) << result.err;
+  const json echo = result.json();
+  EXPECT_EQ(echo["target"], "/echo/a?x=1");
+  EXPECT_EQ(echo_header(echo, "Host"), "origin.test");
+  EXPECT_EQ(echo_header(echo, "User-Agent"), "Amazon CloudFront");
+  EXPECT_EQ(echo_header(echo, "X-Forwarded-For"), "203.0.113.9, 127.0.0.1");
+  EXPECT_EQ(echo_header(echo, "Connection"), "Keep-Alive");
+  EXPECT_NE(echo_header(echo, "Via").find(".cloudfront.net (CloudFront)"), std::string::npos);
+  const std::string id = echo_header(echo, "X-Amz-Cf-Id");
+  EXPECT_EQ(id.size(), 56u);
+  EXPECT_EQ(result.header("x-amz-cf-id"), id);
+  EXPECT_EQ(result.header("x-cache"), "Miss from cloudfront");
+  EXPECT_NE(result.header("via").find("1.1 "), std::string::npos);
+  EXPECT_FALSE(result.header("x-amz-cf-pop").empty());
+}
+
+TEST_F(ProxyTest, HopByHopHeadersAreRemovedBothWays) {
+  const auto result = curl(edge_->url("/echo/hop"),
+                           {"-H", "Connection: keep-alive, X-Private", "-H", "X-Private: 1", "-H",
+                            "Keep-Alive: timeout=5", "-H", "Upgrade: websocket", "-H",
+                            "Proxy-Authorization: Basic eA==", "-H", "TE: trailers", "-H", "X-Kept: yes"});
+  ASSERT_EQ(result.status, 200) << result.err;
+  const json echo = result.json();
+  for (const char* name : {"X-Private", "Keep-Alive", "Upgrade", "Proxy-Authorization", "TE"}) {
+    EXPECT_EQ(echo_header_count(echo, name), 0u) << name;
+  }
+  EXPECT_EQ(echo_header(echo, "X-Kept"), "yes");
+  EXPECT_EQ(echo_header_count(echo, "Connection"), 1u);
+}
+
+TEST_F(ProxyTest, HttpsOnlyOriginGetsCustomHeadersAndOriginPath) {
+  const auto result = curl(edge_->url("/secure/echo"), {"-H", "X-Override: from-viewer"});
+  ASSERT_EQ(result.status, 200) << result.err << result.body;
+  const json echo = result.json();
+  EXPECT_EQ(echo["target"], "/base/secure/echo");
+  EXPECT_EQ(echo_header(echo, "X-Origin-Secret"), "s3cr3t");
+  EXPECT_EQ(echo_header(echo, "X-Override"), "from-config");
+  EXPECT_EQ(echo_header_count(echo, "X-Override"), 1u);
+  EXPECT_EQ(echo_header(echo, "Host"), "origin.test");
+}
+
+TEST_F(ProxyTest, MatchViewerFollowsTheViewersScheme) {
+  // The TLS origin answers only HTTPS and the plain one only HTTP: the echo
+  // arrives either way, but the origins' counters tell which one served it.
+  const auto tls_before = SharedOrigins::tls().stats()["requests"].get<int>();
+  const auto over_http = curl(edge_->url("/match/echo"));
+  ASSERT_EQ(over_http.status, 200) << over_http.err;
+  EXPECT_EQ(SharedOrigins::tls().stats()["requests"].get<int>(), tls_before + 1);  // only the /stats request
+
+  const auto over_https = curl(edge_->tls_url("/match/echo"));
+  ASSERT_EQ(over_https.status, 200) << over_https.err;
+  EXPECT_EQ(SharedOrigins::tls().stats()["requests"].get<int>(), tls_before + 3);  // + this one + /stats
+}
+
+TEST_F(ProxyTest, MethodsOutsideAllowedMethodsGet403) {
+  const auto refused = curl(edge_->url("/readonly/echo"), {"-X", "POST", "-d", "x"});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.header("x-cache"), "Error from cloudfront");
+  EXPECT_EQ(curl(edge_->url("/readonly/echo")).status, 200);
+  const auto post = curl(edge_->url("/echo/post"), {"-X", "POST", "-d", "hello"});
+  ASSERT_EQ(post.status, 200);
+  EXPECT_EQ(post.json()["received"], 5);
+}
+
+TEST_F(ProxyTest, RedirectToHttpsAnswers301ForHttpViewers) {
+  const auto result = curl(edge_->url("/redirect/x"), {"-H", "Host: www.example.test"});
+  EXPECT_EQ(result.status, 301);
+  EXPECT_EQ(result.header("location"), "https://www.example.test/redirect/x");
+}
+
+TEST_F(ProxyTest, ForwardedHostIsSentAndUsedForSniAndTheCertificate) {
+  const auto forwarded = curl(edge_->url("/host/echo"), {"-H", "Host: a.wild.test"});
+  ASSERT_EQ(forwarded.status, 200) << forwarded.body;
+  EXPECT_EQ(echo_header(forwarded.json(), "Host"), "a.wild.test");
+  const auto sni = SharedOrigins::tls().stats()["sni"];
+  EXPECT_NE(std::find(sni.begin(), sni.end(), "a.wild.test"), sni.end()) << sni.dump();
+
+  // A forwarded Host the certificate does not cover fails like the CDN: 502.
+  const auto mismatch = curl(edge_->url("/host/echo"), {"-H", "Host: www.other.test"});
+  EXPECT_EQ(mismatch.status, 502);
+  EXPECT_EQ(mismatch.header("x-edgefetch-origin-error"), "cert_name_mismatch");
+}
+
+TEST_F(ProxyTest, HeadAnd204And304HaveNoBodies) {
+  const auto head = curl(edge_->url("/bytes/1000"), {"-I"});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), "1000");
+  EXPECT_TRUE(head.body.empty());
+  const auto no_content = curl(edge_->url("/status/204"));
+  EXPECT_EQ(no_content.status, 204);
+  EXPECT_TRUE(no_content.body.empty());
+  EXPECT_EQ(no_content.header("transfer-encoding"), "");
+  const auto not_modified = curl(edge_->url("/status/304"));
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_TRUE(not_modified.body.empty());
+}
+
+TEST_F(ProxyTest, ChunkedOriginResponseIsRechunkedForHttp11AndCloseDelimitedFor10) {
+  const auto chunked = curl(edge_->url("/chunked/100000"));
+  ASSERT_EQ(chunked.status, 200);
+  EXPECT_EQ(chunked.header("transfer-encoding"), "chunked");
+  EXPECT_EQ(chunked.body.size(), 100000u);
+  const auto old = curl(edge_->url("/chunked/100000"), {"--http1.0"});
+  ASSERT_EQ(old.status, 200);
+  EXPECT_EQ(old.header("transfer-encoding"), "");
+  EXPECT_EQ(old.body.size(), 100000u);
+}
+
+TEST_F(ProxyTest, HttpsViewerListenerServesTheSameRoutes) {
+  const auto result = curl(edge_->tls_url("/echo/tls"));
+  ASSERT_EQ(result.status, 200) << result.err;
+  EXPECT_EQ(result.json()["target"], "/echo/tls");
+}
+
+TEST_F(ProxyTest, PipelinedRequestsAreAnsweredInOrder) {
+  const std::string request =
+      "GET /echo/one HTTP/1.1\r\nHost: a\r\n\r\n"
+      "GET /echo/two HTTP/1.1\r\nHost: a\r\n\r\n"
+      "GET /echo/three HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+  const std::string response = raw_exchange(edge_->port(), request);
+  const auto one = response.find("/echo/one");
+  const auto two = response.find("/echo/two");
+  const auto three = response.find("/echo/three");
+  ASSERT_NE(one, std::string::npos) << response;
+  ASSERT_NE(two, std::string::npos) << response;
+  ASSERT_NE(three, std::string::npos) << response;
+  EXPECT_LT(one, two);
+  EXPECT_LT(two, three);
+}
+
+}  // namespace
+}  // namespace edgefetch::e2e
