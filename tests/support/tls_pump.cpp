@@ -91,6 +91,7 @@ TlsFetchResult fetch_with_edgefetch(tls::ClientConfig config, std::uint16_t port
     result.summary = summarize(result.negotiated);
     if (client.state() == tls::State::failed) result.error = client.error();
     result.peer_close_notify = client.peer_closed();
+    result.session = client.session();
     return result;
   };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct TlsFetchResult {
   NegotiatedSummary summary;    // the same as code points
   std::string response;         // decrypted response bytes
   bool peer_close_notify = false;
+  std::shared_ptr<const tls::Session> session;  // tls::Client::session() at the end
 
   [[nodiscard]] bool ok() const { return handshake_complete && !error && transport_error.empty(); }
   /// The part after the blank line that ends the HTTP header block.

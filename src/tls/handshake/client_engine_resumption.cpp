@@ -17,7 +17,7 @@ void ClientEngine::offer_session(messages::ClientHello& hello) {
   const std::shared_ptr<const Session>& candidate = config_.resume_session;
   if (!candidate || !session_misfit(*candidate, config_, verification_time_).empty()) return;
   const Session::State& state = candidate->state();
-  if (!state.ticket.empty() && hello.session_ticket) {
+  if (!state.ticket.empty() && hello.session_ticket && hello.send_extensions) {
     // RFC 5077 §3.4: with a ticket the session id is a fresh random one; the
     // server accepts the ticket by echoing it.
     if (hello.session_id.size() != messages::kMaxSessionIdLength) {
