@@ -321,7 +321,8 @@ struct Exchange::Impl {
       boost::system::error_code ec;
       co_await http::async_read_header(*connection, connection->buffer(), *parser,
                                        asio::redirect_error(asio::use_awaitable, ec));
-      if (connection->transport().first_byte_at()) response_bytes_seen = true;
+      // HTTP bytes, not transport bytes: a TLS close_notify is no response.
+      if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
       if (ec) {
         ReadContext context;
         context.first_byte_received = response_bytes_seen;

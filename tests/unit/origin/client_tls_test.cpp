@@ -74,6 +74,23 @@ TEST_F(ClientTlsTest, ExpiredTlsConnectionIsReplacedByAResumedOne) {
   EXPECT_EQ(only_pool(client_).tls_full, 1u);
 }
 
+TEST_F(ClientTlsTest, StaleTlsConnectionClosedWithCloseNotifyIsRetried) {
+  start([](const ReceivedRequest& r) {
+    Reply reply = Reply::send(ok_response("fine"));
+    reply.drop = r.connection == 1 && r.number_on_connection == 2;
+    return reply;
+  });
+  const Target target = target_for(origin_->port(), true);
+  ASSERT_FALSE(get(target).error);
+  const auto second = get(target);
+  ASSERT_FALSE(second.error) << second.error->code() << ": " << second.error->message;
+  EXPECT_EQ(second.body, "fine");
+  EXPECT_TRUE(second.info->stale_retry);
+  EXPECT_EQ(second.info->tries, 2);
+  EXPECT_EQ(origin_->connections(), 2);
+  EXPECT_EQ(origin_->resumed_handshakes(), 1);  // the replacement resumed the session
+}
+
 TEST_F(ClientTlsTest, OpenSslServerReportsTheResumedSession) {
   support::OpenSslServerOptions options;
   options.identity = support::TestPki::get().leaf(support::Leaf::rsa2048);

@@ -423,7 +423,10 @@ void TestOrigin::serve(UniqueFd fd, int number) {
     const Reply reply = script_(request);
     record(request);
     if (reply.delay.count() > 0 && !sleep_unless_stopped(stop_.get(), reply.delay)) break;
-    if (reply.drop) break;
+    if (reply.drop) {
+      io.close_notify();  // TLS: a graceful close, as an origin closing an idle connection
+      break;
+    }
     if (reply.silent) {
       reader.wait_for_close(Deadline::after(kIoBudget));
       break;
