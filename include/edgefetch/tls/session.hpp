@@ -41,7 +41,9 @@ class Session {
     /// skips the certificate, so it would inherit the unverified peer.
     bool certificate_verified = false;
     std::vector<std::vector<std::uint8_t>> certificate_chain;  // as sent in the full handshake
-    std::time_t established_at = 0;                            // seconds since the epoch
+    /// Seconds since the epoch: the connection's verification time (the clock at
+    /// start() unless ClientConfig::verification_time is set); expired() counts from it.
+    std::time_t established_at = 0;
   };
 
   explicit Session(State state) : state_(std::move(state)) {}
