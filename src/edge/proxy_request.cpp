@@ -411,8 +411,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   record.entry().origin_status = static_cast<int>(origin_response.status);
   const int status = static_cast<int>(origin_response.status);
 
-  ViewerResponse response =
-      make_viewer_response(origin_response, head_request, version, keep_alive, request_id, state.identity);
+  ViewerResponse response = make_viewer_response(origin_response, head_request, version,
+                                                 keep_alive && !state.draining, request_id, state.identity);
   record.entry().sc_content_type = response.content_type;
   record.entry().sc_content_len = response.content_length;
   const bool has_body = response.framing != ViewerBodyFraming::none;

@@ -322,6 +322,16 @@ HttpResult curl(const std::string& url, const std::vector<std::string>& args,
   }
 }
 
+std::pair<int, std::string> curl_output(const std::vector<std::string>& args,
+                                        std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv = {"-s", "-S", "--max-time", std::to_string(timeout.count() / 1000)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  cli_test::RunOptions run;
+  run.timeout = timeout + 5s;
+  auto ran = cli_test::run_program(curl_path(), argv, run);
+  return {ran.exit_code, ran.out};
+}
+
 std::string raw_exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds budget) {
   const auto deadline = support::Deadline::after(budget);
   auto fd = support::connect_loopback(port, deadline);

@@ -121,6 +121,10 @@ struct HttpResult {
 HttpResult curl(const std::string& url, const std::vector<std::string>& args = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+/// curl -s -S [args] (no -i): its exit code and stdout (for --write-out figures).
+std::pair<int, std::string> curl_output(const std::vector<std::string>& args,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
 /// Sends `request` on a raw loopback connection and reads until the edge closes
 /// (or the deadline). Returns everything received.
 std::string raw_exchange(std::uint16_t port, const std::string& request,

@@ -130,6 +130,18 @@ def send_bytes(conn, n, chunked, head_only):
         conn.sendall(b"0\r\n\r\n")
 
 
+ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "stall", "drop", "garbage", "flaky", "stats", "status"}
+
+
+def route_path(path):
+    """Drops leading segments (an OriginPath, a behavior prefix) up to the first known route."""
+    segments = path.split("/")
+    for i, segment in enumerate(segments):
+        if segment in ROUTES:
+            return "/" + "/".join(segments[i:])
+    return path
+
+
 def serve_connection(conn, args):
     f = conn.makefile("rb")
     try:
@@ -139,11 +151,11 @@ def serve_connection(conn, args):
                 return
             method, target, version, headers = head
             count("requests")
-            path = target.split("?")[0]
+            path = route_path(target.split("?")[0])
             head_only = method == "HEAD"
             has_body = header(headers, "Content-Length") is not None or header(headers, "Transfer-Encoding")
             received = read_body(f, headers) if has_body else 0
-            if "/echo" in path:
+            if path.startswith("/echo"):
                 body = json.dumps({"method": method, "target": target, "version": version,
                                    "headers": headers, "received": received}).encode()
                 respond(conn, 200, body, [("Content-Type", "application/json")], head_only)

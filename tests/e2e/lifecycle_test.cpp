@@ -1,0 +1,208 @@
+// The serve command as a process: config validation, SIGHUP reloads, SIGTERM
+// drain, the admin listener, the access log.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "cli/cli_support.hpp"
+#include "e2e/e2e_origins.hpp"
+#include "e2e/e2e_support.hpp"
+
+namespace edgefetch::e2e {
+namespace {
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+std::string simple_config(const std::string& id = "plain", json custom_extra = json::object()) {
+  auto& plain = SharedOrigins::plain();
+  ConfigBuilder config;
+  config.origin(id, plain.port(), SharedOrigins::tls().port(), "http-only", json::object(), custom_extra)
+      .default_behavior(id);
+  return config.text();
+}
+
+cli_test::RunResult serve_with(const std::string& config_text, std::vector<std::string> args) {
+  auto dir = support::ScratchDir::create("e2e-validate");
+  const auto path = dir / "config.json";
+  {
+    std::ofstream out(path);
+    out << config_text;
+  }
+  std::vector<std::string> argv = {"serve", "--config", path.string()};
+  if (args.empty()) args = {"--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  cli_test::RunOptions options;
+  options.timeout = 10s;
+  return cli_test::run_edgefetch(argv, options);
+}
+
+TEST(ServeValidation, ValuesOutOfRangeExit2NamingTheField) {
+  const auto result = serve_with(simple_config("plain", {{"OriginReadTimeout", 500}}), {});
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_NE(result.err.find("OriginReadTimeout"), std::string::npos) << result.err;
+  EXPECT_EQ(result.out.find("listening"), std::string::npos);
+}
+
+TEST(ServeValidation, UnknownOriginIdInABehaviorExit2) {
+  auto& plain = SharedOrigins::plain();
+  ConfigBuilder config;
+  config.origin("plain", plain.port(), 443, "http-only").default_behavior("missing");
+  const auto result = serve_with(config.text(), {});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("TargetOriginId"), std::string::npos) << result.err;
+}
+
+TEST(ServeValidation, BadPortMissingFilesAndBadAddressesExit2) {
+  const auto bad_port = serve_with(simple_config("plain", {{"HTTPSPort", 444}}), {});
+  EXPECT_EQ(bad_port.exit_code, 2);
+  EXPECT_NE(bad_port.err.find("HTTPSPort"), std::string::npos) << bad_port.err;
+
+  cli_test::RunOptions options;
+  options.timeout = 10s;
+  const auto missing = cli_test::run_edgefetch(
+      {"serve", "--config", "/nonexistent/config.json", "--listen", "127.0.0.1:0"}, options);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--config"), std::string::npos) << missing.err;
+
+  const auto bad_listen = serve_with(simple_config(), {"--listen", "localhost:80x"});
+  EXPECT_EQ(bad_listen.exit_code, 2);
+  EXPECT_NE(bad_listen.err.find("--listen"), std::string::npos) << bad_listen.err;
+
+  const auto no_key = serve_with(simple_config(), {"--listen-tls", "127.0.0.1:0", "--cert",
+                                                   "/nonexistent.pem", "--key", "/nonexistent.key"});
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_NE(no_key.err.find("--cert"), std::string::npos) << no_key.err;
+
+  const auto bad_format = serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--log-format", "xml"});
+  EXPECT_EQ(bad_format.exit_code, 2);
+  EXPECT_NE(bad_format.err.find("--log-format"), std::string::npos);
+}
+
+TEST(ServeValidation, HelpDescribesTheCommand) {
+  const auto help = cli_test::run_edgefetch({"serve", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--config", "--listen", "--listen-tls", "--admin", "--access-log", "SIGHUP"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+}
+
+TEST(ServeLifecycle, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
+  Edge::Options options;
+  options.config = simple_config("first");
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.admin = true;
+  options.access_log = "access.log";
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  EXPECT_EQ(curl(edge->url("/echo/1")).status, 200);
+
+  // A config whose only behavior targets a new origin id: requests show which config served them.
+  edge->write_config(simple_config("second", {{"OriginReadTimeout", 7}}));
+  edge->signal(SIGHUP);
+  ASSERT_TRUE(edge->wait_stderr("reloaded", 10s)) << edge->stderr_text();
+  EXPECT_EQ(curl(edge->url("/echo/2")).status, 200);
+
+  edge->write_config("{ not json");
+  edge->signal(SIGHUP);
+  ASSERT_TRUE(edge->wait_stderr("reload rejected", 10s)) << edge->stderr_text();
+  EXPECT_EQ(curl(edge->url("/echo/3")).status, 200);
+
+  const std::string log = support::read_file(edge->access_log_path());
+  EXPECT_NE(log.find("\tfirst\t"), std::string::npos) << log;
+  EXPECT_NE(log.find("\tsecond\t"), std::string::npos) << log;
+  const auto metrics = curl("http://127.0.0.1:" + std::to_string(edge->admin_port()) + "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("edgefetch_config_reloads_total{result=\"success\"} 1"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("edgefetch_config_reloads_total{result=\"failure\"} 1"), std::string::npos);
+}
+
+TEST(ServeLifecycle, InFlightRequestFinishesOnTheOldConfigDuringAReload) {
+  Edge::Options options;
+  options.config = simple_config("before");
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.access_log = "access.log";
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  auto slow = std::async(std::launch::async, [&] { return curl(edge->url("/slow/2")); });
+  std::this_thread::sleep_for(500ms);  // let the request reach the origin
+  edge->write_config(simple_config("after"));
+  edge->signal(SIGHUP);
+  ASSERT_TRUE(edge->wait_stderr("reloaded", 10s));
+  EXPECT_EQ(slow.get().status, 200);
+  const std::string log = support::read_file(edge->access_log_path());
+  EXPECT_NE(log.find("/slow/2"), std::string::npos);
+  EXPECT_NE(log.find("\tbefore\t"), std::string::npos) << log;
+}
+
+TEST(ServeLifecycle, SigtermDrainsInFlightRequestsAndExits0) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.admin = true;
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  const std::string health = "http://127.0.0.1:" + std::to_string(edge->admin_port()) + "/healthz";
+  EXPECT_EQ(curl(health).status, 200);
+  auto slow = std::async(std::launch::async, [&] { return curl(edge->url("/slow/2")); });
+  std::this_thread::sleep_for(500ms);
+  edge->signal(SIGTERM);
+  ASSERT_TRUE(edge->wait_stderr("draining", 5s));
+  const auto finished = slow.get();
+  EXPECT_EQ(finished.status, 200);
+  EXPECT_EQ(finished.header("connection"), "close");
+  EXPECT_EQ(edge->wait_exit(15s), 0) << edge->stderr_text();
+  // New viewers are refused once the listener is closed.
+  EXPECT_NE(curl(edge->url("/echo")).exit_code, 0);
+}
+
+TEST(ServeLifecycle, AdminServesMetricsAndHealth) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.admin = true;
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(curl(edge->url("/echo")).status, 200);
+  EXPECT_EQ(curl(edge->url("/status/404")).status, 404);
+  const std::string admin = "http://127.0.0.1:" + std::to_string(edge->admin_port());
+  const auto health = curl(admin + "/healthz");
+  EXPECT_EQ(health.status, 200);
+  const auto metrics = curl(admin + "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("edgefetch_requests_total{origin=\"plain\",status_class=\"2xx\"} 3"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("edgefetch_requests_total{origin=\"plain\",status_class=\"4xx\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("edgefetch_origin_connect_seconds"), std::string::npos);
+  EXPECT_NE(metrics.body.find("edgefetch_viewer_connections"), std::string::npos);
+}
+
+TEST(ServeLifecycle, JsonAccessLogHasOneObjectPerRequest) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.access_log = "access.json";
+  options.args = {"--log-format", "json"};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  const auto result = curl(edge->url("/echo/json?q=1"), {"-A", "agent/1"});
+  ASSERT_EQ(result.status, 200);
+  const auto lines = cli_test::lines_of(support::read_file(edge->access_log_path()));
+  ASSERT_EQ(lines.size(), 1u);
+  const auto entry = json::parse(lines[0]);
+  EXPECT_EQ(entry["cs-method"], "GET");
+  EXPECT_EQ(entry["cs-uri-stem"], "/echo/json");
+  EXPECT_EQ(entry["cs-uri-query"], "q=1");
+  EXPECT_EQ(entry["sc-status"], 200);
+  EXPECT_EQ(entry["cs(User-Agent)"], "agent/1");
+  EXPECT_EQ(entry["x-edge-request-id"], result.header("x-amz-cf-id"));
+}
+
+}  // namespace
+}  // namespace edgefetch::e2e
