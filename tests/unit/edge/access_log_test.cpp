@@ -405,6 +405,66 @@ TEST(AccessLogJson, InvalidUtf8IsReplacedNotThrown) {
   EXPECT_EQ(j["cs(User-Agent)"], "bad \xEF\xBF\xBD\xEF\xBF\xBD utf8 \xEF\xBF\xBD");
 }
 
+TEST(AccessLogJson, Utf8EdgeCasesFollowTheMaximalSubpartRule) {
+  const auto ua = [](std::string value) {
+    AccessLogEntry e;
+    e.cs_user_agent = std::move(value);
+    return nlohmann::json::parse(AccessLog::format_json(e))["cs(User-Agent)"].get<std::string>();
+  };
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(ua("\xF4\x8F\xBF\xBF"), "\xF4\x8F\xBF\xBF");         // U+10FFFF, the last code point
+  EXPECT_EQ(ua("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // above U+10FFFF
+  EXPECT_EQ(ua("\xC0\xAF"), fffd + fffd);                        // overlong '/'
+  EXPECT_EQ(ua("\xE0\x80\xAF"), fffd + fffd + fffd);             // overlong, 3 bytes
+  EXPECT_EQ(ua("\xED\xA0\x80"), fffd + fffd + fffd);             // a UTF-16 surrogate
+  EXPECT_EQ(ua("\xE2\x82x"), fffd + "x");                        // truncated: one U+FFFD for the prefix
+  EXPECT_EQ(ua("\x80"), fffd);                                   // lone continuation byte
+  EXPECT_EQ(ua(std::string("a\0b\x1f\x7f", 5)), std::string("a\0b\x1f\x7f", 5));
+}
+
+TEST(AccessLogJson, ArbitraryBytesAlwaysGiveOneParsableLine) {
+  // A deterministic sweep of random byte strings in every text field: the
+  // line must parse, stay one line, and give back valid UTF-8 input unchanged.
+  std::uint32_t state = 12345;
+  const auto next = [&state] {
+    state = state * 1664525U + 1013904223U;
+    return state >> 24;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string bytes(next() % 24, '\0');
+    for (char& c : bytes) {
+      // Bias towards the interesting ranges: ASCII controls, quotes, UTF-8 leads and continuations.
+      const std::uint32_t r = next();
+      c = static_cast<char>(r < 64 ? r % 0x22 : r < 128 ? 0x80 + r % 0x40 : r < 192 ? 0xC0 + r % 0x40 : r);
+    }
+    AccessLogEntry e;
+    e.cs_user_agent = bytes;
+    e.cs_uri_stem = bytes;
+    e.cs_cookie = bytes;
+    const std::string line = AccessLog::format_json(e);
+    ASSERT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << round;
+    nlohmann::json j;
+    ASSERT_NO_THROW(j = nlohmann::json::parse(line)) << round << ": " << line;
+    ASSERT_EQ(j.size(), AccessLog::kFieldCount);
+    if (!bytes.empty()) {
+      const std::string back = j["cs(User-Agent)"].get<std::string>();
+      // Valid UTF-8 input (nlohmann re-serialises it without complaint) must come back unchanged.
+      bool valid = true;
+      try {
+        (void)nlohmann::json(bytes).dump();
+      } catch (const nlohmann::json::exception&) {
+        valid = false;
+      }
+      if (valid) {
+        EXPECT_EQ(back, bytes) << round;
+      }
+    }
+    const auto tsv = tsv_fields(AccessLog::format_tsv(e));
+    ASSERT_EQ(tsv.size(), AccessLog::kFieldCount);
+    EXPECT_EQ(percent_decode(tsv[field_index("cs(User-Agent)")]), bytes.empty() ? "-" : bytes);
+  }
+}
+
 std::vector<std::string> read_lines(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream content;
