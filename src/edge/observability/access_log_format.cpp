@@ -31,9 +31,14 @@ constexpr std::array<std::string_view, AccessLog::kFieldCount> kFieldNames = {
 // The bytes the CDN's log format percent-encodes besides controls, space and non-ASCII.
 constexpr std::string_view kEncodedPunctuation = "<>\"#%{}|\\^~[]`'";
 
-bool needs_encoding(unsigned char c) {
-  return c <= 0x20 || c >= 0x7F || kEncodedPunctuation.find(static_cast<char>(c)) != std::string_view::npos;
-}
+constexpr std::array<bool, 256> kNeedsEncoding = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] =
+        c <= 0x20 || c >= 0x7F || kEncodedPunctuation.find(static_cast<char>(c)) != std::string_view::npos;
+  }
+  return table;
+}();
 
 void append_encoded(std::string& out, std::string_view value) {
   if (value.empty()) {
@@ -41,15 +46,22 @@ void append_encoded(std::string& out, std::string_view value) {
     return;
   }
   static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (needs_encoding(c)) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0F];
-    } else {
-      out += ch;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    // Copy the run of bytes that need no encoding in one append.
+    std::size_t safe = i;
+    while (safe < value.size() && !kNeedsEncoding[static_cast<unsigned char>(value[safe])]) {
+      ++safe;
     }
+    out.append(value.substr(i, safe - i));
+    if (safe == value.size()) {
+      break;
+    }
+    const auto c = static_cast<unsigned char>(value[safe]);
+    out += '%';
+    out += kHex[c >> 4];
+    out += kHex[c & 0x0F];
+    i = safe + 1;
   }
 }
 
