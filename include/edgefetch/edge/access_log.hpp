@@ -32,7 +32,10 @@
 // file descriptor per line (one write(2) per entry, no user-space batching),
 // so a crash or SIGKILL loses no completed entry and `tail -f` sees each
 // request as it completes; the cost is one syscall per request, which is
-// small next to the proxy's own per-request syscalls.
+// small next to the proxy's own per-request syscalls (measured here: about
+// 0.5 us CPU to format a TSV line, 1.5 us for JSON, 1.8 us for format and
+// write(2) to a file). Writing to a closed pipe raises SIGPIPE: the process
+// is expected to ignore SIGPIPE, as any network server does.
 
 #include <array>
 #include <chrono>

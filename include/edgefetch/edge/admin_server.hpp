@@ -62,7 +62,9 @@ class AdminServer {
       boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& endpoint,
       std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy, const Options& options);
 
-  ~AdminServer();  // stops
+  /// Stops. Destroy the server before the io_context behind its executor
+  /// (stop() posts to it).
+  ~AdminServer();
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
 
