@@ -43,7 +43,8 @@ double measure(bool tls, bool keep_alive, int count, PoolStats* stats) {
       }
       auto response = co_await (*sent)->read_response_head();
       if (!response) {
-        ADD_FAILURE() << "request " << i << ": " << response.error().code() << ": " << response.error().message;
+        ADD_FAILURE() << "request " << i << ": " << response.error().code() << ": "
+                      << response.error().message;
         co_return i;
       }
       for (;;) {
@@ -67,14 +68,14 @@ double measure(bool tls, bool keep_alive, int count, PoolStats* stats) {
 
 TEST(ClientOverheadTest, CpuPerRequest) {
   PoolStats stats;
-  const double plain = measure(false, true, 5000, &stats);
+  const double plain = measure(false, true, 3000, &stats);
   EXPECT_EQ(stats.opened, 1u);
-  const double tls = measure(true, true, 5000, &stats);
+  const double tls = measure(true, true, 3000, &stats);
   EXPECT_EQ(stats.opened, 1u);
   EXPECT_EQ(stats.tls_full, 1u);
-  const double resumed = measure(true, false, 300, &stats);
-  EXPECT_EQ(stats.opened, 300u);
-  EXPECT_EQ(stats.tls_resumed, 299u);
+  const double resumed = measure(true, false, 200, &stats);
+  EXPECT_EQ(stats.opened, 200u);
+  EXPECT_EQ(stats.tls_resumed, 199u);
   std::printf(
       "origin client CPU per 1 KiB GET (client thread): keep-alive HTTP %.1f us, keep-alive HTTPS %.1f us, "
       "new resumed TLS connection per request %.1f us\n",

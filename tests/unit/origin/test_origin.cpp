@@ -172,10 +172,12 @@ class Reader {
   }
 
   // Consumes exactly n bytes, handing them to `take`.
+  // Every read has its own deadline: a large body may take long in all, but
+  // no single read may stall.
   template <class Take>
-  bool consume(std::uint64_t n, Deadline deadline, Take&& take) {
+  bool consume(std::uint64_t n, Take&& take) {
     while (n > 0) {
-      if (pending_.empty() && !fill(deadline)) return false;
+      if (pending_.empty() && !fill(Deadline::after(kIoBudget))) return false;
       const auto piece = static_cast<std::size_t>(std::min<std::uint64_t>(n, pending_.size()));
       take(pending_.data(), piece);
       pending_.erase(0, piece);
@@ -229,32 +231,34 @@ void note_body(ReceivedRequest& request, const char* data, std::size_t size) {
   }
 }
 
-bool read_body(Reader& reader, ReceivedRequest& request, std::optional<std::uint64_t> length,
-               Deadline deadline) {
+bool read_body(Reader& reader, ReceivedRequest& request, std::optional<std::uint64_t> length) {
   request.body_checksum = kChecksumSeed;
   const auto take = [&request](const char* data, std::size_t size) { note_body(request, data, size); };
-  if (!request.chunked) return reader.consume(length.value_or(0), deadline, take);
+  if (!request.chunked) return reader.consume(length.value_or(0), take);
   for (;;) {
-    const auto size_line = reader.line(deadline);
+    const auto size_line = reader.line(Deadline::after(kIoBudget));
     if (!size_line) return false;
     const std::uint64_t size = std::stoull(*size_line, nullptr, 16);
     if (size == 0) {
       for (;;) {  // trailers up to the blank line
-        const auto trailer = reader.line(deadline);
+        const auto trailer = reader.line(Deadline::after(kIoBudget));
         if (!trailer) return false;
         if (trailer->empty()) return true;
       }
     }
-    if (!reader.consume(size, deadline, take)) return false;
-    const auto crlf = reader.line(deadline);
+    if (!reader.consume(size, take)) return false;
+    const auto crlf = reader.line(Deadline::after(kIoBudget));
     if (!crlf || !crlf->empty()) return false;
   }
 }
 
-bool send_generated(Io& io, std::uint64_t total, bool chunked, Deadline deadline) {
+// Each block has its own deadline: a large body may take longer than one
+// budget in a sanitizer build, but no single block may stall.
+bool send_generated(Io& io, std::uint64_t total, bool chunked) {
   std::string block;
   std::uint64_t sent = 0;
   while (sent < total) {
+    const Deadline deadline = Deadline::after(kIoBudget);
     const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(64 * 1024, total - sent));
     block.resize(size);
     for (std::size_t i = 0; i < size; ++i) block[i] = pattern_byte(sent + i);
@@ -267,7 +271,7 @@ bool send_generated(Io& io, std::uint64_t total, bool chunked, Deadline deadline
     if (chunked && !io.write_all("\r\n", 2, deadline)) return false;
     sent += size;
   }
-  return !chunked || io.write_all("0\r\n\r\n", 5, deadline);
+  return !chunked || io.write_all("0\r\n\r\n", 5, Deadline::after(kIoBudget));
 }
 
 // false: the origin is stopping.
@@ -419,7 +423,7 @@ void TestOrigin::serve(UniqueFd fd, int number) {
     request.head = *head;
     std::optional<std::uint64_t> length;
     if (!parse_head(*head, request, length)) break;
-    if (!read_body(reader, request, length, Deadline::after(kIoBudget))) break;
+    if (!read_body(reader, request, length)) break;
     const Reply reply = script_(request);
     record(request);
     if (reply.delay.count() > 0 && !sleep_unless_stopped(stop_.get(), reply.delay)) break;
@@ -433,8 +437,7 @@ void TestOrigin::serve(UniqueFd fd, int number) {
     }
     const Deadline deadline = Deadline::after(kIoBudget);
     if (!io.write_all(reply.bytes.data(), reply.bytes.size(), deadline)) break;
-    if (reply.generated_body > 0 &&
-        !send_generated(io, reply.generated_body, reply.generated_chunked, deadline)) {
+    if (reply.generated_body > 0 && !send_generated(io, reply.generated_body, reply.generated_chunked)) {
       break;
     }
     if (reply.close_after) {
