@@ -266,6 +266,7 @@ def main():
             args.tools.remove(tool)
     plan_names = [t for t in ("edgefetch", "sslscan", "testssl") if t in args.tools]
 
+    args.edgefetch = args.edgefetch.resolve()  # the tools run with their output directory as cwd
     work_dir = args.work_dir.resolve()
     work_dir.mkdir(parents=True, exist_ok=True)
     pki = bench_pki.Pki(work_dir / "pki")
