@@ -15,6 +15,9 @@
 #   SCANNER_TOOLS (edgefetch,sslscan,testssl), SCANNER_ORIGINS (all), SCANNER_RUNS (3 runs of
 #   edgefetch and sslscan, median), TESTSSL_TIMEOUT (300 s per origin); ONLY_SCANNERS=1 runs
 #   the scanner comparison alone.
+# Proxy comparison (edgefetch serve vs nginx vs HAProxy under wrk, issue 6):
+#   SKIP_PROXY=1 to skip it, PROXY_SECONDS (10) per cell, PROXY_CONNECTIONS (32);
+#   ONLY_PROXY=1 runs it alone.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,9 +36,13 @@ if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEFETCH_WERROR=ON
 fi
 only_scanners=${ONLY_SCANNERS:-0}
+if [[ ${ONLY_PROXY:-0} = 1 ]]; then
+  only_scanners=1
+  SKIP_SCANNERS=1
+fi
 targets=()
 [[ $only_scanners = 1 ]] || targets+=(handshake_bench bulk_bench)
-[[ ${SKIP_SCANNERS:-0} = 1 ]] || targets+=(edgefetch)
+[[ ${SKIP_SCANNERS:-0} = 1 && ${SKIP_PROXY:-0} = 1 ]] || targets+=(edgefetch)
 if ((${#targets[@]})); then
   cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
 fi
@@ -90,5 +97,11 @@ if [[ ${SKIP_SCANNERS:-0} != 1 ]]; then
   python3 "$root/bench/scanners/compare.py" --edgefetch "$build/edgefetch" --work-dir "$results/scanners" \
     --tools "${SCANNER_TOOLS:-edgefetch,sslscan,testssl}" --origins "${SCANNER_ORIGINS:-}" \
     --runs-fast "${SCANNER_RUNS:-3}" --testssl-timeout "${TESTSSL_TIMEOUT:-300}" || status=1
+fi
+
+if [[ ${SKIP_PROXY:-0} != 1 ]]; then
+  echo
+  python3 "$root/bench/proxy/proxy_bench.py" --edgefetch "$build/edgefetch" \
+    --json "$results/proxy.json" || status=1
 fi
 exit $status
