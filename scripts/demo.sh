@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# make demo: `edgefetch check` on sample origins running on this machine, no network needed.
+# make demo: `edgefetch check` and `edgefetch serve` on sample origins running on
+# this machine, no network needed.
 #
 # Generates a throwaway CA and certificates (openssl CLI) in a temporary
 # directory, starts sample origins on 127.0.0.1 (openssl s_server, and
 # python3's http.server for a plain-HTTP one), writes a distribution config in
-# the format `aws cloudfront get-distribution-config` prints, and checks every
-# origin as the edge would. Some origins are incompatible on purpose: that is
+# the format `aws cloudfront get-distribution-config` prints, checks every
+# origin as the edge would, then runs the edge itself (edgefetch serve) in front
+# of them and sends requests through it with curl. Some origins are incompatible on purpose: that is
 # what the demo shows. Exits 0 when the demo ran; non-zero only if the demo
 # itself broke (a server did not start, edgefetch crashed or misused).
 set -euo pipefail
@@ -135,7 +137,7 @@ EOF
   custom legacy legacy.demo.example "$legacy_port" https-only TLSv1.2
   custom legacy-tlsv1 legacy.demo.example "$legacy_port" https-only TLSv1 TLSv1.1 TLSv1.2
   custom fast fast.demo.example "$fast_port" https-only TLSv1.2
-  custom shop shop.demo.example "$shop_port" match-viewer TLSv1.2
+  custom shop shop.demo.example "$shop_port" https-only TLSv1.2
   custom api api.demo.example "$plain_port" https-only TLSv1.2
   custom reports reports.demo.example 443 http-only TLSv1.2
   cat <<EOF
@@ -145,15 +147,19 @@ EOF
         }
       ]
     },
-    "DefaultCacheBehavior": {"TargetOriginId": "www", "ViewerProtocolPolicy": "redirect-to-https"},
+    "DefaultCacheBehavior": {"TargetOriginId": "www", "ViewerProtocolPolicy": "allow-all"},
     "CacheBehaviors": {
-      "Quantity": 1,
+      "Quantity": 5,
       "Items": [
         {
-          "PathPattern": "/shop/*", "TargetOriginId": "shop", "ViewerProtocolPolicy": "redirect-to-https",
+          "PathPattern": "/shop/*", "TargetOriginId": "shop", "ViewerProtocolPolicy": "allow-all",
           "ForwardedValues": {"QueryString": true, "Cookies": {"Forward": "none"},
                               "Headers": {"Quantity": 1, "Items": ["Host"]}}
-        }
+        },
+        {"PathPattern": "/legacy/*", "TargetOriginId": "legacy", "ViewerProtocolPolicy": "allow-all"},
+        {"PathPattern": "/legacy-tlsv1/*", "TargetOriginId": "legacy-tlsv1", "ViewerProtocolPolicy": "allow-all"},
+        {"PathPattern": "/fast/*", "TargetOriginId": "fast", "ViewerProtocolPolicy": "allow-all"},
+        {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all"}
       ]
     }
   }
@@ -185,6 +191,45 @@ expect_verdict "$bin" check --distribution-config distribution.json --ca-file ca
 say "One origin in full: what legacy.demo.example supports, and which setting would work"
 run edgefetch check "legacy.demo.example:$legacy_port" --ca-file ca.pem --resolve ...
 expect_verdict "$bin" check "legacy.demo.example:$legacy_port" --ca-file ca.pem "${resolve[@]}"
+
+say "The edge in front of them: edgefetch serve with this distribution, and requests through it"
+run edgefetch serve --config distribution.json --listen 127.0.0.1:0 --ca-file ca.pem --resolve ... \
+  --access-log access.log --log-format json
+"$bin" serve --config distribution.json --listen 127.0.0.1:0 --ca-file ca.pem "${resolve[@]}" \
+  --access-log access.log --log-format json >serve.log 2>&1 </dev/null &
+pids+=($!)
+wait_for_port serve.log 'listening on http://127\.0\.0\.1:[0-9]+'
+edge_port=$port
+grep 'edgefetch serve:' serve.log | sed 's/^/  /'
+echo
+printf '  %s%-20s %-6s %-26s %s%s\n' "$bold" "request" "status" "edge's reason" "what the origin is" "$reset"
+through_edge() {  # through_edge PATH DESCRIPTION [curl args...]
+  local path=$1 what=$2 status reason
+  shift 2
+  status=$(curl -s -o body.out -D headers.out -w '%{http_code}' --max-time 30 "$@" \
+    "http://127.0.0.1:$edge_port$path") || status="none"
+  reason=$(grep -i '^x-edgefetch-origin-error:' headers.out 2>/dev/null | cut -d: -f2 | tr -d ' \r' || true)
+  printf '  %-20s %-6s %-26s %s\n' "GET $path" "$status" "${reason:--}" "$what"
+}
+through_edge / "www: modern TLS 1.2 origin"
+through_edge /legacy-tlsv1/ "legacy, OriginSslProtocols TLSv1+: TLS 1.0 is allowed"
+through_edge /legacy/ "legacy, OriginSslProtocols TLSv1.2: the origin only speaks TLS 1.0"
+through_edge /fast/ "fast: only CHACHA20-POLY1305, outside the edge's policy"
+through_edge /shop/ "shop: Host forwarded, the certificate names old-shop" -H "Host: shop.demo.example"
+through_edge /api/ "api: plain HTTP where HTTPS is configured"
+echo
+echo "  The access log (JSON lines; fields: status, path, origin, origin_reason_code, TLS to the origin):"
+python3 - access.log <<'PY' || true
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    def pick(name):
+        value = e.get(name)
+        return "-" if value in (None, "") else str(value)
+    print("   ", pick("sc-status"), pick("cs-uri-stem").ljust(15), pick("x-edgefetch-origin-id").ljust(13),
+          pick("x-edgefetch-origin-reason").ljust(20), pick("x-edgefetch-origin-tls-version"),
+          pick("x-edgefetch-origin-tls-cipher"))
+PY
 
 say "The names behind it: the edge's origin policy (edgefetch ciphers, first lines)"
 run edgefetch ciphers
