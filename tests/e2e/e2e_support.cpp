@@ -171,6 +171,7 @@ std::unique_ptr<Edge> Edge::start(Options options) {
                         {"--resolve", "origin.test:" + std::to_string(port) + ":127.0.0.1"});
   }
   process.argv.insert(process.argv.end(), options.args.begin(), options.args.end());
+  process.environment = options.environment;
   process.stdout_path = edge->dir_ / "stdout";
   process.stderr_path = edge->dir_ / "stderr";
   auto child = support::ChildProcess::spawn(process);

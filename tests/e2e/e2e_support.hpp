@@ -73,7 +73,7 @@ class Edge {
     bool admin = false;
     std::string access_log;                    // "" none, else a file name in the scratch dir
     std::vector<std::uint16_t> resolve_ports;  // --resolve origin.test:P:127.0.0.1 (and *.wild.test names)
-    bool asan_friendly = true;
+    std::vector<std::pair<std::string, std::string>> environment;  // added to the edge's environment
   };
   /// Starts and waits for the listening lines. Fails the current test (and
   /// returns nullptr) when it cannot.
