@@ -15,6 +15,7 @@
 
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/policy/profile.hpp"
+#include "edgefetch/tls/certificate_summary.hpp"
 #include "edgefetch/tls/error.hpp"
 #include "edgefetch/tls/session.hpp"
 
@@ -63,15 +64,6 @@ enum class State {
   connected,  // application data may flow
   closed,     // close_notify received (and ours queued)
   failed,     // error() says why; pending_output() may still hold our alert
-};
-
-struct CertificateSummary {
-  std::string subject;
-  std::string issuer;
-  std::string not_before;  // ISO 8601 UTC
-  std::string not_after;
-  std::vector<std::string> san;  // "DNS:example.com", "IP:127.0.0.1"
-  std::string key;               // "RSA 2048", "EC P-256"
 };
 
 struct Negotiated {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "edgefetch/crypto/secret.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
+#include "edgefetch/tls/certificate_summary.hpp"
 
 namespace edgefetch::tls {
 
@@ -41,6 +43,7 @@ class Session {
     /// skips the certificate, so it would inherit the unverified peer.
     bool certificate_verified = false;
     std::vector<std::vector<std::uint8_t>> certificate_chain;  // as sent in the full handshake
+    std::optional<CertificateSummary> certificate;             // the leaf, as the full handshake reported it
     /// Seconds since the epoch: the connection's verification time (the clock at
     /// start() unless ClientConfig::verification_time is set); expired() counts from it.
     std::time_t established_at = 0;

@@ -43,12 +43,10 @@ base::Expected<void, Error> ClientEngine::resume() {
   const Session::State& state = offered_session_->state();
   negotiated_.resumed = true;
   // No certificate in this handshake: report the one the session was established with.
+  // (Kept as a summary: parsing the leaf again would cost as much as the
+  // rest of the abbreviated handshake.)
   negotiated_.certificate_chain = state.certificate_chain;
-  if (!state.certificate_chain.empty()) {
-    if (auto leaf = crypto::Certificate::from_der(state.certificate_chain.front())) {
-      negotiated_.certificate = summarize(leaf->info());
-    }
-  }
+  negotiated_.certificate = state.certificate;
   master_secret_ = state.master_secret;
   if (auto keys = install_key_block(); !keys) return keys;
   step_ = server_sends_ticket_ ? Step::new_session_ticket : Step::change_cipher_spec;
@@ -90,6 +88,7 @@ void ClientEngine::remember_session() {
   state.verify_name = config_.verify_name;
   state.certificate_verified = config_.verify_certificates;
   state.certificate_chain = negotiated_.certificate_chain;
+  state.certificate = negotiated_.certificate;
   state.established_at = verification_time_;
   session_ = std::make_shared<const Session>(std::move(state));
 }
