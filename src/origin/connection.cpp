@@ -16,13 +16,17 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 Connection::Connection(net::TcpTransport transport, asio::ip::tcp::endpoint remote)
-    : idle_timer(transport.get_executor()), tcp_(std::move(transport)), remote_(remote) {}
+    : idle_timer(transport.get_executor()), tcp_(std::move(transport)), remote_(remote) {
+  buffer_.reserve(kReadSize);
+}
 
 Connection::Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
                        asio::ip::tcp::endpoint remote)
     : idle_timer(transport.get_executor()),
       tls_(std::in_place, std::move(transport), std::move(tls_config)),
-      remote_(remote) {}
+      remote_(remote) {
+  buffer_.reserve(kReadSize);
+}
 
 Connection::~Connection() {
   close();

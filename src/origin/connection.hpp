@@ -36,6 +36,11 @@ class Connection {
   /// The most bytes the connection buffers ahead of the parser: the response
   /// head limit plus one socket read; the body goes to the caller's buffer.
   static constexpr std::size_t kBufferLimit = kMaxResponseHeaderBytes + 64 * 1024;
+  /// Capacity reserved up front. Beast sizes each socket read by the buffer's
+  /// free capacity (at least 512 bytes), and the parser drains the buffer into
+  /// the caller's body buffer, so without a reserve a body arrives 512 bytes per
+  /// read and leaves 512 bytes per viewer write. One TLS record's plaintext.
+  static constexpr std::size_t kReadSize = 16 * 1024;
 
   Connection(net::TcpTransport transport, boost::asio::ip::tcp::endpoint remote);
   Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
