@@ -1,0 +1,125 @@
+#include "drive13.hpp"
+
+#include <ctime>
+
+#include "edgefetch/crypto/random.hpp"
+#include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/policy/profile.hpp"
+#include "tls/messages/client_hello.hpp"
+#include "tls/tls13/server_hello13.hpp"
+
+namespace edgefetch::tls::tls13::test {
+namespace {
+
+constexpr int kMaxRounds = 32;
+
+std::vector<std::uint8_t> plaintext_record(std::uint8_t type, std::uint16_t version,
+                                           std::span<const std::uint8_t> body) {
+  std::vector<std::uint8_t> out = {
+      type, static_cast<std::uint8_t>(version >> 8), static_cast<std::uint8_t>(version),
+      static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+}  // namespace
+
+void pump(Client13& client, MemoryServer13& server,
+          const std::function<void(std::vector<std::uint8_t>&)>& tamper) {
+  for (int round = 0; round < kMaxRounds; ++round) {
+    bool moved = false;
+    const auto to_server = client.pending_output();
+    if (!to_server.empty()) {
+      server.receive(to_server);
+      client.consume_output(to_server.size());
+      moved = true;
+    }
+    server.step();
+    auto to_client = server.take_output();
+    if (!to_client.empty()) {
+      if (tamper) tamper(to_client);
+      (void)client.feed(to_client);
+      moved = true;
+    }
+    if (!moved) return;
+  }
+}
+
+Driven drive_handshake(MemoryServer13& server, const DriveOptions& options) {
+  Driven result;
+  const policy::Profile* profile = policy::profile_by_name(options.profile);
+  if (profile == nullptr) {
+    result.failure = "no profile " + options.profile;
+    return result;
+  }
+  ClientConfig config;
+  const std::vector<policy::ProtocolVersion> selection = {policy::ProtocolVersion::tls1_2};
+  config.offer = policy::narrow(*profile, selection);
+  config.server_name = std::string(support::kOriginName);
+  config.verify_name = std::string(support::kOriginName);
+  config.verify_certificates = options.verify_certificates;
+  config.alpn = options.alpn;
+  auto store = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
+  if (!store) {
+    result.failure = "trust store: " + store.error().message;
+    return result;
+  }
+  config.trust_store = *store;
+
+  messages::ClientHelloInputs inputs;
+  inputs.server_name = config.server_name;
+  inputs.alpn = config.alpn;
+  inputs.session_id.resize(32);
+  (void)crypto::random_bytes(inputs.random);
+  (void)crypto::random_bytes(inputs.session_id);
+  auto hello = messages::build_client_hello(config.offer, inputs);
+  if (!hello.supported_groups) {
+    // A TLS 1.3-only offer has no ECDHE suite; TLS 1.3 needs the groups anyway.
+    hello.supported_groups.emplace();
+    for (const auto* group : config.offer.groups) hello.supported_groups->push_back(group->code);
+  }
+  auto share = crypto::KeyShare::generate(config.offer.groups.front()->code);
+  if (!share) {
+    result.failure = "key share: " + share.error().message;
+    return result;
+  }
+  std::vector<std::uint16_t> versions;
+  for (auto v = policy::wire(config.offer.max_version); v >= policy::wire(profile->min_version); --v) {
+    versions.push_back(v);
+  }
+  const std::vector<KeyShareEntry> shares = {
+      {share->group(), std::vector<std::uint8_t>(share->public_key().begin(), share->public_key().end())}};
+  hello.extra_extensions.push_back(
+      {extension13::kSupportedVersions, encode_client_supported_versions(versions)});
+  hello.extra_extensions.push_back({extension13::kKeyShare, encode_client_key_share(shares)});
+  auto encoded = messages::encode_client_hello(hello);
+  if (!encoded) {
+    result.failure = "ClientHello does not encode";
+    return result;
+  }
+  server.receive(plaintext_record(22, 0x0301, *encoded));
+  server.step();
+  auto first = server.take_output();
+  if (options.tamper_server_bytes) options.tamper_server_bytes(first);
+  // The first record holds the ServerHello (or HelloRetryRequest) alone.
+  if (first.size() < 9 || first[0] != 22 || first[5] != 2) {
+    result.failure = "server did not answer with a ServerHello: " + server.last_error();
+    return result;
+  }
+  const std::size_t record_length = (static_cast<std::size_t>(first[3]) << 8) | first[4];
+  const std::span<const std::uint8_t> all(first);
+  const auto server_hello = all.subspan(5, record_length);
+  const auto after = all.subspan(5 + record_length);
+
+  Handover handover;
+  handover.config = config;
+  handover.verification_time = std::time(nullptr);
+  handover.client_hello = *encoded;
+  handover.key_shares.push_back(std::move(*share));
+  result.client = std::make_unique<Client13>(std::move(handover));
+  (void)result.client->start(server_hello, after);
+  pump(*result.client, server, options.tamper_server_bytes);
+  return result;
+}
+
+}  // namespace edgefetch::tls::tls13::test
