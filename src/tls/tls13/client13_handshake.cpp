@@ -206,6 +206,7 @@ base::Expected<void, Error> Client13::on_hello_retry_request(const ServerHello13
   }
   client_hello_ = std::move(*second);
   own_hello_.key_share_groups = {share.group()};
+  own_hello_.key_shares = {entry};
   transcript_->update(client_hello_);
   send_compatibility_ccs();
   if (auto written = records_.write(ContentType::handshake, client_hello_, output_); !written) {

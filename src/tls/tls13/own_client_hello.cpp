@@ -82,6 +82,7 @@ std::optional<OwnClientHello> read_own_client_hello(std::span<const std::uint8_t
         std::span<const std::uint8_t> key;
         if (!list.read_u16(group) || !list.read_u16_prefixed_bytes(key)) return std::nullopt;
         out.key_share_groups.push_back(group);
+        out.key_shares.push_back(KeyShareEntry{group, std::vector<std::uint8_t>(key.begin(), key.end())});
       }
     } else if (type == ext::kAlpn) {
       if (!body.read_u16_prefixed(list)) return std::nullopt;

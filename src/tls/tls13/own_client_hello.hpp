@@ -22,6 +22,7 @@ struct OwnClientHello {
   std::vector<std::uint16_t> supported_groups;
   std::vector<std::uint16_t> signature_schemes;
   std::vector<std::uint16_t> key_share_groups;
+  std::vector<KeyShareEntry> key_shares;  // the public values, in order
   std::vector<std::string> alpn;
 
   [[nodiscard]] bool offers_extension(std::uint16_t type) const;

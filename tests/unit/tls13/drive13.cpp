@@ -1,5 +1,6 @@
 #include "drive13.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "edgefetch/crypto/random.hpp"
@@ -13,16 +14,21 @@ namespace {
 
 constexpr int kMaxRounds = 32;
 
+}  // namespace
+
 std::vector<std::uint8_t> plaintext_record(std::uint8_t type, std::uint16_t version,
                                            std::span<const std::uint8_t> body) {
-  std::vector<std::uint8_t> out = {
-      type, static_cast<std::uint8_t>(version >> 8), static_cast<std::uint8_t>(version),
-      static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
-  out.insert(out.end(), body.begin(), body.end());
+  // Sized first and filled by position (GCC 12 misreads insert() after an
+  // initializer-list constructor as an out-of-bounds copy).
+  std::vector<std::uint8_t> out(5 + body.size());
+  out[0] = type;
+  out[1] = static_cast<std::uint8_t>(version >> 8);
+  out[2] = static_cast<std::uint8_t>(version);
+  out[3] = static_cast<std::uint8_t>(body.size() >> 8);
+  out[4] = static_cast<std::uint8_t>(body.size());
+  std::copy(body.begin(), body.end(), out.begin() + 5);
   return out;
 }
-
-}  // namespace
 
 void pump(Client13& client, MemoryServer13& server,
           const std::function<void(std::vector<std::uint8_t>&)>& tamper) {
@@ -45,8 +51,8 @@ void pump(Client13& client, MemoryServer13& server,
   }
 }
 
-Driven drive_handshake(MemoryServer13& server, const DriveOptions& options) {
-  Driven result;
+BuiltHello build_hello(const DriveOptions& options) {
+  BuiltHello result;
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
     result.failure = "no profile " + options.profile;
@@ -97,7 +103,21 @@ Driven drive_handshake(MemoryServer13& server, const DriveOptions& options) {
     result.failure = "ClientHello does not encode";
     return result;
   }
-  server.receive(plaintext_record(22, 0x0301, *encoded));
+  result.handover.config = std::move(config);
+  result.handover.verification_time = std::time(nullptr);
+  result.handover.client_hello = std::move(*encoded);
+  result.handover.key_shares.push_back(std::move(*share));
+  return result;
+}
+
+Driven drive_handshake(MemoryServer13& server, const DriveOptions& options) {
+  Driven result;
+  auto built = build_hello(options);
+  if (!built.failure.empty()) {
+    result.failure = built.failure;
+    return result;
+  }
+  server.receive(plaintext_record(22, 0x0301, built.handover.client_hello));
   server.step();
   auto first = server.take_output();
   if (options.tamper_server_bytes) options.tamper_server_bytes(first);
@@ -111,12 +131,7 @@ Driven drive_handshake(MemoryServer13& server, const DriveOptions& options) {
   const auto server_hello = all.subspan(5, record_length);
   const auto after = all.subspan(5 + record_length);
 
-  Handover handover;
-  handover.config = config;
-  handover.verification_time = std::time(nullptr);
-  handover.client_hello = *encoded;
-  handover.key_shares.push_back(std::move(*share));
-  result.client = std::make_unique<Client13>(std::move(handover));
+  result.client = std::make_unique<Client13>(std::move(built.handover));
   (void)result.client->start(server_hello, after);
   pump(*result.client, server, options.tamper_server_bytes);
   return result;

@@ -28,6 +28,17 @@ struct Driven {
   std::string failure;               // why the drive stopped early (test setup problems)
 };
 
+/// The CDN's 2025 ClientHello for `options` and what the handover needs.
+struct BuiltHello {
+  Handover handover;  // config, verification time, encoded hello, key share
+  std::string failure;
+};
+BuiltHello build_hello(const DriveOptions& options);
+
+/// A plaintext record around `body`.
+std::vector<std::uint8_t> plaintext_record(std::uint8_t type, std::uint16_t version,
+                                           std::span<const std::uint8_t> body);
+
 /// Runs the handshake to completion or failure (bounded number of rounds).
 Driven drive_handshake(MemoryServer13& server, const DriveOptions& options = {});
 
