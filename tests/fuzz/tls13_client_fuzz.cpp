@@ -27,12 +27,8 @@ std::vector<std::uint8_t> client_hello(const policy::Offer& offer, const crypto:
   inputs.session_id.assign(32, 0x5A);
   inputs.random.fill(0xA5);
   auto hello = tls::messages::build_client_hello(offer, inputs);
-  const std::vector<std::uint16_t> versions = {0x0304, 0x0303, 0x0302, 0x0301, 0x0300};
-  const std::vector<KeyShareEntry> shares = {
+  hello.key_shares = std::vector<tls::messages::KeyShareOffer>{
       {share.group(), std::vector<std::uint8_t>(share.public_key().begin(), share.public_key().end())}};
-  hello.extra_extensions.push_back(
-      {extension13::kSupportedVersions, encode_client_supported_versions(versions)});
-  hello.extra_extensions.push_back({extension13::kKeyShare, encode_client_key_share(shares)});
   return tls::messages::encode_client_hello(hello).value_or(std::vector<std::uint8_t>());
 }
 

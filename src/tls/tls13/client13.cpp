@@ -40,7 +40,8 @@ Client13::Client13(Handover handover)
     : config_(std::move(handover.config)),
       verification_time_(handover.verification_time),
       client_hello_(std::move(handover.client_hello)),
-      key_shares_(std::move(handover.key_shares)) {
+      key_shares_(std::move(handover.key_shares)),
+      output_(std::move(handover.unsent_output)) {
   negotiated_.version = policy::ProtocolVersion::tls1_3;
 }
 

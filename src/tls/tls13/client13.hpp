@@ -44,6 +44,14 @@ struct Handover {
   std::time_t verification_time = 0;
   std::vector<std::uint8_t> client_hello;    // the first ClientHello as sent (header included)
   std::vector<crypto::KeyShare> key_shares;  // the private halves of its key_share entries
+  std::vector<std::uint8_t> unsent_output;   // bytes the TLS 1.2 engine had queued but not sent yet
+};
+
+/// The handover with the ServerHello that triggered it and the bytes received after its record.
+struct HandoverPackage {
+  Handover handover;
+  std::vector<std::uint8_t> server_hello;  // handshake message, header included
+  std::vector<std::uint8_t> received_after;
 };
 
 class Client13 {

@@ -159,6 +159,7 @@ base::Expected<void, Error> Client13::on_hello_retry_request(const ServerHello13
                                                              std::span<const std::uint8_t> message) {
   if (hello_retry_requests_ > 0) return unexpected_message("second HelloRetryRequest");
   ++hello_retry_requests_;
+  negotiated_.hello_retry_request = true;
   if (hrr.selected_group) {
     if (!contains(own_hello_.supported_groups, *hrr.selected_group)) {
       return fail(client_error(ErrorCode::no_shared_group, ad::kIllegalParameter,

@@ -79,25 +79,14 @@ BuiltHello build_hello(const DriveOptions& options) {
   (void)crypto::random_bytes(inputs.random);
   (void)crypto::random_bytes(inputs.session_id);
   auto hello = messages::build_client_hello(config.offer, inputs);
-  if (!hello.supported_groups) {
-    // A TLS 1.3-only offer has no ECDHE suite; TLS 1.3 needs the groups anyway.
-    hello.supported_groups.emplace();
-    for (const auto* group : config.offer.groups) hello.supported_groups->push_back(group->code);
-  }
   auto share = crypto::KeyShare::generate(config.offer.groups.front()->code);
   if (!share) {
     result.failure = "key share: " + share.error().message;
     return result;
   }
-  std::vector<std::uint16_t> versions;
-  for (auto v = policy::wire(config.offer.max_version); v >= policy::wire(profile->min_version); --v) {
-    versions.push_back(v);
-  }
-  const std::vector<KeyShareEntry> shares = {
+  // build_client_hello writes supported_versions; the key share is the engine's part.
+  hello.key_shares = std::vector<messages::KeyShareOffer>{
       {share->group(), std::vector<std::uint8_t>(share->public_key().begin(), share->public_key().end())}};
-  hello.extra_extensions.push_back(
-      {extension13::kSupportedVersions, encode_client_supported_versions(versions)});
-  hello.extra_extensions.push_back({extension13::kKeyShare, encode_client_key_share(shares)});
   auto encoded = messages::encode_client_hello(hello);
   if (!encoded) {
     result.failure = "ClientHello does not encode";
