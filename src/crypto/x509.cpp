@@ -478,6 +478,7 @@ std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::
   using Kind = CertificateError::Kind;
   switch (key.type()) {
     case KeyType::rsa:
+    case KeyType::rsa_pss:  // RSASSA-PSS keys sign with rsa_pss_pss_* (TLS 1.2 and 1.3)
       if (key.bits() >= 1024) {
         return std::nullopt;
       }

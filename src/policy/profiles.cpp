@@ -1,7 +1,8 @@
 // The named profiles. Each is an ordered offer, as s2n's security policies are:
 // reference/cloudfront-origin-facts.md Appendix A.1 (suites), A.3 (curves),
 // A.4 (signature schemes) and Appendix B (the ClientHello actually sent).
-// The 2025 (TLS 1.3) policies will be added here as further rows (issue 7).
+// The 2025 policies (s2n PR #5460: TLS 1.3 first, AES-128 before AES-256,
+// RSA-PSS) follow facts §3.2 and Appendix A.2 / A.3 / A.4.
 
 #include <algorithm>
 #include <array>
@@ -62,6 +63,37 @@ constexpr auto kSeedSignatureSchemes = std::to_array<std::uint16_t>({
     0x0203,
 });
 
+// cipher_suites_cloudfront_upstream_2025_08_08 (Appendix A.2): the three TLS 1.3
+// suites, then the legacy 19 reordered.
+constexpr auto kUpstream2025Suites = std::to_array<std::uint16_t>({
+    0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xC023, 0xC027, 0xC024, 0xC028,
+    0xC009, 0xC013, 0xC00A, 0xC014, 0x009C, 0x009D, 0x003C, 0x002F, 0x0035, 0x000A, 0x0004,
+});
+
+// cipher_suites_cloudfront_upstream_2025_08_08_tls13: -TLS-1-3-2025 offers only these.
+constexpr auto kUpstream2025Tls13Suites = std::to_array<std::uint16_t>({0x1301, 0x1302, 0x1303});
+
+// s2n_signature_preferences_20250820 (Appendix A.4): ECDSA first, then RSA-PSS
+// (pss before rsae), then PKCS#1, then the SHA-1 schemes.
+constexpr auto kSignatureSchemes20250820 = std::to_array<std::uint16_t>({
+    0x0403,
+    0x0503,
+    0x0603,
+    0x0303,
+    0x0809,
+    0x080A,
+    0x080B,
+    0x0804,
+    0x0805,
+    0x0806,
+    0x0401,
+    0x0501,
+    0x0601,
+    0x0301,
+    0x0201,
+    0x0203,
+});
+
 template <class T, std::size_t N>
 std::vector<const T*> resolve(const std::array<std::uint16_t, N>& codes, const T* (*by_code)(std::uint16_t)) {
   std::vector<const T*> out;
@@ -85,6 +117,21 @@ Profile upstream_profile(std::string_view name, std::string_view description, Pr
       .cipher_suites = resolve(kCloudFrontUpstreamSuites, &cipher_suite_by_code),
       .groups = resolve(kUpstreamGroups, &named_group_by_code),
       .signature_schemes = resolve(kSeedSignatureSchemes, &signature_scheme_by_code),
+      .aliases = {},
+  };
+}
+
+template <std::size_t N>
+Profile upstream_2025_profile(std::string_view name, std::string_view description,
+                              ProtocolVersion min_version, const std::array<std::uint16_t, N>& suites) {
+  return Profile{
+      .name = name,
+      .description = description,
+      .min_version = min_version,
+      .max_version = ProtocolVersion::tls1_3,
+      .cipher_suites = resolve(suites, &cipher_suite_by_code),
+      .groups = resolve(kUpstreamGroups, &named_group_by_code),
+      .signature_schemes = resolve(kSignatureSchemes20250820, &signature_scheme_by_code),
       .aliases = {},
   };
 }
@@ -115,6 +162,24 @@ std::vector<Profile> build_profiles() {
   profiles.push_back(upstream_profile("CloudFront-Upstream-TLS-1-2",
                                       "s2n's policy: same offer, refuses versions below TLSv1.2",
                                       ProtocolVersion::tls1_2));
+  // The 2025 policies: one offer (TLS 1.3 to SSLv3) for the first four, the
+  // minimum enforced on the ServerHello; -TLS-1-3-2025 offers TLS 1.3 only.
+  profiles.push_back(upstream_2025_profile(
+      "CloudFront-Upstream-2025", "s2n's 2025 policy: TLS 1.3 first, the 19 reordered, RSA-PSS signatures",
+      ProtocolVersion::ssl3, kUpstream2025Suites));
+  profiles.back().aliases = {"cloudfront-2025"};
+  profiles.push_back(upstream_2025_profile("CloudFront-Upstream-TLS-1-0-2025",
+                                           "s2n's 2025 policy: same offer, refuses SSLv3",
+                                           ProtocolVersion::tls1_0, kUpstream2025Suites));
+  profiles.push_back(upstream_2025_profile("CloudFront-Upstream-TLS-1-1-2025",
+                                           "s2n's 2025 policy: same offer, refuses versions below TLSv1.1",
+                                           ProtocolVersion::tls1_1, kUpstream2025Suites));
+  profiles.push_back(upstream_2025_profile("CloudFront-Upstream-TLS-1-2-2025",
+                                           "s2n's 2025 policy: same offer, refuses versions below TLSv1.2",
+                                           ProtocolVersion::tls1_2, kUpstream2025Suites));
+  profiles.push_back(upstream_2025_profile("CloudFront-Upstream-TLS-1-3-2025",
+                                           "s2n's 2025 policy: TLS 1.3 only, its three suites",
+                                           ProtocolVersion::tls1_3, kUpstream2025Tls13Suites));
   return profiles;
 }
 

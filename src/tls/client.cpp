@@ -1,17 +1,32 @@
-// tls::Client: the public face of the sans-IO client; the state machine is
-// handshake::ClientEngine.
+// tls::Client: the public face of the sans-IO client. The state machine is
+// handshake::ClientEngine (SSLv3 to TLS 1.2, and the ClientHello for every
+// offer); when the server selects TLS 1.3 the engine hands the connection over
+// to tls13::Client13 and every call goes there from then on.
 
 #include "edgefetch/tls/client.hpp"
 
+#include <memory>
 #include <utility>
 
 #include "tls/handshake/client_engine.hpp"
+#include "tls/tls13/client13.hpp"
 
 namespace edgefetch::tls {
 
 struct Client::Impl {
   explicit Impl(ClientConfig config) : engine(std::move(config)) {}
+
+  // Takes over from the engine once it has seen a TLS 1.3 ServerHello.
+  base::Expected<void, Error> maybe_hand_over(base::Expected<void, Error> engine_result) {
+    if (!engine_result || tls13) return engine_result;
+    auto package = engine.take_tls13_handover();
+    if (!package) return engine_result;
+    tls13 = std::make_unique<tls13::Client13>(std::move(package->handover));
+    return tls13->start(package->server_hello, package->received_after);
+  }
+
   handshake::ClientEngine engine;
+  std::unique_ptr<tls13::Client13> tls13;
 };
 
 Client::Client(ClientConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -24,51 +39,60 @@ void Client::start() {
 }
 
 base::Expected<void, Error> Client::feed(std::span<const std::uint8_t> bytes) {
-  return impl_->engine.feed(bytes);
+  if (impl_->tls13) return impl_->tls13->feed(bytes);
+  return impl_->maybe_hand_over(impl_->engine.feed(bytes));
 }
 
 void Client::feed_eof() {
+  if (impl_->tls13) return impl_->tls13->feed_eof();
   impl_->engine.feed_eof();
 }
 
 std::span<const std::uint8_t> Client::pending_output() const {
+  if (impl_->tls13) return impl_->tls13->pending_output();
   return impl_->engine.pending_output();
 }
 
 void Client::consume_output(std::size_t n) {
+  if (impl_->tls13) return impl_->tls13->consume_output(n);
   impl_->engine.consume_output(n);
 }
 
 base::Expected<void, Error> Client::write(std::span<const std::uint8_t> data) {
+  if (impl_->tls13) return impl_->tls13->write(data);
   return impl_->engine.write(data);
 }
 
 std::span<const std::uint8_t> Client::readable() const {
+  if (impl_->tls13) return impl_->tls13->readable();
   return impl_->engine.readable();
 }
 
 void Client::consume_readable(std::size_t n) {
+  if (impl_->tls13) return impl_->tls13->consume_readable(n);
   impl_->engine.consume_readable(n);
 }
 
 void Client::close() {
+  if (impl_->tls13) return impl_->tls13->close();
   impl_->engine.close();
 }
 
 State Client::state() const {
-  return impl_->engine.state();
+  return impl_->tls13 ? impl_->tls13->state() : impl_->engine.state();
 }
 const Negotiated& Client::negotiated() const {
-  return impl_->engine.negotiated();
+  return impl_->tls13 ? impl_->tls13->negotiated() : impl_->engine.negotiated();
 }
 const Error& Client::error() const {
-  return impl_->engine.error();
+  return impl_->tls13 ? impl_->tls13->error() : impl_->engine.error();
 }
 bool Client::peer_closed() const {
-  return impl_->engine.peer_closed();
+  return impl_->tls13 ? impl_->tls13->peer_closed() : impl_->engine.peer_closed();
 }
 std::shared_ptr<const Session> Client::session() const {
-  return impl_->engine.session();
+  // TLS 1.3 resumption is not offered (the CDN's hello has no psk_key_exchange_modes).
+  return impl_->tls13 ? nullptr : impl_->engine.session();
 }
 
 }  // namespace edgefetch::tls

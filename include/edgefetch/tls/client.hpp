@@ -79,6 +79,7 @@ struct Negotiated {
   bool secure_renegotiation = false;
   bool session_ticket_received = false;
   bool resumed = false;
+  bool hello_retry_request = false;  // TLS 1.3: the server asked for a key share in another group first
   std::string alpn;
 };
 

@@ -106,6 +106,10 @@ void ClientEngine::start() {
   client_hello_ = messages::build_client_hello(config_.offer, inputs);
   apply_hello_options(config_.hello, client_hello_);
   offer_session(client_hello_);
+  if (auto shared = add_tls13_key_share(); !shared) {
+    (void)fail(shared.error());
+    return;
+  }
   auto encoded = messages::encode_client_hello(client_hello_);
   if (!encoded) {
     (void)fail(Error{ErrorCode::internal_error, AlertSender::none, std::nullopt,
@@ -128,7 +132,7 @@ base::Expected<void, Error> ClientEngine::feed(std::span<const std::uint8_t> byt
 }
 
 base::Expected<void, Error> ClientEngine::process_records() {
-  while (state_ != State::failed) {
+  while (state_ != State::failed && !handed_over()) {
     auto record = reader_.next();
     if (!record) return fail(record.error());
     if (!record->has_value()) break;
@@ -172,7 +176,7 @@ base::Expected<void, Error> ClientEngine::handle_record(const RecordView& record
 
 base::Expected<void, Error> ClientEngine::handle_handshake_fragment(std::span<const std::uint8_t> fragment) {
   assembler_.add(fragment);
-  while (state_ != State::failed) {
+  while (state_ != State::failed && !handed_over()) {
     auto message = assembler_.next();
     if (!message) return fail(message.error());
     if (!message->has_value()) break;

@@ -46,6 +46,7 @@
 #include "tls/messages/server_hello.hpp"
 #include "tls/record/reader.hpp"
 #include "tls/record/writer.hpp"
+#include "tls/tls13/client13.hpp"
 
 namespace edgefetch::tls::handshake {
 
@@ -71,6 +72,10 @@ class ClientEngine {
   [[nodiscard]] const Error& error() const { return error_; }
   [[nodiscard]] bool peer_closed() const { return peer_closed_; }
   [[nodiscard]] std::shared_ptr<const Session> session() const { return session_; }
+
+  /// Set once a ServerHello selected TLS 1.3: everything tls13::Client13 needs
+  /// to continue the connection (taken once; this engine is finished then).
+  std::optional<tls13::HandoverPackage> take_tls13_handover();
 
   /// The ClientHello as sent (after start()).
   [[nodiscard]] const messages::ClientHello& client_hello() const { return client_hello_; }
@@ -117,6 +122,11 @@ class ClientEngine {
   base::Expected<void, Error> resume();
   void remember_session();
 
+  // TLS 1.3 offers and the handover (client_engine_tls13.cpp).
+  base::Expected<void, Error> add_tls13_key_share();
+  base::Expected<void, Error> hand_over_to_tls13(const messages::HandshakeMessageView& message);
+  [[nodiscard]] bool handed_over() const { return tls13_handover_.has_value(); }
+
   base::Unexpected<Error> fail(Error error);
   base::Unexpected<Error> unexpected_message(std::string_view what);
   void send_alert(messages::AlertLevel level, std::uint8_t description);
@@ -156,6 +166,9 @@ class ClientEngine {
   std::optional<std::vector<std::uint8_t>> received_ticket_;  // NewSessionTicket's ticket (may be empty)
   std::uint32_t received_ticket_lifetime_s_ = 0;
   std::shared_ptr<const Session> session_;  // resumable once connected
+
+  std::vector<crypto::KeyShare> tls13_key_shares_;  // private halves of the ClientHello's key_share
+  std::optional<tls13::HandoverPackage> tls13_handover_;
 
   std::vector<std::uint8_t> output_;
   std::vector<std::uint8_t> readable_;

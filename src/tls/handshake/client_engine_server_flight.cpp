@@ -14,6 +14,8 @@
 #include "tls/messages/server_hello.hpp"
 #include "tls/messages/server_hello_done.hpp"
 #include "tls/messages/server_key_exchange.hpp"
+#include "tls/tls13/engine_bridge.hpp"
+#include "tls/tls13/server_hello13.hpp"
 
 namespace edgefetch::tls::handshake {
 
@@ -21,8 +23,16 @@ namespace ad = messages::alert_description;
 using messages::client_error;
 
 base::Expected<void, Error> ClientEngine::on_server_hello(const messages::HandshakeMessageView& message) {
+  const bool tls13_offered = !client_hello_.supported_versions.empty();
+  if (tls13_offered && tls13::peek_selected_version(message.body) == policy::wire(policy::ProtocolVersion::tls1_3)) {
+    return hand_over_to_tls13(message);
+  }
   auto server_hello = messages::decode_server_hello(message.body);
   if (!server_hello) return fail(server_hello.error());
+  if (tls13_offered) {
+    auto below = tls13::check_answer_below_tls13(server_hello->random, server_hello->version, server_hello->extensions);
+    if (!below) return fail(below.error());
+  }
   auto choice = check_server_hello(*server_hello, client_hello_, config_.offer, offered_session_ != nullptr);
   if (!choice) return fail(choice.error());
   const bool resuming = resumption_accepted(*server_hello);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tls/messages/handshake_header.hpp"
+#include "tls/tls13/engine_bridge.hpp"
 
 namespace edgefetch::tls::messages {
 
@@ -32,6 +33,10 @@ void write_extension(codec::ByteWriter& w, std::uint16_t type, Body&& body) {
 bool ClientHello::offers_extension(std::uint16_t type) const {
   if (!send_extensions) return false;
   switch (type) {
+    case extension::kSupportedVersions:
+      return !supported_versions.empty();
+    case extension::kKeyShare:
+      return key_shares.has_value();
     case extension::kSupportedGroups:
       return supported_groups.has_value();
     case extension::kSignatureAlgorithms:
@@ -69,8 +74,23 @@ void encode_client_hello(const ClientHello& hello, codec::ByteWriter& w) {
   if (!hello.send_extensions) return;
 
   auto extensions = w.u16_prefixed();
+  if (!hello.supported_versions.empty()) {
+    write_extension(w, extension::kSupportedVersions, [&] {
+      auto list = w.u8_prefixed();
+      for (const std::uint16_t version : hello.supported_versions) w.u16(version);
+    });
+  }
   if (hello.supported_groups) {
     write_extension(w, extension::kSupportedGroups, [&] { write_u16_list(w, *hello.supported_groups); });
+  }
+  if (hello.key_shares) {
+    write_extension(w, extension::kKeyShare, [&] {
+      auto list = w.u16_prefixed();
+      for (const KeyShareOffer& share : *hello.key_shares) {
+        w.u16(share.group);
+        w.u16_prefixed_bytes(share.key_exchange);
+      }
+    });
   }
   if (hello.signature_algorithms) {
     write_extension(w, extension::kSignatureAlgorithms,
@@ -130,13 +150,17 @@ ClientHello build_client_hello(const policy::Offer& offer, const ClientHelloInpu
   hello.session_id = inputs.session_id;
 
   bool any_ecdhe = false;
+  bool any_below_tls13 = false;
   for (const policy::CipherSuite* suite : offer.cipher_suites) {
     hello.cipher_suites.push_back(suite->code);
     any_ecdhe = any_ecdhe || suite->key_exchange == policy::KeyExchange::ecdhe;
+    any_below_tls13 = any_below_tls13 || suite->key_exchange != policy::KeyExchange::tls13;
   }
-  hello.cipher_suites.push_back(policy::kEmptyRenegotiationInfoScsv);
+  if (any_below_tls13) hello.cipher_suites.push_back(policy::kEmptyRenegotiationInfoScsv);
 
-  if (any_ecdhe && !offer.groups.empty()) {
+  const bool tls13 = tls13::offers_tls13(offer);
+  if (tls13) hello.supported_versions = tls13::supported_versions_for(offer);
+  if ((any_ecdhe || tls13) && !offer.groups.empty()) {
     std::vector<std::uint16_t> groups;
     for (const policy::NamedGroup* group : offer.groups) groups.push_back(group->code);
     hello.supported_groups = std::move(groups);

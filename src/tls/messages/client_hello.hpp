@@ -24,6 +24,12 @@ struct RawExtension {
   std::vector<std::uint8_t> data;
 };
 
+/// One key_share entry (TLS 1.3): the group and our public value.
+struct KeyShareOffer {
+  std::uint16_t group = 0;
+  std::vector<std::uint8_t> key_exchange;
+};
+
 struct ClientHello {
   std::uint16_t legacy_version = 0x0303;  // client_version on the wire
   std::array<std::uint8_t, kRandomLength> random{};
@@ -32,7 +38,9 @@ struct ClientHello {
   std::vector<std::uint8_t> compression_methods{kCompressionNull};
 
   // Extensions, written in this order when present (the s2n client's order):
+  std::vector<std::uint16_t> supported_versions;                   // 0x002B (TLS 1.3 offered); empty: omitted
   std::optional<std::vector<std::uint16_t>> supported_groups;      // 0x000A
+  std::optional<std::vector<KeyShareOffer>> key_shares;            // 0x0033 (TLS 1.3 offered)
   std::optional<std::vector<std::uint16_t>> signature_algorithms;  // 0x000D
   std::string server_name;                                         // 0x0000 host_name; empty: omitted
   std::vector<std::string> alpn;                                   // 0x0010; empty: omitted
@@ -72,13 +80,17 @@ struct ClientHelloInputs {
 
 /// The CDN client's ClientHello for `offer` (facts file Appendix B):
 /// - legacy_version = min(offer.max_version, TLS 1.2);
-/// - cipher_suites: the offer's suites in order, then TLS_EMPTY_RENEGOTIATION_INFO_SCSV;
+/// - cipher_suites: the offer's suites in order, then TLS_EMPTY_RENEGOTIATION_INFO_SCSV (when a
+///   suite below TLS 1.3 is offered, as s2n);
 /// - compression: null only;
 /// - extensions: supported_groups (only when an ECDHE suite is offered), signature_algorithms
 ///   (only when TLS 1.2 is offered, as s2n), server_name (not for IP literals), ALPN (only when
 ///   asked), session_ticket (empty), ec_point_formats (uncompressed; with supported_groups),
 ///   extended_master_secret. Sent for SSLv3-only offers too: an SSLv3 server ignores extensions
 ///   (RFC 6101 §5.6.1.2 lets the hello carry trailing data) and s2n sends them.
+/// - when the offer includes TLS 1.3 (the 2025 profiles; Appendix B): supported_versions first
+///   (the offer's maximum down to the profile's minimum) and supported_groups even without an
+///   ECDHE suite; the key_share entries are the engine's to add (it holds the private keys).
 ClientHello build_client_hello(const policy::Offer& offer, const ClientHelloInputs& inputs);
 
 }  // namespace edgefetch::tls::messages

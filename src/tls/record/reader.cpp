@@ -144,6 +144,13 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
   return std::optional<RecordView>(RecordView{type, version, opened.value()});
 }
 
+std::vector<std::uint8_t> RecordReader::take_unread() {
+  std::vector<std::uint8_t> unread(buffer_.begin() + static_cast<std::ptrdiff_t>(consumed_), buffer_.end());
+  buffer_.clear();
+  consumed_ = 0;
+  return unread;
+}
+
 void RecordReader::set_pending(std::unique_ptr<RecordProtection> protection) {
   pending_ = std::move(protection);
 }

@@ -71,6 +71,9 @@ class RecordReader {
   [[nodiscard]] std::size_t buffered() const { return buffer_.size() - consumed_; }
   /// True when a record has started arriving but is incomplete (an EOF now is a truncation).
   [[nodiscard]] bool has_partial_record() const { return buffered() > 0; }
+  /// Removes and returns the bytes not returned as records yet (the TLS 1.3
+  /// client takes over the connection with them).
+  std::vector<std::uint8_t> take_unread();
   /// Number of records returned so far.
   [[nodiscard]] std::uint64_t records_read() const { return records_read_; }
 

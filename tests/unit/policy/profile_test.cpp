@@ -79,21 +79,27 @@ TEST(Profiles, TheFourUpstreamPoliciesDifferOnlyInTheirMinimum) {
   }
 }
 
-TEST(Profiles, ListIsExactlyTheFiveLegacyProfiles) {
+TEST(Profiles, ListIsTheFiveLegacyAndTheFive2025Profiles) {
   std::vector<std::string_view> names;
   for (const Profile& p : all_profiles()) {
     names.push_back(p.name);
   }
   EXPECT_EQ(names,
-            (std::vector<std::string_view>{"cloudfront", "CloudFront-Upstream", "CloudFront-Upstream-TLS-1-0",
-                                           "CloudFront-Upstream-TLS-1-1", "CloudFront-Upstream-TLS-1-2"}));
+            (std::vector<std::string_view>{
+                "cloudfront", "CloudFront-Upstream", "CloudFront-Upstream-TLS-1-0",
+                "CloudFront-Upstream-TLS-1-1", "CloudFront-Upstream-TLS-1-2", "CloudFront-Upstream-2025",
+                "CloudFront-Upstream-TLS-1-0-2025", "CloudFront-Upstream-TLS-1-1-2025",
+                "CloudFront-Upstream-TLS-1-2-2025", "CloudFront-Upstream-TLS-1-3-2025"}));
 }
 
 TEST(Profiles, LookupIsCaseInsensitiveAndKnowsAliases) {
   EXPECT_EQ(profile_by_name("CLOUDFRONT"), &default_profile());
   EXPECT_EQ(profile_by_name("default"), &default_profile());
   EXPECT_EQ(profile_by_name(" cloudfront-upstream-tls-1-2 "), profile_by_name("CloudFront-Upstream-TLS-1-2"));
-  EXPECT_EQ(profile_by_name("CloudFront-Upstream-TLS-1-3"), nullptr) << "2025 profiles come with issue 7";
+  EXPECT_EQ(profile_by_name("CloudFront-Upstream-TLS-1-3"), nullptr) << "only the -2025 policy has TLS 1.3";
+  EXPECT_EQ(profile_by_name("cloudfront-2025"), profile_by_name("CloudFront-Upstream-2025"));
+  EXPECT_EQ(profile_by_name("CLOUDFRONT-UPSTREAM-TLS-1-3-2025"),
+            profile_by_name("CloudFront-Upstream-TLS-1-3-2025"));
   EXPECT_EQ(profile_by_name("nope"), nullptr);
   EXPECT_EQ(profile_by_name(""), nullptr);
 }
