@@ -36,13 +36,6 @@ namespace edgefetch::check {
 namespace asio = boost::asio;
 using policy::ProtocolVersion;
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace {
 
 using detail::contains;
@@ -561,8 +554,5 @@ base::Expected<SupportedSummary, std::string> enumerate_blocking(ProbeTarget tar
   return future.get();
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 }  // namespace edgefetch::check

@@ -7,13 +7,6 @@ namespace edgefetch::check {
 
 namespace asio = boost::asio;
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 ConnectionLimit::ConnectionLimit(asio::any_io_executor executor, int limit)
     : executor_(std::move(executor)), limit_(limit < 1 ? 1 : limit) {}
 
@@ -44,8 +37,5 @@ void ConnectionLimit::release() {
   if (in_use_ > 0) --in_use_;
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 }  // namespace edgefetch::check

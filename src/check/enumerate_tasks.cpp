@@ -8,13 +8,6 @@ namespace edgefetch::check::detail {
 
 namespace asio = boost::asio;
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 TaskGroup::TaskGroup(asio::any_io_executor executor)
     : executor_(executor), state_(std::make_shared<State>(executor)) {}
 
@@ -35,8 +28,5 @@ asio::awaitable<void> TaskGroup::wait() {
   if (state_->failure) std::rethrow_exception(state_->failure);
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 }  // namespace edgefetch::check::detail

@@ -75,13 +75,6 @@ bool offers_tls13(const ProbeOffer& offer) {
 
 }  // namespace
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on the coroutine frame of this
-// function (Asio's awaitable_frame_base pairs its own operator new/delete; the
-// diagnostic is a false positive of GCC's inlining of the frame deallocation).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 asio::awaitable<ProbeResult> run_probe(ProbeTarget target, ProbeOffer offer) {
   const auto started = std::chrono::steady_clock::now();
   detail::AnswerReader reader(offer.depth, offers_tls13(offer));
@@ -144,9 +137,6 @@ asio::awaitable<ProbeResult> run_probe(ProbeTarget target, ProbeOffer offer) {
   result.elapsed = since(started);
   co_return result;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 ProbeResult run_probe_blocking(const ProbeTarget& target, const ProbeOffer& offer) {
   asio::io_context io;

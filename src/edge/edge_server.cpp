@@ -13,12 +13,6 @@
 #include "edgefetch/edge/request_id.hpp"
 #include "viewer_connection.hpp"
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace edgefetch::edge {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;

@@ -17,12 +17,6 @@
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace edgefetch::edge {
 namespace asio = boost::asio;
 namespace beast = boost::beast;

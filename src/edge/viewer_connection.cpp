@@ -8,12 +8,6 @@
 #include "proxy_request.hpp"
 #include "viewer_stream.hpp"
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace edgefetch::edge {
 namespace asio = boost::asio;
 

@@ -10,12 +10,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-// GCC 12 at -O2 reports -Wmismatched-new-delete on Asio coroutine frames (the
-// frame's operator new/delete pair is Asio's own; a false positive).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace edgefetch::edge::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
