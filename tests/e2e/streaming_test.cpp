@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 
 #include "e2e/e2e_origins.hpp"
 #include "e2e/e2e_support.hpp"
@@ -10,18 +11,20 @@
 namespace edgefetch::e2e {
 namespace {
 
-constexpr std::uint64_t kLarge = 100ull << 20;  // 100 MiB
 // The edge's peak RSS after moving 400 MiB: its buffers are 64 KiB per request,
 // so anything near the body size means a body was buffered whole.
 #ifdef __SANITIZE_ADDRESS__
-// Under ASan (Debug) the edge also holds shadow memory, freed blocks in
-// quarantine (kept at 8 MiB for this test) and its allocator's caches: about
-// 240 MiB measured, against 12 MiB in the release build. The release bound is
-// the one that matters; this one only catches a body buffered whole.
-constexpr long kMaxPeakRssKib = 384 * 1024;
+// Under ASan (Debug) RSS says nothing about the edge's buffers (shadow memory,
+// quarantine, size-class caches: 240-660 MiB measured for the same 400 MiB), so
+// the sanitizer pass streams smaller bodies for the memory-safety coverage and
+// leaves the memory bound to the release build.
+constexpr std::uint64_t kLarge = 16ull << 20;  // 16 MiB
+constexpr bool kCheckPeakRss = false;
 #else
-constexpr long kMaxPeakRssKib = 64 * 1024;
+constexpr std::uint64_t kLarge = 100ull << 20;  // 100 MiB
+constexpr bool kCheckPeakRss = true;
 #endif
+constexpr long kMaxPeakRssKib = 64 * 1024;
 
 class StreamingTest : public ::testing::Test {
  protected:
@@ -36,27 +39,18 @@ class StreamingTest : public ::testing::Test {
     Edge::Options options;
     options.config = config.text();
     options.resolve_ports = {plain.port(), SharedOrigins::tls().port()};
-#ifdef __SANITIZE_ADDRESS__
-    options.environment = {{ "ASAN_OPTIONS", "detect_leaks=1:quarantine_size_mb=8" }};
-#endif
-    edge_ = Edge::start(options).release();
-    scratch_ = new support::ScratchDir(support::ScratchDir::create("e2e-stream"));
+    edge_ = Edge::start(options);
+    scratch_ = std::make_unique<support::ScratchDir>(support::ScratchDir::create("e2e-stream"));
     std::ofstream out(upload_file(), std::ios::binary);
     const std::string block(1 << 20, 'x');
     for (std::uint64_t i = 0; i < kLarge / block.size(); ++i) out << block;
   }
   static void TearDownTestSuite() {
-    delete edge_;
-    edge_ = nullptr;
-    delete scratch_;
-    scratch_ = nullptr;
+    edge_.reset();
+    scratch_.reset();
   }
-  void SetUp() override {
-    ASSERT_NE(edge_, nullptr);
-  }
-  static std::string upload_file() {
-    return (*scratch_ / "upload.bin").string();
-  }
+  void SetUp() override { ASSERT_NE(edge_, nullptr); }
+  static std::string upload_file() { return (*scratch_ / "upload.bin").string(); }
 
   static std::uint64_t downloaded(const std::string& url) {
     const auto [exit_code, out] = curl_output({"-o", "/dev/null", "-w", "%{size_download} %{http_code}", url},
@@ -67,13 +61,13 @@ class StreamingTest : public ::testing::Test {
     return code == 200 ? size : 0;
   }
 
-  static Edge* edge_;
-  static support::ScratchDir* scratch_;
+  static std::unique_ptr<Edge> edge_;
+  static std::unique_ptr<support::ScratchDir> scratch_;
 };
-Edge* StreamingTest::edge_ = nullptr;
-support::ScratchDir* StreamingTest::scratch_ = nullptr;
+std::unique_ptr<Edge> StreamingTest::edge_;
+std::unique_ptr<support::ScratchDir> StreamingTest::scratch_;
 
-TEST_F(StreamingTest, HundredMebibytesEachWayWithFlatMemory) {
+TEST_F(StreamingTest, LargeBodiesEachWayWithFlatMemory) {
   const std::string size = std::to_string(kLarge);
   EXPECT_EQ(downloaded(edge_->url("/bytes/" + size)), kLarge);
   EXPECT_EQ(downloaded(edge_->url("/secure/chunked/" + size)), kLarge);
@@ -91,7 +85,9 @@ TEST_F(StreamingTest, HundredMebibytesEachWayWithFlatMemory) {
 
   const long peak = edge_->vm_hwm_kib();
   EXPECT_GT(peak, 0);
-  EXPECT_LT(peak, kMaxPeakRssKib) << "peak RSS " << peak << " KiB after 400 MiB through the edge";
+  if (kCheckPeakRss) {
+    EXPECT_LT(peak, kMaxPeakRssKib) << "peak RSS " << peak << " KiB after 400 MiB through the edge";
+  }
   RecordProperty("edge_peak_rss_kib", std::to_string(peak));
 }
 
