@@ -245,6 +245,18 @@ bool Edge::wait_stderr(const std::string& marker, std::chrono::milliseconds budg
   return child_.read_stderr().find(marker) != std::string::npos;
 }
 
+std::string Edge::wait_access_log(const std::string& marker, std::chrono::milliseconds budget) const {
+  // The edge writes a request's log line after the response has gone out, so
+  // a viewer can see its response before the line exists.
+  const auto deadline = support::Deadline::after(budget);
+  while (!deadline.expired()) {
+    std::string log = support::read_file(access_log_path());
+    if (log.find(marker) != std::string::npos) return log;
+    std::this_thread::sleep_for(20ms);
+  }
+  return support::read_file(access_log_path());
+}
+
 long Edge::vm_hwm_kib() const {
   std::ifstream status("/proc/" + std::to_string(child_.pid()) + "/status");
   std::string line;

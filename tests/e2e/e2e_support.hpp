@@ -95,6 +95,9 @@ class Edge {
   int wait_exit(std::chrono::milliseconds budget);
   /// Waits until stderr contains `marker`.
   bool wait_stderr(const std::string& marker, std::chrono::milliseconds budget) const;
+  /// The access log once it contains `marker` (or as it is when the budget runs out).
+  [[nodiscard]] std::string wait_access_log(const std::string& marker,
+                                            std::chrono::milliseconds budget) const;
   [[nodiscard]] long vm_hwm_kib() const;
   [[nodiscard]] std::size_t fd_count() const;
 

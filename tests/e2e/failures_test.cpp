@@ -111,7 +111,7 @@ TEST_F(FailuresTest, StalledBodyCutsTheViewersResponseShort) {
 
 TEST_F(FailuresTest, AccessLogNamesTheReason) {
   expect_error(curl(edge_->url("/wrong-name/echo")), 502, "cert_name_mismatch");
-  const std::string log = support::read_file(edge_->access_log_path());
+  const std::string log = edge_->wait_access_log("\tcert_name_mismatch\t", std::chrono::seconds(10));
   EXPECT_NE(log.find("#Fields: date time"), std::string::npos);
   EXPECT_NE(log.find("\tcert_name_mismatch\t"), std::string::npos) << log;
   EXPECT_NE(log.find("\t502\t"), std::string::npos);

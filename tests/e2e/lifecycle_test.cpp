@@ -111,7 +111,7 @@ TEST(ServeLifecycle, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
   ASSERT_TRUE(edge->wait_stderr("reload rejected", 10s)) << edge->stderr_text();
   EXPECT_EQ(curl(edge->url("/echo/3")).status, 200);
 
-  const std::string log = support::read_file(edge->access_log_path());
+  const std::string log = edge->wait_access_log("/echo/3", 10s);
   EXPECT_NE(log.find("\tfirst\t"), std::string::npos) << log;
   EXPECT_NE(log.find("\tsecond\t"), std::string::npos) << log;
   const auto metrics = curl("http://127.0.0.1:" + std::to_string(edge->admin_port()) + "/metrics");
@@ -134,7 +134,7 @@ TEST(ServeLifecycle, InFlightRequestFinishesOnTheOldConfigDuringAReload) {
   edge->signal(SIGHUP);
   ASSERT_TRUE(edge->wait_stderr("reloaded", 10s));
   EXPECT_EQ(slow.get().status, 200);
-  const std::string log = support::read_file(edge->access_log_path());
+  const std::string log = edge->wait_access_log("/slow/2", 10s);
   EXPECT_NE(log.find("/slow/2"), std::string::npos);
   EXPECT_NE(log.find("\tbefore\t"), std::string::npos) << log;
 }
@@ -193,7 +193,7 @@ TEST(ServeLifecycle, JsonAccessLogHasOneObjectPerRequest) {
   ASSERT_NE(edge, nullptr);
   const auto result = curl(edge->url("/echo/json?q=1"), {"-A", "agent/1"});
   ASSERT_EQ(result.status, 200);
-  const auto lines = cli_test::lines_of(support::read_file(edge->access_log_path()));
+  const auto lines = cli_test::lines_of(edge->wait_access_log("/echo/json", 10s));
   ASSERT_EQ(lines.size(), 1u);
   const auto entry = json::parse(lines[0]);
   EXPECT_EQ(entry["cs-method"], "GET");
