@@ -7,6 +7,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <cstdio>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "edgefetch/edge/error_page.hpp"
@@ -28,6 +29,15 @@ namespace {
 // Body bytes moved per read/write in either direction: the most one request
 // holds in memory besides the bounded input buffer.
 constexpr std::size_t kBodyChunk = 64 * 1024;
+
+// The body buffer of one request. Not zero-filled: every byte sent is first
+// written by a read, and zeroing 64 KiB was a memset per request (5% of the
+// proxy's CPU on 1 KiB responses).
+struct BodyBuffer {
+  std::unique_ptr<std::uint8_t[]> bytes = std::make_unique_for_overwrite<std::uint8_t[]>(kBodyChunk);
+  [[nodiscard]] std::uint8_t* data() const { return bytes.get(); }
+  [[nodiscard]] static constexpr std::size_t size() { return kBodyChunk; }
+};
 
 std::string_view sv(beast::string_view s) {
   return {s.data(), s.size()};
@@ -319,7 +329,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     co_return (ok && keep);
   }
   std::unique_ptr<origin::Exchange> exchange = std::move(*sent);
-  std::vector<std::uint8_t> buffer(kBodyChunk);
+  BodyBuffer buffer;
 
   // The request body, viewer -> origin, one bounded buffer at a time.
   if (framing.has_body()) {
