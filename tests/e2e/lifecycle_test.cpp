@@ -11,9 +11,21 @@
 #include "cli/cli_support.hpp"
 #include "e2e/e2e_origins.hpp"
 #include "e2e/e2e_support.hpp"
+#include "support/deadline.hpp"
 
 namespace edgefetch::e2e {
 namespace {
+
+// Waits until the shared plain origin has received one request besides our
+// own /stats polls (each poll counts itself), i.e. the slow request is in flight.
+bool slow_request_reached_origin(long requests_before, std::chrono::milliseconds budget) {
+  const auto deadline = support::Deadline::after(budget);
+  for (long polls = 1; !deadline.expired(); ++polls) {
+    if (SharedOrigins::plain().stats()["requests"].get<long>() - requests_before - polls >= 1) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
 using namespace std::chrono_literals;
 using nlohmann::json;
 
@@ -128,8 +140,9 @@ TEST(ServeLifecycle, InFlightRequestFinishesOnTheOldConfigDuringAReload) {
   options.access_log = "access.log";
   auto edge = Edge::start(options);
   ASSERT_NE(edge, nullptr);
+  const long requests_before = SharedOrigins::plain().stats()["requests"].get<long>();
   auto slow = std::async(std::launch::async, [&] { return curl(edge->url("/slow/2")); });
-  std::this_thread::sleep_for(500ms);  // let the request reach the origin
+  ASSERT_TRUE(slow_request_reached_origin(requests_before, 10s));
   edge->write_config(simple_config("after"));
   edge->signal(SIGHUP);
   ASSERT_TRUE(edge->wait_stderr("reloaded", 10s));
@@ -148,8 +161,9 @@ TEST(ServeLifecycle, SigtermDrainsInFlightRequestsAndExits0) {
   ASSERT_NE(edge, nullptr);
   const std::string health = "http://127.0.0.1:" + std::to_string(edge->admin_port()) + "/healthz";
   EXPECT_EQ(curl(health).status, 200);
+  const long requests_before = SharedOrigins::plain().stats()["requests"].get<long>();
   auto slow = std::async(std::launch::async, [&] { return curl(edge->url("/slow/2")); });
-  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(slow_request_reached_origin(requests_before, 10s));
   edge->signal(SIGTERM);
   ASSERT_TRUE(edge->wait_stderr("draining", 5s));
   const auto finished = slow.get();
