@@ -22,6 +22,7 @@ namespace {
 // Bounds on records that carry nothing, as in the TLS 1.2 engine: a peer must
 // not keep the client busy without progress.
 constexpr int kMaxDroppedChangeCipherSpecs = 1;
+constexpr int kMaxConsecutiveUserCanceledAlerts = 4;
 constexpr int kMaxConsecutiveEmptyRecords = 32;
 constexpr std::uint8_t kHandshakeTypeKeyUpdate = 24;
 constexpr std::uint8_t kHandshakeTypeEncryptedExtensions = 8;
@@ -76,6 +77,7 @@ base::Expected<void, Error> Client13::process_records() {
 }
 
 base::Expected<void, Error> Client13::handle_record(const Record13& record) {
+  if (record.type != ContentType::alert) consecutive_user_canceled_alerts_ = 0;
   if (record.content.empty()) {
     // RFC 8446 §5.4: only application data may have zero-length content.
     if (record.type != ContentType::application_data) {
@@ -144,7 +146,15 @@ base::Expected<void, Error> Client13::handle_alert(std::span<const std::uint8_t>
     state_ = State::closed;
     return {};
   }
-  if (alert->description == ad::kUserCanceled) return {};  // a close_notify follows (RFC 8446 §6.1)
+  if (alert->description == ad::kUserCanceled) {
+    // A close_notify follows (RFC 8446 §6.1); a stream of them is refused like
+    // the TLS 1.2 engine's warning alerts (and BoringSSL's kMaxWarningAlerts).
+    if (++consecutive_user_canceled_alerts_ > kMaxConsecutiveUserCanceledAlerts) {
+      return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
+                               "server sent too many warning alerts in a row"));
+    }
+    return {};
+  }
   // RFC 8446 §6.2: every other alert is fatal whatever its level says.
   const auto context =
       state_ == State::handshaking ? handshake::AlertContext::handshake : handshake::AlertContext::connected;

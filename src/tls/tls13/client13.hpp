@@ -142,6 +142,7 @@ class Client13 {
   int key_updates_received_ = 0;
   int dropped_ccs_ = 0;
   int consecutive_empty_records_ = 0;
+  int consecutive_user_canceled_alerts_ = 0;
   std::optional<std::uint16_t> retry_suite_;
 
   std::optional<crypto::HashContext> transcript_;

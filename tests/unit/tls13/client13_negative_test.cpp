@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "drive13.hpp"
 #include "forged_server13.hpp"
@@ -165,6 +168,62 @@ TEST(Client13Negative, UnofferedExtensionInEncryptedExtensions) {
   const auto outcome = run(forge);
   EXPECT_EQ(outcome.error.code, ErrorCode::protocol_violation) << outcome.error.message;
   EXPECT_EQ(outcome.error.alert, 110);
+}
+
+// user_canceled is the one warning TLS 1.3 keeps (RFC 8446 §6.1: a close_notify
+// follows; JDK 11 sends one before closing). A stream of them is refused after
+// four in a row, as the TLS 1.2 engine refuses warning alerts: a peer must not
+// keep the client busy without progress.
+struct Connected13 {
+  std::unique_ptr<Client13> client;
+  std::string failure;
+};
+
+Connected13 connect_to_scripted_server() {
+  Connected13 connected;
+  auto built = test::build_hello({});
+  if (!built.failure.empty()) {
+    connected.failure = built.failure;
+    return connected;
+  }
+  auto flight = test::forge_server_flight(built.handover.client_hello, {});
+  if (!flight.failure.empty()) {
+    connected.failure = flight.failure;
+    return connected;
+  }
+  connected.client = std::make_unique<Client13>(std::move(built.handover));
+  (void)connected.client->start(flight.server_hello, flight.records);
+  return connected;
+}
+
+const std::array<std::uint8_t, 2> kUserCanceled = {1, 90};
+const std::array<std::uint8_t, 2> kCloseNotify = {1, 0};
+
+TEST(Client13Negative, AFewUserCanceledAlertsBeforeCloseNotifyCloseCleanly) {
+  auto connected = connect_to_scripted_server();
+  ASSERT_TRUE(connected.client) << connected.failure;
+  Client13& client = *connected.client;
+  ASSERT_EQ(client.state(), State::connected) << client.error().message;
+  const auto alert = test::plaintext_record(21, 0x0303, kUserCanceled);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.feed(alert)) << i << ": " << client.error().message;
+  EXPECT_EQ(client.state(), State::connected);
+  ASSERT_TRUE(client.feed(test::plaintext_record(21, 0x0303, kCloseNotify))) << client.error().message;
+  EXPECT_EQ(client.state(), State::closed);
+  EXPECT_TRUE(client.peer_closed());
+}
+
+TEST(Client13Negative, AStreamOfUserCanceledAlertsIsRefused) {
+  auto connected = connect_to_scripted_server();
+  ASSERT_TRUE(connected.client) << connected.failure;
+  Client13& client = *connected.client;
+  ASSERT_EQ(client.state(), State::connected) << client.error().message;
+  const auto alert = test::plaintext_record(21, 0x0303, kUserCanceled);
+  std::vector<std::uint8_t> stream;
+  for (int i = 0; i < 5; ++i) stream.insert(stream.end(), alert.begin(), alert.end());
+  EXPECT_FALSE(client.feed(stream));
+  EXPECT_EQ(client.state(), State::failed);
+  EXPECT_EQ(client.error().code, ErrorCode::protocol_violation) << client.error().message;
+  EXPECT_EQ(client.error().alert, 10);  // unexpected_message
 }
 
 }  // namespace
