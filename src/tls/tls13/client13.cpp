@@ -81,10 +81,16 @@ base::Expected<void, Error> Client13::handle_record(const Record13& record) {
   if (record.content.empty()) {
     // RFC 8446 §5.4: only application data may have zero-length content.
     if (record.type != ContentType::application_data) {
-      return unexpected_message("an empty protected handshake or alert record");
+      return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
+                               "server sent an empty " +
+                                   std::string(record.type == ContentType::handshake ? "handshake"
+                                               : record.type == ContentType::alert   ? "alert"
+                                                                                     : "ChangeCipherSpec") +
+                                   " record"));
     }
     if (++consecutive_empty_records_ > kMaxConsecutiveEmptyRecords) {
-      return unexpected_message("too many empty records in a row");
+      return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
+                               "server sent too many empty records in a row"));
     }
   } else {
     consecutive_empty_records_ = 0;
