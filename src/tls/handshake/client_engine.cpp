@@ -1,5 +1,6 @@
-// ClientEngine: start, record dispatch, alerts, application data, closing.
-// The handshake message handlers are in client_engine_server_flight.cpp and
+// ClientEngine: start, the TLS 1.2 record layer and rules behind RecordFront,
+// handshake message dispatch, HelloRequest and ChangeCipherSpec. The handshake
+// message handlers are in client_engine_server_flight.cpp and
 // client_engine_finish.cpp.
 
 #include "tls/handshake/client_engine.hpp"
@@ -23,11 +24,6 @@ using messages::client_error;
 using messages::HandshakeType;
 
 namespace {
-// Bounds on records that carry nothing (as BoringSSL's kMaxWarningAlerts /
-// kMaxEmptyRecords): a peer must not keep the client busy without progress.
-constexpr int kMaxConsecutiveWarningAlerts = 4;
-constexpr int kMaxConsecutiveEmptyRecords = 32;
-
 // s2n leaves out suites its libcrypto cannot run (Appendix B: RC4-MD5 only when
 // RC4 is available); so do we, instead of offering what we could not complete.
 policy::Offer usable_offer(policy::Offer offer) {
@@ -47,18 +43,9 @@ void apply_hello_options(const HelloOptions& options, messages::ClientHello& hel
   hello.session_ticket = options.session_ticket;
   hello.extended_master_secret = options.extended_master_secret;
 }
-
-template <class T>
-void consume_front(std::vector<T>& buffer, std::size_t n) {
-  if (n >= buffer.size()) {
-    buffer.clear();
-  } else {
-    buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-}
 }  // namespace
 
-ClientEngine::ClientEngine(ClientConfig config) : config_(std::move(config)) {}
+ClientEngine::ClientEngine(ClientConfig config) : RecordFront(State::idle, {}), config_(std::move(config)) {}
 
 VersionRules ClientEngine::rules() const {
   if (rules_) return *rules_;
@@ -75,8 +62,8 @@ std::string ClientEngine::offered_versions_text() const {
 }
 
 void ClientEngine::start() {
-  if (state_ != State::idle) return;
-  state_ = State::handshaking;
+  if (state() != State::idle) return;
+  set_state(State::handshaking);
   if (auto ready = crypto::initialize(); !ready) {
     (void)fail(client_error(ErrorCode::internal_error, ad::kInternalError,
                             "libcrypto is not usable: " + ready.error().message));
@@ -121,68 +108,24 @@ void ClientEngine::start() {
   if (auto written = write_handshake(*encoded); !written) (void)fail(written.error());
 }
 
-base::Expected<void, Error> ClientEngine::feed(std::span<const std::uint8_t> bytes) {
-  if (state_ == State::failed) return base::unexpected(error_);
-  if (state_ == State::idle) {
-    return base::unexpected(
-        Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "feed() before start()"});
-  }
+void ClientEngine::buffer_received(std::span<const std::uint8_t> bytes) {
   reader_.feed(bytes);
-  return process_records();
 }
 
-base::Expected<void, Error> ClientEngine::process_records() {
-  while (state_ != State::failed && !handed_over()) {
-    auto record = reader_.next();
-    if (!record) return fail(record.error());
-    if (!record->has_value()) break;
-    if (auto handled = handle_record(**record); !handled) return handled;
-  }
-  if (state_ == State::failed) return base::unexpected(error_);
-  return {};
+base::Expected<std::optional<ReceivedRecord>, Error> ClientEngine::next_record() {
+  auto record = reader_.next();
+  if (!record) return base::unexpected(std::move(record.error()));
+  if (!record->has_value()) return std::optional<ReceivedRecord>();
+  return std::optional<ReceivedRecord>(ReceivedRecord{(*record)->type, (*record)->fragment});
 }
 
-base::Expected<void, Error> ClientEngine::handle_record(const RecordView& record) {
-  if (record.type != ContentType::alert) consecutive_warning_alerts_ = 0;
-  if (record.fragment.empty()) {
-    // Only application data may be empty (RFC 5246 §6.2.1); bounded so a peer cannot spin us.
-    if (record.type != ContentType::application_data) {
-      return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
-                               "server sent an empty " +
-                                   std::string(record.type == ContentType::handshake ? "handshake"
-                                               : record.type == ContentType::alert   ? "alert"
-                                                                                     : "ChangeCipherSpec") +
-                                   " record"));
-    }
-    if (++consecutive_empty_records_ > kMaxConsecutiveEmptyRecords) {
-      return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
-                               "server sent too many empty records in a row"));
-    }
-  } else {
-    consecutive_empty_records_ = 0;
-  }
-  switch (record.type) {
-    case ContentType::handshake:
-      return handle_handshake_fragment(record.fragment);
-    case ContentType::change_cipher_spec:
-      return handle_change_cipher_spec(record.fragment);
-    case ContentType::alert:
-      return handle_alert(record.fragment);
-    case ContentType::application_data:
-      return handle_application_data(record.fragment);
-  }
-  return unexpected_message("a record of unknown type");
+bool ClientEngine::has_partial_record() const {
+  return reader_.has_partial_record();
 }
 
-base::Expected<void, Error> ClientEngine::handle_handshake_fragment(std::span<const std::uint8_t> fragment) {
-  assembler_.add(fragment);
-  while (state_ != State::failed && !handed_over()) {
-    auto message = assembler_.next();
-    if (!message) return fail(message.error());
-    if (!message->has_value()) break;
-    if (auto handled = handle_handshake_message(**message); !handled) return handled;
-  }
-  return {};
+base::Expected<void, Error> ClientEngine::write_record(ContentType type,
+                                                       std::span<const std::uint8_t> content) {
+  return writer_.write(type, content, output());
 }
 
 base::Expected<void, Error> ClientEngine::handle_handshake_message(
@@ -223,8 +166,8 @@ base::Expected<void, Error> ClientEngine::handle_hello_request(
     const messages::HandshakeMessageView& message) {
   if (auto decoded = messages::decode_hello_request(message.body); !decoded) return fail(decoded.error());
   // RFC 5246 §7.4.1.1: ignored while a handshake is in progress (and never hashed).
-  if (state_ == State::handshaking) return {};
-  if (state_ != State::connected) return {};
+  if (state() == State::handshaking) return {};
+  if (state() != State::connected) return {};
   // The CDN supports no renegotiation. Decline politely once (a warning
   // no_renegotiation, RFC 5746 §4.5) so a server that merely offers can carry on;
   // a server that asks again, or aborts after our refusal, fails the
@@ -241,7 +184,7 @@ base::Expected<void, Error> ClientEngine::handle_hello_request(
 }
 
 base::Expected<void, Error> ClientEngine::handle_change_cipher_spec(std::span<const std::uint8_t> fragment) {
-  if (step_ != Step::change_cipher_spec || !assembler_.empty()) {
+  if (step_ != Step::change_cipher_spec || !assembler().empty()) {
     // Also rejects the early-CCS attack (CVE-2014-0224): keys are only
     // switched after our own Finished was sent.
     return unexpected_message("ChangeCipherSpec");
@@ -252,56 +195,27 @@ base::Expected<void, Error> ClientEngine::handle_change_cipher_spec(std::span<co
   return {};
 }
 
-base::Expected<void, Error> ClientEngine::handle_alert(std::span<const std::uint8_t> fragment) {
-  auto alert = messages::decode_alert(fragment);
-  if (!alert) return fail(alert.error());
-  if (alert->description == ad::kCloseNotify) {
-    peer_closed_ = true;
-    if (state_ == State::handshaking) {
-      return fail(Error{
-          ErrorCode::server_alert, AlertSender::server, ad::kCloseNotify,
-          "server closed the connection (close_notify) while the client " + std::string(step_description())});
-    }
-    if (!close_notify_sent_) {
-      close_notify_sent_ = true;
-      send_alert(messages::AlertLevel::warning, ad::kCloseNotify);
-    }
-    state_ = State::closed;
-    return {};
-  }
-  if (alert->level == messages::AlertLevel::fatal) {
-    return fail(error_for_server_alert(alert->description, alert_context(), offered_versions_text(),
-                                       step_description()));
-  }
-  // Warnings (unrecognized_name, no_renegotiation, SSLv3 no_certificate, ...) carry
-  // no obligation; a stream of them is refused.
-  if (++consecutive_warning_alerts_ > kMaxConsecutiveWarningAlerts) {
-    return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
-                             "server sent too many warning alerts in a row"));
-  }
-  return {};
+bool ClientEngine::alert_is_fatal(const messages::Alert& alert) const {
+  return alert.level == messages::AlertLevel::fatal;
 }
 
-base::Expected<void, Error> ClientEngine::handle_application_data(std::span<const std::uint8_t> fragment) {
-  if (state_ != State::connected && state_ != State::closed) return unexpected_message("application data");
-  if (peer_closed_) return unexpected_message("application data after close_notify");
-  if (readable_offset_ == readable_.size()) {
-    readable_.clear();
-    readable_offset_ = 0;
-  }
-  readable_.insert(readable_.end(), fragment.begin(), fragment.end());
-  return {};
+Error ClientEngine::error_for_fatal_alert(std::uint8_t description) const {
+  return error_for_server_alert(description, alert_context(), offered_versions_text(), step_description());
+}
+
+std::uint8_t ClientEngine::alert_to_send(std::uint8_t description) const {
+  return rules().alert_to_send(description);
 }
 
 AlertContext ClientEngine::alert_context() const {
   if (renegotiation_declined_) return AlertContext::renegotiation_declined;
-  if (state_ == State::connected || state_ == State::closed) return AlertContext::connected;
+  if (state() == State::connected || state() == State::closed) return AlertContext::connected;
   if (step_ == Step::server_hello) return AlertContext::awaiting_server_hello;
   return AlertContext::handshake;
 }
 
 std::string_view ClientEngine::step_description() const {
-  if (state_ == State::connected || state_ == State::closed) return "was connected";
+  if (state() == State::connected || state() == State::closed) return "was connected";
   switch (step_) {
     case Step::server_hello:
       return "waited for ServerHello";
@@ -324,93 +238,8 @@ std::string_view ClientEngine::step_description() const {
   return "was connected";
 }
 
-void ClientEngine::feed_eof() {
-  if (state_ == State::failed || state_ == State::idle) return;
-  if (state_ == State::handshaking) {
-    (void)fail(Error{ErrorCode::unexpected_eof, AlertSender::none, std::nullopt,
-                     "connection closed by the server while the client " + std::string(step_description())});
-    return;
-  }
-  if (state_ == State::closed) return;  // we sent close_notify: the server may just hang up
-  // Connected: without the server's close_notify a truncation cannot be told
-  // from a server that forgot it; the data already decrypted stays readable and
-  // the caller decides (HTTP framing may prove the response complete).
-  (void)fail(Error{ErrorCode::unexpected_eof, AlertSender::none, std::nullopt,
-                   reader_.has_partial_record()
-                       ? "connection closed in the middle of a record (truncated)"
-                       : "connection closed by the server without close_notify (possible truncation)"});
-}
-
-std::span<const std::uint8_t> ClientEngine::pending_output() const {
-  return output_;
-}
-
-void ClientEngine::consume_output(std::size_t n) {
-  consume_front(output_, n);
-}
-
-base::Expected<void, Error> ClientEngine::write(std::span<const std::uint8_t> data) {
-  if (state_ == State::failed) return base::unexpected(error_);
-  if (state_ != State::connected) {
-    return base::unexpected(Error{ErrorCode::internal_error, AlertSender::none, std::nullopt,
-                                  state_ == State::closed ? "write() after the connection was closed"
-                                                          : "write() before the handshake completed"});
-  }
-  if (auto written = writer_.write(ContentType::application_data, data, output_); !written) {
-    return fail(written.error());
-  }
-  return {};
-}
-
-std::span<const std::uint8_t> ClientEngine::readable() const {
-  return std::span<const std::uint8_t>(readable_).subspan(readable_offset_);
-}
-
-void ClientEngine::consume_readable(std::size_t n) {
-  readable_offset_ = std::min(readable_.size(), readable_offset_ + n);
-  if (readable_offset_ == readable_.size()) {
-    readable_.clear();
-    readable_offset_ = 0;
-  }
-}
-
-void ClientEngine::close() {
-  if (state_ == State::failed || state_ == State::idle) return;
-  if (!close_notify_sent_) {
-    close_notify_sent_ = true;
-    send_alert(messages::AlertLevel::warning, ad::kCloseNotify);
-  }
-  state_ = State::closed;
-}
-
-void ClientEngine::send_alert(messages::AlertLevel level, std::uint8_t description) {
-  const auto bytes = messages::encode_alert(messages::Alert{level, rules().alert_to_send(description)});
-  (void)writer_.write(ContentType::alert, bytes, output_);
-}
-
 base::Expected<void, Error> ClientEngine::write_handshake(std::span<const std::uint8_t> message) {
-  return writer_.write(ContentType::handshake, message, output_);
-}
-
-base::Unexpected<Error> ClientEngine::fail(Error error) {
-  if (state_ == State::failed) return base::unexpected(error_);
-  if (error.alert_sender == AlertSender::client && error.alert) {
-    error.alert = rules().alert_to_send(*error.alert);
-    send_alert(messages::AlertLevel::fatal, *error.alert);
-  }
-  // RFC 5246 §7.2.2: a connection that ends with a fatal alert (either way)
-  // forgets its session. A bare end of stream does not: many servers close
-  // without close_notify.
-  if (error.alert_sender != AlertSender::none) session_.reset();
-  error_ = std::move(error);
-  state_ = State::failed;
-  return base::unexpected(error_);
-}
-
-base::Unexpected<Error> ClientEngine::unexpected_message(std::string_view what) {
-  return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
-                           "unexpected " + std::string(what) + " from the server while the client " +
-                               std::string(step_description())));
+  return write_record(ContentType::handshake, message);
 }
 
 }  // namespace edgefetch::tls::handshake

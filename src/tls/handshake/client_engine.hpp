@@ -19,7 +19,9 @@
 // After a handshake, session() holds what a later connection can resume.
 //
 // Every message is checked against what we offered; every failure becomes a
-// typed Error and, when the client is the one aborting, a fatal alert.
+// typed Error and, when the client is the one aborting, a fatal alert. Records,
+// alerts, application data and closing are RecordFront's, shared with
+// tls13::Client13.
 
 #include <array>
 #include <cstddef>
@@ -38,6 +40,7 @@
 #include "edgefetch/tls/error.hpp"
 #include "tls/handshake/key_exchange.hpp"
 #include "tls/handshake/received_alerts.hpp"
+#include "tls/handshake/record_front.hpp"
 #include "tls/handshake/version_rules.hpp"
 #include "tls/key_schedule.hpp"
 #include "tls/messages/alert.hpp"
@@ -50,28 +53,20 @@
 
 namespace edgefetch::tls::handshake {
 
-class ClientEngine {
+class ClientEngine final : public RecordFront {
  public:
   explicit ClientEngine(ClientConfig config);
 
   void start();
-  base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
-  void feed_eof();
 
-  [[nodiscard]] std::span<const std::uint8_t> pending_output() const;
-  void consume_output(std::size_t n);
-
-  base::Expected<void, Error> write(std::span<const std::uint8_t> data);
-  [[nodiscard]] std::span<const std::uint8_t> readable() const;
-  void consume_readable(std::size_t n);
-
-  void close();
-
-  [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
-  [[nodiscard]] const Error& error() const { return error_; }
-  [[nodiscard]] bool peer_closed() const { return peer_closed_; }
-  [[nodiscard]] std::shared_ptr<const Session> session() const { return session_; }
+  /// RFC 5246 §7.2.2: a connection that ended with a fatal alert (either way)
+  /// forgets its session. A bare end of stream does not: many servers close
+  /// without close_notify.
+  [[nodiscard]] std::shared_ptr<const Session> session() const {
+    if (state() == State::failed && error().alert_sender != AlertSender::none) return nullptr;
+    return session_;
+  }
 
   /// Set once a ServerHello selected TLS 1.3: everything tls13::Client13 needs
   /// to continue the connection (taken once; this engine is finished then).
@@ -94,13 +89,20 @@ class ClientEngine {
     done,
   };
 
-  base::Expected<void, Error> process_records();
-  base::Expected<void, Error> handle_record(const RecordView& record);
-  base::Expected<void, Error> handle_handshake_fragment(std::span<const std::uint8_t> fragment);
-  base::Expected<void, Error> handle_handshake_message(const messages::HandshakeMessageView& message);
-  base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> fragment);
-  base::Expected<void, Error> handle_alert(std::span<const std::uint8_t> fragment);
-  base::Expected<void, Error> handle_application_data(std::span<const std::uint8_t> fragment);
+  // RecordFront: the TLS 1.2 record layer and rules.
+  void buffer_received(std::span<const std::uint8_t> bytes) override;
+  base::Expected<std::optional<ReceivedRecord>, Error> next_record() override;
+  [[nodiscard]] bool has_partial_record() const override;
+  base::Expected<void, Error> write_record(ContentType type, std::span<const std::uint8_t> content) override;
+  base::Expected<void, Error> handle_handshake_message(
+      const messages::HandshakeMessageView& message) override;
+  base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> fragment) override;
+  [[nodiscard]] bool alert_is_fatal(const messages::Alert& alert) const override;
+  [[nodiscard]] Error error_for_fatal_alert(std::uint8_t description) const override;
+  [[nodiscard]] std::uint8_t alert_to_send(std::uint8_t description) const override;
+  [[nodiscard]] std::string_view step_description() const override;
+  [[nodiscard]] bool handed_over() const override { return tls13_handover_.has_value(); }
+
   base::Expected<void, Error> handle_hello_request(const messages::HandshakeMessageView& message);
 
   // One handler per server message (client_engine_server_flight.cpp).
@@ -125,27 +127,16 @@ class ClientEngine {
   // TLS 1.3 offers and the handover (client_engine_tls13.cpp).
   base::Expected<void, Error> add_tls13_key_share();
   base::Expected<void, Error> hand_over_to_tls13(const messages::HandshakeMessageView& message);
-  [[nodiscard]] bool handed_over() const { return tls13_handover_.has_value(); }
 
-  base::Unexpected<Error> fail(Error error);
-  base::Unexpected<Error> unexpected_message(std::string_view what);
-  void send_alert(messages::AlertLevel level, std::uint8_t description);
   base::Expected<void, Error> write_handshake(std::span<const std::uint8_t> message);
   [[nodiscard]] VersionRules rules() const;
   [[nodiscard]] AlertContext alert_context() const;
-  [[nodiscard]] std::string_view step_description() const;
   [[nodiscard]] std::string offered_versions_text() const;
 
   ClientConfig config_;
-  State state_ = State::idle;
   Step step_ = Step::server_hello;
   Negotiated negotiated_;
-  Error error_;
-  bool peer_closed_ = false;
-  bool close_notify_sent_ = false;
   bool renegotiation_declined_ = false;
-  int consecutive_warning_alerts_ = 0;
-  int consecutive_empty_records_ = 0;
   std::time_t verification_time_ = 0;
 
   messages::ClientHello client_hello_;
@@ -160,7 +151,6 @@ class ClientEngine {
   Transcript transcript_;
   RecordReader reader_;
   RecordWriter writer_;
-  messages::HandshakeAssembler assembler_;
 
   std::shared_ptr<const Session> offered_session_;            // resume_session when it fits, else null
   std::optional<std::vector<std::uint8_t>> received_ticket_;  // NewSessionTicket's ticket (may be empty)
@@ -169,10 +159,6 @@ class ClientEngine {
 
   std::vector<crypto::KeyShare> tls13_key_shares_;  // private halves of the ClientHello's key_share
   std::optional<tls13::HandoverPackage> tls13_handover_;
-
-  std::vector<std::uint8_t> output_;
-  std::vector<std::uint8_t> readable_;
-  std::size_t readable_offset_ = 0;
 };
 
 }  // namespace edgefetch::tls::handshake

@@ -46,7 +46,7 @@ base::Expected<void, Error> ClientEngine::send_client_flight() {
 }
 
 base::Expected<void, Error> ClientEngine::send_change_cipher_spec_and_finished() {
-  if (auto written = writer_.write(ContentType::change_cipher_spec, messages::kChangeCipherSpec, output_);
+  if (auto written = writer_.write(ContentType::change_cipher_spec, messages::kChangeCipherSpec, output());
       !written) {
     return fail(written.error());
   }
@@ -112,14 +112,14 @@ base::Expected<void, Error> ClientEngine::on_finished(const messages::HandshakeM
     return fail(client_error(ErrorCode::bad_finished, ad::kDecryptError,
                              "server Finished does not match the handshake transcript"));
   }
-  if (!assembler_.empty()) return unexpected_message("handshake data after the server's Finished");
+  if (!assembler().empty()) return unexpected_message("handshake data after the server's Finished");
   transcript_.add(message.bytes);
   // Abbreviated handshake: the server finished first; our Finished covers its one.
   if (negotiated_.resumed) {
     if (auto sent = send_change_cipher_spec_and_finished(); !sent) return sent;
   }
   step_ = Step::done;
-  state_ = State::connected;
+  set_state(State::connected);
   remember_session();
   return {};
 }

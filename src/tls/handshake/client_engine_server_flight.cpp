@@ -24,13 +24,15 @@ using messages::client_error;
 
 base::Expected<void, Error> ClientEngine::on_server_hello(const messages::HandshakeMessageView& message) {
   const bool tls13_offered = !client_hello_.supported_versions.empty();
-  if (tls13_offered && tls13::peek_selected_version(message.body) == policy::wire(policy::ProtocolVersion::tls1_3)) {
+  if (tls13_offered &&
+      tls13::peek_selected_version(message.body) == policy::wire(policy::ProtocolVersion::tls1_3)) {
     return hand_over_to_tls13(message);
   }
   auto server_hello = messages::decode_server_hello(message.body);
   if (!server_hello) return fail(server_hello.error());
   if (tls13_offered) {
-    auto below = tls13::check_answer_below_tls13(server_hello->random, server_hello->version, server_hello->extensions);
+    auto below = tls13::check_answer_below_tls13(server_hello->random, server_hello->version,
+                                                 server_hello->extensions);
     if (!below) return fail(below.error());
   }
   auto choice = check_server_hello(*server_hello, client_hello_, config_.offer, offered_session_ != nullptr);
@@ -142,7 +144,7 @@ base::Expected<void, Error> ClientEngine::on_certificate_request(
 base::Expected<void, Error> ClientEngine::on_server_hello_done(
     const messages::HandshakeMessageView& message) {
   if (auto decoded = messages::decode_server_hello_done(message.body); !decoded) return fail(decoded.error());
-  if (!assembler_.empty()) {
+  if (!assembler().empty()) {
     // Nothing may follow ServerHelloDone before our flight (it would be a
     // message the server sent without waiting for us).
     return unexpected_message("data after ServerHelloDone");

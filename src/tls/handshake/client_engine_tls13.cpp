@@ -30,7 +30,7 @@ base::Expected<void, Error> ClientEngine::add_tls13_key_share() {
 
 base::Expected<void, Error> ClientEngine::hand_over_to_tls13(const messages::HandshakeMessageView& message) {
   // RFC 8446 §5.1: the ServerHello ends its record (keys change after it).
-  if (!assembler_.empty())
+  if (!assembler().empty())
     return unexpected_message("handshake data after a TLS 1.3 ServerHello in the same record");
   auto encoded = messages::encode_client_hello(client_hello_);
   if (!encoded) {
@@ -42,8 +42,8 @@ base::Expected<void, Error> ClientEngine::hand_over_to_tls13(const messages::Han
   package.handover.verification_time = verification_time_;
   package.handover.client_hello = std::move(*encoded);
   package.handover.key_shares = std::move(tls13_key_shares_);
-  package.handover.unsent_output = std::move(output_);
-  output_.clear();
+  package.handover.unsent_output = std::move(output());
+  output().clear();
   package.server_hello.assign(message.bytes.begin(), message.bytes.end());
   package.received_after = reader_.take_unread();
   tls13_handover_ = std::move(package);

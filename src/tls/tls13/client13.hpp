@@ -14,6 +14,8 @@
 // selects TLS 1.3 through supported_versions. Middlebox compatibility (RFC 8446
 // §D.4): a non-empty legacy_session_id is echoed, the server's dummy
 // ChangeCipherSpec is dropped, and we send one before our second flight.
+// Records, alerts, application data and closing are handshake::RecordFront's,
+// shared with the TLS 1.2 engine.
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +32,7 @@
 #include "edgefetch/crypto/public_key.hpp"
 #include "edgefetch/tls/client.hpp"
 #include "edgefetch/tls/error.hpp"
+#include "tls/handshake/record_front.hpp"
 #include "tls/messages/alert.hpp"
 #include "tls/messages/handshake_assembler.hpp"
 #include "tls/tls13/key_schedule.hpp"
@@ -54,7 +57,7 @@ struct HandoverPackage {
   std::vector<std::uint8_t> received_after;
 };
 
-class Client13 {
+class Client13 final : public handshake::RecordFront {
  public:
   explicit Client13(Handover handover);
 
@@ -64,21 +67,7 @@ class Client13 {
   base::Expected<void, Error> start(std::span<const std::uint8_t> server_hello,
                                     std::span<const std::uint8_t> received_after);
 
-  base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
-  void feed_eof();
-
-  [[nodiscard]] std::span<const std::uint8_t> pending_output() const { return output_; }
-  void consume_output(std::size_t n);
-
-  base::Expected<void, Error> write(std::span<const std::uint8_t> data);
-  [[nodiscard]] std::span<const std::uint8_t> readable() const;
-  void consume_readable(std::size_t n);
-  void close();
-
-  [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] const Negotiated& negotiated() const { return negotiated_; }
-  [[nodiscard]] const Error& error() const { return error_; }
-  [[nodiscard]] bool peer_closed() const { return peer_closed_; }
 
   /// Test hooks: number of HelloRetryRequests and KeyUpdates processed.
   [[nodiscard]] int hello_retry_requests() const { return hello_retry_requests_; }
@@ -97,11 +86,17 @@ class Client13 {
     connected,
   };
 
-  base::Expected<void, Error> process_records();
-  base::Expected<void, Error> handle_record(const Record13& record);
-  base::Expected<void, Error> handle_handshake_message(const messages::HandshakeMessageView& message);
-  base::Expected<void, Error> handle_alert(std::span<const std::uint8_t> content);
-  base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> content);
+  // RecordFront: the TLS 1.3 record layer and rules.
+  void buffer_received(std::span<const std::uint8_t> bytes) override;
+  base::Expected<std::optional<handshake::ReceivedRecord>, Error> next_record() override;
+  [[nodiscard]] bool has_partial_record() const override;
+  base::Expected<void, Error> write_record(ContentType type, std::span<const std::uint8_t> content) override;
+  base::Expected<void, Error> handle_handshake_message(
+      const messages::HandshakeMessageView& message) override;
+  base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> content) override;
+  [[nodiscard]] bool alert_is_fatal(const messages::Alert& alert) const override;
+  [[nodiscard]] Error error_for_fatal_alert(std::uint8_t description) const override;
+  [[nodiscard]] std::string_view step_description() const override;
 
   // Handshake messages (client13_handshake.cpp).
   base::Expected<void, Error> on_server_hello(std::span<const std::uint8_t> message);
@@ -118,31 +113,20 @@ class Client13 {
   base::Expected<void, Error> check_server_hello_fields(const ServerHello13& hello);
   void send_compatibility_ccs();
 
-  base::Unexpected<Error> fail(Error error);
-  base::Unexpected<Error> unexpected_message(std::string_view what);
-  void send_alert(messages::AlertLevel level, std::uint8_t description);
-  [[nodiscard]] std::string_view step_description() const;
-
   ClientConfig config_;
   std::time_t verification_time_;
   std::vector<std::uint8_t> client_hello_;
   OwnClientHello own_hello_;
   std::vector<crypto::KeyShare> key_shares_;
 
-  State state_ = State::handshaking;
   Step step_ = Step::server_hello;
   Negotiated negotiated_;
-  Error error_;
-  bool peer_closed_ = false;
-  bool close_notify_sent_ = false;
   bool ccs_sent_ = false;
   bool certificate_requested_ = false;
   std::vector<std::uint8_t> certificate_request_context_;
   int hello_retry_requests_ = 0;
   int key_updates_received_ = 0;
   int dropped_ccs_ = 0;
-  int consecutive_empty_records_ = 0;
-  int consecutive_user_canceled_alerts_ = 0;
   std::optional<std::uint16_t> retry_suite_;
 
   std::optional<crypto::HashContext> transcript_;
@@ -152,10 +136,6 @@ class Client13 {
   crypto::SecretBytes server_traffic_secret_;
 
   RecordLayer13 records_;
-  messages::HandshakeAssembler assembler_;
-  std::vector<std::uint8_t> output_;
-  std::vector<std::uint8_t> readable_;
-  std::size_t readable_offset_ = 0;
 };
 
 }  // namespace edgefetch::tls::tls13

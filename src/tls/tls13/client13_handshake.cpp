@@ -210,7 +210,7 @@ base::Expected<void, Error> Client13::on_hello_retry_request(const ServerHello13
   own_hello_.key_shares = {entry};
   transcript_->update(client_hello_);
   send_compatibility_ccs();
-  if (auto written = records_.write(ContentType::handshake, client_hello_, output_); !written) {
+  if (auto written = write_record(ContentType::handshake, client_hello_); !written) {
     return fail(written.error());
   }
   step_ = Step::server_hello;
@@ -310,7 +310,7 @@ base::Expected<void, Error> Client13::on_finished(const messages::HandshakeMessa
     return fail(client_error(ErrorCode::bad_finished, ad::kDecryptError,
                              "server Finished does not match the handshake (verify_data mismatch)"));
   }
-  if (!assembler_.empty())
+  if (!assembler().empty())
     return unexpected_message("handshake data after the server Finished in the same record");
   transcript_->update(message.bytes);
   if (auto secrets = schedule_->set_application_secrets(transcript_->peek()); !secrets)
@@ -328,7 +328,7 @@ base::Expected<void, Error> Client13::send_client_flight() {
   if (certificate_requested_) {
     const auto certificate = empty_certificate13(certificate_request_context_);
     transcript_->update(certificate);
-    if (auto written = records_.write(ContentType::handshake, certificate, output_); !written) {
+    if (auto written = write_record(ContentType::handshake, certificate); !written) {
       return fail(written.error());
     }
   }
@@ -337,14 +337,14 @@ base::Expected<void, Error> Client13::send_client_flight() {
   if (!verify_data) return fail(verify_data.error());
   const auto finished = messages::encode_finished(*verify_data);
   transcript_->update(finished);
-  if (auto written = records_.write(ContentType::handshake, finished, output_); !written) {
+  if (auto written = write_record(ContentType::handshake, finished); !written) {
     return fail(written.error());
   }
   auto write =
       RecordProtection13::from_secret(*negotiated_.cipher_suite, client_traffic_secret_, Direction::seal);
   if (!write) return fail(write.error());
   records_.set_write_protection(std::move(*write));
-  state_ = State::connected;
+  set_state(State::connected);
   step_ = Step::connected;
   return {};
 }
@@ -361,7 +361,7 @@ base::Expected<void, Error> Client13::on_new_session_ticket(const messages::Hand
 base::Expected<void, Error> Client13::on_key_update(const messages::HandshakeMessageView& message) {
   auto request = decode_key_update(message.body);
   if (!request) return fail(request.error());
-  if (!assembler_.empty()) return unexpected_message("handshake data after KeyUpdate in the same record");
+  if (!assembler().empty()) return unexpected_message("handshake data after KeyUpdate in the same record");
   ++key_updates_received_;
   auto next = next_traffic_secret(schedule_->hash(), server_traffic_secret_);
   if (!next) return fail(next.error());
@@ -370,19 +370,18 @@ base::Expected<void, Error> Client13::on_key_update(const messages::HandshakeMes
       RecordProtection13::from_secret(*negotiated_.cipher_suite, server_traffic_secret_, Direction::open);
   if (!read) return fail(read.error());
   records_.set_read_protection(std::move(*read));
-  if (*request == KeyUpdateRequest::update_requested && !close_notify_sent_) return update_keys(false);
+  if (*request == KeyUpdateRequest::update_requested && !close_notify_sent()) return update_keys(false);
   return {};
 }
 
 base::Expected<void, Error> Client13::update_keys(bool request_peer_update) {
-  if (state_ != State::connected) {
+  if (state() != State::connected) {
     return base::unexpected(
         Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "KeyUpdate outside a connection"});
   }
   const auto message = encode_key_update(request_peer_update ? KeyUpdateRequest::update_requested
                                                              : KeyUpdateRequest::update_not_requested);
-  if (auto written = records_.write(ContentType::handshake, message, output_); !written)
-    return fail(written.error());
+  if (auto written = write_record(ContentType::handshake, message); !written) return fail(written.error());
   auto next = next_traffic_secret(schedule_->hash(), client_traffic_secret_);
   if (!next) return fail(next.error());
   client_traffic_secret_ = std::move(*next);

@@ -1,0 +1,135 @@
+#pragma once
+// The record-level front end that both client state machines share,
+// handshake::ClientEngine (SSLv3 to TLS 1.2) and tls13::Client13: what a client
+// connection does with received records before any version-specific rule
+// applies, and the connection surface around it.
+//
+//   - the connection state and its first error: fail() keeps the first error,
+//     and an error the client detects queues our fatal alert;
+//   - dispatch by content type: handshake bytes go through the
+//     HandshakeAssembler to the engine message by message, ChangeCipherSpec
+//     goes to the engine, alerts and application data are handled here;
+//   - the bounds on records that carry nothing (empty records, warning alerts),
+//     so a peer cannot keep the client busy without progress;
+//   - close_notify both ways and the end-of-stream verdict;
+//   - the bytes queued for the server and the decrypted application data.
+//
+// What differs between the versions stays with the engine (the private virtual
+// functions below): its record layer, the meaning of handshake messages and
+// ChangeCipherSpec, which alerts are fatal and what a fatal one means, and
+// which alert descriptions the negotiated version can send.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "edgefetch/base/expected.hpp"
+#include "edgefetch/tls/client.hpp"
+#include "edgefetch/tls/error.hpp"
+#include "tls/messages/alert.hpp"
+#include "tls/messages/handshake_assembler.hpp"
+#include "tls/record/record.hpp"
+
+namespace edgefetch::tls::handshake {
+
+/// A record with its protection removed, as either engine's record layer
+/// yields it: valid until the next call into that record layer.
+struct ReceivedRecord {
+  ContentType type;
+  std::span<const std::uint8_t> content;
+};
+
+class RecordFront {
+ public:
+  RecordFront(const RecordFront&) = delete;
+  RecordFront& operator=(const RecordFront&) = delete;
+
+  /// Feeds bytes received from the server and handles every complete record.
+  base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
+  void feed_eof();
+
+  [[nodiscard]] std::span<const std::uint8_t> pending_output() const { return output_; }
+  void consume_output(std::size_t n);
+
+  base::Expected<void, Error> write(std::span<const std::uint8_t> data);
+  [[nodiscard]] std::span<const std::uint8_t> readable() const;
+  void consume_readable(std::size_t n);
+
+  /// Queues close_notify (once).
+  void close();
+
+  [[nodiscard]] State state() const { return state_; }
+  [[nodiscard]] const Error& error() const { return error_; }
+  [[nodiscard]] bool peer_closed() const { return peer_closed_; }
+
+ protected:
+  /// `output`: bytes already queued for the server (a handover's unsent bytes).
+  RecordFront(State state, std::vector<std::uint8_t> output);
+  // Not virtual: engines are never deleted through a RecordFront (they are final).
+  ~RecordFront() = default;
+  RecordFront(RecordFront&&) noexcept = default;
+  RecordFront& operator=(RecordFront&&) noexcept = default;
+
+  /// Handles the complete records the record layer holds, until one fails or
+  /// the engine has handed the connection over.
+  base::Expected<void, Error> process_records();
+
+  /// Fails the connection with `error` unless it already failed (the first
+  /// error stays); an error the client detects queues our fatal alert.
+  base::Unexpected<Error> fail(Error error);
+  /// protocol_violation with unexpected_message: `what` is not allowed now.
+  base::Unexpected<Error> unexpected_message(std::string_view what);
+  void send_alert(messages::AlertLevel level, std::uint8_t description);
+
+  void set_state(State state) { state_ = state; }
+  [[nodiscard]] bool close_notify_sent() const { return close_notify_sent_; }
+  [[nodiscard]] std::vector<std::uint8_t>& output() { return output_; }
+  [[nodiscard]] messages::HandshakeAssembler& assembler() { return assembler_; }
+  [[nodiscard]] const messages::HandshakeAssembler& assembler() const { return assembler_; }
+
+ private:
+  // The engine's record layer.
+  virtual void buffer_received(std::span<const std::uint8_t> bytes) = 0;
+  virtual base::Expected<std::optional<ReceivedRecord>, Error> next_record() = 0;
+  [[nodiscard]] virtual bool has_partial_record() const = 0;
+  /// Appends `content` to output() as records of `type` under the current write protection.
+  virtual base::Expected<void, Error> write_record(ContentType type,
+                                                   std::span<const std::uint8_t> content) = 0;
+
+  // The version's rules.
+  virtual base::Expected<void, Error> handle_handshake_message(
+      const messages::HandshakeMessageView& message) = 0;
+  virtual base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> content) = 0;
+  /// False for the warnings that carry no obligation (close_notify never gets here).
+  [[nodiscard]] virtual bool alert_is_fatal(const messages::Alert& alert) const = 0;
+  /// What a fatal alert from the server means now.
+  [[nodiscard]] virtual Error error_for_fatal_alert(std::uint8_t description) const = 0;
+  /// The description to send for `description` (SSLv3 lacks some).
+  [[nodiscard]] virtual std::uint8_t alert_to_send(std::uint8_t description) const { return description; }
+  /// What the client was doing, for error messages ("waited for ServerHello").
+  [[nodiscard]] virtual std::string_view step_description() const = 0;
+  /// True once another engine took the connection over: no further records are read here.
+  [[nodiscard]] virtual bool handed_over() const { return false; }
+
+  base::Expected<void, Error> handle_record(const ReceivedRecord& record);
+  base::Expected<void, Error> handle_handshake_fragment(std::span<const std::uint8_t> fragment);
+  base::Expected<void, Error> handle_alert(std::span<const std::uint8_t> content);
+  base::Expected<void, Error> handle_application_data(std::span<const std::uint8_t> content);
+
+  State state_;
+  Error error_;
+  bool peer_closed_ = false;
+  bool close_notify_sent_ = false;
+  int consecutive_warning_alerts_ = 0;
+  int consecutive_empty_records_ = 0;
+
+  messages::HandshakeAssembler assembler_;
+  std::vector<std::uint8_t> output_;
+  std::vector<std::uint8_t> readable_;
+  std::size_t readable_offset_ = 0;
+};
+
+}  // namespace edgefetch::tls::handshake
