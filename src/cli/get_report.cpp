@@ -69,7 +69,10 @@ Json tls_json(const origin::FetchResult& result) {
       tls["certificate"] = {{"subject", c.subject},     {"issuer", c.issuer}, {"not_before", c.not_before},
                             {"not_after", c.not_after}, {"san", c.san},       {"key", c.key}};
     }
-    if (n.cipher_suite != nullptr) {
+    if (n.cipher_suite != nullptr && n.version == policy::ProtocolVersion::tls1_3) {
+      // RFC 8446 has neither extension (both are built into TLS 1.3), but it may take a HelloRetryRequest.
+      tls["hello_retry_request"] = n.hello_retry_request;
+    } else if (n.cipher_suite != nullptr) {
       tls["extended_master_secret"] = n.extended_master_secret;
       tls["secure_renegotiation"] = n.secure_renegotiation;
     }
@@ -162,9 +165,19 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
     case tls::ErrorCode::cert_key_unsupported:
       return "Use an RSA (2048-4096 bit) or ECDSA P-256/P-384 certificate.";
     case tls::ErrorCode::no_shared_version:
-    case tls::ErrorCode::version_not_allowed:
-      return "The origin's TLS versions and the allowed OriginSslProtocols (--origin-ssl-protocols) do not "
-             "overlap: enable TLS 1.2 on the origin.";
+    case tls::ErrorCode::version_not_allowed: {
+      std::string text =
+          "The origin's TLS versions and the allowed OriginSslProtocols (--origin-ssl-protocols) do not "
+          "overlap: enable TLS 1.2 on the origin.";
+      if (prepared.offer && prepared.offer->max_version < policy::ProtocolVersion::tls1_3) {
+        text += " If the origin speaks only TLS 1.3: the " +
+                std::string(prepared.offer->profile ? prepared.offer->profile->name : "chosen") +
+                " policy offers at most " +
+                std::string(policy::info(prepared.offer->max_version).openssl_name) +
+                "; the CDN's 2025 policies offer TLS 1.3 (test with --profile cloudfront-2025).";
+      }
+      return text;
+    }
     case tls::ErrorCode::no_shared_cipher:
       return "Enable on the origin one of the suites the CDN offers ('edgefetch ciphers' lists them).";
     case tls::ErrorCode::no_shared_group:

@@ -11,8 +11,10 @@
 //                  group {name, code} (absent for RSA key exchange),
 //                  signature_scheme {name, code} (absent where none),
 //                  certificate {subject, issuer, not_before, not_after, san, key},
-//                  extended_master_secret, secure_renegotiation, server_name,
-//                  alpn (when negotiated). On failure, whatever was negotiated.
+//                  extended_master_secret, secure_renegotiation (TLS 1.2 and lower),
+//                  hello_retry_request (TLS 1.3 only: whether the server asked for a key
+//                  share in another group), server_name, alpn (when negotiated).
+//                  On failure, whatever was negotiated.
 //   timings_ms     dns, connect, tls, first_byte, total (phases that ran)
 //   attempts       connection attempts: {address, outcome, ms}
 //   warnings       array of strings (always present)

@@ -34,6 +34,26 @@ std::vector<std::string_view> head_lines(std::string_view head) {
   return lines;
 }
 
+// "ECDHE-RSA-AES128-GCM-SHA256 / TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xC02F)"; one name
+// where OpenSSL uses the IANA name (the TLS 1.3 suites).
+std::string suite_text(const policy::CipherSuite& suite) {
+  std::string names(suite.openssl_name);
+  if (suite.rfc_name != suite.openssl_name) names += " / " + std::string(suite.rfc_name);
+  return names + " (" + policy::format_code_point(suite.code) + ")";
+}
+
+// TLS 1.3: whether the one key share (for the offer's first group) was taken,
+// or the server asked for another group first (one more round trip).
+std::string hello_retry_text(const tls::Negotiated& n, const policy::Offer* offer) {
+  if (!n.hello_retry_request) return "no (the server took the key share sent)";
+  std::string text = "yes: the server asked for a share in ";
+  text += n.group != nullptr ? std::string(n.group->name) : std::string("another group");
+  if (offer != nullptr && !offer->groups.empty()) {
+    text += " instead of " + std::string(offer->groups.front()->name);
+  }
+  return text + " (one more round trip)";
+}
+
 }  // namespace
 
 void VerboseObserver::star(const std::string& line) {
@@ -90,19 +110,25 @@ void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const tls::Erro
   terminal::KeyValueList list;
   list.set_indent("    ");
   if (n.cipher_suite != nullptr) {
+    const bool tls13 = n.version == policy::ProtocolVersion::tls1_3;
     list.add("Version", std::string(policy::info(n.version).openssl_name) + " (" +
                             policy::format_code_point(policy::wire(n.version)) + ")");
-    list.add("Cipher", std::string(n.cipher_suite->openssl_name) + " / " +
-                           std::string(n.cipher_suite->rfc_name) + " (" +
-                           policy::format_code_point(n.cipher_suite->code) + ")");
+    list.add("Cipher", suite_text(*n.cipher_suite));
     list.add("Group", n.group
                           ? std::string(n.group->name) + " (" + policy::format_code_point(n.group->code) + ")"
                           : "none (RSA key exchange)");
     list.add("Signature", n.signature_scheme ? std::string(n.signature_scheme->iana_name) + " (" +
                                                    policy::format_code_point(n.signature_scheme->code) + ")"
                                              : "none");
-    list.add("Extended MS", yes_no(n.extended_master_secret));
-    list.add("Secure reneg.", yes_no(n.secure_renegotiation));
+    if (tls13) {
+      list.add("Hello retry", hello_retry_text(n, prepared_.offer ? &*prepared_.offer : nullptr));
+      // RFC 8446 builds both into the key schedule and drops renegotiation: nothing to negotiate.
+      list.add("Extended MS", "n/a (TLS 1.3)");
+      list.add("Secure reneg.", "n/a (TLS 1.3)");
+    } else {
+      list.add("Extended MS", yes_no(n.extended_master_secret));
+      list.add("Secure reneg.", yes_no(n.secure_renegotiation));
+    }
     if (!n.alpn.empty()) list.add("ALPN", n.alpn);
   }
   if (n.certificate) {

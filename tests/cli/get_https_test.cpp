@@ -107,6 +107,7 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
   EXPECT_EQ(tls["server_name"], "origin.test");
   EXPECT_EQ(tls["extended_master_secret"], true);
   EXPECT_EQ(tls["secure_renegotiation"], true);
+  EXPECT_FALSE(tls.contains("hello_retry_request")) << "TLS 1.3 only: " << tls.dump();
   for (const char* phase : {"dns", "connect", "tls", "first_byte", "total"}) {
     EXPECT_TRUE(doc["timings_ms"].contains(phase)) << phase;
   }
