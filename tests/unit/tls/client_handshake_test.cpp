@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <string>
 
+#include "client_config.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "edgefetch/tls/client.hpp"
@@ -21,27 +22,7 @@ using policy::ProtocolVersion;
 using support::Leaf;
 using test::MemoryServer;
 using test::MemoryServerOptions;
-
-std::shared_ptr<const crypto::TrustStore> test_trust_store() {
-  static const std::shared_ptr<const crypto::TrustStore> store = [] {
-    auto loaded = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
-    if (!loaded) throw std::runtime_error("cannot load the test CA: " + loaded.error().message);
-    return *loaded;
-  }();
-  return store;
-}
-
-ClientConfig make_config(std::string_view profile = "cloudfront",
-                         std::vector<ProtocolVersion> allowed = {ProtocolVersion::tls1_2}) {
-  ClientConfig config;
-  const policy::Profile* p = policy::profile_by_name(profile);
-  if (p == nullptr) throw std::runtime_error("no profile " + std::string(profile));
-  config.offer = policy::narrow(*p, allowed);
-  config.server_name = "origin.test";
-  config.verify_name = "origin.test";
-  config.trust_store = test_trust_store();
-  return config;
-}
+using test::test_client_config;
 
 void client_to_server(Client& client, MemoryServer& server) {
   const auto out = client.pending_output();
@@ -103,7 +84,7 @@ TEST_P(Handshake, NegotiatesExactlyWhatTheServerChose) {
   options.ciphers = cell.ciphers + ":@SECLEVEL=0";
   options.groups = cell.groups;
   options.sigalgs = cell.sigalgs;
-  Connection c(make_config(cell.profile), options);
+  Connection c(test_client_config({ProtocolVersion::tls1_2}, cell.profile), options);
   ASSERT_EQ(c.client.state(), State::connected)
       << c.client.error().message << " / server: " << c.server.last_error();
   ASSERT_TRUE(c.server.handshake_done());
@@ -215,7 +196,7 @@ TEST_P(LegacyHandshake, NegotiatesWithoutSignatureSchemes) {
   options.max_version = cell.server_version;
   options.ciphers = cell.ciphers + ":@SECLEVEL=0";
   options.groups = "P-256";
-  Connection c(make_config("cloudfront", {ProtocolVersion::tls1_0}), options);
+  Connection c(test_client_config({ProtocolVersion::tls1_0}), options);
   ASSERT_EQ(c.client.state(), State::connected)
       << c.client.error().message << " / server: " << c.server.last_error();
   const Negotiated& n = c.client.negotiated();
@@ -259,12 +240,12 @@ MemoryServerOptions default_server() {
 TEST(ClientHandshake, ReassemblesSmallServerRecords) {
   MemoryServerOptions options = default_server();
   options.max_send_fragment = 512;  // the certificate chain spans several records
-  Connection c(make_config(), options);
+  Connection c(test_client_config(), options);
   EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
 }
 
 TEST(ClientHandshake, SurvivesByteByByteDelivery) {
-  Client client(make_config());
+  Client client(test_client_config());
   MemoryServer server(default_server());
   client.start();
   for (int round = 0; round < 16 && client.state() == State::handshaking; ++round) {
@@ -283,14 +264,14 @@ TEST(ClientHandshake, SurvivesByteByByteDelivery) {
 TEST(ClientHandshake, NoTicketWhenServerIssuesNone) {
   MemoryServerOptions options = default_server();
   options.tickets = false;
-  Connection c(make_config(), options);
+  Connection c(test_client_config(), options);
   ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
   EXPECT_FALSE(c.client.negotiated().session_ticket_received);
   EXPECT_EQ(c.client.negotiated().session_id.size(), 32u);  // stateful session id instead
 }
 
 TEST(ClientHandshake, HelloOptionsSwitchOffExtensionsForProbing) {
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.hello.extended_master_secret = false;
   config.hello.renegotiation_scsv = false;
   config.hello.session_ticket = false;
@@ -305,7 +286,7 @@ TEST(ClientHandshake, HelloOptionsSwitchOffExtensionsForProbing) {
 }
 
 TEST(ClientHandshake, WithoutSupportedGroupsTheServerFallsBackToRsa) {
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.hello.supported_groups = false;
   config.hello.ec_point_formats = false;
   MemoryServerOptions options;
@@ -321,7 +302,7 @@ TEST(ClientHandshake, WithoutSupportedGroupsTheServerFallsBackToRsa) {
 TEST(ClientHandshake, AlpnWhenAsked) {
   MemoryServerOptions options = default_server();
   options.alpn = {"http/1.1"};
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.alpn = {"h2", "http/1.1"};
   Connection c(config, options);
   ASSERT_EQ(c.client.state(), State::connected) << c.client.error().message;
@@ -331,7 +312,7 @@ TEST(ClientHandshake, AlpnWhenAsked) {
 TEST(ClientHandshake, AnswersOptionalCertificateRequestWithEmptyCertificate) {
   MemoryServerOptions options = default_server();
   options.request_client_certificate = true;
-  Connection c(make_config(), options);
+  Connection c(test_client_config(), options);
   EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
   EXPECT_EQ(SSL_get0_peer_certificate(c.server.ssl()), nullptr);
 }
@@ -339,7 +320,7 @@ TEST(ClientHandshake, AnswersOptionalCertificateRequestWithEmptyCertificate) {
 TEST(ClientHandshake, ServerRequiringClientCertificateAborts) {
   MemoryServerOptions options = default_server();
   options.require_client_certificate = true;
-  Connection c(make_config(), options);
+  Connection c(test_client_config(), options);
   EXPECT_EQ(c.client.state(), State::failed);
   EXPECT_EQ(c.client.error().code, ErrorCode::server_alert);
   EXPECT_EQ(c.client.error().alert_sender, AlertSender::server);
@@ -349,7 +330,7 @@ TEST(ClientHandshake, ServerRequiringClientCertificateAborts) {
 TEST(ClientHandshake, VerificationOffAcceptsSelfSigned) {
   MemoryServerOptions options = default_server();
   options.leaf = Leaf::self_signed;
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.verify_certificates = false;
   config.trust_store = nullptr;
   Connection c(config, options);
@@ -359,7 +340,7 @@ TEST(ClientHandshake, VerificationOffAcceptsSelfSigned) {
 }
 
 TEST(ClientHandshake, RenegotiationRequestIsDeclinedThenRefused) {
-  Connection c(make_config(), default_server());
+  Connection c(test_client_config(), default_server());
   ASSERT_EQ(c.client.state(), State::connected);
   ASSERT_TRUE(c.server.request_renegotiation());
   pump(c.client, c.server);
@@ -401,7 +382,7 @@ class ClientFailure : public ::testing::TestWithParam<FailureCase> {};
 
 TEST_P(ClientFailure, GivesTheSpecificErrorCode) {
   const FailureCase& fc = GetParam();
-  Connection c(make_config(), fc.server);
+  Connection c(test_client_config(), fc.server);
   EXPECT_EQ(c.client.state(), State::failed);
   EXPECT_EQ(c.client.error().code, fc.expected)
       << error_code_name(c.client.error().code) << ": " << c.client.error().message;
@@ -434,7 +415,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<FailureCase>& param_info) { return param_info.param.name; });
 
 TEST(ClientFailureDetails, VersionNotAllowedNamesBothVersions) {
-  Connection c(make_config(), only_version(TLS1_1_VERSION));
+  Connection c(test_client_config(), only_version(TLS1_1_VERSION));
   ASSERT_EQ(c.client.error().code, ErrorCode::version_not_allowed);
   EXPECT_NE(c.client.error().message.find("TLS 1.1"), std::string::npos) << c.client.error().message;
   EXPECT_NE(c.client.error().message.find("TLS 1.2"), std::string::npos) << c.client.error().message;
@@ -442,7 +423,7 @@ TEST(ClientFailureDetails, VersionNotAllowedNamesBothVersions) {
 }
 
 TEST(ClientFailureDetails, ServerAboveOurCeilingRefusesWithProtocolVersion) {
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.offer.min_version = ProtocolVersion::tls1_0;
   config.offer.max_version = ProtocolVersion::tls1_1;
   MemoryServerOptions options = default_server();
@@ -454,21 +435,21 @@ TEST(ClientFailureDetails, ServerAboveOurCeilingRefusesWithProtocolVersion) {
 }
 
 TEST(ClientFailureDetails, NoSharedCipherSaysTheServerFoundNothing) {
-  Connection c(make_config(), only_cipher("ECDHE-RSA-CHACHA20-POLY1305"));
+  Connection c(test_client_config(), only_cipher("ECDHE-RSA-CHACHA20-POLY1305"));
   ASSERT_EQ(c.client.error().code, ErrorCode::no_shared_cipher);
   EXPECT_NE(c.client.error().message.find("nothing acceptable"), std::string::npos);
   EXPECT_EQ(c.client.error().alert, 40);  // handshake_failure
 }
 
 TEST(ClientFailureDetails, NameMismatchWithCorrectCertificate) {
-  ClientConfig config = make_config();
+  ClientConfig config = test_client_config();
   config.verify_name = "elsewhere.test";
   Connection c(config, default_server());
   EXPECT_EQ(c.client.error().code, ErrorCode::cert_name_mismatch);
 }
 
 TEST(ClientFailureDetails, TamperedRecordIsBadRecordMac) {
-  Connection c(make_config(), default_server());
+  Connection c(test_client_config(), default_server());
   ASSERT_EQ(c.client.state(), State::connected);
   c.server.write("secret response");
   auto record = c.server.take_output();
@@ -485,7 +466,7 @@ TEST(ClientFailureDetails, TamperedRecordIsBadRecordMac) {
 }
 
 TEST(ClientFailureDetails, TamperedHandshakeIsDetected) {
-  Client client(make_config());
+  Client client(test_client_config());
   MemoryServer server(default_server());
   client.start();
   client_to_server(client, server);
@@ -500,7 +481,7 @@ TEST(ClientFailureDetails, TamperedHandshakeIsDetected) {
 }
 
 TEST(ClientFailureDetails, PlainHttpIsNotTls) {
-  Client client(make_config());
+  Client client(test_client_config());
   client.start();
   const std::string http = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
   auto fed = client.feed({reinterpret_cast<const std::uint8_t*>(http.data()), http.size()});
@@ -510,7 +491,7 @@ TEST(ClientFailureDetails, PlainHttpIsNotTls) {
 }
 
 TEST(ClientFailureDetails, EofMidHandshakeIsUnexpectedEof) {
-  Client client(make_config());
+  Client client(test_client_config());
   MemoryServer server(default_server());
   client.start();
   client_to_server(client, server);
@@ -524,7 +505,7 @@ TEST(ClientFailureDetails, EofMidHandshakeIsUnexpectedEof) {
 }
 
 TEST(ClientFailureDetails, EofAfterHandshakeWithoutCloseNotifyIsUnexpectedEof) {
-  Connection c(make_config(), default_server());
+  Connection c(test_client_config(), default_server());
   ASSERT_EQ(c.client.state(), State::connected);
   c.server.write("partial");
   pump(c.client, c.server);
@@ -537,7 +518,7 @@ TEST(ClientFailureDetails, EofAfterHandshakeWithoutCloseNotifyIsUnexpectedEof) {
 }
 
 TEST(ClientFailureDetails, EofAfterOurCloseNotifyIsClean) {
-  Connection c(make_config(), default_server());
+  Connection c(test_client_config(), default_server());
   ASSERT_EQ(c.client.state(), State::connected);
   c.client.close();
   c.client.feed_eof();
@@ -546,7 +527,7 @@ TEST(ClientFailureDetails, EofAfterOurCloseNotifyIsClean) {
 }
 
 TEST(ClientFailureDetails, FailedClientStaysFailed) {
-  Client client(make_config());
+  Client client(test_client_config());
   client.start();
   const std::uint8_t junk[] = {'G', 'E', 'T', ' '};
   ASSERT_FALSE(client.feed(junk));

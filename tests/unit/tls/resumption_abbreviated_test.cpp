@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "resumption_support.hpp"
+#include "scripted_server_hello.hpp"
 #include "test_bytes.hpp"
 #include "tls/key_schedule.hpp"
 #include "tls/messages/finished.hpp"
@@ -23,8 +24,8 @@ namespace {
 
 using policy::ProtocolVersion;
 using test::Bytes;
-using test::resumption_config;
 using test::scripted_session_state;
+using test::test_client_config;
 
 struct AbbreviatedCell {
   std::string name;
@@ -32,17 +33,6 @@ struct AbbreviatedCell {
   std::uint16_t suite;
   bool extended_master_secret;
 };
-
-void put_u16(Bytes& out, std::size_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-Bytes handshake_message(std::uint8_t type, const Bytes& body) {
-  Bytes out{type, 0, static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
-  out.insert(out.end(), body.begin(), body.end());
-  return out;
-}
 
 class AbbreviatedServer {
  public:
@@ -62,27 +52,21 @@ class AbbreviatedServer {
 
   // ServerHello (echoing the id), optional NewSessionTicket, CCS, Finished.
   Bytes flight(bool corrupt_finished, const Bytes& new_ticket = {}) {
-    Bytes extensions = test::hex("ff01 0001 00");
-    if (cell_.extended_master_secret) extensions = test::concat({extensions, test::hex("0017 0000")});
-    if (!new_ticket.empty()) extensions = test::concat({extensions, test::hex("0023 0000")});
-    Bytes body;
-    put_u16(body, policy::wire(cell_.version));
     server_random_.assign(32, 0x33);
-    body.insert(body.end(), server_random_.begin(), server_random_.end());
-    body.push_back(static_cast<std::uint8_t>(session_id_.size()));
-    body.insert(body.end(), session_id_.begin(), session_id_.end());
-    put_u16(body, cell_.suite);
-    body.push_back(0);
-    put_u16(body, extensions.size());
-    body.insert(body.end(), extensions.begin(), extensions.end());
-    const Bytes server_hello = handshake_message(2, body);
+    const Bytes server_hello =
+        test::server_hello_message({.version = policy::wire(cell_.version),
+                                    .random_byte = 0x33,
+                                    .session_id = session_id_,
+                                    .suite = cell_.suite,
+                                    .extended_master_secret = cell_.extended_master_secret,
+                                    .session_ticket = !new_ticket.empty()});
 
     Bytes ticket_message;
     if (!new_ticket.empty()) {
       Bytes ticket_body{0, 0, 0x1C, 0x20};  // lifetime hint 7200 s
-      put_u16(ticket_body, new_ticket.size());
+      test::put_u16(ticket_body, new_ticket.size());
       ticket_body.insert(ticket_body.end(), new_ticket.begin(), new_ticket.end());
-      ticket_message = handshake_message(4, ticket_body);
+      ticket_message = test::handshake_message(4, ticket_body);
     }
 
     const policy::CipherSuite& suite = *policy::cipher_suite_by_code(cell_.suite);
@@ -164,21 +148,31 @@ class Abbreviated : public ::testing::TestWithParam<AbbreviatedCell> {
     return std::make_shared<const Session>(std::move(state));
   }
   static ClientConfig config() {
-    return resumption_config(
+    return test_client_config(
         {ProtocolVersion::ssl3, ProtocolVersion::tls1_0, ProtocolVersion::tls1_1, ProtocolVersion::tls1_2},
         "CloudFront-Upstream");
+  }
+
+  struct Resuming {
+    std::shared_ptr<const Session> saved;
+    Client client;
+    AbbreviatedServer server;
+  };
+  // A client offering session(), whose ClientHello the scripted server has read.
+  Resuming start_resumption() const {
+    auto saved = session();
+    ClientConfig cfg = config();
+    cfg.resume_session = saved;
+    Resuming resuming{saved, Client(std::move(cfg)), AbbreviatedServer(GetParam(), saved->state())};
+    resuming.client.start();
+    resuming.server.receive_client_hello(resuming.client.pending_output());
+    resuming.client.consume_output(resuming.client.pending_output().size());
+    return resuming;
   }
 };
 
 TEST_P(Abbreviated, RightFinishedConnectsAndOurFinishedFollows) {
-  const auto saved = session();
-  ClientConfig cfg = config();
-  cfg.resume_session = saved;
-  Client client(std::move(cfg));
-  client.start();
-  AbbreviatedServer server(GetParam(), saved->state());
-  server.receive_client_hello(client.pending_output());
-  client.consume_output(client.pending_output().size());
+  auto [saved, client, server] = start_resumption();
 
   auto fed = client.feed(server.flight(false));
   ASSERT_TRUE(fed) << fed.error().message;
@@ -195,14 +189,7 @@ TEST_P(Abbreviated, RightFinishedConnectsAndOurFinishedFollows) {
 }
 
 TEST_P(Abbreviated, NewTicketReplacesTheSession) {
-  const auto saved = session();
-  ClientConfig cfg = config();
-  cfg.resume_session = saved;
-  Client client(std::move(cfg));
-  client.start();
-  AbbreviatedServer server(GetParam(), saved->state());
-  server.receive_client_hello(client.pending_output());
-  client.consume_output(client.pending_output().size());
+  auto [saved, client, server] = start_resumption();
 
   const Bytes ticket(48, 0x9E);
   auto fed = client.feed(server.flight(false, ticket));
@@ -220,14 +207,7 @@ TEST_P(Abbreviated, NewTicketReplacesTheSession) {
 }
 
 TEST_P(Abbreviated, WrongVerifyDataIsBadFinished) {
-  const auto saved = session();
-  ClientConfig cfg = config();
-  cfg.resume_session = saved;
-  Client client(std::move(cfg));
-  client.start();
-  AbbreviatedServer server(GetParam(), saved->state());
-  server.receive_client_hello(client.pending_output());
-  client.consume_output(client.pending_output().size());
+  auto [saved, client, server] = start_resumption();
 
   auto fed = client.feed(server.flight(true));
   ASSERT_FALSE(fed);

@@ -15,27 +15,13 @@ namespace edgefetch::tls {
 namespace {
 
 using policy::ProtocolVersion;
+using test::contains;
 using test::expect_application_data_flows;
 using test::handshake;
+using test::hello_session_id;
 using test::MemoryServer;
 using test::MemoryServerOptions;
-using test::resumption_config;
-
-bool contains(std::span<const std::uint8_t> haystack, const std::vector<std::uint8_t>& needle) {
-  return !needle.empty() &&
-         std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
-}
-
-// The session_id field of the ClientHello at the start of `output` (record and
-// handshake headers, version, random, then the u8-prefixed id).
-std::vector<std::uint8_t> hello_session_id(std::span<const std::uint8_t> output) {
-  constexpr std::size_t kIdLengthOffset = 5 + 4 + 2 + 32;
-  if (output.size() <= kIdLengthOffset) return {};
-  const std::size_t length = output[kIdLengthOffset];
-  if (output.size() < kIdLengthOffset + 1 + length) return {};
-  const auto id = output.subspan(kIdLengthOffset + 1, length);
-  return {id.begin(), id.end()};
-}
+using test::test_client_config;
 
 struct ResumptionCell {
   std::string name;
@@ -60,7 +46,7 @@ TEST_P(Resumption, SecondConnectionIsAbbreviatedAndTheServerSaysSo) {
   options.tickets = cell.tickets;
   MemoryServer first_server(options);
 
-  auto first = handshake(resumption_config(cell.allowed, kProfile), first_server);
+  auto first = handshake(test_client_config(cell.allowed, kProfile), first_server);
   ASSERT_EQ(first->state(), State::connected) << first->error().message << " / " << first_server.last_error();
   EXPECT_FALSE(first->negotiated().resumed);
   EXPECT_FALSE(first_server.session_reused());
@@ -84,7 +70,7 @@ TEST_P(Resumption, SecondConnectionIsAbbreviatedAndTheServerSaysSo) {
   }
 
   auto second_server = first_server.next_connection();
-  ClientConfig config = resumption_config(cell.allowed, kProfile);
+  ClientConfig config = test_client_config(cell.allowed, kProfile);
   config.resume_session = session;
   Client second(std::move(config));
   second.start();
@@ -124,7 +110,7 @@ TEST_P(Resumption, SecondConnectionIsAbbreviatedAndTheServerSaysSo) {
 
   // And the session resumes again.
   auto third_server = first_server.next_connection();
-  ClientConfig again = resumption_config(cell.allowed, kProfile);
+  ClientConfig again = test_client_config(cell.allowed, kProfile);
   again.resume_session = second.session();
   auto third = handshake(std::move(again), *third_server);
   ASSERT_EQ(third->state(), State::connected) << third->error().message;
@@ -193,7 +179,7 @@ MemoryServerOptions tls12_server(bool tickets) {
 }
 
 std::shared_ptr<const Session> first_session(MemoryServer& server,
-                                             ClientConfig config = resumption_config()) {
+                                             ClientConfig config = test_client_config()) {
   auto client = handshake(std::move(config), server);
   if (client->state() != State::connected) {
     ADD_FAILURE() << client->error().message;
@@ -207,7 +193,7 @@ TEST(Resumption, ServerThatDeclinesGetsAFullHandshake) {
   const auto session = first_session(first_server);
   ASSERT_NE(session, nullptr);
   MemoryServer stranger(tls12_server(true));  // other ticket keys and cache
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.resume_session = session;
   auto client = handshake(std::move(config), stranger);
   ASSERT_EQ(client->state(), State::connected) << client->error().message;
@@ -226,7 +212,7 @@ TEST(Resumption, SessionIdServerThatForgotTheSessionGetsAFullHandshake) {
   ASSERT_NE(session, nullptr);
   ASSERT_FALSE(session->has_ticket());
   MemoryServer stranger(tls12_server(false));
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.resume_session = session;
   auto client = handshake(std::move(config), stranger);
   ASSERT_EQ(client->state(), State::connected) << client->error().message;
@@ -241,7 +227,7 @@ TEST(Resumption, NewSessionTicketInAnAbbreviatedHandshakeReplacesTheSession) {
   // empty session_ticket extension: libssl resumes from its cache and issues a
   // ticket in the abbreviated handshake.
   MemoryServer first_server(tls12_server(true));
-  ClientConfig no_ticket = resumption_config();
+  ClientConfig no_ticket = test_client_config();
   no_ticket.hello.session_ticket = false;
   const auto by_id = first_session(first_server, no_ticket);
   ASSERT_NE(by_id, nullptr);
@@ -249,7 +235,7 @@ TEST(Resumption, NewSessionTicketInAnAbbreviatedHandshakeReplacesTheSession) {
   ASSERT_FALSE(by_id->state().session_id.empty());
 
   auto second_server = first_server.next_connection();
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.resume_session = by_id;
   auto second = handshake(std::move(config), *second_server);
   ASSERT_EQ(second->state(), State::connected) << second->error().message;
@@ -267,7 +253,7 @@ TEST(Resumption, NewSessionTicketInAnAbbreviatedHandshakeReplacesTheSession) {
 
   // The new ticket resumes.
   auto third_server = first_server.next_connection();
-  ClientConfig by_ticket = resumption_config();
+  ClientConfig by_ticket = test_client_config();
   by_ticket.resume_session = renewed;
   Client third(std::move(by_ticket));
   third.start();
@@ -288,7 +274,7 @@ TEST(Resumption, WrongMasterSecretFailsOnTheServersFinishedRecord) {
   Session::State forged = session->state();
   forged.master_secret[0] ^= 0x01;
   auto second_server = first_server.next_connection();
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.resume_session = std::make_shared<const Session>(std::move(forged));
   auto client = handshake(std::move(config), *second_server);
   ASSERT_EQ(client->state(), State::failed);
@@ -303,7 +289,7 @@ TEST(Resumption, SessionForAnotherServerNameIsNotOffered) {
   const auto session = first_session(first_server);
   ASSERT_NE(session, nullptr);
   auto second_server = first_server.next_connection();
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.server_name = "www.origin.test";  // SNI differs; the certificate still matches verify_name
   config.resume_session = session;
   Client client(std::move(config));
@@ -322,7 +308,7 @@ TEST(Resumption, ExpiredSessionIsNotOffered) {
   const auto session = first_session(first_server);
   ASSERT_NE(session, nullptr);
   auto second_server = first_server.next_connection();
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.verification_time =
       session->state().established_at + 2 * 24 * 3600;  // the certificate is still valid
   config.resume_session = session;
@@ -337,14 +323,14 @@ TEST(Resumption, ExpiredSessionIsNotOffered) {
 
 TEST(Resumption, UnverifiedSessionIsOnlyResumedWithoutVerification) {
   MemoryServer first_server(tls12_server(false));
-  ClientConfig insecure = resumption_config();
+  ClientConfig insecure = test_client_config();
   insecure.verify_certificates = false;
   const auto unverified = first_session(first_server, insecure);
   ASSERT_NE(unverified, nullptr);
   EXPECT_FALSE(unverified->state().certificate_verified);
 
   auto verifying_server = first_server.next_connection();
-  ClientConfig verifying = resumption_config();
+  ClientConfig verifying = test_client_config();
   verifying.resume_session = unverified;
   auto verified = handshake(std::move(verifying), *verifying_server);
   ASSERT_EQ(verified->state(), State::connected) << verified->error().message;

@@ -17,8 +17,8 @@ namespace {
 using handshake::check_resumed_server_hello;
 using handshake::session_misfit;
 using policy::ProtocolVersion;
-using test::resumption_config;
 using test::scripted_session_state;
+using test::test_client_config;
 
 constexpr std::time_t kNow = 1'800'000'000;
 
@@ -30,42 +30,42 @@ Session session_with(void (*change)(Session::State&)) {
 
 TEST(SessionMisfit, AMatchingSessionFits) {
   const Session session = session_with([](Session::State&) {});
-  EXPECT_EQ(session_misfit(session, resumption_config(), kNow), "");
+  EXPECT_EQ(session_misfit(session, test_client_config(), kNow), "");
 }
 
 TEST(SessionMisfit, OtherServerNameIsRefused) {
   const Session session = session_with([](Session::State& s) { s.server_name = "other.test"; });
-  EXPECT_NE(session_misfit(session, resumption_config(), kNow).find("other.test"), std::string::npos);
+  EXPECT_NE(session_misfit(session, test_client_config(), kNow).find("other.test"), std::string::npos);
 }
 
 TEST(SessionMisfit, OtherVerifiedNameIsRefusedWhenVerifying) {
   const Session session = session_with([](Session::State& s) { s.verify_name = "www.origin.test"; });
-  EXPECT_NE(session_misfit(session, resumption_config(), kNow), "");
-  ClientConfig insecure = resumption_config();
+  EXPECT_NE(session_misfit(session, test_client_config(), kNow), "");
+  ClientConfig insecure = test_client_config();
   insecure.verify_certificates = false;
   EXPECT_EQ(session_misfit(session, insecure, kNow), "");
 }
 
 TEST(SessionMisfit, UnverifiedSessionIsNeverOfferedToAVerifyingConnection) {
   const Session session = session_with([](Session::State& s) { s.certificate_verified = false; });
-  EXPECT_NE(session_misfit(session, resumption_config(), kNow).find("never verified"), std::string::npos);
-  ClientConfig insecure = resumption_config();
+  EXPECT_NE(session_misfit(session, test_client_config(), kNow).find("never verified"), std::string::npos);
+  ClientConfig insecure = test_client_config();
   insecure.verify_certificates = false;
   EXPECT_EQ(session_misfit(session, insecure, kNow), "");
 }
 
 TEST(SessionMisfit, ExpiredSessionIsRefused) {
   const Session by_id = session_with([](Session::State&) {});
-  EXPECT_EQ(session_misfit(by_id, resumption_config(), kNow - 60 + 24 * 3600 - 1), "");
-  EXPECT_NE(session_misfit(by_id, resumption_config(), kNow - 60 + 24 * 3600), "");
+  EXPECT_EQ(session_misfit(by_id, test_client_config(), kNow - 60 + 24 * 3600 - 1), "");
+  EXPECT_NE(session_misfit(by_id, test_client_config(), kNow - 60 + 24 * 3600), "");
   const Session ticket = session_with([](Session::State& s) {
     s.ticket = {1, 2, 3};
     s.ticket_lifetime_hint_s = 300;
   });
-  EXPECT_EQ(session_misfit(ticket, resumption_config(), kNow - 60 + 299), "");
-  EXPECT_NE(session_misfit(ticket, resumption_config(), kNow - 60 + 300).find("expired"), std::string::npos);
+  EXPECT_EQ(session_misfit(ticket, test_client_config(), kNow - 60 + 299), "");
+  EXPECT_NE(session_misfit(ticket, test_client_config(), kNow - 60 + 300).find("expired"), std::string::npos);
   // A clock that went backwards past the session's start: not trusted either.
-  EXPECT_NE(session_misfit(ticket, resumption_config(), kNow - 3600), "");
+  EXPECT_NE(session_misfit(ticket, test_client_config(), kNow - 3600), "");
 }
 
 TEST(SessionMisfit, VersionOutsideTheOfferIsRefused) {
@@ -73,9 +73,10 @@ TEST(SessionMisfit, VersionOutsideTheOfferIsRefused) {
     s.version = ProtocolVersion::tls1_0;
     s.cipher_suite = policy::cipher_suite_by_code(0xC013);  // ECDHE-RSA-AES128-SHA
   });
-  EXPECT_NE(session_misfit(tls10, resumption_config({ProtocolVersion::tls1_2}), kNow), "");
+  EXPECT_NE(session_misfit(tls10, test_client_config({ProtocolVersion::tls1_2}), kNow), "");
   EXPECT_EQ(
-      session_misfit(tls10, resumption_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_2}), kNow), "");
+      session_misfit(tls10, test_client_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_2}), kNow),
+      "");
 }
 
 TEST(SessionMisfit, SuiteNotOfferedOrNotValidInTheVersionIsRefused) {
@@ -83,17 +84,17 @@ TEST(SessionMisfit, SuiteNotOfferedOrNotValidInTheVersionIsRefused) {
     s.cipher_suite = policy::cipher_suite_by_code(0xCCA8);  // not in the cloudfront profile
   });
   if (chacha.state().cipher_suite != nullptr) {
-    EXPECT_NE(session_misfit(chacha, resumption_config(), kNow), "");
+    EXPECT_NE(session_misfit(chacha, test_client_config(), kNow), "");
   }
   const Session gcm_in_tls10 = session_with([](Session::State& s) { s.version = ProtocolVersion::tls1_0; });
   EXPECT_NE(session_misfit(gcm_in_tls10,
-                           resumption_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_2}), kNow),
+                           test_client_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_2}), kNow),
             "");
 }
 
 TEST(SessionMisfit, HelloWithoutExtendedMasterSecretOffersNoSession) {
   const Session session = session_with([](Session::State&) {});
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.hello.extended_master_secret = false;
   EXPECT_NE(session_misfit(session, config, kNow), "");
 }
@@ -103,7 +104,7 @@ TEST(SessionMisfit, TicketOnlySessionNeedsTheTicketExtension) {
     s.session_id.clear();
     s.ticket = {1, 2, 3};
   });
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   EXPECT_EQ(session_misfit(ticket_only, config, kNow), "");
   config.hello.session_ticket = false;
   EXPECT_NE(session_misfit(ticket_only, config, kNow), "");
@@ -111,10 +112,10 @@ TEST(SessionMisfit, TicketOnlySessionNeedsTheTicketExtension) {
 
 TEST(SessionMisfit, IncompleteSessionsAreRefused) {
   EXPECT_NE(session_misfit(session_with([](Session::State& s) { s.master_secret.resize(47); }),
-                           resumption_config(), kNow),
+                           test_client_config(), kNow),
             "");
-  EXPECT_NE(session_misfit(session_with([](Session::State& s) { s.session_id.clear(); }), resumption_config(),
-                           kNow),
+  EXPECT_NE(session_misfit(session_with([](Session::State& s) { s.session_id.clear(); }),
+                           test_client_config(), kNow),
             "");
 }
 

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "resumption_support.hpp"
+#include "scripted_server_hello.hpp"
 #include "test_bytes.hpp"
 #include "tls/messages/message_error.hpp"
 
@@ -16,57 +17,18 @@ namespace {
 
 using policy::ProtocolVersion;
 using test::Bytes;
-using test::resumption_config;
+using test::contains;
+using test::hello_session_id;
 using test::scripted_session_state;
+using test::test_client_config;
 
-struct ScriptedHello {
-  std::uint16_t version = 0x0303;
-  Bytes session_id;
-  std::uint16_t suite = 0xC02F;
-  bool extended_master_secret = true;
-  bool session_ticket = false;
-};
-
-void put_u16(Bytes& out, std::size_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-// One record carrying the ServerHello, with renegotiation_info (RFC 5746) and
-// the extensions asked for.
-Bytes server_hello_record(const ScriptedHello& h) {
-  Bytes extensions = test::hex("ff01 0001 00");
-  if (h.extended_master_secret) extensions = test::concat({extensions, test::hex("0017 0000")});
-  if (h.session_ticket) extensions = test::concat({extensions, test::hex("0023 0000")});
-  Bytes body;
-  put_u16(body, h.version);
-  body.insert(body.end(), 32, 0x11);  // random
-  body.push_back(static_cast<std::uint8_t>(h.session_id.size()));
-  body.insert(body.end(), h.session_id.begin(), h.session_id.end());
-  put_u16(body, h.suite);
-  body.push_back(0);  // null compression
-  put_u16(body, extensions.size());
-  body.insert(body.end(), extensions.begin(), extensions.end());
-  Bytes handshake{0x02, 0, static_cast<std::uint8_t>(body.size() >> 8),
-                  static_cast<std::uint8_t>(body.size())};
-  handshake.insert(handshake.end(), body.begin(), body.end());
+// One record carrying the scripted ServerHello.
+Bytes server_hello_record(const test::ScriptedServerHello& hello) {
+  const Bytes message = test::server_hello_message(hello);
   Bytes record{0x16, 0x03, 0x03};
-  put_u16(record, handshake.size());
-  record.insert(record.end(), handshake.begin(), handshake.end());
+  test::put_u16(record, message.size());
+  record.insert(record.end(), message.begin(), message.end());
   return record;
-}
-
-Bytes hello_session_id(std::span<const std::uint8_t> output) {
-  constexpr std::size_t kIdLengthOffset = 5 + 4 + 2 + 32;
-  if (output.size() <= kIdLengthOffset) return {};
-  const std::size_t length = output[kIdLengthOffset];
-  if (output.size() < kIdLengthOffset + 1 + length) return {};
-  const auto id = output.subspan(kIdLengthOffset + 1, length);
-  return {id.begin(), id.end()};
-}
-
-bool contains(std::span<const std::uint8_t> haystack, const Bytes& needle) {
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
 }
 
 struct Started {
@@ -74,7 +36,7 @@ struct Started {
   Bytes sent_session_id;
 };
 
-Started start_with(Session::State state, ClientConfig config = resumption_config()) {
+Started start_with(Session::State state, ClientConfig config = test_client_config()) {
   config.resume_session = std::make_shared<const Session>(std::move(state));
   Started started{std::make_unique<Client>(std::move(config)), {}};
   started.client->start();
@@ -105,7 +67,7 @@ TEST(ResumptionScripted, ClientHelloCarriesTheTicketWithAFreshSessionId) {
   const std::time_t now = std::time(nullptr);
   Session::State state = scripted_session_state(now);
   state.ticket = Bytes(100, 0x7C);
-  ClientConfig config = resumption_config();
+  ClientConfig config = test_client_config();
   config.hello.random_session_id = false;  // a ticket still gets a fresh 32-byte id
   config.resume_session = std::make_shared<const Session>(std::move(state));
   Client client(std::move(config));
@@ -118,7 +80,7 @@ TEST(ResumptionScripted, ClientHelloCarriesTheTicketWithAFreshSessionId) {
 }
 
 TEST(ResumptionScripted, NoSessionMeansAnEmptyTicketExtension) {
-  Client client(resumption_config());
+  Client client(test_client_config());
   client.start();
   EXPECT_TRUE(contains(client.pending_output(), test::hex("0023 0000")));
 }
@@ -139,7 +101,7 @@ TEST(ResumptionScripted, EchoedIdWithAnotherVersionIsAnIllegalParameter) {
   tls10.cipher_suite = policy::cipher_suite_by_code(0xC013);
   auto again = start_with(
       std::move(tls10),
-      resumption_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_1, ProtocolVersion::tls1_2}));
+      test_client_config({ProtocolVersion::tls1_0, ProtocolVersion::tls1_1, ProtocolVersion::tls1_2}));
   auto fed = again.client->feed(
       server_hello_record({.version = 0x0302, .session_id = again.sent_session_id, .suite = 0xC013}));
   ASSERT_FALSE(fed);
@@ -198,7 +160,7 @@ TEST(ResumptionScripted, OtherSessionIdIsAFullHandshake) {
 }
 
 TEST(ResumptionScripted, EchoWithoutAnOfferedSessionIsRefused) {
-  Client client(resumption_config());
+  Client client(test_client_config());
   client.start();
   const Bytes id = hello_session_id(client.pending_output());
   ASSERT_EQ(id.size(), 32u);

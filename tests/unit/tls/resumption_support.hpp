@@ -1,47 +1,41 @@
 #pragma once
-// Shared by the resumption tests: client configurations trusting the test CA,
-// a bounded pump between tls::Client and the in-memory libssl server, and a
-// hand-made Session for tests that script the server's answer.
+// Shared by the resumption tests: what the ClientHello offers, a bounded pump
+// between tls::Client and the in-memory libssl server, and a hand-made Session
+// for tests that script the server's answer.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <ctime>
 #include <memory>
-#include <stdexcept>
+#include <span>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "edgefetch/crypto/x509.hpp"
-#include "edgefetch/policy/profile.hpp"
+#include "client_config.hpp"
 #include "edgefetch/tls/client.hpp"
 #include "edgefetch/tls/session.hpp"
 #include "memory_server.hpp"
-#include "support/pki.hpp"
 
 namespace edgefetch::tls::test {
 
-inline std::shared_ptr<const crypto::TrustStore> resumption_trust_store() {
-  static const std::shared_ptr<const crypto::TrustStore> store = [] {
-    auto loaded = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
-    if (!loaded) throw std::runtime_error("cannot load the test CA: " + loaded.error().message);
-    return *loaded;
-  }();
-  return store;
+/// The session_id field of the ClientHello at the start of `output` (record and
+/// handshake headers, version, random, then the u8-prefixed id).
+inline std::vector<std::uint8_t> hello_session_id(std::span<const std::uint8_t> output) {
+  constexpr std::size_t kIdLengthOffset = 5 + 4 + 2 + 32;
+  if (output.size() <= kIdLengthOffset) return {};
+  const std::size_t length = output[kIdLengthOffset];
+  if (output.size() < kIdLengthOffset + 1 + length) return {};
+  const auto id = output.subspan(kIdLengthOffset + 1, length);
+  return {id.begin(), id.end()};
 }
 
-inline ClientConfig resumption_config(
-    std::vector<policy::ProtocolVersion> allowed = {policy::ProtocolVersion::tls1_2},
-    std::string_view profile = "cloudfront") {
-  ClientConfig config;
-  const policy::Profile* p = policy::profile_by_name(profile);
-  if (p == nullptr) throw std::runtime_error("no profile " + std::string(profile));
-  config.offer = policy::narrow(*p, allowed);
-  config.server_name = "origin.test";
-  config.verify_name = "origin.test";
-  config.trust_store = resumption_trust_store();
-  return config;
+/// True when `needle` (not empty) occurs in `haystack`.
+inline bool contains(std::span<const std::uint8_t> haystack, const std::vector<std::uint8_t>& needle) {
+  return !needle.empty() &&
+         std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
 }
 
 /// Moves bytes both ways until nothing moves any more (bounded).
