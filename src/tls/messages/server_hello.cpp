@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tls/codec/byte_reader.hpp"
+#include "tls/messages/extension_block.hpp"
 #include "tls/messages/message_error.hpp"
 
 namespace edgefetch::tls::messages {
@@ -80,19 +81,10 @@ base::Expected<ServerHello, Error> decode_server_hello(std::span<const std::uint
   if (!r.read_u16_prefixed(extensions) || !r.empty()) {
     return base::unexpected(malformed("ServerHello extensions block is malformed"));
   }
-  while (!extensions.empty()) {
-    std::uint16_t type = 0;
-    ByteReader ext_body;
-    if (!extensions.read_u16(type) || !extensions.read_u16_prefixed(ext_body)) {
-      return base::unexpected(malformed("ServerHello extension is truncated"));
-    }
-    if (hello.has_extension(type)) {
-      return base::unexpected(malformed("ServerHello repeats the " + extension_name(type) + " extension"));
-    }
-    hello.extensions.push_back(type);
-    if (auto parsed = parse_extension(type, ext_body, hello); !parsed)
-      return base::unexpected(parsed.error());
-  }
+  auto read = read_extension_block(
+      extensions, "ServerHello", hello.extensions,
+      [&](std::uint16_t type, ByteReader ext_body) { return parse_extension(type, ext_body, hello); });
+  if (!read) return base::unexpected(read.error());
   return hello;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tls/codec/byte_reader.hpp"
+#include "tls/messages/extension_block.hpp"
 #include "tls/messages/message_error.hpp"
 #include "tls/messages/types.hpp"
 #include "tls/tls13/server_hello13.hpp"
@@ -71,19 +72,10 @@ base::Expected<EncryptedExtensions, Error> decode_encrypted_extensions(std::span
     return base::unexpected(malformed("EncryptedExtensions is malformed"));
   }
   EncryptedExtensions out;
-  while (!extensions.empty()) {
-    std::uint16_t type = 0;
-    ByteReader ext_body;
-    if (!extensions.read_u16(type) || !extensions.read_u16_prefixed(ext_body)) {
-      return base::unexpected(malformed("EncryptedExtensions extension is truncated"));
-    }
-    if (std::find(out.extensions.begin(), out.extensions.end(), type) != out.extensions.end()) {
-      return base::unexpected(
-          malformed("EncryptedExtensions repeats the " + messages::extension_name(type) + " extension"));
-    }
-    out.extensions.push_back(type);
-    if (auto parsed = parse_extension(type, ext_body, out); !parsed) return base::unexpected(parsed.error());
-  }
+  auto read = messages::read_extension_block(
+      extensions, "EncryptedExtensions", out.extensions,
+      [&](std::uint16_t type, ByteReader ext_body) { return parse_extension(type, ext_body, out); });
+  if (!read) return base::unexpected(read.error());
   return out;
 }
 

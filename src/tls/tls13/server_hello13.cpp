@@ -5,6 +5,7 @@
 
 #include "tls/codec/byte_reader.hpp"
 #include "tls/codec/byte_writer.hpp"
+#include "tls/messages/extension_block.hpp"
 #include "tls/messages/message_error.hpp"
 
 namespace edgefetch::tls::tls13 {
@@ -91,20 +92,10 @@ base::Expected<ServerHello13, Error> decode_server_hello13(std::span<const std::
   if (!r.read_u16_prefixed(extensions) || !r.empty()) {
     return base::unexpected(malformed("ServerHello extensions block is malformed"));
   }
-  while (!extensions.empty()) {
-    std::uint16_t type = 0;
-    ByteReader ext_body;
-    if (!extensions.read_u16(type) || !extensions.read_u16_prefixed(ext_body)) {
-      return base::unexpected(malformed("ServerHello extension is truncated"));
-    }
-    if (std::find(hello.extensions.begin(), hello.extensions.end(), type) != hello.extensions.end()) {
-      return base::unexpected(
-          malformed("ServerHello repeats the " + messages::extension_name(type) + " extension"));
-    }
-    hello.extensions.push_back(type);
-    if (auto parsed = parse_extension(type, ext_body, hello); !parsed)
-      return base::unexpected(parsed.error());
-  }
+  auto read = messages::read_extension_block(
+      extensions, "ServerHello", hello.extensions,
+      [&](std::uint16_t type, ByteReader ext_body) { return parse_extension(type, ext_body, hello); });
+  if (!read) return base::unexpected(read.error());
   return hello;
 }
 
