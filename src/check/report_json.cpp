@@ -94,9 +94,9 @@ json settings_json(const CheckReport& report) {
               {"trust_store", report.target.trust_description}};
 }
 
-json negotiated_json(const CheckReport& report) {
-  if (report.handshake.verdict != Verdict::compatible) return nullptr;
-  const tls::Negotiated& n = report.handshake.negotiated;
+json negotiated_json(const VerdictHandshake& handshake) {
+  if (handshake.verdict != Verdict::compatible) return nullptr;
+  const tls::Negotiated& n = handshake.negotiated;
   json out;
   out["version"] = version_json(n.version);
   out["cipher"] = n.cipher_suite ? json{{"openssl", n.cipher_suite->openssl_name},
@@ -109,6 +109,36 @@ json negotiated_json(const CheckReport& report) {
                                 : json(nullptr);
   out["extended_master_secret"] = n.extended_master_secret;
   out["secure_renegotiation"] = n.secure_renegotiation;
+  return out;
+}
+
+json reasons_json(const std::vector<Reason>& reasons) {
+  json out = json::array();
+  for (const Reason& r : reasons) {
+    out.push_back(json{{"code", reason_code_name(r.code)}, {"message", r.message}, {"fix", r.fix}});
+  }
+  return out;
+}
+
+// The primary verdict first (the one `verdict` and the exit code follow), then
+// the comparison's, when there is one.
+json verdicts_json(const CheckReport& report) {
+  json out = json::array();
+  out.push_back(json{{"profile", report.settings.effective_profile().name},
+                     {"role", "primary"},
+                     {"verdict", verdict_name(report.diagnosis.verdict)},
+                     {"reasons", reasons_json(report.diagnosis.reasons)},
+                     {"negotiated", negotiated_json(report.handshake)},
+                     {"not_tried", nullptr}});
+  if (report.comparison) {
+    const ComparedVerdict& c = *report.comparison;
+    out.push_back(json{{"profile", c.profile->name},
+                       {"role", "comparison"},
+                       {"verdict", verdict_name(c.verdict)},
+                       {"reasons", reasons_json(c.reasons)},
+                       {"negotiated", c.tried() ? negotiated_json(c.handshake) : json(nullptr)},
+                       {"not_tried", c.tried() ? json(nullptr) : json(c.not_tried)}});
+  }
   return out;
 }
 
@@ -211,12 +241,12 @@ void fill_origin(json& out, const CheckReport& report) {
   out["verdict"] = verdict_name(d.verdict);
   out["target"] = target_json(report);
   out["settings"] = settings_json(report);
-  json reasons = json::array();
-  for (const Reason& r : d.reasons) {
-    reasons.push_back(json{{"code", reason_code_name(r.code)}, {"message", r.message}, {"fix", r.fix}});
-  }
-  out["reasons"] = reasons;
-  out["negotiated"] = negotiated_json(report);
+  out["reasons"] = reasons_json(d.reasons);
+  out["negotiated"] = negotiated_json(report.handshake);
+  out["verdicts"] = verdicts_json(report);
+  out["verdicts_summary"] = report.comparison && !report.comparison->summary.empty()
+                                ? json(report.comparison->summary)
+                                : json(nullptr);
   out["certificate"] = certificate_json(d);
   out["supported"] = report.supported ? supported_json(*report.supported) : json(nullptr);
   if (!report.enumeration_skipped.empty()) out["enumeration_skipped"] = report.enumeration_skipped;
@@ -254,6 +284,31 @@ int DistributionReport::checked() const {
                                         [](const OriginCheck& o) { return o.report.has_value(); }));
 }
 
+std::vector<ProfileCounts> DistributionReport::counts_by_profile() const {
+  std::vector<ProfileCounts> out;
+  const auto tally = [&out](const policy::Profile* profile, bool primary, Verdict judged) {
+    auto it = std::find_if(out.begin(), out.end(), [profile, primary](const ProfileCounts& c) {
+      return c.profile == profile && c.primary == primary;
+    });
+    if (it == out.end()) {
+      out.push_back(ProfileCounts{profile, primary});
+      it = std::prev(out.end());
+    }
+    (judged == Verdict::compatible     ? it->compatible
+     : judged == Verdict::incompatible ? it->incompatible
+                                       : it->unreachable) += 1;
+  };
+  for (const OriginCheck& origin : origins) {
+    if (!origin.report) continue;
+    tally(&origin.report->settings.effective_profile(), true, origin.report->verdict());
+  }
+  for (const OriginCheck& origin : origins) {
+    if (!origin.report || !origin.report->comparison) continue;
+    tally(origin.report->comparison->profile, false, origin.report->comparison->verdict);
+  }
+  return out;
+}
+
 json report_json(const CheckReport& report) {
   json out;
   fill_origin(out, report);
@@ -285,6 +340,14 @@ json distribution_json(const DistributionReport& report) {
     }
     origins.push_back(std::move(entry));
   }
+  json by_profile = json::array();
+  for (const ProfileCounts& c : report.counts_by_profile()) {
+    by_profile.push_back(json{{"profile", c.profile->name},
+                              {"role", c.primary ? "primary" : "comparison"},
+                              {"compatible", c.compatible},
+                              {"incompatible", c.incompatible},
+                              {"unreachable", c.unreachable}});
+  }
   return json{{"verdict", verdict_name(report.verdict)},
               {"source", json{{"file", report.file}, {"format", report.format}}},
               {"origins", origins},
@@ -293,6 +356,7 @@ json distribution_json(const DistributionReport& report) {
                               {"compatible", report.count(Verdict::compatible)},
                               {"incompatible", report.count(Verdict::incompatible)},
                               {"unreachable", report.count(Verdict::unreachable)}}},
+              {"counts_by_profile", by_profile},
               {"config_warnings", strings(report.config_warnings)},
               {"probes", report.probes},
               {"elapsed_ms", report.elapsed_ms}};

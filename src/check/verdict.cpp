@@ -68,14 +68,30 @@ asio::awaitable<VerdictHandshake> run_verdict_handshake(OriginTarget target, Edg
   };
 
   auto resolution = co_await net::resolve(target.host, target.port, target.resolve_overrides);
-  result.resolve_source = resolution.source;
-  result.addresses = resolution.endpoints;
   if (resolution.error || resolution.endpoints.empty()) {
+    result.resolve_source = resolution.source;
+    result.addresses = resolution.endpoints;
     result.resolve_error = resolution.error ? resolution.error.message() : "no addresses";
     result.verdict = Verdict::unreachable;
     finish();
     co_return result;
   }
+  result = co_await run_verdict_handshake_at(std::move(resolution.endpoints), resolution.source,
+                                             std::move(target), std::move(settings));
+  finish();
+  co_return result;
+}
+
+asio::awaitable<VerdictHandshake> run_verdict_handshake_at(std::vector<asio::ip::tcp::endpoint> addresses,
+                                                           net::ResolveSource resolve_source,
+                                                           OriginTarget target, EdgeSettings settings) {
+  VerdictHandshake result;
+  const auto started = Clock::now();
+  const auto finish = [&result, started] {
+    result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  };
+  result.resolve_source = resolve_source;
+  result.addresses = std::move(addresses);
 
   net::ConnectOptions connect_options;
   connect_options.timeout = settings.connection_timeout;

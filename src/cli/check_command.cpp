@@ -139,8 +139,18 @@ void register_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--origin-ssl-protocols", options->origin_ssl_protocols,
       "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2");
-  cmd->add_option("--profile", options->profile, "Client profile (see 'edgefetch ciphers profiles')")
-      ->capture_default_str();
+  auto* profile_option =
+      cmd->add_option("--profile", options->profile,
+                      "Client profile the verdict and exit code follow (see 'edgefetch ciphers profiles'). "
+                      "Given explicitly, only this profile is judged (add --compare-profile for a second)")
+          ->capture_default_str();
+  auto* compare_option =
+      cmd->add_option("--compare-profile", options->compare_profile,
+                      "Also judge the origin under this profile, side by side (one more handshake). Default: "
+                      "cloudfront-2025 (the CDN's 2025 policy, TLS 1.3) when --profile is not given");
+  cmd->add_flag("--no-compare", options->no_compare,
+                "Judge under the primary profile only (no second verdict, one handshake fewer)")
+      ->excludes(compare_option);
   cmd->add_option(
       "--host-header", options->host_header,
       "The viewer's Host header when the behavior forwards it: sent as SNI and checked against the "
@@ -172,8 +182,13 @@ void register_check_command(CLI::App& app, int& exit_code) {
       "Exit codes: 0 compatible, 1 incompatible, 2 usage error (including an invalid config), 3 unreachable\n"
       "            (DNS failure, refused, timed out after every attempt), 4 internal error.\n"
       "            With --distribution-config: the worst verdict of the checked origins, in the order\n"
-      "            unreachable (3) > incompatible (1) > compatible (0); skipped origins do not count.");
-  cmd->callback([options, &exit_code] { exit_code = run_check(*options); });
+      "            unreachable (3) > incompatible (1) > compatible (0); skipped origins do not count.\n"
+      "            The exit code follows the primary profile (--profile, default the documented policy),\n"
+      "            never the comparison (--compare-profile, default cloudfront-2025).");
+  cmd->callback([options, profile_option, &exit_code] {
+    options->profile_given = profile_option->count() > 0;
+    exit_code = run_check(*options);
+  });
 }
 
 }  // namespace edgefetch::cli

@@ -38,6 +38,33 @@ std::string known_profiles() {
 
 }  // namespace
 
+base::Expected<const policy::Profile*, std::string> comparison_profile(const CheckCliOptions& options,
+                                                                       const policy::Profile& primary) {
+  if (options.no_compare) {
+    if (!options.compare_profile.empty())
+      return base::unexpected(
+          std::string("--no-compare and --compare-profile contradict each other; give one of them"));
+    return nullptr;
+  }
+  if (options.compare_profile.empty()) {
+    // An explicit --profile is the question asked: answer it alone.
+    if (options.profile_given) return nullptr;
+    const policy::Profile& fallback = check::default_comparison_profile();
+    return &fallback == &primary ? nullptr : &fallback;
+  }
+  const policy::Profile* other = policy::profile_by_name(options.compare_profile);
+  if (other == nullptr) {
+    return base::unexpected("--compare-profile: unknown profile '" + options.compare_profile +
+                            "'; known profiles: " + known_profiles() + " (see 'edgefetch ciphers profiles')");
+  }
+  if (other == &primary) {
+    return base::unexpected("--compare-profile " + options.compare_profile +
+                            " is the profile already checked (" + std::string(primary.name) +
+                            "); compare with another one, or drop the flag");
+  }
+  return other;
+}
+
 base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
   const std::string given(text);
   const auto bad = [&given](std::string why) {
@@ -112,6 +139,9 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
                  " (see 'edgefetch ciphers profiles')");
   }
 
+  auto compare = comparison_profile(options, *profile);
+  if (!compare) return usage(compare.error());
+
   std::vector<net::ResolveOverride> overrides;
   for (const auto& text : options.resolve) {
     auto entry = net::parse_resolve_override(text);
@@ -138,6 +168,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
 
   prepared.check.enumerate = !options.no_enumerate;
   prepared.check.max_connections = options.max_connections;
+  prepared.check.compare_profile = *compare;
 
   if (many) {
     auto loaded = config::load_distribution_config(options.distribution_config);

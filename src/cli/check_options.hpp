@@ -19,6 +19,9 @@ struct CheckCliOptions {
   std::string distribution_config;
   std::string origin_ssl_protocols;  // empty: TLSv1.2 (single origin)
   std::string profile{policy::kDefaultProfileName};
+  bool profile_given = false;   // --profile was on the command line (then no comparison by default)
+  std::string compare_profile;  // --compare-profile; empty: cloudfront-2025 unless --profile was given
+  bool no_compare = false;      // --no-compare: the primary profile only
   std::string host_header;
   std::vector<std::string> resolve;
   std::string ca_file;
@@ -36,6 +39,12 @@ struct HostPort {
   std::uint16_t port = 443;
 };
 base::Expected<HostPort, std::string> parse_host_port(std::string_view text);
+
+/// The profile judged next to the primary one: --compare-profile; else
+/// cloudfront-2025 when --profile was not given; none with --no-compare or an
+/// explicit --profile alone. Error: a usage message.
+base::Expected<const policy::Profile*, std::string> comparison_profile(const CheckCliOptions& options,
+                                                                       const policy::Profile& primary);
 
 struct PreparedCheck {
   // Single origin.

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "check_verdicts_text.hpp"
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
@@ -512,6 +513,7 @@ void render_report(std::ostream& out, const check::CheckReport& report, const te
   out << paint.paint(upper(check::verdict_name(verdict)), verdict_style(verdict)) << "  "
       << paint.paint(report.target.display(), Style::bold) << "  " << verdict_summary(report) << "\n";
   out << "  " << paint.paint(wrap(settings_line(report), kWidth - 2, "  "), Style::dim) << "\n";
+  render_verdicts(out, report, paint);
   render_body(out, report, paint);
 }
 
@@ -524,37 +526,52 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
                        " incompatible, " + std::to_string(report.count(Verdict::unreachable)) +
                        " unreachable";
   if (skipped > 0) counts += ", " + std::to_string(skipped) + " skipped";
+  const policy::Profile* compared_profile = nullptr;
+  for (const auto& c : report.counts_by_profile()) {
+    if (c.primary) continue;
+    compared_profile = c.profile;
+    counts += "; under " + std::string(c.profile->name) + ": " + std::to_string(c.compatible) +
+              " compatible, " + std::to_string(c.incompatible) + " incompatible, " +
+              std::to_string(c.unreachable) + " unreachable";
+  }
   out << paint.paint(upper(check::verdict_name(report.verdict)), verdict_style(report.verdict)) << "  "
       << counts << "  " << paint.paint("(" + report.file + ", " + report.format + ")", Style::dim) << "\n\n";
 
-  terminal::Table table({{"Origin"},
-                         {"Domain"},
-                         {"Port", terminal::Align::right},
-                         {"OriginSslProtocols"},
-                         {"Verdict"},
-                         {"Why"}});
+  // With a comparison, its verdict gets a column after the primary one.
+  std::vector<terminal::Column> columns = {
+      {"Origin"}, {"Domain"}, {"Port", terminal::Align::right}, {"OriginSslProtocols"}, {"Verdict"}};
+  if (compared_profile != nullptr) columns.push_back({std::string(compared_profile->name)});
+  columns.push_back({"Why"});
+  terminal::Table table(std::move(columns));
+  const auto row_with = [compared_profile](std::vector<terminal::Cell> cells, terminal::Cell compared) {
+    if (compared_profile != nullptr) cells.insert(cells.end() - 1, std::move(compared));
+    return cells;
+  };
   for (const auto& origin : report.origins) {
     if (!origin.report) {
-      table.add_row({{origin.id},
-                     {origin.domain_name},
-                     {"-"},
-                     {"-"},
-                     {"skipped", Style::dim},
-                     {origin.skip_reason, Style::dim}});
+      table.add_row(row_with({{origin.id},
+                              {origin.domain_name},
+                              {"-"},
+                              {"-"},
+                              {"skipped", Style::dim},
+                              {origin.skip_reason, Style::dim}},
+                             {"-", Style::dim}));
       continue;
     }
     const auto& r = *origin.report;
     std::string protocols;
     for (auto v : r.settings.origin_ssl_protocols)
       protocols += (protocols.empty() ? "" : ",") + std::string(policy::info(v).origin_ssl_protocol);
-    table.add_row({{origin.id},
-                   {origin.domain_name},
-                   {std::to_string(r.target.port)},
-                   {protocols},
-                   {std::string(check::verdict_name(r.verdict())), verdict_style(r.verdict())},
-                   {r.verdict() == Verdict::compatible
-                        ? verdict_summary(r).substr(std::string("the edge connects: ").size())
-                        : join_codes(r.diagnosis.reasons)}});
+    const Verdict compared = r.comparison ? r.comparison->verdict : r.verdict();
+    table.add_row(row_with({{origin.id},
+                            {origin.domain_name},
+                            {std::to_string(r.target.port)},
+                            {protocols},
+                            {std::string(check::verdict_name(r.verdict())), verdict_style(r.verdict())},
+                            {r.verdict() == Verdict::compatible
+                                 ? verdict_summary(r).substr(std::string("the edge connects: ").size())
+                                 : join_codes(r.diagnosis.reasons)}},
+                           {comparison_cell(r), verdict_style(compared)}));
   }
   table.render(out, paint);
 
@@ -567,6 +584,7 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
         << paint.paint(r.target.display(), Style::bold) << "  " << verdict_summary(r) << "\n";
     out << "  " << paint.paint(wrap(settings_line(r), kWidth - 2, "  "), Style::dim) << "\n";
     for (const auto& note : origin.notes) out << "  - " << wrap(note, kWidth - 4, "    ") << "\n";
+    render_verdicts(out, r, paint);
     render_compact(out, r, paint);
   }
   if (!report.config_warnings.empty()) {

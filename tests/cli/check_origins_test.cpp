@@ -99,7 +99,9 @@ TEST(CheckOriginsTest, CertificateExpiringWithin30DaysIsAWarning) {
   EXPECT_LE(days, 10);
   EXPECT_EQ(result.doc["supported"], nullptr);
   EXPECT_EQ(result.doc["enumeration_skipped"], "--no-enumerate");
-  EXPECT_EQ(result.doc["probes"], 1);
+  // The verdict handshake under each profile (documented and, by default, cloudfront-2025), no probes.
+  EXPECT_EQ(result.doc["verdicts"].size(), 2U);
+  EXPECT_EQ(result.doc["probes"], 2);
 }
 
 TEST(CheckOriginsTest, Rsa1024KeyIsAWarning) {

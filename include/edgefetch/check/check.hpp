@@ -1,6 +1,7 @@
 #pragma once
 // `edgefetch check` as a library: check one origin (the verdict handshake,
-// then enumeration, then the diagnosis), or every origin of a distribution
+// then enumeration and, when asked, the verdict handshake under a second
+// profile, then the diagnosis), or every origin of a distribution
 // config with each origin's own settings, a bounded number of origins at once
 // and a bounded number of connections per origin.
 
@@ -28,6 +29,10 @@ struct CheckOptions {
   /// Longest a probe waits for the server's answer after its ClientHello (the
   /// connection timeout bounds it too).
   std::chrono::milliseconds probe_read_timeout{5000};
+  /// Also judge the origin under this profile, side by side (one more
+  /// handshake, concurrent with enumeration); nullptr: the primary profile only.
+  /// Ignored when it is the primary profile itself.
+  const policy::Profile* compare_profile = nullptr;
   /// Certificates are judged at this time (0: now).
   std::time_t now = 0;
   /// Sees each enumeration probe as it ends (on the check's executor).

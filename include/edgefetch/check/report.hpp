@@ -4,7 +4,8 @@
 // are only ever added.
 //
 // One origin:
-//   verdict          "compatible" | "incompatible" | "unreachable"
+//   verdict          "compatible" | "incompatible" | "unreachable"  (under the primary profile,
+//                    settings.profile: the one the exit code follows)
 //   target           {host, port, server_name, host_header (null unless forwarded),
 //                     addresses ["127.0.0.1:443"], resolved_by ("DNS", "--resolve", "literal"),
 //                     connected_to (null when no connection)}
@@ -15,6 +16,13 @@
 //   negotiated       null | {version {name, code}, cipher {openssl, rfc, code},
 //                     group {name, code} | null, signature_scheme {name, code} | null,
 //                     extended_master_secret, secure_renegotiation}
+//   verdicts         [{profile, role ("primary" | "comparison"), verdict, reasons [{code, message,
+//                      fix}], negotiated (as above), not_tried (null | why no handshake was made)}]
+//                    one entry per profile judged, the primary first (it repeats verdict, reasons
+//                    and negotiated above); the comparison (by default cloudfront-2025 next to the
+//                    documented policy, see profile_comparison.hpp) is one more handshake with the
+//                    same settings, not tried when the origin was unreachable
+//   verdicts_summary null | one sentence when one profile connects and the other does not
 //   certificate      null | {source ("handshake" | "enumeration"), subject, issuer, not_before,
 //                     not_after, days_to_expiry, san [...], key, checked_name,
 //                     chain [{subject, issuer, not_after}], verified_path [...],
@@ -50,7 +58,8 @@
 //   source           {file, format}
 //   origins          [{id, domain_name, status ("checked" | "skipped"), skip_reason (skipped),
 //                      notes [...], and for checked origins every field above}]
-//   counts           {checked, skipped, compatible, incompatible, unreachable}
+//   counts           {checked, skipped, compatible, incompatible, unreachable}  (primary verdicts)
+//   counts_by_profile [{profile, role, compatible, incompatible, unreachable}]  (primary first)
 //   config_warnings  [string]
 //   probes, elapsed_ms
 // Code points are hex strings ("0x0303", "0xC02F").
@@ -62,6 +71,7 @@
 #include <vector>
 
 #include "edgefetch/check/diagnosis.hpp"
+#include "edgefetch/check/profile_comparison.hpp"
 #include "edgefetch/check/supported.hpp"
 #include "edgefetch/check/verdict.hpp"
 
@@ -74,7 +84,10 @@ struct CheckReport {
   std::optional<SupportedSummary> supported;  // absent when enumeration did not run
   std::string enumeration_skipped;            // why not, when it did not ("--no-enumerate", ...)
   Diagnosis diagnosis;
-  int probes = 0;  // TCP connections: the verdict handshake's attempts plus enumeration's probes
+  /// The verdict under a second profile (profile_comparison.hpp), when one was
+  /// asked for. The primary verdict above (settings.profile) stays the verdict.
+  std::optional<ComparedVerdict> comparison;
+  int probes = 0;  // TCP connections: the verdict handshakes' attempts plus enumeration's probes
   std::int64_t elapsed_ms = 0;
 
   [[nodiscard]] Verdict verdict() const { return diagnosis.verdict; }
@@ -89,6 +102,15 @@ struct OriginCheck {
   std::optional<CheckReport> report;  // set for checked origins
 };
 
+/// How many checked origins got each verdict under one profile.
+struct ProfileCounts {
+  const policy::Profile* profile = nullptr;
+  bool primary = true;  // the profile the verdict follows, or the comparison
+  int compatible = 0;
+  int incompatible = 0;
+  int unreachable = 0;
+};
+
 struct DistributionReport {
   std::string file;
   std::string format;  // config::to_string(SourceFormat)
@@ -100,6 +122,9 @@ struct DistributionReport {
 
   [[nodiscard]] int count(Verdict wanted) const;
   [[nodiscard]] int checked() const;
+  /// The primary profile's counts first, then the comparison profile's (when
+  /// origins were compared); one entry per profile and role.
+  [[nodiscard]] std::vector<ProfileCounts> counts_by_profile() const;
 };
 
 nlohmann::ordered_json report_json(const CheckReport& report);

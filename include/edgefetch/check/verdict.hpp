@@ -100,4 +100,10 @@ struct VerdictHandshake {
 /// for network or TLS failures. target.trust_store must be set.
 boost::asio::awaitable<VerdictHandshake> run_verdict_handshake(OriginTarget target, EdgeSettings settings);
 
+/// The same on addresses already resolved (in the order the edge tries them),
+/// e.g. a second handshake under another profile to the addresses of the first.
+boost::asio::awaitable<VerdictHandshake> run_verdict_handshake_at(
+    std::vector<boost::asio::ip::tcp::endpoint> addresses, net::ResolveSource resolve_source,
+    OriginTarget target, EdgeSettings settings);
+
 }  // namespace edgefetch::check
