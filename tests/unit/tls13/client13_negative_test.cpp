@@ -26,21 +26,37 @@ struct Outcome {
   Negotiated negotiated;
 };
 
-Outcome run(const ForgeOptions& forge) {
-  Outcome outcome;
+struct Started13 {
+  std::unique_ptr<Client13> client;  // null when the script itself could not run
+  std::string failure;
+};
+
+// A client that has read the scripted server's whole flight (and is connected or failed).
+Started13 start_against(const ForgeOptions& forge) {
+  Started13 started;
   auto built = test::build_hello({});
   if (!built.failure.empty()) {
-    outcome.failure = built.failure;
-    return outcome;
+    started.failure = built.failure;
+    return started;
   }
-  const auto client_hello = built.handover.client_hello;
-  auto flight = test::forge_server_flight(client_hello, forge);
+  auto flight = test::forge_server_flight(built.handover.client_hello, forge);
   if (!flight.failure.empty()) {
-    outcome.failure = flight.failure;
+    started.failure = flight.failure;
+    return started;
+  }
+  started.client = std::make_unique<Client13>(std::move(built.handover));
+  (void)started.client->start(flight.server_hello, flight.records);
+  return started;
+}
+
+Outcome run(const ForgeOptions& forge) {
+  Outcome outcome;
+  auto started = start_against(forge);
+  if (!started.client) {
+    outcome.failure = started.failure;
     return outcome;
   }
-  Client13 client(std::move(built.handover));
-  (void)client.start(flight.server_hello, flight.records);
+  const Client13& client = *started.client;
   outcome.state = client.state();
   outcome.error = client.error();
   outcome.negotiated = client.negotiated();
@@ -174,35 +190,13 @@ TEST(Client13Negative, UnofferedExtensionInEncryptedExtensions) {
 // follows; JDK 11 sends one before closing). A stream of them is refused after
 // four in a row, as the TLS 1.2 engine refuses warning alerts: a peer must not
 // keep the client busy without progress.
-struct Connected13 {
-  std::unique_ptr<Client13> client;
-  std::string failure;
-};
-
-Connected13 connect_to_scripted_server() {
-  Connected13 connected;
-  auto built = test::build_hello({});
-  if (!built.failure.empty()) {
-    connected.failure = built.failure;
-    return connected;
-  }
-  auto flight = test::forge_server_flight(built.handover.client_hello, {});
-  if (!flight.failure.empty()) {
-    connected.failure = flight.failure;
-    return connected;
-  }
-  connected.client = std::make_unique<Client13>(std::move(built.handover));
-  (void)connected.client->start(flight.server_hello, flight.records);
-  return connected;
-}
-
 const std::array<std::uint8_t, 2> kUserCanceled = {1, 90};
 const std::array<std::uint8_t, 2> kCloseNotify = {1, 0};
 
 TEST(Client13Negative, AFewUserCanceledAlertsBeforeCloseNotifyCloseCleanly) {
-  auto connected = connect_to_scripted_server();
-  ASSERT_TRUE(connected.client) << connected.failure;
-  Client13& client = *connected.client;
+  auto started = start_against({});
+  ASSERT_TRUE(started.client) << started.failure;
+  Client13& client = *started.client;
   ASSERT_EQ(client.state(), State::connected) << client.error().message;
   const auto alert = test::plaintext_record(21, 0x0303, kUserCanceled);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(client.feed(alert)) << i << ": " << client.error().message;
@@ -213,9 +207,9 @@ TEST(Client13Negative, AFewUserCanceledAlertsBeforeCloseNotifyCloseCleanly) {
 }
 
 TEST(Client13Negative, AStreamOfUserCanceledAlertsIsRefused) {
-  auto connected = connect_to_scripted_server();
-  ASSERT_TRUE(connected.client) << connected.failure;
-  Client13& client = *connected.client;
+  auto started = start_against({});
+  ASSERT_TRUE(started.client) << started.failure;
+  Client13& client = *started.client;
   ASSERT_EQ(client.state(), State::connected) << client.error().message;
   const auto alert = test::plaintext_record(21, 0x0303, kUserCanceled);
   std::vector<std::uint8_t> stream;

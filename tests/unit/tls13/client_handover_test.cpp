@@ -52,6 +52,22 @@ void pump(Client& client, MemoryServer13& server, const Tamper& tamper = {}) {
   }
 }
 
+// A public client for `profile`, started and pumped against `server`.
+Client connect(const std::string& profile, MemoryServer13& server, const Tamper& tamper = {}) {
+  Client client(config_for(profile));
+  client.start();
+  pump(client, server, tamper);
+  return client;
+}
+
+// A libssl server that speaks TLS 1.2 only.
+MemoryServer13Options tls12_only_server() {
+  MemoryServer13Options options;
+  options.min_version = TLS1_2_VERSION;
+  options.max_version = TLS1_2_VERSION;
+  return options;
+}
+
 struct HelloView {
   std::uint16_t legacy_version = 0;
   std::vector<std::uint16_t> suites;
@@ -132,9 +148,7 @@ TEST(ClientHello2025, DocumentedDefaultSendsNoTls13Extensions) {
 
 TEST(ClientHandover, Tls13ServerGetsTls13ThroughThePublicClient) {
   MemoryServer13 server({});
-  Client client(config_for("cloudfront-2025"));
-  client.start();
-  pump(client, server);
+  Client client = connect("cloudfront-2025", server);
   ASSERT_EQ(client.state(), State::connected) << client.error().message << " / " << server.last_error();
   EXPECT_EQ(client.negotiated().version, policy::ProtocolVersion::tls1_3);
   EXPECT_FALSE(client.negotiated().hello_retry_request);
@@ -155,9 +169,7 @@ TEST(ClientHandover, HelloRetryRequestThroughThePublicClient) {
   MemoryServer13Options options;
   options.groups = "X25519";
   MemoryServer13 server(options);
-  Client client(config_for("cloudfront-2025"));
-  client.start();
-  pump(client, server);
+  Client client = connect("cloudfront-2025", server);
   ASSERT_EQ(client.state(), State::connected) << client.error().message;
   EXPECT_TRUE(client.negotiated().hello_retry_request);
   ASSERT_NE(client.negotiated().group, nullptr);
@@ -165,26 +177,16 @@ TEST(ClientHandover, HelloRetryRequestThroughThePublicClient) {
 }
 
 TEST(ClientHandover, Tls12ServerAnswersA2025OfferWithTls12) {
-  MemoryServer13Options options;
-  options.min_version = TLS1_2_VERSION;
-  options.max_version = TLS1_2_VERSION;
-  MemoryServer13 server(options);
-  Client client(config_for("cloudfront-2025"));
-  client.start();
-  pump(client, server);
+  MemoryServer13 server(tls12_only_server());
+  Client client = connect("cloudfront-2025", server);
   ASSERT_EQ(client.state(), State::connected) << client.error().message;
   EXPECT_EQ(client.negotiated().version, policy::ProtocolVersion::tls1_2);
 }
 
 TEST(ClientHandover, DowngradeSentinelOnATls12AnswerIsRefused) {
-  MemoryServer13Options options;
-  options.min_version = TLS1_2_VERSION;
-  options.max_version = TLS1_2_VERSION;
-  MemoryServer13 server(options);
-  Client client(config_for("cloudfront-2025"));
-  client.start();
+  MemoryServer13 server(tls12_only_server());
   bool first = true;
-  pump(client, server, [&](std::vector<std::uint8_t>& bytes) {
+  Client client = connect("cloudfront-2025", server, [&](std::vector<std::uint8_t>& bytes) {
     // ServerHello.random ends at record header 5 + handshake header 4 + version 2 + 32.
     if (first && bytes.size() > 43) {
       const std::uint8_t sentinel[8] = {'D', 'O', 'W', 'N', 'G', 'R', 'D', 1};
@@ -199,13 +201,8 @@ TEST(ClientHandover, DowngradeSentinelOnATls12AnswerIsRefused) {
 }
 
 TEST(ClientHandover, Tls13OnlyProfileRefusesATls12Server) {
-  MemoryServer13Options options;
-  options.min_version = TLS1_2_VERSION;
-  options.max_version = TLS1_2_VERSION;
-  MemoryServer13 server(options);
-  Client client(config_for("CloudFront-Upstream-TLS-1-3-2025"));
-  client.start();
-  pump(client, server);
+  MemoryServer13 server(tls12_only_server());
+  Client client = connect("CloudFront-Upstream-TLS-1-3-2025", server);
   EXPECT_EQ(client.state(), State::failed);
   EXPECT_TRUE(client.error().code == ErrorCode::no_shared_version ||
               client.error().code == ErrorCode::version_not_allowed)
