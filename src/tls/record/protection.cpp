@@ -424,6 +424,20 @@ class StreamProtection final : public RecordProtection {
   detail::RecordMac mac_;
 };
 
+// The MAC of a CBC or stream suite (HMAC, or the SSLv3 MAC), once its key fits.
+base::Expected<detail::RecordMac, Error> make_record_mac(const policy::CipherSuite& suite, bool ssl3,
+                                                         const TrafficKeys& keys) {
+  const auto& mac_info = policy::info(suite.mac);
+  if (keys.mac_key.size() != mac_info.length) {
+    return base::unexpected(internal("MAC key length"));
+  }
+  auto mac = detail::RecordMac::create(mac_info.hash, ssl3, keys.mac_key);
+  if (!mac) {
+    return base::unexpected(internal(mac.error().message));
+  }
+  return std::move(mac.value());
+}
+
 }  // namespace
 
 bool RecordProtection::next_sequence_number(std::uint64_t& current) {
@@ -467,10 +481,6 @@ base::Expected<std::unique_ptr<RecordProtection>, Error> make_record_protection(
           std::make_unique<AeadProtection>(std::move(aead.value()), keys.iv, cipher_info.record_iv_length));
     }
     case policy::CipherKind::block: {
-      const auto& mac_info = policy::info(suite.mac);
-      if (keys.mac_key.size() != mac_info.length) {
-        return base::unexpected(internal("MAC key length"));
-      }
       const bool explicit_iv = version >= ProtocolVersion::tls1_1;
       if (!explicit_iv && keys.iv.size() != cipher_info.block_size) {
         return base::unexpected(internal("CBC IV length"));
@@ -479,27 +489,19 @@ base::Expected<std::unique_ptr<RecordProtection>, Error> make_record_protection(
       if (!cipher) {
         return base::unexpected(internal(cipher.error().message));
       }
-      auto mac = detail::RecordMac::create(mac_info.hash, ssl3, keys.mac_key);
-      if (!mac) {
-        return base::unexpected(internal(mac.error().message));
-      }
+      auto mac = make_record_mac(suite, ssl3, keys);
+      if (!mac) return base::unexpected(mac.error());
       return std::unique_ptr<RecordProtection>(
           std::make_unique<CbcProtection>(std::move(cipher.value()), std::move(mac.value()), ssl3,
                                           explicit_iv, explicit_iv ? crypto::SecretBytes{} : keys.iv));
     }
     case policy::CipherKind::stream: {
-      const auto& mac_info = policy::info(suite.mac);
-      if (keys.mac_key.size() != mac_info.length) {
-        return base::unexpected(internal("MAC key length"));
-      }
       auto cipher = crypto::StreamCipher::create(suite.cipher, keys.key, direction);
       if (!cipher) {
         return base::unexpected(internal(cipher.error().message));
       }
-      auto mac = detail::RecordMac::create(mac_info.hash, ssl3, keys.mac_key);
-      if (!mac) {
-        return base::unexpected(internal(mac.error().message));
-      }
+      auto mac = make_record_mac(suite, ssl3, keys);
+      if (!mac) return base::unexpected(mac.error());
       return std::unique_ptr<RecordProtection>(
           std::make_unique<StreamProtection>(std::move(cipher.value()), std::move(mac.value())));
     }
