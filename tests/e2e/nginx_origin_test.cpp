@@ -1,0 +1,387 @@
+// The edge in front of nginx as the HTTPS origin, observed from the origin
+// side: nginx's access log records, for every request the edge forwarded, the
+// TLS connection it came on (and how many requests that connection had carried),
+// whether the session was resumed, the protocol, cipher and group, the SNI, and
+// the request as the origin got it. One nginx serves the whole suite; each test
+// starts its own edge (its own pools and session cache) and its own URIs.
+
+#include "support/nginx_origin.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "e2e/e2e_support.hpp"
+#include "support/find_program.hpp"
+
+namespace edgefetch::e2e {
+namespace {
+using nlohmann::json;
+using support::NginxLogLine;
+using namespace std::chrono_literals;
+
+// Every server block answers any path outside /files/ with its name and the
+// URI it got; /files/ is a static root that also takes PUT (the DAV module).
+constexpr const char* kServers = R"(
+  ssl_session_cache shared:e2e:1m;
+  ssl_session_timeout 10m;
+  server {
+    listen 127.0.0.1:@port:main@ ssl default_server;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.2;
+    ssl_session_tickets on;
+    location /files/ { root @www@; dav_methods PUT; }
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
+    listen 127.0.0.1:@port:main@ ssl;
+    server_name other.test;
+    ssl_certificate @cert:wrong-name@;
+    ssl_certificate_key @key:wrong-name@;
+    ssl_protocols TLSv1.2;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
+    listen 127.0.0.1:@port:session_ids@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.2;
+    ssl_session_tickets off;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
+    listen 127.0.0.1:@port:modern@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
+    listen 127.0.0.1:@port:tls13_only@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.3;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+)";
+
+// The documented profile's offer (Appendix B) starts ECDHE-ECDSA-AES256-GCM,
+// ECDHE-RSA-AES256-GCM; nginx honours the client's order by default
+// (ssl_prefer_server_ciphers off), so with an RSA certificate the second one.
+constexpr const char* kDefaultProfileCipher = "ECDHE-RSA-AES256-GCM-SHA384";
+// P-256 is the first group of every profile (s2n_ecc_preferences_20230623).
+constexpr const char* kFirstGroup = "prime256v1";
+
+class NginxOriginTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (support::find_program("nginx").empty()) return;
+    auto started = support::NginxOrigin::start({{"main", "session_ids", "modern", "tls13_only"}, kServers});
+    if (!started) {
+      start_error_ = started.error();
+      return;
+    }
+    nginx_ = std::make_unique<support::NginxOrigin>(std::move(*started));
+    std::filesystem::create_directories(nginx_->www() / "files");
+  }
+  static void TearDownTestSuite() { nginx_.reset(); }
+  void SetUp() override {
+    if (support::find_program("nginx").empty()) {
+      GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs Debian's nginx)";
+    }
+    ASSERT_NE(nginx_, nullptr) << "nginx did not start: " << start_error_;
+  }
+  void TearDown() override {
+    if (HasFailure() && nginx_ != nullptr) std::cerr << nginx_->describe() << '\n';
+  }
+
+  static std::uint16_t port(const std::string& name) { return nginx_->port(name); }
+
+  /// An https-only origin "id" on nginx's port `port_name`.
+  static ConfigBuilder& add_origin(ConfigBuilder& config, const std::string& id, const std::string& port_name,
+                                   json custom_extra = json::object(), json extra = json::object()) {
+    return config.origin(id, port(port_name), port(port_name), "https-only", std::move(extra),
+                         std::move(custom_extra));
+  }
+
+  static std::unique_ptr<Edge> start_edge(const ConfigBuilder& config, std::vector<std::string> args = {}) {
+    Edge::Options options;
+    options.config = config.text();
+    options.args = std::move(args);
+    for (const char* name : {"main", "session_ids", "modern", "tls13_only"}) {
+      options.resolve_ports.push_back(port(name));
+    }
+    return Edge::start(options);
+  }
+
+  /// The log lines of requests whose URI starts with `prefix`, once there are `count`.
+  static std::vector<NginxLogLine> lines_for(const std::string& prefix, std::size_t count) {
+    return nginx_->wait_for_lines(
+        [&](const NginxLogLine& line) { return line.request_uri.starts_with(prefix); }, count,
+        support::Deadline::after(10s));
+  }
+
+  /// One request's log line.
+  static NginxLogLine line_for(const std::string& uri) {
+    const auto lines = nginx_->wait_for_lines(
+        [&](const NginxLogLine& line) { return line.request_uri == uri; }, 1, support::Deadline::after(10s));
+    if (lines.size() != 1) {
+      ADD_FAILURE() << "nginx logged " << lines.size() << " requests for " << uri;
+      return {};
+    }
+    return lines.front();
+  }
+
+  /// Requests `uri` twice with the pooled connection expiring in between, and
+  /// checks that the second connection resumed the first one's session.
+  static void expect_resumption_after_keepalive_expiry(const std::string& port_name,
+                                                       const std::string& prefix) {
+    ConfigBuilder config;
+    add_origin(config, "nginx", port_name, {{"OriginKeepaliveTimeout", 1}}).default_behavior("nginx");
+    auto edge = start_edge(config);
+    ASSERT_NE(edge, nullptr);
+
+    ASSERT_EQ(curl(edge->url(prefix + "1")).status, 200);
+    const NginxLogLine first = line_for(prefix + "1");
+    EXPECT_EQ(first.session_reused, ".");  // a new edge has no session: full handshake
+    EXPECT_EQ(first.connection_requests, 1);
+    // The edge closes the idle connection after OriginKeepaliveTimeout (1 s):
+    // nginx records its client closing connection *N.
+    ASSERT_TRUE(nginx_->wait_error_log(
+        "*" + std::to_string(first.connection) + " client 127.0.0.1 closed keepalive connection",
+        support::Deadline::after(20s)))
+        << "the edge did not close the pooled connection";
+
+    ASSERT_EQ(curl(edge->url(prefix + "2")).status, 200);
+    const NginxLogLine second = line_for(prefix + "2");
+    EXPECT_NE(second.connection, first.connection);
+    EXPECT_EQ(second.connection_requests, 1);
+    EXPECT_EQ(second.session_reused, "r") << "the new connection did not resume the session";
+    EXPECT_EQ(second.protocol, "TLSv1.2");
+    EXPECT_EQ(second.cipher, first.cipher);
+  }
+
+  static inline std::unique_ptr<support::NginxOrigin> nginx_;
+  static inline std::string start_error_;
+};
+
+std::string pseudo_random_bytes(std::size_t size, std::uint32_t seed) {
+  std::mt19937 generator(seed);
+  std::string data(size, '\0');
+  for (auto& byte : data) byte = static_cast<char>(generator() & 0xFF);
+  return data;
+}
+
+TEST_F(NginxOriginTest, ManyRequestsShareOneTlsConnectionWithTheDefaultProfilesParameters) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main", {{"OriginKeepaliveTimeout", 30}}).default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  constexpr int kRequests = 12;
+  std::vector<std::string> request_ids;
+  for (int i = 0; i < kRequests; ++i) {
+    const std::string uri = "/keepalive/" + std::to_string(i);
+    const auto result = curl(edge->url(uri), {"-H", "X-Forwarded-For: 198.51.100.7"});
+    ASSERT_EQ(result.status, 200) << result.err << result.body;
+    EXPECT_EQ(result.body, "origin.test " + uri + "\n");
+    request_ids.push_back(result.header("x-amz-cf-id"));
+  }
+  const auto lines = lines_for("/keepalive/", kRequests);
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kRequests));
+  for (int i = 0; i < kRequests; ++i) {
+    const NginxLogLine& line = lines[static_cast<std::size_t>(i)];
+    SCOPED_TRACE("request " + std::to_string(i));
+    EXPECT_EQ(line.request_uri, "/keepalive/" + std::to_string(i));
+    // One TLS connection carried every request, in order.
+    EXPECT_EQ(line.connection, lines.front().connection);
+    EXPECT_EQ(line.connection_requests, i + 1);
+    EXPECT_EQ(line.session_reused, ".");
+    EXPECT_EQ(line.protocol, "TLSv1.2");
+    EXPECT_EQ(line.cipher, kDefaultProfileCipher);
+    EXPECT_EQ(line.curve, kFirstGroup);
+    EXPECT_EQ(line.sni, "origin.test");
+    EXPECT_EQ(line.host, "origin.test");
+    EXPECT_TRUE(line.via.starts_with("1.1 ")) << line.via;
+    EXPECT_TRUE(line.via.ends_with(".cloudfront.net (CloudFront)")) << line.via;
+    EXPECT_EQ(line.forwarded_for, "198.51.100.7, 127.0.0.1");
+    EXPECT_EQ(line.user_agent, "Amazon CloudFront");
+    EXPECT_EQ(line.cf_id.size(), 56u);
+    EXPECT_EQ(line.cf_id, request_ids[static_cast<std::size_t>(i)]);
+  }
+}
+
+TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionExpires) {
+  expect_resumption_after_keepalive_expiry("main", "/resume-ticket/");
+}
+
+TEST_F(NginxOriginTest, SessionIdResumesTheSessionWhenTheOriginIssuesNoTickets) {
+  expect_resumption_after_keepalive_expiry("session_ids", "/resume-id/");
+}
+
+TEST_F(NginxOriginTest, ForwardedHostIsTheSniAndSelectsTheOriginsServerBlock) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main")
+      .behavior(
+          "/host/*", "nginx",
+          {{"ForwardedValues", {{"QueryString", true}, {"Headers", {{"Quantity", 1}, {"Items", {"Host"}}}}}}})
+      .default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+
+  // Host forwarded: SNI other.test, nginx answers with the other.test block and
+  // its certificate (other.test only), which the edge accepts for that name.
+  const auto forwarded = curl(edge->url("/host/forwarded"), {"-H", "Host: other.test"});
+  ASSERT_EQ(forwarded.status, 200) << forwarded.body;
+  EXPECT_EQ(forwarded.body, "other.test /host/forwarded\n");
+  const NginxLogLine forwarded_line = line_for("/host/forwarded");
+  EXPECT_EQ(forwarded_line.sni, "other.test");
+  EXPECT_EQ(forwarded_line.server_name, "other.test");
+  EXPECT_EQ(forwarded_line.host, "other.test");
+
+  // Host not forwarded: the origin's domain name is both SNI and Host.
+  const auto not_forwarded = curl(edge->url("/default/path"), {"-H", "Host: other.test"});
+  ASSERT_EQ(not_forwarded.status, 200) << not_forwarded.body;
+  EXPECT_EQ(not_forwarded.body, "origin.test /default/path\n");
+  const NginxLogLine default_line = line_for("/default/path");
+  EXPECT_EQ(default_line.sni, "origin.test");
+  EXPECT_EQ(default_line.server_name, "origin.test");
+  EXPECT_EQ(default_line.host, "origin.test");
+  // Different names, different TLS connections.
+  EXPECT_NE(default_line.connection, forwarded_line.connection);
+}
+
+TEST_F(NginxOriginTest, ForwardedHostTheCertificateDoesNotCoverIs502CertNameMismatch) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main", json::object(), {{"ConnectionAttempts", 1}})
+      .behavior(
+          "/host/*", "nginx",
+          {{"ForwardedValues", {{"QueryString", true}, {"Headers", {{"Quantity", 1}, {"Items", {"Host"}}}}}}})
+      .default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  // nginx has no block for third.test: its default block's certificate
+  // (origin.test, *.wild.test) does not cover the name the edge checks.
+  const auto mismatch = curl(edge->url("/host/mismatch"), {"-H", "Host: third.test"});
+  EXPECT_EQ(mismatch.status, 502) << mismatch.body;
+  EXPECT_EQ(mismatch.header("x-edgefetch-origin-error"), "cert_name_mismatch");
+  EXPECT_EQ(mismatch.header("x-cache"), "Error from cloudfront");
+  EXPECT_NE(mismatch.body.find("<H1>502 ERROR</H1>"), std::string::npos) << mismatch.body;
+
+  // A name the certificate covers works on the same behavior; by the time its
+  // line is logged, a request that had reached nginx would be logged too.
+  ASSERT_EQ(curl(edge->url("/host/covered"), {"-H", "Host: a.wild.test"}).status, 200);
+  const NginxLogLine covered = line_for("/host/covered");
+  EXPECT_EQ(covered.sni, "a.wild.test");
+  for (const auto& line : nginx_->access_log()) EXPECT_NE(line.request_uri, "/host/mismatch");
+  // nginx saw the edge abort the handshake with an alert.
+  EXPECT_TRUE(nginx_->wait_error_log("alert certificate unknown", support::Deadline::after(5s)));
+}
+
+TEST_F(NginxOriginTest, OriginGetsTheOriginPathPrefixAndTheCustomHeaders) {
+  ConfigBuilder config;
+  add_origin(
+      config, "nginx", "main", json::object(),
+      {{"OriginPath", "/base"},
+       {"CustomHeaders",
+        {{"Quantity", 1}, {"Items", {{{"HeaderName", "X-Origin-Secret"}, {"HeaderValue", "s3cr3t"}}}}}}})
+      .default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const auto result = curl(edge->url("/custom/page?q=1&r=two"), {"-H", "X-Origin-Secret: from-viewer"});
+  ASSERT_EQ(result.status, 200) << result.body;
+  EXPECT_EQ(result.body, "origin.test /base/custom/page?q=1&r=two\n");
+  const NginxLogLine line = line_for("/base/custom/page?q=1&r=two");
+  EXPECT_EQ(line.origin_secret, "s3cr3t");  // the configured value replaces the viewer's
+  EXPECT_EQ(line.method, "GET");
+}
+
+TEST_F(NginxOriginTest, BodiesOverAMebibyteStreamBothWaysByteForByte) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main").default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const auto scratch = support::ScratchDir::create("e2e-nginx-bodies");
+  const std::string sized = pseudo_random_bytes((3u << 20) + 123, 1);
+  const std::string chunked = pseudo_random_bytes((2u << 20) + 7, 2);
+  std::ofstream(scratch / "sized.bin", std::ios::binary) << sized;
+  std::ofstream(scratch / "chunked.bin", std::ios::binary) << chunked;
+
+  // Upload with Content-Length, and with chunked encoding: nginx's DAV module
+  // writes what arrived to its document root.
+  const auto put_sized = curl(edge->url("/files/sized.bin"),
+                              {"-X", "PUT", "--data-binary", "@" + (scratch / "sized.bin").string()});
+  EXPECT_EQ(put_sized.status, 201) << put_sized.err << put_sized.body;
+  const auto put_chunked =
+      curl(edge->url("/files/chunked.bin"), {"-X", "PUT", "-H", "Transfer-Encoding: chunked", "--data-binary",
+                                             "@" + (scratch / "chunked.bin").string()});
+  EXPECT_EQ(put_chunked.status, 201) << put_chunked.err << put_chunked.body;
+  const std::string stored_sized = support::read_file(nginx_->www() / "files" / "sized.bin");
+  EXPECT_EQ(stored_sized.size(), sized.size());
+  EXPECT_TRUE(stored_sized == sized) << "the uploaded body differs from what the viewer sent";
+  const std::string stored_chunked = support::read_file(nginx_->www() / "files" / "chunked.bin");
+  EXPECT_EQ(stored_chunked.size(), chunked.size());
+  EXPECT_TRUE(stored_chunked == chunked) << "the chunked upload differs from what the viewer sent";
+  const NginxLogLine put_line = line_for("/files/sized.bin");
+  EXPECT_EQ(put_line.method, "PUT");
+  EXPECT_GT(put_line.request_length, static_cast<long>(sized.size()));
+
+  // Download: the origin's Content-Length is kept, the bytes are the same.
+  const auto got = curl(edge->url("/files/sized.bin"));
+  ASSERT_EQ(got.status, 200) << got.err;
+  EXPECT_EQ(got.header("content-length"), std::to_string(sized.size()));
+  EXPECT_EQ(got.body.size(), sized.size());
+  EXPECT_TRUE(got.body == sized) << "the downloaded body differs from the origin's file";
+}
+
+TEST_F(NginxOriginTest, The2025ProfileNegotiatesTls13WithTheOrigin) {
+  ConfigBuilder config;
+  add_origin(config, "modern", "modern");
+  add_origin(config, "tls13-only", "tls13_only")
+      .behavior("/only13/*", "tls13-only")
+      .default_behavior("modern");
+  auto edge = start_edge(config, {"--profile", "cloudfront-2025"});
+  ASSERT_NE(edge, nullptr);
+  for (const std::string uri : {"/tls13/modern", "/only13/page"}) {
+    const auto result = curl(edge->url(uri));
+    ASSERT_EQ(result.status, 200) << uri << ": " << result.body;
+    const NginxLogLine line = line_for(uri);
+    EXPECT_EQ(line.protocol, "TLSv1.3") << uri;
+    // TLS 1.3 first, TLS_AES_128_GCM_SHA256 first among them (Appendix A.2),
+    // one key share for the first group, so no HelloRetryRequest is needed.
+    EXPECT_EQ(line.cipher, "TLS_AES_128_GCM_SHA256") << uri;
+    EXPECT_EQ(line.curve, kFirstGroup) << uri;
+    EXPECT_EQ(line.sni, "origin.test") << uri;
+  }
+}
+
+TEST_F(NginxOriginTest, Tls13OnlyOriginIsRefusedUnderTheDocumentedProfileWith502) {
+  ConfigBuilder config;
+  add_origin(config, "modern", "modern");
+  add_origin(config, "tls13-only", "tls13_only", json::object(), {{"ConnectionAttempts", 1}})
+      .behavior("/only13/*", "tls13-only")
+      .default_behavior("modern");
+  auto edge = start_edge(config);  // the documented profile: TLS 1.2 at most
+  ASSERT_NE(edge, nullptr);
+  const auto refused = curl(edge->url("/only13/refused"));
+  EXPECT_EQ(refused.status, 502) << refused.body;
+  EXPECT_EQ(refused.header("x-edgefetch-origin-error"), "no_shared_version");
+  EXPECT_NE(refused.body.find("<H1>502 ERROR</H1>"), std::string::npos) << refused.body;
+
+  // The origin that also speaks TLS 1.2 gets it.
+  ASSERT_EQ(curl(edge->url("/tls12/modern")).status, 200);
+  const NginxLogLine line = line_for("/tls12/modern");
+  EXPECT_EQ(line.protocol, "TLSv1.2");
+  EXPECT_EQ(line.cipher, kDefaultProfileCipher);
+  for (const auto& logged : nginx_->access_log()) EXPECT_NE(logged.request_uri, "/only13/refused");
+  // nginx refused the edge's TLS 1.2-at-most ClientHello.
+  EXPECT_TRUE(nginx_->wait_error_log("unsupported protocol", support::Deadline::after(5s)));
+}
+
+}  // namespace
+}  // namespace edgefetch::e2e
