@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "edgefetch/policy/named_group.hpp"
 #include "tls/messages/message_error.hpp"
@@ -69,6 +70,38 @@ base::Expected<void, Error> check_server_key(
 
 CertificateSummary summarize(const crypto::CertificateInfo& info) {
   return CertificateSummary{info.subject, info.issuer, info.not_before, info.not_after, info.san, info.key};
+}
+
+base::Expected<ServerLeaf, Error> examine_server_chain(std::span<const std::vector<std::uint8_t>> chain,
+                                                       const ClientConfig& config,
+                                                       std::time_t verification_time) {
+  std::shared_ptr<const crypto::PublicKey> key;
+  std::optional<CertificateSummary> summary;
+  if (config.verify_certificates) {
+    auto verified = crypto::verify_chain(chain, *config.trust_store, config.verify_name, verification_time);
+    if (!verified) return base::unexpected(certificate_error(verified.error()));
+    key = verified->leaf_key;
+    if (verified->leaf) summary = summarize(*verified->leaf);
+  }
+  if (!key || !summary) {
+    // Verification off (or it returned no leaf details): decode the leaf ourselves.
+    auto leaf = crypto::Certificate::from_der(chain.front());
+    if (!leaf) {
+      return base::unexpected(client_error(ErrorCode::cert_invalid, ad::kBadCertificate,
+                                           "server certificate cannot be parsed: " + leaf.error().message));
+    }
+    if (!summary) summary = summarize(leaf->info());
+    if (!key) {
+      auto leaf_key = leaf->public_key();
+      if (!leaf_key) {
+        return base::unexpected(
+            client_error(ErrorCode::cert_key_unsupported, ad::kUnsupportedCertificate,
+                         "server certificate key cannot be used: " + leaf_key.error().message));
+      }
+      key = std::make_shared<const crypto::PublicKey>(std::move(*leaf_key));
+    }
+  }
+  return ServerLeaf{std::move(key), std::move(*summary)};
 }
 
 }  // namespace edgefetch::tls::handshake

@@ -4,8 +4,11 @@
 // curve rule for ECDSA certificates.
 
 #include <cstdint>
+#include <ctime>
+#include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/crypto/public_key.hpp"
@@ -30,5 +33,20 @@ base::Expected<void, Error> check_server_key(
 
 /// The summary the API reports for the leaf.
 CertificateSummary summarize(const crypto::CertificateInfo& info);
+
+/// What the handshake keeps of the server's chain: the leaf's key and summary.
+struct ServerLeaf {
+  std::shared_ptr<const crypto::PublicKey> key;
+  CertificateSummary summary;
+};
+
+/// Verifies `chain` (DER, leaf first, not empty) against the trust store for
+/// the verify name when `config` asks for verification; otherwise, or where
+/// verification gave no leaf details, decodes the leaf itself. Errors carry
+/// the alert the client sends (certificate_error(), bad_certificate for an
+/// unparsable leaf, unsupported_certificate for an unusable key).
+base::Expected<ServerLeaf, Error> examine_server_chain(std::span<const std::vector<std::uint8_t>> chain,
+                                                       const ClientConfig& config,
+                                                       std::time_t verification_time);
 
 }  // namespace edgefetch::tls::handshake

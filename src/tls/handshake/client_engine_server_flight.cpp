@@ -74,30 +74,10 @@ base::Expected<void, Error> ClientEngine::on_certificate(const messages::Handsha
   negotiated_.certificate_chain = std::move(certificate->chain);
   const auto& chain = negotiated_.certificate_chain;
 
-  if (config_.verify_certificates) {
-    auto verified =
-        crypto::verify_chain(chain, *config_.trust_store, config_.verify_name, verification_time_);
-    if (!verified) return fail(certificate_error(verified.error()));
-    server_key_ = verified->leaf_key;
-    if (verified->leaf) negotiated_.certificate = summarize(*verified->leaf);
-  }
-  if (!server_key_ || !negotiated_.certificate) {
-    // Verification off (or it returned no leaf details): decode the leaf ourselves.
-    auto leaf = crypto::Certificate::from_der(chain.front());
-    if (!leaf) {
-      return fail(client_error(ErrorCode::cert_invalid, ad::kBadCertificate,
-                               "server certificate cannot be parsed: " + leaf.error().message));
-    }
-    if (!negotiated_.certificate) negotiated_.certificate = summarize(leaf->info());
-    if (!server_key_) {
-      auto key = leaf->public_key();
-      if (!key) {
-        return fail(client_error(ErrorCode::cert_key_unsupported, ad::kUnsupportedCertificate,
-                                 "server certificate key cannot be used: " + key.error().message));
-      }
-      server_key_ = std::make_shared<const crypto::PublicKey>(std::move(*key));
-    }
-  }
+  auto leaf = examine_server_chain(chain, config_, verification_time_);
+  if (!leaf) return fail(leaf.error());
+  server_key_ = std::move(leaf->key);
+  negotiated_.certificate = std::move(leaf->summary);
 
   std::optional<std::span<const std::uint16_t>> offered_groups;
   if (client_hello_.supported_groups)

@@ -254,29 +254,10 @@ base::Expected<void, Error> Client13::on_certificate(const messages::HandshakeMe
   }
   negotiated_.certificate_chain = certificate->chain();
   const auto& chain = negotiated_.certificate_chain;
-  if (config_.verify_certificates) {
-    auto verified =
-        crypto::verify_chain(chain, *config_.trust_store, config_.verify_name, verification_time_);
-    if (!verified) return fail(handshake::certificate_error(verified.error()));
-    server_key_ = verified->leaf_key;
-    if (verified->leaf) negotiated_.certificate = handshake::summarize(*verified->leaf);
-  }
-  if (!server_key_ || !negotiated_.certificate) {
-    auto leaf = crypto::Certificate::from_der(chain.front());
-    if (!leaf) {
-      return fail(client_error(ErrorCode::cert_invalid, ad::kBadCertificate,
-                               "server certificate cannot be parsed: " + leaf.error().message));
-    }
-    if (!negotiated_.certificate) negotiated_.certificate = handshake::summarize(leaf->info());
-    if (!server_key_) {
-      auto key = leaf->public_key();
-      if (!key) {
-        return fail(client_error(ErrorCode::cert_key_unsupported, ad::kUnsupportedCertificate,
-                                 "server certificate key cannot be used: " + key.error().message));
-      }
-      server_key_ = std::make_shared<const crypto::PublicKey>(std::move(*key));
-    }
-  }
+  auto leaf = handshake::examine_server_chain(chain, config_, verification_time_);
+  if (!leaf) return fail(leaf.error());
+  server_key_ = std::move(leaf->key);
+  negotiated_.certificate = std::move(leaf->summary);
   const auto type = server_key_->type();
   if (type != crypto::KeyType::rsa && type != crypto::KeyType::rsa_pss && type != crypto::KeyType::ec) {
     return fail(client_error(
