@@ -2,7 +2,9 @@
 // directly; X25519 and P-384 through a HelloRetryRequest, since the CDN's one
 // key share is P-256) x certificate type (RSA signing with RSA-PSS-RSAE, an
 // RSASSA-PSS key signing with RSA-PSS-PSS, ECDSA P-256, ECDSA P-384), against
-// `openssl s_server` and `gnutls-serv` pinned to the cell, with the
+// `openssl s_server` and `gnutls-serv` pinned to the cell, and Java's SunJSSE
+// (OpenJDK 17; one JVM per group serving the 12 suite x certificate cells of
+// that group on 12 listeners, since JVM start-up is slow), with the
 // `cloudfront-2025` profile. Each cell asserts the exact version, suite, group
 // and scheme on the client side and what the server reports. Plus TLS 1.2 with
 // RSA-PSS under the 2025 profile, and the documented default still answering
@@ -25,6 +27,7 @@
 #include "edgefetch/policy/lookup.hpp"
 #include "support/any_server.hpp"
 #include "support/gnutls_server.hpp"
+#include "support/jsse_server.hpp"
 #include "support/matrix_report.hpp"
 #include "support/openssl_server.hpp"
 #include "support/pki.hpp"
@@ -327,6 +330,137 @@ INSTANTIATE_TEST_SUITE_P(Cells, Tls13Matrix, ::testing::ValuesIn(matrix()), case
 
 TEST(Tls13MatrixCoverage, EverySuiteGroupAndCertificateTypeOnTwoServers) {
   EXPECT_EQ(matrix().size(), 2U * 3U * 3U * 4U);
+}
+
+// ---- Java JSSE (SunJSSE). Groups and server signature schemes are JVM-wide
+// system properties, so one JVM per group: jdk.tls.namedGroups holds that
+// group only (X25519 and P-384 take a HelloRetryRequest, the CDN's one share
+// being P-256), and each of its listeners is pinned to one suite and one
+// certificate. The server's schemes are the four below; each certificate can
+// make exactly one of them (an rsaEncryption key rsa_pss_rsae_sha256, an
+// RSASSA-PSS key rsa_pss_pss_sha256, ECDSA keys the scheme of their curve,
+// which TLS 1.3 binds), so the scheme is pinned per listener too.
+
+constexpr std::string_view kJsseTls13Schemes =
+    "rsa_pss_rsae_sha256,rsa_pss_pss_sha256,ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384";
+constexpr CertType kCertTypes[] = {CertType::rsa_rsae, CertType::rsa_pss, CertType::ecdsa_p256,
+                                   CertType::ecdsa_p384};
+constexpr std::uint16_t kTls13Suites[] = {0x1301, 0x1302, 0x1303};
+
+std::string jsse_group(std::uint16_t group) {
+  return group == 23 ? "secp256r1" : group == 24 ? "secp384r1" : "x25519";
+}
+
+// What JsseServer's page says about the certificate it served.
+std::string_view jsse_certificate_key(CertType type) {
+  switch (type) {
+    case CertType::rsa_rsae:
+      return "RSA 2048";
+    case CertType::rsa_pss:
+      return "RSASSA-PSS 2048";
+    case CertType::ecdsa_p256:
+      return "EC 256";
+    case CertType::ecdsa_p384:
+      return "EC 384";
+  }
+  return "?";
+}
+
+// The cells of one JSSE server (one group), in listener order.
+std::vector<Cell13> jsse_cells(std::uint16_t group) {
+  std::vector<Cell13> cells;
+  for (const std::uint16_t suite : kTls13Suites) {
+    for (const CertType cert : kCertTypes) cells.push_back({suite, group, cert, PeerKind::jsse});
+  }
+  return cells;
+}
+
+base::Expected<JsseServer, std::string> start_jsse(std::uint16_t group, const std::vector<Cell13>& cells) {
+  JsseServerOptions options;
+  for (const CertType cert : kCertTypes) options.identities.push_back(identity_for(cert));
+  options.named_groups = jsse_group(group);
+  options.signature_schemes = std::string(kJsseTls13Schemes);
+  for (const Cell13& cell : cells) {
+    const auto identity = static_cast<std::size_t>(
+        std::find(std::begin(kCertTypes), std::end(kCertTypes), cell.cert) - std::begin(kCertTypes));
+    options.listeners.push_back(JsseListener{
+        {"TLSv1.3"}, {std::string(policy::cipher_suite_by_code(cell.suite)->rfc_name)}, identity});
+  }
+  return JsseServer::start(std::move(options));
+}
+
+class Tls13JsseMatrix : public ::testing::TestWithParam<std::uint16_t> {};
+
+TEST_P(Tls13JsseMatrix, NegotiatesEverySuiteAndCertificateOfTheGroup) {
+  const std::uint16_t group = GetParam();
+  const std::vector<Cell13> cells = jsse_cells(group);
+  auto server = start_jsse(group, cells);
+  ASSERT_TRUE(server) << server.error();
+  ASSERT_EQ(server->listener_count(), cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const Cell13& c = cells[i];
+    const Cell cell = c.as_cell();
+    SCOPED_TRACE("jsse " + label(c));
+    auto config = make_client_config(
+        {.profile = "cloudfront-2025", .origin_ssl_protocols = {policy::ProtocolVersion::tls1_2}});
+    ASSERT_TRUE(config) << config.error();
+    const TlsFetchResult result = fetch_with_edgefetch(std::move(*config), server->port(i));
+    const bool passed_handshake = result.ok();
+    MatrixReport::instance().record("TLS 1.3 / edgefetch (cloudfront-2025)", cell, c.peer,
+                                    passed_handshake ? CellOutcome::pass : CellOutcome::fail,
+                                    passed_handshake ? "" : result.describe());
+    EXPECT_TRUE(passed_handshake) << result.describe() << "\n" << server->logs();
+    if (!passed_handshake) continue;
+    EXPECT_EQ(join_lines(client_mismatches(cell, result.summary)), "") << result.describe();
+    EXPECT_EQ(result.negotiated.hello_retry_request, c.group != 23) << "the CDN's one share is P-256";
+    const ServerView view = JsseServer::parse_page(result.body());
+    EXPECT_EQ(join_lines(server_mismatches(cell, view)), "") << view.describe() << "\n" << result.body();
+    EXPECT_EQ(JsseServer::certificate_key(result.body()), jsse_certificate_key(c.cert)) << result.body();
+  }
+}
+
+std::string group_case_name(const ::testing::TestParamInfo<std::uint16_t>& info) {
+  return std::string(policy::named_group_by_code(info.param)->name) == "P-256"   ? "P256"
+         : std::string(policy::named_group_by_code(info.param)->name) == "P-384" ? "P384_HelloRetryRequest"
+                                                                                 : "X25519_HelloRetryRequest";
+}
+
+INSTANTIATE_TEST_SUITE_P(Groups, Tls13JsseMatrix,
+                         ::testing::Values(std::uint16_t{23}, std::uint16_t{29}, std::uint16_t{24}),
+                         group_case_name);
+
+TEST(Tls13MatrixCoverage, JsseServesEverySuiteAndCertificateTypeInEachGroup) {
+  std::size_t cells = 0;
+  for (const std::uint16_t group : std::initializer_list<std::uint16_t>{23, 29, 24}) {
+    cells += jsse_cells(group).size();
+  }
+  EXPECT_EQ(cells, 3U * 3U * 4U);
+}
+
+// A JSSE listener pinned to one certificate serves that one even when the
+// client would prefer another: the pin is what makes the cells above exact.
+TEST(Tls13JsseHarness, ListenerIdentityPinsTheCertificate) {
+  JsseServerOptions options;
+  options.identities = {identity_for(CertType::ecdsa_p256), identity_for(CertType::rsa_rsae)};
+  options.named_groups = "secp256r1";
+  options.signature_schemes = std::string(kJsseTls13Schemes);
+  options.listeners = {JsseListener{{"TLSv1.3"}, {"TLS_AES_128_GCM_SHA256"}, std::size_t{1}},
+                       JsseListener{{"TLSv1.3"}, {"TLS_AES_128_GCM_SHA256"}, std::size_t{0}}};
+  auto server = JsseServer::start(std::move(options));
+  ASSERT_TRUE(server) << server.error();
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto config = make_client_config({.profile = "cloudfront-2025"});
+    ASSERT_TRUE(config);
+    const TlsFetchResult result = fetch_with_edgefetch(std::move(*config), server->port(i));
+    ASSERT_TRUE(result.ok()) << result.describe() << "\n" << server->logs();
+    EXPECT_EQ(JsseServer::certificate_key(result.body()), i == 0 ? "RSA 2048" : "EC 256");
+    EXPECT_EQ(result.summary.scheme, i == 0 ? 0x0804 : 0x0403);
+  }
+  // An identity index past the list is refused before a JVM starts.
+  JsseServerOptions bad;
+  bad.identities = {identity_for(CertType::rsa_rsae)};
+  bad.listeners = {JsseListener{{"TLSv1.3"}, {"TLS_AES_128_GCM_SHA256"}, std::size_t{1}}};
+  EXPECT_FALSE(JsseServer::start(std::move(bad)));
 }
 
 // TLS 1.2 with RSA-PSS under the 2025 profile (its signature preferences carry

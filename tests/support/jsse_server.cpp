@@ -115,6 +115,13 @@ base::Expected<JsseServer, std::string> JsseServer::start(JsseServerOptions opti
   }
   for (const JsseListener& listener : options.listeners) {
     process.argv.insert(process.argv.end(), {"--listen", join(listener.protocols), join(listener.suites)});
+    if (listener.identity) {
+      if (*listener.identity >= options.identities.size()) {
+        return base::unexpected("JSSE listener pinned to identity " + std::to_string(*listener.identity) +
+                                " of " + std::to_string(options.identities.size()));
+      }
+      process.argv.insert(process.argv.end(), {"--listener-identity", std::to_string(*listener.identity)});
+    }
   }
   process.stdout_path = dir / "stdout.log";
   process.stderr_path = dir / "stderr.log";
@@ -122,7 +129,7 @@ base::Expected<JsseServer, std::string> JsseServer::start(JsseServerOptions opti
   if (!child) return base::unexpected(child.error());
 
   auto out = wait_for_output(*child, child->options().stdout_path, "READY\n", Deadline::after(kStartTimeout));
-  if (!out) return base::unexpected(out.error());
+  if (!out) return base::unexpected(out.error() + "\n" + describe_logs(*child));
   std::vector<std::uint16_t> ports(options.listeners.size(), 0);
   std::istringstream lines(*out);
   std::string word;
@@ -152,6 +159,10 @@ ServerView JsseServer::parse_page(std::string_view page) {
   view.version = parse_peer_version(view.protocol_text);
   view.cipher_suite = policy::find_cipher_suite(view.cipher_text);
   return view;
+}
+
+std::string JsseServer::certificate_key(std::string_view page) {
+  return value_after(page, "certificate_key=").value_or("");
 }
 
 }  // namespace edgefetch::support

@@ -1,12 +1,14 @@
 #pragma once
 // The Java JSSE server (tests/support/java/JsseServer.java), compiled with javac
 // into the build tree on first use. One JVM serves several listeners (one per
-// protocol/suite pin) because JVM start-up is slow; groups and server signature
-// schemes are JVM-wide system properties, so they are per server.
+// protocol/suite pin, optionally pinned to one certificate) because JVM
+// start-up is slow; groups and server signature schemes are JVM-wide system
+// properties, so they are per server.
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +22,11 @@
 namespace edgefetch::support {
 
 struct JsseListener {
-  std::vector<std::string> protocols;  // "TLSv1.2", "SSLv3"
+  std::vector<std::string> protocols;  // "TLSv1.2", "SSLv3", "TLSv1.3"
   std::vector<std::string> suites;     // JSSE names: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"
+  /// Index into JsseServerOptions::identities: this listener serves only that
+  /// certificate (TLS 1.3 suites name no key type). Unset: every identity, JSSE picks.
+  std::optional<std::size_t> identity{};
 };
 
 struct JsseServerOptions {
@@ -45,7 +50,11 @@ class JsseServer {
   [[nodiscard]] bool running() { return child_.running(); }
   [[nodiscard]] std::string logs() const;
 
+  /// Version and suite from the page ("protocol=", "cipher=").
   static ServerView parse_page(std::string_view page);
+  /// The served certificate's key from the page: "RSA 2048", "EC 256",
+  /// "RSASSA-PSS 2048"; empty when the page has none.
+  static std::string certificate_key(std::string_view page);
 
  private:
   JsseServer(ScratchDir dir, ChildProcess child, std::vector<std::uint16_t> ports)

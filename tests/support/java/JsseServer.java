@@ -4,11 +4,16 @@
 // Usage:
 //   java -Djdk.tls.namedGroups=secp256r1 -Djdk.tls.server.SignatureSchemes=rsa_pkcs1_sha256 \
 //        -cp CLASSES JsseServer --identity TYPE KEY.pem CHAIN.pem [--identity ...] \
-//        --listen PROTOCOLS SUITES [--listen ...]
+//        --listen PROTOCOLS SUITES [--listener-identity N] [--listen ...]
 // PROTOCOLS and SUITES are comma-separated JSSE names. Each --listen opens a
 // server socket on 127.0.0.1 with a port chosen by the kernel and prints
-// "LISTENING <index> <port>"; "READY" follows once all are open. Each GET is
-// answered with a text body naming the negotiated protocol and cipher suite.
+// "LISTENING <index> <port>"; "READY" follows once all are open. A listener
+// serves every identity (JSSE picks one that fits the suite and the client's
+// signature schemes) unless --listener-identity N (0-based, in --identity
+// order) pins it to one: TLS 1.3 suites do not name a key type, so that is
+// how a TLS 1.3 listener is pinned to a certificate. Each GET is answered
+// with a text body naming the negotiated protocol and cipher suite and the
+// served certificate's key ("certificate_key=EC 256").
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +29,8 @@ import java.security.PrivateKey;
 import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,7 +48,8 @@ public final class JsseServer {
 
   private record Identity(String type, Path key, Path chain) {}
 
-  private record Listener(String[] protocols, String[] suites) {}
+  /** identity: index into the identities, or -1 for all of them. */
+  private record Listener(String[] protocols, String[] suites, int identity) {}
 
   public static void main(String[] args) throws Exception {
     // The policy's legacy cells (SSLv3, RC4, 3DES, SHA-1 and MD5 signatures) are
@@ -62,8 +70,17 @@ public final class JsseServer {
         }
         case "--listen" -> {
           requireArgs(args, i, 2);
-          listeners.add(new Listener(args[i + 1].split(","), args[i + 2].split(",")));
+          listeners.add(new Listener(args[i + 1].split(","), args[i + 2].split(","), -1));
           i += 2;
+        }
+        case "--listener-identity" -> {
+          requireArgs(args, i, 1);
+          if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("--listener-identity before any --listen");
+          }
+          Listener last = listeners.remove(listeners.size() - 1);
+          listeners.add(new Listener(last.protocols(), last.suites(), Integer.parseInt(args[i + 1])));
+          i += 1;
         }
         default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
       }
@@ -72,21 +89,21 @@ public final class JsseServer {
       throw new IllegalArgumentException("need at least one --identity and one --listen");
     }
 
-    KeyStore keyStore = KeyStore.getInstance("PKCS12");
-    keyStore.load(null, null);
+    List<Integer> all = new ArrayList<>();
     for (int i = 0; i < identities.size(); i++) {
-      Identity id = identities.get(i);
-      keyStore.setKeyEntry("identity" + i, readKey(id.type(), id.key()), PASSWORD, readChain(id.chain()));
+      all.add(i);
     }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keyStore, PASSWORD);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
+    SSLContext shared = context(identities, all);
 
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     List<Thread> acceptors = new ArrayList<>();
     for (int i = 0; i < listeners.size(); i++) {
       Listener spec = listeners.get(i);
+      if (spec.identity() >= identities.size()) {
+        throw new IllegalArgumentException("--listener-identity " + spec.identity() + ": only "
+            + identities.size() + " identities");
+      }
+      SSLContext context = spec.identity() < 0 ? shared : context(identities, List.of(spec.identity()));
       SSLServerSocket server =
           (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, loopback);
       server.setEnabledProtocols(spec.protocols());
@@ -110,6 +127,37 @@ public final class JsseServer {
     if (at + count >= args.length) {
       throw new IllegalArgumentException(args[at] + " needs " + count + " values");
     }
+  }
+
+  /** An SSLContext whose key manager holds the identities at `indexes`. */
+  private static SSLContext context(List<Identity> identities, List<Integer> indexes) throws Exception {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    keyStore.load(null, null);
+    for (int i : indexes) {
+      Identity id = identities.get(i);
+      keyStore.setKeyEntry("identity" + i, readKey(id.type(), id.key()), PASSWORD, readChain(id.chain()));
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keyStore, PASSWORD);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    return context;
+  }
+
+  /** "RSA 2048", "EC 384", "RSASSA-PSS 2048": the served leaf's key; "none" without one. */
+  private static String certificateKey(SSLSession session) {
+    Certificate[] local = session.getLocalCertificates();
+    if (local == null || local.length == 0) {
+      return "none";
+    }
+    java.security.PublicKey key = local[0].getPublicKey();
+    if (key instanceof RSAPublicKey rsa) {
+      return key.getAlgorithm() + " " + rsa.getModulus().bitLength();
+    }
+    if (key instanceof ECPublicKey ec) {
+      return key.getAlgorithm() + " " + ec.getParams().getCurve().getField().getFieldSize();
+    }
+    return key.getAlgorithm();
   }
 
   private static PrivateKey readKey(String type, Path path) throws Exception {
@@ -152,7 +200,8 @@ public final class JsseServer {
       socket.startHandshake();
       SSLSession session = socket.getSession();
       readRequestHead(socket.getInputStream());
-      String body = "protocol=" + session.getProtocol() + "\ncipher=" + session.getCipherSuite() + "\n";
+      String body = "protocol=" + session.getProtocol() + "\ncipher=" + session.getCipherSuite()
+          + "\ncertificate_key=" + certificateKey(session) + "\n";
       byte[] bodyBytes = body.getBytes(StandardCharsets.US_ASCII);
       String head = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + bodyBytes.length
           + "\r\nConnection: close\r\n\r\n";
