@@ -62,6 +62,11 @@ constexpr const char* kServers = R"(
     location / { return 200 "$server_name $request_uri\n"; }
   }
   server {
+    listen 127.0.0.1:@port:plain@;
+    server_name origin.test;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
     listen 127.0.0.1:@port:tls13_only@ ssl;
     server_name origin.test;
     ssl_certificate @cert:rsa2048@;
@@ -78,11 +83,16 @@ constexpr const char* kDefaultProfileCipher = "ECDHE-RSA-AES256-GCM-SHA384";
 // P-256 is the first group of every profile (s2n_ecc_preferences_20230623).
 constexpr const char* kFirstGroup = "prime256v1";
 
+const std::vector<std::string>& port_names() {
+  static const std::vector<std::string> names = {"main", "session_ids", "modern", "tls13_only", "plain"};
+  return names;
+}
+
 class NginxOriginTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (support::find_program("nginx").empty()) return;
-    auto started = support::NginxOrigin::start({{"main", "session_ids", "modern", "tls13_only"}, kServers});
+    auto started = support::NginxOrigin::start({port_names(), kServers});
     if (!started) {
       start_error_ = started.error();
       return;
@@ -110,13 +120,13 @@ class NginxOriginTest : public ::testing::Test {
                          std::move(custom_extra));
   }
 
-  static std::unique_ptr<Edge> start_edge(const ConfigBuilder& config, std::vector<std::string> args = {}) {
+  static std::unique_ptr<Edge> start_edge(const ConfigBuilder& config, std::vector<std::string> args = {},
+                                          bool tls_listener = false) {
     Edge::Options options;
     options.config = config.text();
     options.args = std::move(args);
-    for (const char* name : {"main", "session_ids", "modern", "tls13_only"}) {
-      options.resolve_ports.push_back(port(name));
-    }
+    options.tls_listener = tls_listener;
+    for (const auto& name : port_names()) options.resolve_ports.push_back(port(name));
     return Edge::start(options);
   }
 
@@ -214,6 +224,78 @@ TEST_F(NginxOriginTest, ManyRequestsShareOneTlsConnectionWithTheDefaultProfilesP
     EXPECT_EQ(line.cf_id.size(), 56u);
     EXPECT_EQ(line.cf_id, request_ids[static_cast<std::size_t>(i)]);
   }
+}
+
+TEST_F(NginxOriginTest, EachOriginProtocolPolicyReachesTheMatchingListener) {
+  ConfigBuilder config;
+  for (const std::string policy : {"http-only", "https-only", "match-viewer"}) {
+    config.origin(policy, port("plain"), port("main"), policy).behavior("/" + policy + "/*", policy);
+  }
+  config.default_behavior("http-only");
+  auto edge = start_edge(config, {}, /*tls_listener=*/true);
+  ASSERT_NE(edge, nullptr);
+  struct Case {
+    std::string url;
+    std::string uri;
+    bool origin_tls;
+  };
+  const std::vector<Case> cases = {
+      {edge->url("/http-only/from-http"), "/http-only/from-http", false},
+      {edge->tls_url("/http-only/from-https"), "/http-only/from-https", false},
+      {edge->url("/https-only/from-http"), "/https-only/from-http", true},
+      {edge->url("/match-viewer/from-http"), "/match-viewer/from-http", false},
+      {edge->tls_url("/match-viewer/from-https"), "/match-viewer/from-https", true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.url);
+    const auto result = curl(c.url);
+    ASSERT_EQ(result.status, 200) << result.err << result.body;
+    EXPECT_EQ(result.body, "origin.test " + c.uri + "\n");
+    const NginxLogLine line = line_for(c.uri);
+    EXPECT_EQ(line.scheme, c.origin_tls ? "https" : "http");
+    EXPECT_EQ(line.server_port, c.origin_tls ? port("main") : port("plain"));
+    EXPECT_EQ(line.protocol, c.origin_tls ? "TLSv1.2" : "-");
+    EXPECT_EQ(line.host, "origin.test");
+  }
+  // Via carries the viewer's HTTP version.
+  ASSERT_EQ(curl(edge->url("/http-only/http10"), {"--http1.0"}).status, 200);
+  EXPECT_TRUE(line_for("/http-only/http10").via.starts_with("1.0 "));
+}
+
+TEST_F(NginxOriginTest, HeadAndNotModifiedAnswersFromAStaticFileHaveNoBodies) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main").default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const std::string content = pseudo_random_bytes(5000, 3);
+  std::ofstream(nginx_->www() / "files" / "static.bin", std::ios::binary) << content;
+
+  const auto full = curl(edge->url("/files/static.bin"));
+  ASSERT_EQ(full.status, 200) << full.err;
+  EXPECT_TRUE(full.body == content);
+  const std::string etag = full.header("etag");
+  ASSERT_FALSE(etag.empty());
+
+  const auto not_modified =
+      curl(edge->url("/files/static.bin?conditional"), {"-H", "If-None-Match: " + etag});
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_TRUE(not_modified.body.empty()) << not_modified.body.size() << " bytes";
+  EXPECT_EQ(not_modified.header("etag"), etag);
+  EXPECT_EQ(line_for("/files/static.bin?conditional").status, 304);
+
+  const auto head = curl(edge->url("/files/static.bin?head"), {"-I"});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(content.size()));
+  EXPECT_TRUE(head.body.empty()) << head.body.size() << " bytes";
+  const NginxLogLine head_line = line_for("/files/static.bin?head");
+  EXPECT_EQ(head_line.method, "HEAD");
+  EXPECT_EQ(head_line.body_bytes_sent, 0);
+
+  // The pooled connection survived the bodiless answers: all three on one.
+  const auto lines = lines_for("/files/static.bin", 3);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2].connection, lines[0].connection);
+  EXPECT_EQ(lines[2].connection_requests, 3);
 }
 
 TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionExpires) {

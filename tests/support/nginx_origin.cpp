@@ -13,7 +13,8 @@ namespace {
 // The fields of NginxLogLine, tab-separated (nginx escapes control characters
 // inside values, so a tab only ever separates).
 constexpr std::string_view kLogFormat =
-    "$connection\\t$connection_requests\\t$ssl_session_reused\\t$ssl_protocol\\t$ssl_cipher\\t"
+    "$scheme\\t$server_port\\t$connection\\t$connection_requests\\t$ssl_session_reused\\t$ssl_protocol\\t$"
+    "ssl_cipher\\t"
     "$ssl_curve\\t$ssl_server_name\\t$server_name\\t$http_host\\t$http_via\\t$http_x_forwarded_for\\t"
     "$http_user_agent\\t$http_x_amz_cf_id\\t$http_x_origin_secret\\t$request_method\\t$request_uri\\t"
     "$status\\t$request_length\\t$body_bytes_sent";
@@ -165,7 +166,10 @@ NginxLogLine parse_nginx_log_line(const std::string& line) {
     pos = tab + 1;
   }
   NginxLogLine entry;
-  if (fields.size() != 19) return entry;
+  if (fields.size() != 21) return entry;
+  entry.scheme = fields[0];
+  entry.server_port = static_cast<int>(to_long(fields[1]));
+  fields.erase(fields.begin(), fields.begin() + 2);
   entry.connection = to_long(fields[0]);
   entry.connection_requests = to_long(fields[1]);
   entry.session_reused = fields[2];

@@ -24,6 +24,8 @@ namespace edgefetch::support {
 
 /// One line of the origin's access log (the `e2e` log_format).
 struct NginxLogLine {
+  std::string scheme;            // $scheme: "https" or "http"
+  int server_port = 0;           // $server_port: the listening port that took the request
   long connection = 0;           // $connection: the origin's serial number of the TCP connection
   long connection_requests = 0;  // $connection_requests: 1 for the first request on it
   std::string session_reused;    // $ssl_session_reused: "r" resumed, "." full handshake
