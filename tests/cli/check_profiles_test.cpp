@@ -1,0 +1,284 @@
+// `edgefetch check` judges an origin under two profiles side by side: the
+// documented policy (TLS 1.2 at most; the verdict and the exit code follow it)
+// and the CDN's 2025 policy (cloudfront-2025, TLS 1.3 first), each with its
+// own full handshake and the same settings. Real origins: openssl s_server
+// pinned to TLS 1.3 only, TLS 1.2 + 1.3, TLS 1.2 only, and a certificate for
+// another name. Asserts both verdicts in --json and in the text report, the
+// sentence that says when only the 2025 policy connects, and the flags that
+// choose the profiles.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/check_support.hpp"
+#include "cli/get_servers.hpp"
+#include "support/openssl_server.hpp"
+#include "support/pki.hpp"
+
+namespace edgefetch::cli_test {
+namespace {
+
+using nlohmann::json;
+using support::Leaf;
+
+class CheckProfilesTest : public ::testing::Test {
+ protected:
+  // s_server with TLS <= 1.2 `ciphers`, TLS 1.3 `suites13` and `groups`; the
+  // test fails (not skips) when it cannot start.
+  std::uint16_t serve(std::string version_flag, std::string ciphers, std::string suites13,
+                      std::string groups) {
+    support::OpenSslServerOptions options;
+    options.version_flag = std::move(version_flag);
+    options.ciphers = std::move(ciphers);
+    options.groups = std::move(groups);
+    options.identity = support::TestPki::get().leaf(Leaf::rsa2048);
+    if (!suites13.empty()) options.extra_args = {"-ciphersuites", std::move(suites13)};
+    auto server = support::OpenSslServer::start(std::move(options));
+    EXPECT_TRUE(server) << (server ? "" : server.error());
+    if (!server) return 0;
+    servers_.push_back(std::move(*server));
+    return servers_.back().port();
+  }
+
+  static std::vector<std::string> text_args(std::uint16_t port, std::vector<std::string> extra = {}) {
+    const std::string p = std::to_string(port);
+    std::vector<std::string> args = {"check",     "origin.test:" + p,
+                                     "--resolve", "origin.test:" + p + ":127.0.0.1",
+                                     "--ca-file", support::TestPki::get().ca_file().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  std::vector<support::OpenSslServer> servers_;
+};
+
+const json& verdict_of(const json& doc, std::size_t index) {
+  static const json missing = json::object();
+  if (!doc.contains("verdicts") || doc["verdicts"].size() <= index) {
+    ADD_FAILURE() << "no verdicts[" << index << "] in " << doc.dump();
+    return missing;
+  }
+  return doc["verdicts"][index];
+}
+
+std::vector<std::string> codes(const json& verdict) {
+  std::vector<std::string> out;
+  for (const auto& r : verdict["reasons"]) out.push_back(r.value("code", ""));
+  return out;
+}
+
+// The report's line that starts with `prefix` after its indentation, or "".
+std::string line_starting(const std::string& text, std::string_view prefix) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    const auto first = line.find_first_not_of(' ');
+    if (first != std::string_view::npos && line.substr(first).starts_with(prefix)) return std::string(line);
+    start = end + 1;
+  }
+  return "";
+}
+
+TEST_F(CheckProfilesTest, Tls13OnlyOriginFailsTheDocumentedPolicyAndPassesThe2025One) {
+  const auto port = serve("-tls1_3", "", "TLS_AES_256_GCM_SHA384", "X25519");
+  ASSERT_NE(port, 0);
+  const auto result = run_check(port, {}, kExitIncompatible);
+  const json& doc = result.doc;
+  // The primary verdict is unchanged: the documented policy cannot connect.
+  EXPECT_EQ(doc["verdict"], "incompatible");
+  EXPECT_EQ(reason_codes(doc), std::vector<std::string>({"tls13_only"}));
+  EXPECT_EQ(doc["settings"]["profile"], "cloudfront");
+
+  ASSERT_EQ(doc["verdicts"].size(), 2U) << doc.dump();
+  const json& documented = verdict_of(doc, 0);
+  EXPECT_EQ(documented["profile"], "cloudfront");
+  EXPECT_EQ(documented["role"], "primary");
+  EXPECT_EQ(documented["verdict"], "incompatible");
+  EXPECT_EQ(codes(documented), std::vector<std::string>({"tls13_only"}));
+  EXPECT_TRUE(documented["negotiated"].is_null());
+
+  const json& today = verdict_of(doc, 1);
+  EXPECT_EQ(today["profile"], "CloudFront-Upstream-2025");
+  EXPECT_EQ(today["role"], "comparison");
+  EXPECT_EQ(today["verdict"], "compatible") << today.dump();
+  EXPECT_EQ(today["reasons"], json::array());
+  EXPECT_TRUE(today["not_tried"].is_null());
+  EXPECT_EQ(today["negotiated"]["version"]["name"], "TLSv1.3");
+  EXPECT_EQ(today["negotiated"]["cipher"]["openssl"], "TLS_AES_256_GCM_SHA384");
+  EXPECT_EQ(today["negotiated"]["cipher"]["code"], "0x1302");
+  EXPECT_EQ(today["negotiated"]["group"]["name"], "X25519");
+  EXPECT_EQ(today["negotiated"]["signature_scheme"]["name"], "rsa_pss_rsae_sha256");
+
+  const std::string summary = doc["verdicts_summary"].is_string() ? doc["verdicts_summary"] : "";
+  EXPECT_TRUE(contains_text(summary, "Today's edge (CloudFront-Upstream-2025) can connect with TLSv1.3"))
+      << summary;
+  EXPECT_TRUE(contains_text(summary, "the documented policy (cloudfront) cannot")) << summary;
+  EXPECT_TRUE(contains_text(summary, "tls13_only")) << summary;
+  // Enumeration is shared: one more connection than with one profile, not a second enumeration.
+  const auto single = run_check(port, {"--no-compare"}, kExitIncompatible);
+  EXPECT_EQ(single.doc["verdicts"].size(), 1U);
+  EXPECT_EQ(doc["probes"].get<int>(), single.doc["probes"].get<int>() + 1);
+}
+
+TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
+  const auto port = serve("-tls1_3", "", "TLS_AES_256_GCM_SHA384", "X25519");
+  ASSERT_NE(port, 0);
+  const auto result = run_check_args(text_args(port), kExitIncompatible);
+  const std::string& out = result.run.out;
+  EXPECT_TRUE(out.starts_with("INCOMPATIBLE  origin.test:")) << out;
+  const auto block = out.find("Verdict under each profile");
+  ASSERT_NE(block, std::string::npos) << out;
+  EXPECT_LT(block, out.find("Why")) << "the verdicts come before the reasons:\n" << out;
+  EXPECT_TRUE(contains_text(out, "the exit code follow cloudfront")) << out;
+  const std::string documented = line_starting(out, "cloudfront ");
+  EXPECT_TRUE(contains_text(documented, "incompatible")) << out;
+  EXPECT_TRUE(contains_text(documented, "tls13_only")) << out;
+  const std::string today = line_starting(out, "CloudFront-Upstream-2025 ");
+  for (const char* value :
+       {"compatible", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", "rsa_pss_rsae_sha256"}) {
+    EXPECT_TRUE(contains_text(today, value)) << value << " missing in: " << today << "\n" << out;
+  }
+  // The two rows are aligned: the verdict column starts at the same place.
+  EXPECT_EQ(documented.find("incompatible"), today.find("compatible")) << out;
+  EXPECT_TRUE(contains_text(out, "Today's edge (CloudFront-Upstream-2025) can connect")) << out;
+  EXPECT_EQ(out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
+}
+
+TEST_F(CheckProfilesTest, OriginSpeakingTls12And13IsCompatibleUnderBothWithDifferentVersions) {
+  const auto port = serve("", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256", "X25519");
+  ASSERT_NE(port, 0);
+  const auto result = run_check(port, {}, kExitCompatible);
+  const json& doc = result.doc;
+  EXPECT_EQ(doc["verdict"], "compatible");
+  ASSERT_EQ(doc["verdicts"].size(), 2U);
+  const json& documented = verdict_of(doc, 0);
+  EXPECT_EQ(documented["verdict"], "compatible");
+  EXPECT_EQ(documented["negotiated"]["version"]["name"], "TLSv1.2");
+  EXPECT_EQ(documented["negotiated"]["cipher"]["openssl"], "ECDHE-RSA-AES128-GCM-SHA256");
+  EXPECT_EQ(documented["negotiated"], doc["negotiated"]);  // the primary entry repeats the top level
+  const json& today = verdict_of(doc, 1);
+  EXPECT_EQ(today["verdict"], "compatible");
+  EXPECT_EQ(today["negotiated"]["version"]["name"], "TLSv1.3");
+  EXPECT_EQ(today["negotiated"]["cipher"]["openssl"], "TLS_AES_128_GCM_SHA256");
+  EXPECT_EQ(today["negotiated"]["cipher"]["code"], "0x1301");
+  EXPECT_EQ(today["negotiated"]["group"]["name"], "X25519");
+  EXPECT_TRUE(doc["verdicts_summary"].is_null()) << doc["verdicts_summary"].dump();
+}
+
+TEST_F(CheckProfilesTest, Tls12OnlyOriginNegotiatesTls12UnderBoth) {
+  const auto port = serve("-tls1_2", "ECDHE-RSA-AES256-GCM-SHA384", "", "P-256");
+  ASSERT_NE(port, 0);
+  const auto result = run_check(port, {}, kExitCompatible);
+  const json& doc = result.doc;
+  ASSERT_EQ(doc["verdicts"].size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const json& v = verdict_of(doc, i);
+    EXPECT_EQ(v["verdict"], "compatible") << v.dump();
+    EXPECT_EQ(v["negotiated"]["version"]["name"], "TLSv1.2") << v.dump();
+    EXPECT_EQ(v["negotiated"]["cipher"]["openssl"], "ECDHE-RSA-AES256-GCM-SHA384") << v.dump();
+    EXPECT_EQ(v["negotiated"]["group"]["name"], "P-256") << v.dump();
+  }
+  EXPECT_TRUE(doc["verdicts_summary"].is_null());
+}
+
+TEST_F(CheckProfilesTest, CertificateForAnotherNameFailsBothWithoutASentence) {
+  const auto port = serve("", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256", "");
+  ASSERT_NE(port, 0);
+  // The test PKI's leaf names origin.test; the edge checks other.test.
+  const auto result = run_check(port, {}, kExitIncompatible, "other.test");
+  const json& doc = result.doc;
+  EXPECT_EQ(doc["verdict"], "incompatible");
+  ASSERT_EQ(doc["verdicts"].size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const json& v = verdict_of(doc, i);
+    EXPECT_EQ(v["verdict"], "incompatible") << v.dump();
+    EXPECT_TRUE(contains(codes(v), "cert_name_mismatch")) << v.dump();
+    EXPECT_TRUE(v["negotiated"].is_null());
+  }
+  const json why = verdict_of(doc, 1)["reasons"][0];
+  EXPECT_TRUE(contains_text(why["message"].get<std::string>(), "other.test")) << why.dump();
+  EXPECT_TRUE(doc["verdicts_summary"].is_null()) << doc["verdicts_summary"].dump();
+}
+
+TEST_F(CheckProfilesTest, ExplicitProfileIsJudgedAloneUnlessAComparisonIsAsked) {
+  const auto port = serve("-tls1_3", "", "TLS_AES_128_GCM_SHA256", "");
+  ASSERT_NE(port, 0);
+  // --profile cloudfront-2025 alone: one verdict, and the exit code follows it.
+  const auto today = run_check(port, {"--profile", "cloudfront-2025"}, kExitCompatible);
+  ASSERT_EQ(today.doc["verdicts"].size(), 1U);
+  EXPECT_EQ(verdict_of(today.doc, 0)["profile"], "CloudFront-Upstream-2025");
+  EXPECT_EQ(verdict_of(today.doc, 0)["role"], "primary");
+  EXPECT_EQ(today.doc["negotiated"]["version"]["name"], "TLSv1.3");
+  EXPECT_TRUE(today.doc["verdicts_summary"].is_null());
+
+  // --profile naming the default explicitly: still the question asked, alone.
+  const auto documented = run_check(port, {"--profile", "cloudfront"}, kExitIncompatible);
+  EXPECT_EQ(documented.doc["verdicts"].size(), 1U);
+
+  // A comparison can be asked for: the primary stays first and keeps the exit code.
+  const auto both =
+      run_check(port, {"--profile", "cloudfront-2025", "--compare-profile", "documented"}, kExitCompatible);
+  ASSERT_EQ(both.doc["verdicts"].size(), 2U);
+  EXPECT_EQ(verdict_of(both.doc, 0)["profile"], "CloudFront-Upstream-2025");
+  EXPECT_EQ(verdict_of(both.doc, 0)["verdict"], "compatible");
+  EXPECT_EQ(verdict_of(both.doc, 1)["profile"], "cloudfront");
+  EXPECT_EQ(verdict_of(both.doc, 1)["role"], "comparison");
+  EXPECT_EQ(codes(verdict_of(both.doc, 1)), std::vector<std::string>({"tls13_only"}));
+  EXPECT_TRUE(contains_text(both.doc["verdicts_summary"].get<std::string>(), "Today's edge"))
+      << both.doc.dump();
+
+  // The text report of a single profile has no verdict table.
+  const auto text = run_check_args(text_args(port, {"--profile", "cloudfront-2025"}), kExitCompatible);
+  EXPECT_TRUE(text.run.out.starts_with("COMPATIBLE")) << text.run.out;
+  EXPECT_FALSE(contains_text(text.run.out, "Verdict under each profile")) << text.run.out;
+}
+
+TEST_F(CheckProfilesTest, UnreachableOriginIsNotTriedTwice) {
+  std::uint16_t port = 0;
+  {
+    auto server = start_server(support::plain_http_handler());
+    ASSERT_NE(server, nullptr);
+    port = server->port();
+  }
+  const auto result = run_check(port, {"--connection-attempts", "2"}, kExitUnreachable);
+  const json& doc = result.doc;
+  ASSERT_EQ(doc["verdicts"].size(), 2U);
+  EXPECT_EQ(verdict_of(doc, 0)["verdict"], "unreachable");
+  EXPECT_EQ(codes(verdict_of(doc, 0)), std::vector<std::string>({"connection_refused"}));
+  EXPECT_EQ(verdict_of(doc, 1)["verdict"], "unreachable");
+  EXPECT_EQ(verdict_of(doc, 1)["not_tried"], "the origin could not be reached");
+  EXPECT_TRUE(doc["verdicts_summary"].is_null());
+  EXPECT_EQ(doc["probes"], 2);  // the two attempts of the first handshake only
+}
+
+TEST_F(CheckProfilesTest, ProfileFlagsAreCheckedBeforeConnecting) {
+  const std::string ca = support::TestPki::get().ca_file().string();
+  const auto refused = [&ca](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"check", "origin.test:8443", "--ca-file", ca};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CheckRun run = run_check_args(args, kExitUsage);
+    EXPECT_TRUE(run.run.out.empty()) << run.run.out;
+    return run.run.err;
+  };
+  EXPECT_TRUE(contains_text(refused({"--compare-profile", "nope"}), "--compare-profile")) << "unknown";
+  EXPECT_TRUE(contains_text(refused({"--compare-profile", "cloudfront"}), "already checked"));
+  EXPECT_TRUE(contains_text(
+      refused({"--profile", "cloudfront-2025", "--compare-profile", "CloudFront-Upstream-2025"}),
+      "already checked"));
+  EXPECT_TRUE(contains_text(refused({"--no-compare", "--compare-profile", "cloudfront-2025"}), "compare"));
+}
+
+TEST(CheckProfilesHelp, HelpDocumentsTheComparisonAndTheExitCode) {
+  const RunResult result = run_edgefetch({"check", "--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* text : {"--compare-profile", "--no-compare", "cloudfront-2025",
+                           "The exit code follows the primary profile"}) {
+    EXPECT_TRUE(contains_text(result.out, text)) << text << " missing in:\n" << result.out;
+  }
+}
+
+}  // namespace
+}  // namespace edgefetch::cli_test
