@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "tls/handshake/client_engine.hpp"
+#include "tls/handshake/record_front.hpp"
 #include "tls/tls13/client13.hpp"
 
 namespace edgefetch::tls {
@@ -23,6 +24,17 @@ struct Client::Impl {
     if (!package) return engine_result;
     tls13 = std::make_unique<tls13::Client13>(std::move(package->handover));
     return tls13->start(package->server_hello, package->received_after);
+  }
+
+  // The engine that carries the connection now: records, alerts, output and
+  // application data look the same from either (RecordFront).
+  handshake::RecordFront& active() {
+    if (tls13) return *tls13;
+    return engine;
+  }
+  [[nodiscard]] const handshake::RecordFront& active() const {
+    if (tls13) return *tls13;
+    return engine;
   }
 
   handshake::ClientEngine engine;
@@ -44,51 +56,44 @@ base::Expected<void, Error> Client::feed(std::span<const std::uint8_t> bytes) {
 }
 
 void Client::feed_eof() {
-  if (impl_->tls13) return impl_->tls13->feed_eof();
-  impl_->engine.feed_eof();
+  impl_->active().feed_eof();
 }
 
 std::span<const std::uint8_t> Client::pending_output() const {
-  if (impl_->tls13) return impl_->tls13->pending_output();
-  return impl_->engine.pending_output();
+  return impl_->active().pending_output();
 }
 
 void Client::consume_output(std::size_t n) {
-  if (impl_->tls13) return impl_->tls13->consume_output(n);
-  impl_->engine.consume_output(n);
+  impl_->active().consume_output(n);
 }
 
 base::Expected<void, Error> Client::write(std::span<const std::uint8_t> data) {
-  if (impl_->tls13) return impl_->tls13->write(data);
-  return impl_->engine.write(data);
+  return impl_->active().write(data);
 }
 
 std::span<const std::uint8_t> Client::readable() const {
-  if (impl_->tls13) return impl_->tls13->readable();
-  return impl_->engine.readable();
+  return impl_->active().readable();
 }
 
 void Client::consume_readable(std::size_t n) {
-  if (impl_->tls13) return impl_->tls13->consume_readable(n);
-  impl_->engine.consume_readable(n);
+  impl_->active().consume_readable(n);
 }
 
 void Client::close() {
-  if (impl_->tls13) return impl_->tls13->close();
-  impl_->engine.close();
+  impl_->active().close();
 }
 
 State Client::state() const {
-  return impl_->tls13 ? impl_->tls13->state() : impl_->engine.state();
+  return impl_->active().state();
 }
 const Negotiated& Client::negotiated() const {
   return impl_->tls13 ? impl_->tls13->negotiated() : impl_->engine.negotiated();
 }
 const Error& Client::error() const {
-  return impl_->tls13 ? impl_->tls13->error() : impl_->engine.error();
+  return impl_->active().error();
 }
 bool Client::peer_closed() const {
-  return impl_->tls13 ? impl_->tls13->peer_closed() : impl_->engine.peer_closed();
+  return impl_->active().peer_closed();
 }
 std::shared_ptr<const Session> Client::session() const {
   // TLS 1.3 resumption is not offered (the CDN's hello has no psk_key_exchange_modes).
