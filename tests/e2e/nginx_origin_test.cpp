@@ -14,6 +14,7 @@
 
 #include "e2e/e2e_support.hpp"
 #include "support/find_program.hpp"
+#include "support/tcp.hpp"
 
 namespace edgefetch::e2e {
 namespace {
@@ -22,7 +23,9 @@ using support::NginxLogLine;
 using namespace std::chrono_literals;
 
 // Every server block answers any path outside /files/ with its name and the
-// URI it got; /files/ is a static root that also takes PUT (the DAV module).
+// URI it got; /files/ is a static root that also takes PUT (the DAV module);
+// /stall/ never answers: nginx forwards it to a socket the tests listen on but
+// never accept from (STALL_PORT).
 constexpr const char* kServers = R"(
   ssl_session_cache shared:e2e:1m;
   ssl_session_timeout 10m;
@@ -34,6 +37,7 @@ constexpr const char* kServers = R"(
     ssl_protocols TLSv1.2;
     ssl_session_tickets on;
     location /files/ { root @www@; dav_methods PUT; }
+    location /stall/ { proxy_pass http://127.0.0.1:STALL_PORT; proxy_read_timeout 120s; }
     location / { return 200 "$server_name $request_uri\n"; }
   }
   server {
@@ -92,7 +96,18 @@ class NginxOriginTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (support::find_program("nginx").empty()) return;
-    auto started = support::NginxOrigin::start({port_names(), kServers});
+    auto stall = support::listen_loopback(0, 64);
+    if (!stall) {
+      start_error_ = stall.error();
+      return;
+    }
+    stall_listener_ = std::move(*stall);
+    std::string servers = kServers;
+    const std::string stall_port = std::to_string(support::local_port(stall_listener_.get()));
+    for (auto at = servers.find("STALL_PORT"); at != std::string::npos; at = servers.find("STALL_PORT")) {
+      servers.replace(at, 10, stall_port);
+    }
+    auto started = support::NginxOrigin::start({port_names(), servers});
     if (!started) {
       start_error_ = started.error();
       return;
@@ -100,7 +115,10 @@ class NginxOriginTest : public ::testing::Test {
     nginx_ = std::make_unique<support::NginxOrigin>(std::move(*started));
     std::filesystem::create_directories(nginx_->www() / "files");
   }
-  static void TearDownTestSuite() { nginx_.reset(); }
+  static void TearDownTestSuite() {
+    nginx_.reset();
+    stall_listener_ = support::UniqueFd();
+  }
   void SetUp() override {
     if (support::find_program("nginx").empty()) {
       GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs Debian's nginx)";
@@ -179,6 +197,7 @@ class NginxOriginTest : public ::testing::Test {
 
   static inline std::unique_ptr<support::NginxOrigin> nginx_;
   static inline std::string start_error_;
+  static inline support::UniqueFd stall_listener_;
 };
 
 std::string pseudo_random_bytes(std::size_t size, std::uint32_t seed) {
@@ -304,6 +323,38 @@ TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionEx
 
 TEST_F(NginxOriginTest, SessionIdResumesTheSessionWhenTheOriginIssuesNoTickets) {
   expect_resumption_after_keepalive_expiry("session_ids", "/resume-id/");
+}
+
+TEST_F(NginxOriginTest, ReadTimeoutRetriesGetUpToConnectionAttemptsButNotPost) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main", {{"OriginReadTimeout", 1}}, {{"ConnectionAttempts", 3}})
+      .default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const auto get = curl(edge->url("/stall/get"));
+  EXPECT_EQ(get.status, 504) << get.body;
+  EXPECT_EQ(get.header("x-edgefetch-origin-error"), "read_timeout");
+  // The origin got the GET three times, each on a connection the edge then
+  // dropped (nginx logs 499: its client closed the connection).
+  const auto tries = lines_for("/stall/get", 3);
+  ASSERT_EQ(tries.size(), 3u);
+  EXPECT_NE(tries[0].connection, tries[1].connection);
+  EXPECT_NE(tries[1].connection, tries[2].connection);
+  for (const auto& line : tries) {
+    EXPECT_EQ(line.status, 499);
+    EXPECT_EQ(line.cf_id, tries[0].cf_id);  // one viewer request, one request id
+  }
+
+  // A POST is not replayed: one try.
+  const auto post = curl(edge->url("/stall/post"), {"-X", "POST", "--data-binary", "payload"});
+  EXPECT_EQ(post.status, 504) << post.body;
+  EXPECT_EQ(post.header("x-edgefetch-origin-error"), "read_timeout");
+  ASSERT_EQ(lines_for("/stall/post", 1).size(), 1u);
+  // A retry would have reached nginx before the viewer got its 504; a later
+  // request gives nginx time to log a second try's close as well.
+  ASSERT_EQ(curl(edge->url("/after-post")).status, 200);
+  line_for("/after-post");
+  EXPECT_EQ(lines_for("/stall/post", 1).size(), 1u);
 }
 
 TEST_F(NginxOriginTest, ForwardedHostIsTheSniAndSelectsTheOriginsServerBlock) {
