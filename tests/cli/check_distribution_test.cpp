@@ -71,6 +71,16 @@ json distribution(const std::vector<json>& origins, const std::vector<json>& beh
   return json{{"ETag", "ETEST"}, {"DistributionConfig", config}};
 }
 
+// Runs of blanks as one: table cells compared without their padding.
+std::string squeezed(const std::string& line) {
+  std::string out;
+  for (char ch : line) {
+    if (ch == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += ch;
+  }
+  return out;
+}
+
 class CheckDistributionTest : public ::testing::Test {
  protected:
   std::uint16_t serve(const std::string& version_flag, const std::string& ciphers) {
@@ -212,6 +222,69 @@ TEST_F(CheckDistributionTest, AllCompatibleExitsZeroAndTheTextReportStartsWithTh
   EXPECT_TRUE(lines.front().starts_with("COMPATIBLE")) << result.run.out;
   EXPECT_TRUE(contains_text(result.run.out, "web.wild.test")) << result.run.out;
   EXPECT_FALSE(contains_text(result.run.out, "\x1b[")) << "colour on a pipe";
+}
+
+TEST_F(CheckDistributionTest, EachOriginIsJudgedUnderBothProfiles) {
+  const auto modern = serve("-tls1_3", "");
+  const auto classic = serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256");
+  ASSERT_TRUE(modern != 0 && classic != 0);
+  const json config = distribution({custom_origin("modern", "modern.wild.test", modern, {"TLSv1.2"}),
+                                    custom_origin("classic", "classic.wild.test", classic, {"TLSv1.2"})},
+                                   {behavior("modern", false)});
+  const auto file = write(config);
+  const std::vector<std::pair<std::string, std::uint16_t>> names = {{"modern.wild.test", modern},
+                                                                    {"classic.wild.test", classic}};
+  const auto result = run_check_args(args(file, names), kExitIncompatible);
+  const json& doc = result.doc;
+  ASSERT_FALSE(doc.is_discarded()) << result.run.out;
+  EXPECT_EQ(doc["verdict"], "incompatible");  // the documented policy's, worst of the origins
+  EXPECT_EQ(doc["counts"]["incompatible"], 1);
+  ASSERT_EQ(doc["counts_by_profile"].size(), 2U) << doc["counts_by_profile"].dump();
+  EXPECT_EQ(doc["counts_by_profile"][0]["profile"], "cloudfront");
+  EXPECT_EQ(doc["counts_by_profile"][0]["compatible"], 1);
+  EXPECT_EQ(doc["counts_by_profile"][0]["incompatible"], 1);
+  EXPECT_EQ(doc["counts_by_profile"][1]["profile"], "CloudFront-Upstream-2025");
+  EXPECT_EQ(doc["counts_by_profile"][1]["role"], "comparison");
+  EXPECT_EQ(doc["counts_by_profile"][1]["compatible"], 2);
+  EXPECT_EQ(doc["counts_by_profile"][1]["incompatible"], 0);
+
+  const json& m = origin(doc, "modern");
+  ASSERT_EQ(m["verdicts"].size(), 2U) << m.dump();
+  EXPECT_EQ(m["verdicts"][0]["verdict"], "incompatible");
+  EXPECT_EQ(m["verdicts"][0]["reasons"][0]["code"], "tls13_only");
+  EXPECT_EQ(m["verdicts"][1]["verdict"], "compatible");
+  EXPECT_EQ(m["verdicts"][1]["negotiated"]["version"]["name"], "TLSv1.3");
+  EXPECT_TRUE(m["verdicts_summary"].is_string()) << m.dump();
+  const json& c = origin(doc, "classic");
+  ASSERT_EQ(c["verdicts"].size(), 2U) << c.dump();
+  EXPECT_EQ(c["verdicts"][0]["negotiated"]["version"]["name"], "TLSv1.2");
+  EXPECT_EQ(c["verdicts"][1]["verdict"], "compatible");
+  EXPECT_EQ(c["verdicts"][1]["negotiated"]["version"]["name"], "TLSv1.2");
+  EXPECT_TRUE(c["verdicts_summary"].is_null());
+
+  // Text: a column for the 2025 verdict in the table, both verdicts per origin.
+  auto text_args = args(file, names);
+  text_args.erase(std::find(text_args.begin(), text_args.end(), "--json"));
+  const auto text = run_check_args(text_args, kExitIncompatible);
+  const auto lines = lines_of(text.run.out);
+  const auto header =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("Origin "); });
+  ASSERT_NE(header, lines.end()) << text.run.out;
+  EXPECT_TRUE(contains_text(squeezed(*header), "Verdict CloudFront-Upstream-2025 Why")) << text.run.out;
+  const auto row =
+      std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("modern "); });
+  ASSERT_NE(row, lines.end()) << text.run.out;
+  EXPECT_TRUE(contains_text(squeezed(*row), "incompatible compatible TLSv1.3 tls13_only")) << *row;
+  EXPECT_TRUE(contains_text(lines.front(), "under CloudFront-Upstream-2025: 2 compatible")) << lines.front();
+  EXPECT_TRUE(contains_text(text.run.out, "Today's edge (CloudFront-Upstream-2025) can connect"))
+      << text.run.out;
+
+  // --profile: that profile alone, for every origin.
+  auto alone = args(file, names);
+  alone.insert(alone.end(), {"--profile", "cloudfront-2025"});
+  const auto single = run_check_args(alone, kExitCompatible);
+  EXPECT_EQ(origin(single.doc, "modern")["verdicts"].size(), 1U);
+  EXPECT_EQ(single.doc["counts_by_profile"].size(), 1U);
 }
 
 TEST_F(CheckDistributionTest, InvalidConfigIsAUsageErrorNamingTheField) {
