@@ -65,6 +65,11 @@ asio::awaitable<ConnectResult> connect(std::vector<asio::ip::tcp::endpoint> endp
     result.attempts.push_back(attempt);
     if (on_attempt) on_attempt(attempt);
     if (!ec) {
+      // No Nagle: a TLS flight or a request head often goes out in two writes
+      // (Finished, then the request), and Nagle would hold the second until the
+      // origin's delayed ACK, 40 ms later on Linux.
+      boost::system::error_code ignored;
+      stream.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
       result.stream.emplace(std::move(stream));
       break;
     }
