@@ -1,5 +1,6 @@
 #include "edgefetch/edge/request_id.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <random>
@@ -20,11 +21,40 @@ std::array<std::uint8_t, N> random_array() {
   return bytes;
 }
 
+// Request ids draw from a per-thread block of DRBG output, refilled every 96
+// ids: one RAND_bytes call (DRBG lock, fork check, AES-CTR set-up) per request
+// was 9% of the proxy's CPU on small responses. Every byte is used once.
+class RandomBlock {
+ public:
+  template <std::size_t N>
+  std::array<std::uint8_t, N> take() {
+    static_assert(N <= kSize);
+    if (kSize - used_ < N) refill();
+    std::array<std::uint8_t, N> out{};
+    std::copy_n(block_.begin() + static_cast<std::ptrdiff_t>(used_), N, out.begin());
+    used_ += N;
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kSize = 42 * 96;
+  void refill() {
+    if (!crypto::random_bytes(block_)) {
+      std::random_device device;
+      for (auto& b : block_) b = static_cast<std::uint8_t>(device());
+    }
+    used_ = 0;
+  }
+  std::array<std::uint8_t, kSize> block_{};
+  std::size_t used_ = kSize;
+};
+
 }  // namespace
 
 std::string make_request_id() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  const auto bytes = random_array<42>();
+  thread_local RandomBlock random;
+  const auto bytes = random.take<42>();
   std::string id;
   id.reserve(kRequestIdLength);
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
