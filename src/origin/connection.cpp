@@ -16,15 +16,13 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 Connection::Connection(net::TcpTransport transport, asio::ip::tcp::endpoint remote)
-    : idle_timer(transport.get_executor()), tcp_(std::move(transport)), remote_(remote) {
+    : tcp_(std::move(transport)), remote_(remote) {
   buffer_.reserve(kReadSize);
 }
 
 Connection::Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
                        asio::ip::tcp::endpoint remote)
-    : idle_timer(transport.get_executor()),
-      tls_(std::in_place, std::move(transport), std::move(tls_config)),
-      remote_(remote) {
+    : tls_(std::in_place, std::move(transport), std::move(tls_config)), remote_(remote) {
   buffer_.reserve(kReadSize);
 }
 
@@ -58,7 +56,6 @@ void Connection::close() noexcept {
       tls_->engine().consume_output(output.size());
     }
   }
-  idle_timer.cancel();
   transport().close();
 }
 

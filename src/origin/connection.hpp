@@ -83,7 +83,6 @@ class Connection {
   std::chrono::seconds keepalive_timeout{};
   std::uint64_t exchanges = 0;  // requests sent on this connection
   std::optional<tls::Negotiated> negotiated;
-  boost::asio::steady_timer idle_timer;
 
  private:
   template <class Buffers>

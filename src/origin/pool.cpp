@@ -7,12 +7,13 @@ namespace edgefetch::origin {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Pool::Pool(std::string key, std::string pool_id, std::optional<tls::ClientConfig> tls_base,
-           std::size_t max_idle)
+Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id,
+           std::optional<tls::ClientConfig> tls_base, std::size_t max_idle)
     : key_(std::move(key)),
       pool_id_(std::move(pool_id)),
       tls_base_(std::move(tls_base)),
-      max_idle_(max_idle) {}
+      max_idle_(max_idle),
+      sweep_timer_(std::move(executor)) {}
 
 Pool::~Pool() {
   close_idle();
@@ -25,11 +26,10 @@ std::unique_ptr<Connection> Pool::checkout() {
     idle_.pop_back();
     // Invalidate the idle callbacks before anything else touches the socket.
     ++connection->idle_epoch;
-    connection->idle_timer.cancel();
     boost::system::error_code ignored;
     connection->transport().socket().cancel(ignored);
     if (now - connection->idle_since >= connection->keepalive_timeout) {
-      ++expired_;  // its timer is due but has not run yet
+      ++expired_;  // the sweep is due but has not run yet
       connection->close();
       continue;
     }
@@ -55,31 +55,59 @@ void Pool::checkin(std::unique_ptr<Connection> connection, std::chrono::seconds 
   connection->idle_since = Clock::now();
   connection->keepalive_timeout = keepalive_timeout;
   watch(*connection);
+  const auto deadline = connection->idle_since + keepalive_timeout;
   idle_.push_back(std::move(connection));
+  arm_sweep(deadline);
+}
+
+void Pool::arm_sweep(Clock::time_point deadline) {
+  if (sweep_deadline_ && *sweep_deadline_ <= deadline) return;
+  sweep_deadline_ = deadline;
+  const std::uint64_t generation = ++sweep_generation_;
+  const std::weak_ptr<Pool> weak = weak_from_this();
+  sweep_timer_.expires_at(deadline);
+  sweep_timer_.async_wait([weak, generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    const auto pool = weak.lock();
+    if (pool && pool->sweep_generation_ == generation) pool->sweep();
+  });
+}
+
+void Pool::sweep() {
+  sweep_deadline_.reset();
+  const auto now = Clock::now();
+  std::optional<Clock::time_point> next;
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    const auto deadline = (*it)->idle_since + (*it)->keepalive_timeout;
+    if (deadline <= now) {
+      ++expired_;
+      (*it)->close();
+      it = idle_.erase(it);
+      continue;
+    }
+    if (!next || deadline < *next) next = deadline;
+    ++it;
+  }
+  if (next) arm_sweep(*next);
 }
 
 void Pool::watch(Connection& connection) {
   const std::uint64_t id = connection.id;
   const std::uint64_t epoch = ++connection.idle_epoch;
   const std::weak_ptr<Pool> weak = weak_from_this();
-  connection.idle_timer.expires_after(connection.keepalive_timeout);
-  connection.idle_timer.async_wait([weak, id, epoch](const boost::system::error_code& ec) {
-    if (ec) return;
-    if (const auto pool = weak.lock()) pool->drop_idle(id, epoch, DropReason::expired);
-  });
   connection.transport().socket().async_wait(asio::ip::tcp::socket::wait_read,
                                              [weak, id, epoch](const boost::system::error_code& ec) {
                                                if (ec == asio::error::operation_aborted) return;
                                                if (const auto pool = weak.lock())
-                                                 pool->drop_idle(id, epoch, DropReason::origin);
+                                                 pool->drop_closed_by_origin(id, epoch);
                                              });
 }
 
-void Pool::drop_idle(std::uint64_t id, std::uint64_t epoch, DropReason reason) {
+void Pool::drop_closed_by_origin(std::uint64_t id, std::uint64_t epoch) {
   for (auto it = idle_.begin(); it != idle_.end(); ++it) {
     if ((*it)->id != id) continue;
     if ((*it)->idle_epoch != epoch) return;  // checked out since, and back: a newer watch owns it
-    ++(reason == DropReason::expired ? expired_ : closed_by_origin_);
+    ++closed_by_origin_;
     (*it)->close();
     idle_.erase(it);
     return;
@@ -89,6 +117,9 @@ void Pool::drop_idle(std::uint64_t id, std::uint64_t epoch, DropReason reason) {
 void Pool::close_idle() {
   for (auto& connection : idle_) connection->close();
   idle_.clear();
+  sweep_deadline_.reset();
+  ++sweep_generation_;
+  sweep_timer_.cancel();
 }
 
 std::optional<tls::ClientConfig> Pool::connection_tls_config() const {

@@ -1,12 +1,15 @@
 #pragma once
 // The idle connections and the TLS session of one pool key. A connection is
-// idle from checkin() to checkout(); while idle, a timer closes it after the
-// keep-alive timeout and a readiness wait closes it as soon as the origin
-// closes it or sends anything. Both callbacks hold only a weak pointer, the
-// connection id and an epoch, so they never touch a connection that left the
-// pool (or was reused and came back).
+// idle from checkin() to checkout(); while idle, a readiness wait closes it as
+// soon as the origin closes it or sends anything, and one timer per pool,
+// armed for the earliest keep-alive deadline, closes the connections whose
+// deadline has passed. (A timer per connection cost a timer-queue insert and
+// a cancellation per request.) Callbacks hold only a weak pointer, and the
+// readiness wait the connection id and an epoch, so they never touch a
+// connection that left the pool (or was reused and came back).
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -23,7 +26,8 @@ namespace edgefetch::origin {
 
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
-  Pool(std::string key, std::string pool_id, std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
+  Pool(boost::asio::any_io_executor executor, std::string key, std::string pool_id,
+       std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
@@ -56,9 +60,12 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::uint64_t stale_retries = 0;
 
  private:
-  enum class DropReason { expired, origin };
   void watch(Connection& connection);
-  void drop_idle(std::uint64_t id, std::uint64_t epoch, DropReason reason);
+  void drop_closed_by_origin(std::uint64_t id, std::uint64_t epoch);
+  // Arms the sweep timer for `deadline` unless it is already armed for an earlier one.
+  void arm_sweep(std::chrono::steady_clock::time_point deadline);
+  // Closes the idle connections whose keep-alive deadline has passed; re-arms.
+  void sweep();
 
   std::string key_;
   std::string pool_id_;
@@ -70,6 +77,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::uint64_t last_connection_id_ = 0;
   std::uint64_t expired_ = 0;
   std::uint64_t closed_by_origin_ = 0;
+  boost::asio::steady_timer sweep_timer_;
+  std::optional<std::chrono::steady_clock::time_point> sweep_deadline_;  // set while armed
+  std::uint64_t sweep_generation_ = 0;
 };
 
 }  // namespace edgefetch::origin
