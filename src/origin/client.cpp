@@ -9,6 +9,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <unordered_map>
@@ -39,27 +41,58 @@ bool is_dead_connection(const FetchError& error) {
   return error.kind == FailureKind::tls && error.tls && error.tls->code == tls::ErrorCode::unexpected_eof;
 }
 
+// Appends the decimal or hex form of `value` (no locale, no printf).
+void append_number(std::string& out, std::uint64_t value, int base = 10) {
+  std::array<char, 24> digits{};
+  const auto done = std::to_chars(digits.data(), digits.data() + digits.size(), value, base);
+  out.append(digits.data(), done.ptr);
+}
+
+// Everything that decides whether two requests may share a connection. Built
+// for every request (the pool lookup), so it is appended in place: the
+// addresses as raw bytes in hex rather than inet_ntop, the trust store by
+// identity.
 std::string pool_key(const OriginConfig& config, const std::string& server_name,
                      const std::shared_ptr<const crypto::TrustStore>& trust) {
-  std::string key = config.protocol == net::Scheme::https ? "https://" : "http://";
-  key += config.domain_name + ":" + std::to_string(config.port);
+  std::string key;
+  key.reserve(128 + server_name.size() + config.domain_name.size());
+  key += config.protocol == net::Scheme::https ? "https://" : "http://";
+  key += config.domain_name;
+  key += ':';
+  append_number(key, config.port);
   if (const auto* entry =
           net::find_resolve_override(config.resolve_overrides, config.domain_name, config.port)) {
     key += " resolve=";
-    for (const auto& address : entry->addresses) key += address.to_string() + ",";
-    key.pop_back();
+    for (const auto& address : entry->addresses) {
+      if (address.is_v4()) {
+        append_number(key, address.to_v4().to_uint(), 16);
+      } else {
+        for (const auto byte : address.to_v6().to_bytes()) {
+          append_number(key, byte, 16);
+          key += '.';
+        }
+      }
+      key += ',';
+    }
   }
   if (config.protocol != net::Scheme::https) return key;
   const policy::Profile& profile = config.profile ? *config.profile : policy::default_profile();
-  key += " sni=" + server_name + " protocols=";
-  for (const auto version : config.origin_ssl_protocols)
-    key += std::to_string(static_cast<int>(version)) + ",";
-  key += " profile=" + std::string(profile.name);
+  key += " sni=";
+  key += server_name;
+  key += " protocols=";
+  for (const auto version : config.origin_ssl_protocols) {
+    append_number(key, static_cast<std::uint64_t>(version));
+    key += ',';
+  }
+  key += " profile=";
+  key += profile.name;
   key += config.verify_certificates ? " verify" : " noverify";
-  std::array<char, 32> pointer{};
-  std::snprintf(pointer.data(), pointer.size(), "%p", static_cast<const void*>(trust.get()));
-  key += " trust=" + std::string(pointer.data());
-  for (const auto& protocol : config.alpn) key += " alpn=" + protocol;
+  key += " trust=";
+  append_number(key, reinterpret_cast<std::uintptr_t>(trust.get()), 16);
+  for (const auto& protocol : config.alpn) {
+    key += " alpn=";
+    key += protocol;
+  }
   return key;
 }
 
@@ -96,7 +129,8 @@ struct OriginClient::State {
       if (!made) return base::unexpected(std::move(made).error());
       tls_base = std::move(made).value();
     }
-    auto pool = std::make_shared<Pool>(key, target.pool_id, std::move(tls_base), options.max_idle_per_origin);
+    auto pool = std::make_shared<Pool>(executor, key, target.pool_id, std::move(tls_base),
+                                       options.max_idle_per_origin);
     if (draining) pool->stop_accepting();
     pools.emplace(std::move(key), pool);
     return pool;

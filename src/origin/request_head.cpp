@@ -1,17 +1,18 @@
 #include "request_head.hpp"
 
-#include <array>
-
 #include "errors.hpp"
 
 namespace edgefetch::origin {
 namespace {
 
+// Case-insensitive ASCII equality; names are compared by the dozen per request.
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
+    const char folded = static_cast<char>(a[i] | 0x20);
+    if (a[i] != b[i] && (folded != static_cast<char>(b[i] | 0x20) || folded < 'a' || folded > 'z')) {
+      return false;
+    }
   }
   return true;
 }
@@ -19,7 +20,7 @@ bool iequals(std::string_view a, std::string_view b) {
 bool is_field_value(std::string_view value) {
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte == 0x7F || (byte < 0x20 && byte != '\t')) return false;
+    if (byte < 0x20 ? byte != '\t' : byte == 0x7F) return false;
   }
   return true;
 }
@@ -31,13 +32,25 @@ base::Unexpected<FetchError> invalid(std::string message) {
 }  // namespace
 
 bool is_client_managed_header(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kManaged = {
-      "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Proxy-Connection", "TE",
-      "Trailer",        "Upgrade",           "Expect"};
-  for (const auto managed : kManaged) {
-    if (iequals(name, managed)) return true;
+  // By length first: most forwarded names match none of these lengths.
+  switch (name.size()) {
+    case 2:
+      return iequals(name, "TE");
+    case 6:
+      return iequals(name, "Expect");
+    case 7:
+      return iequals(name, "Trailer") || iequals(name, "Upgrade");
+    case 10:
+      return iequals(name, "Connection") || iequals(name, "Keep-Alive");
+    case 14:
+      return iequals(name, "Content-Length");
+    case 16:
+      return iequals(name, "Proxy-Connection");
+    case 17:
+      return iequals(name, "Transfer-Encoding");
+    default:
+      return false;
   }
-  return false;
 }
 
 bool is_retryable_method(std::string_view method) {
