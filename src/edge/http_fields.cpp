@@ -6,10 +6,6 @@
 namespace edgefetch::edge {
 namespace {
 
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -17,14 +13,6 @@ std::string_view trim(std::string_view text) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
@@ -78,8 +66,9 @@ std::string http_date(std::chrono::system_clock::time_point time) {
 }
 
 bool is_safe_field_value(std::string_view value) {
+  // One compare per byte on the common path: only bytes up to CR need a closer look.
   for (const char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') return false;
+    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) return false;
   }
   return true;
 }

@@ -38,6 +38,25 @@ std::vector<std::string> connection_tokens_of(const http::fields& fields) {
   return connection_tokens(values);
 }
 
+// Origin response fields the edge sets itself (framing, and the CDN's own
+// Via / X-Cache / X-Amz-Cf-*), by length first: most names match no length.
+bool is_replaced_by_edge(std::string_view name) {
+  switch (name.size()) {
+    case 3:
+      return iequals(name, "Via");
+    case 7:
+      return iequals(name, "X-Cache");
+    case 11:
+      return iequals(name, "X-Amz-Cf-Id");
+    case 12:
+      return iequals(name, "X-Amz-Cf-Pop");
+    case 14:
+      return iequals(name, "Content-Length");
+    default:
+      return false;
+  }
+}
+
 // The cached Date value, refreshed once a second (responses need one each).
 const std::string& current_date() {
   static thread_local std::string text;
@@ -169,13 +188,12 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   bool date_seen = false;
   for (const auto& header : response.headers) {
     const std::string_view name = header.name;
-    if (is_connection_specific(name, tokens) || iequals(name, "Content-Length") || iequals(name, "Via") ||
-        iequals(name, "X-Cache") || iequals(name, "X-Amz-Cf-Pop") || iequals(name, "X-Amz-Cf-Id") ||
+    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
         !is_safe_field_value(header.value)) {
       continue;
     }
-    if (iequals(name, "Date")) date_seen = true;
-    if (iequals(name, "Content-Type")) out.content_type = header.value;
+    if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
+    if (name.size() == 12 && iequals(name, "Content-Type")) out.content_type = header.value;
     add_field(head, name, header.value);
   }
   if (!date_seen) add_field(head, "Date", current_date());

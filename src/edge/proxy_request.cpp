@@ -108,9 +108,13 @@ class RequestRecord {
   }
 
   void origin_info(const origin::ExchangeInfo& info) {
-    if (info.remote) entry_.origin_ip = info.remote->address().to_string();
+    // The text fields cost an inet_ntop and allocations per request: only built
+    // when a log line or a new-connection metric will use them.
+    const bool logging = state_.options.access_log != nullptr;
+    const bool new_connection_metric = state_.options.metrics != nullptr && !info.connection_reused;
+    if (logging && info.remote) entry_.origin_ip = info.remote->address().to_string();
     entry_.origin_connection_reused = info.connection_reused;
-    if (info.tls_negotiated) {
+    if (info.tls_negotiated && (logging || new_connection_metric)) {
       const auto& negotiated = *info.tls_negotiated;
       entry_.origin_tls_version = std::string(policy::info(negotiated.version).openssl_name);
       if (negotiated.cipher_suite != nullptr)
