@@ -41,6 +41,20 @@ TEST(ConnectTest, ConnectsToAListeningPort) {
   EXPECT_EQ(result.stream->socket().remote_endpoint().port(), port);
 }
 
+TEST(ConnectTest, ConnectedSocketHasNagleOff) {
+  // A request written right after the TLS Finished must not wait for the
+  // origin's delayed ACK.
+  auto listener = support::listen_loopback(0);
+  ASSERT_TRUE(listener) << listener.error();
+  boost::asio::io_context io;
+  const auto result = test::run_awaitable(
+      io, connect({loopback(support::local_port(listener->get()))}, ConnectOptions{2s, 1}));
+  ASSERT_TRUE(result.connected());
+  ip::tcp::no_delay no_delay;
+  result.stream->socket().get_option(no_delay);
+  EXPECT_TRUE(no_delay.value());
+}
+
 TEST(ConnectTest, RefusedPortUsesEveryAttemptAndSaysRefused) {
   const auto port = closed_port();
   std::vector<int> seen;
