@@ -10,6 +10,9 @@
 #   BULK_MB (256) per client and cell, BULK_FILE_MB (32) per response;
 #   CG_HANDSHAKES (20) per run under callgrind, CG_BULK_MB (8) per response under
 #   callgrind; SKIP_CALLGRIND=1 to skip the instruction counts.
+#   ONLY_HANDSHAKE=1 runs the handshake benchmark alone (no bulk, scanners, proxy);
+#   HS_CELLS_ONLY=a,b limits it to those cells (handshake_bench --help lists them; the
+#   TLS 1.3 cells of issue 7 are tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256).
 #   Scanner comparison (issue 5: edgefetch check vs sslscan vs testssl.sh on four loopback
 #   origins, several minutes because of testssl.sh): SKIP_SCANNERS=1 to skip it,
 #   SCANNER_TOOLS (edgefetch,sslscan,testssl), SCANNER_ORIGINS (all), SCANNER_RUNS (3 runs of
@@ -30,10 +33,20 @@ BULK_MB=${BULK_MB:-256}
 BULK_FILE_MB=${BULK_FILE_MB:-32}
 CG_HANDSHAKES=${CG_HANDSHAKES:-20}
 CG_BULK_MB=${CG_BULK_MB:-8}
-HS_CELLS=(ecdhe-rsa-x25519 ecdhe-rsa-p256 ecdhe-ecdsa-p256 rsa-aes128-sha tls10-rsa-aes128-sha)
+HS_CELLS=(ecdhe-rsa-x25519 ecdhe-rsa-p256 ecdhe-ecdsa-p256 rsa-aes128-sha tls10-rsa-aes128-sha
+  tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256)
 
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEFETCH_WERROR=ON
+fi
+if [[ -n ${HS_CELLS_ONLY:-} ]]; then
+  IFS=, read -r -a HS_CELLS <<<"$HS_CELLS_ONLY"
+fi
+hs_cell_list=$(IFS=,; echo "${HS_CELLS[*]}")
+only_handshake=${ONLY_HANDSHAKE:-0}
+if [[ $only_handshake = 1 ]]; then
+  SKIP_SCANNERS=1
+  SKIP_PROXY=1
 fi
 only_scanners=${ONLY_SCANNERS:-0}
 if [[ ${ONLY_PROXY:-0} = 1 ]]; then
@@ -41,7 +54,8 @@ if [[ ${ONLY_PROXY:-0} = 1 ]]; then
   SKIP_SCANNERS=1
 fi
 targets=()
-[[ $only_scanners = 1 ]] || targets+=(handshake_bench bulk_bench)
+[[ $only_scanners = 1 ]] || targets+=(handshake_bench)
+[[ $only_scanners = 1 || $only_handshake = 1 ]] || targets+=(bulk_bench)
 [[ ${SKIP_SCANNERS:-0} = 1 && ${SKIP_PROXY:-0} = 1 ]] || targets+=(edgefetch)
 if ((${#targets[@]})); then
   cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
@@ -59,10 +73,12 @@ if [[ $only_scanners != 1 ]]; then
 
   echo "== wall clock (orientation only: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="
   "$hs" --pki "$results/pki" --iterations "$HS_ITERATIONS" --max-seconds "$HS_SECONDS" \
-    --tsv "$results/wall.tsv" | tee "$results/handshake.txt" || status=1
-  echo
-  "$bulk" --pki "$results/pki" --work-dir "$results" --megabytes "$BULK_MB" --file-megabytes "$BULK_FILE_MB" \
-    --tsv "$results/wall.tsv" | tee "$results/bulk.txt" || status=1
+    --cells "$hs_cell_list" --tsv "$results/wall.tsv" | tee "$results/handshake.txt" || status=1
+  if [[ $only_handshake != 1 ]]; then
+    echo
+    "$bulk" --pki "$results/pki" --work-dir "$results" --megabytes "$BULK_MB" --file-megabytes "$BULK_FILE_MB" \
+      --tsv "$results/wall.tsv" | tee "$results/bulk.txt" || status=1
+  fi
 
   if [[ ${SKIP_CALLGRIND:-0} != 1 ]]; then
     if command -v valgrind >/dev/null; then
@@ -81,7 +97,9 @@ if [[ $only_scanners != 1 ]]; then
         callgrind "hs-$cell" "$hs" --pki "$results/pki" --callgrind --iterations "$CG_HANDSHAKES" --warmup 2 \
           --cells "$cell"
       done
-      callgrind bulk "$bulk" --pki "$results/pki" --work-dir "$results" --callgrind --file-megabytes "$CG_BULK_MB"
+      if [[ $only_handshake != 1 ]]; then
+        callgrind bulk "$bulk" --pki "$results/pki" --work-dir "$results" --callgrind --file-megabytes "$CG_BULK_MB"
+      fi
     else
       echo "valgrind not installed: no instruction counts (make deps installs it)"
     fi

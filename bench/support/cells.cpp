@@ -7,8 +7,17 @@
 #include "edgefetch/policy/profile.hpp"
 
 namespace edgefetch::bench {
+namespace {
+
+constexpr std::string_view kTls13Profile = "CloudFront-Upstream-TLS-1-3-2025";
+
+}  // namespace
 
 std::string_view Cell::server_sigalgs() const {
+  if (version == policy::ProtocolVersion::tls1_3) {
+    // TLS 1.3 signs with RSA-PSS (rsaEncryption key) or ECDSA bound to the curve.
+    return leaf == LeafKey::rsa2048 ? "rsa_pss_rsae_sha256" : "ECDSA+SHA256";
+  }
   const bool rsa_key_exchange = group.empty();
   if (rsa_key_exchange || version < policy::ProtocolVersion::tls1_2) return {};
   return leaf == LeafKey::rsa2048 ? "RSA+SHA256" : "ECDSA+SHA256";
@@ -33,12 +42,18 @@ base::Expected<tls::ClientConfig, std::string> edgefetch_config(const Cell& cell
   auto store = crypto::TrustStore::from_pem_file(ca_file.string());
   if (!store) return base::unexpected("cannot load " + ca_file.string() + ": " + store.error().message);
 
-  const std::vector<policy::ProtocolVersion> floor{cell.version};
+  const bool tls13 = cell.version == policy::ProtocolVersion::tls1_3;
+  const policy::Profile* profile =
+      tls13 ? policy::profile_by_name(kTls13Profile) : &policy::default_profile();
+  if (profile == nullptr) return base::unexpected("edgefetch has no profile " + std::string(kTls13Profile));
+  // OriginSslProtocols has no TLSv1.3 value: TLS 1.2 is the selection, the profile keeps its TLS 1.3 floor.
+  const std::vector<policy::ProtocolVersion> floor{tls13 ? policy::ProtocolVersion::tls1_2 : cell.version};
   tls::ClientConfig config;
-  config.offer = policy::narrow(policy::default_profile(), floor);
+  config.offer = policy::narrow(*profile, floor);
   if (std::find(config.offer.cipher_suites.begin(), config.offer.cipher_suites.end(), suite) ==
       config.offer.cipher_suites.end()) {
-    return base::unexpected("the default profile does not offer " + std::string(cell.suite));
+    return base::unexpected("profile " + std::string(profile->name) + " does not offer " +
+                            std::string(cell.suite));
   }
   config.offer.cipher_suites = {suite};
   if (group != nullptr) config.offer.groups = {group};

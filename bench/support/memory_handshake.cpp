@@ -136,9 +136,11 @@ HandshakeResult edgefetch_memory_handshake(const tls::ClientConfig& config, SSL_
     const Bytes reply = server->take_output();
     bool complete = false;
     bool failed = false;
-    if (!reply.empty()) {
+    {
       const ClientMeter::Section section(meter);
-      failed = !client->feed(reply);
+      if (!reply.empty()) failed = !client->feed(reply);
+      // TLS 1.3: the client is done after the server's flight; the server only
+      // after the client's Finished, to which it answers nothing (no tickets).
       complete = client->handshake_complete();
     }
     if (failed) {
