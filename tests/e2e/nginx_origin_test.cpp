@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <random>
 
 #include "e2e/e2e_support.hpp"
@@ -24,6 +25,8 @@ using namespace std::chrono_literals;
 
 // Every server block answers any path outside /files/ with its name and the
 // URI it got; /files/ is a static root that also takes PUT (the DAV module);
+// /gz/ serves static files gzipped on the fly, so chunked (no length known;
+// gzip_proxied because nginx takes a request with Via for a proxied one);
 // /stall/ never answers: nginx forwards it to a socket the tests listen on but
 // never accept from (STALL_PORT).
 constexpr const char* kServers = R"(
@@ -37,6 +40,7 @@ constexpr const char* kServers = R"(
     ssl_protocols TLSv1.2;
     ssl_session_tickets on;
     location /files/ { root @www@; dav_methods PUT; }
+    location /gz/ { root @www@; gzip on; gzip_proxied any; gzip_types *; gzip_min_length 0; }
     location /stall/ { proxy_pass http://127.0.0.1:STALL_PORT; proxy_read_timeout 120s; }
     location / { return 200 "$server_name $request_uri\n"; }
   }
@@ -315,6 +319,29 @@ TEST_F(NginxOriginTest, HeadAndNotModifiedAnswersFromAStaticFileHaveNoBodies) {
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[2].connection, lines[0].connection);
   EXPECT_EQ(lines[2].connection_requests, 3);
+}
+
+TEST_F(NginxOriginTest, ChunkedGzipResponseIsStreamedToTheViewer) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main").default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  std::string text = pseudo_random_bytes(1u << 20, 4);
+  for (auto& c : text) c = static_cast<char>('a' + (static_cast<unsigned char>(c) % 16));  // compressible
+  std::filesystem::create_directories(nginx_->www() / "gz");
+  std::ofstream(nginx_->www() / "gz" / "text.txt", std::ios::binary) << text;
+
+  // curl asks for gzip and decodes it; the edge forwards Accept-Encoding.
+  const auto result = curl(edge->url("/gz/text.txt"), {"--compressed"});
+  ASSERT_EQ(result.status, 200) << result.err;
+  EXPECT_EQ(result.header("content-encoding"), "gzip");
+  EXPECT_EQ(result.header("transfer-encoding"), "chunked");
+  EXPECT_EQ(result.header("content-length"), "");
+  EXPECT_EQ(result.body.size(), text.size());
+  EXPECT_TRUE(result.body == text) << "the decoded body differs from the origin's file";
+  const NginxLogLine line = line_for("/gz/text.txt");
+  EXPECT_GT(line.body_bytes_sent, 0);
+  EXPECT_LT(line.body_bytes_sent, static_cast<long>(text.size()));  // nginx did compress
 }
 
 TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionExpires) {
