@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include "e2e/e2e_support.hpp"
 #include "support/find_program.hpp"
@@ -72,6 +73,17 @@ constexpr const char* kServers = R"(
   server {
     listen 127.0.0.1:@port:plain@;
     server_name origin.test;
+    location = /nginx_status { stub_status; }
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
+    listen 127.0.0.1:@port:short_keepalive@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.2;
+    keepalive_requests 2;
+    keepalive_timeout 1s;
     location / { return 200 "$server_name $request_uri\n"; }
   }
   server {
@@ -92,7 +104,8 @@ constexpr const char* kDefaultProfileCipher = "ECDHE-RSA-AES256-GCM-SHA384";
 constexpr const char* kFirstGroup = "prime256v1";
 
 const std::vector<std::string>& port_names() {
-  static const std::vector<std::string> names = {"main", "session_ids", "modern", "tls13_only", "plain"};
+  static const std::vector<std::string> names = {"main",       "session_ids", "modern",
+                                                 "tls13_only", "plain",       "short_keepalive"};
   return names;
 }
 
@@ -342,6 +355,44 @@ TEST_F(NginxOriginTest, ChunkedGzipResponseIsStreamedToTheViewer) {
   const NginxLogLine line = line_for("/gz/text.txt");
   EXPECT_GT(line.body_bytes_sent, 0);
   EXPECT_LT(line.body_bytes_sent, static_cast<long>(text.size()));  // nginx did compress
+}
+
+TEST_F(NginxOriginTest, ConnectionsTheOriginEndsAreNotReused) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "short_keepalive", {{"OriginKeepaliveTimeout", 60}}).default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  // keepalive_requests 2: nginx answers every second request with
+  // "Connection: close" and closes; the next request needs a new connection.
+  for (const char* uri : {"/origin-close/1", "/origin-close/2", "/origin-close/3"}) {
+    const auto result = curl(edge->url(uri));
+    ASSERT_EQ(result.status, 200) << uri << ": " << result.body;
+  }
+  const auto lines = lines_for("/origin-close/", 3);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1].connection, lines[0].connection);
+  EXPECT_EQ(lines[1].connection_requests, 2);
+  EXPECT_NE(lines[2].connection, lines[0].connection);
+  EXPECT_EQ(lines[2].connection_requests, 1);
+  EXPECT_EQ(lines[2].session_reused, "r");  // the new connection resumed
+
+  // keepalive_timeout 1s: nginx closes the idle pooled connection long before
+  // OriginKeepaliveTimeout (60 s). Once nginx has no connection left but the
+  // status request's own, the next request must still succeed.
+  const std::string status_url = "http://127.0.0.1:" + std::to_string(port("plain")) + "/nginx_status";
+  const auto deadline = support::Deadline::after(20s);
+  std::string status;
+  while (!deadline.expired()) {
+    status = curl(status_url).body;
+    if (status.starts_with("Active connections: 1 ")) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(status.starts_with("Active connections: 1 ")) << status;
+  const auto after_idle_close = curl(edge->url("/origin-close/after-idle"));
+  EXPECT_EQ(after_idle_close.status, 200) << after_idle_close.body;
+  const NginxLogLine line = line_for("/origin-close/after-idle");
+  EXPECT_NE(line.connection, lines[2].connection);
+  EXPECT_EQ(line.connection_requests, 1);
 }
 
 TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionExpires) {
