@@ -455,6 +455,14 @@ TEST_F(NginxOriginTest, ForwardedHostIsTheSniAndSelectsTheOriginsServerBlock) {
   EXPECT_EQ(forwarded_line.server_name, "other.test");
   EXPECT_EQ(forwarded_line.host, "other.test");
 
+  // A port in the forwarded Host stays in Host but is not part of the SNI.
+  const auto with_port = curl(edge->url("/host/with-port"), {"-H", "Host: other.test:8443"});
+  ASSERT_EQ(with_port.status, 200) << with_port.body;
+  EXPECT_EQ(with_port.body, "other.test /host/with-port\n");
+  const NginxLogLine with_port_line = line_for("/host/with-port");
+  EXPECT_EQ(with_port_line.sni, "other.test");
+  EXPECT_EQ(with_port_line.host, "other.test:8443");
+
   // Host not forwarded: the origin's domain name is both SNI and Host.
   const auto not_forwarded = curl(edge->url("/default/path"), {"-H", "Host: other.test"});
   ASSERT_EQ(not_forwarded.status, 200) << not_forwarded.body;
@@ -515,7 +523,7 @@ TEST_F(NginxOriginTest, OriginGetsTheOriginPathPrefixAndTheCustomHeaders) {
 TEST_F(NginxOriginTest, BodiesOverAMebibyteStreamBothWaysByteForByte) {
   ConfigBuilder config;
   add_origin(config, "nginx", "main").default_behavior("nginx");
-  auto edge = start_edge(config);
+  auto edge = start_edge(config, {}, /*tls_listener=*/true);
   ASSERT_NE(edge, nullptr);
   const auto scratch = support::ScratchDir::create("e2e-nginx-bodies");
   const std::string sized = pseudo_random_bytes((3u << 20) + 123, 1);
@@ -542,12 +550,21 @@ TEST_F(NginxOriginTest, BodiesOverAMebibyteStreamBothWaysByteForByte) {
   EXPECT_EQ(put_line.method, "PUT");
   EXPECT_GT(put_line.request_length, static_cast<long>(sized.size()));
 
-  // Download: the origin's Content-Length is kept, the bytes are the same.
-  const auto got = curl(edge->url("/files/sized.bin"));
-  ASSERT_EQ(got.status, 200) << got.err;
-  EXPECT_EQ(got.header("content-length"), std::to_string(sized.size()));
-  EXPECT_EQ(got.body.size(), sized.size());
-  EXPECT_TRUE(got.body == sized) << "the downloaded body differs from the origin's file";
+  // Download: the origin's Content-Length is kept, the bytes are the same,
+  // for an HTTP and an HTTPS viewer.
+  for (const auto& url : {edge->url("/files/sized.bin"), edge->tls_url("/files/sized.bin")}) {
+    SCOPED_TRACE(url);
+    const auto got = curl(url);
+    ASSERT_EQ(got.status, 200) << got.err;
+    EXPECT_EQ(got.header("content-length"), std::to_string(sized.size()));
+    EXPECT_EQ(got.body.size(), sized.size());
+    EXPECT_TRUE(got.body == sized) << "the downloaded body differs from the origin's file";
+  }
+  // An HTTPS viewer's upload: TLS on both sides of the edge.
+  const auto put_tls = curl(edge->tls_url("/files/over-tls.bin"),
+                            {"-X", "PUT", "--data-binary", "@" + (scratch / "chunked.bin").string()});
+  EXPECT_EQ(put_tls.status, 201) << put_tls.err << put_tls.body;
+  EXPECT_TRUE(support::read_file(nginx_->www() / "files" / "over-tls.bin") == chunked);
 }
 
 TEST_F(NginxOriginTest, The2025ProfileNegotiatesTls13WithTheOrigin) {
