@@ -41,6 +41,7 @@ constexpr const char* kServers = R"(
     ssl_protocols TLSv1.2;
     ssl_session_tickets on;
     location /files/ { root @www@; dav_methods PUT; }
+    location /small/ { root @www@; dav_methods PUT; client_max_body_size 1k; }
     location /gz/ { root @www@; gzip on; gzip_proxied any; gzip_types *; gzip_min_length 0; }
     location /stall/ { proxy_pass http://127.0.0.1:STALL_PORT; proxy_read_timeout 120s; }
     location / { return 200 "$server_name $request_uri\n"; }
@@ -355,6 +356,13 @@ TEST_F(NginxOriginTest, ChunkedGzipResponseIsStreamedToTheViewer) {
   const NginxLogLine line = line_for("/gz/text.txt");
   EXPECT_GT(line.body_bytes_sent, 0);
   EXPECT_LT(line.body_bytes_sent, static_cast<long>(text.size()));  // nginx did compress
+
+  // An HTTP/1.0 viewer cannot take chunks: the body ends when the edge closes.
+  const auto http10 = curl(edge->url("/gz/text.txt?http10"), {"--compressed", "--http1.0"});
+  ASSERT_EQ(http10.status, 200) << http10.err;
+  EXPECT_EQ(http10.header("content-encoding"), "gzip");
+  EXPECT_EQ(http10.header("transfer-encoding"), "");
+  EXPECT_TRUE(http10.body == text) << "the decoded body differs from the origin's file";
 }
 
 TEST_F(NginxOriginTest, ConnectionsTheOriginEndsAreNotReused) {
@@ -565,6 +573,27 @@ TEST_F(NginxOriginTest, BodiesOverAMebibyteStreamBothWaysByteForByte) {
                             {"-X", "PUT", "--data-binary", "@" + (scratch / "chunked.bin").string()});
   EXPECT_EQ(put_tls.status, 201) << put_tls.err << put_tls.body;
   EXPECT_TRUE(support::read_file(nginx_->www() / "files" / "over-tls.bin") == chunked);
+}
+
+TEST_F(NginxOriginTest, OriginsEarlyAnswerToAnUploadReachesTheViewer) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main").default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const auto scratch = support::ScratchDir::create("e2e-nginx-early");
+  std::ofstream(scratch / "big.bin", std::ios::binary) << pseudo_random_bytes(2u << 20, 5);
+  // nginx refuses a body over client_max_body_size (1k) with 413 as soon as
+  // it has the head, while the edge is still sending the body.
+  for (const std::vector<std::string>& framing :
+       {std::vector<std::string>{}, {"-H", "Transfer-Encoding: chunked"}}) {
+    std::vector<std::string> args = {"-X", "PUT", "--data-binary", "@" + (scratch / "big.bin").string()};
+    args.insert(args.end(), framing.begin(), framing.end());
+    const auto result = curl(edge->url("/small/big.bin"), args);
+    EXPECT_EQ(result.status, 413) << result.err << result.body;
+    EXPECT_EQ(result.header("x-edgefetch-origin-error"), "");
+  }
+  // And the edge still works for the next viewer.
+  EXPECT_EQ(curl(edge->url("/after-early-answer")).status, 200);
 }
 
 TEST_F(NginxOriginTest, The2025ProfileNegotiatesTls13WithTheOrigin) {
