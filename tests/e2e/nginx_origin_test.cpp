@@ -479,8 +479,10 @@ TEST_F(NginxOriginTest, ForwardedHostIsTheSniAndSelectsTheOriginsServerBlock) {
   EXPECT_EQ(default_line.sni, "origin.test");
   EXPECT_EQ(default_line.server_name, "origin.test");
   EXPECT_EQ(default_line.host, "origin.test");
-  // Different names, different TLS connections.
+  // Different names, different TLS connections, and other.test's session is
+  // not offered under origin.test.
   EXPECT_NE(default_line.connection, forwarded_line.connection);
+  EXPECT_EQ(default_line.session_reused, ".");
 }
 
 TEST_F(NginxOriginTest, ForwardedHostTheCertificateDoesNotCoverIs502CertNameMismatch) {
@@ -492,8 +494,13 @@ TEST_F(NginxOriginTest, ForwardedHostTheCertificateDoesNotCoverIs502CertNameMism
       .default_behavior("nginx");
   auto edge = start_edge(config);
   ASSERT_NE(edge, nullptr);
+  // First a session with the default block under origin.test.
+  ASSERT_EQ(curl(edge->url("/default/before-mismatch")).status, 200);
+  ASSERT_EQ(line_for("/default/before-mismatch").sni, "origin.test");
   // nginx has no block for third.test: its default block's certificate
-  // (origin.test, *.wild.test) does not cover the name the edge checks.
+  // (origin.test, *.wild.test) does not cover the name the edge checks. The
+  // origin.test session must not be offered for third.test (nginx would
+  // resume it, and no certificate would be checked).
   const auto mismatch = curl(edge->url("/host/mismatch"), {"-H", "Host: third.test"});
   EXPECT_EQ(mismatch.status, 502) << mismatch.body;
   EXPECT_EQ(mismatch.header("x-edgefetch-origin-error"), "cert_name_mismatch");
