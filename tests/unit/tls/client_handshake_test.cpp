@@ -12,6 +12,7 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "edgefetch/tls/client.hpp"
+#include "memory_pump.hpp"
 #include "memory_server.hpp"
 #include "support/pki.hpp"
 
@@ -20,28 +21,11 @@ namespace {
 
 using policy::ProtocolVersion;
 using support::Leaf;
+using test::client_to_server;
 using test::MemoryServer;
 using test::MemoryServerOptions;
+using test::pump;
 using test::test_client_config;
-
-void client_to_server(Client& client, MemoryServer& server) {
-  const auto out = client.pending_output();
-  server.receive(out);
-  client.consume_output(out.size());
-}
-
-// Moves bytes both ways until nothing moves any more (bounded).
-void pump(Client& client, MemoryServer& server) {
-  for (int round = 0; round < 64; ++round) {
-    const bool client_had_output = !client.pending_output().empty();
-    client_to_server(client, server);
-    server.step();
-    const auto from_server = server.take_output();
-    if (!from_server.empty() && client.state() != State::failed) (void)client.feed(from_server);
-    if (!client_had_output && from_server.empty() && client.pending_output().empty()) return;
-  }
-  ADD_FAILURE() << "handshake did not settle";
-}
 
 struct Connection {
   Client client;

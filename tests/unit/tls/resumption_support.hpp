@@ -17,6 +17,7 @@
 #include "client_config.hpp"
 #include "edgefetch/tls/client.hpp"
 #include "edgefetch/tls/session.hpp"
+#include "memory_pump.hpp"
 #include "memory_server.hpp"
 
 namespace edgefetch::tls::test {
@@ -36,21 +37,6 @@ inline std::vector<std::uint8_t> hello_session_id(std::span<const std::uint8_t> 
 inline bool contains(std::span<const std::uint8_t> haystack, const std::vector<std::uint8_t>& needle) {
   return !needle.empty() &&
          std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
-}
-
-/// Moves bytes both ways until nothing moves any more (bounded).
-inline void pump(Client& client, MemoryServer& server) {
-  for (int round = 0; round < 64; ++round) {
-    const bool client_had_output = !client.pending_output().empty();
-    const auto out = client.pending_output();
-    server.receive(out);
-    client.consume_output(out.size());
-    server.step();
-    const auto from_server = server.take_output();
-    if (!from_server.empty() && client.state() != State::failed) (void)client.feed(from_server);
-    if (!client_had_output && from_server.empty() && client.pending_output().empty()) return;
-  }
-  ADD_FAILURE() << "handshake did not settle";
 }
 
 /// A connected client (or a failed one: the caller checks) against `server`.
