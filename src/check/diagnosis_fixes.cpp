@@ -19,6 +19,7 @@ std::string joined(const std::vector<std::string>& items, std::string_view separ
 }
 
 bool fits(KeyKind key, policy::Authentication auth) {
+  if (auth == policy::Authentication::tls13_any) return true;  // TLS 1.3 suites suit every key
   switch (key) {
     case KeyKind::rsa:
       return auth == policy::Authentication::rsa;
@@ -48,6 +49,12 @@ std::string cipher_lines(const std::vector<std::string>& openssl_names) {
   const std::string list = joined(openssl_names, ":");
   return server_lines("ssl_ciphers " + list + ";", "SSLCipherSuite " + list,
                       "ssl-default-bind-ciphers " + list);
+}
+
+std::string tls13_cipher_lines(const std::vector<std::string>& names) {
+  const std::string list = joined(names, ":");
+  return server_lines("ssl_conf_command Ciphersuites " + list + ";", "SSLCipherSuite TLSv1.3 " + list,
+                      "ssl-default-bind-ciphersuites " + list);
 }
 
 std::string protocol_lines(policy::ProtocolVersion floor) {
@@ -104,9 +111,11 @@ std::vector<std::string> recommended_suites(const policy::Offer& offer, policy::
   for (const policy::CipherSuite* suite : offer.cipher_suites) {
     if (!usable(suite)) continue;
     if (any_aead && policy::info(suite->cipher).kind != policy::CipherKind::aead) continue;
-    std::size_t& taken = suite->authentication == policy::Authentication::ecdsa ? ecdsa : rsa;
-    if (taken >= per_key) continue;
-    ++taken;
+    if (suite->authentication != policy::Authentication::tls13_any) {  // 1.3 suites: all of them
+      std::size_t& taken = suite->authentication == policy::Authentication::ecdsa ? ecdsa : rsa;
+      if (taken >= per_key) continue;
+      ++taken;
+    }
     add(std::string(suite->openssl_name));
   }
   for (std::uint16_t code : keep) {

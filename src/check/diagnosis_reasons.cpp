@@ -204,13 +204,18 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
       return names && names->key_exchange == SuiteKeyExchange::dhe;
     });
     if (dhe) reason.message += " Finite-field DHE suites are not in the edge's policy.";
+    if (*version == ProtocolVersion::tls1_3 && ctx.summary->accepted_versions().size() > 1) {
+      reason.message +=
+          " The origin settles on TLS 1.3 before the suite, so it does not fall back to an older version.";
+    }
   } else {
     reason.message =
         "The origin accepts none of the cipher suites the edge offers (" + ctx.handshake.error.message + ").";
   }
   const auto suites = fixes::recommended_suites(ctx.offer, fix_version, certificate_key_kind(ctx), keep);
   reason.fix = "Add suites the edge offers to the origin's list, keeping the current ones:" +
-               fixes::cipher_lines(suites);
+               (fix_version == ProtocolVersion::tls1_3 ? fixes::tls13_cipher_lines(suites)
+                                                       : fixes::cipher_lines(suites));
   return reason;
 }
 

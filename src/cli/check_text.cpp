@@ -155,10 +155,11 @@ std::string block(std::string_view text, std::string_view indent) {
   return out;
 }
 
-void render_reasons(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
-  const auto& reasons = report.diagnosis.reasons;
+void render_reason_list(std::ostream& out, const std::string& title,
+                        const std::vector<check::Reason>& reasons, const terminal::Painter& paint) {
   if (reasons.empty()) return;
-  heading(out, paint, reasons.size() == 1 ? "Why" : "Why (" + std::to_string(reasons.size()) + " reasons)");
+  heading(out, paint,
+          reasons.size() == 1 ? title : title + " (" + std::to_string(reasons.size()) + " reasons)");
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     const auto& r = reasons[i];
     out << "  " << std::to_string(i + 1) << ". "
@@ -168,6 +169,21 @@ void render_reasons(std::ostream& out, const check::CheckReport& report, const t
     out << "     " << block(r.message, "     ") << "\n";
     out << "     " << paint.paint("Fix: ", Style::cyan) << block(r.fix, "          ") << "\n";
   }
+}
+
+void render_reasons(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
+  render_reason_list(out, "Why", report.diagnosis.reasons, paint);
+}
+
+// The second profile's reasons, with their fixes, when they are not the
+// primary's over again (e.g. only today's edge fails).
+void render_comparison_reasons(std::ostream& out, const check::CheckReport& report,
+                               const terminal::Painter& paint) {
+  if (!report.comparison || !report.comparison->tried()) return;
+  const auto& c = *report.comparison;
+  if (c.verdict == Verdict::compatible || join_codes(c.reasons) == join_codes(report.diagnosis.reasons))
+    return;
+  render_reason_list(out, "Why not under " + std::string(c.profile->name), c.reasons, paint);
 }
 
 void render_negotiated(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
@@ -412,6 +428,7 @@ void render_warnings_and_notes(std::ostream& out, const check::CheckReport& repo
 
 void render_body(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
   render_reasons(out, report, paint);
+  render_comparison_reasons(out, report, paint);
   render_negotiated(out, report, paint);
   render_certificate(out, report, paint);
   render_supported(out, report, paint);
@@ -475,6 +492,7 @@ void render_compact(std::ostream& out, const check::CheckReport& r, const termin
   }
   render_facts(out, facts, paint);
   render_reasons(out, r, paint);
+  render_comparison_reasons(out, r, paint);
   render_warnings_and_notes(out, r, paint);
 }
 

@@ -41,10 +41,11 @@ class CheckProfilesTest : public ::testing::Test {
     return servers_.back().port();
   }
 
-  static std::vector<std::string> text_args(std::uint16_t port, std::vector<std::string> extra = {}) {
+  static std::vector<std::string> text_args(std::uint16_t port, std::vector<std::string> extra = {},
+                                            const std::string& host = "origin.test") {
     const std::string p = std::to_string(port);
-    std::vector<std::string> args = {"check",     "origin.test:" + p,
-                                     "--resolve", "origin.test:" + p + ":127.0.0.1",
+    std::vector<std::string> args = {"check",     host + ":" + p,
+                                     "--resolve", host + ":" + p + ":127.0.0.1",
                                      "--ca-file", support::TestPki::get().ca_file().string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -184,6 +185,41 @@ TEST_F(CheckProfilesTest, Tls12OnlyOriginNegotiatesTls12UnderBoth) {
   EXPECT_TRUE(doc["verdicts_summary"].is_null());
 }
 
+TEST_F(CheckProfilesTest, OriginWhoseTls13SuitesTheEdgeLacksFailsOnlyUnderThe2025Policy) {
+  // TLS 1.2 with a suite both profiles offer, TLS 1.3 with CCM only (no profile offers it): the
+  // origin picks TLS 1.3 for the 2025 hello and then finds no suite; it does not fall back.
+  const auto port = serve("", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_CCM_SHA256", "");
+  ASSERT_NE(port, 0);
+  const auto result = run_check(port, {}, kExitCompatible);  // the exit code follows the documented policy
+  const json& doc = result.doc;
+  EXPECT_EQ(doc["verdict"], "compatible");
+  ASSERT_EQ(doc["verdicts"].size(), 2U);
+  EXPECT_EQ(verdict_of(doc, 0)["negotiated"]["version"]["name"], "TLSv1.2");
+  const json& today = verdict_of(doc, 1);
+  EXPECT_EQ(today["verdict"], "incompatible") << today.dump();
+  EXPECT_EQ(codes(today), std::vector<std::string>({"no_shared_cipher"}));
+  const std::string message = today["reasons"][0]["message"];
+  const std::string fix = today["reasons"][0]["fix"];
+  EXPECT_TRUE(contains_text(message, "In TLSv1.3 the origin accepts only TLS_AES_128_CCM_SHA256")) << message;
+  // TLS 1.3 suites are configured apart from the TLS 1.2 list in all three servers.
+  for (const char* line : {"ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:", "SSLCipherSuite TLSv1.3 ",
+                           "ssl-default-bind-ciphersuites "}) {
+    EXPECT_TRUE(contains_text(fix, line)) << line << " missing in: " << fix;
+  }
+  EXPECT_TRUE(contains_text(fix, "TLS_AES_128_CCM_SHA256")) << "keeps the current suite: " << fix;
+  const std::string summary = doc["verdicts_summary"].is_string() ? doc["verdicts_summary"] : "";
+  EXPECT_TRUE(contains_text(summary, "The documented policy (cloudfront) can connect with TLSv1.2"))
+      << summary;
+  EXPECT_TRUE(contains_text(summary, "today's edge (CloudFront-Upstream-2025) cannot: no_shared_cipher"))
+      << summary;
+
+  // The text report gives the 2025 policy's reason and fix in full.
+  const auto text = run_check_args(text_args(port), kExitCompatible);
+  EXPECT_TRUE(text.run.out.starts_with("COMPATIBLE")) << text.run.out;
+  EXPECT_TRUE(contains_text(text.run.out, "Why not under CloudFront-Upstream-2025")) << text.run.out;
+  EXPECT_TRUE(contains_text(text.run.out, "ssl-default-bind-ciphersuites")) << text.run.out;
+}
+
 TEST_F(CheckProfilesTest, CertificateForAnotherNameFailsBothWithoutASentence) {
   const auto port = serve("", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256", "");
   ASSERT_NE(port, 0);
@@ -201,6 +237,10 @@ TEST_F(CheckProfilesTest, CertificateForAnotherNameFailsBothWithoutASentence) {
   const json why = verdict_of(doc, 1)["reasons"][0];
   EXPECT_TRUE(contains_text(why["message"].get<std::string>(), "other.test")) << why.dump();
   EXPECT_TRUE(doc["verdicts_summary"].is_null()) << doc["verdicts_summary"].dump();
+  // The same reasons twice would be noise: the text report lists them once.
+  const auto text = run_check_args(text_args(port, {}, "other.test"), kExitIncompatible);
+  EXPECT_TRUE(contains_text(text.run.out, "cert_name_mismatch")) << text.run.out;
+  EXPECT_FALSE(contains_text(text.run.out, "Why not under")) << text.run.out;
 }
 
 TEST_F(CheckProfilesTest, ExplicitProfileIsJudgedAloneUnlessAComparisonIsAsked) {
