@@ -78,6 +78,15 @@ constexpr const char* kServers = R"(
     location / { return 200 "$server_name $request_uri\n"; }
   }
   server {
+    listen 127.0.0.1:@port:short_sessions@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_protocols TLSv1.2;
+    ssl_session_timeout 1s;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
     listen 127.0.0.1:@port:short_keepalive@ ssl;
     server_name origin.test;
     ssl_certificate @cert:rsa2048@;
@@ -105,8 +114,8 @@ constexpr const char* kDefaultProfileCipher = "ECDHE-RSA-AES256-GCM-SHA384";
 constexpr const char* kFirstGroup = "prime256v1";
 
 const std::vector<std::string>& port_names() {
-  static const std::vector<std::string> names = {"main",       "session_ids", "modern",
-                                                 "tls13_only", "plain",       "short_keepalive"};
+  static const std::vector<std::string> names = {"main",  "session_ids",     "modern",        "tls13_only",
+                                                 "plain", "short_keepalive", "short_sessions"};
   return names;
 }
 
@@ -441,6 +450,26 @@ TEST_F(NginxOriginTest, ReadTimeoutRetriesGetUpToConnectionAttemptsButNotPost) {
   ASSERT_EQ(curl(edge->url("/after-post")).status, 200);
   line_for("/after-post");
   EXPECT_EQ(lines_for("/stall/post", 1).size(), 1u);
+}
+
+TEST_F(NginxOriginTest, ExpiredSessionFallsBackToAFullHandshake) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "short_sessions", {{"OriginKeepaliveTimeout", 1}}).default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  ASSERT_EQ(curl(edge->url("/expired-session/1")).status, 200);
+  const NginxLogLine first = line_for("/expired-session/1");
+  // Past nginx's ssl_session_timeout (1 s) and the edge's OriginKeepaliveTimeout
+  // (1 s): the edge offers its session on a new connection, nginx refuses it.
+  std::this_thread::sleep_for(2500ms);
+  ASSERT_TRUE(nginx_->wait_error_log(
+      "*" + std::to_string(first.connection) + " client 127.0.0.1 closed keepalive connection",
+      support::Deadline::after(20s)));
+  const auto second = curl(edge->url("/expired-session/2"));
+  EXPECT_EQ(second.status, 200) << second.body;
+  const NginxLogLine line = line_for("/expired-session/2");
+  EXPECT_NE(line.connection, first.connection);
+  EXPECT_EQ(line.session_reused, ".");
 }
 
 TEST_F(NginxOriginTest, ForwardedHostIsTheSniAndSelectsTheOriginsServerBlock) {
