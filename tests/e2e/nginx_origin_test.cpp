@@ -9,9 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "e2e/e2e_support.hpp"
@@ -410,6 +412,74 @@ TEST_F(NginxOriginTest, ConnectionsTheOriginEndsAreNotReused) {
   const NginxLogLine line = line_for("/origin-close/after-idle");
   EXPECT_NE(line.connection, lines[2].connection);
   EXPECT_EQ(line.connection_requests, 1);
+}
+
+TEST_F(NginxOriginTest, ConcurrentViewersFillThePoolAndLaterRequestsReuseIt) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main", {{"OriginKeepaliveTimeout", 60}}).default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  constexpr int kViewers = 16;
+  std::vector<std::string> args = {
+      "--parallel", "--parallel-immediate", "--parallel-max", std::to_string(kViewers),
+      "-w",         "%{http_code}\n"};
+  for (int i = 0; i < kViewers; ++i) {
+    args.insert(args.end(), {"-o", "/dev/null", edge->url("/concurrent/" + std::to_string(i))});
+  }
+  const auto [code, out] = curl_output(args);
+  EXPECT_EQ(code, 0);
+  std::string expected;
+  for (int i = 0; i < kViewers; ++i) expected += "200\n";
+  EXPECT_EQ(out, expected);
+  const auto wave = lines_for("/concurrent/", kViewers);
+  ASSERT_EQ(wave.size(), static_cast<std::size_t>(kViewers));
+  std::set<long> opened;
+  for (const auto& line : wave) opened.insert(line.connection);
+
+  // Sequential requests now find idle connections: nginx sees no new one.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_EQ(curl(edge->url("/after-concurrent/" + std::to_string(i))).status, 200);
+  }
+  for (const auto& line : lines_for("/after-concurrent/", 8)) {
+    EXPECT_TRUE(opened.contains(line.connection))
+        << "request " << line.request_uri << " opened connection " << line.connection;
+    EXPECT_GT(line.connection_requests, 1);
+  }
+}
+
+TEST_F(NginxOriginTest, ViewerLeavingMidBodyDoesNotSpoilThePooledConnection) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "main", {{"OriginKeepaliveTimeout", 60}}).default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  const std::string big = pseudo_random_bytes(8u << 20, 6);
+  const std::string small = pseudo_random_bytes(10000, 7);
+  std::ofstream(nginx_->www() / "files" / "leave-big.bin", std::ios::binary) << big;
+  std::ofstream(nginx_->www() / "files" / "leave-small.bin", std::ios::binary) << small;
+  {
+    // A viewer reads the head and a little of the body, then goes away.
+    const auto deadline = support::Deadline::after(10s);
+    auto viewer = support::connect_loopback(edge->port(), deadline);
+    ASSERT_TRUE(viewer) << viewer.error();
+    ASSERT_TRUE(
+        support::send_all(viewer->get(), "GET /files/leave-big.bin HTTP/1.1\r\nHost: x\r\n\r\n", deadline));
+    std::array<std::uint8_t, 4096> some{};
+    auto got = support::recv_some(viewer->get(), some, deadline);
+    ASSERT_TRUE(got && *got > 0);
+  }
+  const NginxLogLine big_line = line_for("/files/leave-big.bin");
+  // The next viewer gets its own, complete answer.
+  for (int i = 0; i < 3; ++i) {
+    const auto next = curl(edge->url("/files/leave-small.bin"));
+    ASSERT_EQ(next.status, 200) << next.err;
+    EXPECT_TRUE(next.body == small) << "the answer is not the small file";
+  }
+  for (const auto& line : lines_for("/files/leave-small.bin", 3)) {
+    // Reusing the connection is only right if the rest of the big body was read off it.
+    if (line.connection == big_line.connection) {
+      EXPECT_EQ(big_line.body_bytes_sent, static_cast<long>(big.size()));
+    }
+  }
 }
 
 TEST_F(NginxOriginTest, SessionTicketResumesTheSessionAfterThePooledConnectionExpires) {
