@@ -73,19 +73,13 @@ class NullProtection final : public RecordProtection {
   base::Expected<void, Error> seal(ContentType /*type*/, std::uint16_t /*version*/,
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    if (auto advanced = next_sequence_number(); !advanced) return base::unexpected(advanced.error());
     out.insert(out.end(), plaintext.begin(), plaintext.end());
     return {};
   }
   base::Expected<std::span<std::uint8_t>, Error> open(ContentType /*type*/, std::uint16_t /*version*/,
                                                       std::span<std::uint8_t> fragment) override {
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    if (auto advanced = next_sequence_number(); !advanced) return base::unexpected(advanced.error());
     if (fragment.size() > kMaxPlaintextLength) {
       return base::unexpected(overflow());
     }
@@ -105,16 +99,14 @@ class AeadProtection final : public RecordProtection {
   base::Expected<void, Error> seal(ContentType type, std::uint16_t version,
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
-    const auto nonce = make_nonce(seq);
+    const auto seq = next_sequence_number();
+    if (!seq) return base::unexpected(seq.error());
+    const auto nonce = make_nonce(*seq);
     if (explicit_length_ != 0) {
       // GCM: the explicit nonce is the sequence number (unique per key, as RFC 5288 requires).
       out.insert(out.end(), nonce.begin() + 4, nonce.end());
     }
-    const auto aad = aead_aad(seq, type, version, plaintext.size());
+    const auto aad = aead_aad(*seq, type, version, plaintext.size());
     if (auto sealed = aead_.seal(nonce, aad, plaintext, out); !sealed) {
       return base::unexpected(internal(sealed.error().message));
     }
@@ -141,9 +133,7 @@ class AeadProtection final : public RecordProtection {
     if (!opened) {
       return base::unexpected(bad_record_mac());
     }
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    if (auto advanced = next_sequence_number(); !advanced) return base::unexpected(advanced.error());
     if (plaintext_length > kMaxPlaintextLength) {
       return base::unexpected(overflow());
     }
@@ -192,10 +182,8 @@ class CbcProtection final : public RecordProtection {
   base::Expected<void, Error> seal(ContentType type, std::uint16_t version,
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    const auto seq = next_sequence_number();
+    if (!seq) return base::unexpected(seq.error());
     const std::size_t block = cipher_.block_size();
     const std::size_t mac_length = mac_.length();
     const std::size_t start = out.size();
@@ -216,7 +204,7 @@ class CbcProtection final : public RecordProtection {
     out.resize(body_start + unpadded + padding);
     std::uint8_t* body = out.data() + body_start;
     std::copy(plaintext.begin(), plaintext.end(), body);
-    mac_.compute(seq, type, version, plaintext, std::span(body + plaintext.size(), mac_length));
+    mac_.compute(*seq, type, version, plaintext, std::span(body + plaintext.size(), mac_length));
     // TLS requires every padding byte to equal the padding length; SSLv3 allows
     // any value, and this one satisfies both.
     std::fill_n(body + plaintext.size() + mac_length, padding + 1, static_cast<std::uint8_t>(padding));
@@ -293,10 +281,7 @@ class CbcProtection final : public RecordProtection {
     }
     // ---- end of the constant-time section ----
 
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    if (auto advanced = next_sequence_number(); !advanced) return base::unexpected(advanced.error());
     if (!explicit_iv_) {
       chained_iv_.assign(next_iv.begin(), next_iv.begin() + static_cast<std::ptrdiff_t>(block));
     }
@@ -371,16 +356,14 @@ class StreamProtection final : public RecordProtection {
   base::Expected<void, Error> seal(ContentType type, std::uint16_t version,
                                    std::span<const std::uint8_t> plaintext,
                                    std::vector<std::uint8_t>& out) override {
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    const auto seq = next_sequence_number();
+    if (!seq) return base::unexpected(seq.error());
     const std::size_t start = out.size();
     const std::size_t mac_length = mac_.length();
     out.resize(start + plaintext.size() + mac_length);
     std::uint8_t* body = out.data() + start;
     std::copy(plaintext.begin(), plaintext.end(), body);
-    mac_.compute(seq, type, version, plaintext, std::span(body + plaintext.size(), mac_length));
+    mac_.compute(*seq, type, version, plaintext, std::span(body + plaintext.size(), mac_length));
     const std::span<std::uint8_t> body_span(body, plaintext.size() + mac_length);
     if (auto done = cipher_.process(body_span, body_span); !done) {
       out.resize(start);
@@ -407,10 +390,7 @@ class StreamProtection final : public RecordProtection {
     if (!crypto::ct_equal(std::span(computed.data(), mac_length), fragment.subspan(content_length))) {
       return base::unexpected(bad_record_mac());
     }
-    std::uint64_t seq = 0;
-    if (!next_sequence_number(seq)) {
-      return base::unexpected(internal("sequence number exhausted"));
-    }
+    if (auto advanced = next_sequence_number(); !advanced) return base::unexpected(advanced.error());
     if (content_length > kMaxPlaintextLength) {
       return base::unexpected(overflow());
     }
@@ -440,13 +420,12 @@ base::Expected<detail::RecordMac, Error> make_record_mac(const policy::CipherSui
 
 }  // namespace
 
-bool RecordProtection::next_sequence_number(std::uint64_t& current) {
+base::Expected<std::uint64_t, Error> RecordProtection::next_sequence_number() {
   // RFC 5246 §6.1: sequence numbers must not wrap.
   if (sequence_number_ == std::numeric_limits<std::uint64_t>::max()) {
-    return false;
+    return base::unexpected(internal("sequence number exhausted"));
   }
-  current = sequence_number_++;
-  return true;
+  return sequence_number_++;
 }
 
 std::unique_ptr<RecordProtection> make_null_protection() {

@@ -77,8 +77,9 @@ class RecordProtection {
   void set_sequence_number(std::uint64_t value) { sequence_number_ = value; }
 
  protected:
-  /// Returns the current sequence number and advances it; false once 2^64-1 is reached.
-  bool next_sequence_number(std::uint64_t& current);
+  /// Returns the current sequence number and advances it; an internal error
+  /// once 2^64-1 is reached (sequence numbers must not wrap).
+  base::Expected<std::uint64_t, Error> next_sequence_number();
 
  private:
   std::uint64_t sequence_number_ = 0;
