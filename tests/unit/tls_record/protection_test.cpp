@@ -175,5 +175,30 @@ TEST(RecordProtection, SequenceNumberMayNotWrap) {
   EXPECT_EQ(r.error().code, ErrorCode::internal_error);
 }
 
+TEST(RecordProtection, EveryProtectionSealsTheLastSequenceNumberAndStopsThere) {
+  for (const Cell& cell : test::all_cells()) {
+    SCOPED_TRACE(cell_name(cell));
+    auto pair = test::make_pair(cell, test::key_block_for(cell));
+    const auto version = policy::wire(cell.version);
+    pair.sealer->set_sequence_number(~std::uint64_t{0} - 1);
+    pair.opener->set_sequence_number(~std::uint64_t{0} - 1);
+    Bytes last = test::seal(*pair.sealer, ContentType::application_data, version, Bytes(3, 'z'));
+    auto opened = pair.opener->open(ContentType::application_data, version, last);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    EXPECT_EQ(Bytes(opened->begin(), opened->end()), Bytes(3, 'z'));
+    Bytes out;
+    auto r = pair.sealer->seal(ContentType::application_data, version, Bytes(3, 0), out);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, ErrorCode::internal_error);
+    EXPECT_TRUE(out.empty());
+  }
+  auto null = make_null_protection();
+  null->set_sequence_number(~std::uint64_t{0});
+  Bytes out;
+  EXPECT_FALSE(null->seal(ContentType::handshake, 0x0303, Bytes(3, 0), out).has_value());
+  Bytes fragment(3, 0);
+  EXPECT_FALSE(null->open(ContentType::handshake, 0x0303, fragment).has_value());
+}
+
 }  // namespace
 }  // namespace edgefetch::tls
