@@ -8,7 +8,9 @@
 // and ECDSA P-256 leaves. In the TLS 1.3 cells edgefetch offers
 // CloudFront-Upstream-TLS-1-3-2025 narrowed to the cell; both clients send one
 // key share, for the cell's group (no HelloRetryRequest), and the server sends
-// no session tickets (libssl would read them only in SSL_read).
+// no session tickets (libssl would read them only in SSL_read). Except in
+// tls13-rsa-hrr-x25519: both clients offer P-256 then X25519 with a P-256
+// share, as the CDN does, and the X25519-only server asks for another share.
 //
 // Runs:
 //   edgefetch-first   the verified-chain cache is emptied before each handshake
@@ -58,6 +60,9 @@ const std::vector<Cell>& handshake_cells() {
       {"tls13-ecdsa-x25519", ProtocolVersion::tls1_3, "TLS_AES_128_GCM_SHA256", "X25519",
        LeafKey::ecdsa_p256},
       {"tls13-ecdsa-p256", ProtocolVersion::tls1_3, "TLS_AES_128_GCM_SHA256", "P-256", LeafKey::ecdsa_p256},
+      // As the CDN offers (one P-256 share) to an X25519-only server: a HelloRetryRequest.
+      {"tls13-rsa-hrr-x25519", ProtocolVersion::tls1_3, "TLS_AES_128_GCM_SHA256", "X25519", LeafKey::rsa2048,
+       "P-256:X25519"},
   };
   return cells;
 }

@@ -12,7 +12,8 @@
 #   callgrind; SKIP_CALLGRIND=1 to skip the instruction counts.
 #   ONLY_HANDSHAKE=1 runs the handshake benchmark alone (no bulk, scanners, proxy);
 #   HS_CELLS_ONLY=a,b limits it to those cells (handshake_bench --help lists them; the
-#   TLS 1.3 cells of issue 7 are tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256).
+#   TLS 1.3 cells of issue 7 are tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256
+#   and tls13-rsa-hrr-x25519).
 #   Scanner comparison (issue 5: edgefetch check vs sslscan vs testssl.sh on four loopback
 #   origins, several minutes because of testssl.sh): SKIP_SCANNERS=1 to skip it,
 #   SCANNER_TOOLS (edgefetch,sslscan,testssl), SCANNER_ORIGINS (all), SCANNER_RUNS (3 runs of
@@ -34,7 +35,7 @@ BULK_FILE_MB=${BULK_FILE_MB:-32}
 CG_HANDSHAKES=${CG_HANDSHAKES:-20}
 CG_BULK_MB=${CG_BULK_MB:-8}
 HS_CELLS=(ecdhe-rsa-x25519 ecdhe-rsa-p256 ecdhe-ecdsa-p256 rsa-aes128-sha tls10-rsa-aes128-sha
-  tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256)
+  tls13-rsa-x25519 tls13-rsa-p256 tls13-ecdsa-x25519 tls13-ecdsa-p256 tls13-rsa-hrr-x25519)
 
 if [[ ! -f $build/build.ninja ]]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEFETCH_WERROR=ON

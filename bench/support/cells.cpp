@@ -26,6 +26,7 @@ std::string_view Cell::server_sigalgs() const {
 std::string Cell::describe() const {
   std::string out = std::string(policy::info(version).openssl_name) + " " + std::string(suite);
   if (!group.empty()) out += " " + std::string(group);
+  if (!client_groups.empty()) out += " (client offers " + std::string(client_groups) + ")";
   out += leaf == LeafKey::rsa2048 ? " (RSA-2048 leaf)" : " (ECDSA P-256 leaf)";
   return out;
 }
@@ -56,7 +57,19 @@ base::Expected<tls::ClientConfig, std::string> edgefetch_config(const Cell& cell
                             std::string(cell.suite));
   }
   config.offer.cipher_suites = {suite};
-  if (group != nullptr) config.offer.groups = {group};
+  if (!cell.client_groups.empty()) {
+    config.offer.groups.clear();
+    std::string_view rest = cell.client_groups;
+    while (!rest.empty()) {
+      const std::string_view name = rest.substr(0, rest.find(':'));
+      rest = name.size() < rest.size() ? rest.substr(name.size() + 1) : std::string_view();
+      const policy::NamedGroup* offered = policy::find_named_group(name);
+      if (offered == nullptr) return base::unexpected("edgefetch does not know group " + std::string(name));
+      config.offer.groups.push_back(offered);
+    }
+  } else if (group != nullptr) {
+    config.offer.groups = {group};
+  }
   config.server_name = kOriginName;
   config.verify_name = kOriginName;
   config.trust_store = std::move(*store);

@@ -20,6 +20,10 @@ struct Cell {
   std::string_view suite;  // OpenSSL name, e.g. "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256"
   std::string_view group;  // "X25519", "P-256"; empty for RSA key exchange
   LeafKey leaf;
+  /// The clients' groups in order when they differ from the server's one group
+  /// ("P-256:X25519"); the clients send one key share, for the first. TLS 1.3
+  /// with a server pinned to another group: a HelloRetryRequest. Empty: `group`.
+  std::string_view client_groups = {};
 
   /// The one signature scheme the server may use ("RSA+SHA256" in OpenSSL's
   /// spelling; TLS 1.3: "rsa_pss_rsae_sha256" or "ECDSA+SHA256"); empty where the

@@ -17,7 +17,7 @@ std::string cipher_list(const Cell& cell) {
   return list;
 }
 
-base::Expected<void, std::string> pin(SSL_CTX* ctx, const Cell& cell) {
+base::Expected<void, std::string> pin(SSL_CTX* ctx, const Cell& cell, bool client) {
   const int version = libssl_version(cell.version);
   if (SSL_CTX_set_min_proto_version(ctx, version) != 1 || SSL_CTX_set_max_proto_version(ctx, version) != 1)
     return base::unexpected("cannot pin the version: " + openssl_errors());
@@ -28,8 +28,10 @@ base::Expected<void, std::string> pin(SSL_CTX* ctx, const Cell& cell) {
   } else if (SSL_CTX_set_cipher_list(ctx, cipher_list(cell).c_str()) != 1) {
     return base::unexpected("libssl cannot use " + std::string(cell.suite) + ": " + openssl_errors());
   }
-  if (!cell.group.empty() && SSL_CTX_set1_groups_list(ctx, std::string(cell.group).c_str()) != 1)
-    return base::unexpected("libssl cannot use group " + std::string(cell.group) + ": " + openssl_errors());
+  const std::string groups(client && !cell.client_groups.empty() ? cell.client_groups : cell.group);
+  // libssl's client sends a key share for the first group only (OpenSSL 3.0), as edgefetch does.
+  if (!groups.empty() && SSL_CTX_set1_groups_list(ctx, groups.c_str()) != 1)
+    return base::unexpected("libssl cannot use groups " + groups + ": " + openssl_errors());
   return {};
 }
 
@@ -49,7 +51,7 @@ std::string openssl_errors() {
 base::Expected<SslCtx, std::string> libssl_server_context(const Cell& cell, const BenchPki& pki) {
   SslCtx ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return base::unexpected("SSL_CTX_new: " + openssl_errors());
-  if (auto pinned = pin(ctx.get(), cell); !pinned) return base::unexpected(pinned.error());
+  if (auto pinned = pin(ctx.get(), cell, /*client=*/false); !pinned) return base::unexpected(pinned.error());
   const std::string sigalgs(cell.server_sigalgs());
   if (!sigalgs.empty() && SSL_CTX_set1_sigalgs_list(ctx.get(), sigalgs.c_str()) != 1)
     return base::unexpected("server sigalgs " + sigalgs + ": " + openssl_errors());
@@ -72,7 +74,7 @@ base::Expected<SslCtx, std::string> libssl_client_context(const Cell& cell,
                                                           const std::filesystem::path& ca_file) {
   SslCtx ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) return base::unexpected("SSL_CTX_new: " + openssl_errors());
-  if (auto pinned = pin(ctx.get(), cell); !pinned) return base::unexpected(pinned.error());
+  if (auto pinned = pin(ctx.get(), cell, /*client=*/true); !pinned) return base::unexpected(pinned.error());
   if (SSL_CTX_load_verify_file(ctx.get(), ca_file.c_str()) != 1)
     return base::unexpected("cannot load " + ca_file.string() + ": " + openssl_errors());
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);

@@ -87,6 +87,7 @@ std::string describe(const tls::Negotiated& negotiated) {
   std::string out = std::string(policy::info(negotiated.version).openssl_name) + " " +
                     std::string(negotiated.cipher_suite->openssl_name);
   if (negotiated.group != nullptr) out += " " + std::string(negotiated.group->name);
+  if (negotiated.hello_retry_request) out += " after a HelloRetryRequest";
   return out;
 }
 
