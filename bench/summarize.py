@@ -143,7 +143,8 @@ def main():
             table.row(f"{cell} repeat (same origin)", per_handshake.get((cell, "edgefetch-repeat")), libssl,
                       millions, AIM_REPEAT)
         table.note("TLS 1.3 cells (tls13-*, issue 7): CloudFront-Upstream-TLS-1-3-2025 narrowed to the cell, one key "
-                   "share for the cell's group, no tickets; aims are issue 3/4's TLS 1.2 aims, shown for comparison")
+                   "share for the cell's group (tls13-rsa-hrr-x25519: a P-256 share to an X25519-only server, so a "
+                   "HelloRetryRequest), no tickets; aims are issue 3/4's TLS 1.2 aims, shown for comparison")
         table.note("libssl session-ticket resumption, for reference (edgefetch has no resumption; not in issues 3/4): " +
                    ", ".join(f"{c} {millions(per_handshake[(c, 'libssl-resumed')])}" for c in hs_cells
                              if (c, "libssl-resumed") in per_handshake))
