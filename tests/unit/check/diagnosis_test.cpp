@@ -183,6 +183,31 @@ TEST(Diagnosis, HandshakeFailureWithoutEnumerationStaysNoSharedCipher) {
   EXPECT_TRUE(d.settings.empty());
 }
 
+TEST(Diagnosis, Tls13SuitesTheEdgeLacksGetTls13ConfigLines) {
+  // Under the 2025 policy the origin picks TLS 1.3, where it accepts only CCM.
+  const auto store = test_store();
+  auto s = tls12_summary({0xC02F});
+  s.versions.back().accepted = true;
+  s.versions.back().refusal = Refusal::none;
+  s.versions.back().cipher_suites = {0x1304};
+  EdgeSettings settings;
+  settings.profile = policy::profile_by_name("cloudfront-2025");
+  const auto d = diagnose(target(store), settings, failed_with(tls::ErrorCode::no_shared_cipher, 40), &s,
+                          std::time(nullptr));
+  ASSERT_EQ(codes(d), std::vector<ReasonCode>({ReasonCode::no_shared_cipher}));
+  const Reason& why = d.reasons.front();
+  EXPECT_NE(why.message.find("In TLSv1.3 the origin accepts only TLS_AES_128_CCM_SHA256"), std::string::npos)
+      << why.message;
+  EXPECT_NE(why.message.find("does not fall back"), std::string::npos) << why.message;
+  // Every TLS 1.3 suite the edge offers, then the origin's own, in the servers' TLS 1.3 syntax.
+  const std::string list =
+      "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256";
+  EXPECT_NE(why.fix.find("ssl_conf_command Ciphersuites " + list + ";"), std::string::npos) << why.fix;
+  EXPECT_NE(why.fix.find("SSLCipherSuite TLSv1.3 " + list), std::string::npos) << why.fix;
+  EXPECT_NE(why.fix.find("ssl-default-bind-ciphersuites " + list), std::string::npos) << why.fix;
+  EXPECT_EQ(why.fix.find("ssl_ciphers "), std::string::npos) << "TLS 1.2 syntax: " << why.fix;
+}
+
 TEST(Diagnosis, ProtocolAndCertificateReasonsAreBothListed) {
   const auto store = test_store();
   // CHACHA20 only, and the certificate enumeration read is expired.
