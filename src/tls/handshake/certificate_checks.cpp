@@ -75,8 +75,9 @@ CertificateSummary summarize(const crypto::CertificateInfo& info) {
 base::Expected<ServerLeaf, Error> examine_server_chain(std::span<const std::vector<std::uint8_t>> chain,
                                                        const ClientConfig& config,
                                                        std::time_t verification_time) {
-  std::shared_ptr<const crypto::PublicKey> key;
-  std::optional<CertificateSummary> summary;
+  ServerLeaf result;
+  auto& key = result.key;
+  auto& summary = result.summary;
   if (config.verify_certificates) {
     auto verified = crypto::verify_chain(chain, *config.trust_store, config.verify_name, verification_time);
     if (!verified) return base::unexpected(certificate_error(verified.error()));
@@ -101,7 +102,7 @@ base::Expected<ServerLeaf, Error> examine_server_chain(std::span<const std::vect
       key = std::make_shared<const crypto::PublicKey>(std::move(*leaf_key));
     }
   }
-  return ServerLeaf{std::move(key), std::move(*summary)};
+  return result;
 }
 
 }  // namespace edgefetch::tls::handshake

@@ -36,8 +36,8 @@ CertificateSummary summarize(const crypto::CertificateInfo& info);
 
 /// What the handshake keeps of the server's chain: the leaf's key and summary.
 struct ServerLeaf {
-  std::shared_ptr<const crypto::PublicKey> key;
-  CertificateSummary summary;
+  std::shared_ptr<const crypto::PublicKey> key;  // never null
+  std::optional<CertificateSummary> summary;     // always set
 };
 
 /// Verifies `chain` (DER, leaf first, not empty) against the trust store for

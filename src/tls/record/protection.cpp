@@ -420,12 +420,8 @@ base::Expected<detail::RecordMac, Error> make_record_mac(const policy::CipherSui
 
 }  // namespace
 
-base::Expected<std::uint64_t, Error> RecordProtection::next_sequence_number() {
-  // RFC 5246 §6.1: sequence numbers must not wrap.
-  if (sequence_number_ == std::numeric_limits<std::uint64_t>::max()) {
-    return base::unexpected(internal("sequence number exhausted"));
-  }
-  return sequence_number_++;
+Error RecordProtection::sequence_number_exhausted() {
+  return internal("sequence number exhausted");
 }
 
 std::unique_ptr<RecordProtection> make_null_protection() {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -79,9 +80,18 @@ class RecordProtection {
  protected:
   /// Returns the current sequence number and advances it; an internal error
   /// once 2^64-1 is reached (sequence numbers must not wrap).
-  base::Expected<std::uint64_t, Error> next_sequence_number();
+  /// (Inline: it runs for every record.)
+  base::Expected<std::uint64_t, Error> next_sequence_number() {
+    // RFC 5246 §6.1: sequence numbers must not wrap.
+    if (sequence_number_ == std::numeric_limits<std::uint64_t>::max()) {
+      return base::unexpected(sequence_number_exhausted());
+    }
+    return sequence_number_++;
+  }
 
  private:
+  static Error sequence_number_exhausted();
+
   std::uint64_t sequence_number_ = 0;
 };
 
