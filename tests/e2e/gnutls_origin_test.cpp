@@ -81,5 +81,32 @@ TEST_F(GnuTlsOriginTest, The2025ProfileNegotiatesTls13) {
   EXPECT_NE(result.body.find("Host: origin.test"), std::string::npos) << result.body;
 }
 
+TEST_F(GnuTlsOriginTest, EachNewConnectionResumesTheFirstSession) {
+  auto origin = support::GnuTlsServer::start(
+      {kPriority, support::TestPki::get().leaf(support::Leaf::rsa2048), false, {}});
+  ASSERT_TRUE(origin) << origin.error();
+  ConfigBuilder config;
+  config.origin("gnutls", origin->port(), origin->port(), "https-only").default_behavior("gnutls");
+  Edge::Options options;
+  options.config = config.text();
+  options.resolve_ports = {origin->port()};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  // gnutls-serv answers HTTP/1.0 and closes: every request is a new TLS
+  // connection. The page shows the session id: a full handshake makes a new
+  // one, a resumed session keeps it.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto result = curl(edge->url("/gnutls/resume/" + std::to_string(i)));
+    ASSERT_EQ(result.status, 200) << result.err << result.body << origin->logs();
+    const auto at = result.body.find("Session ID: <i>");
+    ASSERT_NE(at, std::string::npos) << result.body;
+    ids.push_back(result.body.substr(at + 15, result.body.find('<', at + 15) - at - 15));
+  }
+  EXPECT_FALSE(ids[0].empty());
+  EXPECT_EQ(ids[1], ids[0]) << "the second connection did not resume the session";
+  EXPECT_EQ(ids[2], ids[0]) << "the third connection did not resume the session";
+}
+
 }  // namespace
 }  // namespace edgefetch::e2e
