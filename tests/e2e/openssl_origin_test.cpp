@@ -102,6 +102,13 @@ TEST_F(OpenSslOriginTest, LegacyTls10OriginIsReachedOnlyWithOriginSslProtocolsTL
   // allow (s_server honours the client's order).
   EXPECT_EQ(view.cipher_text, "ECDHE-RSA-AES256-SHA") << legacy.body;
 
+  // s_server closes after each answer: the next request is a new connection,
+  // which resumes the TLS 1.0 session (the page says "Reused" or "New").
+  EXPECT_NE(legacy.body.find("New, TLSv1"), std::string::npos) << legacy.body;
+  const auto again = curl(edge->url("/legacy/again"));
+  ASSERT_EQ(again.status, 200) << again.body << origin->logs();
+  EXPECT_NE(again.body.find("Reused, TLSv1"), std::string::npos) << again.body;
+
   // The floor TLSv1.2 refuses the TLS 1.0 ServerHello.
   const auto refused = curl(edge->url("/modern/page"));
   EXPECT_EQ(refused.status, 502) << refused.body;
