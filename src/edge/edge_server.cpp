@@ -41,6 +41,8 @@ origin::OriginConfig origin_config(const config::Origin& origin, bool https, con
   }
   out.profile = access.profile;
   out.connection_timeout = std::chrono::seconds(origin.connection_timeout_s);
+  if (origin.response_completion_timeout_s)
+    out.response_completion_timeout = std::chrono::seconds(*origin.response_completion_timeout_s);
   out.connection_attempts = origin.connection_attempts;
   out.trust_store = access.trust_store;
   out.verify_certificates = true;

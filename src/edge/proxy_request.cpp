@@ -66,6 +66,7 @@ std::string_view detailed_result_type(const origin::FetchError& error) {
     case K::connect_timeout:
     case K::tls_handshake_timeout:
     case K::read_timeout:
+    case K::response_completion_timeout:
       return "OriginCommError";
     case K::write_failed:
       return "OriginWriteError";

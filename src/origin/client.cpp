@@ -5,6 +5,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -154,6 +155,8 @@ struct Exchange::Impl {
         request_chunked(head.chunked),
         started(Clock::now()) {
     body_finished = !request_chunked && request_content_length.value_or(0) == 0;
+    if (config.response_completion_timeout)
+      completion_deadline = started + *config.response_completion_timeout;
     info.tls = config.protocol == net::Scheme::https;
     if (info.tls) info.server_name = tls_server_name(config, target.host_header);
   }
@@ -185,6 +188,31 @@ struct Exchange::Impl {
   }
 
   [[nodiscard]] bool replayable() const { return body_sent == 0; }
+
+  // Every read and write of the exchange: the read timeout, under the
+  // ResponseCompletionTimeout cap when the origin has one.
+  void arm_timeouts() {
+    auto& transport = connection->transport();
+    if (completion_deadline) {
+      transport.set_idle_timeout_before(config.read_timeout, *completion_deadline);
+    } else {
+      transport.set_idle_timeout(config.read_timeout);
+    }
+  }
+
+  // A timeout that fired at the completion deadline is that, not a read timeout
+  // (and is never retried).
+  FetchError past_completion(FetchError error) const {
+    if (!completion_deadline || error.cause != beast::error::timeout || Clock::now() < *completion_deadline) {
+      return error;
+    }
+    const auto seconds = config.response_completion_timeout->count();
+    return make_error(FailureKind::response_completion_timeout, Phase::response,
+                      "the origin's response did not complete within the ResponseCompletionTimeout of " +
+                          std::to_string(seconds) + (seconds == 1 ? " second" : " seconds") + " (" +
+                          std::to_string(body_received) + " body bytes received)",
+                      error.cause);
+  }
 
   // A connection (pooled when allowed, else new) with the request head written.
   // A pooled connection whose write fails was dead: replaced by a new one.
@@ -258,10 +286,10 @@ struct Exchange::Impl {
 
   template <class Buffers>
   asio::awaitable<VoidResult> write_all(const Buffers& buffers, bool body) {
-    connection->transport().set_idle_timeout(config.read_timeout);
+    arm_timeouts();
     boost::system::error_code ec;
     co_await asio::async_write(*connection, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return base::unexpected(write_error(ec, connection->tls_error(), body));
+    if (ec) co_return base::unexpected(past_completion(write_error(ec, connection->tls_error(), body)));
     co_return VoidResult{};
   }
 
@@ -344,7 +372,7 @@ struct Exchange::Impl {
   // One attempt at the final response head on the current connection.
   asio::awaitable<std::optional<FetchError>> read_head_once() {
     int continues = 0;
-    connection->transport().set_idle_timeout(config.read_timeout);
+    arm_timeouts();
     for (;;) {
       parser.emplace();
       // Any size streams through; not boost::none: Beast 1.74 compares a
@@ -362,7 +390,7 @@ struct Exchange::Impl {
         context.first_byte_received = response_bytes_seen;
         context.read_timeout = config.read_timeout;
         context.tls = connection->tls_error();
-        co_return read_error(ec, context);
+        co_return past_completion(read_error(ec, context));
       }
       const unsigned status = parser->get().result_int();
       if (status == 101) {
@@ -438,7 +466,7 @@ struct Exchange::Impl {
       co_return base::unexpected(
           make_error(FailureKind::invalid_request, Phase::response, "read_body() needs a non-empty buffer"));
     }
-    connection->transport().set_idle_timeout(config.read_timeout);
+    arm_timeouts();
     for (;;) {
       if (parser->is_done()) {
         response_complete = true;
@@ -460,7 +488,7 @@ struct Exchange::Impl {
         context.body_bytes = body_received;
         context.read_timeout = config.read_timeout;
         context.tls = connection->tls_error();
-        co_return base::unexpected(fail(read_error(ec, context)));
+        co_return base::unexpected(fail(past_completion(read_error(ec, context))));
       }
       if (parser->is_done()) {
         if (parser->need_eof()) eof_delimited = true;
@@ -493,6 +521,7 @@ struct Exchange::Impl {
   std::optional<std::uint64_t> request_content_length;
   bool request_chunked = false;
   Clock::time_point started;
+  std::optional<Clock::time_point> completion_deadline;  // started + ResponseCompletionTimeout
 
   std::unique_ptr<Connection> connection;
   std::optional<http::response_parser<http::buffer_body>> parser;

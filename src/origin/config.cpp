@@ -78,6 +78,11 @@ base::Expected<void, std::string> validate(const OriginConfig& config) {
     return fail("read timeout " + std::to_string(config.read_timeout.count()) +
                 " s is outside the CDN's range of 1-120 s");
   }
+  if (config.response_completion_timeout && *config.response_completion_timeout < config.read_timeout) {
+    return fail("response completion timeout " + std::to_string(config.response_completion_timeout->count()) +
+                " s is shorter than the read timeout (" + std::to_string(config.read_timeout.count()) +
+                " s); the CDN requires at least the read timeout");
+  }
   if (config.protocol == net::Scheme::https && config.origin_ssl_protocols.empty()) {
     return fail("no origin SSL protocol is selected");
   }

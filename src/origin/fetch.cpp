@@ -69,6 +69,8 @@ std::string_view failure_kind_name(FailureKind kind) {
       return "invalid_request";
     case FailureKind::request_body_timeout:
       return "request_body_timeout";
+    case FailureKind::response_completion_timeout:
+      return "response_completion_timeout";
   }
   return "internal_error";
 }
@@ -98,7 +100,8 @@ std::string FetchError::code() const {
 
 bool FetchError::is_timeout() const {
   return kind == FailureKind::connect_timeout || kind == FailureKind::tls_handshake_timeout ||
-         kind == FailureKind::read_timeout || kind == FailureKind::request_body_timeout;
+         kind == FailureKind::read_timeout || kind == FailureKind::request_body_timeout ||
+         kind == FailureKind::response_completion_timeout;
 }
 
 int FetchError::cdn_status() const {

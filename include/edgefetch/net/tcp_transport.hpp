@@ -7,6 +7,7 @@
 // between packets". A fixed deadline is available for bounded phases such as
 // the TLS handshake.
 
+#include <algorithm>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -37,6 +38,13 @@ class TcpTransport {
   void set_deadline(clock::time_point deadline) {
     deadline_ = deadline;
     idle_timeout_.reset();
+  }
+  /// Both: every later read and write must make progress within `timeout`
+  /// and complete before `deadline` (a response's read timeout under an
+  /// overall cap).
+  void set_idle_timeout_before(clock::duration timeout, clock::time_point deadline) {
+    idle_timeout_ = timeout;
+    deadline_ = deadline;
   }
   void clear_timeout() {
     idle_timeout_.reset();
@@ -75,7 +83,9 @@ class TcpTransport {
 
  private:
   void arm() {
-    if (idle_timeout_) {
+    if (idle_timeout_ && deadline_) {
+      stream_.expires_at(std::min(clock::now() + *idle_timeout_, *deadline_));
+    } else if (idle_timeout_) {
       stream_.expires_after(*idle_timeout_);
     } else if (deadline_) {
       stream_.expires_at(*deadline_);

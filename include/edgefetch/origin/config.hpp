@@ -11,6 +11,10 @@
 //   read_timeout         1-120 s, default 30: the time to the first response
 //                        byte after the request is sent, and the longest gap
 //                        between two reads of the response.
+//   response_completion_timeout  unset (no cap) or >= read_timeout (facts 1.7):
+//                        the wall-clock cap on the whole exchange, from the
+//                        start of the request (connecting included) to the
+//                        last byte of the response. Used by OriginClient.
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +59,7 @@ struct OriginConfig {
   std::chrono::seconds connection_timeout = kDefaultConnectionTimeout;
   int connection_attempts = kDefaultConnectionAttempts;
   std::chrono::seconds read_timeout = kDefaultReadTimeout;
+  std::optional<std::chrono::seconds> response_completion_timeout;
 
   // How this client reaches and trusts the origin (not CDN settings).
   std::shared_ptr<const crypto::TrustStore> trust_store;  // nullptr: the system store

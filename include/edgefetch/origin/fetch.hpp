@@ -57,8 +57,9 @@ enum class FailureKind {
   response_headers_too_large,  // more than kMaxResponseHeaderBytes of status line and headers
   body_sink_failed,            // the sink refused the body (e.g. the output file failed)
   internal_error,
-  invalid_request,       // the caller's request head or body framing is invalid (OriginClient)
-  request_body_timeout,  // sending the request body to the origin made no progress for read_timeout
+  invalid_request,              // the caller's request head or body framing is invalid (OriginClient)
+  request_body_timeout,         // sending the request body to the origin made no progress for read_timeout
+  response_completion_timeout,  // the exchange outlived ResponseCompletionTimeout (OriginClient)
 };
 
 /// Stable names (JSON "error.code"): "dns_failure", "connection_refused", ...

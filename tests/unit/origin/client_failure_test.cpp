@@ -128,6 +128,57 @@ TEST_F(ClientFailureTest, GapInTheBodyIsAReadTimeoutWithoutRetry) {
   EXPECT_EQ(only_pool(client_).idle, 0u);
 }
 
+TEST_F(ClientFailureTest, ResponseCompletionTimeoutCapsATricklingBody) {
+  // 1 KiB every 300 ms: never a read timeout (1 s), but 64 KiB would take 19 s.
+  auto origin = TestOrigin::start([](const ReceivedRequest&) {
+    Reply reply = Reply::send("HTTP/1.1 200 OK\r\nContent-Length: 65536\r\n\r\n");
+    reply.generated_body = 65536;
+    reply.pace = 300ms;
+    return reply;
+  });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 1s;
+  target.config.response_completion_timeout = 2s;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::response_completion_timeout) << outcome.error->message;
+  EXPECT_EQ(outcome.error->code(), "response_completion_timeout");
+  EXPECT_EQ(outcome.error->cdn_status(), 504);
+  EXPECT_NE(outcome.error->message.find("ResponseCompletionTimeout of 2 seconds"), std::string::npos)
+      << outcome.error->message;
+  EXPECT_GT(outcome.body.size(), 0u);  // the head and some of the body arrived first
+  EXPECT_LT(outcome.body.size(), 65536u);
+  EXPECT_EQ(only_pool(client_).idle, 0u);  // a cut-off connection is never pooled
+}
+
+TEST_F(ClientFailureTest, ResponseCompletionTimeoutIsNeverRetried) {
+  // Without the cap a silent origin gets three tries of the read timeout.
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::silence(); });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 2s;
+  target.config.connection_attempts = 3;
+  target.config.response_completion_timeout = 2s;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::response_completion_timeout) << outcome.error->message;
+  EXPECT_EQ(outcome.info->tries, 1);
+  ASSERT_TRUE(origin->wait_closed(1, support::Deadline::after(10s)));
+  EXPECT_EQ(origin->requests().size(), 1u);
+}
+
+TEST_F(ClientFailureTest, ResponseCompletionTimeoutShorterThanTheReadTimeoutIsRejected) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
+  Target target = target_for(origin->port(), false);
+  target.config.read_timeout = 5s;
+  target.config.response_completion_timeout = 2s;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_config) << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("shorter than the read timeout"), std::string::npos)
+      << outcome.error->message;
+  EXPECT_EQ(origin->connections(), 0);
+}
+
 TEST_F(ClientFailureTest, CertificateNameMismatchIs502WithTheEngineReason) {
   TestOriginOptions options;
   options.tls = true;

@@ -254,12 +254,26 @@ bool read_body(Reader& reader, ReceivedRequest& request, std::optional<std::uint
 
 // Each block has its own deadline: a large body may take longer than one
 // budget in a sanitizer build, but no single block may stall.
-bool send_generated(Io& io, std::uint64_t total, bool chunked) {
+// false: the origin is stopping.
+bool sleep_unless_stopped(int stop_fd, std::chrono::milliseconds pause) {
+  pollfd fd{stop_fd, POLLIN, 0};
+  const Deadline deadline = Deadline::after(pause);
+  for (;;) {
+    const int rc = ::poll(&fd, 1, deadline.poll_timeout_ms());
+    if (rc < 0 && errno == EINTR) continue;
+    return rc == 0;
+  }
+}
+
+// Paced: 1 KiB at a time with `pace` between pieces (a slow origin).
+bool send_generated(Io& io, std::uint64_t total, bool chunked, std::chrono::milliseconds pace, int stop_fd) {
   std::string block;
   std::uint64_t sent = 0;
+  const std::uint64_t piece = pace.count() > 0 ? 1024 : 64 * 1024;
   while (sent < total) {
+    if (sent > 0 && pace.count() > 0 && !sleep_unless_stopped(stop_fd, pace)) return false;
     const Deadline deadline = Deadline::after(kIoBudget);
-    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(64 * 1024, total - sent));
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(piece, total - sent));
     block.resize(size);
     for (std::size_t i = 0; i < size; ++i) block[i] = pattern_byte(sent + i);
     if (chunked) {
@@ -272,17 +286,6 @@ bool send_generated(Io& io, std::uint64_t total, bool chunked) {
     sent += size;
   }
   return !chunked || io.write_all("0\r\n\r\n", 5, Deadline::after(kIoBudget));
-}
-
-// false: the origin is stopping.
-bool sleep_unless_stopped(int stop_fd, std::chrono::milliseconds pause) {
-  pollfd fd{stop_fd, POLLIN, 0};
-  const Deadline deadline = Deadline::after(pause);
-  for (;;) {
-    const int rc = ::poll(&fd, 1, deadline.poll_timeout_ms());
-    if (rc < 0 && errno == EINTR) continue;
-    return rc == 0;
-  }
 }
 
 }  // namespace
@@ -437,7 +440,8 @@ void TestOrigin::serve(UniqueFd fd, int number) {
     }
     const Deadline deadline = Deadline::after(kIoBudget);
     if (!io.write_all(reply.bytes.data(), reply.bytes.size(), deadline)) break;
-    if (reply.generated_body > 0 && !send_generated(io, reply.generated_body, reply.generated_chunked)) {
+    if (reply.generated_body > 0 &&
+        !send_generated(io, reply.generated_body, reply.generated_chunked, reply.pace, stop_.get())) {
       break;
     }
     if (reply.close_after) {

@@ -49,6 +49,7 @@ struct Reply {
   std::uint64_t generated_body = 0;    // then this many pattern bytes
   bool generated_chunked = false;      // ...as 64 KiB chunks and a last chunk
   std::chrono::milliseconds delay{0};  // before replying
+  std::chrono::milliseconds pace{0};   // > 0: the generated body goes out 1 KiB at a time, this far apart
   bool close_after = false;            // close the connection after the reply
   bool silent = false;                 // never reply; wait until the client closes
   bool drop = false;                   // close without a byte of reply
