@@ -81,6 +81,16 @@ constexpr const char* kServers = R"(
     location / { return 200 "$server_name $request_uri\n"; }
   }
   server {
+    listen 127.0.0.1:@port:dual_cert@ ssl;
+    server_name origin.test;
+    ssl_certificate @cert:rsa2048@;
+    ssl_certificate_key @key:rsa2048@;
+    ssl_certificate @cert:ecdsa-p256@;
+    ssl_certificate_key @key:ecdsa-p256@;
+    ssl_protocols TLSv1.2;
+    location / { return 200 "$server_name $request_uri\n"; }
+  }
+  server {
     listen 127.0.0.1:@port:short_sessions@ ssl;
     server_name origin.test;
     ssl_certificate @cert:rsa2048@;
@@ -117,8 +127,8 @@ constexpr const char* kDefaultProfileCipher = "ECDHE-RSA-AES256-GCM-SHA384";
 constexpr const char* kFirstGroup = "prime256v1";
 
 const std::vector<std::string>& port_names() {
-  static const std::vector<std::string> names = {"main",  "session_ids",     "modern",        "tls13_only",
-                                                 "plain", "short_keepalive", "short_sessions"};
+  static const std::vector<std::string> names = {"main",  "session_ids",     "modern",         "tls13_only",
+                                                 "plain", "short_keepalive", "short_sessions", "dual_cert"};
   return names;
 }
 
@@ -703,6 +713,17 @@ TEST_F(NginxOriginTest, OriginsEarlyAnswerToAnUploadReachesTheViewer) {
   }
   // And the edge still works for the next viewer.
   EXPECT_EQ(curl(edge->url("/after-early-answer")).status, 200);
+}
+
+TEST_F(NginxOriginTest, OriginWithRsaAndEcdsaCertificatesServesTheEcdsaOneForTheFirstSuite) {
+  ConfigBuilder config;
+  add_origin(config, "nginx", "dual_cert").default_behavior("nginx");
+  auto edge = start_edge(config);
+  ASSERT_NE(edge, nullptr);
+  ASSERT_EQ(curl(edge->url("/dual/page")).status, 200);
+  // The documented order starts with ECDHE-ECDSA-AES256-GCM: nginx picks its
+  // ECDSA certificate for it, and the edge verifies that chain.
+  EXPECT_EQ(line_for("/dual/page").cipher, "ECDHE-ECDSA-AES256-GCM-SHA384");
 }
 
 TEST_F(NginxOriginTest, The2025ProfileNegotiatesTls13WithTheOrigin) {
