@@ -1,8 +1,9 @@
 #pragma once
 // End-to-end test harness: real `edgefetch serve` processes in front of real
-// origins (the tests' own Python origin, plain or TLS; openssl s_server), driven
-// by curl or raw sockets. Every wait is bounded; every process is killed when
-// its owner goes away.
+// origins (the tests' own Python origin, plain or TLS; nginx, openssl s_server
+// and gnutls-serv, see support/nginx_origin.hpp and the *_origin_test.cpp
+// files), driven by curl or raw sockets. Every wait is bounded; every process
+// is killed when its owner goes away.
 
 #include <sys/types.h>
 
