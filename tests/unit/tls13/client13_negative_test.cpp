@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -145,6 +146,22 @@ TEST(Client13Negative, HelloRetryRequestForAnOfferedGroupSendsTheSecondHello) {
   EXPECT_EQ(outcome.client_output[0], 20);
   EXPECT_EQ(outcome.client_output[6], 22);
   EXPECT_EQ(outcome.client_output[11], 1);
+}
+
+// RFC 8446 §4.2: the cookie is the one extension a HelloRetryRequest may carry
+// unasked; the second ClientHello echoes it (SunJSSE sends one with every HRR).
+TEST(Client13Negative, HelloRetryRequestCookieIsEchoedInTheSecondHello) {
+  ForgeOptions forge;
+  forge.retry_group = 29;
+  forge.retry_cookie = {0xC0, 0x0C, 0x1E, 0x5A, 0x17};
+  const auto outcome = run(forge);
+  ASSERT_TRUE(outcome.failure.empty()) << outcome.failure;
+  EXPECT_EQ(outcome.state, State::handshaking) << outcome.error.message;
+  // cookie extension: type 44, length 7, the cookie with its u16 length.
+  const std::vector<std::uint8_t> echoed = {0x00, 0x2C, 0x00, 0x07, 0x00, 0x05, 0xC0, 0x0C, 0x1E, 0x5A, 0x17};
+  EXPECT_NE(
+      std::search(outcome.client_output.begin(), outcome.client_output.end(), echoed.begin(), echoed.end()),
+      outcome.client_output.end());
 }
 
 TEST(Client13Negative, SessionIdNotEchoed) {

@@ -9,10 +9,12 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "drive13.hpp"
 #include "memory_server13.hpp"
@@ -168,6 +170,29 @@ TEST(Client13, TamperedServerRecordIsBadRecordMac) {
   EXPECT_EQ(driven.client->state(), State::failed);
   EXPECT_EQ(driven.client->error().code, ErrorCode::bad_record_mac) << driven.client->error().message;
   EXPECT_EQ(driven.client->error().alert, 20);
+}
+
+// RFC 8446 §5 and §D.4: a middlebox-compatibility ChangeCipherSpec may follow
+// the server's first handshake message, and SunJSSE sends one after the
+// HelloRetryRequest and another after the ServerHello. Both are dropped.
+TEST(Client13, ChangeCipherSpecAfterTheHelloRetryRequestAndAfterTheServerHello) {
+  MemoryServer13Options options;
+  options.groups = "X25519";  // the client's P-256 share does not fit: HelloRetryRequest
+  MemoryServer13 server(options);
+  test::DriveOptions drive;
+  int batches = 0;
+  drive.tamper_server_bytes = [&](std::vector<std::uint8_t>& bytes) {
+    // Batch 1: HelloRetryRequest and libssl's CCS; batch 2 starts with the ServerHello record.
+    if (++batches != 2 || bytes.size() < 5) return;
+    const std::size_t server_hello_end = 5 + ((static_cast<std::size_t>(bytes[3]) << 8) | bytes[4]);
+    const std::array<std::uint8_t, 6> ccs = {20, 3, 3, 0, 1, 1};
+    bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(server_hello_end), ccs.begin(), ccs.end());
+  };
+  auto driven = drive_handshake(server, drive);
+  ASSERT_TRUE(driven.client) << driven.failure;
+  EXPECT_GE(batches, 2);
+  EXPECT_EQ(driven.client->hello_retry_requests(), 1);
+  EXPECT_EQ(driven.client->state(), State::connected) << driven.client->error().message;
 }
 
 TEST(Client13, UntrustedCertificateFailsWithItsReason) {

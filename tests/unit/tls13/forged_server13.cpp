@@ -104,6 +104,11 @@ Bytes server_hello(const OwnClientHello& hello, const ForgeOptions& options, boo
       w.u16(group);
       if (!retry) w.u16_prefixed_bytes(key);
     }
+    if (retry && !options.retry_cookie.empty()) {
+      w.u16(extension13::kCookie);
+      auto body = w.u16_prefixed();
+      w.u16_prefixed_bytes(options.retry_cookie);
+    }
   }
   return w.take();
 }

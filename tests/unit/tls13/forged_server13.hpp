@@ -19,6 +19,7 @@ struct ForgeOptions {
   std::uint16_t suite = 0x1301;
   std::optional<std::uint16_t> answer_group;  // default: the group of the client's share
   std::optional<std::uint16_t> retry_group;   // send a HelloRetryRequest for this group instead
+  std::vector<std::uint8_t> retry_cookie;     // a cookie extension in that HelloRetryRequest
   bool echo_session_id = true;
   std::uint16_t signature_scheme = 0x0804;     // rsa_pss_rsae_sha256 (RSA leaves), 0x0403 for P-256
   std::uint16_t claimed_signature_scheme = 0;  // 0: the scheme used; else announced instead
