@@ -20,8 +20,9 @@ using messages::client_error;
 using messages::HandshakeType;
 
 namespace {
-// Middlebox compatibility allows one dummy ChangeCipherSpec from the server;
-// like the bounds in RecordFront, more would keep us busy without progress.
+// Middlebox compatibility allows one dummy ChangeCipherSpec after each of the
+// server's hellos (on_server_hello resets the count); like the bounds in
+// RecordFront, more would keep us busy without progress.
 constexpr int kMaxDroppedChangeCipherSpecs = 1;
 constexpr std::uint8_t kHandshakeTypeKeyUpdate = 24;
 constexpr std::uint8_t kHandshakeTypeEncryptedExtensions = 8;

@@ -88,7 +88,9 @@ base::Expected<void, Error> Client13::check_server_hello_fields(const ServerHell
     return fail(illegal_parameter("ServerHello selects another cipher suite than the HelloRetryRequest"));
   }
   for (const std::uint16_t type : hello.extensions) {
-    if (!own_hello_.offers_extension(type)) {
+    // RFC 8446 §4.2: the cookie is the one extension a HelloRetryRequest may carry unasked.
+    const bool unasked_cookie = hello.hello_retry_request && type == extension13::kCookie;
+    if (!own_hello_.offers_extension(type) && !unasked_cookie) {
       return fail(client_error(ErrorCode::protocol_violation, ad::kUnsupportedExtension,
                                std::string(what) + " carries the " + messages::extension_name(type) +
                                    " extension, which the ClientHello did not offer"));
@@ -102,6 +104,9 @@ base::Expected<void, Error> Client13::check_server_hello_fields(const ServerHell
 }
 
 base::Expected<void, Error> Client13::on_server_hello(std::span<const std::uint8_t> message) {
+  // One middlebox-compatibility ChangeCipherSpec may follow each ServerHello or
+  // HelloRetryRequest (RFC 8446 §D.4; SunJSSE sends one after both).
+  dropped_ccs_ = 0;
   if (message.size() < messages::kHandshakeHeaderLength) return unexpected_message("truncated ServerHello");
   auto hello = decode_server_hello13(message.subspan(messages::kHandshakeHeaderLength));
   if (!hello) return fail(hello.error());
