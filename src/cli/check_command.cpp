@@ -174,7 +174,7 @@ void register_check_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag(
       "--no-enumerate", options->no_enumerate,
-      "Only the verdict handshake (and the certificate); do not enumerate what the origin supports");
+      "Only the verdict handshakes (and the certificate); do not enumerate what the origin supports");
   cmd->add_flag("--json", options->json, "Print one JSON object (schema: README, 'edgefetch check')");
   cmd->footer(
       "The certificate is always verified, as the edge does (there is no --insecure); use --ca-file for a\n"
