@@ -260,9 +260,11 @@ struct Exchange::Impl {
     info.timings.connect = opened.timings.connect;
     info.timings.tls = opened.timings.tls;
     if (opened.remote) info.remote = opened.remote;
-    if (opened.negotiated) {
-      info.tls_negotiated = std::move(opened.negotiated);
-      info.tls_negotiated->certificate_chain.clear();
+    if (opened.connection && opened.connection->negotiated) {
+      info.tls_negotiated = opened.connection->negotiated;
+    } else if (opened.negotiated) {  // a failed handshake: what was agreed before it failed
+      opened.negotiated->certificate_chain.clear();
+      info.tls_negotiated = std::make_shared<const tls::Negotiated>(std::move(*opened.negotiated));
     }
     if (opened.error) {
       if (opened.error->phase == Phase::tls_handshake) pool->forget_session();

@@ -105,8 +105,9 @@ asio::awaitable<OpenResult> open_connection(const OriginConfig& config, const tl
     co_return result;
   }
   result.session = stream.engine().session();
-  connection->negotiated = stream.negotiated();
-  connection->negotiated->certificate_chain.clear();  // verified; exchanges need the summary only
+  tls::Negotiated negotiated = stream.negotiated();
+  negotiated.certificate_chain.clear();  // verified; exchanges need the summary only
+  connection->negotiated = std::make_shared<const tls::Negotiated>(std::move(negotiated));
   result.connection = std::move(connection);
   co_return result;
 }

@@ -104,7 +104,9 @@ struct ResponseHead {
 struct ExchangeInfo {
   bool connection_reused = false;  // the final try ran on a pooled connection
   bool tls = false;
-  std::optional<tls::Negotiated> tls_negotiated;  // version, suite, resumed (from the connection's handshake)
+  /// Version, suite, resumed (from the connection's handshake; shared by the
+  /// exchanges on one connection, without the certificate chain).
+  std::shared_ptr<const tls::Negotiated> tls_negotiated;
   std::optional<boost::asio::ip::tcp::endpoint> remote;
   std::string server_name;   // SNI and verified name (https)
   int connect_attempts = 0;  // TCP connect attempts this exchange made (0 when reused)
