@@ -1,6 +1,7 @@
 #include "cli/cli_support.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -209,6 +210,25 @@ std::vector<std::string> lines_of(const std::string& text) {
     lines.push_back(line);
   }
   return lines;
+}
+
+RunResult run_expecting(const std::vector<std::string>& args, int expected_exit) {
+  RunResult result = run_edgefetch(args);
+  EXPECT_FALSE(result.timed_out) << result.command_line;
+  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
+                                             << result.out << "\nstderr:\n"
+                                             << result.err;
+  return result;
+}
+
+nlohmann::json json_output(const RunResult& result) {
+  nlohmann::json document = nlohmann::json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
+  return document;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
 }
 
 }  // namespace edgefetch::cli_test

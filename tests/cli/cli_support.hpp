@@ -4,7 +4,9 @@
 // outlives its timeout is killed and reported as timed out.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,6 +36,15 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
 
 /// Runs the edgefetch binary under test.
 RunResult run_edgefetch(const std::vector<std::string>& args, const RunOptions& options = {});
+
+/// Runs the edgefetch binary and expects it to exit with `expected_exit` and in
+/// time; a failure shows the command line and both outputs.
+RunResult run_expecting(const std::vector<std::string>& args, int expected_exit);
+
+/// The command's stdout as JSON; a test failure (and a discarded value) when it is not JSON.
+nlohmann::json json_output(const RunResult& result);
+
+bool contains(std::string_view haystack, std::string_view needle);
 
 /// The lines of `text` (without their '\n').
 std::vector<std::string> lines_of(const std::string& text);

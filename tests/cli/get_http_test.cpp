@@ -22,27 +22,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitConnection = 3;
 
-RunResult run(const std::vector<std::string>& args, int expected_exit) {
-  RunResult result = run_edgefetch(args);
-  EXPECT_FALSE(result.timed_out) << result.command_line;
-  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
-                                             << result.out << "\nstderr:\n"
-                                             << result.err;
-  return result;
-}
-
-json parse_json(const RunResult& result) {
-  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
-  return document;
-}
-
 std::string url_for(const support::LoopbackServer& server, std::string_view path = "/") {
   return "http://127.0.0.1:" + std::to_string(server.port()) + std::string(path);
-}
-
-bool contains(const std::string& haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 constexpr std::string_view kHello =
@@ -52,7 +33,7 @@ constexpr std::string_view kHello =
 TEST(GetHttpTest, PrintsTheBodyOnStdout) {
   auto server = start_server(answer(std::string(kHello)));
   ASSERT_TRUE(server);
-  const auto result = run({"get", url_for(*server)}, kExitOk);
+  const auto result = run_expecting({"get", url_for(*server)}, kExitOk);
   EXPECT_EQ(result.out, "hello world\n");
   EXPECT_EQ(result.err, "");
 }
@@ -61,8 +42,8 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
   auto received = std::make_shared<ReceivedRequests>();
   auto server = start_server(answer(std::string(kHello), received));
   ASSERT_TRUE(server);
-  const auto result = run({"get", url_for(*server, "/a?b=c"), "--json"}, kExitOk);
-  const json doc = parse_json(result);
+  const auto result = run_expecting({"get", url_for(*server, "/a?b=c"), "--json"}, kExitOk);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["url"], url_for(*server, "/a?b=c"));
   EXPECT_EQ(doc["status"], 200);
   EXPECT_EQ(doc["body_bytes"], 12);
@@ -92,8 +73,8 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
 TEST(GetHttpTest, AnyHttpStatusIsSuccess) {
   auto server = start_server(answer("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown"));
   ASSERT_TRUE(server);
-  const auto result = run({"get", url_for(*server), "--json"}, kExitOk);
-  EXPECT_EQ(parse_json(result)["status"], 503);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitOk);
+  EXPECT_EQ(json_output(result)["status"], 503);
 }
 
 TEST(GetHttpTest, OutputFileGetsTheBody) {
@@ -101,7 +82,7 @@ TEST(GetHttpTest, OutputFileGetsTheBody) {
   ASSERT_TRUE(server);
   const auto dir = support::ScratchDir::create("get-output");
   const auto path = dir / "body.txt";
-  const auto result = run({"get", url_for(*server), "-o", path.string()}, kExitOk);
+  const auto result = run_expecting({"get", url_for(*server), "-o", path.string()}, kExitOk);
   EXPECT_EQ(result.out, "");
   std::ifstream in(path);
   std::stringstream content;
@@ -110,7 +91,8 @@ TEST(GetHttpTest, OutputFileGetsTheBody) {
 }
 
 TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {
-  const auto result = run({"get", "http://127.0.0.1:9/", "-o", "/nonexistent-dir/x/body"}, kExitUsage);
+  const auto result =
+      run_expecting({"get", "http://127.0.0.1:9/", "-o", "/nonexistent-dir/x/body"}, kExitUsage);
   EXPECT_TRUE(contains(result.err, "cannot open for writing")) << result.err;
 }
 
@@ -118,9 +100,9 @@ TEST(GetHttpTest, MethodHeadersBodyAndHostHeaderAreSent) {
   auto received = std::make_shared<ReceivedRequests>();
   auto server = start_server(answer("HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", received));
   ASSERT_TRUE(server);
-  run({"get", url_for(*server, "/submit"), "-X", "PUT", "-d", "x=1", "-H", "X-One: 1", "-H",
-       "User-Agent: probe/2", "--host-header", "www.example.test"},
-      kExitOk);
+  run_expecting({"get", url_for(*server, "/submit"), "-X", "PUT", "-d", "x=1", "-H", "X-One: 1", "-H",
+                 "User-Agent: probe/2", "--host-header", "www.example.test"},
+                kExitOk);
   const auto requests = received->all();
   ASSERT_EQ(requests.size(), 1u);
   const std::string& sent = requests[0];
@@ -136,7 +118,7 @@ TEST(GetHttpTest, DataAloneMeansPost) {
   auto received = std::make_shared<ReceivedRequests>();
   auto server = start_server(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", received));
   ASSERT_TRUE(server);
-  run({"get", url_for(*server), "-d", "a"}, kExitOk);
+  run_expecting({"get", url_for(*server), "-d", "a"}, kExitOk);
   ASSERT_EQ(received->all().size(), 1u);
   EXPECT_TRUE(received->all()[0].starts_with("POST / HTTP/1.1\r\n"));
 }
@@ -146,10 +128,10 @@ TEST(GetHttpTest, ResolveSendsTheNameButConnectsToTheAddress) {
   auto server = start_server(answer("HTTP/1.1 204 No Content\r\n\r\n", received));
   ASSERT_TRUE(server);
   const std::string port = std::to_string(server->port());
-  const auto result = run({"get", "http://origin.test:" + port + "/", "--resolve",
-                           "origin.test:" + port + ":127.0.0.1", "--json"},
-                          kExitOk);
-  EXPECT_EQ(parse_json(result)["status"], 204);
+  const auto result = run_expecting({"get", "http://origin.test:" + port + "/", "--resolve",
+                                     "origin.test:" + port + ":127.0.0.1", "--json"},
+                                    kExitOk);
+  EXPECT_EQ(json_output(result)["status"], 204);
   ASSERT_EQ(received->all().size(), 1u);
   EXPECT_TRUE(contains(received->all()[0], "\r\nHost: origin.test\r\n"));
 }
@@ -157,7 +139,7 @@ TEST(GetHttpTest, ResolveSendsTheNameButConnectsToTheAddress) {
 TEST(GetHttpTest, VerboseNarratesTheFetchOnStderr) {
   auto server = start_server(answer(std::string(kHello)));
   ASSERT_TRUE(server);
-  const auto result = run({"get", "-v", url_for(*server)}, kExitOk);
+  const auto result = run_expecting({"get", "-v", url_for(*server)}, kExitOk);
   EXPECT_EQ(result.out, "hello world\n");
   EXPECT_TRUE(contains(
       result.err, "Connection attempt 1 of 3 to 127.0.0.1:" + std::to_string(server->port()) + ": connected"))
@@ -171,9 +153,9 @@ TEST(GetHttpTest, VerboseNarratesTheFetchOnStderr) {
 
 TEST(GetHttpTest, RefusedPortIsAConnectionFailureAfterEveryAttempt) {
   const std::string port = std::to_string(support::pick_free_port());
-  const auto result =
-      run({"get", "http://127.0.0.1:" + port + "/", "--connection-attempts", "2", "--json"}, kExitConnection);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(
+      {"get", "http://127.0.0.1:" + port + "/", "--connection-attempts", "2", "--json"}, kExitConnection);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "connection_refused");
   EXPECT_EQ(doc["error"]["cdn_status"], 502);
   EXPECT_FALSE(doc.contains("status"));
@@ -190,10 +172,10 @@ TEST(GetHttpTest, SilentOriginHitsTheReadTimeout) {
   ASSERT_TRUE(server);
   const auto started = std::chrono::steady_clock::now();
   const auto result =
-      run({"get", url_for(*server), "--read-timeout", "1", "--connection-attempts", "1", "--json"},
-          kExitConnection);
+      run_expecting({"get", url_for(*server), "--read-timeout", "1", "--connection-attempts", "1", "--json"},
+                    kExitConnection);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
-  const json doc = parse_json(result);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "read_timeout");
   EXPECT_EQ(doc["error"]["cdn_status"], 504);
   EXPECT_TRUE(contains(result.err, "read timeout of 1 second")) << result.err;
@@ -202,9 +184,9 @@ TEST(GetHttpTest, SilentOriginHitsTheReadTimeout) {
 TEST(GetHttpTest, InsecureWarnsLoudlyEvenForHttp) {
   auto server = start_server(answer(std::string(kHello)));
   ASSERT_TRUE(server);
-  const auto result = run({"get", url_for(*server), "--insecure", "--json"}, kExitOk);
+  const auto result = run_expecting({"get", url_for(*server), "--insecure", "--json"}, kExitOk);
   EXPECT_TRUE(contains(result.err, "WARNING: --insecure")) << result.err;
-  const json doc = parse_json(result);
+  const json doc = json_output(result);
   ASSERT_TRUE(doc["warnings"].is_array());
   bool found = false;
   for (const auto& warning : doc["warnings"])
@@ -244,14 +226,14 @@ TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
       {{"get", "https://origin.test/", "--no-such-flag"}, "--no-such-flag"},
   };
   for (const auto& c : cases) {
-    const auto result = run(c.args, kExitUsage);
+    const auto result = run_expecting(c.args, kExitUsage);
     EXPECT_TRUE(contains(result.err, c.message)) << result.command_line << "\nstderr:\n" << result.err;
     EXPECT_EQ(result.out, "") << result.command_line;
   }
 }
 
 TEST(GetHttpTest, HelpDocumentsExitCodes) {
-  const auto result = run({"get", "--help"}, kExitOk);
+  const auto result = run_expecting({"get", "--help"}, kExitOk);
   EXPECT_TRUE(contains(result.out, "Exit codes: 0 any HTTP response, 1 TLS or certificate failure"))
       << result.out;
   EXPECT_TRUE(contains(result.out, "--origin-ssl-protocols")) << result.out;

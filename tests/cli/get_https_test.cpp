@@ -22,25 +22,6 @@ using nlohmann::json;
 constexpr int kExitOk = 0;
 constexpr int kExitTlsFailure = 1;
 
-RunResult run(const std::vector<std::string>& args, int expected_exit) {
-  RunResult result = run_edgefetch(args);
-  EXPECT_FALSE(result.timed_out) << result.command_line;
-  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
-                                             << result.out << "\nstderr:\n"
-                                             << result.err;
-  return result;
-}
-
-json parse_json(const RunResult& result) {
-  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
-  return document;
-}
-
-bool contains(const std::string& haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class GetHttpsTest : public ::testing::Test {
  protected:
   // Starts s_server; the test fails (not skips) when it cannot.
@@ -83,8 +64,8 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256", "X25519")));
   const auto dir = support::ScratchDir::create("get-https");
   const auto page_path = dir / "page.html";
-  const auto result = run(args({"--json", "-o", page_path.string()}), kExitOk);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--json", "-o", page_path.string()}), kExitOk);
+  const json doc = json_output(result);
   ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
   EXPECT_EQ(doc["url"], url());
   EXPECT_EQ(doc["status"], 200);
@@ -124,8 +105,8 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
 
 TEST_F(GetHttpsTest, RsaKeyExchangeHasNoGroupAndNoSignatureScheme) {
   ASSERT_TRUE(start(pinned("AES128-SHA")));
-  const auto result = run(args({"--json"}), kExitOk);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--json"}), kExitOk);
+  const json doc = json_output(result);
   ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
   EXPECT_EQ(doc["tls"]["cipher"]["code"], "0x002F");
   EXPECT_FALSE(doc["tls"].contains("group")) << doc["tls"].dump();
@@ -135,23 +116,23 @@ TEST_F(GetHttpsTest, RsaKeyExchangeHasNoGroupAndNoSignatureScheme) {
 TEST_F(GetHttpsTest, ProfileDecidesTheOffer) {
   // AES128-GCM-SHA256 is offered by CloudFront-Upstream, not by the documented table.
   ASSERT_TRUE(start(pinned("AES128-GCM-SHA256")));
-  const auto refused = run(args({"--json"}), kExitTlsFailure);
-  EXPECT_EQ(parse_json(refused)["error"]["code"], "no_shared_cipher") << refused.out;
+  const auto refused = run_expecting(args({"--json"}), kExitTlsFailure);
+  EXPECT_EQ(json_output(refused)["error"]["code"], "no_shared_cipher") << refused.out;
   EXPECT_TRUE(contains(refused.err, "edgefetch ciphers")) << refused.err;
-  const auto accepted = run(args({"--profile", "CloudFront-Upstream", "--json"}), kExitOk);
-  EXPECT_EQ(parse_json(accepted)["tls"]["cipher"]["code"], "0x009C") << accepted.out;
+  const auto accepted = run_expecting(args({"--profile", "CloudFront-Upstream", "--json"}), kExitOk);
+  EXPECT_EQ(json_output(accepted)["tls"]["cipher"]["code"], "0x009C") << accepted.out;
 }
 
 TEST_F(GetHttpsTest, BodyGoesToStdout) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES256-GCM-SHA384", "P-384")));
-  const auto result = run(args({}), kExitOk);
+  const auto result = run_expecting(args({}), kExitOk);
   // s_server -www describes the session it served.
   EXPECT_TRUE(contains(result.out, "ECDHE-RSA-AES256-GCM-SHA384")) << result.out << "\n" << logs();
 }
 
 TEST_F(GetHttpsTest, VerboseShowsParametersCertificateAndTimings) {
   ASSERT_TRUE(start(pinned("ECDHE-ECDSA-AES128-GCM-SHA256", "P-256", support::Leaf::ecdsa_p256)));
-  const auto result = run(args({"-v", "-o", "/dev/null"}), kExitOk);
+  const auto result = run_expecting(args({"-v", "-o", "/dev/null"}), kExitOk);
   const std::string& err = result.err;
   EXPECT_TRUE(contains(err, "Connection attempt 1 of 3 to 127.0.0.1:" + port() + ": connected")) << err;
   EXPECT_TRUE(contains(err, "TLSv1.2 (0x0303)")) << err;
@@ -170,8 +151,8 @@ TEST_F(GetHttpsTest, VerboseShowsParametersCertificateAndTimings) {
 
 TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
-  const auto result = run(args({"--host-header", "wrong.test", "--json"}), kExitTlsFailure);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--host-header", "wrong.test", "--json"}), kExitTlsFailure);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "cert_name_mismatch") << doc.dump(2);
   EXPECT_EQ(doc["error"]["cdn_status"], 502);
   EXPECT_FALSE(doc.contains("status"));
@@ -187,22 +168,22 @@ TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {
 
 TEST_F(GetHttpsTest, WildcardNameMatchesThroughHostHeader) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
-  const auto result = run(args({"--host-header", "a.wild.test", "--json"}), kExitOk);
-  EXPECT_EQ(parse_json(result)["tls"]["server_name"], "a.wild.test");
+  const auto result = run_expecting(args({"--host-header", "a.wild.test", "--json"}), kExitOk);
+  EXPECT_EQ(json_output(result)["tls"]["server_name"], "a.wild.test");
 }
 
 TEST_F(GetHttpsTest, PrivateCaWithoutCaFileIsUntrusted) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
-  const auto result = run({"get", url(), "--resolve", resolve(), "--json"}, kExitTlsFailure);
-  EXPECT_EQ(parse_json(result)["error"]["code"], "cert_untrusted");
+  const auto result = run_expecting({"get", url(), "--resolve", resolve(), "--json"}, kExitTlsFailure);
+  EXPECT_EQ(json_output(result)["error"]["code"], "cert_untrusted");
   EXPECT_TRUE(contains(result.err, "--ca-file")) << result.err;
 }
 
 TEST_F(GetHttpsTest, InsecureSkipsVerificationAndSaysSo) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
-  const auto result = run(
+  const auto result = run_expecting(
       {"get", url(), "--resolve", resolve(), "--host-header", "wrong.test", "--insecure", "--json"}, kExitOk);
-  const json doc = parse_json(result);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["status"], 200);
   EXPECT_TRUE(contains(result.err, "WARNING: --insecure")) << result.err;
   EXPECT_TRUE(contains(doc["warnings"].dump(), "NOT verified")) << doc["warnings"].dump();
@@ -212,16 +193,16 @@ TEST_F(GetHttpsTest, ServerForcedToTls11WhileOnlyTls12IsAllowed) {
   auto options = pinned("ECDHE-RSA-AES128-SHA");
   options.version_flag = "-tls1_1";
   ASSERT_TRUE(start(options));
-  const auto result = run(args({"--json"}), kExitTlsFailure);
-  EXPECT_EQ(parse_json(result)["error"]["code"], "version_not_allowed") << result.out;
+  const auto result = run_expecting(args({"--json"}), kExitTlsFailure);
+  EXPECT_EQ(json_output(result)["error"]["code"], "version_not_allowed") << result.out;
 }
 
 TEST_F(GetHttpsTest, GapsInTheSelectionAreNoted) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
-  const auto result = run(args({"--origin-ssl-protocols", "TLSv1,TLSv1.2", "--json"}), kExitOk);
+  const auto result = run_expecting(args({"--origin-ssl-protocols", "TLSv1,TLSv1.2", "--json"}), kExitOk);
   EXPECT_TRUE(contains(result.err, "note: the OriginSslProtocols selection TLSv1,TLSv1.2 has gaps"))
       << result.err;
-  EXPECT_TRUE(contains(parse_json(result)["warnings"].dump(), "has gaps"));
+  EXPECT_TRUE(contains(json_output(result)["warnings"].dump(), "has gaps"));
 }
 
 TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {
@@ -231,7 +212,7 @@ TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {
   const auto result = run_edgefetch(
       {"get", "https://127.0.0.1:" + std::to_string(server->port()) + "/", "--insecure", "--json"});
   EXPECT_EQ(result.exit_code, kExitTlsFailure) << result.err;
-  EXPECT_EQ(parse_json(result)["error"]["code"], "not_tls") << result.out;
+  EXPECT_EQ(json_output(result)["error"]["code"], "not_tls") << result.out;
   EXPECT_TRUE(contains(result.err, "http://")) << result.err;
 }
 

@@ -25,25 +25,6 @@ using nlohmann::json;
 constexpr int kExitOk = 0;
 constexpr int kExitTlsFailure = 1;
 
-RunResult run(const std::vector<std::string>& args, int expected_exit) {
-  RunResult result = run_edgefetch(args);
-  EXPECT_FALSE(result.timed_out) << result.command_line;
-  EXPECT_EQ(result.exit_code, expected_exit) << result.command_line << "\nstdout:\n"
-                                             << result.out << "\nstderr:\n"
-                                             << result.err;
-  return result;
-}
-
-json parse_json(const RunResult& result) {
-  json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
-  return document;
-}
-
-bool contains(const std::string& haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // One line of the -v handshake block: four spaces, the key padded to the
 // widest key of the block ("Secure reneg.", 13 characters) plus two spaces.
 std::string tls_line(std::string_view key, std::string_view value) {
@@ -94,7 +75,7 @@ class GetTls13Test : public ::testing::Test {
 
 TEST_F(GetTls13Test, VerboseShowsTheTls13ParametersAndNoTls12OnlyFacts) {
   ASSERT_TRUE(start({"TLS_AES_256_GCM_SHA384", "P-256", "rsa_pss_rsae_sha256", support::Leaf::rsa2048}));
-  const auto result = run(args({"--profile", "cloudfront-2025", "-v", "-o", "/dev/null"}), kExitOk);
+  const auto result = run_expecting(args({"--profile", "cloudfront-2025", "-v", "-o", "/dev/null"}), kExitOk);
   const std::string& err = result.err;
   EXPECT_TRUE(contains(err, "TLS handshake complete\n")) << err << logs();
   EXPECT_TRUE(contains(err, tls_line("Version", "TLSv1.3 (0x0304)"))) << err;
@@ -115,7 +96,7 @@ TEST_F(GetTls13Test, VerboseNamesTheHelloRetryRequest) {
   // The 2025 profile sends one key share, for P-256; an X25519-only server asks for another.
   ASSERT_TRUE(
       start({"TLS_CHACHA20_POLY1305_SHA256", "X25519", "ecdsa_secp384r1_sha384", support::Leaf::ecdsa_p384}));
-  const auto result = run(args({"--profile", "cloudfront-2025", "-v", "-o", "/dev/null"}), kExitOk);
+  const auto result = run_expecting(args({"--profile", "cloudfront-2025", "-v", "-o", "/dev/null"}), kExitOk);
   const std::string& err = result.err;
   EXPECT_TRUE(contains(err, tls_line("Version", "TLSv1.3 (0x0304)"))) << err << logs();
   EXPECT_TRUE(contains(err, tls_line("Cipher", "TLS_CHACHA20_POLY1305_SHA256 (0x1303)"))) << err;
@@ -132,8 +113,8 @@ TEST_F(GetTls13Test, VerboseNamesTheHelloRetryRequest) {
 TEST_F(GetTls13Test, JsonReportsTheTls13ParametersExactly) {
   ASSERT_TRUE(
       start({"TLS_AES_128_GCM_SHA256", "P-256", "ecdsa_secp256r1_sha256", support::Leaf::ecdsa_p256}));
-  const auto result = run(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
+  const json doc = json_output(result);
   ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
   EXPECT_EQ(doc["status"], 200);
   const json& tls = doc["tls"];
@@ -150,7 +131,7 @@ TEST_F(GetTls13Test, JsonReportsTheTls13ParametersExactly) {
   EXPECT_EQ(tls["server_name"], "origin.test");
   EXPECT_EQ(doc["warnings"], json::array());
   // What the server saw: s_server's -www page (the body) names the TLS 1.3 session.
-  RunResult body = run(args({"--profile", "cloudfront-2025"}), kExitOk);
+  RunResult body = run_expecting(args({"--profile", "cloudfront-2025"}), kExitOk);
   const auto seen = support::OpenSslServer::parse_page(body.out);
   EXPECT_EQ(seen.version, policy::ProtocolVersion::tls1_3) << seen.describe();
   ASSERT_NE(seen.cipher_suite, nullptr) << seen.describe();
@@ -159,8 +140,8 @@ TEST_F(GetTls13Test, JsonReportsTheTls13ParametersExactly) {
 
 TEST_F(GetTls13Test, JsonSaysWhenAHelloRetryRequestHappened) {
   ASSERT_TRUE(start({"TLS_AES_256_GCM_SHA384", "P-384", "rsa_pss_rsae_sha256", support::Leaf::rsa2048}));
-  const auto result = run(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
+  const json doc = json_output(result);
   ASSERT_FALSE(doc.contains("error")) << doc.dump(2) << "\n" << logs();
   const json& tls = doc["tls"];
   EXPECT_EQ(tls["version"]["code"], "0x0304");
@@ -173,8 +154,8 @@ TEST_F(GetTls13Test, JsonSaysWhenAHelloRetryRequestHappened) {
 TEST_F(GetTls13Test, DocumentedProfileAgainstATls13OnlyOriginFailsClearly) {
   ASSERT_TRUE(start({"TLS_AES_128_GCM_SHA256", "P-256", "rsa_pss_rsae_sha256", support::Leaf::rsa2048}));
   // No --profile: the documented policy, which offers at most TLS 1.2.
-  const auto result = run(args({"--json"}), kExitTlsFailure);
-  const json doc = parse_json(result);
+  const auto result = run_expecting(args({"--json"}), kExitTlsFailure);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "no_shared_version") << doc.dump(2);
   EXPECT_EQ(doc["error"]["cdn_status"], 502);
   EXPECT_EQ(doc["error"]["alert"], json({{"name", "protocol_version"}, {"code", 70}, {"sent_by", "server"}}))
@@ -188,8 +169,8 @@ TEST_F(GetTls13Test, DocumentedProfileAgainstATls13OnlyOriginFailsClearly) {
                        "cloudfront-2025)."))
       << result.err;
   // The same origin with the 2025 profile works.
-  const auto fixed = run(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
-  EXPECT_EQ(parse_json(fixed)["tls"]["version"]["code"], "0x0304") << fixed.out;
+  const auto fixed = run_expecting(args({"--profile", "cloudfront-2025", "--json"}), kExitOk);
+  EXPECT_EQ(json_output(fixed)["tls"]["version"]["code"], "0x0304") << fixed.out;
 }
 
 TEST_F(GetTls13Test, Tls13OnlyProfileAgainstATls12OnlyOriginFails) {
@@ -200,8 +181,9 @@ TEST_F(GetTls13Test, Tls13OnlyProfileAgainstATls12OnlyOriginFails) {
   auto server = support::OpenSslServer::start(std::move(options));
   ASSERT_TRUE(server) << server.error();
   server_.emplace(std::move(*server));
-  const auto result = run(args({"--profile", "CloudFront-Upstream-TLS-1-3-2025", "--json"}), kExitTlsFailure);
-  const json doc = parse_json(result);
+  const auto result =
+      run_expecting(args({"--profile", "CloudFront-Upstream-TLS-1-3-2025", "--json"}), kExitTlsFailure);
+  const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "no_shared_version") << doc.dump(2);
   // This profile does offer TLS 1.3: no advice to try the 2025 profile.
   EXPECT_FALSE(contains(result.err, "--profile cloudfront-2025")) << result.err;
