@@ -31,18 +31,6 @@ std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
          std::to_string(endpoint.port());
 }
 
-Style verdict_style(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::compatible:
-      return Style::green;
-    case Verdict::incompatible:
-      return Style::red;
-    case Verdict::unreachable:
-      return Style::yellow;
-  }
-  return Style::plain;
-}
-
 std::string upper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -497,6 +485,18 @@ void render_compact(std::ostream& out, const check::CheckReport& r, const termin
 }
 
 }  // namespace
+
+terminal::Style verdict_style(check::Verdict verdict) {
+  switch (verdict) {
+    case check::Verdict::compatible:
+      return terminal::Style::green;
+    case check::Verdict::incompatible:
+      return terminal::Style::red;
+    case check::Verdict::unreachable:
+      return terminal::Style::yellow;
+  }
+  return terminal::Style::plain;
+}
 
 std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
   // Every line, the first included, holds at most `width` columns after the indent.

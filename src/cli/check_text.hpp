@@ -16,6 +16,9 @@ void render_report(std::ostream& out, const check::CheckReport& report, const te
 void render_distribution(std::ostream& out, const check::DistributionReport& report,
                          const terminal::Painter& paint);
 
+/// Green compatible, red incompatible, yellow unreachable.
+terminal::Style verdict_style(check::Verdict verdict);
+
 /// Wraps `text` at `width` columns; continuation lines start with `indent`.
 std::string wrap(std::string_view text, std::size_t width, std::string_view indent);
 

@@ -18,18 +18,6 @@ using terminal::Style;
 
 constexpr std::size_t kWidth = 100;
 
-Style verdict_style(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::compatible:
-      return Style::green;
-    case Verdict::incompatible:
-      return Style::red;
-    case Verdict::unreachable:
-      return Style::yellow;
-  }
-  return Style::plain;
-}
-
 std::string codes_text(const std::vector<check::Reason>& reasons) {
   std::vector<std::string> codes;
   for (const auto& r : reasons) {
