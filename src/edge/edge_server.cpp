@@ -57,9 +57,12 @@ std::shared_ptr<const ConfigSnapshot> make_snapshot(std::shared_ptr<const config
   auto snapshot = std::make_shared<ConfigSnapshot>();
   for (const auto& origin : config->origins) {
     OriginPlan plan;
-    plan.http = origin_config(origin, false, access);
-    plan.https = origin_config(origin, true, access);
-    if (origin.custom) plan.keepalive_timeout = std::chrono::seconds(origin.custom->keepalive_timeout_s);
+    plan.http.config = origin_config(origin, false, access);
+    plan.https.config = origin_config(origin, true, access);
+    for (origin::Target* target : {&plan.http, &plan.https}) {
+      if (origin.custom) target->keepalive_timeout = std::chrono::seconds(origin.custom->keepalive_timeout_s);
+      target->pool_id = origin.id;
+    }
     snapshot->origins.emplace(origin.id, std::move(plan));
   }
   snapshot->distribution = std::move(config);

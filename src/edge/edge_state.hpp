@@ -22,11 +22,11 @@
 
 namespace edgefetch::edge {
 
-/// One origin's connection settings, computed once per config load.
+/// One origin's connection settings, computed once per config load, as the
+/// targets requests use as they are (copied only to add a forwarded Host).
 struct OriginPlan {
-  origin::OriginConfig http;   // the origin over HTTP (HTTPPort)
-  origin::OriginConfig https;  // the origin over HTTPS (HTTPSPort)
-  std::chrono::seconds keepalive_timeout{5};
+  origin::Target http;   // the origin over HTTP (HTTPPort)
+  origin::Target https;  // the origin over HTTPS (HTTPSPort)
 };
 
 /// A loaded config and what the proxy derives from it. Requests hold the

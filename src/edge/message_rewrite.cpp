@@ -11,11 +11,15 @@ namespace http = boost::beast::http;
 std::string EdgeIdentity::via(std::string_view version) const {
   std::string text;
   text.reserve(version.size() + host_id.size() + 32);
-  text += version;
-  text += ' ';
-  text += host_id;
-  text += ".cloudfront.net (CloudFront)";
+  append_via(text, version);
   return text;
+}
+
+void EdgeIdentity::append_via(std::string& out, std::string_view version) const {
+  out += version;
+  out += ' ';
+  out += host_id;
+  out += ".cloudfront.net (CloudFront)";
 }
 
 namespace {
@@ -132,7 +136,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   if (!user_agent_seen && !is_custom("User-Agent"))
     out.push_back({"User-Agent", std::string(origin::kCdnUserAgent)});
   if (!via.empty()) via += ", ";
-  via += identity.via(info.version == 10 ? "1.0" : "1.1");
+  identity.append_via(via, info.version == 10 ? "1.0" : "1.1");
   out.push_back({"Via", std::move(via)});
   if (!forwarded_for.empty()) forwarded_for += ", ";
   forwarded_for += info.ip;
@@ -205,7 +209,9 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
     add_field(head, "Connection", "keep-alive");
   }
   add_field(head, "X-Cache", "Miss from cloudfront");
-  add_field(head, "Via", identity.via("1.1"));
+  head += "Via: ";
+  identity.append_via(head, "1.1");
+  head += "\r\n";
   add_field(head, "X-Amz-Cf-Pop", identity.pop);
   add_field(head, "X-Amz-Cf-Id", request_id);
   head += "\r\n";
@@ -244,7 +250,9 @@ ViewerResponse make_generated_response(const GeneratedResponse& response, bool h
   }
   if (!response.origin_error.empty()) add_field(head, "X-Edgefetch-Origin-Error", response.origin_error);
   add_field(head, "X-Cache", response.status >= 400 ? "Error from cloudfront" : "Redirect from cloudfront");
-  add_field(head, "Via", identity.via("1.1"));
+  head += "Via: ";
+  identity.append_via(head, "1.1");
+  head += "\r\n";
   add_field(head, "X-Amz-Cf-Pop", identity.pop);
   add_field(head, "X-Amz-Cf-Id", request_id);
   head += "\r\n";

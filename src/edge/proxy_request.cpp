@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "edgefetch/edge/error_page.hpp"
@@ -342,11 +343,14 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     co_return false;
   }
 
-  origin::Target origin_target;
-  origin_target.config = destination.https ? plan->second.https : plan->second.http;
-  if (destination.host_forwarded) origin_target.host_header = destination.host;
-  origin_target.keepalive_timeout = plan->second.keepalive_timeout;
-  origin_target.pool_id = destination.origin->id;
+  // The planned target as it is; a copy only to carry a forwarded Host.
+  const origin::Target& planned = destination.https ? plan->second.https : plan->second.http;
+  std::optional<origin::Target> with_host;
+  if (destination.host_forwarded) {
+    with_host.emplace(planned);
+    with_host->host_header = destination.host;
+  }
+  const origin::Target& origin_target = with_host ? *with_host : planned;
 
   const ViewerInfo viewer{connection.ip, version, connection.tls};
   origin::RequestHead origin_request =

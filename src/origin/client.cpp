@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <unordered_map>
 
@@ -439,6 +440,7 @@ struct Exchange::Impl {
     response.status = message.result_int();
     response.reason = std::string(message.reason());
     response.headers.clear();
+    response.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
     for (const auto& field : message) {
       response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
     }

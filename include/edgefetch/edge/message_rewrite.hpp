@@ -35,6 +35,8 @@ struct EdgeIdentity {
 
   /// "1.1 <host_id>.cloudfront.net (CloudFront)" with the given HTTP version text.
   [[nodiscard]] std::string via(std::string_view version) const;
+  /// The same appended to `out` (no temporary: it is in every response).
+  void append_via(std::string& out, std::string_view version) const;
 };
 
 struct ViewerInfo {
