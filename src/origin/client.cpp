@@ -131,7 +131,7 @@ struct OriginClient::State {
       if (!made) return base::unexpected(std::move(made).error());
       tls_base = std::move(made).value();
     }
-    auto pool = std::make_shared<Pool>(executor, key, target.pool_id, std::move(tls_base),
+    auto pool = std::make_shared<Pool>(executor, key, target.pool_id, target.config, std::move(tls_base),
                                        options.max_idle_per_origin);
     if (draining) pool->stop_accepting();
     pools.emplace(std::move(key), pool);
@@ -145,10 +145,25 @@ struct OriginClient::State {
   bool draining = false;
 };
 
+// What an exchange needs of its target beyond the pool's endpoint: copied per
+// request instead of the whole OriginConfig (strings, vectors, a trust store).
+struct ExchangeLimits {
+  net::Scheme protocol = net::Scheme::https;
+  std::chrono::seconds connection_timeout{};
+  int connection_attempts = 0;
+  std::chrono::seconds read_timeout{};
+  std::optional<std::chrono::seconds> response_completion_timeout;
+
+  static ExchangeLimits of(const OriginConfig& config) {
+    return {config.protocol, config.connection_timeout, config.connection_attempts, config.read_timeout,
+            config.response_completion_timeout};
+  }
+};
+
 struct Exchange::Impl {
   Impl(std::shared_ptr<Pool> p, const Target& target, const RequestHead& head, std::string bytes)
       : pool(std::move(p)),
-        config(target.config),
+        config(ExchangeLimits::of(target.config)),
         keepalive_timeout(target.keepalive_timeout),
         method(head.method),
         head_bytes(std::move(bytes)),
@@ -159,7 +174,7 @@ struct Exchange::Impl {
     if (config.response_completion_timeout)
       completion_deadline = started + *config.response_completion_timeout;
     info.tls = config.protocol == net::Scheme::https;
-    if (info.tls) info.server_name = tls_server_name(config, target.host_header);
+    if (info.tls) info.server_name = tls_server_name(target.config, target.host_header);
   }
 
   Impl(const Impl&) = delete;
@@ -255,7 +270,9 @@ struct Exchange::Impl {
 
   asio::awaitable<base::Expected<std::unique_ptr<Connection>, FetchError>> open_new() {
     const auto tls_config = pool->connection_tls_config();
-    auto opened = co_await open_connection(config, tls_config ? &*tls_config : nullptr);
+    auto opened = co_await open_connection(
+        pool->endpoint(), ConnectLimits{config.connection_timeout, config.connection_attempts},
+        tls_config ? &*tls_config : nullptr);
     info.connect_attempts += opened.connect_attempts;
     info.timings.dns = opened.timings.dns;
     info.timings.connect = opened.timings.connect;
@@ -518,7 +535,7 @@ struct Exchange::Impl {
   }
 
   std::shared_ptr<Pool> pool;
-  OriginConfig config;
+  ExchangeLimits config;  // the endpoint itself is the pool's
   std::chrono::seconds keepalive_timeout;
   std::string method;
   std::string head_bytes;

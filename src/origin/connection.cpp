@@ -59,27 +59,28 @@ void Connection::close() noexcept {
   transport().close();
 }
 
-asio::awaitable<OpenResult> open_connection(const OriginConfig& config, const tls::ClientConfig* tls_config) {
+asio::awaitable<OpenResult> open_connection(const OriginConfig& endpoint, ConnectLimits limits,
+                                            const tls::ClientConfig* tls_config) {
   OpenResult result;
   const auto resolve_started = Clock::now();
-  auto resolution = co_await net::resolve(config.domain_name, config.port, config.resolve_overrides);
+  auto resolution = co_await net::resolve(endpoint.domain_name, endpoint.port, endpoint.resolve_overrides);
   result.timings.dns =
       resolution.source == net::ResolveSource::dns ? resolution.elapsed : Clock::now() - resolve_started;
   if (resolution.error) {
-    result.error = make_error(FailureKind::dns_failure, Phase::resolve,
-                              "could not resolve '" + config.domain_name + "': " + resolution.error.message(),
-                              resolution.error);
+    result.error = make_error(
+        FailureKind::dns_failure, Phase::resolve,
+        "could not resolve '" + endpoint.domain_name + "': " + resolution.error.message(), resolution.error);
     co_return result;
   }
 
   net::ConnectOptions options;
-  options.timeout = config.connection_timeout;
-  options.attempts = config.connection_attempts;
+  options.timeout = limits.timeout;
+  options.attempts = limits.attempts;
   auto connected = co_await net::connect(std::move(resolution.endpoints), options);
   result.connect_attempts = static_cast<int>(connected.attempts.size());
   result.timings.connect = connected.elapsed;
   if (!connected.connected()) {
-    result.error = connect_error(connected, config.connection_timeout);
+    result.error = connect_error(connected, limits.timeout);
     co_return result;
   }
   const auto remote = connected.attempts.back().endpoint;
@@ -92,7 +93,7 @@ asio::awaitable<OpenResult> open_connection(const OriginConfig& config, const tl
 
   auto connection = std::make_unique<Connection>(std::move(transport), *tls_config, remote);
   net::TlsStream& stream = *connection->tls_stream();
-  stream.next_layer().set_deadline(Clock::now() + config.connection_timeout);
+  stream.next_layer().set_deadline(Clock::now() + limits.timeout);
   const auto handshake_started = Clock::now();
   boost::system::error_code ec;
   co_await stream.async_handshake(asio::redirect_error(asio::use_awaitable, ec));
@@ -100,7 +101,7 @@ asio::awaitable<OpenResult> open_connection(const OriginConfig& config, const tl
   stream.next_layer().clear_timeout();
   result.negotiated = stream.negotiated();
   if (ec) {
-    result.error = handshake_error(ec, stream.tls_error(), config.connection_timeout);
+    result.error = handshake_error(ec, stream.tls_error(), limits.timeout);
     stream.next_layer().close();
     co_return result;
   }

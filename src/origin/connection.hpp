@@ -135,8 +135,15 @@ struct OpenResult {
   Timings timings;                              // dns, connect, tls
 };
 
-/// Resolves, connects and (when tls_config is set) completes the handshake.
-boost::asio::awaitable<OpenResult> open_connection(const OriginConfig& config,
+/// ConnectionTimeout (per attempt, also bounding the handshake) and ConnectionAttempts.
+struct ConnectLimits {
+  std::chrono::seconds timeout = kDefaultConnectionTimeout;
+  int attempts = kDefaultConnectionAttempts;
+};
+
+/// Resolves `endpoint`'s domain name (its --resolve overrides first), connects
+/// within `limits` and (when tls_config is set) completes the handshake.
+boost::asio::awaitable<OpenResult> open_connection(const OriginConfig& endpoint, ConnectLimits limits,
                                                    const tls::ClientConfig* tls_config);
 
 }  // namespace edgefetch::origin

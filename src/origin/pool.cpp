@@ -7,10 +7,11 @@ namespace edgefetch::origin {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id,
+Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id, OriginConfig endpoint,
            std::optional<tls::ClientConfig> tls_base, std::size_t max_idle)
     : key_(std::move(key)),
       pool_id_(std::move(pool_id)),
+      endpoint_(std::move(endpoint)),
       tls_base_(std::move(tls_base)),
       max_idle_(max_idle),
       sweep_timer_(std::move(executor)) {}

@@ -26,7 +26,9 @@ namespace edgefetch::origin {
 
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
-  Pool(boost::asio::any_io_executor executor, std::string key, std::string pool_id,
+  /// `endpoint`: the origin as the pool key names it (domain, port, --resolve
+  /// overrides, scheme); per-request limits come from each exchange.
+  Pool(boost::asio::any_io_executor executor, std::string key, std::string pool_id, OriginConfig endpoint,
        std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
   ~Pool();
   Pool(const Pool&) = delete;
@@ -49,6 +51,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
   [[nodiscard]] PoolStats stats() const;
   [[nodiscard]] const std::string& key() const { return key_; }
+  [[nodiscard]] const OriginConfig& endpoint() const { return endpoint_; }
   std::uint64_t next_connection_id() { return ++last_connection_id_; }
 
   // Counters the exchanges update.
@@ -69,6 +72,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
   std::string key_;
   std::string pool_id_;
+  OriginConfig endpoint_;
   std::optional<tls::ClientConfig> tls_base_;
   std::size_t max_idle_;
   bool accepting_ = true;
