@@ -24,6 +24,7 @@
 #include "errors.hpp"
 #include "pool.hpp"
 #include "request_head.hpp"
+#include "response_parser.hpp"
 #include "tls_setup.hpp"
 
 namespace edgefetch::origin {
@@ -394,7 +395,7 @@ struct Exchange::Impl {
     int continues = 0;
     arm_timeouts();
     for (;;) {
-      parser.emplace();
+      parser.emplace(response);
       // Any size streams through; not boost::none: Beast 1.74 compares a
       // Content-Length against an empty optional as "exceeded".
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -412,7 +413,7 @@ struct Exchange::Impl {
         context.tls = connection->tls_error();
         co_return past_completion(read_error(ec, context));
       }
-      const unsigned status = parser->get().result_int();
+      const unsigned status = response.status;
       if (status == 101) {
         co_return make_error(FailureKind::invalid_response, Phase::response,
                              "the origin switched protocols (101) although no upgrade was requested");
@@ -452,15 +453,7 @@ struct Exchange::Impl {
       }
     }
 
-    const auto& message = parser->get();
-    response.version = message.version();
-    response.status = message.result_int();
-    response.reason = std::string(message.reason());
-    response.headers.clear();
-    response.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
-    for (const auto& field : message) {
-      response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
-    }
+    // The parser wrote the status line and fields into `response`.
     const auto length = parser->content_length();
     response.content_length = length ? std::optional<std::uint64_t>(*length) : std::nullopt;
     response.chunked = parser->chunked();
@@ -493,14 +486,12 @@ struct Exchange::Impl {
         response_complete = true;
         co_return std::size_t{0};
       }
-      auto& body = parser->get().body();
-      body.data = out.data();
-      body.size = out.size();
+      parser->set_body_buffer(out);
       boost::system::error_code ec;
       co_await http::async_read_some(*connection, connection->buffer(), *parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::need_buffer) ec = {};
-      const std::size_t n = out.size() - parser->get().body().size;
+      const std::size_t n = out.size() - parser->body_space();
       body_received += n;
       if (ec && !accept_tls_eof(ec)) {
         ReadContext context;
@@ -545,8 +536,8 @@ struct Exchange::Impl {
   std::optional<Clock::time_point> completion_deadline;  // started + ResponseCompletionTimeout
 
   std::unique_ptr<Connection> connection;
-  std::optional<http::response_parser<http::buffer_body>> parser;
-  ResponseHead response;
+  ResponseHead response;                 // written by the parser
+  std::optional<ResponseParser> parser;  // holds a reference to `response`
   ExchangeInfo info;
   std::uint64_t body_sent = 0;
   std::uint64_t body_received = 0;

@@ -46,6 +46,7 @@
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/origin/config.hpp"
 #include "edgefetch/origin/fetch.hpp"
+#include "edgefetch/origin/http_message.hpp"
 #include "edgefetch/tls/client.hpp"
 
 namespace edgefetch::origin {
@@ -84,21 +85,6 @@ struct RequestHead {
   /// `Content-Length: 0`), or chunked, or neither (no body, no framing header).
   std::optional<std::uint64_t> content_length;
   bool chunked = false;
-};
-
-struct ResponseHead {
-  unsigned version = 11;  // 10 or 11
-  unsigned status = 0;
-  std::string reason;
-  std::vector<Header> headers;  // as received, in order, hop-by-hop ones included
-  /// The response body's framing as received.
-  std::optional<std::uint64_t> content_length;
-  bool chunked = false;
-  /// True when body bytes follow the head (read_body until it returns 0):
-  /// false for HEAD requests, 204, 304 and Content-Length: 0.
-  bool has_body = false;
-  /// The origin allows the connection to be reused after this response.
-  bool keep_alive = false;
 };
 
 struct ExchangeInfo {

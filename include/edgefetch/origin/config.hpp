@@ -27,6 +27,7 @@
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/net/url.hpp"
+#include "edgefetch/origin/http_message.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 
@@ -66,11 +67,6 @@ struct OriginConfig {
   bool verify_certificates = true;  // false only when the user explicitly asked (--insecure)
   std::vector<std::string> alpn;    // empty: no ALPN extension, as the CDN
   std::vector<net::ResolveOverride> resolve_overrides;
-};
-
-struct Header {
-  std::string name;
-  std::string value;
 };
 
 struct Request {

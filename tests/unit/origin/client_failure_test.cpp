@@ -241,6 +241,19 @@ TEST_F(ClientFailureTest, GarbageResponseIsInvalid) {
   EXPECT_EQ(outcome.error->cdn_status(), 502);
 }
 
+TEST_F(ClientFailureTest, StatusOutsideTheFiveClassesIsInvalid) {
+  // Three digits, as the grammar wants, but no class: found by the response fuzz harness.
+  for (const char* status : {"099", "600", "000"}) {
+    auto origin = TestOrigin::start([status](const ReceivedRequest&) {
+      return Reply::send(std::string("HTTP/1.1 ") + status + " Odd\r\nContent-Length: 0\r\n\r\n");
+    });
+    const auto outcome = call(target_for(origin->port(), false));
+    ASSERT_TRUE(outcome.error) << status;
+    EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << status;
+    EXPECT_EQ(outcome.error->cdn_status(), 502) << status;
+  }
+}
+
 TEST_F(ClientFailureTest, TwoContinuesAreInvalidOneIsSkipped) {
   auto origin = TestOrigin::start([](const ReceivedRequest& r) {
     const std::string interim = r.target == "/two"

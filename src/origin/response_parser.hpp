@@ -1,0 +1,79 @@
+#pragma once
+// The origin response parser: Beast's basic_parser does the HTTP/1.1 grammar,
+// the framing and the limits; this derived parser puts the status line and
+// fields straight into a ResponseHead and copies body bytes into the caller's
+// buffer, as http::buffer_body does. Beast's own response_parser would first
+// build a basic_fields (an allocation per field) that the client then copied
+// into the ResponseHead field by field.
+
+#include <algorithm>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+
+#include "edgefetch/origin/http_message.hpp"
+
+namespace edgefetch::origin {
+
+class ResponseParser final : public boost::beast::http::basic_parser<false> {
+ public:
+  using error_code = boost::beast::error_code;
+  using string_view = boost::beast::string_view;
+
+  /// The head is written into `head` (cleared when the status line arrives).
+  explicit ResponseParser(ResponseHead& head) : head_(head) {}
+
+  /// Where the next body bytes go. After a read, body_space() is what is left.
+  void set_body_buffer(std::span<std::uint8_t> out) { body_ = out; }
+  [[nodiscard]] std::size_t body_space() const { return body_.size(); }
+
+ private:
+  void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
+    ec = boost::beast::http::error::bad_version;  // unreachable: a response parser
+  }
+
+  void on_response_impl(int code, string_view reason, int version, error_code& ec) override {
+    // Beast takes any three digits; a status outside 1xx-5xx has no class
+    // (RFC 9110 15) and the edge cannot relay it ("099" is not a 1xx).
+    if (code < 100 || code > 599) {
+      ec = boost::beast::http::error::bad_status;
+      return;
+    }
+    head_.status = static_cast<unsigned>(code);
+    head_.reason.assign(reason.data(), reason.size());
+    head_.version = static_cast<unsigned>(version);
+    head_.headers.clear();
+  }
+
+  void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+    head_.headers.push_back(
+        Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+  }
+
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+
+  std::size_t on_body_impl(string_view body, error_code& ec) override { return copy_body(body, ec); }
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override {
+    return copy_body(body, ec);
+  }
+  void on_finish_impl(error_code&) override {}
+
+  // As buffer_body's reader: what fits, and need_buffer when the rest does not.
+  std::size_t copy_body(string_view body, error_code& ec) {
+    const std::size_t n = std::min(body.size(), body_.size());
+    if (n > 0) std::memcpy(body_.data(), body.data(), n);
+    body_ = body_.subspan(n);
+    if (n < body.size()) ec = boost::beast::http::error::need_buffer;
+    return n;
+  }
+
+  ResponseHead& head_;
+  std::span<std::uint8_t> body_;
+};
+
+}  // namespace edgefetch::origin
