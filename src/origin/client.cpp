@@ -6,14 +6,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
-#include <iterator>
 #include <limits>
 #include <unordered_map>
 
@@ -149,14 +146,12 @@ struct OriginClient::State {
 // What an exchange needs of its target beyond the pool's endpoint: copied per
 // request instead of the whole OriginConfig (strings, vectors, a trust store).
 struct ExchangeLimits {
-  net::Scheme protocol = net::Scheme::https;
-  std::chrono::seconds connection_timeout{};
-  int connection_attempts = 0;
+  ConnectLimits connect;
   std::chrono::seconds read_timeout{};
   std::optional<std::chrono::seconds> response_completion_timeout;
 
   static ExchangeLimits of(const OriginConfig& config) {
-    return {config.protocol, config.connection_timeout, config.connection_attempts, config.read_timeout,
+    return {ConnectLimits{config.connection_timeout, config.connection_attempts}, config.read_timeout,
             config.response_completion_timeout};
   }
 };
@@ -164,7 +159,7 @@ struct ExchangeLimits {
 struct Exchange::Impl {
   Impl(std::shared_ptr<Pool> p, const Target& target, const RequestHead& head, std::string bytes)
       : pool(std::move(p)),
-        config(ExchangeLimits::of(target.config)),
+        limits(ExchangeLimits::of(target.config)),
         keepalive_timeout(target.keepalive_timeout),
         method(head.method),
         head_bytes(std::move(bytes)),
@@ -172,9 +167,9 @@ struct Exchange::Impl {
         request_chunked(head.chunked),
         started(Clock::now()) {
     body_finished = !request_chunked && request_content_length.value_or(0) == 0;
-    if (config.response_completion_timeout)
-      completion_deadline = started + *config.response_completion_timeout;
-    info.tls = config.protocol == net::Scheme::https;
+    if (limits.response_completion_timeout)
+      completion_deadline = started + *limits.response_completion_timeout;
+    info.tls = target.config.protocol == net::Scheme::https;
     if (info.tls) info.server_name = tls_server_name(target.config, target.host_header);
   }
 
@@ -211,9 +206,9 @@ struct Exchange::Impl {
   void arm_timeouts() {
     auto& transport = connection->transport();
     if (completion_deadline) {
-      transport.set_idle_timeout_before(config.read_timeout, *completion_deadline);
+      transport.set_idle_timeout_before(limits.read_timeout, *completion_deadline);
     } else {
-      transport.set_idle_timeout(config.read_timeout);
+      transport.set_idle_timeout(limits.read_timeout);
     }
   }
 
@@ -223,7 +218,7 @@ struct Exchange::Impl {
     if (!completion_deadline || error.cause != beast::error::timeout || Clock::now() < *completion_deadline) {
       return error;
     }
-    const auto seconds = config.response_completion_timeout->count();
+    const auto seconds = limits.response_completion_timeout->count();
     return make_error(FailureKind::response_completion_timeout, Phase::response,
                       "the origin's response did not complete within the ResponseCompletionTimeout of " +
                           std::to_string(seconds) + (seconds == 1 ? " second" : " seconds") + " (" +
@@ -271,9 +266,8 @@ struct Exchange::Impl {
 
   asio::awaitable<base::Expected<std::unique_ptr<Connection>, FetchError>> open_new() {
     const auto tls_config = pool->connection_tls_config();
-    auto opened = co_await open_connection(
-        pool->endpoint(), ConnectLimits{config.connection_timeout, config.connection_attempts},
-        tls_config ? &*tls_config : nullptr);
+    auto opened =
+        co_await open_connection(pool->endpoint(), limits.connect, tls_config ? &*tls_config : nullptr);
     info.connect_attempts += opened.connect_attempts;
     info.timings.dns = opened.timings.dns;
     info.timings.connect = opened.timings.connect;
@@ -409,7 +403,7 @@ struct Exchange::Impl {
       if (ec) {
         ReadContext context;
         context.first_byte_received = response_bytes_seen;
-        context.read_timeout = config.read_timeout;
+        context.read_timeout = limits.read_timeout;
         context.tls = connection->tls_error();
         co_return past_completion(read_error(ec, context));
       }
@@ -441,7 +435,7 @@ struct Exchange::Impl {
       // GET/HEAD: the CDN drops a silent connection and tries again (facts 1.6).
       const bool silent = error->kind == FailureKind::read_timeout && !response_bytes_seen;
       const bool retry_timeout =
-          silent && is_retryable_method(method) && replayable() && ++timeouts < config.connection_attempts;
+          silent && is_retryable_method(method) && replayable() && ++timeouts < limits.connect.attempts;
       // A pooled connection the origin had closed: replay on a fresh one.
       const bool retry_stale = info.connection_reused && !info.stale_retry && !response_bytes_seen &&
                                replayable() && is_dead_connection(*error);
@@ -498,7 +492,7 @@ struct Exchange::Impl {
         context.first_byte_received = true;
         context.head_received = true;
         context.body_bytes = body_received;
-        context.read_timeout = config.read_timeout;
+        context.read_timeout = limits.read_timeout;
         context.tls = connection->tls_error();
         co_return base::unexpected(fail(past_completion(read_error(ec, context))));
       }
@@ -526,7 +520,7 @@ struct Exchange::Impl {
   }
 
   std::shared_ptr<Pool> pool;
-  ExchangeLimits config;  // the endpoint itself is the pool's
+  ExchangeLimits limits;  // the endpoint itself is the pool's
   std::chrono::seconds keepalive_timeout;
   std::string method;
   std::string head_bytes;

@@ -29,7 +29,7 @@ std::unique_ptr<Connection> Pool::checkout() {
     ++connection->idle_epoch;
     boost::system::error_code ignored;
     connection->transport().socket().cancel(ignored);
-    if (now - connection->idle_since >= connection->keepalive_timeout) {
+    if (now >= connection->idle_deadline) {
       ++expired_;  // the sweep is due but has not run yet
       connection->close();
       continue;
@@ -53,10 +53,9 @@ void Pool::checkin(std::unique_ptr<Connection> connection, std::chrono::seconds 
     idle_.front()->close();
     idle_.pop_front();
   }
-  connection->idle_since = Clock::now();
-  connection->keepalive_timeout = keepalive_timeout;
+  const auto deadline = Clock::now() + keepalive_timeout;
+  connection->idle_deadline = deadline;
   watch(*connection);
-  const auto deadline = connection->idle_since + keepalive_timeout;
   idle_.push_back(std::move(connection));
   arm_sweep(deadline);
 }
@@ -79,7 +78,7 @@ void Pool::sweep() {
   const auto now = Clock::now();
   std::optional<Clock::time_point> next;
   for (auto it = idle_.begin(); it != idle_.end();) {
-    const auto deadline = (*it)->idle_since + (*it)->keepalive_timeout;
+    const auto deadline = (*it)->idle_deadline;
     if (deadline <= now) {
       ++expired_;
       (*it)->close();
