@@ -4,6 +4,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
@@ -14,15 +15,6 @@ namespace {
 
 base::Unexpected<PrepareError> usage(std::string message) {
   return base::unexpected(PrepareError{2, std::move(message)});
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 std::string_view trim(std::string_view text) {
@@ -120,7 +112,7 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
   for (const auto& text : options.headers) {
     auto header = parse_header(text);
     if (!header) return usage(header.error());
-    if (iequals(header->name, "Host")) {
+    if (base::iequals(header->name, "Host")) {
       // The Host header decides SNI and the verified name too: one source of truth.
       if (request.host_header && *request.host_header != header->value) {
         return usage("-H 'Host: " + header->value + "' conflicts with --host-header " + *request.host_header);

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "edgefetch/base/ascii.hpp"
+
 namespace edgefetch::net::ascii {
 
 constexpr bool is_digit(char c) {
@@ -28,13 +30,7 @@ inline std::string to_lower(std::string_view text) {
   return out;
 }
 
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
-}
+using base::iequals;
 
 inline std::string hex_byte(unsigned char byte) {
   static constexpr char kDigits[] = "0123456789ABCDEF";

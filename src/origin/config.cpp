@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <string>
 
+#include "edgefetch/base/ascii.hpp"
+
 namespace edgefetch::origin {
 namespace {
 
@@ -32,15 +34,6 @@ bool is_tchar(char c) {
     default:
       return false;
   }
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 bool is_field_value(std::string_view value) {
@@ -114,7 +107,7 @@ base::Expected<void, std::string> validate(const Request& request) {
     if (!is_http_token(header.name)) {
       return fail("'" + header.name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)");
     }
-    if (iequals(header.name, "Host")) {
+    if (base::iequals(header.name, "Host")) {
       return fail("set the Host header with Request::host_header: it also decides SNI and the verified name");
     }
     if (!is_field_value(header.value)) {

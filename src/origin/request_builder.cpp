@@ -4,21 +4,13 @@
 #include <boost/beast/http/write.hpp>
 #include <sstream>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/origin/fetch.hpp"
 
 namespace edgefetch::origin {
 namespace http = boost::beast::http;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string host_value(const OriginConfig& config, const Request& request) {
   if (request.host_header) return *request.host_header;
@@ -39,7 +31,7 @@ http::request<http::string_body> build_request(const OriginConfig& config, const
   for (const auto& header : request.headers) {
     bool replaced = false;
     for (std::size_t i = 0; i < default_count; ++i) {
-      if (iequals(fields[i].name, header.name)) {
+      if (base::iequals(fields[i].name, header.name)) {
         fields[i].value = header.value;
         replaced = true;
       }
@@ -55,8 +47,8 @@ http::request<http::string_body> build_request(const OriginConfig& config, const
   for (const auto& field : fields) {
     if (field.value.empty()) continue;  // a default removed by the request
     message.insert(field.name, field.value);
-    has_length =
-        has_length || iequals(field.name, "Content-Length") || iequals(field.name, "Transfer-Encoding");
+    has_length = has_length || base::iequals(field.name, "Content-Length") ||
+                 base::iequals(field.name, "Transfer-Encoding");
   }
   message.body() = request.body;
   const bool method_has_body =

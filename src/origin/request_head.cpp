@@ -1,21 +1,10 @@
 #include "request_head.hpp"
 
+#include "edgefetch/base/ascii.hpp"
 #include "errors.hpp"
 
 namespace edgefetch::origin {
 namespace {
-
-// Case-insensitive ASCII equality; names are compared by the dozen per request.
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char folded = static_cast<char>(a[i] | 0x20);
-    if (a[i] != b[i] && (folded != static_cast<char>(b[i] | 0x20) || folded < 'a' || folded > 'z')) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool is_field_value(std::string_view value) {
   for (const char c : value) {
@@ -35,19 +24,19 @@ bool is_client_managed_header(std::string_view name) {
   // By length first: most forwarded names match none of these lengths.
   switch (name.size()) {
     case 2:
-      return iequals(name, "TE");
+      return base::iequals(name, "TE");
     case 6:
-      return iequals(name, "Expect");
+      return base::iequals(name, "Expect");
     case 7:
-      return iequals(name, "Trailer") || iequals(name, "Upgrade");
+      return base::iequals(name, "Trailer") || base::iequals(name, "Upgrade");
     case 10:
-      return iequals(name, "Connection") || iequals(name, "Keep-Alive");
+      return base::iequals(name, "Connection") || base::iequals(name, "Keep-Alive");
     case 14:
-      return iequals(name, "Content-Length");
+      return base::iequals(name, "Content-Length");
     case 16:
-      return iequals(name, "Proxy-Connection");
+      return base::iequals(name, "Proxy-Connection");
     case 17:
-      return iequals(name, "Transfer-Encoding");
+      return base::iequals(name, "Transfer-Encoding");
     default:
       return false;
   }
@@ -81,7 +70,7 @@ base::Expected<std::string, FetchError> serialize_request_head(const RequestHead
       return invalid("header '" + header.name +
                      "' is managed by the origin client (connection and body framing); leave it out");
     }
-    if (iequals(header.name, "Host")) ++hosts;
+    if (base::iequals(header.name, "Host")) ++hosts;
     size += header.name.size() + header.value.size() + 4;
   }
   if (hosts != 1)

@@ -9,11 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "edgefetch/base/ascii.hpp"
+
 namespace edgefetch::policy::detail {
 
 /// ASCII-only lower-casing: every catalogued name is ASCII.
 std::string to_lower(std::string_view text);
-bool iequals(std::string_view a, std::string_view b);
+using base::iequals;
 /// Without leading and trailing blanks (space, tab, CR, LF).
 std::string_view trim(std::string_view text);
 

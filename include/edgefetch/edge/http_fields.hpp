@@ -8,21 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "edgefetch/base/ascii.hpp"
+
 namespace edgefetch::edge {
 
-/// ASCII case-insensitive equality. Inline: the proxy compares every field
-/// name of every message against a dozen names.
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const char x = a[i];
-    const char y = b[i];
-    if (x == y) continue;
-    const char folded = static_cast<char>(x | 0x20);
-    if (folded != static_cast<char>(y | 0x20) || folded < 'a' || folded > 'z') return false;
-  }
-  return true;
-}
+using base::iequals;
 bool istarts_with(std::string_view text, std::string_view prefix);
 
 /// Connection, Keep-Alive, Proxy-Connection, Proxy-Authenticate,
