@@ -17,13 +17,28 @@ namespace edgefetch::crypto {
 
 enum class CipherDirection { encrypt, decrypt };
 
+namespace detail {
+struct ProviderCipher;
+struct AeadAccess;
+}  // namespace detail
+
 struct CipherContextDeleter {
   void operator()(void* ctx) const noexcept;
 };
 /// Owns an EVP_CIPHER_CTX (type-erased so this header needs no OpenSSL headers).
 using CipherContextPtr = std::unique_ptr<void, CipherContextDeleter>;
 
+/// Frees a provider's own cipher context with that provider's freectx.
+struct ProviderCipherContextDeleter {
+  const detail::ProviderCipher* functions = nullptr;
+  void operator()(void* algctx) const noexcept;
+};
+using ProviderCipherContextPtr = std::unique_ptr<void, ProviderCipherContextDeleter>;
+
 /// AEAD: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305; 12-byte nonces, 16-byte tags.
+/// Records go straight to the provider's cipher functions when they can be
+/// resolved (src/crypto/provider_cipher.hpp says why), through EVP_CIPHER_CTX
+/// otherwise; both give the same bytes.
 class Aead {
  public:
   static base::Expected<Aead, Error> create(policy::BulkCipher cipher, std::span<const std::uint8_t> key,
@@ -50,8 +65,29 @@ class Aead {
   [[nodiscard]] CipherDirection direction() const { return direction_; }
 
  private:
-  Aead(CipherContextPtr ctx, CipherDirection direction) : ctx_(std::move(ctx)), direction_(direction) {}
-  CipherContextPtr ctx_;
+  friend struct detail::AeadAccess;  // tests: the EVP path on demand, and which path is in use
+
+  static base::Expected<Aead, Error> create_with(policy::BulkCipher cipher, std::span<const std::uint8_t> key,
+                                                 CipherDirection direction, bool call_provider);
+  Aead(ProviderCipherContextPtr ctx, CipherDirection direction)
+      : provider_ctx_(std::move(ctx)), direction_(direction) {}
+  Aead(CipherContextPtr ctx, CipherDirection direction) : evp_ctx_(std::move(ctx)), direction_(direction) {}
+
+  base::Expected<void, Error> seal_with_provider(std::span<const std::uint8_t> nonce,
+                                                 std::span<const std::uint8_t> aad,
+                                                 std::span<const std::uint8_t> plaintext, std::uint8_t* dst);
+  base::Expected<void, Error> seal_with_evp(std::span<const std::uint8_t> nonce,
+                                            std::span<const std::uint8_t> aad,
+                                            std::span<const std::uint8_t> plaintext, std::uint8_t* dst);
+  base::Expected<void, Error> open_with_provider(std::span<const std::uint8_t> nonce,
+                                                 std::span<const std::uint8_t> aad, std::uint8_t* data,
+                                                 std::size_t length);
+  base::Expected<void, Error> open_with_evp(std::span<const std::uint8_t> nonce,
+                                            std::span<const std::uint8_t> aad, std::uint8_t* data,
+                                            std::size_t length);
+
+  ProviderCipherContextPtr provider_ctx_;  // set when the provider is called directly
+  CipherContextPtr evp_ctx_;               // set otherwise
   CipherDirection direction_;
 };
 
