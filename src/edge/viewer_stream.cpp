@@ -7,8 +7,9 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "edgefetch/net/timed_socket.hpp"
 
 namespace edgefetch::edge::detail {
 namespace asio = boost::asio;
@@ -88,19 +89,18 @@ class BasicViewerStream final : public ViewerStream {
   }
 
  private:
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, net::TimedSocket>;
   mutable Stream stream_;  // mutable: native_handle() is not const
 };
 
 }  // namespace
 
 std::unique_ptr<ViewerStream> make_plain_stream(asio::ip::tcp::socket socket) {
-  return std::make_unique<BasicViewerStream<beast::tcp_stream>>(std::move(socket));
+  return std::make_unique<BasicViewerStream<net::TimedSocket>>(std::move(socket));
 }
 
 std::unique_ptr<ViewerStream> make_tls_stream(asio::ip::tcp::socket socket, asio::ssl::context& context) {
-  return std::make_unique<BasicViewerStream<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket),
-                                                                                   context);
+  return std::make_unique<BasicViewerStream<beast::ssl_stream<net::TimedSocket>>>(std::move(socket), context);
 }
 
 }  // namespace edgefetch::edge::detail

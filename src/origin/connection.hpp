@@ -10,8 +10,8 @@
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
 // clang-format on
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/compose.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
@@ -63,16 +63,18 @@ class Connection {
   /// Closes now: close_notify (best effort, without waiting) for TLS, then the socket.
   void close() noexcept;
 
+  // The handler goes straight to the TLS stream or the socket: a composed
+  // operation here would add a layer of work tracking to every origin read.
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
-    return boost::asio::async_compose<ReadToken, void(boost::system::error_code, std::size_t)>(
-        ReadOp<MutableBufferSequence>{this, buffers}, token, transport().stream());
+    return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
+        InitiateRead{this}, token, buffers);
   }
 
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
-    return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
-        WriteOp<ConstBufferSequence>{this, buffers}, token, transport().stream());
+    return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
+        InitiateWrite{this}, token, buffers);
   }
 
   // Pool bookkeeping (owned by the pool while the connection is idle).
@@ -84,35 +86,25 @@ class Connection {
   std::shared_ptr<const tls::Negotiated> negotiated;
 
  private:
-  template <class Buffers>
-  struct ReadOp {
+  struct InitiateRead {
     Connection* c;
-    Buffers buffers;
-    bool started = false;
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
-      if (started) return self.complete(ec, n);
-      started = true;
+    template <class Handler, class Buffers>
+    void operator()(Handler&& handler, const Buffers& buffers) const {
       if (c->tls_) {
-        c->tls_->async_read_some(buffers, std::move(self));
+        c->tls_->async_read_some(buffers, std::forward<Handler>(handler));
       } else {
-        c->tcp_->async_read_some(buffers, std::move(self));
+        c->tcp_->async_read_some(buffers, std::forward<Handler>(handler));
       }
     }
   };
-  template <class Buffers>
-  struct WriteOp {
+  struct InitiateWrite {
     Connection* c;
-    Buffers buffers;
-    bool started = false;
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
-      if (started) return self.complete(ec, n);
-      started = true;
+    template <class Handler, class Buffers>
+    void operator()(Handler&& handler, const Buffers& buffers) const {
       if (c->tls_) {
-        c->tls_->async_write_some(buffers, std::move(self));
+        c->tls_->async_write_some(buffers, std::forward<Handler>(handler));
       } else {
-        c->tcp_->async_write_some(buffers, std::move(self));
+        c->tcp_->async_write_some(buffers, std::forward<Handler>(handler));
       }
     }
   };

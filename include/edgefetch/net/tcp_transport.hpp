@@ -1,32 +1,38 @@
 #pragma once
 // A connected TCP stream with the timeouts an origin connection needs and the
-// activity it has seen. It wraps beast::tcp_stream (whose timer closes the
-// socket and completes pending operations with beast::error::timeout) and
-// re-arms the timeout before every read and write, so an idle timeout means
-// "no progress for that long": exactly the origin read timeout's "maximum gap
-// between packets". A fixed deadline is available for bounded phases such as
-// the TLS handshake.
+// activity it has seen. It wraps TimedSocket (whose deadline closes the socket
+// and completes pending operations with beast::error::timeout) and re-arms the
+// timeout before every read and write, so an idle timeout means "no progress
+// for that long": exactly the origin read timeout's "maximum gap between
+// packets". A fixed deadline is available for bounded phases such as the TLS
+// handshake. Reads and writes go straight to the socket with the caller's
+// handler (no composed operation of its own).
 
 #include <algorithm>
+#include <boost/asio/associated_allocator.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/compose.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <utility>
 
+#include "edgefetch/net/timed_socket.hpp"
+
 namespace edgefetch::net {
 
 class TcpTransport {
  public:
   using clock = std::chrono::steady_clock;
-  using executor_type = boost::beast::tcp_stream::executor_type;
+  using executor_type = TimedSocket::executor_type;
 
-  explicit TcpTransport(boost::beast::tcp_stream stream) : stream_(std::move(stream)) {}
+  /// Takes the socket of a connected stream (net::connect's result).
+  explicit TcpTransport(boost::beast::tcp_stream stream) : stream_(stream.release_socket()) {}
+  explicit TcpTransport(boost::asio::ip::tcp::socket socket) : stream_(std::move(socket)) {}
 
   executor_type get_executor() noexcept { return stream_.get_executor(); }
-  boost::beast::tcp_stream& stream() noexcept { return stream_; }
+  TimedSocket& stream() noexcept { return stream_; }
   boost::asio::ip::tcp::socket& socket() noexcept { return stream_.socket(); }
 
   /// Every later read and write must make progress within `timeout`.
@@ -64,14 +70,14 @@ class TcpTransport {
 
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
-    return boost::asio::async_compose<ReadToken, void(boost::system::error_code, std::size_t)>(
-        ReadOp<MutableBufferSequence>{this, buffers}, token, stream_);
+    return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
+        Initiate<true>{this}, token, buffers);
   }
 
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
-    return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
-        WriteOp<ConstBufferSequence>{this, buffers}, token, stream_);
+    return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
+        Initiate<false>{this}, token, buffers);
   }
 
   /// Half-closes the sending side (FIN), ignoring errors: used after close_notify.
@@ -98,43 +104,46 @@ class TcpTransport {
     if (n > 0 && first_byte_mark_ && !first_byte_at_) first_byte_at_ = clock::now();
   }
 
-  template <class Buffers>
-  struct ReadOp {
+  // The caller's handler (its executor and allocator kept), run after the
+  // transfer is counted.
+  template <bool IsRead, class Handler>
+  struct Counted {
     TcpTransport* transport;
-    Buffers buffers;
-    bool started = false;
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
-      if (!started) {
-        started = true;
-        transport->arm();
-        transport->stream_.async_read_some(buffers, std::move(self));
-        return;
+    Handler handler;
+
+    using executor_type = boost::asio::associated_executor_t<Handler, TcpTransport::executor_type>;
+    executor_type get_executor() const noexcept {
+      return boost::asio::get_associated_executor(handler, transport->get_executor());
+    }
+    using allocator_type = boost::asio::associated_allocator_t<Handler>;
+    allocator_type get_allocator() const noexcept { return boost::asio::get_associated_allocator(handler); }
+
+    void operator()(boost::system::error_code ec, std::size_t n) {
+      if constexpr (IsRead) {
+        transport->note_read(n);
+      } else {
+        transport->bytes_written_ += n;
       }
-      transport->note_read(n);
-      self.complete(ec, n);
+      std::move(handler)(ec, n);
     }
   };
 
-  template <class Buffers>
-  struct WriteOp {
+  template <bool IsRead>
+  struct Initiate {
     TcpTransport* transport;
-    Buffers buffers;
-    bool started = false;
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
-      if (!started) {
-        started = true;
-        transport->arm();
-        transport->stream_.async_write_some(buffers, std::move(self));
-        return;
+    template <class Handler, class Buffers>
+    void operator()(Handler&& handler, const Buffers& buffers) const {
+      transport->arm();
+      Counted<IsRead, std::decay_t<Handler>> counted{transport, std::forward<Handler>(handler)};
+      if constexpr (IsRead) {
+        transport->stream_.async_read_some(buffers, std::move(counted));
+      } else {
+        transport->stream_.async_write_some(buffers, std::move(counted));
       }
-      transport->bytes_written_ += n;
-      self.complete(ec, n);
     }
   };
 
-  boost::beast::tcp_stream stream_;
+  TimedSocket stream_;
   std::optional<clock::duration> idle_timeout_;
   std::optional<clock::time_point> deadline_;
   std::optional<clock::time_point> first_byte_mark_;
