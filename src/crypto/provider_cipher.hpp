@@ -8,7 +8,7 @@
 // EVP_CIPHER_CTX_ctrl for the tag is converted into an OSSL_PARAM array first.
 // Calling the provider's encrypt_init/decrypt_init with just the nonce, and its
 // get/set_ctx_params with one prebuilt tag parameter, removes that per-record
-// overhead (about 1.1k instructions per record); the algorithm code, including
+// overhead (about 1k instructions per record); the algorithm code, including
 // the constant-time tag check, is the provider's own either way.
 //
 // Only the public provider interface is used (OSSL_PROVIDER_query_operation,

@@ -1,7 +1,8 @@
 #pragma once
-// Record ciphers over libcrypto EVP_CIPHER_CTX. Each object holds one context
-// with its key set once, for one direction (encrypt or decrypt); per record
-// only the IV/nonce changes, so nothing is fetched or re-keyed per record.
+// Record ciphers over libcrypto: EVP_CIPHER_CTX, or for the AEADs the
+// provider's own cipher context. Each object holds one context with its key set
+// once, for one direction (encrypt or decrypt); per record only the IV/nonce
+// changes, so nothing is fetched or re-keyed per record.
 
 #include <cstddef>
 #include <cstdint>
