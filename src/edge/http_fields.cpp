@@ -19,38 +19,45 @@ bool istarts_with(std::string_view text, std::string_view prefix) {
 }
 
 bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kNames = {"Connection",
-                                                             "Keep-Alive",
-                                                             "Proxy-Connection",
-                                                             "Proxy-Authenticate",
-                                                             "Proxy-Authorization",
-                                                             "TE",
-                                                             "Trailer",
-                                                             "Transfer-Encoding",
-                                                             "Upgrade"};
-  for (const auto hop : kNames) {
-    if (iequals(name, hop)) return true;
+  // By length first: most names match none of these lengths.
+  switch (name.size()) {
+    case 2:
+      return iequals(name, "TE");
+    case 7:
+      return iequals(name, "Trailer") || iequals(name, "Upgrade");
+    case 10:
+      return iequals(name, "Connection") || iequals(name, "Keep-Alive");
+    case 16:
+      return iequals(name, "Proxy-Connection");
+    case 17:
+      return iequals(name, "Transfer-Encoding");
+    case 18:
+      return iequals(name, "Proxy-Authenticate");
+    case 19:
+      return iequals(name, "Proxy-Authorization");
+    default:
+      return false;
   }
-  return false;
 }
 
-std::vector<std::string> connection_tokens(const std::vector<std::string_view>& connection_values) {
-  std::vector<std::string> tokens;
-  for (std::string_view value : connection_values) {
-    while (!value.empty()) {
-      const auto comma = value.find(',');
-      const std::string_view token = trim(value.substr(0, comma));
-      if (!token.empty()) tokens.emplace_back(token);
-      if (comma == std::string_view::npos) break;
-      value.remove_prefix(comma + 1);
+void ConnectionTokens::add_value(std::string_view value) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const std::string_view token = trim(value.substr(0, comma));
+    if (!token.empty()) {
+      if (count_ < kInline) {
+        inline_[count_++] = token;
+      } else {
+        overflow_.push_back(token);
+      }
     }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
   }
-  return tokens;
 }
 
-bool is_connection_specific(std::string_view name, const std::vector<std::string>& tokens) {
-  if (is_hop_by_hop(name)) return true;
-  for (const auto& token : tokens) {
+bool ConnectionTokens::contains_in_overflow(std::string_view name) const {
+  for (const auto token : overflow_) {
     if (iequals(name, token)) return true;
   }
   return false;
@@ -63,14 +70,6 @@ std::string http_date(std::chrono::system_clock::time_point time) {
   std::array<char, 64> text{};
   const std::size_t n = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   return std::string(text.data(), n);
-}
-
-bool is_safe_field_value(std::string_view value) {
-  // One compare per byte on the common path: only bytes up to CR need a closer look.
-  for (const char c : value) {
-    if (static_cast<unsigned char>(c) <= '\r' && (c == '\r' || c == '\n' || c == '\0')) return false;
-  }
-  return true;
 }
 
 }  // namespace edgefetch::edge

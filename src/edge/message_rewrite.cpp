@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "edgefetch/base/string_appender.hpp"
 #include "edgefetch/edge/error_page.hpp"
 #include "edgefetch/edge/http_fields.hpp"
 
@@ -34,12 +35,21 @@ bool is_edge_reserved(std::string_view name) {
   return iequals(name, "X-Amz-Cf-Id") || istarts_with(name, "X-Edge-") || iequals(name, "Expect");
 }
 
-std::vector<std::string> connection_tokens_of(const http::fields& fields) {
-  std::vector<std::string_view> values;
+ConnectionTokens connection_tokens_of(const http::fields& fields) {
+  ConnectionTokens tokens;
   for (const auto& field : fields) {
-    if (iequals(sv(field.name_string()), "Connection")) values.push_back(sv(field.value()));
+    if (iequals(sv(field.name_string()), "Connection")) tokens.add_value(sv(field.value()));
   }
-  return connection_tokens(values);
+  return tokens;
+}
+
+// Each string is constructed from its source once (assign() into a default
+// Header takes the general replace path) and then moved into the vector.
+void add_header(std::vector<origin::Header>& out, std::string_view name, std::string_view value) {
+  out.push_back(origin::Header{std::string(name), std::string(value)});
+}
+void add_header(std::vector<origin::Header>& out, std::string_view name, std::string&& value) {
+  out.push_back(origin::Header{std::string(name), std::move(value)});
 }
 
 // Origin response fields the edge sets itself (framing, and the CDN's own
@@ -74,11 +84,30 @@ const std::string& current_date() {
   return text;
 }
 
-void add_field(std::string& head, std::string_view name, std::string_view value) {
-  head += name;
-  head += ": ";
-  head += value;
-  head += "\r\n";
+// The fields the edge adds after the origin's or its own: Date, Content-Length,
+// Transfer-Encoding, Connection, X-Cache, Via, X-Amz-Cf-Pop, X-Amz-Cf-Id and
+// the end of the head, less the three variable parts. Only a size estimate.
+constexpr std::size_t kEdgeFieldsSize = 320;
+
+void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cache,
+                             std::string_view request_id, const EdgeIdentity& identity) {
+  head.append_field("X-Cache", x_cache);
+  head.append("Via: 1.1 ").append(identity.host_id).append(".cloudfront.net (CloudFront)\r\n");
+  head.append_field("X-Amz-Cf-Pop", identity.pop);
+  head.append_field("X-Amz-Cf-Id", request_id);
+  head.append("\r\n");
+}
+
+void add_status_line(base::StringAppender& head, unsigned status, std::string_view reason) {
+  head.append("HTTP/1.1 ").append_decimal(status).append(' ').append(reason).append("\r\n");
+}
+
+void add_connection_field(base::StringAppender& head, bool keep_alive, unsigned viewer_version) {
+  if (!keep_alive) {
+    head.append_field("Connection", "close");
+  } else if (viewer_version == 10) {
+    head.append_field("Connection", "keep-alive");
+  }
 }
 
 }  // namespace
@@ -106,8 +135,9 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
 
   auto& out = request.headers;
   out.reserve(16);
-  out.push_back({"Host", route.host});
+  add_header(out, "Host", route.host);
   std::string via;
+  via.reserve(identity.host_id.size() + 48);  // the edge's own entry: one allocation
   std::string forwarded_for;
   bool user_agent_seen = false;
   for (const auto& field : viewer) {
@@ -131,19 +161,18 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
       if (!forward_all) continue;
       user_agent_seen = true;
     }
-    out.push_back({std::string(name), std::string(value)});
+    add_header(out, name, value);
   }
-  if (!user_agent_seen && !is_custom("User-Agent"))
-    out.push_back({"User-Agent", std::string(origin::kCdnUserAgent)});
+  if (!user_agent_seen && !is_custom("User-Agent")) add_header(out, "User-Agent", origin::kCdnUserAgent);
   if (!via.empty()) via += ", ";
   identity.append_via(via, info.version == 10 ? "1.0" : "1.1");
-  out.push_back({"Via", std::move(via)});
+  add_header(out, "Via", std::move(via));
   if (!forwarded_for.empty()) forwarded_for += ", ";
   forwarded_for += info.ip;
-  out.push_back({"X-Forwarded-For", std::move(forwarded_for)});
-  out.push_back({"X-Amz-Cf-Id", std::string(request_id)});
+  add_header(out, "X-Forwarded-For", std::move(forwarded_for));
+  add_header(out, "X-Amz-Cf-Id", request_id);
   for (const auto& header : custom) {
-    if (is_safe_field_value(header.value)) out.push_back({header.name, header.value});
+    if (is_safe_field_value(header.value)) add_header(out, header.name, header.value);
   }
   return request;
 }
@@ -152,11 +181,12 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
                                     const EdgeIdentity& identity) {
   ViewerResponse out;
-  std::vector<std::string_view> connection_values;
+  ConnectionTokens tokens;
+  std::size_t fields_size = 0;
   for (const auto& header : response.headers) {
-    if (iequals(header.name, "Connection")) connection_values.push_back(header.value);
+    if (iequals(header.name, "Connection")) tokens.add_value(header.value);
+    fields_size += header.name.size() + header.value.size() + 4;
   }
-  const auto tokens = connection_tokens(connection_values);
 
   const unsigned status = response.status;
   const bool bodiless_status = status < 200 || status == 204 || status == 304;
@@ -180,15 +210,12 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   }
   out.keep_alive = keep_alive;
 
-  std::string& head = out.head;
-  head.reserve(512);
-  head += "HTTP/1.1 ";
-  head += std::to_string(status);
-  head += ' ';
-  head += response.reason.empty() || !is_safe_field_value(response.reason)
-              ? reason_phrase(static_cast<int>(status))
-              : std::string_view(response.reason);
-  head += "\r\n";
+  const std::string_view reason = response.reason.empty() || !is_safe_field_value(response.reason)
+                                      ? reason_phrase(static_cast<int>(status))
+                                      : std::string_view(response.reason);
+  base::StringAppender head(out.head, reason.size() + fields_size + identity.host_id.size() +
+                                          identity.pop.size() + request_id.size() + kEdgeFieldsSize);
+  add_status_line(head, status, reason);
   bool date_seen = false;
   for (const auto& header : response.headers) {
     const std::string_view name = header.name;
@@ -198,23 +225,13 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
     }
     if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
     if (name.size() == 12 && iequals(name, "Content-Type")) out.content_type = header.value;
-    add_field(head, name, header.value);
+    head.append_field(name, header.value);
   }
-  if (!date_seen) add_field(head, "Date", current_date());
-  if (out.content_length) add_field(head, "Content-Length", std::to_string(*out.content_length));
-  if (out.framing == ViewerBodyFraming::chunked) add_field(head, "Transfer-Encoding", "chunked");
-  if (!out.keep_alive) {
-    add_field(head, "Connection", "close");
-  } else if (viewer_version == 10) {
-    add_field(head, "Connection", "keep-alive");
-  }
-  add_field(head, "X-Cache", "Miss from cloudfront");
-  head += "Via: ";
-  identity.append_via(head, "1.1");
-  head += "\r\n";
-  add_field(head, "X-Amz-Cf-Pop", identity.pop);
-  add_field(head, "X-Amz-Cf-Id", request_id);
-  head += "\r\n";
+  if (!date_seen) head.append_field("Date", current_date());
+  if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
+  if (out.framing == ViewerBodyFraming::chunked) head.append_field("Transfer-Encoding", "chunked");
+  add_connection_field(head, out.keep_alive, viewer_version);
+  add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);
   return out;
 }
 
@@ -229,33 +246,21 @@ ViewerResponse make_generated_response(const GeneratedResponse& response, bool h
   out.framing = head_request ? ViewerBodyFraming::none : ViewerBodyFraming::content_length;
   if (head_request) body->clear();
 
-  std::string& head = out.head;
-  head.reserve(512);
-  head += "HTTP/1.1 ";
-  head += std::to_string(response.status);
-  head += ' ';
-  head += reason_phrase(response.status);
-  head += "\r\n";
-  add_field(head, "Server", "CloudFront");
-  add_field(head, "Date", current_date());
-  add_field(head, "Content-Type", "text/html");
-  add_field(head, "Content-Length", std::to_string(*out.content_length));
-  if (!response.location.empty() && is_safe_field_value(response.location)) {
-    add_field(head, "Location", response.location);
-  }
-  if (!keep_alive) {
-    add_field(head, "Connection", "close");
-  } else if (viewer_version == 10) {
-    add_field(head, "Connection", "keep-alive");
-  }
-  if (!response.origin_error.empty()) add_field(head, "X-Edgefetch-Origin-Error", response.origin_error);
-  add_field(head, "X-Cache", response.status >= 400 ? "Error from cloudfront" : "Redirect from cloudfront");
-  head += "Via: ";
-  identity.append_via(head, "1.1");
-  head += "\r\n";
-  add_field(head, "X-Amz-Cf-Pop", identity.pop);
-  add_field(head, "X-Amz-Cf-Id", request_id);
-  head += "\r\n";
+  const std::string_view reason = reason_phrase(response.status);
+  const bool has_location = !response.location.empty() && is_safe_field_value(response.location);
+  base::StringAppender head(out.head, reason.size() + response.location.size() +
+                                          response.origin_error.size() + identity.host_id.size() +
+                                          identity.pop.size() + request_id.size() + kEdgeFieldsSize + 128);
+  add_status_line(head, static_cast<unsigned>(response.status), reason);
+  head.append_field("Server", "CloudFront");
+  head.append_field("Date", current_date());
+  head.append_field("Content-Type", "text/html");
+  head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
+  if (has_location) head.append_field("Location", response.location);
+  add_connection_field(head, keep_alive, viewer_version);
+  if (!response.origin_error.empty()) head.append_field("X-Edgefetch-Origin-Error", response.origin_error);
+  add_edge_trailer_fields(head, response.status >= 400 ? "Error from cloudfront" : "Redirect from cloudfront",
+                          request_id, identity);
   return out;
 }
 

@@ -12,30 +12,6 @@ base::Unexpected<std::string> fail(std::string message) {
   return base::unexpected(std::move(message));
 }
 
-bool is_tchar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_field_value(std::string_view value) {
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
@@ -47,11 +23,7 @@ bool is_field_value(std::string_view value) {
 }  // namespace
 
 bool is_http_token(std::string_view text) {
-  if (text.empty()) return false;
-  for (const char c : text) {
-    if (!is_tchar(c)) return false;
-  }
-  return true;
+  return base::is_http_token(text);
 }
 
 base::Expected<void, std::string> validate(const OriginConfig& config) {

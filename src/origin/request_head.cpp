@@ -1,18 +1,11 @@
 #include "request_head.hpp"
 
 #include "edgefetch/base/ascii.hpp"
+#include "edgefetch/base/string_appender.hpp"
 #include "errors.hpp"
 
 namespace edgefetch::origin {
 namespace {
-
-bool is_field_value(std::string_view value) {
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 ? byte != '\t' : byte == 0x7F) return false;
-  }
-  return true;
-}
 
 base::Unexpected<FetchError> invalid(std::string message) {
   return base::unexpected(make_error(FailureKind::invalid_request, Phase::setup, std::move(message)));
@@ -47,47 +40,52 @@ bool is_retryable_method(std::string_view method) {
 }
 
 base::Expected<std::string, FetchError> serialize_request_head(const RequestHead& head) {
-  if (!is_http_token(head.method)) return invalid("'" + head.method + "' is not a valid HTTP method");
+  // Every check stays here, on the one path to the wire: the edge builds its
+  // heads from parsed viewer requests, but `edgefetch get` and library users
+  // hand in whatever they were given.
+  if (!base::is_http_token(head.method)) return invalid("'" + head.method + "' is not a valid HTTP method");
   if (head.target.empty() || (head.target.front() != '/' && head.target != "*")) {
     return invalid("the request target must start with '/'");
   }
-  for (const char c : head.target) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7F)
-      return invalid("the request target contains a space or control character");
+  if (!base::is_visible_ascii(head.target)) {
+    return invalid("the request target contains a space or control character");
   }
   if (head.chunked && head.content_length) {
     return invalid("a request body is either chunked or has a Content-Length, not both");
   }
   int hosts = 0;
-  std::size_t size = head.method.size() + head.target.size() + 64;
+  std::size_t fields_size = 0;
   for (const auto& header : head.headers) {
-    if (!is_http_token(header.name)) return invalid("'" + header.name + "' is not a valid header name");
-    if (!is_field_value(header.value)) {
+    if (!base::is_http_token(header.name)) return invalid("'" + header.name + "' is not a valid header name");
+    if (!base::is_field_value(header.value)) {
       return invalid("the value of header '" + header.name + "' contains a line break or control character");
     }
     if (is_client_managed_header(header.name)) {
       return invalid("header '" + header.name +
                      "' is managed by the origin client (connection and body framing); leave it out");
     }
-    if (base::iequals(header.name, "Host")) ++hosts;
-    size += header.name.size() + header.value.size() + 4;
+    if (header.name.size() == 4 && base::iequals(header.name, "Host")) ++hosts;
+    fields_size += header.name.size() + header.value.size() + 4;
   }
   if (hosts != 1)
     return invalid("the request needs exactly one Host header, it has " + std::to_string(hosts));
 
+  // Request line, fields, Connection, framing (at most 16 + 20 + 2), end of head.
+  static constexpr std::string_view kConnection = "Connection: Keep-Alive\r\n";
   std::string out;
-  out.reserve(size);
-  out.append(head.method).append(" ").append(head.target).append(" HTTP/1.1\r\n");
-  for (const auto& header : head.headers)
-    out.append(header.name).append(": ").append(header.value).append("\r\n");
-  out.append("Connection: Keep-Alive\r\n");
-  if (head.chunked) {
-    out.append("Transfer-Encoding: chunked\r\n");
-  } else if (head.content_length) {
-    out.append("Content-Length: ").append(std::to_string(*head.content_length)).append("\r\n");
+  {
+    base::StringAppender text(
+        out, head.method.size() + head.target.size() + 12 + fields_size + kConnection.size() + 40 + 2);
+    text.append(head.method).append(' ').append(head.target).append(" HTTP/1.1\r\n");
+    for (const auto& header : head.headers) text.append_field(header.name, header.value);
+    text.append(kConnection);
+    if (head.chunked) {
+      text.append("Transfer-Encoding: chunked\r\n");
+    } else if (head.content_length) {
+      text.append("Content-Length: ").append_decimal(*head.content_length).append("\r\n");
+    }
+    text.append("\r\n");
   }
-  out.append("\r\n");
   return out;
 }
 

@@ -1,17 +1,27 @@
 #pragma once
-// Locale-independent ASCII case-insensitive comparison, for header names,
-// host names and policy names in every layer.
+// Locale-independent ASCII helpers for HTTP text in every layer: case-insensitive
+// comparison (header names, host names, policy names) and the character classes
+// of RFC 9110 that the edge and the origin client check on every header they
+// send (tokens, field values, request targets).
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace edgefetch::base {
 
-/// ASCII case-insensitive equality. Inline: the proxy compares every field
-/// name of every message against a dozen names.
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+namespace detail {
+
+inline std::uint64_t load_word(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+inline bool iequals_bytes(const char* a, const char* b, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
     const char x = a[i];
     const char y = b[i];
     if (x == y) continue;
@@ -19,6 +29,156 @@ inline bool iequals(std::string_view a, std::string_view b) {
     if (folded != static_cast<char>(y | 0x20) || folded < 'a' || folded > 'z') return false;
   }
   return true;
+}
+
+}  // namespace detail
+
+/// ASCII case-insensitive equality. Inline: the proxy compares every field
+/// name of every message against a dozen names. Names usually match in case
+/// too, so eight bytes are compared at once and only a differing word is
+/// folded byte by byte.
+inline bool iequals(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n < 8) return detail::iequals_bytes(a.data(), b.data(), n);
+  const auto words_equal = [&](std::size_t at) {
+    return detail::load_word(a.data() + at) == detail::load_word(b.data() + at) ||
+           detail::iequals_bytes(a.data() + at, b.data() + at, 8);
+  };
+  for (std::size_t at = 0; at + 8 < n; at += 8) {
+    if (!words_equal(at)) return false;
+  }
+  return words_equal(n - 8);  // the last eight, overlapping what was compared
+}
+
+/// Character classes, one bit each in kCharClasses.
+enum CharClass : std::uint8_t {
+  /// tchar (RFC 9110 5.6.2): letters, digits and !#$%&'*+-.^_`|~.
+  kTokenChar = 1,
+  /// A field-value byte (RFC 9110 5.5): anything but a control character,
+  /// except HTAB; obs-text (0x80-0xFF) included.
+  kFieldValueChar = 2,
+  /// Visible ASCII (0x21-0x7E): what a request target may contain.
+  kVisibleChar = 4,
+  /// Not CR, LF or NUL: what cannot split or cut a header line.
+  kLineSafeChar = 8,
+};
+
+namespace detail {
+
+constexpr std::array<std::uint8_t, 256> make_char_classes() {
+  std::array<std::uint8_t, 256> classes{};
+  constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  for (unsigned byte = 0; byte < 256; ++byte) {
+    std::uint8_t bits = 0;
+    const bool alnum =
+        (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9');
+    if (alnum || kTokenPunctuation.find(static_cast<char>(byte)) != std::string_view::npos)
+      bits |= kTokenChar;
+    if ((byte >= 0x20 && byte != 0x7F) || byte == '\t') bits |= kFieldValueChar;
+    if (byte > 0x20 && byte < 0x7F) bits |= kVisibleChar;
+    if (byte != '\r' && byte != '\n' && byte != 0) bits |= kLineSafeChar;
+    classes[byte] = bits;
+  }
+  return classes;
+}
+
+// Eight bytes at a time for the long texts (Via, X-Amz-Cf-Id, User-Agent,
+// URLs): a word test rules out a bad byte in all eight, and only a word it
+// flags is looked at byte by byte. Each test below is exact for the word as a
+// whole (it may mark extra bytes in a word that has a matching one).
+inline constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+/// Nonzero when a byte of `word` is below `n` (n <= 128).
+constexpr std::uint64_t any_byte_below(std::uint64_t word, std::uint8_t n) {
+  return (word - kOnes * n) & ~word & kHighBits;
+}
+/// Nonzero when a byte of `word` is above `n` (n <= 127).
+constexpr std::uint64_t any_byte_above(std::uint64_t word, std::uint8_t n) {
+  return ((word + kOnes * static_cast<std::uint8_t>(127 - n)) | word) & kHighBits;
+}
+/// Nonzero when a byte of `word` equals `c`.
+constexpr std::uint64_t any_byte_equal(std::uint64_t word, std::uint8_t c) {
+  return any_byte_below(word ^ (kOnes * c), 1);
+}
+
+}  // namespace detail
+
+inline constexpr std::array<std::uint8_t, 256> kCharClasses = detail::make_char_classes();
+
+constexpr bool has_class(char c, CharClass cls) {
+  return (kCharClasses[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+/// True when every byte of `text` is in `cls`; `suspicious(word)` is nonzero
+/// for every 8-byte word holding a byte outside it (it may flag more).
+template <typename WordTest>
+bool all_of_class(std::string_view text, CharClass cls, WordTest suspicious) {
+  const auto word_ok = [&](const char* p) {
+    if (suspicious(detail::load_word(p)) == 0) return true;
+    for (std::size_t i = 0; i < 8; ++i) {
+      if (!has_class(p[i], cls)) return false;
+    }
+    return true;
+  };
+  const char* p = text.data();
+  std::size_t n = text.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!has_class(p[i], cls)) return false;
+    }
+    return true;
+  }
+  for (; n > 8; p += 8, n -= 8) {
+    if (!word_ok(p)) return false;
+  }
+  // The last 8 bytes as one word, overlapping bytes already checked.
+  return word_ok(text.data() + text.size() - 8);
+}
+
+/// A token (RFC 9110 5.6.2): a method or a field name. Not empty.
+inline bool is_http_token(std::string_view text) {
+  // No word test separates tchar from the delimiters cheaply: the classes of
+  // eight bytes are and-ed and tested once.
+  const auto word_ok = [](const char* p) {
+    std::uint8_t all = kTokenChar;
+    for (std::size_t i = 0; i < 8; ++i) all &= kCharClasses[static_cast<unsigned char>(p[i])];
+    return all != 0;
+  };
+  const char* p = text.data();
+  std::size_t n = text.size();
+  if (n == 0) return false;
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!has_class(p[i], kTokenChar)) return false;
+    }
+    return true;
+  }
+  for (; n > 8; p += 8, n -= 8) {
+    if (!word_ok(p)) return false;
+  }
+  return word_ok(text.data() + text.size() - 8);
+}
+
+/// Field-value bytes only: no control character but HTAB (no CR, LF, NUL, DEL).
+inline bool is_field_value(std::string_view text) {
+  return all_of_class(text, kFieldValueChar, [](std::uint64_t word) {
+    return detail::any_byte_below(word, 0x20) | detail::any_byte_equal(word, 0x7F);
+  });
+}
+
+/// Visible ASCII only (0x21-0x7E): no space, control character or non-ASCII byte.
+inline bool is_visible_ascii(std::string_view text) {
+  return all_of_class(text, kVisibleChar, [](std::uint64_t word) {
+    return detail::any_byte_below(word, 0x21) | detail::any_byte_above(word, 0x7E);
+  });
+}
+
+/// No CR, LF or NUL: the text cannot end a header line or the head early.
+inline bool is_line_safe(std::string_view text) {
+  return all_of_class(text, kLineSafeChar,
+                      [](std::uint64_t word) { return detail::any_byte_below(word, '\r' + 1); });
 }
 
 }  // namespace edgefetch::base

@@ -3,7 +3,9 @@
 // case-insensitive names, hop-by-hop fields (RFC 9110 7.6.1 and the legacy
 // ones the CDN strips, facts 5.2/5.4), Connection-listed names, HTTP dates.
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,17 +21,47 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 /// Proxy-Authorization, TE, Trailer, Transfer-Encoding, Upgrade.
 bool is_hop_by_hop(std::string_view name);
 
-/// The comma-separated tokens of Connection header values, trimmed
-/// (e.g. "close", "X-Foo").
-std::vector<std::string> connection_tokens(const std::vector<std::string_view>& connection_values);
+/// The names a message's Connection fields list (RFC 9110 7.6.1), comma
+/// separated and trimmed ("close", "X-Foo"). Views into the field values,
+/// which must outlive this; no allocation for up to kInline names.
+class ConnectionTokens {
+ public:
+  static constexpr std::size_t kInline = 8;
+
+  /// Adds the tokens of one Connection field value.
+  void add_value(std::string_view value);
+  /// Whether `name` is listed (case-insensitive).
+  [[nodiscard]] bool contains(std::string_view name) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (iequals(name, inline_[i])) return true;
+    }
+    return !overflow_.empty() && contains_in_overflow(name);
+  }
+  [[nodiscard]] std::size_t size() const { return count_ + overflow_.size(); }
+  /// The i-th token, in order of appearance.
+  [[nodiscard]] std::string_view operator[](std::size_t i) const {
+    return i < kInline ? inline_[i] : overflow_[i - kInline];
+  }
+
+ private:
+  [[nodiscard]] bool contains_in_overflow(std::string_view name) const;
+
+  std::array<std::string_view, kInline> inline_{};
+  std::size_t count_ = 0;  // used entries of inline_
+  std::vector<std::string_view> overflow_;
+};
 
 /// True when `name` is hop-by-hop or listed in `tokens`.
-bool is_connection_specific(std::string_view name, const std::vector<std::string>& tokens);
+inline bool is_connection_specific(std::string_view name, const ConnectionTokens& tokens) {
+  return is_hop_by_hop(name) || tokens.contains(name);
+}
 
 /// "Thu, 26 Nov 2026 17:58:17 GMT" (IMF-fixdate).
 std::string http_date(std::chrono::system_clock::time_point time);
 
 /// True when `value` may be sent as a field value (no CR, LF or NUL).
-bool is_safe_field_value(std::string_view value);
+inline bool is_safe_field_value(std::string_view value) {
+  return base::is_line_safe(value);
+}
 
 }  // namespace edgefetch::edge

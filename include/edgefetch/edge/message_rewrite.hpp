@@ -57,7 +57,10 @@ struct ViewerResponse {
   ViewerBodyFraming framing = ViewerBodyFraming::none;
   bool keep_alive = false;  // the connection stays open after this response
   std::optional<std::uint64_t> content_length;
-  std::string content_type;
+  /// The Content-Type sent: a view of the origin response's field (valid as
+  /// long as that response head) or of a static text. Not copied: the access
+  /// log keeps its own copy, if it logs.
+  std::string_view content_type;
 };
 
 /// The viewer's response head for an origin response. `keep_alive` is whether
