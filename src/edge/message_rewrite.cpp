@@ -99,7 +99,15 @@ void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cach
 }
 
 void add_status_line(base::StringAppender& head, unsigned status, std::string_view reason) {
-  head.append("HTTP/1.1 ").append_decimal(status).append(' ').append(reason).append("\r\n");
+  head.append("HTTP/1.1 ");
+  if (status >= 100 && status <= 999) {
+    const char digits[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
+                            static_cast<char>('0' + status % 10)};
+    head.append(std::string_view(digits, 3));
+  } else {
+    head.append_decimal(status);
+  }
+  head.append(' ').append(reason).append("\r\n");
 }
 
 void add_connection_field(base::StringAppender& head, bool keep_alive, unsigned viewer_version) {

@@ -33,22 +33,28 @@ inline bool iequals_bytes(const char* a, const char* b, std::size_t n) {
 
 }  // namespace detail
 
-/// ASCII case-insensitive equality. Inline: the proxy compares every field
-/// name of every message against a dozen names. Names usually match in case
-/// too, so eight bytes are compared at once and only a differing word is
-/// folded byte by byte.
-inline bool iequals(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  if (n < 8) return detail::iequals_bytes(a.data(), b.data(), n);
+namespace detail {
+
+/// iequals for texts of the same length.
+inline bool iequals_same_size(const char* a, const char* b, std::size_t n) {
+  if (n < 8) return iequals_bytes(a, b, n);
   const auto words_equal = [&](std::size_t at) {
-    return detail::load_word(a.data() + at) == detail::load_word(b.data() + at) ||
-           detail::iequals_bytes(a.data() + at, b.data() + at, 8);
+    return load_word(a + at) == load_word(b + at) || iequals_bytes(a + at, b + at, 8);
   };
   for (std::size_t at = 0; at + 8 < n; at += 8) {
     if (!words_equal(at)) return false;
   }
   return words_equal(n - 8);  // the last eight, overlapping what was compared
+}
+
+}  // namespace detail
+
+/// ASCII case-insensitive equality. Inline: the proxy compares every field
+/// name of every message against a dozen names, and most differ in length.
+/// Names usually match in case too, so eight bytes are compared at once and
+/// only a differing word is folded byte by byte.
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && detail::iequals_same_size(a.data(), b.data(), a.size());
 }
 
 /// Character classes, one bit each in kCharClasses.
