@@ -2,7 +2,8 @@
 // The origin response parser: Beast's basic_parser does the HTTP/1.1 grammar,
 // the framing and the limits; this derived parser puts the status line and
 // fields straight into a ResponseHead and copies body bytes into the caller's
-// buffer, as http::buffer_body does. Beast's own response_parser would first
+// buffer, as http::buffer_body does, or (view mode) hands out body bytes where
+// they lie. Beast's own response_parser would first
 // build a basic_fields (an allocation per field) that the client then copied
 // into the ResponseHead field by field.
 
@@ -27,8 +28,19 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   explicit ResponseParser(ResponseHead& head) : head_(head) {}
 
   /// Where the next body bytes go. After a read, body_space() is what is left.
-  void set_body_buffer(std::span<std::uint8_t> out) { body_ = out; }
+  void set_body_buffer(std::span<std::uint8_t> out) {
+    body_ = out;
+    view_mode_ = false;
+  }
   [[nodiscard]] std::size_t body_space() const { return body_.size(); }
+
+  /// View mode: put() stops after the first piece of body and body_view()
+  /// points at it inside put()'s input (no copy; valid as long as that input).
+  void start_body_view() {
+    view_mode_ = true;
+    view_ = {};
+  }
+  [[nodiscard]] std::span<const std::uint8_t> body_view() const { return view_; }
 
  private:
   void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
@@ -46,6 +58,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     head_.reason.assign(reason.data(), reason.size());
     head_.version = static_cast<unsigned>(version);
     head_.headers.clear();
+    head_.headers.reserve(kExpectedFields);  // growing 1, 2, 4, 8, 16 was four allocations per response
   }
 
   void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
@@ -64,7 +77,16 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   void on_finish_impl(error_code&) override {}
 
   // As buffer_body's reader: what fits, and need_buffer when the rest does not.
+  // In view mode: the first piece, then need_buffer to end this put().
   std::size_t copy_body(string_view body, error_code& ec) {
+    if (view_mode_) {
+      if (!view_.empty()) {
+        ec = boost::beast::http::error::need_buffer;
+        return 0;
+      }
+      view_ = std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+      return body.size();
+    }
     const std::size_t n = std::min(body.size(), body_.size());
     if (n > 0) std::memcpy(body_.data(), body.data(), n);
     body_ = body_.subspan(n);
@@ -72,8 +94,12 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     return n;
   }
 
+  static constexpr std::size_t kExpectedFields = 16;
+
   ResponseHead& head_;
   std::span<std::uint8_t> body_;
+  bool view_mode_ = false;
+  std::span<const std::uint8_t> view_;
 };
 
 }  // namespace edgefetch::origin

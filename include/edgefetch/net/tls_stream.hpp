@@ -93,6 +93,17 @@ class BasicTlsStream {
         ReadOp<MutableBufferSequence>{this, buffers}, token, next_);
   }
 
+  /// Reads and decrypts until plaintext is readable (engine().readable()),
+  /// without copying it out: the caller reads it in place and consumes it with
+  /// engine().consume_readable(). Completes at once when plaintext is already
+  /// readable. Signature: void(error_code, std::size_t readable bytes); errors
+  /// and end of stream as async_read_some.
+  template <class ReadToken>
+  auto async_fill(ReadToken&& token) {
+    return boost::asio::async_compose<ReadToken, void(boost::system::error_code, std::size_t)>(
+        ReadOp<boost::asio::mutable_buffer>{this, boost::asio::mutable_buffer(), true}, token, next_);
+  }
+
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
     return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
@@ -193,6 +204,7 @@ class BasicTlsStream {
   struct ReadOp {
     BasicTlsStream* s;
     Buffers buffers;
+    bool fill_only = false;  // async_fill: leave the plaintext in the engine
     enum class Step { start, reading, flushing } step = Step::start;
 
     template <class Self>
@@ -213,8 +225,13 @@ class BasicTlsStream {
           s->write_in_progress_ = false;  // a failed alert write changes nothing: we are ending
           break;
       }
-      if (boost::asio::buffer_size(buffers) == 0) return self.complete({}, 0);
-      if (const auto readable = s->client_.readable(); !readable.empty()) {
+      if (fill_only) {
+        if (const auto readable = s->client_.readable(); !readable.empty()) {
+          return self.complete({}, readable.size());
+        }
+      } else if (boost::asio::buffer_size(buffers) == 0) {
+        return self.complete({}, 0);
+      } else if (const auto readable = s->client_.readable(); !readable.empty()) {
         const std::size_t copied =
             boost::asio::buffer_copy(buffers, boost::asio::buffer(readable.data(), readable.size()));
         s->client_.consume_readable(copied);

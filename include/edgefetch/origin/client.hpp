@@ -105,7 +105,8 @@ class OriginClient;
 
 /// One request/response on one origin connection. Use in order: send() wrote
 /// the request head; then write_body()* and finish_body() when the head has a
-/// body; then read_response_head(); then read_body() until it returns 0.
+/// body; then read_response_head(); then read_body() until it returns 0
+/// (or read_body_view() until it returns an empty view).
 /// Destroying an Exchange earlier is allowed: the connection is then closed.
 class Exchange {
  public:
@@ -132,6 +133,10 @@ class Exchange {
   /// Reads body bytes into out (at most out.size()); 0 = the body is complete.
   /// Each read must make progress within the read timeout.
   boost::asio::awaitable<base::Expected<std::size_t, FetchError>> read_body(std::span<std::uint8_t> out);
+  /// read_body() without a copy: the next body bytes where the connection
+  /// holds them, valid until the next call on this Exchange (or its end);
+  /// empty = the body is complete. The same timeouts and errors as read_body().
+  boost::asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> read_body_view();
 
   [[nodiscard]] const ExchangeInfo& info() const;
   /// Request body bytes sent so far (payload, without chunk framing).

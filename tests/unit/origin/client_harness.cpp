@@ -71,18 +71,30 @@ asio::awaitable<Outcome> perform(OriginClient& client, Target target, Call call)
   outcome.head = **head;
   std::vector<std::uint8_t> buffer(call.read_buffer);
   for (;;) {
-    auto n = co_await exchange->read_body(buffer);
-    if (!n) {
-      outcome.error = std::move(n).error();
-      break;
+    std::span<const std::uint8_t> piece;
+    if (call.view) {
+      auto view = co_await exchange->read_body_view();
+      if (!view) {
+        outcome.error = std::move(view).error();
+        break;
+      }
+      piece = *view;
+    } else {
+      auto n = co_await exchange->read_body(buffer);
+      if (!n) {
+        outcome.error = std::move(n).error();
+        break;
+      }
+      piece = std::span<const std::uint8_t>(buffer.data(), *n);
     }
-    if (*n == 0) break;
+    if (piece.empty()) break;
     ++outcome.reads;
-    for (std::size_t i = 0; i < *n; ++i) {
-      if (static_cast<char>(buffer[i]) != pattern_byte(outcome.body_bytes + i)) outcome.pattern_ok = false;
+    for (std::size_t i = 0; i < piece.size(); ++i) {
+      if (static_cast<char>(piece[i]) != pattern_byte(outcome.body_bytes + i)) outcome.pattern_ok = false;
     }
-    if (call.keep_body) outcome.body.append(reinterpret_cast<const char*>(buffer.data()), *n);  // NOLINT
-    outcome.body_bytes += *n;
+    if (call.keep_body)
+      outcome.body.append(reinterpret_cast<const char*>(piece.data()), piece.size());  // NOLINT
+    outcome.body_bytes += piece.size();
   }
   outcome.info = exchange->info();
   co_return outcome;

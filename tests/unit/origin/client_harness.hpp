@@ -26,6 +26,7 @@ struct Call {
   std::uint64_t generated_body = 0;
   std::size_t piece = 16 * 1024;
   std::size_t read_buffer = 16 * 1024;
+  bool view = false;      // read the body with read_body_view() instead of read_body()
   bool keep_body = true;  // collect the response body in Outcome::body
 };
 

@@ -1,0 +1,153 @@
+// Exchange::read_body_view(): the response body handed out where the
+// connection holds it (TLS plaintext or the connection's buffer), with the same
+// framing, reuse and error behaviour as read_body().
+
+#include <gtest/gtest.h>
+
+#include "client_harness.hpp"
+#include "origin/connection.hpp"
+
+namespace edgefetch::origin::test {
+namespace {
+
+class ClientBodyViewTest : public ::testing::TestWithParam<bool> {  // param: TLS
+ protected:
+  void start(Script script) {
+    TestOriginOptions options;
+    options.tls = GetParam();
+    origin_ = TestOrigin::start(std::move(script), options);
+    target_ = target_for(origin_->port(), GetParam());
+  }
+  Outcome get(std::string target = "/", std::string method = "GET") {
+    Call c;
+    c.head = request("origin.test", std::move(method), std::move(target));
+    c.view = true;
+    return exchange(io_, client_, target_, std::move(c));
+  }
+
+  boost::asio::io_context io_;
+  OriginClient client_{io_.get_executor()};
+  std::unique_ptr<TestOrigin> origin_;
+  Target target_;
+};
+
+TEST_P(ClientBodyViewTest, ChunkedBodyWithExtensionsIsDecodedAndTheConnectionReused) {
+  start([](const ReceivedRequest&) {
+    return Reply::send(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
+  });
+  for (int i = 0; i < 3; ++i) {
+    const auto outcome = get();
+    ASSERT_FALSE(outcome.error) << outcome.error->message;
+    EXPECT_EQ(outcome.body, "hello world");
+    EXPECT_EQ(outcome.reads, 2U);  // one view per chunk
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+}
+
+// The test origin writes each chunk line, chunk and CRLF separately (over TLS:
+// separate records), so chunk framing arrives split from the data around it.
+TEST_P(ClientBodyViewTest, LargeChunkedAndContentLengthBodiesArriveIntact) {
+  constexpr std::uint64_t kSize = (8ull << 20) + 12345;
+  start([](const ReceivedRequest& r) {
+    const bool chunked = r.target == "/chunked";
+    Reply reply =
+        Reply::send(chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                            : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n");
+    reply.generated_body = kSize;
+    reply.generated_chunked = chunked;
+    return reply;
+  });
+  for (const char* path : {"/length", "/chunked", "/length"}) {
+    Call c;
+    c.head = request("origin.test", "GET", path);
+    c.view = true;
+    c.keep_body = false;
+    const auto outcome = exchange(io_, client_, target_, std::move(c));
+    ASSERT_FALSE(outcome.error) << path << ": " << outcome.error->message;
+    EXPECT_EQ(outcome.body_bytes, kSize) << path;
+    EXPECT_TRUE(outcome.pattern_ok) << path;
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+}
+
+TEST_P(ClientBodyViewTest, PacedBodyArrivesInSmallPieces) {
+  constexpr std::uint64_t kSize = 20 * 1024;
+  start([](const ReceivedRequest&) {
+    Reply reply = Reply::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    reply.generated_body = kSize;
+    reply.generated_chunked = true;
+    reply.pace = std::chrono::milliseconds(5);
+    return reply;
+  });
+  const auto outcome = get();
+  ASSERT_FALSE(outcome.error) << outcome.error->message;
+  EXPECT_EQ(outcome.body_bytes, kSize);
+  EXPECT_TRUE(outcome.pattern_ok);
+  EXPECT_GE(outcome.reads, kSize / 1024);  // one view per 1 KiB chunk at least
+}
+
+TEST_P(ClientBodyViewTest, BodyDelimitedByTheConnectionClosingIsAcceptedAndNotReused) {
+  start([](const ReceivedRequest&) {
+    return Reply::send_then_close("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
+  });
+  for (int i = 0; i < 2; ++i) {
+    const auto outcome = get();
+    ASSERT_FALSE(outcome.error) << outcome.error->message;
+    EXPECT_EQ(outcome.body, "until the end");
+  }
+  EXPECT_EQ(origin_->connections(), 2);
+}
+
+TEST_P(ClientBodyViewTest, BodyCutShortIsConnectionClosedAfterTheBytesThatCame) {
+  start([](const ReceivedRequest&) {
+    return Reply::send_then_close("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+  });
+  const auto outcome = get();
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::connection_closed) << outcome.error->message;
+  EXPECT_EQ(outcome.body, "only this");
+}
+
+TEST_P(ClientBodyViewTest, MalformedChunkSizeIsAnInvalidResponse) {
+  start([](const ReceivedRequest&) {
+    return Reply::send(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbad\r\n0\r\n\r\n");
+  });
+  const auto outcome = get();
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+  EXPECT_EQ(outcome.body, "hello");
+}
+
+// A chunk line that never ends: bounded by the connection's buffer, not memory.
+TEST_P(ClientBodyViewTest, EndlessChunkExtensionIsRefusedWithinTheBufferLimit) {
+  start([](const ReceivedRequest&) {
+    return Reply::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=" +
+                       std::string(Connection::kBufferLimit + 4096, 'a'));
+  });
+  const auto outcome = get();
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+  EXPECT_TRUE(outcome.body.empty());
+}
+
+TEST_P(ClientBodyViewTest, HeadResponseHasNoBodyAndKeepsTheConnection) {
+  start(
+      [](const ReceivedRequest&) { return Reply::send("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"); });
+  for (int i = 0; i < 2; ++i) {
+    const auto outcome = get("/", "HEAD");
+    ASSERT_FALSE(outcome.error) << outcome.error->message;
+    EXPECT_TRUE(outcome.body.empty());
+    EXPECT_EQ(outcome.reads, 0U);
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, ClientBodyViewTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "tls" : "plain";
+                         });
+
+}  // namespace
+}  // namespace edgefetch::origin::test
