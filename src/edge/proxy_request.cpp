@@ -471,7 +471,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     pending = *piece;
   }
   bool head_written = false;
-  bool body_done = !has_body || pending.empty();
+  bool body_done = !has_body || pending.empty() || exchange->body_complete();
   std::array<char, 24> prefix{};
   static constexpr std::string_view kCrlf = "\r\n";
   static constexpr std::string_view kLastChunk = "0\r\n\r\n";
@@ -518,7 +518,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       co_return false;
     }
     pending = *piece;
-    if (pending.empty()) body_done = true;
+    if (pending.empty() || exchange->body_complete()) body_done = true;
   }
   record.finish(status);
   co_return response.keep_alive;

@@ -550,6 +550,10 @@ struct Exchange::Impl {
       if (ec) co_return base::unexpected(fail(body_read_error(ec)));
       if (const View view = parser->body_view(); !view.empty()) {
         body_received += view.size();
+        if (parser->is_done()) {  // the last piece: body_complete() says so without another call
+          if (parser->need_eof()) eof_delimited = true;
+          response_complete = true;
+        }
         co_return view;
       }
       if (used > 0 || parser->is_done()) continue;
@@ -643,6 +647,10 @@ std::uint64_t Exchange::body_bytes_sent() const {
 }
 std::uint64_t Exchange::body_bytes_received() const {
   return impl_->body_received;
+}
+
+bool Exchange::body_complete() const {
+  return impl_->response_complete;
 }
 
 OriginClient::OriginClient(asio::any_io_executor executor, Options options)

@@ -143,6 +143,9 @@ class Exchange {
   [[nodiscard]] std::uint64_t body_bytes_sent() const;
   /// Response body bytes read so far.
   [[nodiscard]] std::uint64_t body_bytes_received() const;
+  /// The response (head and body) has been read completely: a further
+  /// read_body()/read_body_view() would return nothing.
+  [[nodiscard]] bool body_complete() const;
 
  private:
   std::unique_ptr<Impl> impl_;
