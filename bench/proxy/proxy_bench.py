@@ -16,7 +16,10 @@ proxy in turn, in the same run, for 1 KiB and 64 KiB responses:
 
 Per cell: requests/s, p50/p99 latency (wrk --latency), proxy CPU time per
 request (utime+stime of every proxy process from /proc over the measured run;
-on a shared 2-core machine this is the stable figure), and proxy RSS. Ratios
+on a shared 2-core machine this is the stable figure), split into user and
+kernel time, and proxy RSS. The kernel part is the loopback TCP work of the
+socket calls every proxy makes (a read and a write on each side per request),
+so it is about the same for all three; user time is where proxies differ. Ratios
 are against nginx measured in the same run. Not a test: missed aims never fail.
 
 Usage: proxy_bench.py --edgefetch BUILD/edgefetch [--seconds 10] [--connections 32]
@@ -89,15 +92,17 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
+def cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    """(user, kernel) CPU seconds of the processes."""
+    user = kernel = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
-    return total / CLK_TCK
+        user += int(fields[11])  # utime (field 14)
+        kernel += int(fields[12])  # stime (field 15)
+    return user / CLK_TCK, kernel / CLK_TCK
 
 
 def rss_kib(pids: list[int]) -> int:
@@ -231,6 +236,8 @@ class Cell:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     cpu_us_per_request: float = 0.0
+    user_us_per_request: float = 0.0  # of which user space
+    kernel_us_per_request: float = 0.0  # of which kernel (the socket calls: the same work for every proxy)
     rss_kib: int = 0
     note: str = ""
 
@@ -278,13 +285,15 @@ def measure(proxy: Proxy, size: str, keepalive: bool, seconds: int, connections:
     cell.p50_ms, cell.p99_ms = result["p50"], result["p99"]
     cell.rss_kib = rss_kib(pids)
     if cell.requests:
-        cell.cpu_us_per_request = (after - before) * 1e6 / cell.requests
+        cell.user_us_per_request = (after[0] - before[0]) * 1e6 / cell.requests
+        cell.kernel_us_per_request = (after[1] - before[1]) * 1e6 / cell.requests
+        cell.cpu_us_per_request = cell.user_us_per_request + cell.kernel_us_per_request
     return cell
 
 
 def print_table(cells: list[Cell]) -> None:
-    header = ["origin conn", "size", "proxy", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "RSS MiB", "errors",
-              "req/s ×nginx", "CPU ×nginx", "p99 ×nginx"]
+    header = ["origin conn", "size", "proxy", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "user", "kernel",
+              "RSS MiB", "errors", "req/s ×nginx", "CPU ×nginx", "user ×nginx", "p99 ×nginx"]
     rows = []
     for cell in cells:
         base = next((c for c in cells if c.proxy == "nginx" and c.size == cell.size and c.keepalive == cell.keepalive),
@@ -295,9 +304,11 @@ def print_table(cells: list[Cell]) -> None:
 
         rows.append(["pool" if cell.keepalive else "new conn", cell.size, cell.proxy, f"{cell.rps:.0f}",
                      f"{cell.p50_ms:.2f}", f"{cell.p99_ms:.2f}", f"{cell.cpu_us_per_request:.1f}",
+                     f"{cell.user_us_per_request:.1f}", f"{cell.kernel_us_per_request:.1f}",
                      f"{cell.rss_kib / 1024:.1f}", str(cell.errors),
                      ratio(cell.rps, base.rps) if base else "-",
                      ratio(cell.cpu_us_per_request, base.cpu_us_per_request) if base else "-",
+                     ratio(cell.user_us_per_request, base.user_us_per_request) if base else "-",
                      ratio(cell.p99_ms, base.p99_ms) if base else "-"])
         if cell.note:
             rows[-1][-1] += f"  ({cell.note})"
