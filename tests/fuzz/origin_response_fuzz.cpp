@@ -2,6 +2,8 @@
 // edgefetch's head and body callbacks). The input is fed in pieces of varying
 // size into a small body buffer, as the origin client reads it: the head lands
 // in a ResponseHead, the body is copied out, and need_buffer asks for room.
+// In view mode (as read_body_view() uses it) the body is not copied: each put()
+// hands out one piece that must lie inside the bytes that put() consumed.
 
 #include <array>
 #include <cstddef>
@@ -15,9 +17,11 @@ namespace http = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  // First byte: the piece size (1-64); second: whether the request was HEAD.
+  // First byte: the piece size (1-64); second: bit 0 whether the request was
+  // HEAD, bit 1 view mode.
   const std::size_t piece = (data[0] % 64) + 1;
   const bool head_request = (data[1] & 1) != 0;
+  const bool view_mode = (data[1] & 2) != 0;
   data += 2;
   size -= 2;
 
@@ -34,10 +38,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (!parser.is_done()) {
     available = std::min(size - offset, available + piece);
     if (available == 0) break;
-    parser.set_body_buffer(body);
     boost::beast::error_code ec;
-    const std::size_t used = parser.put(boost::asio::buffer(data + offset, available), ec);
-    body_bytes += body.size() - parser.body_space();
+    std::size_t used = 0;
+    if (view_mode) {
+      parser.start_body_view();
+      used = parser.put(boost::asio::buffer(data + offset, available), ec);
+      const auto view = parser.body_view();
+      if (!view.empty() && (view.data() < data + offset || view.data() + view.size() > data + offset + used)) {
+        __builtin_trap();  // a view outside what put() consumed
+      }
+      body_bytes += view.size();
+    } else {
+      parser.set_body_buffer(body);
+      used = parser.put(boost::asio::buffer(data + offset, available), ec);
+      body_bytes += body.size() - parser.body_space();
+    }
     if (used > available) __builtin_trap();
     offset += used;
     available -= used;
@@ -47,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec == http::error::need_buffer) continue;
     if (ec) break;
-    if (used == 0 && body.size() == parser.body_space() && offset + available >= size) break;
+    const bool produced = view_mode ? !parser.body_view().empty() : body.size() != parser.body_space();
+    if (used == 0 && !produced && offset + available >= size) break;
   }
   if (parser.is_header_done()) {
     if (head.status < 100 || head.status > 999) __builtin_trap();
