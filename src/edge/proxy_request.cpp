@@ -231,7 +231,16 @@ bool expects_continue(const http::request_header<>& head) {
   return false;
 }
 
-void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& head, std::string_view target) {
+// The viewer request's log fields. Routing needs the Host header either way;
+// the rest only when a log line will be written.
+void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& head, std::string_view target,
+                         bool logging) {
+  if (!logging) {
+    if (const auto host = head.find(http::field::host); host != head.end()) {
+      entry.x_host_header = std::string(sv(host->value()));
+    }
+    return;
+  }
   entry.cs_method = std::string(sv(head.method_string()));
   const auto query = target.find('?');
   entry.cs_uri_stem = std::string(target.substr(0, query));
@@ -298,7 +307,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   }
   const http::request_header<>& head = parser.get().base();
   const std::string_view target = origin_form(sv(head.target()));
-  fill_request_fields(record.entry(), head, target);
+  fill_request_fields(record.entry(), head, target, state.options.access_log != nullptr);
   const unsigned version = head.version() == 10 ? 10 : 11;
   const bool head_request = head.method() == http::verb::head;
 
