@@ -61,13 +61,26 @@ TEST(RecordProtection, TamperingAnyByteIsBadRecordMac) {
     // Seal once; try every single-bit flip position on a fresh opener each time.
     auto reference = test::make_pair(cell, keys);
     const Bytes record = test::seal(*reference.sealer, ContentType::handshake, version, plaintext);
-    for (std::size_t i = 0; i < record.size(); ++i) {
+    const auto open_flipped = [&](const KeyBlock& with, const Bytes& sealed, std::size_t i) {
       auto opener =
-          make_record_protection(cell.version, *cell.suite, keys.client_write, ProtectionOperation::open);
-      ASSERT_TRUE(opener.has_value());
-      Bytes bad = record;
+          make_record_protection(cell.version, *cell.suite, with.client_write, ProtectionOperation::open);
+      EXPECT_TRUE(opener.has_value());
+      Bytes bad = sealed;
       bad[i] ^= 0x80;
-      auto r = opener.value()->open(ContentType::handshake, version, bad);
+      return opener.value()->open(ContentType::handshake, version, bad);
+    };
+    for (std::size_t i = 0; i < record.size(); ++i) {
+      auto r = open_flipped(keys, record, i);
+      if (r.has_value() && cell.version == policy::ProtocolVersion::ssl3) {
+        // SSLv3 never checks its padding bytes (the POODLE weakness): a flip
+        // that garbles the last block passes when the garbled length byte and
+        // the one MAC byte it uncovers happen to match, about once in 2^16.
+        // Under other keys the same flip must fail.
+        const auto other_keys = test::key_block_for(cell);
+        auto other = test::make_pair(cell, other_keys);
+        r = open_flipped(other_keys, test::seal(*other.sealer, ContentType::handshake, version, plaintext),
+                         i);
+      }
       ASSERT_FALSE(r.has_value()) << "byte " << i << " of " << record.size();
       EXPECT_EQ(r.error().code, ErrorCode::bad_record_mac) << i;
       EXPECT_EQ(r.error().alert, std::optional<std::uint8_t>(20));
