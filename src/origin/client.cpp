@@ -487,15 +487,7 @@ struct Exchange::Impl {
       if (ec == http::error::need_buffer) ec = {};
       const std::size_t n = out.size() - parser->body_space();
       body_received += n;
-      if (ec && !accept_tls_eof(ec)) {
-        ReadContext context;
-        context.first_byte_received = true;
-        context.head_received = true;
-        context.body_bytes = body_received;
-        context.read_timeout = limits.read_timeout;
-        context.tls = connection->tls_error();
-        co_return base::unexpected(fail(past_completion(read_error(ec, context))));
-      }
+      if (ec && !accept_tls_eof(ec)) co_return base::unexpected(fail(body_read_error(ec)));
       if (parser->is_done()) {
         if (parser->need_eof()) eof_delimited = true;
         if (n == 0) {
@@ -573,7 +565,8 @@ struct Exchange::Impl {
     }
   }
 
-  FetchError body_read_error(const boost::system::error_code& ec) {
+  // A failed read of the body (after the head), named for the viewer.
+  FetchError body_read_error(const boost::system::error_code& ec) const {
     ReadContext context;
     context.first_byte_received = true;
     context.head_received = true;
