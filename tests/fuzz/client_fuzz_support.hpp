@@ -69,7 +69,7 @@ inline bool feed_in_chunks(tls::Client& client, std::span<const std::uint8_t> in
     if (client.state() == tls::State::connected) {
       static constexpr std::uint8_t kRequest[] = {'G', 'E', 'T', '\n'};
       (void)client.write(kRequest);
-      client.consume_readable(client.readable().size());
+      while (!client.readable().empty()) client.consume_readable(client.readable().size());
     }
   }
   client.feed_eof();

@@ -106,9 +106,10 @@ TlsFetchResult fetch_with_edgefetch(tls::ClientConfig config, std::uint16_t port
         request_sent = true;
         if (!flush(client, fd, deadline, result)) return finish();
       }
-      const auto readable = client.readable();
-      result.response.append(readable.begin(), readable.end());
-      client.consume_readable(readable.size());
+      for (auto readable = client.readable(); !readable.empty(); readable = client.readable()) {
+        result.response.append(readable.begin(), readable.end());
+        client.consume_readable(readable.size());
+      }
     }
     if (client.peer_closed() || client.state() == tls::State::closed) {
       client.close();  // answer close_notify; the peer may already be gone

@@ -108,7 +108,11 @@ class Client {
 
   /// Encrypts application data (valid once connected).
   base::Expected<void, Error> write(std::span<const std::uint8_t> data);
-  /// Decrypted application data received so far.
+  /// The next decrypted application data: in place, in the engine's receive
+  /// buffer (valid until consume_readable() or feed()). Records are opened one
+  /// at a time as their data is consumed, so after consume_readable() more may
+  /// be readable (and an error in a later record shows in state()/error()):
+  /// drain with `while (!readable().empty())`.
   [[nodiscard]] std::span<const std::uint8_t> readable() const;
   void consume_readable(std::size_t n);
 

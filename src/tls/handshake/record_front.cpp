@@ -41,12 +41,13 @@ base::Expected<void, Error> RecordFront::feed(std::span<const std::uint8_t> byte
     return base::unexpected(
         Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "feed() before start()"});
   }
+  keep_readable_view();  // the record layer may move its buffer
   buffer_received(bytes);
   return process_records();
 }
 
 base::Expected<void, Error> RecordFront::process_records() {
-  while (state_ != State::failed && !handed_over()) {
+  while (state_ != State::failed && !handed_over() && (readable_view_.empty() || handle_every_record_)) {
     auto record = next_record();
     if (!record) return fail(record.error());
     if (!record->has_value()) break;
@@ -131,8 +132,19 @@ base::Expected<void, Error> RecordFront::handle_application_data(std::span<const
     readable_.clear();
     readable_offset_ = 0;
   }
+  if (readable_.empty() && readable_view_.empty()) {
+    readable_view_ = content;  // handed out in place; process_records() stops here
+    return {};
+  }
+  keep_readable_view();
   readable_.insert(readable_.end(), content.begin(), content.end());
   return {};
+}
+
+void RecordFront::keep_readable_view() {
+  if (readable_view_.empty()) return;
+  readable_.insert(readable_.end(), readable_view_.begin(), readable_view_.end());
+  readable_view_ = {};
 }
 
 void RecordFront::feed_eof() {
@@ -142,6 +154,13 @@ void RecordFront::feed_eof() {
                      "connection closed by the server while the client " + std::string(step_description())});
     return;
   }
+  // Records still waiting behind unconsumed data (a close_notify, say) decide
+  // how the stream ended: handle them all now.
+  keep_readable_view();
+  handle_every_record_ = true;
+  (void)process_records();
+  handle_every_record_ = false;
+  if (state_ == State::failed) return;
   if (state_ == State::closed) return;  // we sent close_notify: the server may just hang up
   // Connected: without the server's close_notify a truncation cannot be told
   // from a server that forgot it; the data already decrypted stays readable and
@@ -176,10 +195,16 @@ base::Expected<void, Error> RecordFront::write(std::span<const std::uint8_t> dat
 }
 
 std::span<const std::uint8_t> RecordFront::readable() const {
+  if (!readable_view_.empty()) return readable_view_;
   return std::span<const std::uint8_t>(readable_).subspan(readable_offset_);
 }
 
 void RecordFront::consume_readable(std::size_t n) {
+  if (!readable_view_.empty()) {
+    readable_view_ = readable_view_.subspan(std::min(n, readable_view_.size()));
+    if (readable_view_.empty()) (void)process_records();  // the records behind it; errors stay in error()
+    return;
+  }
   readable_offset_ = std::min(readable_.size(), readable_offset_ + n);
   if (readable_offset_ == readable_.size()) {
     readable_.clear();

@@ -55,6 +55,10 @@ class RecordFront {
   void consume_output(std::size_t n);
 
   base::Expected<void, Error> write(std::span<const std::uint8_t> data);
+  /// The next decrypted application data. Records are opened one at a time as
+  /// the data is consumed: a record's plaintext is handed out where it was
+  /// decrypted, in the record layer's buffer (no copy), until it is consumed
+  /// or the next feed(); consume_readable() then opens the records behind it.
   [[nodiscard]] std::span<const std::uint8_t> readable() const;
   void consume_readable(std::size_t n);
 
@@ -73,8 +77,9 @@ class RecordFront {
   RecordFront(RecordFront&&) noexcept = default;
   RecordFront& operator=(RecordFront&&) noexcept = default;
 
-  /// Handles the complete records the record layer holds, until one fails or
-  /// the engine has handed the connection over.
+  /// Handles the complete records the record layer holds, until one fails, the
+  /// engine has handed the connection over, or application data waits to be
+  /// consumed in place (the records behind it stay in the record layer).
   base::Expected<void, Error> process_records();
 
   /// Fails the connection with `error` unless it already failed (the first
@@ -118,6 +123,9 @@ class RecordFront {
   base::Expected<void, Error> handle_handshake_fragment(std::span<const std::uint8_t> fragment);
   base::Expected<void, Error> handle_alert(std::span<const std::uint8_t> content);
   base::Expected<void, Error> handle_application_data(std::span<const std::uint8_t> content);
+  // Copies the in-place plaintext into readable_ (before the record layer's
+  // buffer moves, or when every remaining record must be handled now).
+  void keep_readable_view();
 
   State state_;
   Error error_;
@@ -130,6 +138,10 @@ class RecordFront {
   std::vector<std::uint8_t> output_;
   std::vector<std::uint8_t> readable_;
   std::size_t readable_offset_ = 0;
+  // Unconsumed plaintext of the last application data record, in the record
+  // layer's buffer (valid until its next feed). Set only while readable_ is empty.
+  std::span<const std::uint8_t> readable_view_;
+  bool handle_every_record_ = false;  // feed_eof(): no record may wait behind data
 };
 
 }  // namespace edgefetch::tls::handshake

@@ -38,9 +38,11 @@ struct Connection {
 };
 
 std::string readable_text(Client& client) {
-  const auto data = client.readable();
-  std::string text(data.begin(), data.end());
-  client.consume_readable(data.size());
+  std::string text;
+  for (auto data = client.readable(); !data.empty(); data = client.readable()) {
+    text.append(data.begin(), data.end());
+    client.consume_readable(data.size());
+  }
   return text;
 }
 
@@ -447,6 +449,78 @@ TEST(ClientFailureDetails, TamperedRecordIsBadRecordMac) {
   // Our fatal bad_record_mac alert is queued (encrypted, so just check a record is there).
   ASSERT_GE(c.client.pending_output().size(), 5u);
   EXPECT_EQ(c.client.pending_output()[0], 21);  // alert record
+}
+
+// Records are opened one at a time as their data is consumed: the plaintext is
+// handed out where it was decrypted, and whatever follows it (more data, a
+// close_notify, a bad record) takes effect when its turn comes.
+TEST(ClientRecords, DataIsHandedOutOneRecordAtATimeAndTheRestFollowsOnConsumption) {
+  Connection c(test_client_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write("one");
+  c.server.write("two");
+  c.server.write("three");
+  c.server.send_close_notify();
+  ASSERT_TRUE(c.client.feed(c.server.take_output()));
+  for (const std::string_view expected : {"one", "two", "three"}) {
+    const auto data = c.client.readable();
+    EXPECT_EQ(std::string(data.begin(), data.end()), expected);
+    EXPECT_FALSE(c.client.peer_closed()) << "close_notify handled before '" << expected << "' was read";
+    c.client.consume_readable(1);  // part of a record: the rest stays readable
+    const auto rest = c.client.readable();
+    EXPECT_EQ(std::string(rest.begin(), rest.end()), expected.substr(1));
+    c.client.consume_readable(rest.size());
+  }
+  EXPECT_TRUE(c.client.readable().empty());
+  EXPECT_TRUE(c.client.peer_closed());
+  EXPECT_NE(c.client.state(), State::failed);
+}
+
+TEST(ClientRecords, BadRecordBehindGoodDataFailsWhenItsTurnComes) {
+  Connection c(test_client_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write("good");
+  auto bytes = c.server.take_output();
+  c.server.write("forged");
+  auto second = c.server.take_output();
+  second.back() ^= 0x01;  // the GCM tag
+  bytes.insert(bytes.end(), second.begin(), second.end());
+  ASSERT_TRUE(c.client.feed(bytes));
+  const auto data = c.client.readable();
+  EXPECT_EQ(std::string(data.begin(), data.end()), "good");
+  EXPECT_EQ(c.client.state(), State::connected);
+  c.client.consume_readable(data.size());
+  EXPECT_EQ(c.client.state(), State::failed);
+  EXPECT_EQ(c.client.error().code, ErrorCode::bad_record_mac);
+  EXPECT_TRUE(c.client.readable().empty());  // nothing of the forged record
+  ASSERT_GE(c.client.pending_output().size(), 5u);
+  EXPECT_EQ(c.client.pending_output()[0], 21);  // our bad_record_mac alert
+}
+
+// A feed while data is unread: the record layer's buffer may move, the unread
+// data must not.
+TEST(ClientRecords, UnreadDataSurvivesTheNextFeed) {
+  Connection c(test_client_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write(std::string(20000, 'a'));  // two records
+  ASSERT_TRUE(c.client.feed(c.server.take_output()));
+  c.client.consume_readable(100);
+  c.server.write(std::string(30000, 'b'));
+  ASSERT_TRUE(c.client.feed(c.server.take_output()));
+  EXPECT_EQ(readable_text(c.client), std::string(19900, 'a') + std::string(30000, 'b'));
+}
+
+TEST(ClientRecords, EofHandlesTheCloseNotifyWaitingBehindUnreadData) {
+  Connection c(test_client_config(), default_server());
+  ASSERT_EQ(c.client.state(), State::connected);
+  c.server.write("first");
+  c.server.write("second");
+  c.server.send_close_notify();
+  ASSERT_TRUE(c.client.feed(c.server.take_output()));
+  c.client.feed_eof();  // nothing read yet
+  EXPECT_NE(c.client.state(), State::failed) << c.client.error().message;
+  EXPECT_TRUE(c.client.peer_closed());
+  EXPECT_EQ(readable_text(c.client), "firstsecond");
 }
 
 TEST(ClientFailureDetails, TamperedHandshakeIsDetected) {
