@@ -44,23 +44,10 @@ void ConnectionTokens::add_value(std::string_view value) {
   while (!value.empty()) {
     const auto comma = value.find(',');
     const std::string_view token = trim(value.substr(0, comma));
-    if (!token.empty()) {
-      if (count_ < kInline) {
-        inline_[count_++] = token;
-      } else {
-        overflow_.push_back(token);
-      }
-    }
+    if (!token.empty()) tokens_.push_back(token);
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
-}
-
-bool ConnectionTokens::contains_in_overflow(std::string_view name) const {
-  for (const auto token : overflow_) {
-    if (iequals(name, token)) return true;
-  }
-  return false;
 }
 
 std::string http_date(std::chrono::system_clock::time_point time) {

@@ -16,13 +16,6 @@ std::string EdgeIdentity::via(std::string_view version) const {
   return text;
 }
 
-void EdgeIdentity::append_via(std::string& out, std::string_view version) const {
-  out += version;
-  out += ' ';
-  out += host_id;
-  out += ".cloudfront.net (CloudFront)";
-}
-
 namespace {
 
 std::string_view sv(boost::beast::string_view s) {
@@ -92,7 +85,9 @@ constexpr std::size_t kEdgeFieldsSize = 320;
 void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cache,
                              std::string_view request_id, const EdgeIdentity& identity) {
   head.append_field("X-Cache", x_cache);
-  head.append("Via: 1.1 ").append(identity.host_id).append(".cloudfront.net (CloudFront)\r\n");
+  head.append("Via: ");
+  identity.append_via(head, "1.1");
+  head.append("\r\n");
   head.append_field("X-Amz-Cf-Pop", identity.pop);
   head.append_field("X-Amz-Cf-Id", request_id);
   head.append("\r\n");

@@ -12,19 +12,7 @@ base::Unexpected<std::string> fail(std::string message) {
   return base::unexpected(std::move(message));
 }
 
-bool is_field_value(std::string_view value) {
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == 0x7F || (byte < 0x20 && byte != '\t')) return false;
-  }
-  return true;
-}
-
 }  // namespace
-
-bool is_http_token(std::string_view text) {
-  return base::is_http_token(text);
-}
 
 base::Expected<void, std::string> validate(const OriginConfig& config) {
   if (config.domain_name.empty()) return fail("the origin has no domain name");
@@ -58,7 +46,7 @@ base::Expected<void, std::string> validate(const OriginConfig& config) {
 }
 
 base::Expected<void, std::string> validate(const Request& request) {
-  if (!is_http_token(request.method)) {
+  if (!base::is_http_token(request.method)) {
     return fail("'" + request.method + "' is not a valid HTTP method (letters, digits and !#$%&'*+-.^_`|~)");
   }
   if (request.target.empty() || (request.target.front() != '/' && request.target != "*")) {
@@ -70,19 +58,19 @@ base::Expected<void, std::string> validate(const Request& request) {
   }
   if (request.host_header) {
     if (request.host_header->empty()) return fail("the Host header value is empty");
-    if (!is_field_value(*request.host_header) || request.host_header->find(' ') != std::string::npos) {
+    if (!base::is_field_value(*request.host_header) || request.host_header->find(' ') != std::string::npos) {
       return fail("the Host header value '" + *request.host_header +
                   "' contains spaces or control characters");
     }
   }
   for (const auto& header : request.headers) {
-    if (!is_http_token(header.name)) {
+    if (!base::is_http_token(header.name)) {
       return fail("'" + header.name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)");
     }
     if (base::iequals(header.name, "Host")) {
       return fail("set the Host header with Request::host_header: it also decides SNI and the verified name");
     }
-    if (!is_field_value(header.value)) {
+    if (!base::is_field_value(header.value)) {
       return fail("the value of header '" + header.name + "' contains a line break or control character");
     }
   }

@@ -31,10 +31,6 @@ inline bool iequals_bytes(const char* a, const char* b, std::size_t n) {
   return true;
 }
 
-}  // namespace detail
-
-namespace detail {
-
 /// iequals for texts of the same length.
 inline bool iequals_same_size(const char* a, const char* b, std::size_t n) {
   if (n < 8) return iequals_bytes(a, b, n);
@@ -146,25 +142,12 @@ bool all_of_class(std::string_view text, CharClass cls, WordTest suspicious) {
 /// A token (RFC 9110 5.6.2): a method or a field name. Not empty.
 inline bool is_http_token(std::string_view text) {
   // No word test separates tchar from the delimiters cheaply: the classes of
-  // eight bytes are and-ed and tested once.
-  const auto word_ok = [](const char* p) {
+  // the word's eight bytes are and-ed and tested once.
+  return !text.empty() && all_of_class(text, kTokenChar, [](std::uint64_t word) {
     std::uint8_t all = kTokenChar;
-    for (std::size_t i = 0; i < 8; ++i) all &= kCharClasses[static_cast<unsigned char>(p[i])];
-    return all != 0;
-  };
-  const char* p = text.data();
-  std::size_t n = text.size();
-  if (n == 0) return false;
-  if (n < 8) {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!has_class(p[i], kTokenChar)) return false;
-    }
-    return true;
-  }
-  for (; n > 8; p += 8, n -= 8) {
-    if (!word_ok(p)) return false;
-  }
-  return word_ok(text.data() + text.size() - 8);
+    for (int i = 0; i < 8; ++i) all &= kCharClasses[(word >> (8 * i)) & 0xFF];
+    return all == 0;
+  });
 }
 
 /// Field-value bytes only: no control character but HTAB (no CR, LF, NUL, DEL).

@@ -3,12 +3,11 @@
 // case-insensitive names, hop-by-hop fields (RFC 9110 7.6.1 and the legacy
 // ones the CDN strips, facts 5.2/5.4), Connection-listed names, HTTP dates.
 
-#include <array>
+#include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "edgefetch/base/ascii.hpp"
 
@@ -32,23 +31,17 @@ class ConnectionTokens {
   void add_value(std::string_view value);
   /// Whether `name` is listed (case-insensitive).
   [[nodiscard]] bool contains(std::string_view name) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (iequals(name, inline_[i])) return true;
+    for (const auto token : tokens_) {
+      if (iequals(name, token)) return true;
     }
-    return !overflow_.empty() && contains_in_overflow(name);
+    return false;
   }
-  [[nodiscard]] std::size_t size() const { return count_ + overflow_.size(); }
+  [[nodiscard]] std::size_t size() const { return tokens_.size(); }
   /// The i-th token, in order of appearance.
-  [[nodiscard]] std::string_view operator[](std::size_t i) const {
-    return i < kInline ? inline_[i] : overflow_[i - kInline];
-  }
+  [[nodiscard]] std::string_view operator[](std::size_t i) const { return tokens_[i]; }
 
  private:
-  [[nodiscard]] bool contains_in_overflow(std::string_view name) const;
-
-  std::array<std::string_view, kInline> inline_{};
-  std::size_t count_ = 0;  // used entries of inline_
-  std::vector<std::string_view> overflow_;
+  boost::container::small_vector<std::string_view, kInline> tokens_;
 };
 
 /// True when `name` is hop-by-hop or listed in `tokens`.

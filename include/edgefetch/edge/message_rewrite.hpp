@@ -35,8 +35,12 @@ struct EdgeIdentity {
 
   /// "1.1 <host_id>.cloudfront.net (CloudFront)" with the given HTTP version text.
   [[nodiscard]] std::string via(std::string_view version) const;
-  /// The same appended to `out` (no temporary: it is in every response).
-  void append_via(std::string& out, std::string_view version) const;
+  /// The same appended to `out`, a std::string or a base::StringAppender (no
+  /// temporary: it is in every request and response).
+  template <class Out>
+  void append_via(Out& out, std::string_view version) const {
+    out.append(version).append(" ").append(host_id).append(".cloudfront.net (CloudFront)");
+  }
 };
 
 struct ViewerInfo {

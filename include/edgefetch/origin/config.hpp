@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/net/url.hpp"
@@ -86,8 +87,11 @@ struct Request {
 base::Expected<void, std::string> validate(const OriginConfig& config);
 base::Expected<void, std::string> validate(const Request& request);
 
-/// True for an RFC 9110 token (methods, header names).
-bool is_http_token(std::string_view text);
+/// True for an RFC 9110 token (methods, header names): base::is_http_token,
+/// kept in the origin API that `edgefetch get` and library users call.
+inline bool is_http_token(std::string_view text) {
+  return base::is_http_token(text);
+}
 
 /// The name the origin's certificate is checked against and sent as SNI.
 std::string tls_server_name(const OriginConfig& config, const Request& request);
