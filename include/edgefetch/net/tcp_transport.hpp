@@ -9,8 +9,6 @@
 // handler (no composed operation of its own).
 
 #include <algorithm>
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
@@ -104,27 +102,17 @@ class TcpTransport {
     if (n > 0 && first_byte_mark_ && !first_byte_at_) first_byte_at_ = clock::now();
   }
 
-  // The caller's handler (its executor and allocator kept), run after the
-  // transfer is counted.
-  template <bool IsRead, class Handler>
-  struct Counted {
+  // Counts the bytes of a completed read or write.
+  template <bool IsRead>
+  struct CountHook {
     TcpTransport* transport;
-    Handler handler;
-
-    using executor_type = boost::asio::associated_executor_t<Handler, TcpTransport::executor_type>;
-    executor_type get_executor() const noexcept {
-      return boost::asio::get_associated_executor(handler, transport->get_executor());
-    }
-    using allocator_type = boost::asio::associated_allocator_t<Handler>;
-    allocator_type get_allocator() const noexcept { return boost::asio::get_associated_allocator(handler); }
-
-    void operator()(boost::system::error_code ec, std::size_t n) {
+    executor_type executor() const noexcept { return transport->stream_.get_executor(); }
+    void operator()(boost::system::error_code& /*ec*/, std::size_t n) const {
       if constexpr (IsRead) {
         transport->note_read(n);
       } else {
         transport->bytes_written_ += n;
       }
-      std::move(handler)(ec, n);
     }
   };
 
@@ -134,7 +122,7 @@ class TcpTransport {
     template <class Handler, class Buffers>
     void operator()(Handler&& handler, const Buffers& buffers) const {
       transport->arm();
-      Counted<IsRead, std::decay_t<Handler>> counted{transport, std::forward<Handler>(handler)};
+      auto counted = detail::hook_handler(std::forward<Handler>(handler), CountHook<IsRead>{transport});
       if constexpr (IsRead) {
         transport->stream_.async_read_some(buffers, std::move(counted));
       } else {

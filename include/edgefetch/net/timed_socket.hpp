@@ -21,8 +21,6 @@
 // AsyncWriteStream that adds no composed operation.
 
 #include <algorithm>
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,6 +30,8 @@
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include "edgefetch/net/hooked_handler.hpp"
 
 namespace edgefetch::net {
 
@@ -81,13 +81,13 @@ class TimedSocket {
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
     return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
-        InitiateRead{state_.get()}, token, buffers);
+        Initiate<true>{state_.get()}, token, buffers);
   }
 
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
     return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
-        InitiateWrite{state_.get()}, token, buffers);
+        Initiate<false>{state_.get()}, token, buffers);
   }
 
  private:
@@ -128,12 +128,9 @@ class TimedSocket {
         const auto self = weak.lock();
         if (!self || generation != self->wait_generation) return;
         self->timer_at.reset();
-        if (ec != boost::asio::error::operation_aborted) self->on_wait_done();  // aborted: closed
+        if (ec != boost::asio::error::operation_aborted && self->pending > 0)
+          self->check();  // aborted: closed
       });
-    }
-
-    void on_wait_done() {
-      if (pending > 0) check();
     }
 
     void expire() {
@@ -149,43 +146,26 @@ class TimedSocket {
     }
   };
 
-  // The caller's handler with its executor and allocator, run after the
-  // operation is counted done and a deadline's abort is named a timeout.
-  template <class Handler>
-  struct Completion {
+  // Counts the operation done and names a deadline's abort a timeout.
+  struct FinishHook {
     std::shared_ptr<State> state;
-    Handler handler;
-
-    using executor_type = boost::asio::associated_executor_t<Handler, TimedSocket::executor_type>;
-    executor_type get_executor() const noexcept {
-      return boost::asio::get_associated_executor(handler, state->socket.get_executor());
-    }
-    using allocator_type = boost::asio::associated_allocator_t<Handler>;
-    allocator_type get_allocator() const noexcept { return boost::asio::get_associated_allocator(handler); }
-
-    void operator()(boost::system::error_code ec, std::size_t n) {
-      ec = state->finish(ec);
-      std::move(handler)(ec, n);
-    }
+    executor_type executor() const noexcept { return state->socket.get_executor(); }
+    void operator()(boost::system::error_code& ec, std::size_t /*n*/) const { ec = state->finish(ec); }
   };
 
-  struct InitiateRead {
+  template <bool IsRead>
+  struct Initiate {
     State* state;
     template <class Handler, class Buffers>
     void operator()(Handler&& handler, const Buffers& buffers) const {
       state->watch();
-      state->socket.async_read_some(buffers, Completion<std::decay_t<Handler>>{
-                                                 state->shared_from_this(), std::forward<Handler>(handler)});
-    }
-  };
-
-  struct InitiateWrite {
-    State* state;
-    template <class Handler, class Buffers>
-    void operator()(Handler&& handler, const Buffers& buffers) const {
-      state->watch();
-      state->socket.async_write_some(buffers, Completion<std::decay_t<Handler>>{
-                                                  state->shared_from_this(), std::forward<Handler>(handler)});
+      auto hooked =
+          detail::hook_handler(std::forward<Handler>(handler), FinishHook{state->shared_from_this()});
+      if constexpr (IsRead) {
+        state->socket.async_read_some(buffers, std::move(hooked));
+      } else {
+        state->socket.async_write_some(buffers, std::move(hooked));
+      }
     }
   };
 
