@@ -463,23 +463,38 @@ struct Exchange::Impl {
     co_return &response;
   }
 
-  asio::awaitable<base::Expected<std::size_t, FetchError>> read_body(std::span<std::uint8_t> out) {
+  // Before a body read: an error, false when the response is already complete,
+  // true when there is more to read.
+  base::Expected<bool, FetchError> body_may_continue() const {
     if (!head_done) {
-      co_return base::unexpected(
+      return base::unexpected(
           make_error(FailureKind::invalid_request, Phase::response, "read_response_head() comes first"));
     }
-    if (response_complete) co_return std::size_t{0};
-    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (response_complete) return false;
+    if (failed || !connection) return base::unexpected(closed_error());
+    return true;
+  }
+
+  // Once the parser is done the response is complete; one delimited by EOF
+  // leaves the connection unusable.
+  bool complete_if_done() {
+    if (!parser->is_done()) return false;
+    if (parser->need_eof()) eof_delimited = true;
+    response_complete = true;
+    return true;
+  }
+
+  asio::awaitable<base::Expected<std::size_t, FetchError>> read_body(std::span<std::uint8_t> out) {
+    const auto go_on = body_may_continue();
+    if (!go_on) co_return base::unexpected(go_on.error());
+    if (!*go_on) co_return std::size_t{0};
     if (out.empty()) {
       co_return base::unexpected(
           make_error(FailureKind::invalid_request, Phase::response, "read_body() needs a non-empty buffer"));
     }
     arm_timeouts();
     for (;;) {
-      if (parser->is_done()) {
-        response_complete = true;
-        co_return std::size_t{0};
-      }
+      if (complete_if_done()) co_return std::size_t{0};
       parser->set_body_buffer(out);
       boost::system::error_code ec;
       co_await http::async_read_some(*connection, connection->buffer(), *parser,
@@ -488,13 +503,7 @@ struct Exchange::Impl {
       const std::size_t n = out.size() - parser->body_space();
       body_received += n;
       if (ec && !accept_tls_eof(ec)) co_return base::unexpected(fail(body_read_error(ec)));
-      if (parser->is_done()) {
-        if (parser->need_eof()) eof_delimited = true;
-        if (n == 0) {
-          response_complete = true;
-          co_return std::size_t{0};
-        }
-      }
+      if (complete_if_done() && n == 0) co_return std::size_t{0};
       if (n > 0) co_return n;
     }
   }
@@ -505,21 +514,14 @@ struct Exchange::Impl {
   // the caller's; for a 64 KiB response that was a quarter of the proxy's work.
   asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> read_body_view() {
     using View = std::span<const std::uint8_t>;
-    if (!head_done) {
-      co_return base::unexpected(
-          make_error(FailureKind::invalid_request, Phase::response, "read_response_head() comes first"));
-    }
-    if (response_complete) co_return View{};
-    if (failed || !connection) co_return base::unexpected(closed_error());
+    const auto go_on = body_may_continue();
+    if (!go_on) co_return base::unexpected(go_on.error());
+    if (!*go_on) co_return View{};
     arm_timeouts();
     auto& buffer = connection->buffer();
     net::TlsStream* const tls = connection->tls_stream();
     for (;;) {
-      if (parser->is_done()) {
-        if (parser->need_eof()) eof_delimited = true;
-        response_complete = true;
-        co_return View{};
-      }
+      if (complete_if_done()) co_return View{};
       boost::system::error_code ec;
       std::size_t used = 0;
       parser->start_body_view();
@@ -542,10 +544,7 @@ struct Exchange::Impl {
       if (ec) co_return base::unexpected(fail(body_read_error(ec)));
       if (const View view = parser->body_view(); !view.empty()) {
         body_received += view.size();
-        if (parser->is_done()) {  // the last piece: body_complete() says so without another call
-          if (parser->need_eof()) eof_delimited = true;
-          response_complete = true;
-        }
+        complete_if_done();  // the last piece: body_complete() says so without another call
         co_return view;
       }
       if (used > 0 || parser->is_done()) continue;
