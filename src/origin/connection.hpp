@@ -81,6 +81,7 @@ class Connection {
   std::uint64_t id = 0;
   std::uint64_t idle_epoch = 0;       // bumps on every checkout: stale idle callbacks compare it
   clock::time_point idle_deadline{};  // checkin time + the keep-alive timeout
+  bool idle_watched = false;          // the pool's readiness wait is pending on the socket
   std::uint64_t exchanges = 0;        // requests sent on this connection
   /// Shared with every exchange on the connection (a copy per request was 2% of the proxy's work).
   std::shared_ptr<const tls::Negotiated> negotiated;

@@ -14,7 +14,8 @@ Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id,
       endpoint_(std::move(endpoint)),
       tls_base_(std::move(tls_base)),
       max_idle_(max_idle),
-      sweep_timer_(std::move(executor)) {}
+      sweep_timer_(executor),
+      watch_timer_(std::move(executor)) {}
 
 Pool::~Pool() {
   close_idle();
@@ -27,8 +28,11 @@ std::unique_ptr<Connection> Pool::checkout() {
     idle_.pop_back();
     // Invalidate the idle callbacks before anything else touches the socket.
     ++connection->idle_epoch;
-    boost::system::error_code ignored;
-    connection->transport().socket().cancel(ignored);
+    if (connection->idle_watched) {
+      connection->idle_watched = false;
+      boost::system::error_code ignored;
+      connection->transport().socket().cancel(ignored);
+    }
     if (now >= connection->idle_deadline) {
       ++expired_;  // the sweep is due but has not run yet
       connection->close();
@@ -55,9 +59,31 @@ void Pool::checkin(std::unique_ptr<Connection> connection, std::chrono::seconds 
   }
   const auto deadline = Clock::now() + keepalive_timeout;
   connection->idle_deadline = deadline;
-  watch(*connection);
+  connection->idle_watched = false;
+  ++connection->idle_epoch;
   idle_.push_back(std::move(connection));
   arm_sweep(deadline);
+  arm_watch_pass();
+}
+
+void Pool::arm_watch_pass() {
+  if (watch_pass_armed_) return;
+  watch_pass_armed_ = true;
+  const std::uint64_t generation = ++watch_generation_;
+  const std::weak_ptr<Pool> weak = weak_from_this();
+  watch_timer_.expires_after(kIdleWatchDelay);
+  watch_timer_.async_wait([weak, generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    const auto pool = weak.lock();
+    if (pool && pool->watch_generation_ == generation) pool->watch_pass();
+  });
+}
+
+void Pool::watch_pass() {
+  watch_pass_armed_ = false;
+  for (auto& connection : idle_) {
+    if (!connection->idle_watched) watch(*connection);
+  }
 }
 
 void Pool::arm_sweep(Clock::time_point deadline) {
@@ -93,7 +119,8 @@ void Pool::sweep() {
 
 void Pool::watch(Connection& connection) {
   const std::uint64_t id = connection.id;
-  const std::uint64_t epoch = ++connection.idle_epoch;
+  const std::uint64_t epoch = connection.idle_epoch;
+  connection.idle_watched = true;
   const std::weak_ptr<Pool> weak = weak_from_this();
   connection.transport().socket().async_wait(asio::ip::tcp::socket::wait_read,
                                              [weak, id, epoch](const boost::system::error_code& ec) {
@@ -120,6 +147,9 @@ void Pool::close_idle() {
   sweep_deadline_.reset();
   ++sweep_generation_;
   sweep_timer_.cancel();
+  watch_pass_armed_ = false;
+  ++watch_generation_;
+  watch_timer_.cancel();
 }
 
 std::optional<tls::ClientConfig> Pool::connection_tls_config() const {

@@ -7,6 +7,12 @@
 // a cancellation per request.) Callbacks hold only a weak pointer, and the
 // readiness wait the connection id and an epoch, so they never touch a
 // connection that left the pool (or was reused and came back).
+//
+// The readiness wait starts only once a connection has been idle for a pass of
+// the watch timer (kIdleWatchDelay): under load a connection is back in use
+// within microseconds, and each wait costs an epoll_ctl (one of six system
+// calls per pooled request) and a cancelled operation. checkout()'s MSG_PEEK
+// catches an origin's close that no wait has seen yet.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -64,6 +70,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
  private:
   void watch(Connection& connection);
+  // Arms the watch timer unless it is armed; its pass watches every idle connection.
+  void arm_watch_pass();
+  void watch_pass();
   void drop_closed_by_origin(std::uint64_t id, std::uint64_t epoch);
   // Arms the sweep timer for `deadline` unless it is already armed for an earlier one.
   void arm_sweep(std::chrono::steady_clock::time_point deadline);
@@ -84,6 +93,12 @@ class Pool : public std::enable_shared_from_this<Pool> {
   boost::asio::steady_timer sweep_timer_;
   std::optional<std::chrono::steady_clock::time_point> sweep_deadline_;  // set while armed
   std::uint64_t sweep_generation_ = 0;
+  boost::asio::steady_timer watch_timer_;
+  bool watch_pass_armed_ = false;
+  std::uint64_t watch_generation_ = 0;
 };
+
+/// How long a connection stays idle before the pool watches its socket.
+inline constexpr std::chrono::milliseconds kIdleWatchDelay{250};
 
 }  // namespace edgefetch::origin
