@@ -1,14 +1,16 @@
 // edgefetch: connect to origins exactly as the CDN edge does.
 
 #include <exception>
+#include <functional>
 #include <iostream>
 
+#include "build_info.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"edgefetch - connect to origin servers exactly as the CloudFront edge does", "edgefetch"};
   app.require_subcommand(1, 1);
-  app.set_version_flag("--version", "edgefetch 0.1.0");
+  app.set_version_flag("--version", std::function<std::string()>(edgefetch::cli::version_text));
   app.footer(
       "Exit codes: 0 success, 1 TLS or certificate failure (get) / incompatible (check),\n"
       "            2 usage error, 3 connection failure or timeout, 4 internal error.\n"
