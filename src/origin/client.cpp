@@ -385,6 +385,55 @@ struct Exchange::Impl {
   }
 
   // One attempt at the final response head on the current connection.
+  // Feeds the parser until it has a whole head; Beast's async_read_header
+  // without its two composed operations per read, and without copying TLS
+  // plaintext into the buffer: a head that arrived in one record is parsed
+  // where the engine decrypted it. Bytes after the head stay where they are
+  // (buffer or engine) for the body reads. Errors as Beast's: end_of_stream
+  // for EOF before a byte, partial_message for EOF inside the head,
+  // header_limit, buffer_overflow, or the transport's.
+  asio::awaitable<boost::system::error_code> read_head_bytes() {
+    auto& buffer = connection->buffer();
+    net::TlsStream* const tls = connection->tls_stream();
+    for (;;) {
+      boost::system::error_code ec = http::error::need_more;
+      if (tls != nullptr && !tls->engine().readable().empty()) {
+        auto readable = tls->engine().readable();
+        if (buffer.size() == 0) {
+          tls->engine().consume_readable(parser->put(asio::buffer(readable.data(), readable.size()), ec));
+          if (ec != http::error::need_more) co_return ec;
+          readable = tls->engine().readable();
+        }
+        // A head split across records: gather it in the buffer, after what is there.
+        if (readable.size() > buffer.max_size() - buffer.size()) co_return http::error::buffer_overflow;
+        buffer.commit(asio::buffer_copy(buffer.prepare(readable.size()),
+                                        asio::buffer(readable.data(), readable.size())));
+        tls->engine().consume_readable(readable.size());
+      }
+      if (buffer.size() > 0) {
+        buffer.consume(parser->put(buffer.data(), ec));
+        if (ec != http::error::need_more) co_return ec;
+      }
+      ec = {};
+      if (tls != nullptr) {
+        co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
+        if (room == 0) co_return http::error::buffer_overflow;
+        const std::size_t n = co_await connection->async_read_some(
+            buffer.prepare(room), asio::redirect_error(asio::use_awaitable, ec));
+        buffer.commit(n);
+      }
+      if (ec == asio::error::eof) {
+        // Every byte so far went through put(), so got_some() says whether any came.
+        if (!parser->got_some()) co_return http::error::end_of_stream;
+        parser->put_eof(ec);  // inside the head: partial_message
+        co_return ec;
+      }
+      if (ec) co_return ec;
+    }
+  }
+
   asio::awaitable<std::optional<FetchError>> read_head_once() {
     int continues = 0;
     arm_timeouts();
@@ -395,9 +444,7 @@ struct Exchange::Impl {
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       parser->header_limit(kMaxResponseHeaderBytes);
       if (method == "HEAD") parser->skip(true);
-      boost::system::error_code ec;
-      co_await http::async_read_header(*connection, connection->buffer(), *parser,
-                                       asio::redirect_error(asio::use_awaitable, ec));
+      const boost::system::error_code ec = co_await read_head_bytes();
       // HTTP bytes, not transport bytes: a TLS close_notify is no response.
       if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
       if (ec) {
