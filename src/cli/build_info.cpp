@@ -13,7 +13,8 @@ std::string allocator_description() {
   // linked so that the same code runs in builds without jemalloc.
   using Mallctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
   if (void* symbol = ::dlsym(RTLD_DEFAULT, "mallctl")) {
-    const auto mallctl = reinterpret_cast<Mallctl>(symbol);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+    const auto mallctl =
+        reinterpret_cast<Mallctl>(symbol);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
     const char* version = nullptr;
     std::size_t size = sizeof(version);
     if (mallctl("version", static_cast<void*>(&version), &size, nullptr, 0) == 0 && version != nullptr) {

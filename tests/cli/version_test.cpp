@@ -3,8 +3,8 @@
 // took effect: the linker drops a library nothing names unless told not to.
 
 #include <gtest/gtest.h>
-
 #include <openssl/opensslv.h>
+
 #include <string>
 
 #include "cli/cli_support.hpp"

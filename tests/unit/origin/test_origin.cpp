@@ -265,6 +265,16 @@ bool sleep_unless_stopped(int stop_fd, std::chrono::milliseconds pause) {
   }
 }
 
+// One write, or writes of `piece` bytes (over TLS each becomes a record, so a
+// head arrives split across records).
+bool write_in_pieces(Io& io, const std::string& bytes, std::size_t piece, Deadline deadline) {
+  if (piece == 0) return io.write_all(bytes.data(), bytes.size(), deadline);
+  for (std::size_t at = 0; at < bytes.size(); at += piece) {
+    if (!io.write_all(bytes.data() + at, std::min(piece, bytes.size() - at), deadline)) return false;
+  }
+  return true;
+}
+
 // Paced: 1 KiB at a time with `pace` between pieces (a slow origin).
 bool send_generated(Io& io, std::uint64_t total, bool chunked, std::chrono::milliseconds pace, int stop_fd) {
   std::string block;
@@ -439,7 +449,7 @@ void TestOrigin::serve(UniqueFd fd, int number) {
       break;
     }
     const Deadline deadline = Deadline::after(kIoBudget);
-    if (!io.write_all(reply.bytes.data(), reply.bytes.size(), deadline)) break;
+    if (!write_in_pieces(io, reply.bytes, reply.write_piece, deadline)) break;
     if (reply.generated_body > 0 &&
         !send_generated(io, reply.generated_body, reply.generated_chunked, reply.pace, stop_.get())) {
       break;

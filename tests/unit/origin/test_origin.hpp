@@ -53,6 +53,7 @@ struct Reply {
   bool close_after = false;            // close the connection after the reply
   bool silent = false;                 // never reply; wait until the client closes
   bool drop = false;                   // close without a byte of reply
+  std::size_t write_piece = 0;         // > 0: `bytes` goes out in writes this size (TLS: a record each)
 
   static Reply send(std::string bytes) {
     Reply reply;
