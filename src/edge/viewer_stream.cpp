@@ -27,14 +27,17 @@ class BasicViewerStream final : public ViewerStream {
   template <class... Args>
   explicit BasicViewerStream(Args&&... args) : stream_(std::forward<Args>(args)...) {}
 
+  // Not coroutines: each returns the operation's own awaitable, which starts
+  // when the caller awaits it. A coroutine around it was one more frame and
+  // resumption per read and per write.
   asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer,
                                          boost::system::error_code& ec) override {
-    co_return co_await stream_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    return stream_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  asio::awaitable<void> write(std::span<const asio::const_buffer> buffers,
-                              boost::system::error_code& ec) override {
-    co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  asio::awaitable<std::size_t> write(std::span<const asio::const_buffer> buffers,
+                                     boost::system::error_code& ec) override {
+    return asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
   }
 
   asio::awaitable<void> handshake(boost::system::error_code& ec) override {

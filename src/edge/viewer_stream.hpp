@@ -26,8 +26,9 @@ class ViewerStream {
 
   virtual boost::asio::awaitable<std::size_t> read_some(boost::asio::mutable_buffer buffer,
                                                         boost::system::error_code& ec) = 0;
-  virtual boost::asio::awaitable<void> write(std::span<const boost::asio::const_buffer> buffers,
-                                             boost::system::error_code& ec) = 0;
+  /// All of `buffers` (the span and the bytes must outlive the co_await); the bytes written.
+  virtual boost::asio::awaitable<std::size_t> write(std::span<const boost::asio::const_buffer> buffers,
+                                                    boost::system::error_code& ec) = 0;
   /// The TLS handshake (no-op for plain TCP).
   virtual boost::asio::awaitable<void> handshake(boost::system::error_code& ec) = 0;
   /// Ends the connection politely: close_notify (TLS), FIN, then discards what

@@ -385,53 +385,29 @@ struct Exchange::Impl {
   }
 
   // One attempt at the final response head on the current connection.
-  // Feeds the parser until it has a whole head; Beast's async_read_header
-  // without its two composed operations per read, and without copying TLS
-  // plaintext into the buffer: a head that arrived in one record is parsed
-  // where the engine decrypted it. Bytes after the head stay where they are
-  // (buffer or engine) for the body reads. Errors as Beast's: end_of_stream
-  // for EOF before a byte, partial_message for EOF inside the head,
-  // header_limit, buffer_overflow, or the transport's.
-  asio::awaitable<boost::system::error_code> read_head_bytes() {
+  // Puts the buffered response bytes into the parser: need_more while the
+  // head is incomplete. A head that arrived in one TLS record is parsed where
+  // the engine decrypted it; one split across records is gathered in the
+  // buffer. Bytes after the head stay where they are (buffer or engine) for
+  // the body reads.
+  boost::system::error_code parse_buffered_head() {
     auto& buffer = connection->buffer();
     net::TlsStream* const tls = connection->tls_stream();
-    for (;;) {
-      boost::system::error_code ec = http::error::need_more;
-      if (tls != nullptr && !tls->engine().readable().empty()) {
-        auto readable = tls->engine().readable();
-        if (buffer.size() == 0) {
-          tls->engine().consume_readable(parser->put(asio::buffer(readable.data(), readable.size()), ec));
-          if (ec != http::error::need_more) co_return ec;
-          readable = tls->engine().readable();
-        }
-        // A head split across records: gather it in the buffer, after what is there.
-        if (readable.size() > buffer.max_size() - buffer.size()) co_return http::error::buffer_overflow;
-        buffer.commit(asio::buffer_copy(buffer.prepare(readable.size()),
-                                        asio::buffer(readable.data(), readable.size())));
-        tls->engine().consume_readable(readable.size());
+    boost::system::error_code ec = http::error::need_more;
+    if (tls != nullptr && !tls->engine().readable().empty()) {
+      auto readable = tls->engine().readable();
+      if (buffer.size() == 0) {
+        tls->engine().consume_readable(parser->put(asio::buffer(readable.data(), readable.size()), ec));
+        if (ec != http::error::need_more) return ec;
+        readable = tls->engine().readable();
       }
-      if (buffer.size() > 0) {
-        buffer.consume(parser->put(buffer.data(), ec));
-        if (ec != http::error::need_more) co_return ec;
-      }
-      ec = {};
-      if (tls != nullptr) {
-        co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
-      } else {
-        const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
-        if (room == 0) co_return http::error::buffer_overflow;
-        const std::size_t n = co_await connection->async_read_some(
-            buffer.prepare(room), asio::redirect_error(asio::use_awaitable, ec));
-        buffer.commit(n);
-      }
-      if (ec == asio::error::eof) {
-        // Every byte so far went through put(), so got_some() says whether any came.
-        if (!parser->got_some()) co_return http::error::end_of_stream;
-        parser->put_eof(ec);  // inside the head: partial_message
-        co_return ec;
-      }
-      if (ec) co_return ec;
+      if (readable.size() > buffer.max_size() - buffer.size()) return http::error::buffer_overflow;
+      buffer.commit(
+          asio::buffer_copy(buffer.prepare(readable.size()), asio::buffer(readable.data(), readable.size())));
+      tls->engine().consume_readable(readable.size());
     }
+    if (buffer.size() > 0) buffer.consume(parser->put(buffer.data(), ec));
+    return ec;
   }
 
   asio::awaitable<std::optional<FetchError>> read_head_once() {
@@ -444,7 +420,37 @@ struct Exchange::Impl {
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       parser->header_limit(kMaxResponseHeaderBytes);
       if (method == "HEAD") parser->skip(true);
-      const boost::system::error_code ec = co_await read_head_bytes();
+      // Beast's async_read_header, without its two composed operations per
+      // read and without copying TLS plaintext into the buffer (one frame
+      // fewer, too: the reads are awaited here, not in a helper coroutine).
+      // Errors as Beast's: end_of_stream for EOF before a byte,
+      // partial_message for EOF inside the head, header_limit,
+      // buffer_overflow, or the transport's.
+      boost::system::error_code ec;
+      while ((ec = parse_buffered_head()) == http::error::need_more) {
+        ec = {};
+        if (net::TlsStream* const tls = connection->tls_stream(); tls != nullptr) {
+          co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
+        } else {
+          auto& buffer = connection->buffer();
+          const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
+          if (room == 0) {
+            ec = http::error::buffer_overflow;
+            break;
+          }
+          buffer.commit(co_await connection->async_read_some(buffer.prepare(room),
+                                                             asio::redirect_error(asio::use_awaitable, ec)));
+        }
+        if (ec == asio::error::eof) {
+          // Every byte so far went through put(), so got_some() says whether any came.
+          if (parser->got_some()) {
+            parser->put_eof(ec);  // inside the head: partial_message
+          } else {
+            ec = http::error::end_of_stream;
+          }
+        }
+        if (ec) break;
+      }
       // HTTP bytes, not transport bytes: a TLS close_notify is no response.
       if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
       if (ec) {
