@@ -249,7 +249,9 @@ struct Exchange::Impl {
       response_bytes_seen = false;
       first_byte_marked = false;
 
-      auto written = co_await write_all(asio::buffer(head_bytes), false);
+      boost::system::error_code ec;
+      co_await start_write(asio::buffer(head_bytes), ec);
+      auto written = write_result(ec, false);
       if (written && request_chunked && body_finished && body_sent == 0) {
         written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);  // replaying an empty chunked body
       }
@@ -299,13 +301,25 @@ struct Exchange::Impl {
     ++pool->stale_retries;
   }
 
+  // The write of all of `buffers` under the exchange's timeouts: not a
+  // coroutine, it returns the operation's awaitable (no frame of its own on
+  // the request head's path); write_result() names its error.
+  template <class Buffers>
+  asio::awaitable<std::size_t> start_write(const Buffers& buffers, boost::system::error_code& ec) {
+    arm_timeouts();
+    return asio::async_write(*connection, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  VoidResult write_result(const boost::system::error_code& ec, bool body) {
+    if (ec) return base::unexpected(past_completion(write_error(ec, connection->tls_error(), body)));
+    return VoidResult{};
+  }
+
   template <class Buffers>
   asio::awaitable<VoidResult> write_all(const Buffers& buffers, bool body) {
-    arm_timeouts();
     boost::system::error_code ec;
-    co_await asio::async_write(*connection, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return base::unexpected(past_completion(write_error(ec, connection->tls_error(), body)));
-    co_return VoidResult{};
+    co_await start_write(buffers, ec);
+    co_return write_result(ec, body);
   }
 
   void mark_first_byte() {
@@ -410,80 +424,89 @@ struct Exchange::Impl {
     return ec;
   }
 
-  asio::awaitable<std::optional<FetchError>> read_head_once() {
-    int continues = 0;
-    arm_timeouts();
-    for (;;) {
-      parser.emplace(response);
-      // Any size streams through; not boost::none: Beast 1.74 compares a
-      // Content-Length against an empty optional as "exceeded".
-      parser->body_limit(std::numeric_limits<std::uint64_t>::max());
-      parser->header_limit(kMaxResponseHeaderBytes);
-      if (method == "HEAD") parser->skip(true);
-      // Beast's async_read_header, without its two composed operations per
-      // read and without copying TLS plaintext into the buffer (one frame
-      // fewer, too: the reads are awaited here, not in a helper coroutine).
-      // Errors as Beast's: end_of_stream for EOF before a byte,
-      // partial_message for EOF inside the head, header_limit,
-      // buffer_overflow, or the transport's.
-      boost::system::error_code ec;
-      while ((ec = parse_buffered_head()) == http::error::need_more) {
-        ec = {};
-        if (net::TlsStream* const tls = connection->tls_stream(); tls != nullptr) {
-          co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
-        } else {
-          auto& buffer = connection->buffer();
-          const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
-          if (room == 0) {
-            ec = http::error::buffer_overflow;
-            break;
-          }
-          buffer.commit(co_await connection->async_read_some(buffer.prepare(room),
-                                                             asio::redirect_error(asio::use_awaitable, ec)));
-        }
-        if (ec == asio::error::eof) {
-          // Every byte so far went through put(), so got_some() says whether any came.
-          if (parser->got_some()) {
-            parser->put_eof(ec);  // inside the head: partial_message
-          } else {
-            ec = http::error::end_of_stream;
-          }
-        }
-        if (ec) break;
-      }
-      // HTTP bytes, not transport bytes: a TLS close_notify is no response.
-      if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
-      if (ec) {
-        ReadContext context;
-        context.first_byte_received = response_bytes_seen;
-        context.read_timeout = limits.read_timeout;
-        context.tls = connection->tls_error();
-        co_return past_completion(read_error(ec, context));
-      }
-      const unsigned status = response.status;
-      if (status == 101) {
-        co_return make_error(FailureKind::invalid_response, Phase::response,
-                             "the origin switched protocols (101) although no upgrade was requested");
-      }
-      if (status >= 100 && status < 200) {
-        // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
-        if (status == 100 && ++continues > 1) {
-          co_return make_error(FailureKind::invalid_response, Phase::response,
-                               "the origin sent more than one 100 Continue");
-        }
-        continue;
-      }
-      co_return std::nullopt;
-    }
+  // A fresh parser for the next head (a final one, or a 1xx before it).
+  void start_head() {
+    parser.emplace(response);
+    // Any size streams through; not boost::none: Beast 1.74 compares a
+    // Content-Length against an empty optional as "exceeded".
+    parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser->header_limit(kMaxResponseHeaderBytes);
+    if (method == "HEAD") parser->skip(true);
   }
 
+  // What the read of one head came to: the error that ended it, or nullopt
+  // with `interim` set for a 1xx to skip, or clear for the final head.
+  std::optional<FetchError> judge_head(const boost::system::error_code& ec, int& continues, bool& interim) {
+    interim = false;
+    // HTTP bytes, not transport bytes: a TLS close_notify is no response.
+    if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
+    if (ec) {
+      ReadContext context;
+      context.first_byte_received = response_bytes_seen;
+      context.read_timeout = limits.read_timeout;
+      context.tls = connection->tls_error();
+      return past_completion(read_error(ec, context));
+    }
+    const unsigned status = response.status;
+    if (status == 101) {
+      return make_error(FailureKind::invalid_response, Phase::response,
+                        "the origin switched protocols (101) although no upgrade was requested");
+    }
+    if (status >= 100 && status < 200) {
+      // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
+      if (status == 100 && ++continues > 1) {
+        return make_error(FailureKind::invalid_response, Phase::response,
+                          "the origin sent more than one 100 Continue");
+      }
+      interim = true;
+    }
+    return std::nullopt;
+  }
+
+  // One coroutine for the whole head: each nested coroutine was a frame and a
+  // resumption per request.
   asio::awaitable<base::Expected<const ResponseHead*, FetchError>> read_response_head() {
     if (head_done) co_return &response;
     if (failed || !connection) co_return base::unexpected(closed_error());
     int timeouts = 0;
     for (;;) {
       mark_first_byte();
-      auto error = co_await read_head_once();
+      std::optional<FetchError> error;
+      int continues = 0;
+      arm_timeouts();
+      for (bool interim = true; interim && !error;) {
+        start_head();
+        // Beast's async_read_header, without its two composed operations per
+        // read and without copying TLS plaintext into the buffer. Errors as
+        // Beast's: end_of_stream for EOF before a byte, partial_message for
+        // EOF inside the head, header_limit, buffer_overflow, or the transport's.
+        boost::system::error_code ec;
+        while ((ec = parse_buffered_head()) == http::error::need_more) {
+          ec = {};
+          if (net::TlsStream* const tls = connection->tls_stream(); tls != nullptr) {
+            co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
+          } else {
+            auto& buffer = connection->buffer();
+            const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
+            if (room == 0) {
+              ec = http::error::buffer_overflow;
+              break;
+            }
+            buffer.commit(co_await connection->async_read_some(
+                buffer.prepare(room), asio::redirect_error(asio::use_awaitable, ec)));
+          }
+          if (ec == asio::error::eof) {
+            // Every byte so far went through put(), so got_some() says whether any came.
+            if (parser->got_some()) {
+              parser->put_eof(ec);  // inside the head: partial_message
+            } else {
+              ec = http::error::end_of_stream;
+            }
+          }
+          if (ec) break;
+        }
+        error = judge_head(ec, continues, interim);
+      }
       if (!error) break;
       // GET/HEAD: the CDN drops a silent connection and tries again (facts 1.6).
       const bool silent = error->kind == FailureKind::read_timeout && !response_bytes_seen;
