@@ -16,6 +16,7 @@
 #include "edgefetch/edge/request_checks.hpp"
 #include "edgefetch/edge/request_id.hpp"
 #include "edgefetch/edge/routing.hpp"
+#include "edgefetch/net/send_now.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 
@@ -201,11 +202,13 @@ asio::awaitable<bool> send_generated(EdgeServer::State& state, detail::ViewerStr
   record.entry().sc_content_type = response.content_type;
   record.entry().sc_content_len = response.content_length;
   if (!generated.location.empty()) record.entry().x_edge_result_type = "Redirect";
-  const std::array<asio::const_buffer, 2> buffers{asio::buffer(response.head), asio::buffer(body)};
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(response.head), asio::buffer(body)};
   record.first_byte();
   stream.expires_after(state.options.timeouts.io);
   boost::system::error_code ec;
-  co_await stream.write(buffers, ec);
+  std::span<asio::const_buffer> rest(buffers);
+  net::consume_front(rest, stream.write_now(rest, ec));  // what the socket takes at once
+  if (!ec && !rest.empty()) co_await stream.write(rest, ec);
   if (!ec) record.sent(response.head.size() + body.size());
   record.finish(ec ? 0 : generated.status);
   co_return !ec;
@@ -507,7 +510,11 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     if (count > 0) {
       if (!head_written) record.first_byte();
       stream.expires_after(state.options.timeouts.io);
-      co_await stream.write(std::span<const asio::const_buffer>(buffers.data(), count), ec);
+      // What the socket takes at once needs no operation (net/send_now.hpp);
+      // only the rest is awaited.
+      std::span<asio::const_buffer> rest(buffers.data(), count);
+      net::consume_front(rest, stream.write_now(rest, ec));
+      if (!ec && !rest.empty()) co_await stream.write(rest, ec);
       if (ec) {
         // The viewer went away or stopped reading: drop the origin exchange too.
         record.entry().x_edge_detailed_result_type = "ClientCommError";

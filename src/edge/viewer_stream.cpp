@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <type_traits>
 
 #include "edgefetch/net/timed_socket.hpp"
 
@@ -38,6 +39,16 @@ class BasicViewerStream final : public ViewerStream {
   asio::awaitable<std::size_t> write(std::span<const asio::const_buffer> buffers,
                                      boost::system::error_code& ec) override {
     return asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  std::size_t write_now(std::span<const asio::const_buffer> buffers, boost::system::error_code& ec) override {
+    ec = {};
+    if constexpr (std::is_same_v<Stream, net::TimedSocket>) {
+      return stream_.write_now(buffers, ec);
+    } else {
+      (void)buffers;
+      return 0;
+    }
   }
 
   asio::awaitable<void> handshake(boost::system::error_code& ec) override {

@@ -29,6 +29,12 @@ class ViewerStream {
   /// All of `buffers` (the span and the bytes must outlive the co_await); the bytes written.
   virtual boost::asio::awaitable<std::size_t> write(std::span<const boost::asio::const_buffer> buffers,
                                                     boost::system::error_code& ec) = 0;
+  /// The fast path of a write (net/send_now.hpp): the bytes of `buffers` the
+  /// connection takes now, without an operation; the caller awaits write() for
+  /// the rest. 0 for TLS viewers (libssl's stream has no such path). Only
+  /// while no write is pending.
+  virtual std::size_t write_now(std::span<const boost::asio::const_buffer> buffers,
+                                boost::system::error_code& ec) = 0;
   /// The TLS handshake (no-op for plain TCP).
   virtual boost::asio::awaitable<void> handshake(boost::system::error_code& ec) = 0;
   /// Ends the connection politely: close_notify (TLS), FIN, then discards what

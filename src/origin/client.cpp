@@ -249,8 +249,18 @@ struct Exchange::Impl {
       response_bytes_seen = false;
       first_byte_marked = false;
 
+      // The head goes out at once when the socket takes it (almost always):
+      // no operation, no trip through the scheduler. What is left is awaited.
       boost::system::error_code ec;
-      co_await start_write(asio::buffer(head_bytes), ec);
+      const asio::const_buffer head_buffer = asio::buffer(head_bytes);
+      const std::size_t taken =
+          connection->write_now(std::span<const asio::const_buffer>(&head_buffer, 1), ec);
+      if (net::TlsStream* const tls = connection->tls_stream();
+          !ec && tls != nullptr && tls->flush_pending()) {
+        arm_timeouts();
+        co_await tls->async_flush(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (!ec && taken < head_bytes.size()) co_await start_write(asio::buffer(head_buffer + taken), ec);
       auto written = write_result(ec, false);
       if (written && request_chunked && body_finished && body_sent == 0) {
         written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);  // replaying an empty chunked body

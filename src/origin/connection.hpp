@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
@@ -60,6 +61,13 @@ class Connection {
   /// False when the origin has closed the connection or sent bytes nobody
   /// asked for (an idle HTTP/1.1 connection must be silent). Never blocks.
   [[nodiscard]] bool idle_and_open();
+  /// The fast path of a write (net/send_now.hpp): the bytes of `buffers`
+  /// taken now, without an operation. Over TLS, records the socket did not
+  /// take wait in the stream (tls_stream()->flush_pending()). Only while no
+  /// other write is pending.
+  std::size_t write_now(std::span<const boost::asio::const_buffer> buffers, boost::system::error_code& ec) {
+    return tls_ ? tls_->write_now(buffers, ec) : tcp_->write_now(buffers, ec);
+  }
   /// Closes now: close_notify (best effort, without waiting) for TLS, then the socket.
   void close() noexcept;
 

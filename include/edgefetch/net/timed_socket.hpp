@@ -29,9 +29,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include "edgefetch/net/hooked_handler.hpp"
+#include "edgefetch/net/send_now.hpp"
 
 namespace edgefetch::net {
 
@@ -70,6 +72,12 @@ class TimedSocket {
   void expires_after(clock::duration timeout) { state_->set_deadline(clock::now() + timeout); }
   void expires_never() noexcept { state_->deadline = clock::time_point::max(); }
   [[nodiscard]] clock::time_point expiry() const noexcept { return state_->deadline; }
+
+  /// send_now() on this socket: what it takes without waiting (no deadline
+  /// needed). Only while no asynchronous write is pending, or bytes interleave.
+  std::size_t write_now(std::span<const boost::asio::const_buffer> buffers, boost::system::error_code& ec) {
+    return send_now(state_->socket.native_handle(), buffers, ec);
+  }
 
   /// Closes the socket; pending operations complete with operation_aborted.
   void close() noexcept {

@@ -104,6 +104,46 @@ class BasicTlsStream {
         ReadOp<boost::asio::mutable_buffer>{this, boost::asio::mutable_buffer(), true}, token, next_);
   }
 
+  /// The synchronous half of a write (see send_now.hpp): encrypts up to
+  /// kMaxWriteChunk bytes of `buffers` and sends the records with one
+  /// non-blocking send. Returns the plaintext bytes taken. 0 with `ec` clear:
+  /// nothing taken, use async_write_some (which says why, e.g. a write in
+  /// progress or a stream that is not connected). Records the socket did not
+  /// take stay in the stream: flush_pending() is then true, and async_flush()
+  /// must complete before the next write. `ec` set: the send failed.
+  template <class ConstBufferSequence>
+  std::size_t write_now(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
+    ec = {};
+    if (failed() || client_.state() != tls::State::connected || write_in_progress_) return 0;
+    if (!take_plaintext(buffers)) return 0;
+    if (auto written = client_.write(plaintext_); !written) {
+      ec = tls_error_code();
+      return 0;
+    }
+    // Sent from the engine's output where it lies; only a remainder is copied.
+    const auto output = client_.pending_output();
+    const boost::asio::const_buffer records(output.data(), output.size());
+    const std::size_t sent = next_.write_now(std::span<const boost::asio::const_buffer>(&records, 1), ec);
+    if (!ec && sent < output.size()) {
+      write_buffer_.assign(output.begin() + static_cast<std::ptrdiff_t>(sent), output.end());
+      write_in_progress_ = true;
+      flush_pending_ = true;
+    }
+    client_.consume_output(output.size());
+    return plaintext_.size();
+  }
+
+  /// Records write_now() could not send are waiting (see async_flush()).
+  [[nodiscard]] bool flush_pending() const { return flush_pending_; }
+
+  /// Sends what write_now() left; completes at once when nothing is left.
+  /// Signature: void(error_code).
+  template <class FlushToken>
+  auto async_flush(FlushToken&& token) {
+    return boost::asio::async_compose<FlushToken, void(boost::system::error_code)>(FlushOp{this}, token,
+                                                                                   next_);
+  }
+
   template <class ConstBufferSequence, class WriteToken>
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
     return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
@@ -124,6 +164,23 @@ class BasicTlsStream {
   boost::system::error_code tls_error_code() const {
     const auto code = tls_error().code;
     return make_error_code(code == tls::ErrorCode::none ? tls::ErrorCode::internal_error : code);
+  }
+
+  // Coalesces up to kMaxWriteChunk bytes of `buffers` into plaintext_ (Beast
+  // hands a header as many small buffers) so that the engine cuts full
+  // records instead of one record per fragment; false when there are none.
+  template <class ConstBufferSequence>
+  bool take_plaintext(const ConstBufferSequence& buffers) {
+    plaintext_.clear();
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      const boost::asio::const_buffer piece(*it);
+      const std::size_t take = std::min(kMaxWriteChunk - plaintext_.size(), piece.size());
+      const auto* bytes = static_cast<const std::uint8_t*>(piece.data());
+      plaintext_.insert(plaintext_.end(), bytes, bytes + take);
+      if (plaintext_.size() == kMaxWriteChunk) break;
+    }
+    return !plaintext_.empty();
   }
 
   // Moves what the engine queued into write_buffer_; false when nothing is queued.
@@ -273,24 +330,29 @@ class BasicTlsStream {
       if (s->client_.state() != tls::State::connected || s->write_in_progress_) {
         return self.complete(make_error_code(Errc::not_connected), 0);
       }
-      // Coalesce the sequence (Beast hands a header as many small buffers) so
-      // the engine cuts full records instead of one record per fragment.
-      s->plaintext_.clear();
-      for (auto it = boost::asio::buffer_sequence_begin(buffers);
-           it != boost::asio::buffer_sequence_end(buffers); ++it) {
-        const boost::asio::const_buffer piece(*it);
-        const std::size_t room = kMaxWriteChunk - s->plaintext_.size();
-        const std::size_t take = std::min(room, piece.size());
-        const auto* bytes = static_cast<const std::uint8_t*>(piece.data());
-        s->plaintext_.insert(s->plaintext_.end(), bytes, bytes + take);
-        if (s->plaintext_.size() == kMaxWriteChunk) break;
-      }
-      if (s->plaintext_.empty()) return self.complete({}, 0);
+      if (!s->take_plaintext(buffers)) return self.complete({}, 0);
       if (auto written = s->client_.write(s->plaintext_); !written)
         return self.complete(s->tls_error_code(), 0);
       accepted = s->plaintext_.size();
       if (!s->stage_output()) return self.complete({}, accepted);
       s->write_in_progress_ = true;
+      boost::asio::async_write(s->next_, boost::asio::buffer(s->write_buffer_), std::move(self));
+    }
+  };
+
+  struct FlushOp {
+    BasicTlsStream* s;
+    bool started = false;
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec = {}, std::size_t /*n*/ = 0) {
+      if (started) {
+        s->write_in_progress_ = false;
+        s->flush_pending_ = false;
+        return self.complete(ec);
+      }
+      started = true;
+      if (!s->flush_pending_) return self.complete({});
       boost::asio::async_write(s->next_, boost::asio::buffer(s->write_buffer_), std::move(self));
     }
   };
@@ -325,6 +387,7 @@ class BasicTlsStream {
   std::vector<std::uint8_t> plaintext_;
   tls::Error local_error_;
   bool write_in_progress_ = false;
+  bool flush_pending_ = false;  // write_now() left records in write_buffer_
   bool transport_eof_ = false;
 };
 
