@@ -69,14 +69,7 @@ void Pool::checkin(std::unique_ptr<Connection> connection, std::chrono::seconds 
 void Pool::arm_watch_pass() {
   if (watch_pass_armed_) return;
   watch_pass_armed_ = true;
-  const std::uint64_t generation = ++watch_generation_;
-  const std::weak_ptr<Pool> weak = weak_from_this();
-  watch_timer_.expires_after(kIdleWatchDelay);
-  watch_timer_.async_wait([weak, generation](const boost::system::error_code& ec) {
-    if (ec) return;
-    const auto pool = weak.lock();
-    if (pool && pool->watch_generation_ == generation) pool->watch_pass();
-  });
+  start_timer(watch_timer_, Clock::now() + kIdleWatchDelay, &Pool::watch_generation_, &Pool::watch_pass);
 }
 
 void Pool::watch_pass() {
@@ -89,13 +82,18 @@ void Pool::watch_pass() {
 void Pool::arm_sweep(Clock::time_point deadline) {
   if (sweep_deadline_ && *sweep_deadline_ <= deadline) return;
   sweep_deadline_ = deadline;
-  const std::uint64_t generation = ++sweep_generation_;
+  start_timer(sweep_timer_, deadline, &Pool::sweep_generation_, &Pool::sweep);
+}
+
+void Pool::start_timer(asio::steady_timer& timer, Clock::time_point deadline, std::uint64_t Pool::*generation,
+                       void (Pool::*run)()) {
+  const std::uint64_t current = ++(this->*generation);
   const std::weak_ptr<Pool> weak = weak_from_this();
-  sweep_timer_.expires_at(deadline);
-  sweep_timer_.async_wait([weak, generation](const boost::system::error_code& ec) {
+  timer.expires_at(deadline);
+  timer.async_wait([weak, current, generation, run](const boost::system::error_code& ec) {
     if (ec) return;
     const auto pool = weak.lock();
-    if (pool && pool->sweep_generation_ == generation) pool->sweep();
+    if (pool && (*pool).*generation == current) ((*pool).*run)();
   });
 }
 

@@ -78,6 +78,11 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void arm_sweep(std::chrono::steady_clock::time_point deadline);
   // Closes the idle connections whose keep-alive deadline has passed; re-arms.
   void sweep();
+  // Starts `timer` for `deadline` under a new `generation`; when it fires and
+  // that generation is still current (nobody re-armed or stopped it), runs
+  // `run` on the pool, if the pool still exists.
+  void start_timer(boost::asio::steady_timer& timer, std::chrono::steady_clock::time_point deadline,
+                   std::uint64_t Pool::*generation, void (Pool::*run)());
 
   std::string key_;
   std::string pool_id_;
