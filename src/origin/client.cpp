@@ -408,7 +408,6 @@ struct Exchange::Impl {
     return make_error(FailureKind::internal_error, Phase::request, "the exchange already failed or ended");
   }
 
-  // One attempt at the final response head on the current connection.
   // Puts the buffered response bytes into the parser: need_more while the
   // head is incomplete. A head that arrived in one TLS record is parsed where
   // the engine decrypted it; one split across records is gathered in the
