@@ -22,7 +22,13 @@ socket calls every proxy makes (a read and a write on each side per request),
 so it is about the same for all three; user time is where proxies differ. Ratios
 are against nginx measured in the same run. Not a test: missed aims never fail.
 
-Usage: proxy_bench.py --edgefetch BUILD/edgefetch [--seconds 10] [--connections 32]
+Rounds (--rounds, PROXY_ROUNDS, default 3): every cell is measured that many
+times, the proxies' order rotating each round, since the machine's background
+load moves from one measurement to the next. The table shows each proxy's
+median cell, and the median and range of its per-round ratios to nginx (each
+round's ratio compares measurements taken a few seconds apart).
+
+Usage: proxy_bench.py --edgefetch BUILD/edgefetch [--seconds 10] [--connections 32] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -230,6 +236,7 @@ class Cell:
     proxy: str
     size: str
     keepalive: bool
+    round: int = 0
     requests: int = 0
     errors: int = 0
     rps: float = 0.0
@@ -291,30 +298,68 @@ def measure(proxy: Proxy, size: str, keepalive: bool, seconds: int, connections:
     return cell
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(v for v in values if v == v)
+    if not ordered:
+        return float("nan")
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def per_round_ratios(cells: list[Cell], cell: Cell, field: str) -> list[float]:
+    """`field` of each of this proxy's rounds over nginx's in the same round."""
+    ratios = []
+    for mine in cells:
+        if (mine.proxy, mine.size, mine.keepalive) != (cell.proxy, cell.size, cell.keepalive):
+            continue
+        base = next((c for c in cells if c.proxy == "nginx" and c.size == mine.size and
+                     c.keepalive == mine.keepalive and c.round == mine.round), None)
+        a, b = getattr(mine, field), getattr(base, field) if base else float("nan")
+        if base and b and a == a and b == b:
+            ratios.append(a / b)
+    return ratios
+
+
 def print_table(cells: list[Cell]) -> None:
+    rounds = max((c.round for c in cells), default=0) + 1
     header = ["origin conn", "size", "proxy", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "user", "kernel",
               "RSS MiB", "errors", "req/s ×nginx", "CPU ×nginx", "user ×nginx", "p99 ×nginx"]
+    if rounds > 1:
+        header[12] = "CPU ×nginx (range)"
     rows = []
+    shown: list[Cell] = []
     for cell in cells:
-        base = next((c for c in cells if c.proxy == "nginx" and c.size == cell.size and c.keepalive == cell.keepalive),
-                    None)
+        key = (cell.proxy, cell.size, cell.keepalive)
+        if any((c.proxy, c.size, c.keepalive) == key for c in shown):
+            continue
+        mine = [c for c in cells if (c.proxy, c.size, c.keepalive) == key]
+        # The median cell by CPU per request stands for the proxy (its other columns come with it).
+        mine.sort(key=lambda c: c.cpu_us_per_request)
+        cell = mine[len(mine) // 2]
+        shown.append(cell)
 
-        def ratio(a: float, b: float) -> str:
-            return f"{a / b:.2f}" if base and b and a == a and b == b else "-"
+        def ratio(field: str, with_range: bool = False) -> str:
+            values = per_round_ratios(cells, cell, field)
+            if not values:
+                return "-"
+            text = f"{median(values):.2f}"
+            if with_range and len(values) > 1:
+                text += f" ({min(values):.2f}-{max(values):.2f})"
+            return text
 
         rows.append(["pool" if cell.keepalive else "new conn", cell.size, cell.proxy, f"{cell.rps:.0f}",
                      f"{cell.p50_ms:.2f}", f"{cell.p99_ms:.2f}", f"{cell.cpu_us_per_request:.1f}",
                      f"{cell.user_us_per_request:.1f}", f"{cell.kernel_us_per_request:.1f}",
-                     f"{cell.rss_kib / 1024:.1f}", str(cell.errors),
-                     ratio(cell.rps, base.rps) if base else "-",
-                     ratio(cell.cpu_us_per_request, base.cpu_us_per_request) if base else "-",
-                     ratio(cell.user_us_per_request, base.user_us_per_request) if base else "-",
-                     ratio(cell.p99_ms, base.p99_ms) if base else "-"])
+                     f"{cell.rss_kib / 1024:.1f}", str(sum(c.errors for c in mine)),
+                     ratio("rps"), ratio("cpu_us_per_request", True), ratio("user_us_per_request"),
+                     ratio("p99_ms")])
         if cell.note:
             rows[-1][-1] += f"  ({cell.note})"
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     for r in [header] + rows:
         print("  ".join(str(v).rjust(w) if i >= 3 else str(v).ljust(w) for i, (v, w) in enumerate(zip(r, widths))))
+    if rounds > 1:
+        print(f"(median of {rounds} rounds; ratios: median and range of the per-round ratios to nginx)")
 
 
 def main() -> int:
@@ -324,6 +369,8 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=int(os.environ.get("PROXY_CONNECTIONS", "32")))
     ap.add_argument("--json", help="also write the cells as JSON here")
     ap.add_argument("--proxies", default="nginx,haproxy,edgefetch", help="comma-separated subset to run")
+    ap.add_argument("--rounds", type=int, default=int(os.environ.get("PROXY_ROUNDS", "3")),
+                    help="measurements per cell and proxy, the proxies' order rotating (default 3)")
     args = ap.parse_args()
     for tool in ("nginx", "haproxy", "wrk", "curl", "openssl"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -335,7 +382,8 @@ def main() -> int:
         d = Path(tmp)
         os.chmod(d, 0o755)
         make_pki(d)
-        print(f"== proxy benchmark: {args.seconds} s per cell, {args.connections} viewer connections, "
+        print(f"== proxy benchmark: {args.seconds} s per cell, {args.rounds} rounds, "
+              f"{args.connections} viewer connections, "
               f"{os.cpu_count()} cores, load {open('/proc/loadavg').read().split()[0]} ==")
         print(f"   origin: nginx TLS 1.2 {SUITE}, verification on at every proxy; proxies single-threaded")
         for keepalive in (True, False):
@@ -350,12 +398,15 @@ def main() -> int:
                 if "edgefetch" in wanted:
                     proxies.append(start_edgefetch(d, args.edgefetch, origin.port))
                 for size in SIZES:
-                    for proxy in proxies:
-                        cell = measure(proxy, size, keepalive, args.seconds, args.connections)
-                        cells.append(cell)
-                        print(f"   {('pool' if keepalive else 'new conn'):8} {size:>3} {proxy.name:9} "
-                              f"{cell.rps:8.0f} req/s  {cell.cpu_us_per_request:6.1f} µs CPU/req {cell.note}",
-                              flush=True)
+                    for round_index in range(max(1, args.rounds)):
+                        shift = round_index % len(proxies)
+                        for proxy in proxies[shift:] + proxies[:shift]:
+                            cell = measure(proxy, size, keepalive, args.seconds, args.connections)
+                            cell.round = round_index
+                            cells.append(cell)
+                            print(f"   {('pool' if keepalive else 'new conn'):8} {size:>3} {proxy.name:9} "
+                                  f"round {round_index + 1}  {cell.rps:8.0f} req/s  "
+                                  f"{cell.cpu_us_per_request:6.1f} µs CPU/req {cell.note}", flush=True)
             except RuntimeError as error:
                 print(f"proxy bench: {error}", file=sys.stderr)
                 for name in ("edgefetch.stderr", "nginx-error.log", "haproxy.stderr", "origin-error.log"):
