@@ -17,6 +17,7 @@
 #include "connection.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/error.hpp"
+#include "edgefetch/net/send_now.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "errors.hpp"
 #include "pool.hpp"
@@ -325,10 +326,32 @@ struct Exchange::Impl {
     return VoidResult{};
   }
 
+  // A body piece (or the last chunk): what the socket takes at once goes out
+  // without an operation (net/send_now.hpp), the rest through start_write().
   template <class Buffers>
   asio::awaitable<VoidResult> write_all(const Buffers& buffers, bool body) {
+    std::array<asio::const_buffer, 4> storage{};
+    std::size_t count = 0;
+    bool fits = true;
+    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+      if (count == storage.size()) {
+        fits = false;
+        break;
+      }
+      storage[count++] = asio::const_buffer(*it);
+    }
     boost::system::error_code ec;
-    co_await start_write(buffers, ec);
+    if (!fits) {
+      co_await start_write(buffers, ec);
+      co_return write_result(ec, body);
+    }
+    std::span<asio::const_buffer> rest(storage.data(), count);
+    net::consume_front(rest, connection->write_now(rest, ec));
+    if (net::TlsStream* const tls = connection->tls_stream(); !ec && tls != nullptr && tls->flush_pending()) {
+      arm_timeouts();
+      co_await tls->async_flush(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (!ec && !rest.empty()) co_await start_write(rest, ec);
     co_return write_result(ec, body);
   }
 
