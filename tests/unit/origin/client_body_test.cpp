@@ -27,25 +27,9 @@ long max_rss_kib() {
   return usage.ru_maxrss;
 }
 
-class ClientBodyTest : public ::testing::Test {
+class ClientBodyTest : public ::testing::Test, protected OriginClientFixture {
  protected:
-  void start(Script script, bool tls = false) {
-    TestOriginOptions options;
-    options.tls = tls;
-    origin_ = TestOrigin::start(std::move(script), options);
-    target_ = target_for(origin_->port(), tls);
-  }
-  Outcome call(Call c) { return exchange(io_, client_, target_, std::move(c)); }
-  Outcome get(std::string target = "/", std::string method = "GET") {
-    Call c;
-    c.head = request("origin.test", std::move(method), std::move(target));
-    return call(std::move(c));
-  }
-
-  boost::asio::io_context io_;
-  OriginClient client_{io_.get_executor()};
-  std::unique_ptr<TestOrigin> origin_;
-  Target target_;
+  void start(Script script, bool tls = false) { start_origin(std::move(script), tls); }
 };
 
 TEST_F(ClientBodyTest, ChunkedResponseIsDecodedAndTheConnectionReused) {

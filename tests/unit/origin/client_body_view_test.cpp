@@ -10,25 +10,13 @@
 namespace edgefetch::origin::test {
 namespace {
 
-class ClientBodyViewTest : public ::testing::TestWithParam<bool> {  // param: TLS
+class ClientBodyViewTest : public ::testing::TestWithParam<bool>,  // param: TLS
+                           protected OriginClientFixture {
  protected:
-  void start(Script script) {
-    TestOriginOptions options;
-    options.tls = GetParam();
-    origin_ = TestOrigin::start(std::move(script), options);
-    target_ = target_for(origin_->port(), GetParam());
-  }
+  void start(Script script) { start_origin(std::move(script), GetParam()); }
   Outcome get(std::string target = "/", std::string method = "GET") {
-    Call c;
-    c.head = request("origin.test", std::move(method), std::move(target));
-    c.view = true;
-    return exchange(io_, client_, target_, std::move(c));
+    return OriginClientFixture::get(std::move(target), std::move(method), true);
   }
-
-  boost::asio::io_context io_;
-  OriginClient client_{io_.get_executor()};
-  std::unique_ptr<TestOrigin> origin_;
-  Target target_;
 };
 
 TEST_P(ClientBodyViewTest, ChunkedBodyWithExtensionsIsDecodedAndTheConnectionReused) {

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -82,5 +83,31 @@ PoolStats only_pool(const OriginClient& client);
 
 /// "HTTP/1.1 200 OK" with Content-Length and the body.
 std::string ok_response(const std::string& body, const std::string& extra_headers = "");
+
+/// A test's origin and client: one TestOrigin (plain or TLS) and an
+/// OriginClient on the test thread's io_context. Fixtures derive from it
+/// next to their gtest base.
+class OriginClientFixture {
+ protected:
+  void start_origin(Script script, bool tls) {
+    TestOriginOptions options;
+    options.tls = tls;
+    origin_ = TestOrigin::start(std::move(script), options);
+    target_ = target_for(origin_->port(), tls);
+  }
+  Outcome call(Call c) { return exchange(io_, client_, target_, std::move(c)); }
+  /// `method` `target` on origin.test; `view`: the body through read_body_view().
+  Outcome get(std::string target = "/", std::string method = "GET", bool view = false) {
+    Call c;
+    c.head = request("origin.test", std::move(method), std::move(target));
+    c.view = view;
+    return call(std::move(c));
+  }
+
+  boost::asio::io_context io_;
+  OriginClient client_{io_.get_executor()};
+  std::unique_ptr<TestOrigin> origin_;
+  Target target_;
+};
 
 }  // namespace edgefetch::origin::test

@@ -14,25 +14,13 @@
 namespace edgefetch::origin::test {
 namespace {
 
-class ClientHeadReadTest : public ::testing::TestWithParam<bool> {  // param: TLS
+class ClientHeadReadTest : public ::testing::TestWithParam<bool>,  // param: TLS
+                           protected OriginClientFixture {
  protected:
-  void start(Script script) {
-    TestOriginOptions options;
-    options.tls = GetParam();
-    origin_ = TestOrigin::start(std::move(script), options);
-    target_ = target_for(origin_->port(), GetParam());
-  }
+  void start(Script script) { start_origin(std::move(script), GetParam()); }
   Outcome get(bool view, std::string path = "/") {
-    Call c;
-    c.head = request("origin.test", "GET", std::move(path));
-    c.view = view;
-    return exchange(io_, client_, target_, std::move(c));
+    return OriginClientFixture::get(std::move(path), "GET", view);
   }
-
-  boost::asio::io_context io_;
-  OriginClient client_{io_.get_executor()};
-  std::unique_ptr<TestOrigin> origin_;
-  Target target_;
 };
 
 std::string head_with_fields(int fields) {
