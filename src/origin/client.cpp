@@ -8,6 +8,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/container/small_vector.hpp>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -250,18 +251,14 @@ struct Exchange::Impl {
       response_bytes_seen = false;
       first_byte_marked = false;
 
-      // The head goes out at once when the socket takes it (almost always):
-      // no operation, no trip through the scheduler. What is left is awaited.
+      // The head goes out at once when the socket takes it (almost always).
+      // Awaited here rather than through write_all(): no frame of its own.
       boost::system::error_code ec;
-      const asio::const_buffer head_buffer = asio::buffer(head_bytes);
-      const std::size_t taken =
-          connection->write_now(std::span<const asio::const_buffer>(&head_buffer, 1), ec);
-      if (net::TlsStream* const tls = connection->tls_stream();
-          !ec && tls != nullptr && tls->flush_pending()) {
-        arm_timeouts();
-        co_await tls->async_flush(asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (!ec && taken < head_bytes.size()) co_await start_write(asio::buffer(head_buffer + taken), ec);
+      std::array<asio::const_buffer, 1> head_buffer{asio::buffer(head_bytes)};
+      std::span<asio::const_buffer> rest(head_buffer);
+      if (send_now(rest, ec))
+        co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
+      if (!ec && !rest.empty()) co_await start_write(rest, ec);
       auto written = write_result(ec, false);
       if (written && request_chunked && body_finished && body_sent == 0) {
         written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);  // replaying an empty chunked body
@@ -326,31 +323,26 @@ struct Exchange::Impl {
     return VoidResult{};
   }
 
-  // A body piece (or the last chunk): what the socket takes at once goes out
-  // without an operation (net/send_now.hpp), the rest through start_write().
+  // Sends what the socket takes now, without an operation (net/send_now.hpp),
+  // and drops it from `rest`. True when TLS records are left that the caller
+  // must await with async_flush() (timeouts armed) before writing `rest`.
+  bool send_now(std::span<asio::const_buffer>& rest, boost::system::error_code& ec) {
+    net::consume_front(rest, connection->write_now(rest, ec));
+    const net::TlsStream* const tls = connection->tls_stream();
+    if (ec || tls == nullptr || !tls->flush_pending()) return false;
+    arm_timeouts();
+    return true;
+  }
+
+  // A body piece (or the last chunk): the fast path, then an operation for the rest.
   template <class Buffers>
   asio::awaitable<VoidResult> write_all(const Buffers& buffers, bool body) {
-    std::array<asio::const_buffer, 4> storage{};
-    std::size_t count = 0;
-    bool fits = true;
-    for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
-      if (count == storage.size()) {
-        fits = false;
-        break;
-      }
-      storage[count++] = asio::const_buffer(*it);
-    }
+    boost::container::small_vector<asio::const_buffer, 4> pieces(asio::buffer_sequence_begin(buffers),
+                                                                 asio::buffer_sequence_end(buffers));
+    std::span<asio::const_buffer> rest(pieces.data(), pieces.size());
     boost::system::error_code ec;
-    if (!fits) {
-      co_await start_write(buffers, ec);
-      co_return write_result(ec, body);
-    }
-    std::span<asio::const_buffer> rest(storage.data(), count);
-    net::consume_front(rest, connection->write_now(rest, ec));
-    if (net::TlsStream* const tls = connection->tls_stream(); !ec && tls != nullptr && tls->flush_pending()) {
-      arm_timeouts();
-      co_await tls->async_flush(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    if (send_now(rest, ec))
+      co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
     if (!ec && !rest.empty()) co_await start_write(rest, ec);
     co_return write_result(ec, body);
   }
