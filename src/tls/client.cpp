@@ -55,6 +55,15 @@ base::Expected<void, Error> Client::feed(std::span<const std::uint8_t> bytes) {
   return impl_->maybe_hand_over(impl_->engine.feed(bytes));
 }
 
+std::span<std::uint8_t> Client::input_space(std::size_t at_least) {
+  return impl_->active().input_space(at_least);
+}
+
+base::Expected<void, Error> Client::commit_input(std::size_t n) {
+  if (impl_->tls13) return impl_->tls13->commit_input(n);
+  return impl_->maybe_hand_over(impl_->engine.commit_input(n));
+}
+
 void Client::feed_eof() {
   impl_->active().feed_eof();
 }

@@ -3,7 +3,8 @@
 // Beast's HTTP reader and writer (and coroutines) work over it unchanged.
 //
 // The engine does the protocol; this class only moves bytes: it writes what the
-// engine queues (pending_output), feeds what the socket delivers (feed), and
+// engine queues (pending_output), has the socket read straight into the
+// engine's receive buffer (input_space, commit_input), and
 // hands out decrypted data (readable). It owns no clock: timeouts belong to the
 // next layer (TcpTransport).
 //
@@ -54,7 +55,7 @@ class BasicTlsStream {
   static constexpr std::size_t kMaxWriteChunk = 4 * 16384;
 
   BasicTlsStream(NextLayer next, tls::ClientConfig config)
-      : next_(std::move(next)), client_(std::move(config)), read_buffer_(kReadBufferSize) {}
+      : next_(std::move(next)), client_(std::move(config)) {}
 
   BasicTlsStream(const BasicTlsStream&) = delete;
   BasicTlsStream& operator=(const BasicTlsStream&) = delete;
@@ -158,8 +159,14 @@ class BasicTlsStream {
   }
 
  private:
-  // Several full records (16 KiB + 2 KiB expansion + header) per socket read.
-  static constexpr std::size_t kReadBufferSize = 40 * 1024;
+  // Room for several full records (16 KiB + 2 KiB expansion + header) per
+  // socket read, which lands in the engine's receive buffer (no copy).
+  static constexpr std::size_t kReadSpace = 40 * 1024;
+
+  boost::asio::mutable_buffer read_space() {
+    const auto space = client_.input_space(kReadSpace);
+    return {space.data(), space.size()};
+  }
 
   boost::system::error_code tls_error_code() const {
     const auto code = tls_error().code;
@@ -192,9 +199,8 @@ class BasicTlsStream {
     return true;
   }
 
-  void feed(std::size_t n) {
-    (void)client_.feed(
-        std::span<const std::uint8_t>(read_buffer_.data(), n));  // error kept in client_.error()
+  void commit_read(std::size_t n) {
+    (void)client_.commit_input(n);  // an error is kept in client_.error()
   }
 
   void on_transport_eof() {
@@ -234,7 +240,7 @@ class BasicTlsStream {
           } else if (ec) {
             return self.complete(ec);
           } else {
-            s->feed(n);
+            s->commit_read(n);
           }
           break;
       }
@@ -253,7 +259,7 @@ class BasicTlsStream {
         return self.complete(s->tls_error_code());
       }
       step = Step::reading;
-      s->next_.async_read_some(boost::asio::buffer(s->read_buffer_), std::move(self));
+      s->next_.async_read_some(s->read_space(), std::move(self));
     }
   };
 
@@ -275,7 +281,7 @@ class BasicTlsStream {
           } else if (ec) {
             return self.complete(ec, 0);
           } else {
-            s->feed(n);
+            s->commit_read(n);
           }
           break;
         case Step::flushing:
@@ -307,7 +313,7 @@ class BasicTlsStream {
       if (s->client_.state() != tls::State::connected)
         return self.complete(make_error_code(Errc::not_connected), 0);
       step = Step::reading;
-      s->next_.async_read_some(boost::asio::buffer(s->read_buffer_), std::move(self));
+      s->next_.async_read_some(s->read_space(), std::move(self));
     }
   };
 
@@ -382,7 +388,6 @@ class BasicTlsStream {
 
   NextLayer next_;
   tls::Client client_;
-  std::vector<std::uint8_t> read_buffer_;
   std::vector<std::uint8_t> write_buffer_;
   std::vector<std::uint8_t> plaintext_;
   tls::Error local_error_;

@@ -99,6 +99,13 @@ class Client {
   /// kept in error()); after a failure the connection is unusable, but
   /// pending_output() may hold the alert we send.
   base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
+  /// feed() without the copy (as rustls's read_tls): a socket reads straight
+  /// into input_space(), at least `at_least` bytes of the engine's receive
+  /// buffer, and commit_input() passes on the `n` bytes it wrote, with feed()'s
+  /// result. The space is valid until the next input_space(), commit_input() or feed(); asking for
+  /// it ends readable()'s validity as feed() does.
+  [[nodiscard]] std::span<std::uint8_t> input_space(std::size_t at_least);
+  base::Expected<void, Error> commit_input(std::size_t n);
 
   /// Tells the engine the transport reached end of stream.
   void feed_eof();
@@ -109,7 +116,7 @@ class Client {
   /// Encrypts application data (valid once connected).
   base::Expected<void, Error> write(std::span<const std::uint8_t> data);
   /// The next decrypted application data: in place, in the engine's receive
-  /// buffer (valid until consume_readable() or feed()). Records are opened one
+  /// buffer (valid until consume_readable(), feed() or input_space()). Records are opened one
   /// at a time as their data is consumed, so after consume_readable() more may
   /// be readable (and an error in a later record shows in state()/error()):
   /// drain with `while (!readable().empty())`.

@@ -108,8 +108,12 @@ void ClientEngine::start() {
   if (auto written = write_handshake(*encoded); !written) (void)fail(written.error());
 }
 
-void ClientEngine::buffer_received(std::span<const std::uint8_t> bytes) {
-  reader_.feed(bytes);
+std::span<std::uint8_t> ClientEngine::receive_space(std::size_t at_least) {
+  return reader_.receive_space(at_least);
+}
+
+void ClientEngine::commit_received(std::size_t n) {
+  reader_.commit_received(n);
 }
 
 base::Expected<std::optional<ReceivedRecord>, Error> ClientEngine::next_record() {

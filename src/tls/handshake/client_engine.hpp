@@ -90,7 +90,8 @@ class ClientEngine final : public RecordFront {
   };
 
   // RecordFront: the TLS 1.2 record layer and rules.
-  void buffer_received(std::span<const std::uint8_t> bytes) override;
+  std::span<std::uint8_t> receive_space(std::size_t at_least) override;
+  void commit_received(std::size_t n) override;
   base::Expected<std::optional<ReceivedRecord>, Error> next_record() override;
   [[nodiscard]] bool has_partial_record() const override;
   base::Expected<void, Error> write_record(ContentType type, std::span<const std::uint8_t> content) override;

@@ -36,13 +36,24 @@ RecordFront::RecordFront(State state, std::vector<std::uint8_t> output)
     : state_(state), output_(std::move(output)) {}
 
 base::Expected<void, Error> RecordFront::feed(std::span<const std::uint8_t> bytes) {
+  if (state_ == State::failed || state_ == State::idle) return commit_input(0);
+  const auto space = input_space(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), space.begin());
+  return commit_input(bytes.size());
+}
+
+std::span<std::uint8_t> RecordFront::input_space(std::size_t at_least) {
+  keep_readable_view();  // the record layer may move its buffer
+  return receive_space(at_least);
+}
+
+base::Expected<void, Error> RecordFront::commit_input(std::size_t n) {
   if (state_ == State::failed) return base::unexpected(error_);
   if (state_ == State::idle) {
     return base::unexpected(
-        Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "feed() before start()"});
+        Error{ErrorCode::internal_error, AlertSender::none, std::nullopt, "input before start()"});
   }
-  keep_readable_view();  // the record layer may move its buffer
-  buffer_received(bytes);
+  commit_received(n);
   return process_records();
 }
 

@@ -49,6 +49,12 @@ class RecordFront {
 
   /// Feeds bytes received from the server and handles every complete record.
   base::Expected<void, Error> feed(std::span<const std::uint8_t> bytes);
+  /// The zero-copy form of feed(): room in the record layer's buffer for at
+  /// least `at_least` received bytes, for the socket to read into; then
+  /// commit_input() the count it wrote. Like feed(), this ends the validity of
+  /// readable() (its bytes are kept first if still unconsumed).
+  [[nodiscard]] std::span<std::uint8_t> input_space(std::size_t at_least);
+  base::Expected<void, Error> commit_input(std::size_t n);
   void feed_eof();
 
   [[nodiscard]] std::span<const std::uint8_t> pending_output() const { return output_; }
@@ -97,7 +103,8 @@ class RecordFront {
 
  private:
   // The engine's record layer.
-  virtual void buffer_received(std::span<const std::uint8_t> bytes) = 0;
+  virtual std::span<std::uint8_t> receive_space(std::size_t at_least) = 0;
+  virtual void commit_received(std::size_t n) = 0;
   virtual base::Expected<std::optional<ReceivedRecord>, Error> next_record() = 0;
   [[nodiscard]] virtual bool has_partial_record() const = 0;
   /// Appends `content` to output() as records of `type` under the current write protection.

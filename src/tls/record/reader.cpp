@@ -74,14 +74,6 @@ RecordReader::~RecordReader() = default;
 RecordReader::RecordReader(RecordReader&&) noexcept = default;
 RecordReader& RecordReader::operator=(RecordReader&&) noexcept = default;
 
-void RecordReader::feed(std::span<const std::uint8_t> bytes) {
-  if (consumed_ != 0) {
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(consumed_));
-    consumed_ = 0;
-  }
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-}
-
 base::Expected<void, Error> RecordReader::check_header_start(std::span<const std::uint8_t> available) const {
   // Before the first record, anything that is not a TLS header start means the
   // peer does not speak TLS; decide on as few bytes as possible.
@@ -98,7 +90,7 @@ base::Expected<void, Error> RecordReader::check_header_start(std::span<const std
 }
 
 base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
-  const std::span<const std::uint8_t> available(buffer_.data() + consumed_, buffer_.size() - consumed_);
+  const std::span<std::uint8_t> available = received_.available();
   if (available.empty()) {
     return std::optional<RecordView>{};
   }
@@ -133,8 +125,8 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
     return std::optional<RecordView>{};
   }
 
-  const std::span<std::uint8_t> fragment(buffer_.data() + consumed_ + kRecordHeaderLength, length);
-  consumed_ += kRecordHeaderLength + length;
+  const std::span<std::uint8_t> fragment = available.subspan(kRecordHeaderLength, length);
+  received_.consume(kRecordHeaderLength + length);
   const auto type = static_cast<ContentType>(type_byte);
   auto opened = current_->open(type, version, fragment);
   if (!opened) {
@@ -142,13 +134,6 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
   }
   ++records_read_;
   return std::optional<RecordView>(RecordView{type, version, opened.value()});
-}
-
-std::vector<std::uint8_t> RecordReader::take_unread() {
-  std::vector<std::uint8_t> unread(buffer_.begin() + static_cast<std::ptrdiff_t>(consumed_), buffer_.end());
-  buffer_.clear();
-  consumed_ = 0;
-  return unread;
 }
 
 void RecordReader::set_pending(std::unique_ptr<RecordProtection> protection) {

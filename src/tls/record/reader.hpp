@@ -26,6 +26,7 @@
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/tls/error.hpp"
 #include "tls/record/protection.hpp"
+#include "tls/record/receive_buffer.hpp"
 #include "tls/record/record.hpp"
 
 namespace edgefetch::tls {
@@ -38,7 +39,14 @@ class RecordReader {
   RecordReader& operator=(RecordReader&&) noexcept;
 
   /// Appends received bytes. Invalidates any RecordView returned earlier.
-  void feed(std::span<const std::uint8_t> bytes);
+  void feed(std::span<const std::uint8_t> bytes) { received_.append(bytes); }
+  /// Room for at least `at_least` received bytes, for a socket to read into
+  /// directly; commit_received() what was written. Invalidates any RecordView
+  /// returned earlier, as feed() does.
+  [[nodiscard]] std::span<std::uint8_t> receive_space(std::size_t at_least) {
+    return received_.space(at_least);
+  }
+  void commit_received(std::size_t n) { received_.commit(n); }
 
   /// The next complete record with its protection removed; std::nullopt when
   /// more bytes are needed. Errors (the connection is then dead):
@@ -68,20 +76,19 @@ class RecordReader {
   void expect_version(std::uint16_t version) { expected_version_ = version; }
 
   /// Bytes buffered and not yet returned as records.
-  [[nodiscard]] std::size_t buffered() const { return buffer_.size() - consumed_; }
+  [[nodiscard]] std::size_t buffered() const { return received_.buffered(); }
   /// True when a record has started arriving but is incomplete (an EOF now is a truncation).
   [[nodiscard]] bool has_partial_record() const { return buffered() > 0; }
   /// Removes and returns the bytes not returned as records yet (the TLS 1.3
   /// client takes over the connection with them).
-  std::vector<std::uint8_t> take_unread();
+  std::vector<std::uint8_t> take_unread() { return received_.take_unread(); }
   /// Number of records returned so far.
   [[nodiscard]] std::uint64_t records_read() const { return records_read_; }
 
  private:
   base::Expected<void, Error> check_header_start(std::span<const std::uint8_t> available) const;
 
-  std::vector<std::uint8_t> buffer_;
-  std::size_t consumed_ = 0;  // bytes of buffer_ already returned (compacted on feed)
+  ReceiveBuffer received_;
   std::unique_ptr<RecordProtection> current_;
   std::unique_ptr<RecordProtection> pending_;
   std::uint16_t expected_version_ = 0;

@@ -50,8 +50,12 @@ base::Expected<void, Error> Client13::start(std::span<const std::uint8_t> server
   return process_records();
 }
 
-void Client13::buffer_received(std::span<const std::uint8_t> bytes) {
-  records_.feed(bytes);
+std::span<std::uint8_t> Client13::receive_space(std::size_t at_least) {
+  return records_.receive_space(at_least);
+}
+
+void Client13::commit_received(std::size_t n) {
+  records_.commit_received(n);
 }
 
 base::Expected<std::optional<handshake::ReceivedRecord>, Error> Client13::next_record() {

@@ -87,7 +87,8 @@ class Client13 final : public handshake::RecordFront {
   };
 
   // RecordFront: the TLS 1.3 record layer and rules.
-  void buffer_received(std::span<const std::uint8_t> bytes) override;
+  std::span<std::uint8_t> receive_space(std::size_t at_least) override;
+  void commit_received(std::size_t n) override;
   base::Expected<std::optional<handshake::ReceivedRecord>, Error> next_record() override;
   [[nodiscard]] bool has_partial_record() const override;
   base::Expected<void, Error> write_record(ContentType type, std::span<const std::uint8_t> content) override;

@@ -17,16 +17,8 @@ Error violation(std::uint8_t alert, std::string message) {
 
 }  // namespace
 
-void RecordLayer13::feed(std::span<const std::uint8_t> bytes) {
-  if (consumed_ != 0) {
-    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(consumed_));
-    consumed_ = 0;
-  }
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-}
-
 base::Expected<std::optional<Record13>, Error> RecordLayer13::next() {
-  const std::span<std::uint8_t> available(buffer_.data() + consumed_, buffer_.size() - consumed_);
+  const std::span<std::uint8_t> available = received_.available();
   if (available.size() < kRecordHeaderLength) return std::optional<Record13>{};
   const std::uint8_t type_byte = available[0];
   const std::size_t length = (static_cast<std::size_t>(available[3]) << 8) | available[4];
@@ -50,7 +42,7 @@ base::Expected<std::optional<Record13>, Error> RecordLayer13::next() {
   if (available.size() < kRecordHeaderLength + length) return std::optional<Record13>{};
   const auto header = available.first(kRecordHeaderLength);
   const auto fragment = available.subspan(kRecordHeaderLength, length);
-  consumed_ += kRecordHeaderLength + length;
+  received_.consume(kRecordHeaderLength + length);
 
   if (encrypted) {
     auto opened = read_->open(header, fragment);

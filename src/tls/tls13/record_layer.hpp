@@ -14,6 +14,7 @@
 
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/tls/error.hpp"
+#include "tls/record/receive_buffer.hpp"
 #include "tls/record/record.hpp"
 #include "tls/tls13/record_protection.hpp"
 
@@ -30,7 +31,13 @@ class RecordLayer13 {
   RecordLayer13() = default;
 
   /// Appends received bytes (invalidates earlier Record13 views).
-  void feed(std::span<const std::uint8_t> bytes);
+  void feed(std::span<const std::uint8_t> bytes) { received_.append(bytes); }
+  /// Room for a socket to read into directly, then commit_received(); also
+  /// invalidates earlier Record13 views.
+  [[nodiscard]] std::span<std::uint8_t> receive_space(std::size_t at_least) {
+    return received_.space(at_least);
+  }
+  void commit_received(std::size_t n) { received_.commit(n); }
 
   /// The next record, std::nullopt when more bytes are needed. Errors:
   /// protocol_violation (unknown content type, bad version, plaintext handshake
@@ -48,12 +55,11 @@ class RecordLayer13 {
   [[nodiscard]] bool read_protected() const { return read_.has_value(); }
   [[nodiscard]] bool write_protected() const { return write_.has_value(); }
 
-  [[nodiscard]] std::size_t buffered() const { return buffer_.size() - consumed_; }
+  [[nodiscard]] std::size_t buffered() const { return received_.buffered(); }
   [[nodiscard]] bool has_partial_record() const { return buffered() > 0; }
 
  private:
-  std::vector<std::uint8_t> buffer_;
-  std::size_t consumed_ = 0;
+  ReceiveBuffer received_;
   std::optional<RecordProtection13> read_;
   std::optional<RecordProtection13> write_;
 };

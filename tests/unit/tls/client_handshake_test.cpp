@@ -247,6 +247,81 @@ TEST(ClientHandshake, SurvivesByteByByteDelivery) {
   EXPECT_TRUE(server.handshake_done());
 }
 
+// The socket's path: reads land in the engine's own buffer (input_space /
+// commit_input). Every chunking gives the same handshake and the same bytes,
+// also when a read arrives while a record's plaintext is only partly consumed
+// (the engine keeps those bytes before its buffer may move).
+class InPlaceDelivery : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(InPlaceDelivery, HandshakeAndLargeResponseArriveIntact) {
+  const std::size_t chunk = GetParam();
+  Client client(test_client_config());
+  MemoryServer server(default_server());
+  client.start();
+  for (int round = 0; round < 16 && client.state() == State::handshaking; ++round) {
+    client_to_server(client, server);
+    server.step();
+    const auto out = server.take_output();
+    ASSERT_TRUE(test::deliver_in_place(client, out, chunk)) << client.error().message;
+  }
+  client_to_server(client, server);
+  server.step();
+  ASSERT_EQ(client.state(), State::connected) << client.error().message;
+
+  std::string response(100 * 1024 + 3, '\0');
+  for (std::size_t i = 0; i < response.size(); ++i) response[i] = static_cast<char>('a' + i * 7 % 26);
+  server.write(response);
+  const auto sent = server.take_output();
+  std::span<const std::uint8_t> rest(sent);
+  std::string text;
+  bool leave_some = false;
+  while (!rest.empty()) {
+    const std::size_t n = std::min(chunk, rest.size());
+    ASSERT_TRUE(test::deliver_in_place(client, rest.first(n), chunk)) << client.error().message;
+    rest = rest.subspan(n);
+    // Alternately drain, and take a single byte so that the next read comes
+    // while the rest of the record's plaintext is still unconsumed.
+    if (leave_some && !client.readable().empty()) {
+      text.push_back(static_cast<char>(client.readable()[0]));
+      client.consume_readable(1);
+    } else {
+      text += readable_text(client);
+    }
+    leave_some = !leave_some;
+  }
+  text += readable_text(client);
+  EXPECT_EQ(text.size(), response.size());
+  EXPECT_TRUE(text == response) << "the plaintext differs from what the server sent";
+}
+
+INSTANTIATE_TEST_SUITE_P(Chunks, InPlaceDelivery,
+                         ::testing::Values(std::size_t{1}, std::size_t{7}, std::size_t{1000},
+                                           std::size_t{16 * 1024 + 29}, std::size_t{40 * 1024}));
+
+TEST(ClientHandshake, InPlaceInputAfterFailureIsRefused) {
+  Client client(test_client_config());
+  MemoryServer server(default_server());
+  client.start();
+  const std::uint8_t garbage[] = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ', '4', '0', '0'};
+  EXPECT_FALSE(test::deliver_in_place(client, garbage, sizeof garbage));
+  ASSERT_EQ(client.state(), State::failed);
+  EXPECT_EQ(client.error().code, ErrorCode::not_tls);
+  const auto space = client.input_space(5);
+  ASSERT_GE(space.size(), 5u);
+  std::copy_n(garbage, 5, space.begin());
+  const auto again = client.commit_input(5);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::not_tls);
+}
+
+TEST(ClientHandshake, InPlaceInputBeforeStartIsAnError) {
+  Client client(test_client_config());
+  (void)client.input_space(1);
+  const auto result = client.commit_input(0);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::internal_error);
+}
+
 TEST(ClientHandshake, NoTicketWhenServerIssuesNone) {
   MemoryServerOptions options = default_server();
   options.tickets = false;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
+
 #include "edgefetch/tls/client.hpp"
 #include "memory_server.hpp"
 
@@ -14,6 +17,21 @@ inline void client_to_server(Client& client, MemoryServer& server) {
   const auto out = client.pending_output();
   server.receive(out);
   client.consume_output(out.size());
+}
+
+/// Delivers `bytes` as a socket reading into the engine's own buffer would
+/// (input_space/commit_input), at most `chunk` bytes per read. False when the
+/// client fails on them.
+inline bool deliver_in_place(Client& client, std::span<const std::uint8_t> bytes, std::size_t chunk) {
+  while (!bytes.empty()) {
+    const auto space = client.input_space(chunk);
+    const std::size_t n = std::min({chunk, space.size(), bytes.size()});
+    if (n == 0) return false;
+    std::copy_n(bytes.begin(), n, space.begin());
+    bytes = bytes.subspan(n);
+    if (!client.commit_input(n)) return false;
+  }
+  return true;
 }
 
 /// Moves bytes both ways until nothing moves any more (bounded).

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -163,6 +165,49 @@ TEST(ClientHandover, Tls13ServerGetsTls13ThroughThePublicClient) {
   client.close();
   pump(client, server);
   EXPECT_TRUE(server.saw_close_notify());
+}
+
+// The hand-over happens inside commit_input() when a socket reads straight
+// into the engine: the TLS 1.2 engine's buffer holds the ServerHello and
+// whatever followed it in the same read, and the TLS 1.3 client carries on
+// with those bytes and with every later read into its own buffer.
+TEST(ClientHandover, InPlaceReadsCarryOnAcrossTheHandOver) {
+  for (const std::size_t chunk : {std::size_t{3}, std::size_t{150}, std::size_t{40 * 1024}}) {
+    SCOPED_TRACE(chunk);
+    MemoryServer13 server({});
+    Client client(config_for("cloudfront-2025"));
+    client.start();
+    const auto deliver = [&](const std::vector<std::uint8_t>& bytes) {
+      std::span<const std::uint8_t> rest(bytes);
+      while (!rest.empty()) {
+        const auto space = client.input_space(chunk);
+        const std::size_t n = std::min({chunk, space.size(), rest.size()});
+        std::copy_n(rest.begin(), n, space.begin());
+        rest = rest.subspan(n);
+        if (!client.commit_input(n)) return;
+      }
+    };
+    for (int round = 0; round < 8; ++round) {
+      const auto out = client.pending_output();
+      server.receive(out);
+      client.consume_output(out.size());
+      server.step();
+      deliver(server.take_output());
+    }
+    ASSERT_EQ(client.state(), State::connected) << client.error().message << " / " << server.last_error();
+    EXPECT_EQ(client.negotiated().version, policy::ProtocolVersion::tls1_3);
+    const std::string body(70000, 'z');
+    server.write(body);
+    server.step();
+    deliver(server.take_output());
+    std::string text;
+    for (auto data = client.readable(); !data.empty(); data = client.readable()) {
+      text.append(data.begin(), data.end());
+      client.consume_readable(data.size());
+    }
+    EXPECT_EQ(text.size(), body.size());
+    EXPECT_TRUE(text == body);
+  }
 }
 
 TEST(ClientHandover, HelloRetryRequestThroughThePublicClient) {
