@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "edgefetch/policy/lookup.hpp"
 #include "support/peer_names.hpp"
@@ -150,6 +151,14 @@ base::Expected<JsseServer, std::string> JsseServer::start(JsseServerOptions opti
 
 std::string JsseServer::logs() const {
   return describe_logs(child_);
+}
+
+std::string JsseServer::wait_for_log(std::string_view text, Deadline deadline) const {
+  for (;;) {
+    std::string now = logs();
+    if (now.find(text) != std::string::npos || deadline.expired()) return now;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 ServerView JsseServer::parse_page(std::string_view page) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "edgefetch/base/expected.hpp"
+#include "support/deadline.hpp"
 #include "support/peer_server.hpp"
 #include "support/pki.hpp"
 #include "support/process.hpp"
@@ -49,6 +50,9 @@ class JsseServer {
   [[nodiscard]] std::size_t listener_count() const { return ports_.size(); }
   [[nodiscard]] bool running() { return child_.running(); }
   [[nodiscard]] std::string logs() const;
+  /// Waits until the logs contain `text` and returns them (they may not yet
+  /// when the client has seen the failure before the JVM has logged it).
+  [[nodiscard]] std::string wait_for_log(std::string_view text, Deadline deadline) const;
 
   /// Version and suite from the page ("protocol=", "cipher=").
   static ServerView parse_page(std::string_view page);
