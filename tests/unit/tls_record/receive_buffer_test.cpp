@@ -78,15 +78,12 @@ TEST(ReceiveBuffer, CompactsAndGrowsKeepingTheUnreadBytes) {
   EXPECT_EQ(buffer.available().data(), front);
 }
 
-TEST(ReceiveBuffer, CommitBeyondTheSpaceIsClampedInRelease) {
-#ifdef NDEBUG
+TEST(ReceiveBuffer, CommitBeyondTheSpaceIsClamped) {
   ReceiveBuffer buffer;
   const auto space = buffer.space(8);
+  std::fill(space.begin(), space.end(), std::uint8_t{1});
   buffer.commit(space.size() + 1000);
   EXPECT_EQ(buffer.buffered(), space.size());
-#else
-  GTEST_SKIP() << "an assertion stops this in debug builds";
-#endif
 }
 
 TEST(ReceiveBuffer, TakeUnreadEmptiesTheBuffer) {
