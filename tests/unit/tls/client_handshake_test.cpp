@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "client_config.hpp"
 #include "edgefetch/crypto/x509.hpp"
@@ -230,19 +231,28 @@ TEST(ClientHandshake, ReassemblesSmallServerRecords) {
   EXPECT_EQ(c.client.state(), State::connected) << c.client.error().message;
 }
 
-TEST(ClientHandshake, SurvivesByteByByteDelivery) {
-  Client client(test_client_config());
-  MemoryServer server(default_server());
+// Runs the handshake by hand, handing each flight of the server's bytes to
+// `deliver` (which chooses how they reach the client).
+template <class Deliver>
+void handshake_by_hand(Client& client, MemoryServer& server, Deliver deliver) {
   client.start();
   for (int round = 0; round < 16 && client.state() == State::handshaking; ++round) {
     client_to_server(client, server);
     server.step();
-    for (std::uint8_t byte : server.take_output()) {
-      ASSERT_TRUE(client.feed(std::span<const std::uint8_t>(&byte, 1))) << client.error().message;
-    }
+    deliver(server.take_output());
   }
   client_to_server(client, server);
   server.step();
+}
+
+TEST(ClientHandshake, SurvivesByteByByteDelivery) {
+  Client client(test_client_config());
+  MemoryServer server(default_server());
+  handshake_by_hand(client, server, [&](const std::vector<std::uint8_t>& flight) {
+    for (std::uint8_t byte : flight) {
+      ASSERT_TRUE(client.feed(std::span<const std::uint8_t>(&byte, 1))) << client.error().message;
+    }
+  });
   EXPECT_EQ(client.state(), State::connected);
   EXPECT_TRUE(server.handshake_done());
 }
@@ -257,15 +267,9 @@ TEST_P(InPlaceDelivery, HandshakeAndLargeResponseArriveIntact) {
   const std::size_t chunk = GetParam();
   Client client(test_client_config());
   MemoryServer server(default_server());
-  client.start();
-  for (int round = 0; round < 16 && client.state() == State::handshaking; ++round) {
-    client_to_server(client, server);
-    server.step();
-    const auto out = server.take_output();
-    ASSERT_TRUE(test::deliver_in_place(client, out, chunk)) << client.error().message;
-  }
-  client_to_server(client, server);
-  server.step();
+  handshake_by_hand(client, server, [&](const std::vector<std::uint8_t>& flight) {
+    ASSERT_TRUE(test::deliver_in_place(client, flight, chunk)) << client.error().message;
+  });
   ASSERT_EQ(client.state(), State::connected) << client.error().message;
 
   std::string response(100 * 1024 + 3, '\0');
