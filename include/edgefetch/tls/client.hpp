@@ -102,8 +102,8 @@ class Client {
   /// feed() without the copy (as rustls's read_tls): a socket reads straight
   /// into input_space(), at least `at_least` bytes of the engine's receive
   /// buffer, and commit_input() passes on the `n` bytes it wrote, with feed()'s
-  /// result. The space is valid until the next input_space(), commit_input() or feed(); asking for
-  /// it ends readable()'s validity as feed() does.
+  /// result. The space is valid until the next input_space(), commit_input()
+  /// or feed(). Asking for it ends readable()'s validity, as feed() does.
   [[nodiscard]] std::span<std::uint8_t> input_space(std::size_t at_least);
   base::Expected<void, Error> commit_input(std::size_t n);
 
@@ -116,10 +116,10 @@ class Client {
   /// Encrypts application data (valid once connected).
   base::Expected<void, Error> write(std::span<const std::uint8_t> data);
   /// The next decrypted application data: in place, in the engine's receive
-  /// buffer (valid until consume_readable(), feed() or input_space()). Records are opened one
-  /// at a time as their data is consumed, so after consume_readable() more may
-  /// be readable (and an error in a later record shows in state()/error()):
-  /// drain with `while (!readable().empty())`.
+  /// buffer (valid until consume_readable(), feed() or input_space()).
+  /// Records are opened one at a time as their data is consumed, so after
+  /// consume_readable() more may be readable (and an error in a later record
+  /// shows in state()/error()): drain with `while (!readable().empty())`.
   [[nodiscard]] std::span<const std::uint8_t> readable() const;
   void consume_readable(std::size_t n);
 
