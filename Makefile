@@ -68,8 +68,13 @@ bench: build
 format:
 	find include src tests bench -name '*.hpp' -o -name '*.cpp' | xargs clang-format -i
 
+# clang-tidy 14 does not see Asio's C++20 coroutine support with libstdc++ (it
+# looks for <experimental/coroutine>): without the two defines every file with an
+# awaitable stops at "no template named 'awaitable'".
+TIDY_ARGS = --quiet --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE=1
+
 tidy: build
-	find src -name '*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
+	find src -name '*.cpp' | xargs -P $(JOBS) -n 4 clang-tidy -p $(BUILD) $(TIDY_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
