@@ -136,11 +136,13 @@ void key_pass(const crypto::Certificate& leaf, CertificateAudit& audit) {
   if (!key) {
     problem = "its key cannot be decoded: " + key.error().message;
   } else if (key->type() == crypto::KeyType::rsa) {
-    if (key->bits() < 1024)
+    if (key->bits() < 1024) {
       problem = "it has a " + key->description() + " key; at least 1024 bits are needed";
+    }
   } else if (key->type() == crypto::KeyType::ec) {
-    if (!key->curve_group())
+    if (!key->curve_group()) {
       problem = "its EC key is on curve " + key->curve_name() + ", which TLS cannot use";
+    }
   } else {
     problem = "it has a " + key->description() +
               " key; the edge (TLS 1.2 and earlier) can use only RSA and ECDSA P-256/P-384 certificates";

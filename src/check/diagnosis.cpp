@@ -47,8 +47,9 @@ std::optional<std::vector<std::vector<std::uint8_t>>> chain_to_audit(const Verdi
   if (summary == nullptr) return std::nullopt;
   std::optional<policy::Authentication> wanted;
   if (prediction && prediction->cipher_suite) {
-    if (const auto* suite = policy::cipher_suite_by_code(*prediction->cipher_suite))
+    if (const auto* suite = policy::cipher_suite_by_code(*prediction->cipher_suite)) {
       wanted = suite->authentication;
+    }
   }
   const CertificateObservation* first = nullptr;
   const CertificateObservation* fitting = nullptr;
@@ -175,8 +176,9 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
       const ReasonCode primary = reason_for_tls_error(handshake.error);
       const bool explained = prediction && !prediction->compatible && !prediction->failures.empty();
       if (is_negotiation_failure(handshake, primary) && explained) {
-        for (ReasonCode code : prediction->failures)
+        for (ReasonCode code : prediction->failures) {
           add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, code));
+        }
       } else if (!is_certificate_reason(primary)) {
         add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, primary));
         if (is_negotiation_failure(handshake, primary) && prediction && prediction->compatible) {
@@ -186,8 +188,9 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
         }
       }
       if (audit) {
-        for (const auto& finding : audit->findings)
+        for (const auto& finding : audit->findings) {
           add_reason(diagnosis.reasons, detail::certificate_reason(ctx, finding));
+        }
       }
       if (is_certificate_reason(primary) &&
           std::none_of(diagnosis.reasons.begin(), diagnosis.reasons.end(),
@@ -195,8 +198,9 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
         // The engine's verdict stands even where the audit saw nothing more.
         add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, primary));
       }
-      if (diagnosis.reasons.empty())
+      if (diagnosis.reasons.empty()) {
         add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, primary));
+      }
       break;
     }
   }

@@ -19,8 +19,9 @@ std::string version_text(ProtocolVersion v) {
 
 // Capitalised, ending in a full stop.
 std::string sentence(std::string text) {
-  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z')
+  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z') {
     text.front() = static_cast<char>(text.front() - 'a' + 'A');
+  }
   if (!text.empty() && text.back() != '.') text += '.';
   return text;
 }
@@ -96,8 +97,9 @@ fixes::KeyKind certificate_key_kind(const ReasonContext& ctx) {
     if (type == crypto::KeyType::ec) return fixes::KeyKind::ecdsa;
     return fixes::KeyKind::unknown;
   };
-  if (ctx.certificate && !ctx.certificate->chain.empty())
+  if (ctx.certificate && !ctx.certificate->chain.empty()) {
     return from_type(ctx.certificate->chain.front().key_type);
+  }
   if (ctx.summary) {
     bool rsa = false;
     bool ecdsa = false;
@@ -262,8 +264,9 @@ Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
   Reason reason;
   reason.code = ReasonCode::no_shared_signature_scheme;
   std::vector<std::string> offered;
-  for (const policy::SignatureScheme* scheme : ctx.offer.signature_schemes)
+  for (const policy::SignatureScheme* scheme : ctx.offer.signature_schemes) {
     offered.emplace_back(scheme->iana_name);
+  }
   const auto& s = ctx.summary;
   fixes::KeyKind key = certificate_key_kind(ctx);
   std::vector<std::uint16_t> used;

@@ -77,8 +77,9 @@ void add_summary_notes(Diagnosis& diagnosis, const SupportedSummary& summary, co
     std::string other;
     for (const auto& observation : summary.certificates) {
       if (observation.with_sni || observation.chain_der.empty()) continue;
-      if (auto leaf = crypto::Certificate::from_der(observation.chain_der.front()))
+      if (auto leaf = crypto::Certificate::from_der(observation.chain_der.front())) {
         other = leaf->info().subject;
+      }
     }
     diagnosis.notes.push_back("Without SNI the origin presents a different certificate" +
                               (other.empty() ? std::string() : " (" + quoted(other) + ")") +

@@ -129,8 +129,9 @@ asio::awaitable<ProbeResult> Enumeration::probe(ProbeOffer offer) {
     overall.emplace(*options_.overall_limit);
   }
   if (summary_.probes >= options_.max_probes) {
-    if (!budget_exhausted_)
+    if (!budget_exhausted_) {
       note("stopped after " + std::to_string(options_.max_probes) + " probes (the limit)");
+    }
     budget_exhausted_ = true;
     ProbeResult result;
     result.outcome = ProbeOutcome::local_error;
@@ -553,6 +554,5 @@ base::Expected<SupportedSummary, std::string> enumerate_blocking(ProbeTarget tar
   io.run();
   return future.get();
 }
-
 
 }  // namespace edgefetch::check

@@ -284,8 +284,9 @@ void AnswerReader::on_server_hello(std::span<const std::uint8_t> body) {
     }
   }
   const bool tls13 = result_.version == 0x0304;
-  if (tls13 && !tls13_offered_)
+  if (tls13 && !tls13_offered_) {
     result_.detail = "the server chose TLS 1.3, which the ClientHello did not offer";
+  }
   if (has_key_share) {
     ByteReader r(key_share);
     std::uint16_t group = 0;

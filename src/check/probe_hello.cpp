@@ -33,9 +33,10 @@ base::Expected<tls::messages::RawExtension, std::string> key_share_extension(
     auto list = w.u16_prefixed();
     for (std::uint16_t group : groups) {
       auto share = crypto::KeyShare::generate(group);
-      if (!share)
+      if (!share) {
         return base::unexpected("cannot generate a key share for group " + std::to_string(group) + ": " +
                                 share.error().message);
+      }
       w.u16(group);
       w.u16_prefixed_bytes(share->public_key());
     }

@@ -15,8 +15,9 @@ std::string version_text(ProtocolVersion v) {
 }
 
 std::string capitalised(std::string text) {
-  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z')
+  if (!text.empty() && text.front() >= 'a' && text.front() <= 'z') {
     text.front() = static_cast<char>(text.front() - 'a' + 'A');
+  }
   return text;
 }
 
@@ -90,8 +91,9 @@ std::string comparison_sentence(const VerdictSide& first, const VerdictSide& sec
   std::string text = capitalised(profile_label(*good->profile)) + " can connect";
   if (good->negotiated != nullptr) {
     text += " with " + version_text(good->negotiated->version);
-    if (good->negotiated->cipher_suite != nullptr)
+    if (good->negotiated->cipher_suite != nullptr) {
       text += " (" + std::string(good->negotiated->cipher_suite->openssl_name) + ")";
+    }
   }
   text += "; " + profile_label(*bad.profile);
   text += bad.verdict == Verdict::unreachable ? " could not reach the origin" : " cannot";

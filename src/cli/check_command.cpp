@@ -60,8 +60,9 @@ class Progress {
   void draw() {
     if (!enabled_) return;
     std::string line = "checking " + what_;
-    if (origins_total_ > 0)
+    if (origins_total_ > 0) {
       line += ": " + std::to_string(origins_done_) + "/" + std::to_string(origins_total_) + " origins";
+    }
     line += " (" + std::to_string(probes_) + " probes)";
     std::cerr << "\r\x1b[K" << line << std::flush;
   }

@@ -41,9 +41,10 @@ std::string known_profiles() {
 base::Expected<const policy::Profile*, std::string> comparison_profile(const CheckCliOptions& options,
                                                                        const policy::Profile& primary) {
   if (options.no_compare) {
-    if (!options.compare_profile.empty())
+    if (!options.compare_profile.empty()) {
       return base::unexpected(
           std::string("--no-compare and --compare-profile contradict each other; give one of them"));
+    }
     return nullptr;
   }
   if (options.compare_profile.empty()) {
@@ -103,8 +104,9 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     out.port = *port;
   }
   if (host.empty()) return bad("the host is empty");
-  if (!is_ip_literal(host) && !net::is_valid_dns_name(host))
+  if (!is_ip_literal(host) && !net::is_valid_dns_name(host)) {
     return bad("'" + std::string(host) + "' is not a host name");
+  }
   out.host = std::string(host);
   return out;
 }
@@ -123,14 +125,18 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
     const auto refuse = [](std::string_view flag, std::string_view why) {
       return usage(std::string(flag) + " cannot be combined with --distribution-config: " + std::string(why));
     };
-    if (!options.origin_ssl_protocols.empty())
+    if (!options.origin_ssl_protocols.empty()) {
       return refuse("--origin-ssl-protocols", "each origin's own OriginSslProtocols is checked");
-    if (options.connect_timeout != 0)
+    }
+    if (options.connect_timeout != 0) {
       return refuse("--connect-timeout", "each origin's own ConnectionTimeout is used");
-    if (options.connection_attempts != 0)
+    }
+    if (options.connection_attempts != 0) {
       return refuse("--connection-attempts", "each origin's own ConnectionAttempts is used");
-    if (!options.host_header.empty())
+    }
+    if (!options.host_header.empty()) {
       return refuse("--host-header", "check one origin with HOST --host-header NAME for a forwarded Host");
+    }
   }
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);

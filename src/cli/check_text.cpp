@@ -68,8 +68,9 @@ std::string settings_line(const check::CheckReport& report) {
   const auto& s = report.settings;
   const auto offer = s.offer();
   std::string protocols;
-  for (auto v : s.origin_ssl_protocols)
+  for (auto v : s.origin_ssl_protocols) {
     protocols += (protocols.empty() ? "" : ",") + std::string(policy::info(v).origin_ssl_protocol);
+  }
   const std::string range = offer.min_version == offer.max_version
                                 ? version_text(offer.min_version)
                                 : version_text(offer.min_version) + "-" + version_text(offer.max_version);
@@ -169,8 +170,9 @@ void render_comparison_reasons(std::ostream& out, const check::CheckReport& repo
                                const terminal::Painter& paint) {
   if (!report.comparison || !report.comparison->tried()) return;
   const auto& c = *report.comparison;
-  if (c.verdict == Verdict::compatible || join_codes(c.reasons) == join_codes(report.diagnosis.reasons))
+  if (c.verdict == Verdict::compatible || join_codes(c.reasons) == join_codes(report.diagnosis.reasons)) {
     return;
+  }
   render_reason_list(out, "Why not under " + std::string(c.profile->name), c.reasons, paint);
 }
 
@@ -260,8 +262,9 @@ std::string split_by_offer(const std::vector<std::uint16_t>& codes,
   std::vector<std::string> no;
   for (auto code : codes) (offered(offer, code) ? yes : no).push_back(name(code));
   std::string text = terminal::join(yes, ", ");
-  if (!no.empty())
+  if (!no.empty()) {
     text += std::string(yes.empty() ? "" : "; ") + "not offered by the edge: " + terminal::join(no, ", ");
+  }
   return text;
 }
 
@@ -463,8 +466,9 @@ void render_compact(std::ostream& out, const check::CheckReport& r, const termin
       for (std::size_t i = 0; i < v.cipher_suites.size() && i < 4; ++i) {
         names.push_back(check::openssl_name_or_code(v.cipher_suites[i]));
       }
-      if (v.cipher_suites.size() > 4)
+      if (v.cipher_suites.size() > 4) {
         names.push_back("+" + std::to_string(v.cipher_suites.size() - 4) + " more");
+      }
       parts.push_back(version_text(v.version) + " (" + terminal::join(names, ", ") + ")");
     }
     facts.push_back(
@@ -578,8 +582,9 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
     }
     const auto& r = *origin.report;
     std::string protocols;
-    for (auto v : r.settings.origin_ssl_protocols)
+    for (auto v : r.settings.origin_ssl_protocols) {
       protocols += (protocols.empty() ? "" : ",") + std::string(policy::info(v).origin_ssl_protocol);
+    }
     const Verdict compared = r.comparison ? r.comparison->verdict : r.verdict();
     table.add_row(row_with({{origin.id},
                             {origin.domain_name},

@@ -109,8 +109,9 @@ std::string comparison_cell(const check::CheckReport& report) {
   const check::ComparedVerdict& c = *report.comparison;
   if (!c.tried()) return "not tried";
   std::string text(check::verdict_name(c.verdict));
-  if (c.verdict == Verdict::compatible)
+  if (c.verdict == Verdict::compatible) {
     text += " " + std::string(policy::info(c.handshake.negotiated.version).openssl_name);
+  }
   return text;
 }
 

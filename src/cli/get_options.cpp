@@ -35,8 +35,9 @@ base::Expected<std::vector<std::string>, std::string> parse_alpn(std::string_vie
     const auto comma = text.find(',');
     const std::string_view item = trim(text.substr(0, comma));
     if (item.empty()) return base::unexpected(std::string("--alpn: empty protocol name in the list"));
-    if (item.size() > 255)
+    if (item.size() > 255) {
       return base::unexpected(std::string("--alpn: a protocol name is longer than 255 bytes"));
+    }
     protocols.emplace_back(item);
     if (comma == std::string_view::npos) break;
     text = text.substr(comma + 1);
@@ -117,8 +118,9 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
       if (request.host_header && *request.host_header != header->value) {
         return usage("-H 'Host: " + header->value + "' conflicts with --host-header " + *request.host_header);
       }
-      if (header->value.empty())
+      if (header->value.empty()) {
         return usage("-H 'Host:' cannot remove the Host header (HTTP/1.1 requires it)");
+      }
       request.host_header = header->value;
       continue;
     }

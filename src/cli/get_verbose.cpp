@@ -153,8 +153,9 @@ void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const tls::Erro
 }
 
 void VerboseObserver::on_request_sent(std::string_view request_head) {
-  for (const auto line : head_lines(request_head))
+  for (const auto line : head_lines(request_head)) {
     out_ << painter_.paint("> ", terminal::Style::cyan) << line << "\n";
+  }
   out_ << painter_.paint(">", terminal::Style::cyan) << "\n";
 }
 

@@ -453,8 +453,9 @@ CacheBehavior ObjectReader::read_behavior(const Json& value, std::optional<std::
   if (i) {
     behavior.path_pattern.clear();
     if (const Json* pattern = field(value, "PathPattern")) {
-      if (auto text = string_value(*pattern, at + ".PathPattern", Need::essential))
+      if (auto text = string_value(*pattern, at + ".PathPattern", Need::essential)) {
         behavior.path_pattern = *text;
+      }
     } else {
       problem(at + ".PathPattern", "required but missing (e.g. \"/images/*\")");
     }

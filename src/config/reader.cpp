@@ -150,8 +150,9 @@ void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>&
       return;
     }
     std::string name;
-    if (const Json* id = member(*distribution, "Id"); id != nullptr && id->is_string())
+    if (const Json* id = member(*distribution, "Id"); id != nullptr && id->is_string()) {
       name = id->get<std::string>();
+    }
     read_one(*config, Spelling::api, std::move(name), "Distribution.DistributionConfig", loaded, problems);
     return;
   }

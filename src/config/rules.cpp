@@ -150,8 +150,9 @@ std::optional<std::string> origin_path_problem(std::string_view path) {
 
 std::optional<std::string> header_name_problem(std::string_view name) {
   if (name.empty()) return "required; give the header's name";
-  if (!std::all_of(name.begin(), name.end(), is_token_char))
+  if (!std::all_of(name.begin(), name.end(), is_token_char)) {
     return quote(name) + " is not a valid header name";
+  }
   if (name.size() > kMaxCustomHeaderNameLength) {
     return "is " + std::to_string(name.size()) + " characters long; the maximum is " +
            std::to_string(kMaxCustomHeaderNameLength);

@@ -119,8 +119,9 @@ void validate_behavior(const CacheBehavior& behavior, std::optional<std::size_t>
                        const std::map<std::string, std::size_t>& origin_ids, const Paths& paths,
                        std::vector<Problem>& problems) {
   const std::string at = paths.behavior(b);
-  if (b && behavior.path_pattern.empty())
+  if (b && behavior.path_pattern.empty()) {
     problems.push_back({at + ".PathPattern", "required (e.g. \"/images/*\")"});
+  }
   if (behavior.target_origin_id.empty()) {
     problems.push_back({at + ".TargetOriginId", "required; give the Id of one of the origins"});
   } else if (!origin_ids.contains(behavior.target_origin_id)) {

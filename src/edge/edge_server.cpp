@@ -41,8 +41,9 @@ origin::OriginConfig origin_config(const config::Origin& origin, bool https, con
   }
   out.profile = access.profile;
   out.connection_timeout = std::chrono::seconds(origin.connection_timeout_s);
-  if (origin.response_completion_timeout_s)
+  if (origin.response_completion_timeout_s) {
     out.response_completion_timeout = std::chrono::seconds(*origin.response_completion_timeout_s);
+  }
   out.connection_attempts = origin.connection_attempts;
   out.trust_store = access.trust_store;
   out.verify_certificates = true;
@@ -101,8 +102,9 @@ void EdgeServer::State::publish_pool_stats() {
     idle += pool.idle;
     active += pool.active;
   }
-  for (const auto& [id, counts] : by_origin)
+  for (const auto& [id, counts] : by_origin) {
     options.metrics->set_pool_connections(id, counts.first, counts.second);
+  }
 }
 
 asio::awaitable<void> accept_loop(std::shared_ptr<EdgeServer::State> state, tcp::acceptor* acceptor,

@@ -124,16 +124,18 @@ class RequestRecord {
 
   AccessLogEntry& entry() { return entry_; }
   void first_byte() {
-    if (entry_.time_to_first_byte_s < 0)
+    if (entry_.time_to_first_byte_s < 0) {
       entry_.time_to_first_byte_s = seconds_between(started_, Clock::now());
+    }
   }
   void sent(std::size_t bytes) { entry_.sc_bytes += bytes; }
 
   void origin_failure(const origin::FetchError& error) {
     entry_.origin_reason_code = error.code();
     entry_.x_edge_detailed_result_type = std::string(detailed_result_type(error));
-    if (state_.options.metrics)
+    if (state_.options.metrics) {
       state_.options.metrics->record_origin_failure(entry_.origin_id, entry_.origin_reason_code);
+    }
   }
 
   void origin_info(const origin::ExchangeInfo& info) {
@@ -146,8 +148,9 @@ class RequestRecord {
     if (info.tls_negotiated && (logging || new_connection_metric)) {
       const auto& negotiated = *info.tls_negotiated;
       entry_.origin_tls_version = std::string(policy::info(negotiated.version).openssl_name);
-      if (negotiated.cipher_suite != nullptr)
+      if (negotiated.cipher_suite != nullptr) {
         entry_.origin_tls_cipher = std::string(negotiated.cipher_suite->openssl_name);
+      }
       entry_.origin_tls_resumed = negotiated.resumed;
     }
     if (!info.connection_reused) {
@@ -160,10 +163,12 @@ class RequestRecord {
     const std::string& id = entry_.origin_id;
     if (!info.connection_reused) {
       if (info.timings.connect) metrics->observe_origin_connect(id, entry_.origin_connect_s);
-      if (info.timings.tls)
+      if (info.timings.tls) {
         metrics->observe_origin_tls_handshake(id, entry_.origin_tls_s, entry_.origin_tls_resumed);
-      if (info.tls_negotiated)
+      }
+      if (info.tls_negotiated) {
         metrics->record_origin_tls(id, entry_.origin_tls_version, entry_.origin_tls_cipher);
+      }
     }
     if (info.timings.first_byte) metrics->observe_origin_first_byte(id, entry_.origin_first_byte_s);
   }
@@ -180,8 +185,9 @@ class RequestRecord {
     }
     entry_.x_edge_response_result_type = entry_.x_edge_result_type;
     if (state_.options.access_log) state_.options.access_log->write(entry_);
-    if (state_.options.metrics)
+    if (state_.options.metrics) {
       state_.options.metrics->record_request(entry_.origin_id, status, entry_.time_taken_s);
+    }
   }
 
  private:
@@ -505,8 +511,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
         add(asio::buffer(pending.data(), pending.size()));
       }
     }
-    if (body_done && has_body && response.framing == ViewerBodyFraming::chunked)
+    if (body_done && has_body && response.framing == ViewerBodyFraming::chunked) {
       add(asio::buffer(kLastChunk));
+    }
     if (count > 0) {
       if (!head_written) record.first_byte();
       stream.expires_after(state.options.timeouts.io);

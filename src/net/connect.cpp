@@ -35,8 +35,9 @@ ConnectOutcome classify_connect_error(const boost::system::error_code& ec) {
   if (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable) {
     return ConnectOutcome::unreachable;
   }
-  if (ec == asio::error::connection_reset || ec == asio::error::connection_aborted)
+  if (ec == asio::error::connection_reset || ec == asio::error::connection_aborted) {
     return ConnectOutcome::reset;
+  }
   return ConnectOutcome::failed;
 }
 

@@ -169,8 +169,9 @@ struct Exchange::Impl {
         request_chunked(head.chunked),
         started(Clock::now()) {
     body_finished = !request_chunked && request_content_length.value_or(0) == 0;
-    if (limits.response_completion_timeout)
+    if (limits.response_completion_timeout) {
       completion_deadline = started + *limits.response_completion_timeout;
+    }
     info.tls = target.config.protocol == net::Scheme::https;
     if (info.tls) info.server_name = tls_server_name(target.config, target.host_header);
   }
@@ -256,8 +257,9 @@ struct Exchange::Impl {
       boost::system::error_code ec;
       std::array<asio::const_buffer, 1> head_buffer{asio::buffer(head_bytes)};
       std::span<asio::const_buffer> rest(head_buffer);
-      if (send_now(rest, ec))
+      if (send_now(rest, ec)) {
         co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (!ec && !rest.empty()) co_await start_write(rest, ec);
       auto written = write_result(ec, false);
       if (written && request_chunked && body_finished && body_sent == 0) {
@@ -341,8 +343,9 @@ struct Exchange::Impl {
                                                                  asio::buffer_sequence_end(buffers));
     std::span<asio::const_buffer> rest(pieces.data(), pieces.size());
     boost::system::error_code ec;
-    if (send_now(rest, ec))
+    if (send_now(rest, ec)) {
       co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (!ec && !rest.empty()) co_await start_write(rest, ec);
     co_return write_result(ec, body);
   }

@@ -210,8 +210,9 @@ class FetchRun {
     result_.tls = stream.negotiated();
     if (ec) {
       handshake_failed(ec, stream);
-      if (observer_)
+      if (observer_) {
         observer_->on_tls_handshake(stream.negotiated(), result_.error->tls ? &*result_.error->tls : nullptr);
+      }
       stream.next_layer().close();
       co_return;
     }
@@ -304,8 +305,9 @@ class FetchRun {
     for (const auto& field : head) {
       result_.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
     }
-    if (observer_)
+    if (observer_) {
       observer_->on_response_head(result_.http_version, result_.status, result_.reason, result_.headers);
+    }
 
     std::vector<std::uint8_t> chunk(64 * 1024);
     while (!parser->is_done()) {

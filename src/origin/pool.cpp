@@ -123,8 +123,9 @@ void Pool::watch(Connection& connection) {
   connection.transport().socket().async_wait(asio::ip::tcp::socket::wait_read,
                                              [weak, id, epoch](const boost::system::error_code& ec) {
                                                if (ec == asio::error::operation_aborted) return;
-                                               if (const auto pool = weak.lock())
+                                               if (const auto pool = weak.lock()) {
                                                  pool->drop_closed_by_origin(id, epoch);
+                                               }
                                              });
 }
 

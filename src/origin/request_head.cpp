@@ -67,8 +67,9 @@ base::Expected<std::string, FetchError> serialize_request_head(const RequestHead
     if (header.name.size() == 4 && base::iequals(header.name, "Host")) ++hosts;
     fields_size += header.name.size() + header.value.size() + 4;
   }
-  if (hosts != 1)
+  if (hosts != 1) {
     return invalid("the request needs exactly one Host header, it has " + std::to_string(hosts));
+  }
 
   // Request line, fields, Connection, framing (at most 16 + 20 + 2), end of head.
   static constexpr std::string_view kConnection = "Connection: Keep-Alive\r\n";

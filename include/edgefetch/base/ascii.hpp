@@ -75,8 +75,9 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() {
     std::uint8_t bits = 0;
     const bool alnum =
         (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9');
-    if (alnum || kTokenPunctuation.find(static_cast<char>(byte)) != std::string_view::npos)
+    if (alnum || kTokenPunctuation.find(static_cast<char>(byte)) != std::string_view::npos) {
       bits |= kTokenChar;
+    }
     if ((byte >= 0x20 && byte != 0x7F) || byte == '\t') bits |= kFieldValueChar;
     if (byte > 0x20 && byte < 0x7F) bits |= kVisibleChar;
     if (byte != '\r' && byte != '\n' && byte != 0) bits |= kLineSafeChar;

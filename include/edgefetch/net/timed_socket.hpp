@@ -136,8 +136,9 @@ class TimedSocket {
         const auto self = weak.lock();
         if (!self || generation != self->wait_generation) return;
         self->timer_at.reset();
-        if (ec != boost::asio::error::operation_aborted && self->pending > 0)
+        if (ec != boost::asio::error::operation_aborted && self->pending > 0) {
           self->check();  // aborted: closed
+        }
       });
     }
 

@@ -310,8 +310,9 @@ class BasicTlsStream {
       if (s->client_.peer_closed() || s->client_.state() == tls::State::closed) {
         return self.complete(boost::asio::error::eof, 0);
       }
-      if (s->client_.state() != tls::State::connected)
+      if (s->client_.state() != tls::State::connected) {
         return self.complete(make_error_code(Errc::not_connected), 0);
+      }
       step = Step::reading;
       s->next_.async_read_some(s->read_space(), std::move(self));
     }
@@ -337,8 +338,9 @@ class BasicTlsStream {
         return self.complete(make_error_code(Errc::not_connected), 0);
       }
       if (!s->take_plaintext(buffers)) return self.complete({}, 0);
-      if (auto written = s->client_.write(s->plaintext_); !written)
+      if (auto written = s->client_.write(s->plaintext_); !written) {
         return self.complete(s->tls_error_code(), 0);
+      }
       accepted = s->plaintext_.size();
       if (!s->stage_output()) return self.complete({}, accepted);
       s->write_in_progress_ = true;

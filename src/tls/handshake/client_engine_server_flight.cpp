@@ -80,8 +80,9 @@ base::Expected<void, Error> ClientEngine::on_certificate(const messages::Handsha
   negotiated_.certificate = std::move(leaf->summary);
 
   std::optional<std::span<const std::uint16_t>> offered_groups;
-  if (client_hello_.supported_groups)
+  if (client_hello_.supported_groups) {
     offered_groups = std::span<const std::uint16_t>(*client_hello_.supported_groups);
+  }
   if (auto fits = check_server_key(*server_key_, *negotiated_.cipher_suite, offered_groups); !fits) {
     return fail(fits.error());
   }

@@ -30,8 +30,9 @@ base::Expected<void, Error> ClientEngine::add_tls13_key_share() {
 
 base::Expected<void, Error> ClientEngine::hand_over_to_tls13(const messages::HandshakeMessageView& message) {
   // RFC 8446 §5.1: the ServerHello ends its record (keys change after it).
-  if (!assembler().empty())
+  if (!assembler().empty()) {
     return unexpected_message("handshake data after a TLS 1.3 ServerHello in the same record");
+  }
   auto encoded = messages::encode_client_hello(client_hello_);
   if (!encoded) {
     return fail(messages::client_error(ErrorCode::internal_error, ad::kInternalError,

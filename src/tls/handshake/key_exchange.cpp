@@ -122,8 +122,9 @@ base::Expected<ClientKeyExchange, Error> rsa_client_key_exchange(const crypto::P
     return base::unexpected(internal("no randomness for the premaster secret", random.error()));
   }
   auto encrypted = crypto::rsa_pkcs1_encrypt(server_key, premaster);
-  if (!encrypted)
+  if (!encrypted) {
     return base::unexpected(internal("RSA encryption of the premaster failed", encrypted.error()));
+  }
   return ClientKeyExchange{
       messages::encode_rsa_client_key_exchange(*encrypted, !rules.rsa_premaster_length_prefixed()),
       std::move(premaster)};

@@ -14,8 +14,9 @@ using messages::client_error;
 
 std::string session_misfit(const Session& session, const ClientConfig& config, std::time_t now) {
   const Session::State& state = session.state();
-  if (state.master_secret.size() != kMasterSecretLength || state.cipher_suite == nullptr)
+  if (state.master_secret.size() != kMasterSecretLength || state.cipher_suite == nullptr) {
     return "the session is incomplete";
+  }
   if (state.session_id.empty() && state.ticket.empty()) return "the session has neither an id nor a ticket";
   if (state.server_name != config.server_name) {
     return "the session is for server name '" + state.server_name + "', not '" + config.server_name + "'";

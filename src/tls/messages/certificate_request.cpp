@@ -22,8 +22,9 @@ base::Expected<CertificateRequest, Error> decode_certificate_request(std::span<c
     }
     while (!schemes.empty()) {
       std::uint16_t scheme = 0;
-      if (!schemes.read_u16(scheme))
+      if (!schemes.read_u16(scheme)) {
         return base::unexpected(malformed("CertificateRequest scheme truncated"));
+      }
       out.signature_schemes.push_back(scheme);
     }
   }

@@ -34,8 +34,9 @@ base::Expected<EcdheServerKeyExchange, Error> decode_ecdhe_server_key_exchange(
 
   if (with_signature_scheme) {
     std::uint16_t scheme = 0;
-    if (!r.read_u16(scheme))
+    if (!r.read_u16(scheme)) {
       return base::unexpected(malformed("ServerKeyExchange signature scheme is missing"));
+    }
     out.signature_scheme = scheme;
   }
   std::span<const std::uint8_t> signature;

@@ -111,22 +111,25 @@ base::Expected<void, Error> Client13::handle_handshake_message(
       if (type == kHandshakeTypeEncryptedExtensions) return on_encrypted_extensions(message);
       break;
     case Step::certificate_request_or_certificate:
-      if (type == static_cast<std::uint8_t>(HandshakeType::certificate_request))
+      if (type == static_cast<std::uint8_t>(HandshakeType::certificate_request)) {
         return on_certificate_request(message);
+      }
       [[fallthrough]];
     case Step::certificate:
       if (type == static_cast<std::uint8_t>(HandshakeType::certificate)) return on_certificate(message);
       break;
     case Step::certificate_verify:
-      if (type == static_cast<std::uint8_t>(HandshakeType::certificate_verify))
+      if (type == static_cast<std::uint8_t>(HandshakeType::certificate_verify)) {
         return on_certificate_verify(message);
+      }
       break;
     case Step::finished:
       if (type == static_cast<std::uint8_t>(HandshakeType::finished)) return on_finished(message);
       break;
     case Step::connected:
-      if (type == static_cast<std::uint8_t>(HandshakeType::new_session_ticket))
+      if (type == static_cast<std::uint8_t>(HandshakeType::new_session_ticket)) {
         return on_new_session_ticket(message);
+      }
       if (type == kHandshakeTypeKeyUpdate) return on_key_update(message);
       break;
   }

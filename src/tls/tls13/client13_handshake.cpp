@@ -296,11 +296,13 @@ base::Expected<void, Error> Client13::on_finished(const messages::HandshakeMessa
     return fail(client_error(ErrorCode::bad_finished, ad::kDecryptError,
                              "server Finished does not match the handshake (verify_data mismatch)"));
   }
-  if (!assembler().empty())
+  if (!assembler().empty()) {
     return unexpected_message("handshake data after the server Finished in the same record");
+  }
   transcript_->update(message.bytes);
-  if (auto secrets = schedule_->set_application_secrets(transcript_->peek()); !secrets)
+  if (auto secrets = schedule_->set_application_secrets(transcript_->peek()); !secrets) {
     return fail(secrets.error());
+  }
   server_traffic_secret_ = schedule_->server_application_traffic_secret();
   client_traffic_secret_ = schedule_->client_application_traffic_secret();
   auto read =

@@ -28,8 +28,9 @@ base::Expected<void, Error> parse_extension(std::uint16_t type, ByteReader body,
       std::uint16_t group = 0;
       if (!body.read_u16(group)) return base::unexpected(malformed("ServerHello key_share is truncated"));
       if (out.hello_retry_request) {
-        if (!body.empty())
+        if (!body.empty()) {
           return base::unexpected(malformed("HelloRetryRequest key_share must name one group"));
+        }
         out.selected_group = group;
         return {};
       }
