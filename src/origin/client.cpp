@@ -617,6 +617,11 @@ struct Exchange::Impl {
   // the caller's; for a 64 KiB response that was a quarter of the proxy's work.
   asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> read_body_view() {
     using View = std::span<const std::uint8_t>;
+    if (deferred_error) {
+      FetchError error = std::move(*deferred_error);
+      deferred_error.reset();
+      co_return base::unexpected(fail(std::move(error)));
+    }
     const auto go_on = body_may_continue();
     if (!go_on) co_return base::unexpected(go_on.error());
     if (!*go_on) co_return View{};
@@ -667,6 +672,40 @@ struct Exchange::Impl {
     }
   }
 
+  // The next piece of body when the TLS engine already holds it decrypted:
+  // no read, no timer, and nothing that moves the pieces handed out before
+  // (the engine opens each record in place, behind the previous one), so a
+  // caller can send several records' worth in one write. std::nullopt when
+  // read_body_view() has to go on: the body needs a read, a piece must be
+  // gathered in the buffer (a chunk header split across records), the body
+  // ended, or it failed (the error is kept for read_body_view(): failing now
+  // would close the connection under the pieces not yet written).
+  std::optional<std::span<const std::uint8_t>> body_view_now() {
+    if (!head_done || response_complete || failed || deferred_error || !connection) return std::nullopt;
+    net::TlsStream* const tls = connection->tls_stream();
+    if (tls == nullptr || connection->buffer().size() > 0) return std::nullopt;
+    while (!complete_if_done()) {
+      const auto readable = tls->engine().readable();
+      if (readable.empty()) return std::nullopt;
+      boost::system::error_code ec;
+      parser->start_body_view();
+      const std::size_t used = parser->put(asio::buffer(readable.data(), readable.size()), ec);
+      tls->engine().consume_readable(used);
+      if (ec == http::error::need_more) return std::nullopt;  // read_body_view() gathers the rest
+      if (ec && ec != http::error::need_buffer) {
+        deferred_error = body_read_error(ec);
+        return std::nullopt;
+      }
+      if (const auto view = parser->body_view(); !view.empty()) {
+        body_received += view.size();
+        complete_if_done();
+        return view;
+      }
+      if (used == 0) return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
   // A failed read of the body (after the head), named for the viewer.
   FetchError body_read_error(const boost::system::error_code& ec) const {
     ReadContext context;
@@ -713,6 +752,7 @@ struct Exchange::Impl {
   bool first_byte_marked = false;
   bool eof_delimited = false;
   bool failed = false;
+  std::optional<FetchError> deferred_error;  // found by body_view_now(), reported by read_body_view()
 };
 
 Exchange::Exchange(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -733,6 +773,9 @@ asio::awaitable<base::Expected<std::size_t, FetchError>> Exchange::read_body(std
 
 asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> Exchange::read_body_view() {
   return impl_->read_body_view();
+}
+std::optional<std::span<const std::uint8_t>> Exchange::body_view_now() {
+  return impl_->body_view_now();
 }
 const ExchangeInfo& Exchange::info() const {
   return impl_->info;

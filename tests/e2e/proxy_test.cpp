@@ -159,6 +159,22 @@ TEST_F(ProxyTest, ChunkedOriginResponseIsRechunkedForHttp11AndCloseDelimitedFor1
   EXPECT_EQ(old.body.size(), 100000u);
 }
 
+// Over TLS the edge writes every record the origin connection already holds
+// decrypted in one go (several pieces per write, one chunk per write when
+// re-chunking): the bytes must come out exact and in order, not just in number.
+TEST_F(ProxyTest, TlsOriginBodiesArriveByteExactThroughGatheredWrites) {
+  std::string expected;
+  constexpr std::size_t kSize = 1'000'003;
+  expected.reserve(kSize);
+  for (std::size_t i = 0; i < kSize; ++i) expected.push_back(static_cast<char>(i % 256));
+  for (const char* path : {"/secure/bytes/1000003", "/secure/chunked/1000003"}) {
+    const auto result = curl(edge_->url(path));
+    ASSERT_EQ(result.status, 200) << path << ": " << result.err;
+    ASSERT_EQ(result.body.size(), kSize) << path;
+    EXPECT_TRUE(result.body == expected) << path << ": the body differs from the origin's pattern";
+  }
+}
+
 TEST_F(ProxyTest, HttpsViewerListenerServesTheSameRoutes) {
   const auto result = curl(edge_->tls_url("/echo/tls"));
   ASSERT_EQ(result.status, 200) << result.err;

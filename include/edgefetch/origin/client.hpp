@@ -137,6 +137,12 @@ class Exchange {
   /// holds them, valid until the next call on this Exchange (or its end);
   /// empty = the body is complete. The same timeouts and errors as read_body().
   boost::asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> read_body_view();
+  /// The next piece of body when it is already received and decrypted (no
+  /// read, no wait): pieces from read_body_view() and body_view_now() all stay
+  /// valid until the next read_body_view(), so several can go out in one
+  /// write. std::nullopt: call read_body_view() (more must be read, or the
+  /// body is complete, or it failed and read_body_view() says how).
+  [[nodiscard]] std::optional<std::span<const std::uint8_t>> body_view_now();
 
   [[nodiscard]] const ExchangeInfo& info() const;
   /// Request body bytes sent so far (payload, without chunk framing).

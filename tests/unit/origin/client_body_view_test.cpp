@@ -132,6 +132,77 @@ TEST_P(ClientBodyViewTest, HeadResponseHasNoBodyAndKeepsTheConnection) {
   EXPECT_EQ(origin_->connections(), 1);
 }
 
+// body_view_now(): the pieces the TLS engine already holds decrypted, taken
+// without a read behind a read_body_view() piece; all of them keep their bytes
+// until the next read_body_view() (the harness checks them only after the
+// last was taken). Without TLS there is nothing decrypted ahead: none.
+TEST_P(ClientBodyViewTest, PiecesAlreadyDecryptedAreGatheredWithoutARead) {
+  constexpr std::uint64_t kSize = (4ull << 20) + 777;
+  start([](const ReceivedRequest& r) {
+    const bool chunked = r.target == "/chunked";
+    Reply reply =
+        Reply::send(chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                            : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n");
+    reply.generated_body = kSize;
+    reply.generated_chunked = chunked;
+    return reply;
+  });
+  for (const char* path : {"/length", "/chunked", "/length"}) {
+    Call c;
+    c.head = request("origin.test", "GET", path);
+    c.view = true;
+    c.gather = true;
+    c.keep_body = false;
+    const auto outcome = call(std::move(c));
+    ASSERT_FALSE(outcome.error) << path << ": " << outcome.error->message;
+    EXPECT_EQ(outcome.body_bytes, kSize) << path;
+    EXPECT_TRUE(outcome.pattern_ok) << path;
+    if (GetParam()) {
+      EXPECT_GT(outcome.gathered, 0U) << path << ": megabytes of records, never two in one read?";
+    } else {
+      EXPECT_EQ(outcome.gathered, 0U) << path;
+    }
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+}
+
+TEST_P(ClientBodyViewTest, ChunksInOneRecordAreGatheredAndTheConnectionReused) {
+  start([](const ReceivedRequest&) {
+    return Reply::send(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n");
+  });
+  for (int i = 0; i < 3; ++i) {
+    Call c;
+    c.head = request("origin.test");
+    c.view = true;
+    c.gather = true;
+    const auto outcome = call(std::move(c));
+    ASSERT_FALSE(outcome.error) << outcome.error->message;
+    EXPECT_EQ(outcome.body, "hello world");
+    EXPECT_EQ(outcome.reads, 2U);
+    EXPECT_EQ(outcome.gathered, GetParam() ? 1U : 0U);  // over TLS the whole reply is one record
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+}
+
+// A framing error met while gathering is not lost, and the pieces before it
+// are still delivered: read_body_view() reports it next.
+TEST_P(ClientBodyViewTest, MalformedChunkSizeMetWhileGatheringIsReportedByTheNextRead) {
+  start([](const ReceivedRequest&) {
+    return Reply::send(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nbad\r\n0\r\n\r\n");
+  });
+  Call c;
+  c.head = request("origin.test");
+  c.view = true;
+  c.gather = true;
+  const auto outcome = call(std::move(c));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+  EXPECT_EQ(outcome.body, "hello");
+  EXPECT_EQ(outcome.gathered, 0U);
+}
+
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, ClientBodyViewTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& param) {
                            return param.param ? "tls" : "plain";

@@ -70,31 +70,43 @@ asio::awaitable<Outcome> perform(OriginClient& client, Target target, Call call)
   }
   outcome.head = **head;
   std::vector<std::uint8_t> buffer(call.read_buffer);
+  std::vector<std::span<const std::uint8_t>> pieces;
   for (;;) {
-    std::span<const std::uint8_t> piece;
+    pieces.clear();
     if (call.view) {
       auto view = co_await exchange->read_body_view();
       if (!view) {
         outcome.error = std::move(view).error();
         break;
       }
-      piece = *view;
+      if (!view->empty()) pieces.push_back(*view);
+      // Gathered pieces are checked only after the last one was taken: the
+      // earlier ones must still hold their bytes.
+      while (call.gather && !pieces.empty()) {
+        const auto more = exchange->body_view_now();
+        if (!more) break;
+        if (more->empty()) ADD_FAILURE() << "body_view_now() returned an empty piece";
+        pieces.push_back(*more);
+        ++outcome.gathered;
+      }
     } else {
       auto n = co_await exchange->read_body(buffer);
       if (!n) {
         outcome.error = std::move(n).error();
         break;
       }
-      piece = std::span<const std::uint8_t>(buffer.data(), *n);
+      if (*n > 0) pieces.emplace_back(buffer.data(), *n);
     }
-    if (piece.empty()) break;
-    ++outcome.reads;
-    for (std::size_t i = 0; i < piece.size(); ++i) {
-      if (static_cast<char>(piece[i]) != pattern_byte(outcome.body_bytes + i)) outcome.pattern_ok = false;
+    if (pieces.empty()) break;
+    for (const auto piece : pieces) {
+      ++outcome.reads;
+      for (std::size_t i = 0; i < piece.size(); ++i) {
+        if (static_cast<char>(piece[i]) != pattern_byte(outcome.body_bytes + i)) outcome.pattern_ok = false;
+      }
+      if (call.keep_body)
+        outcome.body.append(reinterpret_cast<const char*>(piece.data()), piece.size());  // NOLINT
+      outcome.body_bytes += piece.size();
     }
-    if (call.keep_body)
-      outcome.body.append(reinterpret_cast<const char*>(piece.data()), piece.size());  // NOLINT
-    outcome.body_bytes += piece.size();
   }
   outcome.info = exchange->info();
   co_return outcome;

@@ -28,6 +28,7 @@ struct Call {
   std::size_t piece = 16 * 1024;
   std::size_t read_buffer = 16 * 1024;
   bool view = false;      // read the body with read_body_view() instead of read_body()
+  bool gather = false;    // view: after each read_body_view(), also take what body_view_now() has
   bool keep_body = true;  // collect the response body in Outcome::body
 };
 
@@ -37,8 +38,9 @@ struct Outcome {
   ResponseHead head;
   std::string body;
   std::uint64_t body_bytes = 0;
-  std::uint64_t reads = 0;  // read_body calls that returned bytes
-  bool pattern_ok = true;   // the body matched pattern_byte() (for generated replies)
+  std::uint64_t reads = 0;     // read_body calls that returned bytes
+  std::uint64_t gathered = 0;  // pieces body_view_now() returned (Call::gather)
+  bool pattern_ok = true;      // the body matched pattern_byte() (for generated replies)
   std::optional<ExchangeInfo> info;
 };
 
