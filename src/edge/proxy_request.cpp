@@ -30,7 +30,7 @@ namespace {
 
 // Body bytes moved per read/write in either direction: the most one request
 // holds in memory besides the bounded input buffer.
-constexpr std::size_t kBodyChunk = 64 * 1024;
+constexpr std::size_t kBodyChunk = std::size_t{64} * 1024;
 
 // The buffer a request body goes through on its way to the origin (response
 // bodies go from the origin connection's own buffers to the viewer). Not zero-filled: every byte sent is
@@ -42,7 +42,7 @@ class BodyBuffer {
   BodyBuffer() {
     auto& stock = spares();
     if (stock.empty()) {
-      bytes_ = std::make_unique_for_overwrite<std::uint8_t[]>(kBodyChunk);
+      bytes_ = std::make_unique_for_overwrite<Block>();
     } else {
       bytes_ = std::move(stock.back());
       stock.pop_back();
@@ -55,16 +55,17 @@ class BodyBuffer {
   BodyBuffer(const BodyBuffer&) = delete;
   BodyBuffer& operator=(const BodyBuffer&) = delete;
 
-  [[nodiscard]] std::uint8_t* data() const { return bytes_.get(); }
+  [[nodiscard]] std::uint8_t* data() const { return bytes_->data(); }
   [[nodiscard]] static constexpr std::size_t size() { return kBodyChunk; }
 
  private:
-  static constexpr std::size_t kMaxSpares = 32;  // 2 MiB kept at most
-  static std::vector<std::unique_ptr<std::uint8_t[]>>& spares() {
-    thread_local std::vector<std::unique_ptr<std::uint8_t[]>> stock;
+  using Block = std::array<std::uint8_t, kBodyChunk>;  // default-initialized: not zeroed
+  static constexpr std::size_t kMaxSpares = 32;        // 2 MiB kept at most
+  static std::vector<std::unique_ptr<Block>>& spares() {
+    thread_local std::vector<std::unique_ptr<Block>> stock;
     return stock;
   }
-  std::unique_ptr<std::uint8_t[]> bytes_;
+  std::unique_ptr<Block> bytes_;
 };
 
 std::string_view sv(beast::string_view s) {
@@ -214,7 +215,9 @@ asio::awaitable<bool> send_generated(EdgeServer::State& state, detail::ViewerStr
   boost::system::error_code ec;
   std::span<asio::const_buffer> rest(buffers);
   net::consume_front(rest, stream.write_now(rest, ec));  // what the socket takes at once
-  if (!ec && !rest.empty()) co_await stream.write(rest, ec);
+  if (!ec && !rest.empty()) {
+    co_await stream.write(rest, ec);
+  }
   if (!ec) record.sent(response.head.size() + body.size());
   record.finish(ec ? 0 : generated.status);
   co_return !ec;
@@ -388,7 +391,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
         co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
     co_return (ok && keep);
   }
-  const Route& destination = std::get<Route>(routed);
+  const auto& destination = std::get<Route>(routed);
   record.entry().origin_id = destination.origin->id;
   const auto plan = snapshot->origins.find(destination.origin->id);
   if (plan == snapshot->origins.end()) {
@@ -561,7 +564,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       // only the rest is awaited.
       std::span<asio::const_buffer> rest(buffers.data(), count);
       net::consume_front(rest, stream.write_now(rest, ec));
-      if (!ec && !rest.empty()) co_await stream.write(rest, ec);
+      if (!ec && !rest.empty()) {
+        co_await stream.write(rest, ec);
+      }
       if (ec) {
         // The viewer went away or stopped reading: drop the origin exchange too.
         record.entry().x_edge_detailed_result_type = "ClientCommError";

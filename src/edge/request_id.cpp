@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <random>
+#include <string_view>
 
 #include "edgefetch/crypto/random.hpp"
 
@@ -37,7 +38,7 @@ class RandomBlock {
   }
 
  private:
-  static constexpr std::size_t kSize = 42 * 96;
+  static constexpr std::size_t kSize = std::size_t{42} * 96;
   void refill() {
     if (!crypto::random_bytes(block_)) {
       std::random_device device;
@@ -52,7 +53,8 @@ class RandomBlock {
 }  // namespace
 
 std::string make_request_id() {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   thread_local RandomBlock random;
   const auto bytes = random.take<42>();
   static_assert(bytes.size() / 3 * 4 == kRequestIdLength);
@@ -67,11 +69,11 @@ std::string make_request_id() {
     *out++ = kAlphabet[group & 63];
   }
   // One copy into the string: += per character was 56 capacity checks.
-  return std::string(text.data(), text.size());
+  return {text.data(), text.size()};
 }
 
 std::string make_host_id() {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   const auto bytes = random_array<16>();
   std::string id;
   id.reserve(32);

@@ -15,7 +15,7 @@ namespace {
 
 // Bytes read from the viewer per read: also the most a pipelining viewer can
 // have buffered beyond the current request head.
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 class ViewerConnection final : public ConnectionHandle {
  public:
@@ -117,8 +117,8 @@ void start_viewer_connection(std::shared_ptr<EdgeServer::State> state, asio::ip:
   info.tls = tls;
   auto stream = tls ? detail::make_tls_stream(std::move(socket), *state->tls_context)
                     : detail::make_plain_stream(std::move(socket));
-  auto connection = std::make_shared<ViewerConnection>(state, std::move(stream), std::move(info));
   auto& io = state->io;
+  auto connection = std::make_shared<ViewerConnection>(std::move(state), std::move(stream), std::move(info));
   asio::co_spawn(
       io, [connection]() -> asio::awaitable<void> { co_await connection->run(); }, asio::detached);
 }

@@ -20,7 +20,7 @@ namespace {
 
 // How long graceful_close() waits for the viewer to stop sending.
 constexpr std::chrono::seconds kLingerTime{2};
-constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{256} * 1024;
 
 template <class Stream>
 class BasicViewerStream final : public ViewerStream {

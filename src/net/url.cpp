@@ -96,8 +96,7 @@ bool is_valid_dns_name(std::string_view text) {
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
   if (text.empty() || text.size() > 253) return false;
   std::size_t label_length = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  for (const char c : text) {
     if (c == '.') {
       if (label_length == 0) return false;
       label_length = 0;

@@ -379,11 +379,11 @@ struct Exchange::Impl {
     for (;;) {
       VoidResult written;
       if (request_chunked) {
-        char size_line[24];
-        const int length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+        std::array<char, 24> size_line{};
+        const int length = std::snprintf(size_line.data(), size_line.size(), "%zx\r\n", data.size());
         const std::array<asio::const_buffer, 3> chunk = {
-            asio::buffer(size_line, static_cast<std::size_t>(length)), asio::buffer(data.data(), data.size()),
-            asio::buffer("\r\n", 2)};
+            asio::buffer(size_line.data(), static_cast<std::size_t>(length)),
+            asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
         written = co_await write_all(chunk, true);
       } else {
         written = co_await write_all(asio::buffer(data.data(), data.size()), true);

@@ -16,13 +16,13 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 Connection::Connection(net::TcpTransport transport, asio::ip::tcp::endpoint remote)
-    : tcp_(std::move(transport)), remote_(remote) {
+    : tcp_(std::move(transport)), remote_(std::move(remote)) {
   buffer_.reserve(kReadSize);
 }
 
 Connection::Connection(net::TcpTransport transport, tls::ClientConfig tls_config,
                        asio::ip::tcp::endpoint remote)
-    : tls_(std::in_place, std::move(transport), std::move(tls_config)), remote_(remote) {
+    : tls_(std::in_place, std::move(transport), std::move(tls_config)), remote_(std::move(remote)) {
   buffer_.reserve(kReadSize);
 }
 

@@ -3,11 +3,13 @@
 #include <boost/asio/error.hpp>
 #include <ctime>
 
+#include "edgefetch/net/cancel_quietly.hpp"
+
 namespace edgefetch::origin {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id, OriginConfig endpoint,
+Pool::Pool(const asio::any_io_executor& executor, std::string key, std::string pool_id, OriginConfig endpoint,
            std::optional<tls::ClientConfig> tls_base, std::size_t max_idle)
     : key_(std::move(key)),
       pool_id_(std::move(pool_id)),
@@ -15,7 +17,7 @@ Pool::Pool(asio::any_io_executor executor, std::string key, std::string pool_id,
       tls_base_(std::move(tls_base)),
       max_idle_(max_idle),
       sweep_timer_(executor),
-      watch_timer_(std::move(executor)) {}
+      watch_timer_(executor) {}
 
 Pool::~Pool() {
   close_idle();
@@ -145,10 +147,10 @@ void Pool::close_idle() {
   idle_.clear();
   sweep_deadline_.reset();
   ++sweep_generation_;
-  sweep_timer_.cancel();
+  net::cancel_quietly(sweep_timer_);
   watch_pass_armed_ = false;
   ++watch_generation_;
-  watch_timer_.cancel();
+  net::cancel_quietly(watch_timer_);
 }
 
 std::optional<tls::ClientConfig> Pool::connection_tls_config() const {

@@ -32,6 +32,7 @@
 #include <span>
 #include <utility>
 
+#include "edgefetch/net/cancel_quietly.hpp"
 #include "edgefetch/net/hooked_handler.hpp"
 #include "edgefetch/net/send_now.hpp"
 
@@ -83,7 +84,7 @@ class TimedSocket {
   void close() noexcept {
     boost::system::error_code ignored;
     state_->socket.close(ignored);
-    state_->timer.cancel();
+    cancel_quietly(state_->timer);
   }
 
   template <class MutableBufferSequence, class ReadToken>

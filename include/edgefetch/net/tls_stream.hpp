@@ -52,7 +52,7 @@ class BasicTlsStream {
   using executor_type = typename NextLayer::executor_type;
 
   /// Plaintext bytes one write_some encrypts at most (four full records).
-  static constexpr std::size_t kMaxWriteChunk = 4 * 16384;
+  static constexpr std::size_t kMaxWriteChunk = std::size_t{4} * 16384;
 
   BasicTlsStream(NextLayer next, tls::ClientConfig config)
       : next_(std::move(next)), client_(std::move(config)) {}
@@ -161,7 +161,7 @@ class BasicTlsStream {
  private:
   // Room for several full records (16 KiB + 2 KiB expansion + header) per
   // socket read, which lands in the engine's receive buffer (no copy).
-  static constexpr std::size_t kReadSpace = 40 * 1024;
+  static constexpr std::size_t kReadSpace = std::size_t{40} * 1024;
 
   boost::asio::mutable_buffer read_space() {
     const auto space = client_.input_space(kReadSpace);
