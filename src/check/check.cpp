@@ -124,7 +124,7 @@ CheckReport check_origin_blocking(const OriginTarget& target, const EdgeSettings
   std::optional<CheckReport> result;
   std::exception_ptr failure;
   asio::co_spawn(io, check_origin(target, settings, options),
-                 [&result, &failure](std::exception_ptr error, CheckReport value) {
+                 [&result, &failure](const std::exception_ptr& error, CheckReport value) {
                    failure = error;
                    if (!error) result = std::move(value);
                  });

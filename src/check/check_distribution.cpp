@@ -136,7 +136,7 @@ DistributionReport check_distribution_blocking(const config::LoadedConfig& loade
   };
   const int workers = std::max(1, std::min(options.max_origins_at_once, static_cast<int>(planned.size())));
   for (int i = 0; i < workers; ++i) {
-    asio::co_spawn(io, worker(), [&failure](std::exception_ptr error) {
+    asio::co_spawn(io, worker(), [&failure](const std::exception_ptr& error) {
       if (error && !failure) failure = error;
     });
   }

@@ -58,12 +58,14 @@ std::string suite_text(std::uint16_t code, const policy::Offer& offer) {
 
 std::vector<std::string> suite_texts(const std::vector<std::uint16_t>& codes, const policy::Offer& offer) {
   std::vector<std::string> out;
+  out.reserve(codes.size());
   for (std::uint16_t code : codes) out.push_back(suite_text(code, offer));
   return out;
 }
 
 std::vector<std::string> group_texts(const std::vector<std::uint16_t>& codes) {
   std::vector<std::string> out;
+  out.reserve(codes.size());
   for (std::uint16_t code : codes) out.push_back(group_name_or_code(code));
   return out;
 }
@@ -76,6 +78,7 @@ std::vector<std::string> offered_group_texts(const policy::Offer& offer) {
 
 std::vector<std::string> scheme_texts(const std::vector<std::uint16_t>& codes) {
   std::vector<std::string> out;
+  out.reserve(codes.size());
   for (std::uint16_t code : codes) out.push_back(signature_scheme_name_or_code(code));
   return out;
 }
@@ -248,7 +251,7 @@ Reason no_shared_group_reason(const ReasonContext& ctx) {
                        "; in TLS 1.2 and earlier an ECDSA certificate is usable only on a curve the client "
                        "offers, and the edge offers " +
                        offered + ".");
-    fix.push_back("Use an ECDSA certificate on P-256 or P-384 (or add an RSA certificate next to it).");
+    fix.emplace_back("Use an ECDSA certificate on P-256 or P-384 (or add an RSA certificate next to it).");
   }
   if (messages.empty()) {
     messages.push_back("The origin and the edge share no elliptic curve for ECDHE (" +

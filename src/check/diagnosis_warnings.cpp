@@ -96,7 +96,7 @@ void add_summary_notes(Diagnosis& diagnosis, const SupportedSummary& summary, co
                           std::any_of(summary.versions.begin(), summary.versions.end(),
                                       [](const VersionSupport& v) { return !v.complete; });
   if (incomplete) {
-    diagnosis.notes.push_back(
+    diagnosis.notes.emplace_back(
         "Some lists of what the origin supports may be incomplete (probes timed out or failed, or the probe "
         "budget ran out).");
   }

@@ -61,7 +61,7 @@ std::string version_name(ProtocolVersion version) {
 
 class Enumeration {
  public:
-  Enumeration(ProbeTarget target, EnumerateOptions options, asio::any_io_executor executor)
+  Enumeration(ProbeTarget target, EnumerateOptions options, const asio::any_io_executor& executor)
       : target_(std::move(target)),
         options_(std::move(options)),
         executor_(executor),
@@ -458,6 +458,7 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
   std::sort(versions.begin(), versions.end());
   versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
   for (ProtocolVersion v : versions) support(v);
+  const std::vector<ProtocolVersion> newest_first(versions.rbegin(), versions.rend());
 
   // Phase 1: the newest versions first (they matter most), then the rest.
   std::optional<ProtocolVersion> highest_tls12_or_below;
@@ -466,10 +467,10 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
   }
   {
     detail::TaskGroup tasks(executor_);
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-      tasks.spawn(probe_version(*it));
-      if (*it == highest_tls12_or_below && options_.check_sni && sni_applies()) {
-        tasks.spawn(probe_without_sni(*it));
+    for (ProtocolVersion v : newest_first) {
+      tasks.spawn(probe_version(v));
+      if (v == highest_tls12_or_below && options_.check_sni && sni_applies()) {
+        tasks.spawn(probe_without_sni(v));
       }
     }
     co_await tasks.wait();
@@ -479,9 +480,9 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
     return entry.second.outcome == ProbeOutcome::connect_failed;
   });
   if (!unreachable) {
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-      if (*it <= ProtocolVersion::tls1_2 && support(*it).accepted) {
-        groups_version_ = *it;
+    for (ProtocolVersion v : newest_first) {
+      if (v <= ProtocolVersion::tls1_2 && support(v).accepted) {
+        groups_version_ = v;
         break;
       }
     }
@@ -494,8 +495,8 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
 
     // Phase 2: per accepted version, suites then (concurrently) the rest.
     detail::TaskGroup tasks(executor_);
-    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-      if (support(*it).accepted) tasks.spawn(follow_up(*it));
+    for (ProtocolVersion v : newest_first) {
+      if (support(v).accepted) tasks.spawn(follow_up(v));
     }
     if (options_.enumerate_groups &&
         std::find(versions.begin(), versions.end(), ProtocolVersion::tls1_3) != versions.end() &&

@@ -26,12 +26,18 @@ asio::awaitable<void> ConnectionLimit::acquire() {
   }
 }
 
-void ConnectionLimit::release() {
+void ConnectionLimit::release() noexcept {
   if (!waiters_.empty()) {
     std::shared_ptr<Waiter> next = waiters_.front();
     waiters_.pop_front();
     next->granted = true;
-    next->timer.cancel();
+    try {
+      next->timer.cancel();
+    } catch (...) {
+      // Unreachable: steady_timer::cancel() reports errors only by throwing
+      // (its error_code overload is deprecated), and Asio's timer service
+      // never reports one.
+    }
     return;
   }
   if (in_use_ > 0) --in_use_;

@@ -8,12 +8,12 @@ namespace edgefetch::check::detail {
 
 namespace asio = boost::asio;
 
-TaskGroup::TaskGroup(asio::any_io_executor executor)
+TaskGroup::TaskGroup(const asio::any_io_executor& executor)
     : executor_(executor), state_(std::make_shared<State>(executor)) {}
 
 void TaskGroup::spawn(asio::awaitable<void> task) {
   ++state_->pending;
-  asio::co_spawn(executor_, std::move(task), [state = state_](std::exception_ptr failure) {
+  asio::co_spawn(executor_, std::move(task), [state = state_](const std::exception_ptr& failure) {
     if (failure && !state->failure) state->failure = failure;
     if (--state->pending == 0) state->timer.cancel();
   });

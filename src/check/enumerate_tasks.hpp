@@ -16,7 +16,7 @@ namespace edgefetch::check::detail {
 
 class TaskGroup {
  public:
-  explicit TaskGroup(boost::asio::any_io_executor executor);
+  explicit TaskGroup(const boost::asio::any_io_executor& executor);
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
 

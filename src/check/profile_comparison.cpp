@@ -49,7 +49,7 @@ std::string codes_text(const VerdictSide& side) {
 // Why `bad` fails where `good` connects, in a few words, ending with the codes.
 std::string why_text(const VerdictSide& bad, const VerdictSide& good) {
   const ProtocolVersion bad_max = bad.profile->max_version;
-  const std::string codes = codes_text(bad);
+  std::string codes = codes_text(bad);
   if (has_reason(bad, ReasonCode::tls13_only)) {
     return "the origin speaks only TLSv1.3, and that policy offers at most " + version_text(bad_max) + " (" +
            codes + ")";

@@ -68,7 +68,7 @@ base::Expected<const policy::Profile*, std::string> comparison_profile(const Che
 
 base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
   const std::string given(text);
-  const auto bad = [&given](std::string why) {
+  const auto bad = [&given](const std::string& why) {
     return base::unexpected("invalid origin '" + given + "': " + why +
                             " (expected HOST, HOST:PORT, [IPv6]:PORT or https://HOST[:PORT]/)");
   };
@@ -219,7 +219,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
                              std::to_string(host_port->port) + " cannot be configured as an origin port");
   }
   if (is_ip_literal(host_port->host) && !prepared.target.host_header) {
-    prepared.notes.push_back(
+    prepared.notes.emplace_back(
         "the CDN requires a DNS name as the origin domain; with an IP address the edge "
         "sends no SNI and checks the certificate against the address");
   }

@@ -24,15 +24,20 @@ namespace edgefetch::cli {
 namespace {
 
 struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+  void operator()(std::FILE* file) const {
+    // Only when finish() was never reached (an exception is unwinding): finish()
+    // closes the file itself and reports a failure; here nobody is left to tell.
+    (void)std::fclose(file);  // NOLINT(cppcoreguidelines-owning-memory): the owner's deleter
+  }
 };
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 // Where the body goes: a file, stdout, or nowhere (--json without -o).
 class BodyOutput {
  public:
   bool open(const get::GetOptions& options, std::string* error) {
     if (!options.output.empty()) {
-      file_.reset(std::fopen(options.output.c_str(), "wb"));
+      file_ = FilePtr(std::fopen(options.output.c_str(), "wb"));
       if (!file_) {
         *error = "-o '" + options.output + "': cannot open for writing: " + std::strerror(errno);
         return false;
@@ -72,7 +77,7 @@ class BodyOutput {
   [[nodiscard]] const std::string& name() const { return name_; }
 
  private:
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  FilePtr file_;
   std::FILE* target_ = nullptr;
   std::string name_;
   std::string failure_;

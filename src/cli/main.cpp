@@ -7,7 +7,9 @@
 #include "build_info.hpp"
 #include "commands.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"edgefetch - connect to origin servers exactly as the CloudFront edge does", "edgefetch"};
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", std::function<std::string()>(edgefetch::cli::version_text));
@@ -34,10 +36,20 @@ int main(int argc, char** argv) {
     // Every usage error says what was wrong and where to look, with our prefix.
     std::cerr << "edgefetch: " << e.what() << "\nRun 'edgefetch --help' or 'edgefetch COMMAND --help' for usage.\n";
     return edgefetch::cli::kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Around all of run(), not only app.parse() (which runs the commands):
+  // building the command line and printing help can throw too.
+  try {
+    return run(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "edgefetch: internal error: " << e.what() << "\n"
               << "This is a bug in edgefetch; please report it with the command line you ran.\n";
     return edgefetch::cli::kExitInternal;
   }
-  return exit_code;
 }

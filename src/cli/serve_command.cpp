@@ -83,7 +83,7 @@ int run_serve(const serve::ServeCliOptions& options) {
   asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   // Signals first, so a SIGTERM right after the listening lines is not lost.
   asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
-  std::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);  // fails only for an invalid signal number
 
   auto server = edge::EdgeServer::start(io, std::move(prepared->server), prepared->config);
   if (!server) {

@@ -2,6 +2,7 @@
 
 #include "config/json_text.hpp"
 
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <exception>
@@ -27,9 +28,9 @@ std::string printable(std::string_view text) {
     if (u >= 0x20 && u < 0x7f) {
       out += c;
     } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(u));
-      out += buf;
+      std::array<char, 8> buf{};
+      const int n = std::snprintf(buf.data(), buf.size(), "\\x%02x", static_cast<unsigned>(u));
+      out.append(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
     }
   }
   return out;

@@ -3,6 +3,7 @@
 #include "edgefetch/config/reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -246,9 +247,9 @@ base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::fi
         Problem{"", "cannot read " + name + ": " + (error != 0 ? std::strerror(error) : "cannot open")});
   }
   std::string text;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+  std::array<char, 65536> buffer;
+  while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+    text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxInputBytes) {
       return fail(Problem{"", name + " is larger than " + std::to_string(kMaxInputBytes) +
                                   " bytes; is it "

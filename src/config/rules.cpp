@@ -84,9 +84,9 @@ std::string quote(std::string_view text) {
       out += '\\';
       out += c;
     } else if (u < 0x20 || u >= 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(u));
-      out += buf;
+      std::array<char, 8> buf{};
+      const int n = std::snprintf(buf.data(), buf.size(), "\\x%02x", static_cast<unsigned>(u));
+      out.append(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
     } else {
       out += c;
     }

@@ -22,8 +22,8 @@ using EvpKdfPtr = std::unique_ptr<EVP_KDF, detail::OpenSslDeleter<EVP_KDF_free>>
 // Fetched once from our library context (fetching takes the method-store lock);
 // kept for the life of the process like the other cached algorithms.
 EVP_KDF* hkdf_kdf() {
-  static const EvpKdfPtr kKdf(EVP_KDF_fetch(detail::libctx(), "HKDF", nullptr));
-  return kKdf.get();
+  static const EvpKdfPtr kdf(EVP_KDF_fetch(detail::libctx(), "HKDF", nullptr));
+  return kdf.get();
 }
 
 base::Expected<void, Error> derive(policy::HashAlgorithm hash, int mode, std::span<const std::uint8_t> key,

@@ -51,6 +51,17 @@ origin::OriginConfig origin_config(const config::Origin& origin, bool https, con
   return out;
 }
 
+// For the destructor, which must not throw: steady_timer::cancel() reports
+// errors only by throwing (its error_code overload is deprecated), and Asio's
+// timer service never reports one.
+void cancel_quietly(asio::steady_timer& timer) noexcept {
+  try {
+    timer.cancel();
+  } catch (...) {
+    // Unreachable (see above).
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const ConfigSnapshot> make_snapshot(std::shared_ptr<const config::DistributionConfig> config,
@@ -194,8 +205,8 @@ EdgeServer::~EdgeServer() {
   boost::system::error_code ec;
   for (auto& acceptor : state_->acceptors) acceptor->close(ec);
   state_->stopped = true;
-  state_->stats_timer.cancel();
-  state_->drain_timer.cancel();
+  cancel_quietly(state_->stats_timer);
+  cancel_quietly(state_->drain_timer);
   // Copy: close_now() ends connections, which erase themselves later.
   const auto open = std::vector<ConnectionHandle*>(state_->connections.begin(), state_->connections.end());
   for (auto* connection : open) connection->close_now();

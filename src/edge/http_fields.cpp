@@ -56,7 +56,7 @@ std::string http_date(std::chrono::system_clock::time_point time) {
   gmtime_r(&t, &tm);
   std::array<char, 64> text{};
   const std::size_t n = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(text.data(), n);
+  return {text.data(), n};
 }
 
 }  // namespace edgefetch::edge

@@ -1,5 +1,6 @@
 #include "edgefetch/edge/message_rewrite.hpp"
 
+#include <array>
 #include <chrono>
 
 #include "edgefetch/base/string_appender.hpp"
@@ -28,12 +29,12 @@ bool is_edge_reserved(std::string_view name) {
   return iequals(name, "X-Amz-Cf-Id") || istarts_with(name, "X-Edge-") || iequals(name, "Expect");
 }
 
-ConnectionTokens connection_tokens_of(const http::fields& fields) {
-  ConnectionTokens tokens;
+// Fills `tokens` rather than returning them: that would need ConnectionTokens's
+// (noexcept) move constructor, whose small_vector code has a throwing path.
+void add_connection_tokens(ConnectionTokens& tokens, const http::fields& fields) {
   for (const auto& field : fields) {
     if (iequals(sv(field.name_string()), "Connection")) tokens.add_value(sv(field.value()));
   }
-  return tokens;
 }
 
 // Each string is constructed from its source once (assign() into a default
@@ -96,9 +97,10 @@ void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cach
 void add_status_line(base::StringAppender& head, unsigned status, std::string_view reason) {
   head.append("HTTP/1.1 ");
   if (status >= 100 && status <= 999) {
-    const char digits[3] = {static_cast<char>('0' + status / 100), static_cast<char>('0' + status / 10 % 10),
-                            static_cast<char>('0' + status % 10)};
-    head.append(std::string_view(digits, 3));
+    const std::array<char, 3> digits = {static_cast<char>('0' + status / 100),
+                                        static_cast<char>('0' + status / 10 % 10),
+                                        static_cast<char>('0' + status % 10)};
+    head.append(std::string_view(digits.data(), digits.size()));
   } else {
     head.append_decimal(status);
   }
@@ -125,7 +127,8 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   if (!framing.chunked && framing.content_length) request.content_length = framing.content_length;
   // A body-less request that said Content-Length: 0 keeps it (POST with an empty body).
 
-  const auto tokens = connection_tokens_of(viewer);
+  ConnectionTokens tokens;
+  add_connection_tokens(tokens, viewer);
   const bool forward_all = route.behavior != nullptr &&
                            route.behavior->host_forwarding == config::HostForwarding::origin_request_policy;
   const auto& custom = route.origin->custom_headers;

@@ -309,7 +309,7 @@ class FetchRun {
       observer_->on_response_head(result_.http_version, result_.status, result_.reason, result_.headers);
     }
 
-    std::vector<std::uint8_t> chunk(64 * 1024);
+    std::vector<std::uint8_t> chunk(std::size_t{64} * 1024);
     while (!parser->is_done()) {
       parser->get().body().data = chunk.data();
       parser->get().body().size = chunk.size();
@@ -333,7 +333,7 @@ class FetchRun {
           boost::system::error_code eof_ec;
           parser->put_eof(eof_ec);
           if (!eof_ec) {
-            result_.warnings.push_back(
+            result_.warnings.emplace_back(
                 "the origin ended the body by closing the connection without close_notify; a truncated body "
                 "cannot be told apart");
             break;
@@ -374,7 +374,7 @@ FetchResult fetch(const OriginConfig& config, const Request& request, BodySink s
   std::optional<FetchResult> result;
   std::exception_ptr failure;
   asio::co_spawn(io, async_fetch(config, request, std::move(sink), observer),
-                 [&result, &failure](std::exception_ptr error, FetchResult value) {
+                 [&result, &failure](const std::exception_ptr& error, FetchResult value) {
                    failure = error;
                    if (!error) result = std::move(value);
                  });

@@ -184,8 +184,8 @@ std::vector<Profile> build_profiles() {
 }
 
 const std::vector<Profile>& profiles() {
-  static const std::vector<Profile> kProfiles = build_profiles();
-  return kProfiles;
+  static const std::vector<Profile> table = build_profiles();
+  return table;
 }
 
 }  // namespace

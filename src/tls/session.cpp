@@ -5,7 +5,7 @@ namespace edgefetch::tls {
 namespace {
 // RFC 5246 leaves session-id lifetime to the server and suggests at most 24
 // hours; a ticket without a lifetime hint gets the same bound.
-constexpr std::time_t kDefaultSessionLifetime = 24 * 60 * 60;
+constexpr std::time_t kDefaultSessionLifetime = std::time_t{24} * 60 * 60;
 }  // namespace
 
 bool Session::expired(std::time_t now) const {

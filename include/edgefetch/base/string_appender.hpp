@@ -4,6 +4,8 @@
 // and rewrites the terminator per call, which was most of the cost of writing
 // the dozen short fields of every proxied request and response.
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -40,9 +42,9 @@ class StringAppender {
 
   /// The decimal digits of `value`.
   StringAppender& append_decimal(std::uint64_t value) {
-    char digits[20];
-    const auto result = std::to_chars(digits, digits + sizeof digits, value);
-    return append(std::string_view(digits, static_cast<std::size_t>(result.ptr - digits)));
+    std::array<char, 20> digits;
+    const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+    return append(std::string_view(digits.data(), static_cast<std::size_t>(result.ptr - digits.data())));
   }
 
   /// "name: value\r\n"
@@ -52,11 +54,10 @@ class StringAppender {
     char* p = out_.data() + size_;
     std::memcpy(p, name.data(), name.size());
     p += name.size();
-    std::memcpy(p, ": ", 2);
-    p += 2;
+    p = std::copy_n(": ", 2, p);
     std::memcpy(p, value.data(), value.size());
     p += value.size();
-    std::memcpy(p, "\r\n", 2);
+    std::copy_n("\r\n", 2, p);
     size_ += length;
     return *this;
   }

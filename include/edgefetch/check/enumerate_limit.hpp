@@ -23,8 +23,9 @@ class ConnectionLimit {
 
   /// Waits for a free slot and takes it (first come, first served).
   boost::asio::awaitable<void> acquire();
-  /// Returns a slot (hands it to the longest waiter, if any).
-  void release();
+  /// Returns a slot (hands it to the longest waiter, if any). Never throws:
+  /// Guard calls it from its destructor.
+  void release() noexcept;
 
   [[nodiscard]] int limit() const { return limit_; }
   [[nodiscard]] int in_use() const { return in_use_; }
@@ -45,7 +46,7 @@ class ConnectionLimit {
 
  private:
   struct Waiter {
-    explicit Waiter(boost::asio::any_io_executor executor) : timer(std::move(executor)) {}
+    explicit Waiter(const boost::asio::any_io_executor& executor) : timer(executor) {}
     boost::asio::steady_timer timer;
     bool granted = false;
   };

@@ -35,8 +35,8 @@ namespace edgefetch::edge {
 
 class AdminServer {
  public:
-  static constexpr std::size_t kMaxRequestHeadBytes = 8 * 1024;
-  static constexpr std::size_t kMaxRequestBodyBytes = 8 * 1024;
+  static constexpr std::size_t kMaxRequestHeadBytes = std::size_t{8} * 1024;
+  static constexpr std::size_t kMaxRequestBodyBytes = std::size_t{8} * 1024;
   static constexpr std::chrono::seconds kRequestTimeout{10};
   static constexpr std::chrono::seconds kIdleTimeout{30};
   static constexpr std::size_t kMaxConnections = 64;
@@ -55,11 +55,11 @@ class AdminServer {
   /// /healthz request. Errors ("cannot listen on 127.0.0.1:9000: Address
   /// already in use") name the address.
   static base::Expected<std::unique_ptr<AdminServer>, std::string> start(
-      boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& endpoint,
+      const boost::asio::any_io_executor& executor, const boost::asio::ip::tcp::endpoint& endpoint,
       std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy);
   /// The same with explicit limits (tests use short timeouts).
   static base::Expected<std::unique_ptr<AdminServer>, std::string> start(
-      boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& endpoint,
+      const boost::asio::any_io_executor& executor, const boost::asio::ip::tcp::endpoint& endpoint,
       std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy, const Options& options);
 
   /// Stops. Destroy the server before the io_context behind its executor

@@ -45,7 +45,7 @@ void append_encoded(std::string& out, std::string_view value) {
     out += '-';
     return;
   }
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::size_t i = 0;
   while (i < value.size()) {
     // Copy the run of bytes that need no encoding in one append.
@@ -170,7 +170,7 @@ std::size_t utf8_sequence(std::string_view s, std::size_t& valid_prefix) {
 // A JSON string: the text's valid UTF-8 as is, invalid sequences as U+FFFD,
 // quotes, backslashes and control characters escaped.
 void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kHex = "0123456789abcdef";
   out += '"';
   while (!text.empty()) {
     const auto c = static_cast<unsigned char>(text[0]);

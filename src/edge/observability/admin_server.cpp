@@ -31,9 +31,9 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 struct AdminServer::State {
-  State(asio::any_io_executor executor, std::shared_ptr<const Metrics> m, std::function<bool()> h,
+  State(const asio::any_io_executor& executor, std::shared_ptr<const Metrics> m, std::function<bool()> h,
         AdminServer::Options o)
-      : strand(asio::make_strand(std::move(executor))),
+      : strand(asio::make_strand(executor)),
         acceptor(strand),
         metrics(std::move(m)),
         healthy(std::move(h)),
@@ -233,15 +233,15 @@ AdminServer::~AdminServer() {
 }
 
 base::Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
-    asio::any_io_executor executor, const tcp::endpoint& endpoint, std::shared_ptr<const Metrics> metrics,
-    std::function<bool()> healthy) {
-  return start(std::move(executor), endpoint, std::move(metrics), std::move(healthy), Options{});
+    const asio::any_io_executor& executor, const tcp::endpoint& endpoint,
+    std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy) {
+  return start(executor, endpoint, std::move(metrics), std::move(healthy), Options{});
 }
 
 base::Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
-    asio::any_io_executor executor, const tcp::endpoint& endpoint, std::shared_ptr<const Metrics> metrics,
-    std::function<bool()> healthy, const Options& options) {
-  auto state = std::make_shared<State>(std::move(executor), std::move(metrics), std::move(healthy), options);
+    const asio::any_io_executor& executor, const tcp::endpoint& endpoint,
+    std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy, const Options& options) {
+  auto state = std::make_shared<State>(executor, std::move(metrics), std::move(healthy), options);
   const auto fail = [&endpoint](std::string_view what, const boost::system::error_code& ec) {
     return base::unexpected("cannot listen on " + endpoint_text(endpoint) + ": " + std::string(what) +
                             ec.message());

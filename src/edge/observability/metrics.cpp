@@ -166,7 +166,7 @@ bool Metrics::is_tls_failure_reason(std::string_view reason_code) {
   // Every TLS engine error name except the ones that are not TLS failures
   // ("none", and "internal_error", which the fetch layer uses for its own
   // internal failures too), plus the fetch layer's handshake timeout.
-  static const std::set<std::string, std::less<>> kTlsReasons = [] {
+  static const std::set<std::string, std::less<>> tls_reasons = [] {
     std::set<std::string, std::less<>> names{"tls_handshake_timeout"};
     for (int code = static_cast<int>(tls::ErrorCode::none) + 1;
          code < static_cast<int>(tls::ErrorCode::internal_error); ++code) {
@@ -174,7 +174,7 @@ bool Metrics::is_tls_failure_reason(std::string_view reason_code) {
     }
     return names;
   }();
-  return kTlsReasons.contains(reason_code);
+  return tls_reasons.contains(reason_code);
 }
 
 // ---- Rendering ----

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "edgefetch/crypto/key_share.hpp"
 #include "edgefetch/crypto/random.hpp"
@@ -21,7 +22,7 @@ bool contains(const std::optional<std::vector<std::uint16_t>>& list, std::uint16
 }
 
 std::string code_text(std::uint16_t code) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
+  static constexpr std::string_view kDigits = "0123456789ABCDEF";
   std::string out = "0x";
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kDigits[(code >> shift) & 0xF]);
   return out;

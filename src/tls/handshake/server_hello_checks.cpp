@@ -16,8 +16,8 @@ namespace {
 
 std::string hex16(std::uint16_t v) {
   std::array<char, 8> text{};
-  std::snprintf(text.data(), text.size(), "0x%04X", static_cast<unsigned>(v));
-  return std::string(text.data());
+  const int n = std::snprintf(text.data(), text.size(), "0x%04X", static_cast<unsigned>(v));
+  return {text.data(), n > 0 ? static_cast<std::size_t>(n) : 0};
 }
 
 std::string suite_display_name(std::uint16_t code) {

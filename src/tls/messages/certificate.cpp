@@ -1,5 +1,7 @@
 #include "tls/messages/certificate.hpp"
 
+#include <array>
+
 #include "tls/codec/byte_reader.hpp"
 #include "tls/messages/handshake_header.hpp"
 #include "tls/messages/message_error.hpp"
@@ -28,7 +30,7 @@ base::Expected<Certificate, Error> decode_certificate(std::span<const std::uint8
 }
 
 std::vector<std::uint8_t> encode_empty_certificate() {
-  static constexpr std::uint8_t kEmptyList[] = {0, 0, 0};
+  static constexpr std::array<std::uint8_t, 3> kEmptyList = {0, 0, 0};
   return frame_handshake(HandshakeType::certificate, kEmptyList);
 }
 

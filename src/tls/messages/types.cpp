@@ -64,8 +64,8 @@ std::string extension_name(std::uint16_t type) {
       break;
   }
   std::array<char, 24> text{};
-  std::snprintf(text.data(), text.size(), "extension(0x%04X)", static_cast<unsigned>(type));
-  return std::string(text.data());
+  const int n = std::snprintf(text.data(), text.size(), "extension(0x%04X)", static_cast<unsigned>(type));
+  return {text.data(), n > 0 ? static_cast<std::size_t>(n) : 0};
 }
 
 }  // namespace edgefetch::tls::messages

@@ -16,7 +16,6 @@
 namespace edgefetch::tls::tls13 {
 
 namespace ad = messages::alert_description;
-using messages::client_error;
 using messages::HandshakeType;
 
 namespace {
