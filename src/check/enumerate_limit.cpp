@@ -3,6 +3,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "edgefetch/net/cancel_quietly.hpp"
+
 namespace edgefetch::check {
 
 namespace asio = boost::asio;
@@ -31,17 +33,10 @@ void ConnectionLimit::release() noexcept {
     std::shared_ptr<Waiter> next = waiters_.front();
     waiters_.pop_front();
     next->granted = true;
-    try {
-      next->timer.cancel();
-    } catch (...) {
-      // Unreachable: steady_timer::cancel() reports errors only by throwing
-      // (its error_code overload is deprecated), and Asio's timer service
-      // never reports one.
-    }
+    net::cancel_quietly(next->timer);
     return;
   }
   if (in_use_ > 0) --in_use_;
 }
-
 
 }  // namespace edgefetch::check

@@ -11,6 +11,7 @@
 
 #include "edge_state.hpp"
 #include "edgefetch/edge/request_id.hpp"
+#include "edgefetch/net/cancel_quietly.hpp"
 #include "viewer_connection.hpp"
 
 namespace edgefetch::edge {
@@ -49,17 +50,6 @@ origin::OriginConfig origin_config(const config::Origin& origin, bool https, con
   out.verify_certificates = true;
   out.resolve_overrides = access.resolve_overrides;
   return out;
-}
-
-// For the destructor, which must not throw: steady_timer::cancel() reports
-// errors only by throwing (its error_code overload is deprecated), and Asio's
-// timer service never reports one.
-void cancel_quietly(asio::steady_timer& timer) noexcept {
-  try {
-    timer.cancel();
-  } catch (...) {
-    // Unreachable (see above).
-  }
 }
 
 }  // namespace
@@ -205,8 +195,8 @@ EdgeServer::~EdgeServer() {
   boost::system::error_code ec;
   for (auto& acceptor : state_->acceptors) acceptor->close(ec);
   state_->stopped = true;
-  cancel_quietly(state_->stats_timer);
-  cancel_quietly(state_->drain_timer);
+  net::cancel_quietly(state_->stats_timer);
+  net::cancel_quietly(state_->drain_timer);
   // Copy: close_now() ends connections, which erase themselves later.
   const auto open = std::vector<ConnectionHandle*>(state_->connections.begin(), state_->connections.end());
   for (auto* connection : open) connection->close_now();

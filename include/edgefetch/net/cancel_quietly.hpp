@@ -1,9 +1,8 @@
 #pragma once
-// Cancelling a timer on a close path (a destructor, a noexcept close()).
-// Boost 1.74's basic_waitable_timer::cancel() has no error_code overload left
-// (it is deprecated) and reports a failure of the reactor by throwing; a close
-// path can neither pass that on nor do anything about it, and the timer's
-// waits end with the object anyway.
+// Cancelling a timer where nothing may throw (a destructor, a noexcept close
+// or release). Boost 1.74's basic_waitable_timer::cancel() reports errors only
+// by throwing (its error_code overload is deprecated), and Asio's timer service
+// never reports one; such a caller could not pass it on anyway.
 
 namespace edgefetch::net {
 
@@ -11,7 +10,8 @@ template <class Timer>
 void cancel_quietly(Timer& timer) noexcept {
   try {
     timer.cancel();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): see above
+  } catch (...) {
+    // Unreachable (see above).
   }
 }
 
