@@ -130,7 +130,9 @@ DistributionReport check_distribution_blocking(const config::LoadedConfig& loade
   const auto worker = [&]() -> asio::awaitable<void> {
     while (next < planned.size()) {
       PlannedOrigin& p = planned[next++];
-      if (!p.entry.skipped) p.entry.report = co_await check_origin(p.target, p.settings, options.check);
+      if (!p.entry.skipped) {
+        p.entry.report = co_await check_origin(p.target, p.settings, options.check);
+      }
       if (options.on_origin_done) options.on_origin_done(p.entry);
     }
   };

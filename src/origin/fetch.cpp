@@ -363,7 +363,9 @@ asio::awaitable<FetchResult> async_fetch(OriginConfig config, Request request, B
   FetchResult result;
   const auto started = Clock::now();
   FetchRun run(config, request, sink, observer, result);
-  if (run.prepare()) co_await run.run();
+  if (run.prepare()) {
+    co_await run.run();
+  }
   result.timings.total = Clock::now() - started;
   co_return result;
 }
