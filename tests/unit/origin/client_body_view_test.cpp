@@ -17,6 +17,27 @@ class ClientBodyViewTest : public ::testing::TestWithParam<bool>,  // param: TLS
   Outcome get(std::string target = "/", std::string method = "GET") {
     return OriginClientFixture::get(std::move(target), std::move(method), true);
   }
+  // `size` pattern bytes: chunked on /chunked, with a Content-Length elsewhere.
+  void start_generated(std::uint64_t size) {
+    start([size](const ReceivedRequest& r) {
+      const bool chunked = r.target == "/chunked";
+      Reply reply =
+          Reply::send(chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                              : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
+      reply.generated_body = size;
+      reply.generated_chunked = chunked;
+      return reply;
+    });
+  }
+  // GET `path` with the body read as views and only counted and checked.
+  Outcome get_large(const char* path, bool gather) {
+    Call c;
+    c.head = request("origin.test", "GET", path);
+    c.view = true;
+    c.gather = gather;
+    c.keep_body = false;
+    return call(std::move(c));
+  }
 };
 
 TEST_P(ClientBodyViewTest, ChunkedBodyWithExtensionsIsDecodedAndTheConnectionReused) {
@@ -37,21 +58,9 @@ TEST_P(ClientBodyViewTest, ChunkedBodyWithExtensionsIsDecodedAndTheConnectionReu
 // separate records), so chunk framing arrives split from the data around it.
 TEST_P(ClientBodyViewTest, LargeChunkedAndContentLengthBodiesArriveIntact) {
   constexpr std::uint64_t kSize = (8ull << 20) + 12345;
-  start([](const ReceivedRequest& r) {
-    const bool chunked = r.target == "/chunked";
-    Reply reply =
-        Reply::send(chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-                            : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n");
-    reply.generated_body = kSize;
-    reply.generated_chunked = chunked;
-    return reply;
-  });
+  start_generated(kSize);
   for (const char* path : {"/length", "/chunked", "/length"}) {
-    Call c;
-    c.head = request("origin.test", "GET", path);
-    c.view = true;
-    c.keep_body = false;
-    const auto outcome = exchange(io_, client_, target_, std::move(c));
+    const auto outcome = get_large(path, false);
     ASSERT_FALSE(outcome.error) << path << ": " << outcome.error->message;
     EXPECT_EQ(outcome.body_bytes, kSize) << path;
     EXPECT_TRUE(outcome.pattern_ok) << path;
@@ -138,22 +147,9 @@ TEST_P(ClientBodyViewTest, HeadResponseHasNoBodyAndKeepsTheConnection) {
 // last was taken). Without TLS there is nothing decrypted ahead: none.
 TEST_P(ClientBodyViewTest, PiecesAlreadyDecryptedAreGatheredWithoutARead) {
   constexpr std::uint64_t kSize = (4ull << 20) + 777;
-  start([](const ReceivedRequest& r) {
-    const bool chunked = r.target == "/chunked";
-    Reply reply =
-        Reply::send(chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-                            : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n");
-    reply.generated_body = kSize;
-    reply.generated_chunked = chunked;
-    return reply;
-  });
+  start_generated(kSize);
   for (const char* path : {"/length", "/chunked", "/length"}) {
-    Call c;
-    c.head = request("origin.test", "GET", path);
-    c.view = true;
-    c.gather = true;
-    c.keep_body = false;
-    const auto outcome = call(std::move(c));
+    const auto outcome = get_large(path, true);
     ASSERT_FALSE(outcome.error) << path << ": " << outcome.error->message;
     EXPECT_EQ(outcome.body_bytes, kSize) << path;
     EXPECT_TRUE(outcome.pattern_ok) << path;
