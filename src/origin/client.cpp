@@ -260,7 +260,9 @@ struct Exchange::Impl {
       if (send_now(rest, ec)) {
         co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
       }
-      if (!ec && !rest.empty()) co_await start_write(rest, ec);
+      if (!ec && !rest.empty()) {
+        co_await start_write(rest, ec);
+      }
       auto written = write_result(ec, false);
       if (written && request_chunked && body_finished && body_sent == 0) {
         written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);  // replaying an empty chunked body
@@ -346,7 +348,9 @@ struct Exchange::Impl {
     if (send_now(rest, ec)) {
       co_await connection->tls_stream()->async_flush(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (!ec && !rest.empty()) co_await start_write(rest, ec);
+    if (!ec && !rest.empty()) {
+      co_await start_write(rest, ec);
+    }
     co_return write_result(ec, body);
   }
 
@@ -617,11 +621,7 @@ struct Exchange::Impl {
   // the caller's; for a 64 KiB response that was a quarter of the proxy's work.
   asio::awaitable<base::Expected<std::span<const std::uint8_t>, FetchError>> read_body_view() {
     using View = std::span<const std::uint8_t>;
-    if (deferred_error) {
-      FetchError error = std::move(*deferred_error);
-      deferred_error.reset();
-      co_return base::unexpected(fail(std::move(error)));
-    }
+    if (deferred_error) co_return base::unexpected(fail_deferred());
     const auto go_on = body_may_continue();
     if (!go_on) co_return base::unexpected(go_on.error());
     if (!*go_on) co_return View{};
@@ -670,6 +670,13 @@ struct Exchange::Impl {
       if (ec == asio::error::eof) parser->put_eof(ec);  // ends an EOF-delimited body, or partial_message
       if (ec && !accept_tls_eof(ec)) co_return base::unexpected(fail(body_read_error(ec)));
     }
+  }
+
+  // Reports the error body_view_now() kept (see there).
+  FetchError fail_deferred() {
+    FetchError error = std::move(*deferred_error);
+    deferred_error.reset();
+    return fail(std::move(error));
   }
 
   // The next piece of body when the TLS engine already holds it decrypted:
