@@ -284,7 +284,10 @@ class BodyPieces {
  public:
   static constexpr std::size_t kMax = 8;
 
+  /// Replaces the pieces with `first` and what is already decrypted behind it.
   void gather(std::span<const std::uint8_t> first, origin::Exchange& exchange) {
+    count_ = 0;
+    bytes_ = 0;
     if (first.empty()) return;
     add(first);
     while (count_ < kMax) {
@@ -292,10 +295,6 @@ class BodyPieces {
       if (!next) break;
       add(*next);
     }
-  }
-  void clear() {
-    count_ = 0;
-    bytes_ = 0;
   }
   [[nodiscard]] bool empty() const { return count_ == 0; }
   [[nodiscard]] std::size_t bytes() const { return bytes_; }
@@ -585,7 +584,6 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       record.finish(status);
       co_return false;
     }
-    pending.clear();
     pending.gather(*piece, *exchange);
     if (pending.empty() || exchange->body_complete()) body_done = true;
   }

@@ -637,9 +637,7 @@ struct Exchange::Impl {
         used = parser->put(buffer.data(), ec);
         buffer.consume(used);  // only moves the read position: the view stays valid
       } else if (tls != nullptr && !tls->engine().readable().empty()) {
-        const auto readable = tls->engine().readable();
-        used = parser->put(asio::buffer(readable.data(), readable.size()), ec);
-        tls->engine().consume_readable(used);  // the plaintext stays in place until the next read
+        used = put_plaintext(*tls, ec);
         if (ec == http::error::need_more) {
           // An element (a chunk header) split across records: gather it in the buffer.
           const auto rest = tls->engine().readable();
@@ -650,11 +648,7 @@ struct Exchange::Impl {
       }
       if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
       if (ec) co_return base::unexpected(fail(body_read_error(ec)));
-      if (const View view = parser->body_view(); !view.empty()) {
-        body_received += view.size();
-        complete_if_done();  // the last piece: body_complete() says so without another call
-        co_return view;
-      }
+      if (const auto view = take_body_view()) co_return *view;
       if (used > 0 || parser->is_done()) continue;
 
       // The parser needs more bytes than are buffered.
@@ -670,6 +664,26 @@ struct Exchange::Impl {
       if (ec == asio::error::eof) parser->put_eof(ec);  // ends an EOF-delimited body, or partial_message
       if (ec && !accept_tls_eof(ec)) co_return base::unexpected(fail(body_read_error(ec)));
     }
+  }
+
+  // Puts the TLS engine's plaintext into the parser and consumes what it
+  // used; the plaintext stays in place until the next read, so a body view
+  // into it stays valid.
+  std::size_t put_plaintext(net::TlsStream& tls, boost::system::error_code& ec) {
+    const auto readable = tls.engine().readable();
+    const std::size_t used = parser->put(asio::buffer(readable.data(), readable.size()), ec);
+    tls.engine().consume_readable(used);
+    return used;
+  }
+
+  // The piece of body the last put() found, counted. With the last piece the
+  // response is complete: body_complete() says so without another call.
+  std::optional<std::span<const std::uint8_t>> take_body_view() {
+    const auto view = parser->body_view();
+    if (view.empty()) return std::nullopt;
+    body_received += view.size();
+    complete_if_done();
+    return view;
   }
 
   // Reports the error body_view_now() kept (see there).
@@ -692,22 +706,16 @@ struct Exchange::Impl {
     net::TlsStream* const tls = connection->tls_stream();
     if (tls == nullptr || connection->buffer().size() > 0) return std::nullopt;
     while (!complete_if_done()) {
-      const auto readable = tls->engine().readable();
-      if (readable.empty()) return std::nullopt;
+      if (tls->engine().readable().empty()) return std::nullopt;
       boost::system::error_code ec;
       parser->start_body_view();
-      const std::size_t used = parser->put(asio::buffer(readable.data(), readable.size()), ec);
-      tls->engine().consume_readable(used);
+      const std::size_t used = put_plaintext(*tls, ec);
       if (ec == http::error::need_more) return std::nullopt;  // read_body_view() gathers the rest
       if (ec && ec != http::error::need_buffer) {
         deferred_error = body_read_error(ec);
         return std::nullopt;
       }
-      if (const auto view = parser->body_view(); !view.empty()) {
-        body_received += view.size();
-        complete_if_done();
-        return view;
-      }
+      if (const auto view = take_body_view()) return view;
       if (used == 0) return std::nullopt;
     }
     return std::nullopt;
