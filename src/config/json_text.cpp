@@ -2,11 +2,11 @@
 
 #include "config/json_text.hpp"
 
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <exception>
 #include <string>
+
+#include "edgefetch/base/ascii.hpp"
 
 namespace edgefetch::config::detail {
 namespace {
@@ -28,9 +28,7 @@ std::string printable(std::string_view text) {
     if (u >= 0x20 && u < 0x7f) {
       out += c;
     } else {
-      std::array<char, 8> buf{};
-      const int n = std::snprintf(buf.data(), buf.size(), "\\x%02x", static_cast<unsigned>(u));
-      out.append(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
+      base::append_hex_escape(out, u);
     }
   }
   return out;

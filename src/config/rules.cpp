@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
+
+#include "edgefetch/base/ascii.hpp"
 
 namespace edgefetch::config::detail {
 namespace {
@@ -84,9 +85,7 @@ std::string quote(std::string_view text) {
       out += '\\';
       out += c;
     } else if (u < 0x20 || u >= 0x7f) {
-      std::array<char, 8> buf{};
-      const int n = std::snprintf(buf.data(), buf.size(), "\\x%02x", static_cast<unsigned>(u));
-      out.append(buf.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
+      base::append_hex_escape(out, u);
     } else {
       out += c;
     }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace edgefetch::base {
@@ -169,6 +170,15 @@ inline bool is_visible_ascii(std::string_view text) {
 inline bool is_line_safe(std::string_view text) {
   return all_of_class(text, kLineSafeChar,
                       [](std::uint64_t word) { return detail::any_byte_below(word, '\r' + 1); });
+}
+
+/// Appends `byte` as the four characters \xNN (lower-case hex): how
+/// messages show bytes of user input that are not printable ASCII.
+inline void append_hex_escape(std::string& out, unsigned char byte) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[byte >> 4];
+  out += kHex[byte & 15];
 }
 
 }  // namespace edgefetch::base

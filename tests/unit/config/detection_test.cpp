@@ -84,6 +84,11 @@ TEST(ConfigDetection, MalformedJsonPositions) {
   // Raw control bytes from the input never reach the message unescaped.
   const std::string message = only_message(std::string("{\"a\": \x01}", 8));
   EXPECT_EQ(message.find('\x01'), std::string::npos) << message;
+  // nlohmann shows a control byte as <U+0001>; a byte that is not UTF-8 it
+  // quotes raw, and that one is escaped here.
+  const std::string not_utf8 = only_message("{\"a\": \"\xff\"}");
+  EXPECT_EQ(not_utf8.find('\xff'), std::string::npos) << not_utf8;
+  EXPECT_NE(not_utf8.find("\\xff"), std::string::npos) << not_utf8;
 }
 
 TEST(ConfigDetection, ByteOrderMarkIsSkipped) {

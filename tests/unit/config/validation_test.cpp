@@ -234,6 +234,10 @@ TEST(ConfigValidation, DomainNames) {
   EXPECT_EQ(
       problem_for("https://origin.example.com"),
       "\"https://origin.example.com\" is a URL; give only the host name, without \"https://\" or a path");
+  // A byte that is not printable ASCII is shown as \xNN (JSON's \u00e9 is two UTF-8 bytes).
+  EXPECT_EQ(problem_for("caf\\u00e9.example"),
+            "\"caf\\xc3\\xa9.example\" contains \"\\xc3\" at position 4; a domain name may contain only a-z, "
+            "A-Z, 0-9, '.', '-' and '_'");
   EXPECT_EQ(problem_for(std::string(129, 'a')), "is 129 characters long; the maximum is 128");
   EXPECT_NE(problem_for(".example.com").find("empty label"), std::string::npos);
   EXPECT_NE(problem_for("a..example.com").find("empty label"), std::string::npos);
