@@ -21,7 +21,8 @@
 #   the scanner comparison alone.
 # Proxy comparison (edgefetch serve vs nginx vs HAProxy under wrk, issue 6):
 #   SKIP_PROXY=1 to skip it, PROXY_SECONDS (10) per cell, PROXY_CONNECTIONS (32);
-#   ONLY_PROXY=1 runs it alone.
+#   ONLY_PROXY=1 runs it alone. Then the proxies' user-space instructions per request
+#   under callgrind (about 2 minutes; PROXY_CG_SECONDS (5) per cell; SKIP_CALLGRIND=1 skips it).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -122,5 +123,10 @@ if [[ ${SKIP_PROXY:-0} != 1 ]]; then
   echo
   python3 "$root/bench/proxy/proxy_bench.py" --edgefetch "$build/edgefetch" \
     --json "$results/proxy.json" || status=1
+  if [[ ${SKIP_CALLGRIND:-0} != 1 ]]; then
+    echo
+    python3 "$root/bench/proxy/proxy_instructions.py" --edgefetch "$build/edgefetch" \
+      --json "$results/proxy-instructions.json" || status=1
+  fi
 fi
 exit $status

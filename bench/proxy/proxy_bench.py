@@ -143,23 +143,25 @@ class Proxy:
                 self.proc.wait()
 
 
-def nginx_common(d: Path, name: str) -> str:
+def nginx_common(d: Path, name: str, master: bool = True) -> str:
+    """`master`: False runs the worker's code in one process (for callgrind)."""
     tmp = d / f"{name}-tmp"
     tmp.mkdir(exist_ok=True)
-    return (f"worker_processes 1;\ndaemon off;\nmaster_process on;\npid {d}/{name}.pid;\n"
+    return (f"worker_processes 1;\ndaemon off;\nmaster_process {'on' if master else 'off'};\npid {d}/{name}.pid;\n"
             f"error_log {d}/{name}-error.log warn;\nevents {{ worker_connections 4096; }}\n"
             f"http {{\n  access_log off;\n  client_body_temp_path {tmp}/body;\n  proxy_temp_path {tmp}/proxy;\n"
             f"  fastcgi_temp_path {tmp}/fcgi;\n  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n")
 
 
-def start_nginx(d: Path, name: str, conf: str, port: int) -> Proxy:
+def start_nginx(d: Path, name: str, conf: str, port: int, wrap: list[str] | None = None) -> Proxy:
+    """`wrap`: a command the proxy runs under (valgrind), if any."""
     path = d / f"{name}.conf"
     path.write_text(conf)
     user = "user root;\n" if os.geteuid() == 0 else ""
     path.write_text(user + conf)
-    proc = subprocess.Popen(["nginx", "-p", str(d), "-c", str(path)], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen((wrap or []) + ["nginx", "-p", str(d), "-c", str(path)], stdout=subprocess.DEVNULL,
                             stderr=open(d / f"{name}.stderr", "w"))
-    wait_port(port, proc, name)
+    wait_port(port, proc, name, 60.0 if wrap else 10.0)
     return Proxy(name, port, proc)
 
 
@@ -179,9 +181,9 @@ def start_origin(d: Path, keepalive: bool) -> Proxy:
     return start_nginx(d, "origin", conf, port)
 
 
-def start_nginx_proxy(d: Path, origin_port: int) -> Proxy:
+def start_nginx_proxy(d: Path, origin_port: int, wrap: list[str] | None = None) -> Proxy:
     port = free_port()
-    conf = nginx_common(d, "nginx") + (
+    conf = nginx_common(d, "nginx", master=not wrap) + (
         f"  upstream origin {{ server 127.0.0.1:{origin_port}; keepalive 64; keepalive_timeout 60s; }}\n"
         f"  server {{\n    listen 127.0.0.1:{port};\n    keepalive_requests 1000000;\n"
         f"    location / {{\n      proxy_pass https://origin;\n      proxy_http_version 1.1;\n"
@@ -191,10 +193,10 @@ def start_nginx_proxy(d: Path, origin_port: int) -> Proxy:
         f"      proxy_ssl_trusted_certificate {d}/ca.pem;\n      proxy_ssl_name {ORIGIN_NAME};\n"
         f"      proxy_ssl_server_name on;\n      proxy_ssl_protocols TLSv1.2;\n"
         f"      proxy_ssl_session_reuse on;\n    }}\n  }}\n}}\n")
-    return start_nginx(d, "nginx", conf, port)
+    return start_nginx(d, "nginx", conf, port, wrap)
 
 
-def start_haproxy(d: Path, origin_port: int) -> Proxy:
+def start_haproxy(d: Path, origin_port: int, wrap: list[str] | None = None) -> Proxy:
     port = free_port()
     conf = (f"global\n  nbthread 1\n  maxconn 8192\n  pidfile {d}/haproxy.pid\n"
             f"defaults\n  mode http\n  timeout connect 10s\n  timeout client 30s\n  timeout server 30s\n"
@@ -205,13 +207,13 @@ def start_haproxy(d: Path, origin_port: int) -> Proxy:
             f"verifyhost {ORIGIN_NAME} sni str({ORIGIN_NAME}) ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2 "
             f"ciphers {SUITE} pool-max-conn 64\n")
     (d / "haproxy.cfg").write_text(conf)
-    proc = subprocess.Popen(["haproxy", "-db", "-f", str(d / "haproxy.cfg")], stdout=subprocess.DEVNULL,
-                            stderr=open(d / "haproxy.stderr", "w"))
-    wait_port(port, proc, "haproxy")
+    proc = subprocess.Popen((wrap or []) + ["haproxy", "-db", "-f", str(d / "haproxy.cfg")],
+                            stdout=subprocess.DEVNULL, stderr=open(d / "haproxy.stderr", "w"))
+    wait_port(port, proc, "haproxy", 60.0 if wrap else 10.0)
     return Proxy("haproxy", port, proc)
 
 
-def start_edgefetch(d: Path, binary: str, origin_port: int) -> Proxy:
+def start_edgefetch(d: Path, binary: str, origin_port: int, wrap: list[str] | None = None) -> Proxy:
     port = free_port()
     config = {
         "Origins": {"Quantity": 1, "Items": [{
@@ -223,11 +225,11 @@ def start_edgefetch(d: Path, binary: str, origin_port: int) -> Proxy:
         "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all"},
     }
     (d / "distribution.json").write_text(json.dumps(config, indent=2))
-    proc = subprocess.Popen([binary, "serve", "--config", str(d / "distribution.json"), "--listen",
+    proc = subprocess.Popen((wrap or []) + [binary, "serve", "--config", str(d / "distribution.json"), "--listen",
                              f"127.0.0.1:{port}", "--resolve", f"{ORIGIN_NAME}:{origin_port}:127.0.0.1",
                              "--ca-file", str(d / "ca.pem")],
                             stdout=open(d / "edgefetch.stdout", "w"), stderr=open(d / "edgefetch.stderr", "w"))
-    wait_port(port, proc, "edgefetch serve")
+    wait_port(port, proc, "edgefetch serve", 60.0 if wrap else 10.0)
     return Proxy("edgefetch", port, proc)
 
 
