@@ -278,12 +278,19 @@ def wrk(port: int, path: str, seconds: int, connections: int) -> dict:
     return result
 
 
+def sanity_problem(proxy: Proxy, size: str, timeout: float = 30) -> str:
+    """Why one curl request through `proxy` did not get the whole file, or ""."""
+    check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+                            f"http://127.0.0.1:{proxy.port}/{size}"], capture_output=True, text=True, timeout=timeout)
+    if check.stdout.strip() == f"200 {SIZES[size]}":
+        return ""
+    return f"sanity request failed: {check.stdout.strip() or check.stderr.strip()}"
+
+
 def measure(proxy: Proxy, size: str, keepalive: bool, seconds: int, connections: int) -> Cell:
     cell = Cell(proxy.name, size, keepalive)
-    check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
-                            f"http://127.0.0.1:{proxy.port}/{size}"], capture_output=True, text=True, timeout=30)
-    if check.stdout.strip() != f"200 {SIZES[size]}":
-        cell.note = f"sanity request failed: {check.stdout.strip() or check.stderr.strip()}"
+    cell.note = sanity_problem(proxy, size)
+    if cell.note:
         return cell
     wrk(proxy.port, size, 2, connections)  # warm-up: pools, session caches, page cache
     pids = proxy.pids()
