@@ -156,7 +156,6 @@ def nginx_common(d: Path, name: str, master: bool = True) -> str:
 def start_nginx(d: Path, name: str, conf: str, port: int, wrap: list[str] | None = None) -> Proxy:
     """`wrap`: a command the proxy runs under (valgrind), if any."""
     path = d / f"{name}.conf"
-    path.write_text(conf)
     user = "user root;\n" if os.geteuid() == 0 else ""
     path.write_text(user + conf)
     proc = subprocess.Popen((wrap or []) + ["nginx", "-p", str(d), "-c", str(path)], stdout=subprocess.DEVNULL,
