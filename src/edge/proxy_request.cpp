@@ -6,7 +6,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstdio>
-#include <limits>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -228,14 +227,6 @@ GeneratedResponse origin_error_response(const origin::FetchError& error) {
   return GeneratedResponse{status, std::string(origin_failure_sentence(status)), error.code(), {}};
 }
 
-// The target's path and query when the viewer used the absolute form.
-std::string_view origin_form(std::string_view target) {
-  if (target.front() == '/') return target;
-  const auto scheme_end = target.find("://");
-  const auto path = target.find('/', scheme_end + 3);
-  return path == std::string_view::npos ? std::string_view("/") : target.substr(path);
-}
-
 bool expects_continue(const http::request_header<>& head) {
   for (const auto& field : head) {
     if (iequals(sv(field.name_string()), "Expect") && iequals(sv(field.value()), "100-continue")) return true;
@@ -340,44 +331,30 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   record.entry().x_edge_request_id = request_id;
   record.entry().cs_bytes = head_size;
 
-  http::request_parser<http::buffer_body> parser;
-  parser.header_limit(static_cast<std::uint32_t>(kMaxRequestHeadBytes + 4));
-  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  parser.eager(false);
-  boost::system::error_code ec;
-  const std::size_t used = parser.put(asio::buffer(input.data().data(), head_size), ec);
+  RequestParser parser;
+  const auto read =
+      read_request_head(parser, std::string_view(static_cast<const char*>(input.data().data()), head_size));
   input.consume(head_size);
-  if (ec || used != head_size || !parser.is_header_done()) {
-    const std::string reason =
-        "The request head is malformed (" + (ec ? ec.message() : std::string("incomplete")) + ").";
-    const GeneratedResponse answer = GeneratedResponse{400, reason, {}, {}};
+  if (!parser.is_header_done()) {
+    const GeneratedResponse answer = GeneratedResponse{400, std::get<HeadProblem>(read).reason, {}, {}};
     co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
     co_return false;
   }
   const http::request_header<>& head = parser.get().base();
-  const std::string_view target = origin_form(sv(head.target()));
+  std::string target_storage;
+  const std::string_view target = origin_form(sv(head.target()), target_storage);
   fill_request_fields(record.entry(), head, target, state.options.access_log != nullptr);
   const unsigned version = head.version() == 10 ? 10 : 11;
   const bool head_request = head.method() == http::verb::head;
-
-  if (auto problem = check_request_head(head)) {
+  if (const auto* problem = std::get_if<HeadProblem>(&read)) {
     const GeneratedResponse answer = GeneratedResponse{problem->status, problem->reason, {}, {}};
     co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
     co_return false;
   }
-  BodyFraming framing;
-  framing.chunked = parser.chunked();
-  if (auto length = parser.content_length()) framing.content_length = *length;
+  const BodyFraming framing = std::get<BodyFraming>(read);
   bool keep_alive = parser.keep_alive() && !state.draining;
-
   const std::string_view method = sv(head.method_string());
-  if ((method == "GET" || method == "HEAD") && framing.has_body()) {
-    // Facts 5.2: the CDN answers a GET (or HEAD) with a body with 403.
-    const GeneratedResponse answer =
-        GeneratedResponse{403, "The request is a GET or HEAD request with a body.", {}, {}};
-    co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-    co_return false;
-  }
+  boost::system::error_code ec;
 
   const auto routed = route(*snapshot->distribution,
                             ViewerRequestLine{method, target, record.entry().x_host_header, connection.tls});

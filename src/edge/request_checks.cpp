@@ -1,5 +1,9 @@
 #include "edgefetch/edge/request_checks.hpp"
 
+#include <boost/asio/buffer.hpp>
+#include <limits>
+
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/edge/http_fields.hpp"
 
 namespace edgefetch::edge {
@@ -11,6 +15,18 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
+}
+
+// The request-target's length in a request line (method SP request-target SP
+// HTTP-version), or in the part of one that has arrived: what lies between the
+// first and the last space, or everything after the first space when there is
+// only one. For a partial line that is a lower bound of the final figure, so
+// the verdict does not depend on how the line arrived.
+std::size_t request_target_size(std::string_view line) {
+  const auto first_space = line.find(' ');
+  if (first_space == std::string_view::npos) return 0;
+  const auto last_space = line.rfind(' ');
+  return (last_space > first_space ? last_space : line.size()) - first_space - 1;
 }
 
 HeadScan problem(int status, std::string reason) {
@@ -31,7 +47,7 @@ HeadScan scan_request_head(std::string_view received) {
       if (cr != std::string_view::npos && cr + 1 < partial.size()) {
         return problem(400, "The request contains a bare CR.");
       }
-      if (lines == 0 && partial.size() > kMaxUrlBytes + 32) {
+      if (lines == 0 && request_target_size(partial) > kMaxUrlBytes) {
         return problem(414, "The request URL is longer than 8192 bytes.");
       }
       if (received.size() >= kMaxRequestHeadBytes) {
@@ -48,11 +64,7 @@ HeadScan scan_request_head(std::string_view received) {
       return problem(413, "The request line and headers are larger than 20480 bytes.");
     }
     if (lines == 0) {
-      // request-line = method SP request-target SP HTTP-version
-      const auto first_space = line.find(' ');
-      const auto last_space = line.rfind(' ');
-      if (first_space != std::string_view::npos && last_space > first_space &&
-          last_space - first_space - 1 > kMaxUrlBytes) {
+      if (request_target_size(line) > kMaxUrlBytes) {
         return problem(414, "The request URL is longer than 8192 bytes.");
       }
     } else if (line.empty()) {
@@ -100,7 +112,34 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
       (target.front() != '/' && !istarts_with(target, "http://") && !istarts_with(target, "https://"))) {
     return HeadProblem{400, "The request target is not an absolute path."};
   }
+  // Beast lets obs-text (bytes 0x80-0xFF) through in the target; RFC 3986
+  // has them percent-encoded, and the origin client sends none.
+  if (!base::is_visible_ascii(target)) {
+    return HeadProblem{400, "The request target contains a byte outside visible ASCII (percent-encode it)."};
+  }
   return std::nullopt;
+}
+
+std::variant<BodyFraming, HeadProblem> read_request_head(RequestParser& parser, std::string_view head) {
+  parser.header_limit(static_cast<std::uint32_t>(kMaxRequestHeadBytes + 4));
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser.eager(false);
+  boost::system::error_code ec;
+  const std::size_t used = parser.put(boost::asio::buffer(head.data(), head.size()), ec);
+  if (ec || used != head.size() || !parser.is_header_done()) {
+    return HeadProblem{
+        400, "The request head is malformed (" + (ec ? ec.message() : std::string("incomplete")) + ")."};
+  }
+  const http::request_header<>& fields = parser.get().base();
+  if (auto problem = check_request_head(fields)) return std::move(*problem);
+  BodyFraming framing;
+  framing.chunked = parser.chunked();
+  if (auto length = parser.content_length()) framing.content_length = *length;
+  const std::string_view method(fields.method_string().data(), fields.method_string().size());
+  if ((method == "GET" || method == "HEAD") && framing.has_body()) {
+    return HeadProblem{403, "The request is a GET or HEAD request with a body."};
+  }
+  return framing;
 }
 
 }  // namespace edgefetch::edge

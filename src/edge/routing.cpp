@@ -9,6 +9,18 @@ std::string_view target_path(std::string_view target) {
   return query == std::string_view::npos ? target : target.substr(0, query);
 }
 
+std::string_view origin_form(std::string_view target, std::string& storage) {
+  if (target.empty() || target.front() == '/') return target;
+  const auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos) return target;
+  const auto path = target.find_first_of("/?", scheme_end + 3);
+  if (path == std::string_view::npos) return "/";
+  if (target[path] == '/') return target.substr(path);
+  // RFC 9112 3.2.1: an empty path is "/" in origin-form, before the query too.
+  storage.assign("/").append(target.substr(path));
+  return storage;
+}
+
 namespace {
 
 // The Host header without a port, for the https:// redirect and nothing else.

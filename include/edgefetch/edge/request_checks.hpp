@@ -12,16 +12,20 @@
 //   - Transfer-Encoding exactly "chunked", once, and never with
 //     Content-Length -> 400 (Beast accepts "gzip" or "gzip, chunked");
 //   - exactly one Host in HTTP/1.1 (at most one in 1.0) -> 400;
+//   - a target in origin-form or absolute-form, visible ASCII only -> 400;
 //   - HTTP/1.0 or 1.1 only -> 505;
 //   - GET or HEAD with a body -> 403 (the CDN's answer, facts 5.2).
 // Every refusal closes the connection: after a malformed head the edge cannot
 // know where the next request would start.
 
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace edgefetch::edge {
 
@@ -55,5 +59,18 @@ struct BodyFraming {
   std::optional<std::uint64_t> content_length;
   [[nodiscard]] bool has_body() const { return chunked || (content_length && *content_length > 0); }
 };
+
+/// The parser a viewer request is read with: the head, then the body through
+/// a caller's buffer.
+using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+
+/// Reads a head that scan_request_head() found complete (`head` is exactly
+/// its bytes, through the final CRLF CRLF) into `parser`, with the edge's
+/// limits, and checks it: Beast's grammar, check_request_head(), and the
+/// CDN's 403 for a GET or HEAD with a body (facts 5.2). Gives the framing the
+/// body is read with, or why the edge refuses the request. The parser keeps
+/// the head either way when it parsed (`parser.is_header_done()`), for the
+/// log and for the version of the refusal.
+std::variant<BodyFraming, HeadProblem> read_request_head(RequestParser& parser, std::string_view head);
 
 }  // namespace edgefetch::edge

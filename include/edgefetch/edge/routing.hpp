@@ -45,6 +45,14 @@ struct Refusal {
 
 using RouteResult = std::variant<Route, Refusal>;
 
+/// The origin-form (path and query) of a request target: itself when it
+/// starts with '/', the path and query of an absolute-form target
+/// ("http://host/a?b" -> "/a?b", "http://host" -> "/"). A view of `target`,
+/// or of `storage` when the absolute form has a query and no path
+/// ("http://host?q" -> "/?q"). check_request_head() lets only these two forms
+/// through; anything else is returned as it is.
+std::string_view origin_form(std::string_view target, std::string& storage);
+
 /// The path of an origin-form target (before '?').
 std::string_view target_path(std::string_view target);
 

@@ -39,10 +39,26 @@ TEST(ScanRequestHead, EnforcesTheCdnLimits) {
   EXPECT_EQ(scan_status("GET /" + std::string(kMaxUrlBytes - 1, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
   EXPECT_EQ(scan_status("GET /" + std::string(kMaxUrlBytes + 100, 'a')), 414);  // no line end yet
   EXPECT_EQ(scan_status("GET / HTTP/1.1\r\nX: " + std::string(kMaxRequestHeadBytes, 'b')), 413);
+  // A request line with one space: everything after it is the target.
+  EXPECT_EQ(scan_status("GET /" + std::string(kMaxUrlBytes, 'a') + "\r\n\r\n"), 414);
   std::string many = "GET / HTTP/1.1\r\n";
   for (std::size_t i = 0; i < kMaxHeaderFields; ++i) many += "X: y\r\n";
   EXPECT_EQ(scan_status(many + "\r\n"), 0);
   EXPECT_EQ(scan_status(many + "Z: z\r\n\r\n"), 431);
+}
+
+TEST(ScanRequestHead, ReachesTheSameVerdictWhateverTheReadsWere) {
+  // A long method with a URL at the limit: the partial line is longer than the
+  // URL limit plus a version, but the URL in it is not (viewer_request_fuzz
+  // checks that pieces and one read agree).
+  const std::string line = std::string(40, 'M') + " /" + std::string(kMaxUrlBytes - 1, 'a') + " HTTP/1.1";
+  const std::string head = line + "\r\nHost: a\r\n\r\n";
+  for (std::size_t arrived = 1; arrived < head.size(); arrived += 97) {
+    EXPECT_EQ(scan_status(head.substr(0, arrived)), 0) << arrived << " bytes";
+  }
+  EXPECT_EQ(scan_status(line), 0);
+  EXPECT_EQ(scan_request_head(head).head_size, head.size());
+  EXPECT_EQ(scan_status(std::string(40, 'M') + " /" + std::string(kMaxUrlBytes, 'a')), 414);
 }
 
 std::optional<HeadProblem> check(const std::string& text) {
@@ -67,7 +83,63 @@ TEST(CheckRequestHead, RefusesWhatBeastLetsThrough) {
   EXPECT_EQ(check("GET / HTTP/1.1\r\n\r\n")->status, 400);
   EXPECT_EQ(check("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")->status, 400);
   EXPECT_EQ(check("GET * HTTP/1.1\r\nHost: a\r\n\r\n")->status, 400);
+  // Beast accepts obs-text in the target; the origin client would refuse it
+  // and the viewer would get a 502 (found by viewer_request_fuzz).
+  const auto raw_byte = check("GET /caf\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n");
+  ASSERT_TRUE(raw_byte);
+  EXPECT_EQ(raw_byte->status, 400);
+  EXPECT_EQ(raw_byte->reason,
+            "The request target contains a byte outside visible ASCII (percent-encode it).");
+  EXPECT_FALSE(check("GET /caf%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n"));
   EXPECT_EQ(check("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n")->status, 400);
+}
+
+std::variant<BodyFraming, HeadProblem> read(const std::string& head) {
+  RequestParser parser;
+  return read_request_head(parser, head);
+}
+
+TEST(ReadRequestHead, GivesTheBodyFraming) {
+  const auto none = std::get<BodyFraming>(read("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_FALSE(none.has_body());
+  const auto length = std::get<BodyFraming>(read("PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 12\r\n\r\n"));
+  EXPECT_FALSE(length.chunked);
+  EXPECT_EQ(length.content_length, 12u);
+  const auto chunked =
+      std::get<BodyFraming>(read("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  EXPECT_TRUE(chunked.chunked);
+  EXPECT_FALSE(chunked.content_length);
+  // A GET that says its body is empty has none.
+  EXPECT_FALSE(
+      std::get<BodyFraming>(read("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")).has_body());
+}
+
+TEST(ReadRequestHead, RefusesAsTheEdgeAnswers) {
+  const auto malformed = std::get<HeadProblem>(read("GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n"));
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_TRUE(malformed.reason.starts_with("The request head is malformed (")) << malformed.reason;
+  EXPECT_EQ(std::get<HeadProblem>(read("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")).status, 400);
+  // Beast itself refuses versions other than 1.0 and 1.1.
+  EXPECT_EQ(std::get<HeadProblem>(read("GET / HTTP/1.2\r\nHost: a\r\n\r\n")).reason,
+            "The request head is malformed (bad version).");
+  // Facts 5.2: a GET or HEAD with a body is refused with 403.
+  const auto get_body = std::get<HeadProblem>(read("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n"));
+  EXPECT_EQ(get_body.status, 403);
+  EXPECT_EQ(get_body.reason, "The request is a GET or HEAD request with a body.");
+  EXPECT_EQ(
+      std::get<HeadProblem>(read("HEAD / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")).status,
+      403);
+  // Not a whole head: the caller passes exactly what scan_request_head delimited.
+  EXPECT_EQ(std::get<HeadProblem>(read("GET / HTTP/1.1\r\nHost: a\r\n")).reason,
+            "The request head is malformed (need more).");
+}
+
+TEST(ReadRequestHead, KeepsTheHeadForTheLogWhenItRefuses) {
+  RequestParser parser;
+  const auto result = read_request_head(parser, "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n");
+  ASSERT_TRUE(std::holds_alternative<HeadProblem>(result));
+  ASSERT_TRUE(parser.is_header_done());
+  EXPECT_EQ(parser.get().base().version(), 10u);
 }
 
 }  // namespace

@@ -91,6 +91,20 @@ std::string field(const origin::RequestHead& head, std::string_view name) {
   return count > 1 ? "<repeated>" : value;
 }
 
+TEST(OriginForm, TakesThePathAndQueryOfAnAbsoluteTarget) {
+  std::string storage;
+  EXPECT_EQ(origin_form("/a?b", storage), "/a?b");
+  EXPECT_EQ(origin_form("http://host/a?b", storage), "/a?b");
+  EXPECT_EQ(origin_form("HTTPS://host:8443/x", storage), "/x");
+  EXPECT_EQ(origin_form("http://host", storage), "/");
+  EXPECT_EQ(origin_form("http://host?q=1/2", storage), "/?q=1/2");
+  EXPECT_EQ(storage, "/?q=1/2");
+  // Forms the checks refuse stay as they are, for the log.
+  EXPECT_EQ(origin_form("*", storage), "*");
+  EXPECT_EQ(origin_form("host:443", storage), "host:443");
+  EXPECT_EQ(origin_form("", storage), "");
+}
+
 TEST(OriginRequest, RewritesAsTheCdn) {
   const auto config = sample();
   const auto r = std::get<Route>(route(config, {"GET", "/a", "viewer", false}));
