@@ -90,6 +90,18 @@ TEST_F(SmugglingTest, MissingOrDuplicateHost) {
   expect_refused("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
 }
 
+TEST_F(SmugglingTest, TargetWithARawNonAsciiByteIs400NotA502) {
+  // Beast accepts obs-text in the target; the origin client never writes it.
+  // The viewer's mistake, so 400, not a 502 blaming the origin.
+  const std::string response = raw_exchange(edge_->port(), "GET /caf\xc3\xa9 HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(first_status(response), 400) << response;
+  EXPECT_NE(response.find("outside visible ASCII"), std::string::npos) << response;
+  EXPECT_EQ(response.find("X-Edgefetch-Origin-Error"), std::string::npos) << response;
+  const std::string encoded =
+      raw_exchange(edge_->port(), "GET /echo/caf%C3%A9 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first_status(encoded), 200) << encoded;
+}
+
 TEST_F(SmugglingTest, GetWithABodyIs403) {
   expect_refused("GET /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc", 403);
 }
