@@ -88,7 +88,13 @@ void AnswerReader::fail(ProbeOutcome outcome, std::string detail) {
   if (!have_server_hello_) {
     result_.outcome = outcome;
   }
-  if (result_.detail.empty()) result_.detail = std::move(detail);
+  if (result_.detail.empty()) {
+    result_.detail = std::move(detail);
+  } else if (detail_is_warning_) {
+    // The warning was only a note; the failure is the answer's detail.
+    result_.detail = std::move(detail) + " (after a " + result_.detail + ")";
+    detail_is_warning_ = false;
+  }
   finish();
 }
 
@@ -168,6 +174,7 @@ void AnswerReader::on_record(tls::ContentType type, std::uint16_t version,
           alert->description != tls::messages::alert_description::kCloseNotify) {
         if (!have_server_hello_) {
           result_.detail = "warning alert " + tls::alert_name(alert->description) + " from the server";
+          detail_is_warning_ = true;
         }
         return;
       }
@@ -194,9 +201,9 @@ void AnswerReader::on_record(tls::ContentType type, std::uint16_t version,
     case tls::ContentType::application_data:
       if (!have_server_hello_) {
         fail(ProbeOutcome::malformed,
-             "the server sent a " +
-                 std::string(type == tls::ContentType::change_cipher_spec ? "ChangeCipherSpec"
-                                                                          : "application data record") +
+             "the server sent " +
+                 std::string(type == tls::ContentType::change_cipher_spec ? "a ChangeCipherSpec"
+                                                                          : "an application data record") +
                  " before its ServerHello");
         return;
       }

@@ -47,6 +47,9 @@ class AnswerReader {
   tls::messages::HandshakeAssembler assembler_;
   ProbeResult result_;
   bool have_server_hello_ = false;
+  // result_.detail holds only the note of a warning alert before the
+  // ServerHello, which a later failure's detail replaces.
+  bool detail_is_warning_ = false;
   bool done_ = false;
 };
 

@@ -230,6 +230,26 @@ TEST(ProbeAnswer, WarningUnrecognizedNameDoesNotEndTheAnswer) {
   EXPECT_EQ(reader.result().alert_description, 112);
 }
 
+TEST(ProbeAnswer, FailureAfterAWarningSaysWhatFailed) {
+  // Servers send warning unrecognized_name, then a fatal alert: the detail is
+  // the fatal one's (found by probe_answer_fuzz's author on reading).
+  AnswerReader fatal(ReadDepth::server_hello, false);
+  EXPECT_FALSE(fatal.feed(record(21, 0x0303, {1, 112})));
+  EXPECT_TRUE(fatal.feed(record(21, 0x0303, {2, 70})));
+  EXPECT_EQ(fatal.result().outcome, ProbeOutcome::alert);
+  EXPECT_EQ(fatal.result().alert_description, 70);
+  EXPECT_EQ(fatal.result().detail,
+            "fatal alert protocol_version from the server (after a warning alert unrecognized_name from the "
+            "server)");
+  AnswerReader closed(ReadDepth::server_hello, false);
+  EXPECT_FALSE(closed.feed(record(21, 0x0303, {1, 112})));
+  closed.feed_eof(false);
+  EXPECT_EQ(closed.result().outcome, ProbeOutcome::closed);
+  EXPECT_TRUE(
+      closed.result().detail.starts_with("the server closed the connection before sending a ServerHello"))
+      << closed.result().detail;
+}
+
 TEST(ProbeAnswer, WarningCloseNotifyEndsTheAnswer) {
   AnswerReader reader(ReadDepth::server_hello, false);
   EXPECT_TRUE(reader.feed(record(21, 0x0303, {1, 0})));
@@ -316,6 +336,7 @@ TEST(ProbeAnswer, ApplicationDataBeforeServerHelloIsMalformed) {
   AnswerReader reader(ReadDepth::server_hello, false);
   EXPECT_TRUE(reader.feed(record(23, 0x0303, {1, 2, 3})));
   EXPECT_EQ(reader.result().outcome, ProbeOutcome::malformed);
+  EXPECT_EQ(reader.result().detail, "the server sent an application data record before its ServerHello");
 }
 
 TEST(ProbeAnswer, CountsBytesRead) {
