@@ -19,14 +19,12 @@
 #include <vector>
 
 #include "edgefetch/edge/access_log.hpp"
+#include "fuzz_require.hpp"
 
 using namespace edgefetch;
+using fuzz::require;
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::vector<std::string_view> split(std::string_view line, char separator) {
   std::vector<std::string_view> out;

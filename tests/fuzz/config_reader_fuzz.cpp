@@ -5,21 +5,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "edgefetch/config/distribution.hpp"
 #include "edgefetch/config/reader.hpp"
 #include "edgefetch/config/validate.hpp"
+#include "fuzz_require.hpp"
 
 using namespace edgefetch;
+using fuzz::require;
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 void check_printable(const config::Problem& problem) {
   for (const char c : problem.to_string()) require(static_cast<unsigned char>(c) >= 0x20 || c == '\n');

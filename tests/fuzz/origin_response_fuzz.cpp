@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       parser.start_body_view();
       used = parser.put(boost::asio::buffer(data + offset, available), ec);
       const auto view = parser.body_view();
-      if (!view.empty() && (view.data() < data + offset || view.data() + view.size() > data + offset + used)) {
+      if (!view.empty() &&
+          (view.data() < data + offset || view.data() + view.size() > data + offset + used)) {
         __builtin_trap();  // a view outside what put() consumed
       }
       body_bytes += view.size();

@@ -24,22 +24,19 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <span>
 #include <vector>
 
 #include "check/probe_answer.hpp"
+#include "fuzz_require.hpp"
 
 using namespace edgefetch::check;
 using edgefetch::check::detail::AnswerReader;
+using edgefetch::fuzz::require;
 
 namespace {
 
 enum class Ending { none, eof, reset, timeout };
-
-void require(bool condition) {
-  if (!condition) __builtin_trap();
-}
 
 bool has_extension(const ProbeResult& r, std::uint16_t type) {
   return std::find(r.extensions.begin(), r.extensions.end(), type) != r.extensions.end();

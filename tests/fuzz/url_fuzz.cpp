@@ -11,20 +11,17 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 
 #include "edgefetch/base/ascii.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/net/url.hpp"
+#include "fuzz_require.hpp"
 
 using namespace edgefetch;
+using fuzz::require;
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 bool same(const net::Url& a, const net::Url& b) {
   return a.scheme == b.scheme && a.host == b.host && a.host_kind == b.host_kind && a.port == b.port &&

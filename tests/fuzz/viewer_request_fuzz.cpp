@@ -26,7 +26,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,16 +35,14 @@
 #include "edgefetch/edge/message_rewrite.hpp"
 #include "edgefetch/edge/request_checks.hpp"
 #include "edgefetch/edge/routing.hpp"
+#include "fuzz_require.hpp"
 #include "origin/request_head.hpp"
 
 using namespace edgefetch;
+using fuzz::require;
 namespace http = boost::beast::http;
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::string_view sv(boost::beast::string_view s) {
   return {s.data(), s.size()};

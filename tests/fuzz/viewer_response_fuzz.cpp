@@ -19,22 +19,19 @@
 #include <boost/beast/http/parser.hpp>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "edgefetch/edge/http_fields.hpp"
 #include "edgefetch/edge/message_rewrite.hpp"
+#include "fuzz_require.hpp"
 #include "origin/response_parser.hpp"
 
 using namespace edgefetch;
+using fuzz::require;
 namespace http = boost::beast::http;
 
 namespace {
-
-void require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::string_view sv(boost::beast::string_view s) {
   return {s.data(), s.size()};
