@@ -13,7 +13,8 @@
 //     Content-Length -> 400 (Beast accepts "gzip" or "gzip, chunked");
 //   - exactly one Host in HTTP/1.1 (at most one in 1.0) -> 400;
 //   - a target in origin-form or absolute-form, visible ASCII only -> 400;
-//   - HTTP/1.0 or 1.1 only -> 505;
+//   - HTTP/1.0 or 1.1 only -> 505 (Beast refuses other versions first, so a
+//     viewer sees 400 "bad version"; the check stays for heads built otherwise);
 //   - GET or HEAD with a body -> 403 (the CDN's answer, facts 5.2).
 // Every refusal closes the connection: after a malformed head the edge cannot
 // know where the next request would start.
