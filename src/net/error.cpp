@@ -29,6 +29,8 @@ class NetCategory final : public boost::system::error_category {
         return "the TLS handshake has not completed";
       case Errc::handshake_failed:
         return "the TLS handshake stopped without a reason";
+      case Errc::peer_closed:
+        return "the server closed the TLS connection (close_notify)";
     }
     return "unknown net error";
   }

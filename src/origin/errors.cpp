@@ -157,6 +157,10 @@ FetchError write_error(const boost::system::error_code& ec, const tls::Error* tl
     return error;
   }
   const std::string what = body ? "the request body" : "the request";
+  if (ec == net::make_error_code(net::Errc::peer_closed)) {
+    return make_error(FailureKind::connection_closed, Phase::request,
+                      "the origin closed the connection (TLS close_notify) before " + what + " was sent", ec);
+  }
   if (ec == beast::error::timeout) {
     return make_error(body ? FailureKind::request_body_timeout : FailureKind::write_failed, Phase::request,
                       "sending " + what + " timed out: the origin stopped reading", ec);

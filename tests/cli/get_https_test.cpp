@@ -205,6 +205,21 @@ TEST_F(GetHttpsTest, GapsInTheSelectionAreNoted) {
   EXPECT_TRUE(contains(json_output(result)["warnings"].dump(), "has gaps"));
 }
 
+TEST_F(GetHttpsTest, OriginClosingRightAfterTheHandshakeIsConnectionClosed) {
+  // s_server without -www and with stdin at end of file sends close_notify in
+  // the flight that ends the handshake: the request cannot be sent, and the
+  // reason is the origin's close, not a handshake still in progress.
+  auto options = pinned("ECDHE-RSA-AES128-GCM-SHA256");
+  options.www = false;
+  ASSERT_TRUE(start(std::move(options)));
+  const auto result = run_edgefetch(args({"--json"}));
+  EXPECT_EQ(result.exit_code, 3) << result.err << logs();
+  const auto report = json_output(result);
+  EXPECT_EQ(report["error"]["code"], "connection_closed") << result.out;
+  EXPECT_TRUE(contains(report["error"]["message"].get<std::string>(), "close_notify")) << result.out;
+  EXPECT_FALSE(contains(result.out + result.err, "has not completed")) << result.out << result.err;
+}
+
 TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {
   // Answers 400 as soon as bytes arrive, as a plain HTTP server does to a ClientHello.
   auto server = start_server(support::plain_http_handler());

@@ -39,7 +39,7 @@ base::Expected<OpenSslServer, std::string> OpenSslServer::start(OpenSslServerOpt
   auto make_argv = [&](std::uint16_t port) {
     std::vector<std::string> argv = {"openssl",
                                      "s_server",
-                                     "-www",
+                                     options.www ? "-www" : "-quiet",
                                      "-accept",
                                      "127.0.0.1:" + std::to_string(port),
                                      "-cert",

@@ -23,6 +23,10 @@ struct OpenSslServerOptions {
   std::string sigalgs;                   // -sigalgs; empty: OpenSSL's default list
   LeafFiles identity;                    // -cert, -key, -cert_chain (the intermediates)
   std::vector<std::string> extra_args;
+  /// -www (answer GET with a page describing the session). Without it, and
+  /// with stdin at end of file, s_server sends close_notify right after the
+  /// handshake.
+  bool www = true;
 
   /// The options that pin s_server to `cell` (its suite must have an OpenSSL name).
   static base::Expected<OpenSslServerOptions, std::string> for_cell(const Cell& cell);

@@ -25,6 +25,7 @@ enum class Errc {
   no_addresses = 1,  // name resolved to zero usable addresses
   not_connected,     // write/read before the TLS handshake completed
   handshake_failed,  // the engine stopped without an error of its own (defensive)
+  peer_closed,       // write after the server's close_notify (the connection is over)
 };
 
 /// Category of net's own errors ("edgefetch.net").

@@ -334,6 +334,11 @@ class BasicTlsStream {
       }
       started = true;
       if (s->failed()) return self.complete(s->tls_error_code(), 0);
+      // A server may send close_notify in the flight that ends the handshake:
+      // the connection is over, which is not a handshake in progress.
+      if (s->client_.peer_closed() || s->client_.state() == tls::State::closed) {
+        return self.complete(make_error_code(Errc::peer_closed), 0);
+      }
       if (s->client_.state() != tls::State::connected || s->write_in_progress_) {
         return self.complete(make_error_code(Errc::not_connected), 0);
       }
