@@ -54,6 +54,32 @@ std::string hello_retry_text(const tls::Negotiated& n, const policy::Offer* offe
   return text + " (one more round trip)";
 }
 
+// The key exchange group: none for RSA key exchange; unknown when the
+// handshake stopped before the server's key exchange (e.g. at its certificate).
+std::string group_text(const tls::Negotiated& n, bool failed) {
+  if (n.group != nullptr)
+    return std::string(n.group->name) + " (" + policy::format_code_point(n.group->code) + ")";
+  if (n.cipher_suite->key_exchange == policy::KeyExchange::rsa) return "none (RSA key exchange)";
+  return failed ? "not known (the handshake stopped before the key exchange)" : "none";
+}
+
+// The signature over the key exchange (TLS 1.2: the scheme; TLS 1.3: over the
+// handshake). TLS 1.0 and 1.1 have no schemes: RSA signs MD5+SHA-1, ECDSA SHA-1.
+std::string signature_text(const tls::Negotiated& n, bool failed) {
+  if (n.signature_scheme != nullptr) {
+    return std::string(n.signature_scheme->iana_name) + " (" +
+           policy::format_code_point(n.signature_scheme->code) + ")";
+  }
+  if (n.cipher_suite->key_exchange == policy::KeyExchange::rsa) return "none (RSA key exchange)";
+  if (failed) return "not known (the handshake stopped before the server signed)";
+  if (n.version < policy::ProtocolVersion::tls1_2) {
+    return n.cipher_suite->authentication == policy::Authentication::ecdsa
+               ? "ECDSA with SHA-1 (no signature schemes before TLS 1.2)"
+               : "RSA with MD5+SHA-1 (no signature schemes before TLS 1.2)";
+  }
+  return "none";
+}
+
 }  // namespace
 
 void VerboseObserver::star(const std::string& line) {
@@ -100,10 +126,9 @@ void VerboseObserver::on_connect_attempt(const net::ConnectAttempt& attempt, int
   }
 }
 
-void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const tls::Error* error) {
+void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const origin::FetchError* error) {
   if (error != nullptr) {
-    star("TLS handshake " + painter_.paint("failed", terminal::Style::red) + ": " +
-         std::string(tls::error_code_name(error->code)));
+    star("TLS handshake " + painter_.paint("failed", terminal::Style::red) + ": " + error->code());
   } else {
     star("TLS handshake " + painter_.paint("complete", terminal::Style::green));
   }
@@ -114,12 +139,8 @@ void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const tls::Erro
     list.add("Version", std::string(policy::info(n.version).openssl_name) + " (" +
                             policy::format_code_point(policy::wire(n.version)) + ")");
     list.add("Cipher", suite_text(*n.cipher_suite));
-    list.add("Group", n.group
-                          ? std::string(n.group->name) + " (" + policy::format_code_point(n.group->code) + ")"
-                          : "none (RSA key exchange)");
-    list.add("Signature", n.signature_scheme ? std::string(n.signature_scheme->iana_name) + " (" +
-                                                   policy::format_code_point(n.signature_scheme->code) + ")"
-                                             : "none");
+    list.add("Group", group_text(n, error != nullptr));
+    list.add("Signature", signature_text(n, error != nullptr));
     if (tls13) {
       list.add("Hello retry", hello_retry_text(n, prepared_.offer ? &*prepared_.offer : nullptr));
       // RFC 8446 builds both into the key schedule and drops renegotiation: nothing to negotiate.

@@ -211,7 +211,7 @@ class FetchRun {
     if (ec) {
       handshake_failed(ec, stream);
       if (observer_) {
-        observer_->on_tls_handshake(stream.negotiated(), result_.error->tls ? &*result_.error->tls : nullptr);
+        observer_->on_tls_handshake(stream.negotiated(), &*result_.error);
       }
       stream.next_layer().close();
       co_return;

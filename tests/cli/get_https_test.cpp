@@ -149,6 +149,27 @@ TEST_F(GetHttpsTest, VerboseShowsParametersCertificateAndTimings) {
   EXPECT_TRUE(contains(err, "first byte ")) << err;
 }
 
+TEST_F(GetHttpsTest, VerboseSaysWhatTheFailedHandshakeDidNotReach) {
+  // The certificate check fails before the ECDHE key exchange: its group and
+  // signature are not known, which is not "RSA key exchange".
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run_expecting(args({"-v", "--host-header", "wrong.test"}), kExitTlsFailure);
+  EXPECT_TRUE(contains(result.err, "TLS handshake failed: cert_name_mismatch")) << result.err;
+  EXPECT_TRUE(contains(result.err, "not known (the handshake stopped before the key exchange)"))
+      << result.err;
+  EXPECT_FALSE(contains(result.err, "RSA key exchange")) << result.err;
+}
+
+TEST_F(GetHttpsTest, VerboseNamesTheLegacySignatureOfTls10) {
+  auto options = pinned("ECDHE-RSA-AES128-SHA");
+  options.version_flag = "-tls1";
+  ASSERT_TRUE(start(options));
+  const auto result =
+      run_expecting(args({"-v", "-o", "/dev/null", "--origin-ssl-protocols", "TLSv1"}), kExitOk);
+  EXPECT_TRUE(contains(result.err, "TLSv1 (0x0301)")) << result.err;
+  EXPECT_TRUE(contains(result.err, "RSA with MD5+SHA-1 (no signature schemes before TLS 1.2)")) << result.err;
+}
+
 TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
   const auto result = run_expecting(args({"--host-header", "wrong.test", "--json"}), kExitTlsFailure);
@@ -207,8 +228,9 @@ TEST_F(GetHttpsTest, GapsInTheSelectionAreNoted) {
 
 TEST_F(GetHttpsTest, OriginClosingRightAfterTheHandshakeIsConnectionClosed) {
   // s_server without -www and with stdin at end of file sends close_notify in
-  // the flight that ends the handshake: the request cannot be sent, and the
-  // reason is the origin's close, not a handshake still in progress.
+  // the flight that ends the handshake, or just after: the request cannot be
+  // sent, or gets no answer. Either way the origin closed the connection; it
+  // is not a handshake still in progress.
   auto options = pinned("ECDHE-RSA-AES128-GCM-SHA256");
   options.www = false;
   ASSERT_TRUE(start(std::move(options)));
@@ -216,8 +238,22 @@ TEST_F(GetHttpsTest, OriginClosingRightAfterTheHandshakeIsConnectionClosed) {
   EXPECT_EQ(result.exit_code, 3) << result.err << logs();
   const auto report = json_output(result);
   EXPECT_EQ(report["error"]["code"], "connection_closed") << result.out;
-  EXPECT_TRUE(contains(report["error"]["message"].get<std::string>(), "close_notify")) << result.out;
+  const std::string message = report["error"]["message"].get<std::string>();
+  EXPECT_TRUE(message == "the origin closed the connection (TLS close_notify) before the request was sent" ||
+              message == "the origin closed the connection without sending a response")
+      << result.out;
   EXPECT_FALSE(contains(result.out + result.err, "has not completed")) << result.out << result.err;
+}
+
+TEST(GetHttpsPlainTest, VerboseSaysASilentServersHandshakeTimedOut) {
+  auto server = start_server(stay_silent());
+  ASSERT_TRUE(server);
+  const std::string port = std::to_string(server->port());
+  const auto result = run_edgefetch({"get", "https://origin.test:" + port + "/", "--resolve",
+                                     "origin.test:" + port + ":127.0.0.1", "--connect-timeout", "1", "-v"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_TRUE(contains(result.err, "TLS handshake failed: tls_handshake_timeout")) << result.err;
+  EXPECT_FALSE(contains(result.err, "TLS handshake complete")) << result.err;
 }
 
 TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {

@@ -119,7 +119,9 @@ class FetchObserver {
   virtual ~FetchObserver() = default;
   virtual void on_resolved(const net::Resolution& /*resolution*/) {}
   virtual void on_connect_attempt(const net::ConnectAttempt& /*attempt*/, int /*max_attempts*/) {}
-  virtual void on_tls_handshake(const tls::Negotiated& /*negotiated*/, const tls::Error* /*error*/) {}
+  /// `error`: why the handshake failed (a TLS error, a timeout, the
+  /// connection closed...); nullptr when it completed.
+  virtual void on_tls_handshake(const tls::Negotiated& /*negotiated*/, const FetchError* /*error*/) {}
   virtual void on_request_sent(std::string_view /*request_head*/) {}
   virtual void on_response_head(unsigned /*http_version*/, unsigned /*status*/, std::string_view /*reason*/,
                                 const std::vector<Header>& /*headers*/) {}
