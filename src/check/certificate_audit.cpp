@@ -25,19 +25,31 @@ bool is_ip_literal(std::string_view name) {
   return !ec;
 }
 
-// A moment inside every sent certificate's validity window, so that the trust
-// pass is not cut short by a date the date pass reports on its own. nullopt
-// when the windows do not overlap.
-std::optional<std::time_t> common_valid_moment(const std::vector<crypto::CertificateInfo>& chain) {
+// The moment the trust pass verifies at: now when every sent certificate is
+// valid now; else a moment inside every sent certificate's validity window,
+// so that the trust pass is not cut short by a date the date pass reports on
+// its own; now when the windows do not overlap.
+std::time_t trust_moment(const std::vector<crypto::CertificateInfo>& chain, std::time_t now) {
   std::time_t latest_start = 0;
   std::time_t earliest_end = std::numeric_limits<std::time_t>::max();
   for (const auto& info : chain) {
     latest_start = std::max(latest_start, info.not_before_time);
     earliest_end = std::min(earliest_end, info.not_after_time);
   }
-  if (latest_start > earliest_end) return std::nullopt;
+  if (latest_start <= now && now <= earliest_end) return now;
+  if (latest_start > earliest_end) return now;
   // A minute in, when the window allows: X509 time comparisons are inclusive at both ends.
   return std::min(latest_start + 60, earliest_end);
+}
+
+bool is_date_error(const crypto::CertificateError& error) {
+  using Kind = crypto::CertificateError::Kind;
+  return error.kind == Kind::expired || error.kind == Kind::not_yet_valid;
+}
+
+bool was_sent(const std::vector<crypto::CertificateInfo>& chain, std::string_view subject) {
+  return std::any_of(chain.begin(), chain.end(),
+                     [subject](const crypto::CertificateInfo& info) { return info.subject == subject; });
 }
 
 std::optional<ReasonCode> reason_for(crypto::CertificateError::Kind kind) {
@@ -63,8 +75,19 @@ std::optional<ReasonCode> reason_for(crypto::CertificateError::Kind kind) {
 
 void trust_pass(std::span<const std::vector<std::uint8_t>> chain, const crypto::TrustStore& store,
                 std::time_t now, CertificateAudit& audit) {
-  const std::time_t at = common_valid_moment(audit.chain).value_or(now);
+  const std::time_t at = trust_moment(audit.chain, now);
   auto verified = crypto::verify_chain(chain, store, "", at);
+  if (!verified && at != now && is_date_error(verified.error())) {
+    // At `at` every sent certificate is valid, so the date is a trust store
+    // certificate's (a root made after the leaf expired, say): those are
+    // judged now. What fails now on a sent certificate's date is the date
+    // pass's to report.
+    verified = crypto::verify_chain(chain, store, "", now);
+    if (!verified && is_date_error(verified.error()) &&
+        was_sent(audit.chain, verified.error().certificate_subject)) {
+      return;
+    }
+  }
   if (verified) {
     audit.verified_path = verified->chain_subjects;
     return;
