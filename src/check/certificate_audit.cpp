@@ -4,8 +4,10 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <boost/asio/ip/address.hpp>
+#include <limits>
 #include <string>
+
+#include "edgefetch/net/url.hpp"
 
 namespace edgefetch::check {
 namespace {
@@ -17,12 +19,6 @@ std::string quoted(std::string_view text) {
 std::string days_text(long days) {
   const long magnitude = days < 0 ? -days : days;
   return std::to_string(magnitude) + (magnitude == 1 ? " day" : " days");
-}
-
-bool is_ip_literal(std::string_view name) {
-  boost::system::error_code ec;
-  (void)boost::asio::ip::make_address(std::string(name), ec);
-  return !ec;
 }
 
 // The moment the trust pass verifies at: now when every sent certificate is
@@ -189,7 +185,7 @@ bool certificate_matches_name(const crypto::Certificate& leaf, std::string_view 
   auto* x509 = static_cast<X509*>(leaf.x509());
   const std::string checked(name);
   int match = 0;
-  if (is_ip_literal(checked)) {
+  if (net::is_ip_literal(checked)) {
     match = X509_check_ip_asc(x509, checked.c_str(), 0);
   } else {
     match =

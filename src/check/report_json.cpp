@@ -107,8 +107,11 @@ json negotiated_json(const VerdictHandshake& handshake) {
   out["signature_scheme"] = n.signature_scheme
                                 ? named_code(n.signature_scheme->iana_name, n.signature_scheme->code)
                                 : json(nullptr);
-  out["extended_master_secret"] = n.extended_master_secret;
-  out["secure_renegotiation"] = n.secure_renegotiation;
+  // TLS 1.3 has neither extension (both are built in): null, not false.
+  const bool tls13 = n.version == policy::ProtocolVersion::tls1_3;
+  out["extended_master_secret"] = tls13 ? json(nullptr) : json(n.extended_master_secret);
+  out["secure_renegotiation"] = tls13 ? json(nullptr) : json(n.secure_renegotiation);
+  out["hello_retry_request"] = n.hello_retry_request;
   return out;
 }
 

@@ -16,12 +16,6 @@ base::Unexpected<PrepareError> usage(std::string message) {
   return base::unexpected(PrepareError{2, std::move(message)});
 }
 
-bool is_ip_literal(std::string_view text) {
-  boost::system::error_code ec;
-  (void)boost::asio::ip::make_address(std::string(text), ec);
-  return !ec;
-}
-
 std::optional<std::uint16_t> parse_port(std::string_view text) {
   unsigned value = 0;
   const auto* end = text.data() + text.size();
@@ -96,7 +90,7 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     if (ec || !address.is_v6()) return bad("'" + std::string(host) + "' is not an IPv6 address");
   } else if (std::count(text.begin(), text.end(), ':') > 1) {
     // A bare IPv6 literal (no port possible without brackets).
-    if (!is_ip_literal(text)) return bad("use brackets around an IPv6 address: [ADDRESS]:PORT");
+    if (!net::is_ip_literal(text)) return bad("use brackets around an IPv6 address: [ADDRESS]:PORT");
   } else if (const auto colon = text.find(':'); colon != std::string_view::npos) {
     host = text.substr(0, colon);
     auto port = parse_port(text.substr(colon + 1));
@@ -104,7 +98,7 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     out.port = *port;
   }
   if (host.empty()) return bad("the host is empty");
-  if (!is_ip_literal(host) && !net::is_valid_dns_name(host)) {
+  if (!net::is_ip_literal(host) && !net::is_valid_dns_name(host)) {
     return bad("'" + std::string(host) + "' is not a host name");
   }
   out.host = std::string(host);
@@ -199,7 +193,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
       options.origin_ssl_protocols.empty() ? std::string_view("TLSv1.2") : options.origin_ssl_protocols);
   if (!versions) return usage("--origin-ssl-protocols: " + versions.error());
   if (!options.host_header.empty() && !net::is_valid_dns_name(options.host_header) &&
-      !is_ip_literal(options.host_header)) {
+      !net::is_ip_literal(options.host_header)) {
     return usage("--host-header '" + options.host_header + "' is not a host name");
   }
 
@@ -218,7 +212,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
     prepared.notes.push_back("the CDN accepts HTTPSPort 443 or 1024-65535 only; port " +
                              std::to_string(host_port->port) + " cannot be configured as an origin port");
   }
-  if (is_ip_literal(host_port->host) && !prepared.target.host_header) {
+  if (net::is_ip_literal(host_port->host) && !prepared.target.host_header) {
     prepared.notes.emplace_back(
         "the CDN requires a DNS name as the origin domain; with an IP address the edge "
         "sends no SNI and checks the certificate against the address");

@@ -6,6 +6,7 @@
 
 #include "check_verdicts_text.hpp"
 #include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
@@ -20,6 +21,14 @@ using policy::ProtocolVersion;
 using terminal::Style;
 
 constexpr std::size_t kWidth = 100;
+
+// The SNI the edge sends: none for an IP address (RFC 6066 3), which is
+// still the name the certificate is checked against.
+std::string sni_text(const std::string& server_name) {
+  return net::is_ip_literal(server_name)
+             ? "none (an IP address; the certificate must name " + server_name + ")"
+             : server_name;
+}
 
 std::string version_text(ProtocolVersion v) {
   return std::string(policy::info(v).openssl_name);
@@ -74,11 +83,11 @@ std::string settings_line(const check::CheckReport& report) {
   const std::string range = offer.min_version == offer.max_version
                                 ? version_text(offer.min_version)
                                 : version_text(offer.min_version) + "-" + version_text(offer.max_version);
-  std::string line = "OriginSslProtocols " + protocols + " (accepts " + range + "), profile " +
-                     std::string(s.effective_profile().name) + ", SNI " + report.target.server_name() +
-                     ", ConnectionTimeout " + std::to_string(s.connection_timeout.count()) + " s x " +
-                     std::to_string(s.connection_attempts) +
-                     (s.connection_attempts == 1 ? " attempt" : " attempts");
+  std::string line =
+      "OriginSslProtocols " + protocols + " (accepts " + range + "), profile " +
+      std::string(s.effective_profile().name) + ", SNI " + sni_text(report.target.server_name()) +
+      ", ConnectionTimeout " + std::to_string(s.connection_timeout.count()) + " s x " +
+      std::to_string(s.connection_attempts) + (s.connection_attempts == 1 ? " attempt" : " attempts");
   if (report.handshake.remote) {
     line += ", " + endpoint_text(*report.handshake.remote);
     if (report.handshake.resolve_source == net::ResolveSource::override) line += " (--resolve)";
@@ -190,9 +199,16 @@ void render_negotiated(std::ostream& out, const check::CheckReport& report, cons
   list.push_back({"Group", n.group ? std::string(n.group->name) : "none (RSA key exchange)"});
   list.push_back({"Signature", n.signature_scheme ? std::string(n.signature_scheme->iana_name)
                                                   : (n.group ? "legacy (fixed by the version)" : "none")});
-  list.push_back({"Extensions", std::string("extended_master_secret ") +
-                                    (n.extended_master_secret ? "yes" : "no") + ", secure renegotiation " +
-                                    (n.secure_renegotiation ? "yes" : "no")});
+  if (n.version == policy::ProtocolVersion::tls1_3) {
+    // RFC 8446 builds both into the key schedule and drops renegotiation.
+    list.push_back({"Extensions", "n/a (TLS 1.3)"});
+    list.push_back(
+        {"Hello retry", n.hello_retry_request ? "yes (the server asked for another key share)" : "no"});
+  } else {
+    list.push_back({"Extensions", std::string("extended_master_secret ") +
+                                      (n.extended_master_secret ? "yes" : "no") + ", secure renegotiation " +
+                                      (n.secure_renegotiation ? "yes" : "no")});
+  }
   render_facts(out, list, paint);
 }
 

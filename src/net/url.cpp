@@ -92,6 +92,12 @@ std::string Url::to_string() const {
   return out;
 }
 
+bool is_ip_literal(std::string_view text) {
+  boost::system::error_code ec;
+  (void)boost::asio::ip::make_address(std::string(text), ec);
+  return !ec;
+}
+
 bool is_valid_dns_name(std::string_view text) {
   if (!text.empty() && text.back() == '.') text.remove_suffix(1);
   if (text.empty() || text.size() > 253) return false;

@@ -256,6 +256,10 @@ TEST_F(CheckProfilesTest, ExplicitProfileIsJudgedAloneUnlessAComparisonIsAsked) 
   EXPECT_EQ(verdict_of(today.doc, 0)["role"], "primary");
   EXPECT_EQ(today.doc["negotiated"]["version"]["name"], "TLSv1.3");
   EXPECT_TRUE(today.doc["verdicts_summary"].is_null());
+  // TLS 1.3 has neither TLS 1.2 extension (null, not false), and may take a HelloRetryRequest.
+  EXPECT_EQ(today.doc["negotiated"]["hello_retry_request"], false) << today.doc["negotiated"].dump();
+  EXPECT_TRUE(today.doc["negotiated"]["extended_master_secret"].is_null()) << today.doc["negotiated"].dump();
+  EXPECT_TRUE(today.doc["negotiated"]["secure_renegotiation"].is_null()) << today.doc["negotiated"].dump();
 
   // --profile naming the default explicitly: still the question asked, alone.
   const auto documented = run_check(port, {"--profile", "cloudfront"}, kExitIncompatible);
@@ -277,6 +281,22 @@ TEST_F(CheckProfilesTest, ExplicitProfileIsJudgedAloneUnlessAComparisonIsAsked) 
   const auto text = run_check_args(text_args(port, {"--profile", "cloudfront-2025"}), kExitCompatible);
   EXPECT_TRUE(text.run.out.starts_with("COMPATIBLE")) << text.run.out;
   EXPECT_FALSE(contains_text(text.run.out, "Verdict under each profile")) << text.run.out;
+  EXPECT_TRUE(contains_text(text.run.out, "n/a (TLS 1.3)")) << text.run.out;
+  EXPECT_FALSE(contains_text(text.run.out, "extended_master_secret no")) << text.run.out;
+}
+
+TEST_F(CheckProfilesTest, AnIpAddressOriginIsSentNoSni) {
+  const auto port = serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256", "", "");
+  ASSERT_NE(port, 0);
+  // The test PKI's leaf names IP:127.0.0.1: the name check passes, and no SNI goes out.
+  const auto text = run_check_args(text_args(port, {}, "127.0.0.1"), kExitCompatible);
+  std::string flowed;  // the settings line wraps: one space for each run of whitespace
+  for (const char c : text.run.out) {
+    const bool space = c == ' ' || c == '\n';
+    if (!space || flowed.empty() || flowed.back() != ' ') flowed += space ? ' ' : c;
+  }
+  EXPECT_TRUE(contains_text(flowed, "SNI none (an IP address; the certificate must name 127.0.0.1)"))
+      << flowed;
 }
 
 TEST_F(CheckProfilesTest, UnreachableOriginIsNotTriedTwice) {

@@ -15,7 +15,8 @@
 //   reasons          [{code, message, fix}]  (empty exactly when compatible; codes: reason.hpp)
 //   negotiated       null | {version {name, code}, cipher {openssl, rfc, code},
 //                     group {name, code} | null, signature_scheme {name, code} | null,
-//                     extended_master_secret, secure_renegotiation}
+//                     extended_master_secret, secure_renegotiation (bool; null on TLS 1.3,
+//                     which has neither), hello_retry_request (bool)}
 //   verdicts         [{profile, role ("primary" | "comparison"), verdict, reasons [{code, message,
 //                      fix}], negotiated (as above), not_tried (null | why no handshake was made)}]
 //                    one entry per profile judged, the primary first (it repeats verdict, reasons

@@ -37,6 +37,11 @@ struct Url {
 /// Error: a message naming what is wrong and what is accepted.
 base::Expected<Url, std::string> parse_url(std::string_view text);
 
+/// True when text is an IPv4 or IPv6 address (IPv6 without brackets). Such a
+/// host is checked against the certificate's IP SANs and never sent as SNI
+/// (RFC 6066 3).
+bool is_ip_literal(std::string_view text);
+
 /// True when text is a syntactically valid DNS host name (letters, digits,
 /// '-', '_' and '.', labels of 1-63, total <= 253; a trailing dot allowed).
 bool is_valid_dns_name(std::string_view text);
