@@ -70,6 +70,24 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
   EXPECT_TRUE(contains(requests[0], "\r\nHost: 127.0.0.1\r\n")) << requests[0];
 }
 
+TEST(GetHttpTest, AResolveEntryForAnotherHostIsPointedOut) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const std::string port = std::to_string(server->port());
+  // localhost comes from /etc/hosts; the entry names another host.
+  const auto result = run_edgefetch(
+      {"get", "http://localhost:" + port + "/", "--resolve", "other.test:" + port + ":127.0.0.1"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "note: no --resolve entry is for localhost:" + port +
+                                       ", so the name is resolved by DNS (an entry is localhost:" + port +
+                                       ":ADDRESS)"))
+      << result.err;
+  const auto matching = run_edgefetch(
+      {"get", "http://localhost:" + port + "/", "--resolve", "localhost:" + port + ":127.0.0.1"});
+  EXPECT_EQ(matching.exit_code, 0) << matching.err;
+  EXPECT_FALSE(contains(matching.err, "no --resolve entry")) << matching.err;
+}
+
 TEST(GetHttpTest, AnyHttpStatusIsSuccess) {
   auto server = start_server(answer("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\ndown"));
   ASSERT_TRUE(server);
