@@ -30,6 +30,10 @@ std::string sni_text(const std::string& server_name) {
              : server_name;
 }
 
+std::string connections_text(int count) {
+  return std::to_string(count) + (count == 1 ? " connection" : " connections");
+}
+
 std::string version_text(ProtocolVersion v) {
   return std::string(policy::info(v).openssl_name);
 }
@@ -442,8 +446,7 @@ void render_body(std::ostream& out, const check::CheckReport& report, const term
   render_settings(out, report, paint);
   render_warnings_and_notes(out, report, paint);
   out << "\n"
-      << paint.paint(std::to_string(report.probes) + " connections, " + std::to_string(report.elapsed_ms) +
-                         " ms" +
+      << paint.paint(connections_text(report.probes) + ", " + std::to_string(report.elapsed_ms) + " ms" +
                          (report.enumeration_skipped.empty()
                               ? ""
                               : "; enumeration skipped: " + report.enumeration_skipped),
@@ -631,8 +634,7 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
     for (const auto& w : report.config_warnings) out << "  - " << wrap(w, kWidth - 4, "    ") << "\n";
   }
   out << "\n"
-      << paint.paint(std::to_string(report.probes) + " connections in all, " +
-                         std::to_string(report.elapsed_ms) +
+      << paint.paint(connections_text(report.probes) + " in all, " + std::to_string(report.elapsed_ms) +
                          " ms. The full report of one origin (every suite, group and signature scheme, the "
                          "certificate): edgefetch check DOMAIN:PORT",
                      Style::dim)

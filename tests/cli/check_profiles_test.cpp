@@ -125,6 +125,8 @@ TEST_F(CheckProfilesTest, Tls13OnlyOriginFailsTheDocumentedPolicyAndPassesThe202
   const auto single = run_check(port, {"--no-enumerate", "--no-compare"}, kExitIncompatible);
   EXPECT_EQ(single.doc["verdicts"].size(), 1U);
   EXPECT_EQ(single.doc["probes"], 1);
+  const auto text = run_check_args(text_args(port, {"--no-enumerate", "--no-compare"}), kExitIncompatible);
+  EXPECT_TRUE(contains_text(text.run.out, "\n1 connection, ")) << text.run.out;
 }
 
 TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
