@@ -110,7 +110,9 @@ asio::awaitable<CheckReport> check_origin(OriginTarget target, EdgeSettings sett
 
   const std::time_t now = options.now != 0 ? options.now : std::time(nullptr);
   const SupportedSummary* summary = report.supported ? &*report.supported : nullptr;
-  report.diagnosis = diagnose(target, settings, report.handshake, summary, now);
+  const VerdictHandshake* other_handshake =
+      report.comparison && report.comparison->tried() ? &report.comparison->handshake : nullptr;
+  report.diagnosis = diagnose(target, settings, report.handshake, summary, now, other_handshake);
   report.target = std::move(target);
   report.settings = std::move(settings);
   if (report.comparison) finish_comparison(report, summary, now);

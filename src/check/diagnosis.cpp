@@ -39,12 +39,18 @@ bool is_negotiation_failure(const VerdictHandshake& handshake, ReasonCode primar
 std::optional<std::vector<std::vector<std::uint8_t>>> chain_to_audit(const VerdictHandshake& handshake,
                                                                      const SupportedSummary* summary,
                                                                      const PredictedNegotiation* prediction,
+                                                                     const VerdictHandshake* comparison,
                                                                      std::string* source) {
   if (!handshake.negotiated.certificate_chain.empty()) {
     *source = "handshake";
     return handshake.negotiated.certificate_chain;
   }
-  if (summary == nullptr) return std::nullopt;
+  const auto from_comparison = [&]() -> std::optional<std::vector<std::vector<std::uint8_t>>> {
+    if (comparison == nullptr || comparison->negotiated.certificate_chain.empty()) return std::nullopt;
+    *source = "comparison";
+    return comparison->negotiated.certificate_chain;
+  };
+  if (summary == nullptr) return from_comparison();
   std::optional<policy::Authentication> wanted;
   if (prediction && prediction->cipher_suite) {
     if (const auto* suite = policy::cipher_suite_by_code(*prediction->cipher_suite)) {
@@ -65,7 +71,7 @@ std::optional<std::vector<std::vector<std::uint8_t>>> chain_to_audit(const Verdi
     }
   }
   const CertificateObservation* best = fitting != nullptr ? fitting : first;
-  if (best == nullptr) return std::nullopt;
+  if (best == nullptr) return from_comparison();
   *source = "enumeration";
   return best->chain_der;
 }
@@ -124,7 +130,8 @@ ReasonCode reason_for_tls_error(const tls::Error& error) {
 }
 
 Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
-                   const VerdictHandshake& handshake, const SupportedSummary* summary, std::time_t now) {
+                   const VerdictHandshake& handshake, const SupportedSummary* summary, std::time_t now,
+                   const VerdictHandshake* comparison) {
   Diagnosis diagnosis;
   diagnosis.verdict = handshake.verdict;
   const policy::Offer offer = settings.offer();
@@ -147,7 +154,8 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
   const PredictedNegotiation* prediction = diagnosis.prediction ? &*diagnosis.prediction : nullptr;
 
   if (handshake.verdict != Verdict::unreachable && target.trust_store) {
-    if (auto chain = chain_to_audit(handshake, summary, prediction, &diagnosis.certificate_source)) {
+    if (auto chain =
+            chain_to_audit(handshake, summary, prediction, comparison, &diagnosis.certificate_source)) {
       diagnosis.certificate = audit_certificate_chain(*chain, *target.trust_store, target.server_name(), now);
     }
   }

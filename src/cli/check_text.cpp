@@ -30,6 +30,13 @@ std::string sni_text(const std::string& server_name) {
              : server_name;
 }
 
+// The comparison profile's name ("the other profile" when there is none).
+std::string comparison_name(const check::CheckReport& report) {
+  return report.comparison && report.comparison->profile != nullptr
+             ? std::string(report.comparison->profile->name)
+             : std::string("the other profile");
+}
+
 std::string connections_text(int count) {
   return std::to_string(count) + (count == 1 ? " connection" : " connections");
 }
@@ -224,7 +231,9 @@ void render_certificate(std::ostream& out, const check::CheckReport& report, con
   heading(out, paint,
           "Certificate (" +
               std::string(d.certificate_source == "handshake" ? "from the edge's handshake"
-                                                              : "read by enumeration") +
+                          : d.certificate_source == "comparison"
+                              ? "from the handshake under " + comparison_name(report)
+                              : "read by enumeration") +
               ")");
   std::vector<Fact> list;
   list.push_back({"Subject", leaf.subject});

@@ -112,6 +112,11 @@ TEST_F(CheckProfilesTest, Tls13OnlyOriginFailsTheDocumentedPolicyAndPassesThe202
   EXPECT_EQ(today["negotiated"]["cipher"]["code"], "0x1302");
   EXPECT_EQ(today["negotiated"]["group"]["name"], "X25519");
   EXPECT_EQ(today["negotiated"]["signature_scheme"]["name"], "rsa_pss_rsae_sha256");
+  // Only the 2025 handshake read the certificate (encrypted in TLS 1.3): it is audited all the same.
+  ASSERT_TRUE(doc["certificate"].is_object()) << doc.dump();
+  EXPECT_EQ(doc["certificate"]["source"], "comparison");
+  EXPECT_EQ(doc["certificate"]["problems"], json::array()) << doc["certificate"].dump();
+  EXPECT_EQ(doc["certificate"]["san"][0], "DNS:origin.test") << doc["certificate"].dump();
 
   const std::string summary = doc["verdicts_summary"].is_string() ? doc["verdicts_summary"] : "";
   EXPECT_TRUE(contains_text(summary, "Today's edge (CloudFront-Upstream-2025) can connect with TLSv1.3"))
@@ -150,6 +155,7 @@ TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
   // The two rows are aligned: the verdict column starts at the same place.
   EXPECT_EQ(documented.find("incompatible"), today.find("compatible")) << out;
   EXPECT_TRUE(contains_text(out, "Today's edge (CloudFront-Upstream-2025) can connect")) << out;
+  EXPECT_TRUE(contains_text(out, "Certificate (from the handshake under CloudFront-Upstream-2025)")) << out;
   EXPECT_EQ(out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
 }
 

@@ -30,7 +30,7 @@ struct Diagnosis {
   /// The chain the edge sees (from the verdict handshake, else from
   /// enumeration with SNI), audited for the name the edge checks.
   std::optional<CertificateAudit> certificate;
-  std::string certificate_source;  // "handshake" or "enumeration"
+  std::string certificate_source;  // "handshake", "enumeration" or "comparison"
 
   /// With a summary: the prediction for the setting checked, and one row per
   /// OriginSslProtocols floor.
@@ -43,8 +43,12 @@ struct Diagnosis {
 
 /// `summary` may be null (enumeration skipped or impossible). `now` is the
 /// time certificates are judged at.
+/// `comparison`: the other profile's handshake, if one was made; its
+/// certificate is audited when neither `handshake` nor enumeration read one
+/// (a TLS 1.3-only origin under the documented policy).
 Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
-                   const VerdictHandshake& handshake, const SupportedSummary* summary, std::time_t now);
+                   const VerdictHandshake& handshake, const SupportedSummary* summary, std::time_t now,
+                   const VerdictHandshake* comparison = nullptr);
 
 /// The reason a handshake error stands for on its own (without enumeration).
 ReasonCode reason_for_tls_error(const tls::Error& error);

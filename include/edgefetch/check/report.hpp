@@ -24,7 +24,8 @@
 //                    documented policy, see profile_comparison.hpp) is one more handshake with the
 //                    same settings, not tried when the origin was unreachable
 //   verdicts_summary null | one sentence when one profile connects and the other does not
-//   certificate      null | {source ("handshake" | "enumeration"), subject, issuer, not_before,
+//   certificate      null | {source ("handshake" | "enumeration" | "comparison": the other profile's
+//                    handshake, when only it read one), subject, issuer, not_before,
 //                     not_after, days_to_expiry, san [...], key, checked_name,
 //                     chain [{subject, issuer, not_after}], verified_path [...],
 //                     problems [{code, message}]}
