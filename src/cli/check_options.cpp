@@ -209,7 +209,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
       std::chrono::seconds(options.connect_timeout != 0 ? options.connect_timeout : 10);
   prepared.settings.connection_attempts = options.connection_attempts != 0 ? options.connection_attempts : 3;
   if (!config::is_allowed_origin_port(host_port->port)) {
-    prepared.notes.push_back("the CDN accepts HTTPSPort 443 or 1024-65535 only; port " +
+    prepared.notes.push_back("the CDN accepts origin ports 80, 443 and 1024-65535 only; port " +
                              std::to_string(host_port->port) + " cannot be configured as an origin port");
   }
   if (net::is_ip_literal(host_port->host) && !prepared.target.host_header) {
