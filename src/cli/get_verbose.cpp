@@ -57,8 +57,9 @@ std::string hello_retry_text(const tls::Negotiated& n, const policy::Offer* offe
 // The key exchange group: none for RSA key exchange; unknown when the
 // handshake stopped before the server's key exchange (e.g. at its certificate).
 std::string group_text(const tls::Negotiated& n, bool failed) {
-  if (n.group != nullptr)
+  if (n.group != nullptr) {
     return std::string(n.group->name) + " (" + policy::format_code_point(n.group->code) + ")";
+  }
   if (n.cipher_suite->key_exchange == policy::KeyExchange::rsa) return "none (RSA key exchange)";
   return failed ? "not known (the handshake stopped before the key exchange)" : "none";
 }

@@ -78,6 +78,21 @@ std::vector<std::uint8_t> der(X509* cert) {
   return out;
 }
 
+// Audits the chain [leaf] for origin.test against a store holding `root` alone.
+CertificateAudit audit_with_root(X509* root, X509* leaf, std::time_t now) {
+  const auto dir = support::ScratchDir::create("audit");
+  const auto ca_file = dir.path() / "ca.pem";
+  {
+    std::unique_ptr<FILE, FileClose> out(std::fopen(ca_file.c_str(), "w"));
+    EXPECT_TRUE(out && PEM_write_X509(out.get(), root) == 1);
+  }
+  const auto store = crypto::TrustStore::from_pem_file(ca_file.string());
+  EXPECT_TRUE(store);
+  if (!store) return {};
+  const std::vector<std::vector<std::uint8_t>> chain = {der(leaf)};
+  return audit_certificate_chain(chain, **store, "origin.test", now);
+}
+
 TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
   const std::time_t now = std::time(nullptr);
   Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
@@ -89,18 +104,7 @@ TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -400 * kDay,
                                      -30 * kDay, now);
 
-  const auto dir = support::ScratchDir::create("audit");
-  const auto ca_file = dir.path() / "ca.pem";
-  {
-    std::unique_ptr<FILE, FileClose> out(std::fopen(ca_file.c_str(), "w"));
-    ASSERT_TRUE(out);
-    ASSERT_EQ(PEM_write_X509(out.get(), root.get()), 1);
-  }
-  const auto store = crypto::TrustStore::from_pem_file(ca_file.string());
-  ASSERT_TRUE(store);
-
-  const std::vector<std::vector<std::uint8_t>> chain = {der(leaf.get())};
-  const auto audit = audit_certificate_chain(chain, **store, "origin.test", now);
+  const auto audit = audit_with_root(root.get(), leaf.get(), now);
   ASSERT_EQ(audit.findings.size(), 1u);
   EXPECT_EQ(audit.findings.front().code, ReasonCode::cert_expired);
   EXPECT_EQ(audit.findings.front().subject, "CN=origin.test");
@@ -118,18 +122,7 @@ TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -20 * kDay,
                                      300 * kDay, now);
 
-  const auto dir = support::ScratchDir::create("audit");
-  const auto ca_file = dir.path() / "ca.pem";
-  {
-    std::unique_ptr<FILE, FileClose> out(std::fopen(ca_file.c_str(), "w"));
-    ASSERT_TRUE(out);
-    ASSERT_EQ(PEM_write_X509(out.get(), root.get()), 1);
-  }
-  const auto store = crypto::TrustStore::from_pem_file(ca_file.string());
-  ASSERT_TRUE(store);
-
-  const std::vector<std::vector<std::uint8_t>> chain = {der(leaf.get())};
-  const auto audit = audit_certificate_chain(chain, **store, "origin.test", now);
+  const auto audit = audit_with_root(root.get(), leaf.get(), now);
   ASSERT_EQ(audit.findings.size(), 1u);
   EXPECT_EQ(audit.findings.front().code, ReasonCode::cert_expired);
   EXPECT_EQ(audit.findings.front().subject, "CN=Old Root CA");
