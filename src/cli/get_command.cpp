@@ -9,11 +9,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <iostream>
 #include <memory>
 
 #include "commands.hpp"
 #include "edgefetch/origin/fetch.hpp"
+#include "get_insecure_audit.hpp"
 #include "get_legacy_warnings.hpp"
 #include "get_options.hpp"
 #include "get_report.hpp"
@@ -137,6 +139,13 @@ int run_get(const get::GetOptions& options) {
     for (const auto& warning : get::legacy_warnings(*result.tls)) {
       std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << warning << "\n";
       warnings.push_back(warning);
+    }
+  }
+  if (options.insecure && prepared->url.scheme == net::Scheme::https) {
+    if (auto audit = get::insecure_audit(result, options.ca_file, std::time(nullptr))) {
+      const std::string line = "--insecure: " + *audit;
+      std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << line << "\n";
+      warnings.push_back(line);
     }
   }
   if (verbose) verbose->print_summary(result);

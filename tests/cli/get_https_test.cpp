@@ -208,6 +208,23 @@ TEST_F(GetHttpsTest, InsecureSkipsVerificationAndSaysSo) {
   EXPECT_EQ(doc["status"], 200);
   EXPECT_TRUE(contains(result.err, "WARNING: --insecure")) << result.err;
   EXPECT_TRUE(contains(doc["warnings"].dump(), "NOT verified")) << doc["warnings"].dump();
+  // What verification would have refused: the name, and (no --ca-file) the private root.
+  EXPECT_TRUE(contains(result.err,
+                       "--insecure: with verification on, as at the edge, this origin would be "
+                       "refused (502): "))
+      << result.err;
+  EXPECT_TRUE(contains(result.err, "cert_name_mismatch (")) << result.err;
+  EXPECT_TRUE(contains(result.err, "cert_untrusted (")) << result.err;
+  EXPECT_TRUE(contains(doc["warnings"].dump(), "cert_name_mismatch")) << doc["warnings"].dump();
+}
+
+TEST_F(GetHttpsTest, InsecureSaysWhenVerificationWouldHavePassed) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result = run_expecting(args({"--insecure", "-o", "/dev/null"}), kExitOk);
+  EXPECT_TRUE(contains(result.err,
+                       "--insecure: with verification on, as at the edge, this certificate chain "
+                       "would be accepted for origin.test"))
+      << result.err;
 }
 
 TEST_F(GetHttpsTest, ServerForcedToTls11WhileOnlyTls12IsAllowed) {
