@@ -104,9 +104,9 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
   if (!config.resolve_overrides.empty() && !net::is_ip_literal(config.domain_name) &&
       net::find_resolve_override(config.resolve_overrides, config.domain_name, config.port) == nullptr) {
     // curl ignores such an entry silently; the user meant it for this fetch.
-    prepared.notes.push_back("no --resolve entry is for " + url->host_for_uri() + ":" +
-                             std::to_string(config.port) + ", so the name is resolved by DNS (an entry is " +
-                             url->host_for_uri() + ":" + std::to_string(config.port) + ":ADDRESS)");
+    const std::string host_port = url->host_for_uri() + ":" + std::to_string(config.port);
+    prepared.notes.push_back("no --resolve entry is for " + host_port +
+                             ", so the name is resolved by DNS (an entry is " + host_port + ":ADDRESS)");
   }
   if (!options.alpn.empty()) {
     auto alpn = parse_alpn(options.alpn);

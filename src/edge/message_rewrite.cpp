@@ -19,10 +19,6 @@ std::string EdgeIdentity::via(std::string_view version) const {
 
 namespace {
 
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
 // Fields the viewer may not set on the origin request: the edge's own.
 // Expect is answered by the edge itself (facts 5.2: not forwarded).
 bool is_edge_reserved(std::string_view name) {
@@ -33,7 +29,7 @@ bool is_edge_reserved(std::string_view name) {
 // (noexcept) move constructor, whose small_vector code has a throwing path.
 void add_connection_tokens(ConnectionTokens& tokens, const http::fields& fields) {
   for (const auto& field : fields) {
-    if (iequals(sv(field.name_string()), "Connection")) tokens.add_value(sv(field.value()));
+    if (iequals(std_view(field.name_string()), "Connection")) tokens.add_value(std_view(field.value()));
   }
 }
 
@@ -121,7 +117,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
                                         const ViewerInfo& info, const BodyFraming& framing,
                                         std::string_view request_id, const EdgeIdentity& identity) {
   origin::RequestHead request;
-  request.method = std::string(sv(viewer.method_string()));
+  request.method = std::string(std_view(viewer.method_string()));
   request.target = route.target;
   request.chunked = framing.chunked;
   if (!framing.chunked && framing.content_length) request.content_length = framing.content_length;
@@ -147,8 +143,8 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   std::string forwarded_for;
   bool user_agent_seen = false;
   for (const auto& field : viewer) {
-    const std::string_view name = sv(field.name_string());
-    const std::string_view value = sv(field.value());
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
     if (iequals(name, "Host") || iequals(name, "Content-Length") || is_connection_specific(name, tokens) ||
         is_edge_reserved(name) || is_custom(name)) {
       continue;

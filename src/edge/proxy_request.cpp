@@ -67,10 +67,6 @@ class BodyBuffer {
   std::unique_ptr<Block> bytes_;
 };
 
-std::string_view sv(beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
 double seconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
@@ -229,7 +225,8 @@ GeneratedResponse origin_error_response(const origin::FetchError& error) {
 
 bool expects_continue(const http::request_header<>& head) {
   for (const auto& field : head) {
-    if (iequals(sv(field.name_string()), "Expect") && iequals(sv(field.value()), "100-continue")) return true;
+    if (iequals(std_view(field.name_string()), "Expect") && iequals(std_view(field.value()), "100-continue"))
+      return true;
   }
   return false;
 }
@@ -240,18 +237,18 @@ void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& he
                          bool logging) {
   if (!logging) {
     if (const auto host = head.find(http::field::host); host != head.end()) {
-      entry.x_host_header = std::string(sv(host->value()));
+      entry.x_host_header = std::string(std_view(host->value()));
     }
     return;
   }
-  entry.cs_method = std::string(sv(head.method_string()));
+  entry.cs_method = std::string(std_view(head.method_string()));
   const auto query = target.find('?');
   entry.cs_uri_stem = std::string(target.substr(0, query));
   if (query != std::string_view::npos) entry.cs_uri_query = std::string(target.substr(query + 1));
   entry.cs_protocol_version = head.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
   for (const auto& field : head) {
-    const std::string_view name = sv(field.name_string());
-    const std::string_view value = sv(field.value());
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
     if (iequals(name, "Host")) {
       entry.cs_host = std::string(value);
       entry.x_host_header = std::string(value);
@@ -342,7 +339,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   }
   const http::request_header<>& head = parser.get().base();
   std::string target_storage;
-  const std::string_view target = origin_form(sv(head.target()), target_storage);
+  const std::string_view target = origin_form(std_view(head.target()), target_storage);
   fill_request_fields(record.entry(), head, target, state.options.access_log != nullptr);
   const unsigned version = head.version() == 10 ? 10 : 11;
   const bool head_request = head.method() == http::verb::head;
@@ -353,7 +350,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   }
   const BodyFraming framing = std::get<BodyFraming>(read);
   bool keep_alive = parser.keep_alive() && !state.draining;
-  const std::string_view method = sv(head.method_string());
+  const std::string_view method = std_view(head.method_string());
   boost::system::error_code ec;
 
   const auto routed = route(*snapshot->distribution,

@@ -88,11 +88,11 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   std::size_t content_lengths = 0;
   std::string_view transfer_encoding;
   for (const auto& field : head) {
-    const std::string_view name(field.name_string().data(), field.name_string().size());
+    const std::string_view name = std_view(field.name_string());
     if (iequals(name, "Host")) ++hosts;
     if (iequals(name, "Transfer-Encoding")) {
       ++transfer_encodings;
-      transfer_encoding = std::string_view(field.value().data(), field.value().size());
+      transfer_encoding = std_view(field.value());
     }
     if (iequals(name, "Content-Length")) ++content_lengths;
   }
@@ -107,7 +107,7 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
     }
     if (head.version() == 10) return HeadProblem{400, "An HTTP/1.0 request cannot use chunked encoding."};
   }
-  const std::string_view target(head.target().data(), head.target().size());
+  const std::string_view target = std_view(head.target());
   if (target.empty() ||
       (target.front() != '/' && !istarts_with(target, "http://") && !istarts_with(target, "https://"))) {
     return HeadProblem{400, "The request target is not an absolute path."};
@@ -135,7 +135,7 @@ std::variant<BodyFraming, HeadProblem> read_request_head(RequestParser& parser, 
   BodyFraming framing;
   framing.chunked = parser.chunked();
   if (auto length = parser.content_length()) framing.content_length = *length;
-  const std::string_view method(fields.method_string().data(), fields.method_string().size());
+  const std::string_view method = std_view(fields.method_string());
   if ((method == "GET" || method == "HEAD") && framing.has_body()) {
     return HeadProblem{403, "The request is a GET or HEAD request with a body."};
   }

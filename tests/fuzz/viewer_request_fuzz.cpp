@@ -39,14 +39,11 @@
 #include "origin/request_head.hpp"
 
 using namespace edgefetch;
+using edge::std_view;
 using fuzz::require;
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
 
 // Four origins and behaviors: OriginPath and a custom header on the default
 // one, Host forwarded (the AllViewer origin request policy) under /api/*,
@@ -98,15 +95,15 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
   const std::size_t used = parser.put(boost::asio::buffer(serialized), ec);
   require(!ec && parser.is_header_done() && used == serialized.size());
   const auto& head = parser.get().base();
-  require(sv(head.method_string()) == request.method);
-  require(sv(head.target()) == route.target);
+  require(std_view(head.method_string()) == request.method);
+  require(std_view(head.target()) == route.target);
   std::size_t hosts = 0;
   std::size_t content_lengths = 0;
   std::size_t transfer_encodings = 0;
   std::size_t request_ids = 0;
   for (const auto& field : head) {
-    const std::string_view name = sv(field.name_string());
-    const std::string_view value = sv(field.value());
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
     if (edge::iequals(name, "Host")) {
       ++hosts;
       require(value == route.host);
@@ -188,11 +185,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto& head = parser.get().base();
   std::string_view host;
-  if (const auto field = head.find(http::field::host); field != head.end()) host = sv(field->value());
+  if (const auto field = head.find(http::field::host); field != head.end()) host = std_view(field->value());
   std::string target_storage;
-  const std::string_view target = edge::origin_form(sv(head.target()), target_storage);
+  const std::string_view target = edge::origin_form(std_view(head.target()), target_storage);
   const auto routed = edge::route(
-      distribution(), edge::ViewerRequestLine{sv(head.method_string()), target, host, viewer_tls});
+      distribution(), edge::ViewerRequestLine{std_view(head.method_string()), target, host, viewer_tls});
   if (const auto* route = std::get_if<edge::Route>(&routed)) {
     require(route->target == route->origin->origin_path + std::string(target));
     const edge::ViewerInfo viewer{"192.0.2.1", head.version() == 10 ? 10u : 11u, viewer_tls};

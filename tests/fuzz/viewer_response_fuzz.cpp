@@ -28,14 +28,11 @@
 #include "origin/response_parser.hpp"
 
 using namespace edgefetch;
+using edge::std_view;
 using fuzz::require;
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
 
 // The origin's final response head, as the origin client reads it; false when
 // the client would fail (or wait for more).
@@ -43,7 +40,7 @@ bool read_origin_head(std::string_view input, bool head_request, origin::Respons
   while (true) {
     origin::ResponseParser parser(response);
     parser.header_limit(20480);
-    parser.eager(false);
+      parser.eager(false);
     if (head_request) parser.skip(true);
     boost::system::error_code ec;
     const std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
@@ -82,8 +79,8 @@ void check_viewer_head(const edge::ViewerResponse& out, const origin::ResponseHe
   std::size_t content_lengths = 0;
   std::size_t transfer_encodings = 0;
   for (const auto& field : head) {
-    const std::string_view name = sv(field.name_string());
-    const std::string_view value = sv(field.value());
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
     if (edge::iequals(name, "Connection")) {
       require(value == "close" || value == "keep-alive");
       continue;

@@ -3,6 +3,7 @@
 // case-insensitive names, hop-by-hop fields (RFC 9110 7.6.1 and the legacy
 // ones the CDN strips, facts 5.2/5.4), Connection-listed names, HTTP dates.
 
+#include <boost/beast/core/string_type.hpp>
 #include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <cstddef>
@@ -14,6 +15,11 @@
 namespace edgefetch::edge {
 
 using base::iequals;
+
+/// Beast's string_view (boost::string_view in Boost 1.74) as a std::string_view.
+inline std::string_view std_view(boost::beast::string_view text) {
+  return {text.data(), text.size()};
+}
 bool istarts_with(std::string_view text, std::string_view prefix);
 
 /// Connection, Keep-Alive, Proxy-Connection, Proxy-Authenticate,
