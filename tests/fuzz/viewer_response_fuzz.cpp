@@ -19,6 +19,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,8 @@ bool read_origin_head(std::string_view input, bool head_request, origin::Respons
   while (true) {
     origin::ResponseParser parser(response);
     parser.header_limit(20480);
-      parser.eager(false);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // as the client sets it
+    parser.eager(false);
     if (head_request) parser.skip(true);
     boost::system::error_code ec;
     const std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
@@ -61,6 +63,7 @@ void check_viewer_head(const edge::ViewerResponse& out, const origin::ResponseHe
                        bool head_request, std::string_view request_id) {
   http::response_parser<http::empty_body> parser;
   parser.header_limit(1u << 20);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Beast's default (8 MiB) would refuse more
   parser.eager(false);
   if (head_request) parser.skip(true);
   boost::system::error_code ec;
