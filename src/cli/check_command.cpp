@@ -16,6 +16,7 @@
 #include "check_text.hpp"
 #include "commands.hpp"
 #include "edgefetch/check/check.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 
 namespace edgefetch::cli {
@@ -164,14 +165,14 @@ void register_check_command(CLI::App& app, int& exit_code) {
                   "PEM file of trusted CA certificates (replaces the system store)");
   cmd->add_option("--connect-timeout", options->connect_timeout,
                   "ConnectionTimeout per attempt, 1-10 seconds; default 10")
-      ->check(CLI::Range(1, 10));
+      ->check(whole_number_in(1, 10));
   cmd->add_option("--connection-attempts", options->connection_attempts, "ConnectionAttempts, 1-3; default 3")
-      ->check(CLI::Range(1, 3));
+      ->check(whole_number_in(1, 3));
   cmd->add_option("--max-origins", options->max_origins, "Origins checked at once (--distribution-config)")
-      ->check(CLI::Range(1, 16))
+      ->check(whole_number_in(1, 16))
       ->capture_default_str();
   cmd->add_option("--max-connections", options->max_connections, "Concurrent probe connections per origin")
-      ->check(CLI::Range(1, 16))
+      ->check(whole_number_in(1, 16))
       ->capture_default_str();
   cmd->add_flag(
       "--no-enumerate", options->no_enumerate,

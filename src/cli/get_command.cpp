@@ -20,6 +20,7 @@
 #include "get_options.hpp"
 #include "get_report.hpp"
 #include "get_verbose.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 
 namespace edgefetch::cli {
@@ -197,14 +198,14 @@ void register_get_command(CLI::App& app, int& exit_code) {
       ->each([options](const std::string&) { options->data_given = true; });
   cmd->add_option("-o,--output", options->output, "Write the body to FILE instead of stdout");
   cmd->add_option("--connect-timeout", options->connect_timeout, "ConnectionTimeout per attempt, seconds")
-      ->check(CLI::Range(1, 10))
+      ->check(whole_number_in(1, 10))
       ->capture_default_str();
   cmd->add_option("--connection-attempts", options->connection_attempts, "ConnectionAttempts")
-      ->check(CLI::Range(1, 3))
+      ->check(whole_number_in(1, 3))
       ->capture_default_str();
   cmd->add_option("--read-timeout", options->read_timeout,
                   "OriginReadTimeout, seconds: first byte and longest gap between reads")
-      ->check(CLI::Range(1, 120))
+      ->check(whole_number_in(1, 120))
       ->capture_default_str();
   cmd->add_option("--alpn", options->alpn, "Offer ALPN protocols, comma-separated (the CDN offers none)");
   cmd->add_flag(

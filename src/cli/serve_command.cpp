@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "edgefetch/edge/admin_server.hpp"
 #include "edgefetch/edge/edge_server.hpp"
+#include "option_checks.hpp"
 #include "serve_options.hpp"
 
 namespace edgefetch::cli {
@@ -149,19 +150,19 @@ void register_serve_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--viewer-idle-timeout", options->idle_timeout,
                   "Seconds a keep-alive viewer connection may wait for its next request")
-      ->check(CLI::Range(1, 3600))
+      ->check(whole_number_in(1, 3600))
       ->capture_default_str();
   cmd->add_option("--viewer-header-timeout", options->header_timeout,
                   "Seconds for a request head (and a TLS handshake) to arrive completely")
-      ->check(CLI::Range(1, 600))
+      ->check(whole_number_in(1, 600))
       ->capture_default_str();
   cmd->add_option("--viewer-io-timeout", options->io_timeout,
                   "Seconds a request body read or response write may stall")
-      ->check(CLI::Range(1, 3600))
+      ->check(whole_number_in(1, 3600))
       ->capture_default_str();
   cmd->add_option("--drain-timeout", options->drain_timeout,
                   "Seconds SIGTERM waits for requests in flight before closing them")
-      ->check(CLI::Range(0, 3600))
+      ->check(whole_number_in(0, 3600))
       ->capture_default_str();
   cmd->footer(
       "Signals: SIGHUP reloads --config (a config that fails validation is rejected and the running one\n"

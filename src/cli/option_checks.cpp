@@ -1,0 +1,32 @@
+#include "option_checks.hpp"
+
+#include <charconv>
+#include <string>
+#include <system_error>
+
+namespace edgefetch::cli {
+
+CLI::Validator whole_number_in(int lowest, int highest) {
+  const std::string range = std::to_string(lowest) + " to " + std::to_string(highest);
+  return {[lowest, highest, range](std::string& text) -> std::string {
+            const char* first = text.data();
+            const char* last = text.data() + text.size();
+            if (first != last && *first == '+') {
+              ++first;
+            }
+            int value = 0;
+            const auto [end, error] = std::from_chars(first, last, value);
+            const bool whole = first != last && end == last &&
+                               (error == std::errc{} || error == std::errc::result_out_of_range);
+            if (!whole) {
+              return "'" + text + "' is not a whole number; give one from " + range;
+            }
+            if (error == std::errc::result_out_of_range || value < lowest || value > highest) {
+              return text + " is out of range; give a whole number from " + range;
+            }
+            return {};
+          },
+          "INT in [" + std::to_string(lowest) + " - " + std::to_string(highest) + "]"};
+}
+
+}  // namespace edgefetch::cli

@@ -1,0 +1,14 @@
+#pragma once
+// Checks on option values shared by the commands, with messages that say what
+// is wrong with the value and what to give instead. CLI11's own Range check
+// says "Value abc not in range 1 to 10" for a value that is not a number at
+// all, which reads as if the number were merely too big.
+
+#include <CLI/CLI.hpp>
+
+namespace edgefetch::cli {
+
+/// A whole number from `lowest` to `highest` inclusive ("INT in [lowest - highest]" in --help).
+CLI::Validator whole_number_in(int lowest, int highest);
+
+}  // namespace edgefetch::cli
