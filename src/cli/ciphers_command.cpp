@@ -168,8 +168,17 @@ int run_translate(const CiphersOptions& options) {
   for (const std::string& name : options.names) {
     const std::vector<policy::CatalogEntry> matches = policy::find_any(name);
     if (matches.empty()) {
-      std::cerr << "edgefetch: unknown name '" << name
-                << "'; did you mean: " << terminal::join(policy::closest_names(name, 3), ", ") << "?\n";
+      const std::vector<std::string> near = policy::closest_names(name, 3);
+      std::cerr << "edgefetch: unknown name '" << name << "'";
+      if (near.empty()) {
+        std::cerr
+            << ": not a cipher suite, group or signature scheme the catalogue knows in any spelling,\n"
+               "  nor a code point such as 0xC02F. The names are in 'edgefetch ciphers', 'edgefetch ciphers\n"
+               "  groups' and 'edgefetch ciphers sigalgs'; for TLS 1.3's add --profile "
+               "CloudFront-Upstream-2025.\n";
+      } else {
+        std::cerr << "; did you mean: " << terminal::join(near, ", ") << "?\n";
+      }
       status = kExitUsage;
       continue;
     }

@@ -136,10 +136,14 @@ std::vector<std::string> closest_names(std::string_view unknown, std::size_t lim
     for_each_scheme_name(s, score);
   }
   std::sort(scored.begin(), scored.end());
+  // Beyond about a third of what was typed a "suggestion" is a different name
+  // that merely has the same length ("bogus" is five edits from "P-256"), and
+  // offering it suggests the catalogue is close to what the user meant.
+  const std::size_t farthest = std::max<std::size_t>(2, wanted.size() / 3);
   std::vector<std::string> out;
   std::vector<std::string> seen;
   for (const auto& entry : scored) {
-    if (out.size() >= limit) {
+    if (out.size() >= limit || std::get<0>(entry) > farthest) {
       break;
     }
     const std::string& lowered = std::get<2>(entry);

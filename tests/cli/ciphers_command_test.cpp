@@ -364,6 +364,18 @@ TEST(CiphersErrors, UnknownNameSuggestsTheClosestAndExits2) {
   EXPECT_NE(mixed.err.find("unknown name 'nonsense-name'"), std::string::npos);
 }
 
+TEST(CiphersErrors, AnUnknownNameFarFromEveryNameGetsNoSuggestionButWhereTheNamesAre) {
+  // "bogus" is as far from "P-256" as from anything: suggesting curves would mislead.
+  const RunResult result = run({"ciphers", "translate", "bogus"}, kExitUsage);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_EQ(result.err.find("did you mean"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("P-256"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("unknown name 'bogus': not a cipher suite, group or signature scheme"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("'edgefetch ciphers sigalgs'"), std::string::npos) << result.err;
+}
+
 TEST(CiphersErrors, UnknownProfileExits2) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"ciphers", "--profile", "nope"},

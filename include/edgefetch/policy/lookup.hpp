@@ -24,7 +24,8 @@ std::vector<CatalogEntry> find_any(std::string_view any_spelling);
 /// "0xC02F": a code point as the tables print it (upper-case hex, four digits).
 std::string format_code_point(std::uint16_t code);
 
-/// Up to `limit` known names closest to `unknown` (edit distance), for "did you mean".
+/// Up to `limit` known names closest to `unknown` (edit distance), for "did you mean":
+/// only names within about a third of its length, or that complete it; often none.
 std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit = 3);
 
 }  // namespace edgefetch::policy
