@@ -87,6 +87,10 @@ void render_verdicts(std::ostream& out, const check::CheckReport& report, const 
   };
   const std::string last_header =
       any_compatible ? aligned({kNames[0], kNames[1], kNames[2], kNames[3]}) : "Why not";
+  const std::string last_rule = any_compatible
+                                    ? aligned({std::string(widths[0], '-'), std::string(widths[1], '-'),
+                                               std::string(widths[2], '-'), std::string(widths[3], '-')})
+                                    : "";
 
   out << "\n"
       << paint.paint("Verdict under each profile", Style::bold)
@@ -94,6 +98,7 @@ void render_verdicts(std::ostream& out, const check::CheckReport& report, const 
       << "\n";
   terminal::Table table({{"Profile"}, {"Result"}, {last_header}});
   table.set_indent("  ");
+  table.set_rule(2, last_rule);
   for (const Row& r : rows) {
     const bool ok = r.verdict == Verdict::compatible;
     table.add_row({{r.profile, r.primary ? Style::bold : Style::plain},

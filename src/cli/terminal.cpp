@@ -86,7 +86,11 @@ std::size_t display_width(std::string_view text) {
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
-Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
+Table::Table(std::vector<Column> columns) : columns_(std::move(columns)), rules_(columns_.size()) {}
+
+void Table::set_rule(std::size_t column, std::string rule) {
+  rules_.at(column) = std::move(rule);
+}
 
 void Table::add_row(std::vector<Cell> cells) {
   cells.resize(columns_.size());
@@ -132,7 +136,7 @@ void Table::render(std::ostream& out, const Painter& painter) const {
   std::vector<Cell> rule;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     header.push_back({columns_[c].header, Style::bold});
-    rule.push_back({std::string(widths[c], '-'), Style::dim});
+    rule.push_back({rules_[c].empty() ? std::string(widths[c], '-') : rules_[c], Style::dim});
   }
   write_line(header);
   write_line(rule);

@@ -68,6 +68,9 @@ class Table {
   [[nodiscard]] std::size_t row_count() const { return rows_.size(); }
   /// Prefix of every line (e.g. "  " to nest a table under a heading).
   void set_indent(std::string indent) { indent_ = std::move(indent); }
+  /// The line under a column's header, instead of dashes across the column: a
+  /// column that holds aligned sub-columns of its own gives their dashes here.
+  void set_rule(std::size_t column, std::string rule);
 
   void render(std::ostream& out, const Painter& painter) const;
   [[nodiscard]] std::string render(const Painter& painter) const;
@@ -75,6 +78,7 @@ class Table {
  private:
   std::vector<Column> columns_;
   std::vector<std::vector<Cell>> rows_;
+  std::vector<std::string> rules_;  // per column; empty: dashes
   std::string indent_;
 };
 

@@ -154,6 +154,15 @@ TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
   }
   // The two rows are aligned: the verdict column starts at the same place.
   EXPECT_EQ(documented.find("incompatible"), today.find("compatible")) << out;
+  // The rule under the header has its own dashes under each negotiated value,
+  // not one run of dashes from Version to the end of the line.
+  const std::string header = line_starting(out, "Profile ");
+  const auto rule_at = out.find('\n', out.find(header)) + 1;
+  const std::string rule = out.substr(rule_at, out.find('\n', rule_at) - rule_at);
+  const auto cipher_at = header.find("Cipher");
+  ASSERT_NE(cipher_at, std::string::npos) << out;
+  EXPECT_EQ(rule.find("- ", header.find("Version")), header.find("Cipher") - 3) << out;
+  EXPECT_EQ(rule.substr(cipher_at - 2, 3), "  -") << out;
   EXPECT_TRUE(contains_text(out, "Today's edge (CloudFront-Upstream-2025) can connect")) << out;
   EXPECT_TRUE(contains_text(out, "Certificate (from the handshake under CloudFront-Upstream-2025)")) << out;
   EXPECT_EQ(out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
