@@ -135,6 +135,12 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
              "timeout in the distribution.";
     case origin::FailureKind::connection_closed:
     case origin::FailureKind::connection_reset:
+      // Some TLS servers (openssl s_server among them) close on a plain HTTP
+      // request without a word, which looks like any other dropped connection.
+      if (config.protocol == net::Scheme::http && error.phase == origin::Phase::response) {
+        return "Check the origin's logs for why it dropped the connection. If port " + port +
+               " speaks TLS, use https://.";
+      }
       return "Check the origin's logs for why it dropped the connection.";
     case origin::FailureKind::invalid_response:
       return "The port does not speak HTTP/1.1 as expected (is it a TLS port reached with http://?).";

@@ -476,6 +476,8 @@ struct Exchange::Impl {
       context.first_byte_received = response_bytes_seen;
       context.read_timeout = limits.read_timeout;
       context.tls = connection->tls_error();
+      const auto unparsed = connection->buffer().data();
+      context.unparsed = {static_cast<const std::uint8_t*>(unparsed.data()), unparsed.size()};
       return past_completion(read_error(ec, context));
     }
     const unsigned status = response.status;

@@ -3,6 +3,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <optional>
 
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/origin/config.hpp"
@@ -90,7 +91,33 @@ FetchError handshake_error(const boost::system::error_code& ec, const tls::Error
   return error;
 }
 
+namespace {
+
+// A plain HTTP request to a TLS port: many TLS servers answer it with an alert
+// record (type 21, version 3.x) before they close, which no HTTP parser reads.
+std::optional<std::string> tls_answer(const ReadContext& context) {
+  const auto bytes = context.unparsed;
+  if (context.tls != nullptr || context.head_received || bytes.size() < 3 || bytes[1] != 0x03) {
+    return std::nullopt;
+  }
+  constexpr std::uint8_t kHandshake = 22;
+  constexpr std::uint8_t kAlert = 21;
+  constexpr std::size_t kAlertDescription = 6;  // 5-byte record header, level, description
+  if (bytes[0] == kHandshake) return std::string("a TLS handshake record");
+  if (bytes[0] != kAlert) return std::nullopt;
+  if (bytes.size() <= kAlertDescription) return std::string("a TLS alert");
+  return "a TLS alert (" + tls::alert_name(bytes[kAlertDescription]) + ")";
+}
+
+}  // namespace
+
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context) {
+  if (const auto tls_record = tls_answer(context)) {
+    return make_error(FailureKind::invalid_response, Phase::response,
+                      "the origin answered the plain HTTP request with " + *tls_record +
+                          ", not HTTP: the port speaks TLS (is it the HTTPS port?)",
+                      ec);
+  }
   const std::string received = std::to_string(context.body_bytes) + " body bytes received";
   if (ec == beast::error::timeout) {
     if (!context.first_byte_received) {

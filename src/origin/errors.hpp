@@ -7,6 +7,7 @@
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "edgefetch/net/connect.hpp"
@@ -37,6 +38,9 @@ struct ReadContext {
   std::chrono::seconds read_timeout{};
   /// The TLS stream's error when the connection is TLS (nullptr for plain TCP).
   const tls::Error* tls = nullptr;
+  /// The bytes the parser had not consumed when the read ended: the start of a
+  /// head it could not parse, e.g. a TLS record from an HTTPS port.
+  std::span<const std::uint8_t> unparsed;
 };
 
 /// A failed read of the response (head or body).

@@ -238,8 +238,9 @@ class FetchRun {
 
   template <class Stream>
   void read_failed(const boost::system::error_code& ec, const Stream& stream,
-                   const net::TcpTransport& transport) {
+                   const net::TcpTransport& transport, const beast::flat_buffer& unparsed) {
     ReadContext context;
+    context.unparsed = {static_cast<const std::uint8_t*>(unparsed.data().data()), unparsed.size()};
     context.first_byte_received = transport.first_byte_at().has_value();
     context.head_received = result_.status != 0;
     context.body_bytes = result_.body_bytes;
@@ -281,7 +282,7 @@ class FetchRun {
         result_.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
       }
       if (ec) {
-        read_failed(ec, stream, transport);
+        read_failed(ec, stream, transport, buffer);
         co_return;
       }
       const unsigned status = parser->get().result_int();
@@ -340,7 +341,7 @@ class FetchRun {
           }
         }
       }
-      read_failed(ec, stream, transport);
+      read_failed(ec, stream, transport, buffer);
       co_return;
     }
     result_.body_complete = true;

@@ -34,8 +34,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
  public:
   /// `endpoint`: the origin as the pool key names it (domain, port, --resolve
   /// overrides, scheme); per-request limits come from each exchange.
-  Pool(const boost::asio::any_io_executor& executor, std::string key, std::string pool_id, OriginConfig endpoint,
-       std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
+  Pool(const boost::asio::any_io_executor& executor, std::string key, std::string pool_id,
+       OriginConfig endpoint, std::optional<tls::ClientConfig> tls_base, std::size_t max_idle);
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;

@@ -199,6 +199,32 @@ TEST(GetHttpTest, SilentOriginHitsTheReadTimeout) {
   EXPECT_TRUE(contains(result.err, "read timeout of 1 second")) << result.err;
 }
 
+TEST(GetHttpTest, ATlsAlertInAnswerToPlainHttpSaysThePortSpeaksTls) {
+  // What gnutls-serv sends when a plain HTTP request reaches it: a fatal
+  // unexpected_message alert, which no HTTP parser reads.
+  auto server = start_server(answer(std::string("\x15\x03\x03\x00\x02\x02\x0a", 7)));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitConnection);
+  const json doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "invalid_response");
+  EXPECT_EQ(doc["error"]["cdn_status"], 502);
+  const std::string message = doc["error"]["message"];
+  EXPECT_TRUE(contains(message, "a TLS alert (unexpected_message)")) << message;
+  EXPECT_TRUE(contains(message, "the port speaks TLS")) << message;
+  // Not mistaken for a dropped connection.
+  EXPECT_FALSE(contains(result.err, "before the response was complete")) << result.err;
+}
+
+TEST(GetHttpTest, AnHttpUrlWhoseOriginHangsUpSilentlyIsAskedWhetherThePortSpeaksTls) {
+  // openssl s_server closes on a plain HTTP request without a byte.
+  auto server = start_server(answer(""));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server)}, kExitConnection);
+  EXPECT_TRUE(contains(result.err, "connection_closed")) << result.err;
+  EXPECT_TRUE(contains(result.err, "If port " + std::to_string(server->port()) + " speaks TLS, use https://"))
+      << result.err;
+}
+
 TEST(GetHttpTest, InsecureWarnsLoudlyEvenForHttp) {
   auto server = start_server(answer(std::string(kHello)));
   ASSERT_TRUE(server);

@@ -241,6 +241,21 @@ TEST_F(ClientFailureTest, GarbageResponseIsInvalid) {
   EXPECT_EQ(outcome.error->cdn_status(), 502);
 }
 
+TEST_F(ClientFailureTest, ATlsAlertForAPlainRequestIsAnInvalidResponseNamingTls) {
+  // http-only (or match-viewer from an HTTP viewer) pointed at an HTTPS port:
+  // gnutls-serv answers the request with a fatal alert and closes.
+  auto origin = TestOrigin::start([](const ReceivedRequest&) {
+    return Reply::send_then_close(std::string("\x15\x03\x01\x00\x02\x02\x46", 7));
+  });
+  const auto outcome = call(target_for(origin->port(), false));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+  EXPECT_NE(outcome.error->message.find("a TLS alert (protocol_version)"), std::string::npos)
+      << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("the port speaks TLS"), std::string::npos) << outcome.error->message;
+}
+
 TEST_F(ClientFailureTest, StatusOutsideTheFiveClassesIsInvalid) {
   // Three digits, as the grammar wants, but no class: found by the response fuzz harness.
   for (const char* status : {"099", "600", "000"}) {
