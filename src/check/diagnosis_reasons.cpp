@@ -301,43 +301,12 @@ Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
   return reason;
 }
 
-// The engine names the first bytes in hex ("... (48 54 54 50 2F 31 2E 31)"):
-// when they are printable, show them as text too, which makes "this is HTTP" obvious.
-std::string printable_first_bytes(std::string_view message) {
-  const auto open = message.rfind('(');
-  const auto close = message.rfind(')');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return "";
-  std::string text;
-  std::string_view hex = message.substr(open + 1, close - open - 1);
-  while (!hex.empty()) {
-    if (hex.size() < 2) return "";
-    unsigned value = 0;
-    for (char c : hex.substr(0, 2)) {
-      value <<= 4U;
-      if (c >= '0' && c <= '9') {
-        value |= static_cast<unsigned>(c - '0');
-      } else if (c >= 'A' && c <= 'F') {
-        value |= static_cast<unsigned>(c - 'A' + 10);
-      } else {
-        return "";
-      }
-    }
-    if (value < 0x20 || value > 0x7E) return "";
-    text += static_cast<char>(value);
-    hex.remove_prefix(2);
-    if (!hex.empty() && hex.front() == ' ') hex.remove_prefix(1);
-  }
-  return text;
-}
-
 Reason not_tls_reason(const ReasonContext& ctx) {
   Reason reason;
   reason.code = ReasonCode::not_tls;
-  std::string detail = ctx.handshake.error.code == tls::ErrorCode::not_tls ? ctx.handshake.error.message : "";
-  if (const std::string text = printable_first_bytes(detail); !text.empty()) {
-    detail +=
-        ", as text \"" + text + "\"" + (text.starts_with("HTTP/") || text.starts_with("<") ? ": HTTP" : "");
-  }
+  // The engine's message names the first bytes, as text when they are printable.
+  const std::string detail =
+      ctx.handshake.error.code == tls::ErrorCode::not_tls ? ctx.handshake.error.message : "";
   reason.message = "Port " + std::to_string(ctx.target.port) + " of the origin does not speak TLS" +
                    (detail.empty() ? "" : ": " + detail) + ".";
   reason.fix =

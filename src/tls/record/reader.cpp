@@ -1,5 +1,7 @@
 #include "tls/record/reader.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -63,8 +65,19 @@ Error not_tls(std::span<const std::uint8_t> bytes) {
     return make_error(ErrorCode::not_tls, std::nullopt,
                       "the server answered with plain HTTP, not TLS (is this an http:// port?)");
   }
+  std::string shown = hex_prefix(bytes);
+  // Text (an HTML error page, an SSH or SMTP banner) is recognised at once when
+  // shown as text; the hex stays for the binary cases.
+  const std::size_t n = bytes.size() < 8 ? bytes.size() : 8;
+  const bool text = n > 0 && std::all_of(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n),
+                                         [](std::uint8_t b) { return b >= 0x20 && b < 0x7F; });
+  if (text) {
+    const std::string first(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
+    shown += ", as text \"" + first +
+             "\": " + (first.starts_with("<") ? "an HTML page, so a plain HTTP server" : "another protocol");
+  }
   return make_error(ErrorCode::not_tls, std::nullopt,
-                    "the server's first bytes are not a TLS record (" + hex_prefix(bytes) + ")");
+                    "the server's first bytes are not a TLS record (" + shown + ")");
 }
 
 }  // namespace

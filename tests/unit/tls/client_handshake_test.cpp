@@ -627,6 +627,29 @@ TEST(ClientFailureDetails, PlainHttpIsNotTls) {
   EXPECT_EQ(client.state(), State::failed);
 }
 
+TEST(ClientFailureDetails, NotTlsNamesTheFirstBytesAndShowsTextAsText) {
+  const auto fail_with = [](const std::string& bytes) {
+    Client client(test_client_config());
+    client.start();
+    auto fed = client.feed({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    EXPECT_FALSE(fed);
+    EXPECT_EQ(client.error().code, ErrorCode::not_tls);
+    return client.error().message;
+  };
+  // Python's http.server answers a ClientHello with an HTML error page.
+  const std::string html = fail_with("<!DOCTYPE HTML>\n<html>");
+  EXPECT_NE(
+      html.find("(3C 21 44 4F 43 54 59 50, as text \"<!DOCTYP\": an HTML page, so a plain HTTP server)"),
+      std::string::npos)
+      << html;
+  const std::string ssh = fail_with("SSH-2.0-OpenSSH_9.2\r\n");
+  EXPECT_NE(ssh.find("as text \"SSH-2.0-\": another protocol"), std::string::npos) << ssh;
+  // Binary bytes stay hex only.
+  const std::string binary = fail_with(std::string("\x00\xFF\x01\x02\x03\x04", 6));
+  EXPECT_NE(binary.find("(00 FF 01 02 03 04)"), std::string::npos) << binary;
+  EXPECT_EQ(binary.find("as text"), std::string::npos) << binary;
+}
+
 TEST(ClientFailureDetails, EofMidHandshakeIsUnexpectedEof) {
   Client client(test_client_config());
   MemoryServer server(default_server());
