@@ -2,7 +2,8 @@
 // Each subcommand registers itself on the app and writes its exit code into
 // the shared slot when its callback runs. Exit codes (README, --help):
 //   0 success, 1 TLS/certificate failure (get) or incompatible (check),
-//   2 usage error, 3 connection failure/timeout/unreachable, 4 internal error.
+//   2 usage error, 3 connection failure/timeout/unreachable, 4 local failure
+//   (output not written) or internal error.
 
 #include <CLI/CLI.hpp>
 
