@@ -14,16 +14,18 @@ base::Unexpected<FetchError> invalid(std::string message) {
 }  // namespace
 
 bool is_client_managed_header(std::string_view name) {
+  // The names that frame the message or steer the connection. Keep-Alive and
+  // Expect are not among them: the CDN accepts both as origin custom headers
+  // and sends them, and the client reads a 100 Continue that Expect may bring.
+  // (The edge drops a viewer's own Keep-Alive and Expect before this.)
   // By length first: most forwarded names match none of these lengths.
   switch (name.size()) {
     case 2:
       return base::iequals(name, "TE");
-    case 6:
-      return base::iequals(name, "Expect");
     case 7:
       return base::iequals(name, "Trailer") || base::iequals(name, "Upgrade");
     case 10:
-      return base::iequals(name, "Connection") || base::iequals(name, "Keep-Alive");
+      return base::iequals(name, "Connection");
     case 14:
       return base::iequals(name, "Content-Length");
     case 16:

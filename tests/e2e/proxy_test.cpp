@@ -20,10 +20,13 @@ class ProxyTest : public ::testing::Test {
         .origin("secure", plain.port(), tls.port(), "https-only",
                 {{"OriginPath", "/base"},
                  {"CustomHeaders",
-                  {{"Quantity", 2},
+                  {{"Quantity", 4},
                    {"Items",
                     {{{"HeaderName", "X-Origin-Secret"}, {"HeaderValue", "s3cr3t"}},
-                     {{"HeaderName", "X-Override"}, {"HeaderValue", "from-config"}}}}}}})
+                     {{"HeaderName", "X-Override"}, {"HeaderValue", "from-config"}},
+                     // Hop-by-hop or not, the CDN accepts these two as custom headers.
+                     {{"HeaderName", "Keep-Alive"}, {"HeaderValue", "timeout=7"}},
+                     {{"HeaderName", "Expect"}, {"HeaderValue", "100-continue"}}}}}}})
         .origin("match", plain.port(), tls.port(), "match-viewer")
         .behavior("/secure/*", "secure")
         .behavior("/match/*", "match")
@@ -90,6 +93,9 @@ TEST_F(ProxyTest, HttpsOnlyOriginGetsCustomHeadersAndOriginPath) {
   EXPECT_EQ(echo_header(echo, "X-Override"), "from-config");
   EXPECT_EQ(echo_header_count(echo, "X-Override"), 1u);
   EXPECT_EQ(echo_header(echo, "Host"), "origin.test");
+  // Sent as configured; the origin's 100 Continue for the Expect is read and skipped.
+  EXPECT_EQ(echo_header(echo, "Keep-Alive"), "timeout=7");
+  EXPECT_EQ(echo_header(echo, "Expect"), "100-continue");
 }
 
 TEST_F(ProxyTest, MatchViewerFollowsTheViewersScheme) {

@@ -306,8 +306,8 @@ TEST_F(ClientFailureTest, RefusedEverywhereIs502AndUnresolvableIsDnsFailure) {
 
 TEST_F(ClientFailureTest, RequestHeadsTheClientManagesAreRejected) {
   const Target target = target_for(9, false);  // never contacted
-  for (const char* managed :
-       {"Content-Length", "transfer-encoding", "Connection", "Upgrade", "TE", "Expect"}) {
+  for (const char* managed : {"Content-Length", "transfer-encoding", "Connection", "Upgrade", "TE", "Trailer",
+                              "Proxy-Connection"}) {
     Call c;
     c.head = request("origin.test");
     c.head.headers.push_back({managed, "1"});
