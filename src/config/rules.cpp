@@ -129,6 +129,21 @@ std::optional<std::string> domain_name_problem(std::string_view name) {
   if (name.front() == '.' || name.back() == '.' || name.find("..") != std::string_view::npos) {
     return quote(name) + " has an empty label; remove the leading, trailing or doubled '.'";
   }
+  // A top-level label is never a number, so this is an IPv4 address in one of
+  // the forms resolvers accept ("127.0.0.1", "2130706433", "0x7f.0.0.1"). The
+  // CDN's API refuses IP addresses: its origins are DNS names, with SNI.
+  const std::string_view last = name.substr(name.rfind('.') + 1);
+  const bool hex = last.size() > 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') &&
+                   std::all_of(last.begin() + 2, last.end(),
+                               [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  const bool digits = std::all_of(last.begin(), last.end(),
+                                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  if (hex || digits) {
+    return quote(name) +
+           " is an IP address, or reads as one (its last label is a number); the CDN's origins are DNS "
+           "names (the API refuses addresses). Give a name that resolves to it; to test against a local "
+           "address, keep the name and run with --resolve NAME:PORT:ADDRESS";
+  }
   return std::nullopt;
 }
 

@@ -125,8 +125,19 @@ void validate_behavior(const CacheBehavior& behavior, std::optional<std::size_t>
   if (behavior.target_origin_id.empty()) {
     problems.push_back({at + ".TargetOriginId", "required; give the Id of one of the origins"});
   } else if (!origin_ids.contains(behavior.target_origin_id)) {
+    // A few ids help find a typo; all of thousands would make the message, once
+    // per behavior, grow with the square of the config.
+    constexpr std::size_t kIdsShown = 8;
     std::string known;
-    for (const auto& [id, index] : origin_ids) known += (known.empty() ? "" : ", ") + quote(id);
+    std::size_t shown = 0;
+    for (const auto& [id, index] : origin_ids) {
+      if (shown == kIdsShown) {
+        known += " and " + std::to_string(origin_ids.size() - shown) + " more";
+        break;
+      }
+      known += (known.empty() ? "" : ", ") + quote(id);
+      ++shown;
+    }
     problems.push_back({at + ".TargetOriginId", quote(behavior.target_origin_id) + " names no origin" +
                                                     (known.empty() ? "" : "; origin ids are " + known)});
   }
