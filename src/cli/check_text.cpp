@@ -584,8 +584,14 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
               " compatible, " + std::to_string(c.incompatible) + " incompatible, " +
               std::to_string(c.unreachable) + " unreachable";
   }
-  out << paint.paint(upper(check::verdict_name(report.verdict)), verdict_style(report.verdict)) << "  "
-      << counts << "  " << paint.paint("(" + report.file + ", " + report.format + ")", Style::dim) << "\n\n";
+  // With no origin the edge reaches over TLS there is no verdict to give, and
+  // "COMPATIBLE" would read as a pass for origins nobody checked. (The exit
+  // code stays 0: skipped origins do not count, as documented.)
+  const std::string headline = report.checked() == 0 ? paint.paint("NOTHING CHECKED", Style::bold)
+                                                     : paint.paint(upper(check::verdict_name(report.verdict)),
+                                                                   verdict_style(report.verdict));
+  out << headline << "  " << counts << "  "
+      << paint.paint("(" + report.file + ", " + report.format + ")", Style::dim) << "\n\n";
 
   // With a comparison, its verdict gets a column after the primary one.
   std::vector<terminal::Column> columns = {
@@ -599,7 +605,7 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
   };
   for (const auto& origin : report.origins) {
     if (!origin.report) {
-      table.add_row(row_with({{origin.id},
+      table.add_row(row_with({{terminal::displayable(origin.id)},
                               {origin.domain_name},
                               {"-"},
                               {"-"},
@@ -614,7 +620,7 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
       protocols += (protocols.empty() ? "" : ",") + std::string(policy::info(v).origin_ssl_protocol);
     }
     const Verdict compared = r.comparison ? r.comparison->verdict : r.verdict();
-    table.add_row(row_with({{origin.id},
+    table.add_row(row_with({{terminal::displayable(origin.id)},
                             {origin.domain_name},
                             {std::to_string(r.target.port)},
                             {protocols},
@@ -630,11 +636,13 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
     if (!origin.report) continue;
     const auto& r = *origin.report;
     out << "\n"
-        << paint.paint("== " + origin.id + "  ", Style::bold)
+        << paint.paint("== " + terminal::displayable(origin.id) + "  ", Style::bold)
         << paint.paint(upper(check::verdict_name(r.verdict())), verdict_style(r.verdict())) << "  "
         << paint.paint(r.target.display(), Style::bold) << "  " << verdict_summary(r) << "\n";
     out << "  " << paint.paint(wrap(settings_line(r), kWidth - 2, "  "), Style::dim) << "\n";
-    for (const auto& note : origin.notes) out << "  - " << wrap(note, kWidth - 4, "    ") << "\n";
+    for (const auto& note : origin.notes) {
+      out << "  - " << wrap(terminal::displayable(note), kWidth - 4, "    ") << "\n";
+    }
     render_verdicts(out, r, paint);
     render_compact(out, r, paint);
   }

@@ -7,6 +7,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "edgefetch/base/ascii.hpp"
+
 namespace edgefetch::cli::terminal {
 namespace {
 
@@ -84,6 +86,26 @@ std::size_t display_width(std::string_view text) {
   // Count bytes that start a code point (everything but UTF-8 continuation bytes).
   return static_cast<std::size_t>(std::count_if(
       text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+std::string displayable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    // U+0080-U+009F are C1 controls (0x9B is CSI to some terminals): C2 80-9F in UTF-8.
+    const bool c1 =
+        byte == 0xC2 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xE0U) == 0x80U;
+    if (byte < 0x20 || byte == 0x7F) {
+      base::append_hex_escape(out, byte);
+    } else if (c1) {
+      base::append_hex_escape(out, byte);
+      base::append_hex_escape(out, static_cast<unsigned char>(text[++i]));
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
 }
 
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)), rules_(columns_.size()) {}

@@ -43,6 +43,11 @@ class Painter {
 /// characters occur in edgefetch's output). Escape sequences must not be in `text`.
 std::size_t display_width(std::string_view text);
 
+/// `text` from a config or a peer, safe to print: control characters (C0, DEL,
+/// and C1 as UTF-8) become \xNN, so that an origin Id cannot move the cursor,
+/// recolour the terminal or forge a line of the report.
+std::string displayable(std::string_view text);
+
 enum class Align { left, right };
 
 struct Column {

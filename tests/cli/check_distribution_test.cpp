@@ -287,6 +287,31 @@ TEST_F(CheckDistributionTest, EachOriginIsJudgedUnderBothProfiles) {
   EXPECT_EQ(single.doc["counts_by_profile"].size(), 1U);
 }
 
+TEST_F(CheckDistributionTest, OnlySkippedOriginsIsNothingCheckedNotCompatible) {
+  const json config = distribution({s3_origin("bucket")}, {behavior("bucket", false)});
+  const auto result = run_check_args({"check", "--distribution-config", write(config)}, kExitCompatible);
+  EXPECT_TRUE(result.run.out.starts_with("NOTHING CHECKED  0 of 1 origins checked")) << result.run.out;
+  EXPECT_FALSE(contains_text(result.run.out, "COMPATIBLE")) << result.run.out;
+}
+
+TEST_F(CheckDistributionTest, AnOriginIdCannotWriteControlCharactersToTheTerminal) {
+  // An Id may hold any character; printed raw it could recolour the terminal,
+  // move the cursor or start a line that looks like the report's own.
+  const std::string hostile = "\x1b[31mRED\x1b[0m\nCOMPATIBLE  forged\xc2\x9b" "2J";
+  const json config = distribution({s3_origin(hostile)}, {behavior(hostile, false)});
+  const auto result = run_check_args({"check", "--distribution-config", write(config)}, kExitCompatible);
+  const std::string& out = result.run.out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << out;
+  EXPECT_FALSE(contains_text(out, "\nCOMPATIBLE  forged")) << out;
+  EXPECT_TRUE(contains_text(out, "\\x1b[31mRED\\x1b[0m\\x0aCOMPATIBLE  forged\\xc2\\x9b2J")) << out;
+  // JSON keeps the Id exactly; its encoder escapes it.
+  const auto json_result =
+      run_check_args({"check", "--distribution-config", write(config), "--json"}, kExitCompatible);
+  ASSERT_TRUE(json_result.doc.is_object()) << json_result.run.out;
+  EXPECT_EQ(json_result.doc["origins"][0]["id"], hostile);
+}
+
 TEST_F(CheckDistributionTest, InvalidConfigIsAUsageErrorNamingTheField) {
   const std::string file = std::string(EDGEFETCH_SOURCE_DIR) + "/tests/data/configs/invalid-values.json";
   const auto result = run_check_args({"check", "--distribution-config", file}, kExitUsage);
