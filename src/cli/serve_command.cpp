@@ -27,34 +27,44 @@ void log_line(std::string_view line) {
   std::cerr << line << '\n' << std::flush;
 }
 
-// Waits for SIGHUP (reload), SIGTERM and SIGINT (drain) until drained.
+// Waits for SIGHUP (reload), SIGTERM and SIGINT (drain) until drained. A
+// second SIGTERM or SIGINT during the drain exits at once, as a user pressing
+// Ctrl-C twice expects.
 void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const std::string& config_file,
                    const std::shared_ptr<edge::Metrics>& metrics, asio::io_context& io,
                    edge::AdminServer* admin) {
   signals.async_wait([&signals, &server, &config_file, metrics, &io, admin](boost::system::error_code ec,
                                                                             int signal_number) {
     if (ec) return;
-    if (signal_number == SIGHUP) {
+    const auto exit_now = [&io, &signals, admin](std::string_view why) {
+      boost::system::error_code ignored;
+      signals.cancel(ignored);
+      if (admin != nullptr) admin->stop();
+      log_line(std::string("edgefetch serve: ") + std::string(why) + "; exiting");
+      io.stop();
+    };
+    if (signal_number == SIGHUP && server.draining()) {
+      log_line("edgefetch serve: SIGHUP ignored while draining");
+    } else if (signal_number == SIGHUP) {
       std::vector<std::string> warnings;
       auto config = serve::load_serve_config(config_file, &warnings);
       if (config) {
         server.reload(std::move(*config));
         log_line("edgefetch serve: reloaded " + config_file);
+        for (const auto& warning : warnings) log_line("edgefetch serve: warning: " + warning);
       } else {
         log_line("edgefetch serve: reload rejected, keeping the running config: " + config.error());
       }
       metrics->record_config_reload(config.has_value());
-      watch_signals(signals, server, config_file, metrics, io, admin);
+    } else if (server.draining()) {
+      exit_now("signal " + std::to_string(signal_number) + " again while draining: not waiting for requests");
       return;
+    } else {
+      log_line("edgefetch serve: draining (signal " + std::to_string(signal_number) +
+               "; send it again to exit at once)");
+      server.drain([exit_now] { exit_now("drained"); });
     }
-    log_line("edgefetch serve: draining (signal " + std::to_string(signal_number) + ")");
-    server.drain([&io, &signals, admin] {
-      boost::system::error_code ignored;
-      signals.cancel(ignored);
-      if (admin != nullptr) admin->stop();
-      log_line("edgefetch serve: drained; exiting");
-      io.stop();
-    });
+    watch_signals(signals, server, config_file, metrics, io, admin);
   });
 }
 

@@ -21,6 +21,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr std::chrono::seconds kPoolStatsInterval{1};
+// After the drain timeout closes the busy connections: long enough for those
+// in viewer I/O to end, short against the timeout the user chose.
+constexpr std::chrono::milliseconds kAbandonGrace{200};
 
 std::string endpoint_text(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address();
@@ -88,6 +91,11 @@ void EdgeServer::State::connection_closed(ConnectionHandle* connection) {
 
 void EdgeServer::State::maybe_finish_drain() {
   if (!draining || stopped || !connections.empty()) return;
+  finish_drain();
+}
+
+void EdgeServer::State::finish_drain() {
+  if (stopped) return;
   stopped = true;
   drain_timer.cancel();
   stats_timer.cancel();
@@ -231,6 +239,21 @@ void EdgeServer::drain(std::function<void()> drained) {
            " connection(s) still busy");
     const auto left = std::vector<ConnectionHandle*>(s->connections.begin(), s->connections.end());
     for (auto* connection : left) connection->close_now();
+    // A request waiting on its origin (a connect, a read timeout, retries) only
+    // notices the closed viewer when that wait ends, which can be minutes
+    // (OriginReadTimeout x ConnectionAttempts). The drain timeout is a promise
+    // to whoever sent the signal: give the closed connections a moment to
+    // end, then finish without the rest.
+    s->drain_timer.expires_after(kAbandonGrace);
+    s->drain_timer.async_wait([weak](boost::system::error_code grace_error) {
+      auto again = weak.lock();
+      if (grace_error || !again || again->stopped) return;
+      if (!again->connections.empty()) {
+        again->log("edgefetch serve: abandoning " + std::to_string(again->connections.size()) +
+                   " request(s) still waiting on their origins");
+      }
+      again->finish_drain();
+    });
   });
   state.maybe_finish_drain();
 }

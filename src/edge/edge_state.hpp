@@ -74,6 +74,8 @@ struct EdgeServer::State {
   void connection_closed(ConnectionHandle* connection);
   /// Runs `drained` once the last connection is gone during a drain.
   void maybe_finish_drain();
+  /// Ends the drain now: `drained` runs even if connections are left.
+  void finish_drain();
   void publish_pool_stats();
 };
 

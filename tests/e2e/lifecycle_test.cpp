@@ -174,6 +174,47 @@ TEST(ServeLifecycle, SigtermDrainsInFlightRequestsAndExits0) {
   EXPECT_NE(curl(edge->url("/echo")).exit_code, 0);
 }
 
+// A request waiting on a silent origin noticed the drain only when its own
+// wait ended (OriginReadTimeout x ConnectionAttempts, 90 s by default).
+TEST(ServeLifecycle, TheDrainTimeoutBoundsARequestStuckOnItsOrigin) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  options.args = {"--drain-timeout", "1"};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  const long requests_before = SharedOrigins::plain().stats()["requests"].get<long>();
+  auto stuck = std::async(std::launch::async, [&] { return curl(edge->url("/slow/25")); });
+  ASSERT_TRUE(slow_request_reached_origin(requests_before, 10s));
+  const auto signalled = std::chrono::steady_clock::now();
+  edge->signal(SIGTERM);
+  EXPECT_EQ(edge->wait_exit(10s), 0) << edge->stderr_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 10s);
+  EXPECT_NE(edge->stderr_text().find("abandoning 1 request(s) still waiting on their origins"),
+            std::string::npos)
+      << edge->stderr_text();
+  EXPECT_NE(stuck.get().status, 200);
+}
+
+TEST(ServeLifecycle, ASecondSigtermExitsWithoutWaitingForTheDrain) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  auto edge = Edge::start(options);  // --drain-timeout 30
+  ASSERT_NE(edge, nullptr);
+  const long requests_before = SharedOrigins::plain().stats()["requests"].get<long>();
+  auto stuck = std::async(std::launch::async, [&] { return curl(edge->url("/slow/25")); });
+  ASSERT_TRUE(slow_request_reached_origin(requests_before, 10s));
+  edge->signal(SIGTERM);
+  ASSERT_TRUE(edge->wait_stderr("send it again to exit at once", 5s)) << edge->stderr_text();
+  const auto again = std::chrono::steady_clock::now();
+  edge->signal(SIGTERM);
+  EXPECT_EQ(edge->wait_exit(10s), 0) << edge->stderr_text();
+  EXPECT_LT(std::chrono::steady_clock::now() - again, 10s);
+  EXPECT_NE(edge->stderr_text().find("again while draining"), std::string::npos) << edge->stderr_text();
+  (void)stuck.get();
+}
+
 TEST(ServeLifecycle, AdminServesMetricsAndHealth) {
   Edge::Options options;
   options.config = simple_config();

@@ -90,7 +90,8 @@ class EdgeServer {
   void reload(std::shared_ptr<const config::DistributionConfig> config);
 
   /// Starts draining; `drained` runs (on the io_context) once every viewer
-  /// connection is closed, at the latest after Options::drain_timeout.
+  /// connection is closed, at the latest just after Options::drain_timeout
+  /// (requests still waiting on their origins then are abandoned).
   void drain(std::function<void()> drained);
   [[nodiscard]] bool draining() const;
 
