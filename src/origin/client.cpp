@@ -471,6 +471,9 @@ struct Exchange::Impl {
     interim = false;
     // HTTP bytes, not transport bytes: a TLS close_notify is no response.
     if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
+    if (ec == http::error::bad_transfer_encoding && !parser->unsupported_coding().empty()) {
+      return past_completion(unsupported_transfer_coding(parser->unsupported_coding()));
+    }
     if (ec) {
       ReadContext context;
       context.first_byte_received = response_bytes_seen;

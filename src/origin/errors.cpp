@@ -177,6 +177,12 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                     "reading the response failed: " + ec.message() + " (" + received + ")", ec);
 }
 
+FetchError unsupported_transfer_coding(std::string_view value) {
+  return make_error(FailureKind::invalid_response, Phase::response,
+                    "the origin's response has Transfer-Encoding: " + std::string(value) +
+                        "; the CDN supports only chunked (compress with Content-Encoding instead)");
+}
+
 FetchError write_error(const boost::system::error_code& ec, const tls::Error* tls, bool body) {
   if (tls && net::tls_error_code(ec)) {
     auto error = make_error(FailureKind::tls, Phase::request, tls->message, ec);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "edgefetch/net/connect.hpp"
 #include "edgefetch/origin/fetch.hpp"
@@ -45,6 +46,10 @@ struct ReadContext {
 
 /// A failed read of the response (head or body).
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context);
+
+/// A response framed with a transfer coding other than chunked (`value`: the
+/// Transfer-Encoding field), which the CDN does not support.
+FetchError unsupported_transfer_coding(std::string_view value);
 
 /// A failed write of the request (head or body); `tls` as in ReadContext.
 FetchError write_error(const boost::system::error_code& ec, const tls::Error* tls, bool body);

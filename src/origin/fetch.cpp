@@ -17,6 +17,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
@@ -284,6 +285,15 @@ class FetchRun {
       if (ec) {
         read_failed(ec, stream, transport, buffer);
         co_return;
+      }
+      // As the edge's parser: only the chunked transfer coding (facts 5.4).
+      const auto [first_coding, end_coding] = parser->get().equal_range(http::field::transfer_encoding);
+      for (auto coding = first_coding; coding != end_coding; ++coding) {
+        const std::string_view value(coding->value().data(), coding->value().size());
+        if (!base::iequals(value, "chunked")) {
+          result_.error = unsupported_transfer_coding(value);
+          co_return;
+        }
       }
       const unsigned status = parser->get().result_int();
       if (status >= 100 && status < 200 && status != 101) {

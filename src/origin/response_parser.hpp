@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/origin/http_message.hpp"
 
 namespace edgefetch::origin {
@@ -41,6 +42,9 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     view_ = {};
   }
   [[nodiscard]] std::span<const std::uint8_t> body_view() const { return view_; }
+  /// A Transfer-Encoding value other than "chunked" that ended the parse
+  /// (bad_transfer_encoding); empty when there was none.
+  [[nodiscard]] const std::string& unsupported_coding() const { return unsupported_coding_; }
 
  private:
   void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
@@ -61,7 +65,17 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     head_.headers.reserve(kExpectedFields);  // growing 1, 2, 4, 8, 16 was four allocations per response
   }
 
-  void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+  void on_field_impl(boost::beast::http::field field, string_view name, string_view value,
+                     error_code& ec) override {
+    // The CDN supports only the chunked transfer coding (facts 5.4). Beast
+    // would frame "gzip, chunked" as chunked and leave the gzip in the body,
+    // which the edge would then relay as if it were the representation.
+    if (field == boost::beast::http::field::transfer_encoding &&
+        !base::iequals(std::string_view(value.data(), value.size()), "chunked")) {
+      unsupported_coding_.assign(value.data(), value.size());
+      ec = boost::beast::http::error::bad_transfer_encoding;
+      return;
+    }
     head_.headers.push_back(
         Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
   }
@@ -100,6 +114,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   std::span<std::uint8_t> body_;
   bool view_mode_ = false;
   std::span<const std::uint8_t> view_;
+  std::string unsupported_coding_;
 };
 
 }  // namespace edgefetch::origin

@@ -215,6 +215,17 @@ TEST(GetHttpTest, ATlsAlertInAnswerToPlainHttpSaysThePortSpeaksTls) {
   EXPECT_FALSE(contains(result.err, "before the response was complete")) << result.err;
 }
 
+TEST(GetHttpTest, AGzipTransferCodingIsAnInvalidResponseAsAtTheEdge) {
+  auto server = start_server(
+      answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitConnection);
+  const json doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "invalid_response");
+  EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "Transfer-Encoding: gzip, chunked"))
+      << doc.dump();
+}
+
 TEST(GetHttpTest, AnHttpUrlWhoseOriginHangsUpSilentlyIsAskedWhetherThePortSpeaksTls) {
   // openssl s_server closes on a plain HTTP request without a byte.
   auto server = start_server(answer(""));
