@@ -488,14 +488,17 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   record.entry().sc_content_len = response.content_length;
   const bool has_body = response.framing != ViewerBodyFraming::none;
 
-  // The first body bytes go out with the head (one write for small responses).
-  // Body bytes are written from where the origin connection holds them (no
-  // copy), and every piece already decrypted goes out in the same write: a
-  // 64 KiB response arrives as four or five TLS records, often several per
-  // read, and one write per record cost a system call and a wake-up of the
-  // viewer each.
+  // The first body bytes go out with the head when they came with it (one
+  // write for small responses); when they have not arrived, the head goes out
+  // alone at once: a stream, a long poll or a slow first byte must not hold
+  // back a head the origin has sent. Body bytes are written from where the
+  // origin connection holds them (no copy), and every piece already decrypted
+  // goes out in the same write: a 64 KiB response arrives as four or five TLS
+  // records, often several per read, and one write per record cost a system
+  // call and a wake-up of the viewer each.
   BodyPieces pending;
-  if (has_body) {
+  const bool body_with_head = has_body && exchange->body_bytes_arrived();
+  if (body_with_head) {
     auto piece = co_await exchange->read_body_view();
     if (!piece) {
       record.origin_failure(piece.error());
@@ -507,7 +510,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     pending.gather(*piece, *exchange);
   }
   bool head_written = false;
-  bool body_done = !has_body || pending.empty() || exchange->body_complete();
+  bool body_done = !has_body || (body_with_head && (pending.empty() || exchange->body_complete()));
   std::array<char, 24> prefix{};
   static constexpr std::string_view kCrlf = "\r\n";
   static constexpr std::string_view kLastChunk = "0\r\n\r\n";

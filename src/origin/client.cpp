@@ -726,6 +726,13 @@ struct Exchange::Impl {
     return std::nullopt;
   }
 
+  bool body_bytes_arrived() const {
+    if (!head_done || response_complete || failed || !connection) return false;
+    if (connection->buffer().size() > 0) return true;
+    const net::TlsStream* const tls = connection->tls_stream();
+    return tls != nullptr && !tls->engine().readable().empty();
+  }
+
   // A failed read of the body (after the head), named for the viewer.
   FetchError body_read_error(const boost::system::error_code& ec) const {
     ReadContext context;
@@ -809,6 +816,9 @@ std::uint64_t Exchange::body_bytes_received() const {
 
 bool Exchange::body_complete() const {
   return impl_->response_complete;
+}
+bool Exchange::body_bytes_arrived() const {
+  return impl_->body_bytes_arrived();
 }
 
 OriginClient::OriginClient(asio::any_io_executor executor, Options options)

@@ -67,6 +67,27 @@ class StreamingTest : public ::testing::Test {
 std::unique_ptr<Edge> StreamingTest::edge_;
 std::unique_ptr<support::ScratchDir> StreamingTest::scratch_;
 
+// A head the origin has sent goes to the viewer at once, before any body byte
+// (the edge used to wait for the first body bytes to send both in one write).
+TEST_F(StreamingTest, TheHeadIsNotHeldBackUntilTheBodyArrives) {
+  for (const std::string path : {"/late/5", "/secure/late/5"}) {
+    const auto [exit_code, out] =
+        curl_output({"-o", "/dev/null", "-w",
+                     "%{http_code} %{time_starttransfer} %{time_total} %{size_download}", edge_->url(path)},
+                    std::chrono::seconds(20));
+    ASSERT_EQ(exit_code, 0) << path << ": " << out;
+    int code = 0;
+    double first_byte = 0;
+    double total = 0;
+    long size = 0;
+    ASSERT_EQ(std::sscanf(out.c_str(), "%d %lf %lf %ld", &code, &first_byte, &total, &size), 4) << out;
+    EXPECT_EQ(code, 200) << path;
+    EXPECT_EQ(size, 4) << path;
+    EXPECT_GE(total, 4.9) << path << ": the body comes five seconds after the head";
+    EXPECT_LT(first_byte, 3.5) << path << ": the head waited for the body (" << out << ")";
+  }
+}
+
 TEST_F(StreamingTest, LargeBodiesEachWayWithFlatMemory) {
   const std::string size = std::to_string(kLarge);
   EXPECT_EQ(downloaded(edge_->url("/bytes/" + size)), kLarge);

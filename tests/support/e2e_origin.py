@@ -8,6 +8,7 @@ the origin side:
   /upload           reads the body (Content-Length or chunked), 200 "received N"
   /slow/S           waits S seconds (float), then 200 "slow"
   /stall            sends the head and 10 bytes of a 100-byte body, then waits
+  /late/S           sends the head of a 4-byte body at once, the body "late" S seconds later
   /drop             closes the connection without an answer
   /garbage          answers "this is not HTTP" and closes
   /flaky            with --drop-percent P: drops the connection P% of the time, else 200
@@ -130,7 +131,7 @@ def send_bytes(conn, n, chunked, head_only):
         conn.sendall(b"0\r\n\r\n")
 
 
-ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "stall", "drop", "garbage", "flaky", "stats", "status"}
+ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "late", "stall", "drop", "garbage", "flaky", "stats", "status"}
 
 
 def route_path(path):
@@ -168,6 +169,10 @@ def serve_connection(conn, args):
             elif path.startswith("/slow/"):
                 time.sleep(float(path.split("/")[2]))
                 respond(conn, 200, b"slow", head_only=head_only)
+            elif path.startswith("/late/"):
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n")
+                time.sleep(float(path.split("/")[2]))
+                conn.sendall(b"" if head_only else b"late")
             elif path == "/stall":
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
                 time.sleep(30)

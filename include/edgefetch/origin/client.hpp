@@ -143,6 +143,10 @@ class Exchange {
   /// write. std::nullopt: call read_body_view() (more must be read, or the
   /// body is complete, or it failed and read_body_view() says how).
   [[nodiscard]] std::optional<std::span<const std::uint8_t>> body_view_now();
+  /// Body bytes have arrived and wait to be read: read_body_view() will not
+  /// wait for the origin for its first piece (unless a chunk header is split).
+  /// False once the body is complete, and before any body byte has arrived.
+  [[nodiscard]] bool body_bytes_arrived() const;
 
   [[nodiscard]] const ExchangeInfo& info() const;
   /// Request body bytes sent so far (payload, without chunk framing).
