@@ -105,7 +105,102 @@ const Origin* DistributionConfig::find_origin(std::string_view id) const {
   return nullptr;
 }
 
-const CacheBehavior& DistributionConfig::behavior_for_path(std::string_view path) const {
+namespace {
+
+bool is_unreserved(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A "." or ".." segment, or a "//", anywhere in the path: the cases that
+// need the slow path (a '%' is checked separately).
+bool has_dot_segment_or_double_slash(std::string_view path) {
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '/') continue;
+    const std::string_view rest = path.substr(i + 1);
+    if (rest.starts_with('/')) return true;
+    const std::size_t dots = rest.starts_with("..") ? 2 : rest.starts_with('.') ? 1 : 0;
+    if (dots > 0 && (rest.size() == dots || rest[dots] == '/')) return true;
+  }
+  return false;
+}
+
+// RFC 3986 5.2.4, on a path whose runs of '/' are already single.
+std::string remove_dot_segments(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  const auto drop_last_segment = [&out] {
+    const auto slash = out.rfind('/');
+    out.erase(slash == std::string::npos ? 0 : slash);
+  };
+  while (!in.empty()) {
+    if (in.starts_with("../")) {
+      in.remove_prefix(3);
+    } else if (in.starts_with("./")) {
+      in.remove_prefix(2);
+    } else if (in.starts_with("/./")) {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.starts_with("/../")) {
+      in.remove_prefix(3);
+      drop_last_segment();
+    } else if (in == "/..") {
+      in = "/";
+      drop_last_segment();
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const std::size_t end = in.find('/', in.front() == '/' ? 1 : 0);
+      const std::size_t length = end == std::string_view::npos ? in.size() : end;
+      out.append(in.substr(0, length));
+      in.remove_prefix(length);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view normalize_path_for_matching(std::string_view path, std::string& storage) {
+  if (path.find('%') == std::string_view::npos && !has_dot_segment_or_double_slash(path)) return path;
+  std::string decoded;
+  decoded.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    const int high = c == '%' && i + 2 < path.size() ? hex_value(path[i + 1]) : -1;
+    const int low = high >= 0 ? hex_value(path[i + 2]) : -1;
+    if (low < 0) {
+      // A single '/' for a run of them.
+      if (!(c == '/' && !decoded.empty() && decoded.back() == '/')) decoded += c;
+      continue;
+    }
+    const char byte = static_cast<char>(high * 16 + low);
+    if (is_unreserved(byte)) {
+      decoded += byte;
+    } else {
+      static constexpr std::string_view kHex = "0123456789ABCDEF";
+      decoded += '%';
+      decoded += kHex[static_cast<std::size_t>(high)];
+      decoded += kHex[static_cast<std::size_t>(low)];
+    }
+    i += 2;
+  }
+  storage = remove_dot_segments(decoded);
+  if (storage.empty() || storage.front() != '/') storage.insert(storage.begin(), '/');
+  return storage;
+}
+
+const CacheBehavior& DistributionConfig::behavior_for_path(std::string_view raw_path) const {
+  std::string storage;
+  const std::string_view path = normalize_path_for_matching(raw_path, storage);
   for (const auto& behavior : cache_behaviors) {
     if (path_pattern_matches(behavior.path_pattern, path)) return behavior;
   }

@@ -98,6 +98,19 @@ TEST_F(ProxyTest, HttpsOnlyOriginGetsCustomHeadersAndOriginPath) {
   EXPECT_EQ(echo_header(echo, "Expect"), "100-continue");
 }
 
+TEST_F(ProxyTest, BehaviorsMatchTheNormalizedPathAndTheOriginGetsTheRawOne) {
+  // The CDN normalizes the path (RFC 3986) to choose the behavior, then sends
+  // the raw path: "/echo/../redirect/x" is /redirect/x's behavior (301), and
+  // "/readonly/%2e%2e/echo/x" is the default's, whose origin sees it raw.
+  const auto redirected = curl(edge_->url("/echo/../redirect/x"), {"--path-as-is"});
+  EXPECT_EQ(redirected.status, 301) << redirected.err;
+  const auto posted = curl(edge_->url("/readonly/%2e%2e/echo/x"), {"--path-as-is", "-d", "a=1"});
+  ASSERT_EQ(posted.status, 200) << posted.err << posted.body;
+  EXPECT_EQ(posted.json()["target"], "/readonly/%2e%2e/echo/x");
+  const auto refused = curl(edge_->url("/echo/..//readonly/x"), {"--path-as-is", "-d", "a=1"});
+  EXPECT_EQ(refused.status, 403) << "POST is not allowed under /readonly/*";
+}
+
 TEST_F(ProxyTest, MatchViewerFollowsTheViewersScheme) {
   // The TLS origin answers only HTTPS and the plain one only HTTP: the echo
   // arrives either way, but the origins' counters tell which one served it.

@@ -54,5 +54,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The pattern matcher on the raw input split in two.
   const std::size_t half = size / 2;
   (void)config::path_pattern_matches(text.substr(0, half), text.substr(half));
+  // The path normalization behind routing: a path with one '/' between
+  // segments, no "." or ".." segment, and normal already.
+  std::string storage;
+  const std::string normal(config::normalize_path_for_matching("/" + std::string(text), storage));
+  require(normal.starts_with('/'));
+  require(normal.find("//") == std::string::npos);
+  require(normal.find("/./") == std::string::npos && normal.find("/../") == std::string::npos);
+  require(!normal.ends_with("/.") && !normal.ends_with("/.."));
+  // Normal stays normal (without '%': "%4%41" decodes to "%4A" once, as the
+  // CDN's one pass does, and a second pass would decode that too).
+  std::string again_storage;
+  if (normal.find('%') == std::string::npos) {
+    require(config::normalize_path_for_matching(normal, again_storage) == normal);
+  }
   return 0;
 }

@@ -153,9 +153,19 @@ struct DistributionConfig {
 
   [[nodiscard]] const Origin* find_origin(std::string_view id) const;
   /// The first cache behavior whose PathPattern matches `path` (the URL path,
-  /// without the query), else the default behavior — the CDN's routing rule.
+  /// without the query, as the viewer sent it) once normalized, else the
+  /// default behavior — the CDN's routing rule.
   [[nodiscard]] const CacheBehavior& behavior_for_path(std::string_view path) const;
 };
+
+/// The path the CDN matches PathPatterns against: it "normalizes URI paths
+/// consistent with RFC 3986" (percent-encoded unreserved characters decoded,
+/// other percent-encodings upper-cased, runs of '/' made one, "." and ".."
+/// segments removed) and then sends the raw path to the origin. Without this,
+/// "/public/../admin/x" would match "/public/*" and reach an origin that
+/// resolves it to /admin/x past the behavior meant for it. Returns `path`
+/// itself when it is already normal, else a view of `storage`.
+std::string_view normalize_path_for_matching(std::string_view path, std::string& storage);
 
 /// The CDN's PathPattern match: case-sensitive; '*' matches any run of
 /// characters (including '/'), '?' exactly one; a pattern without a leading

@@ -86,6 +86,40 @@ TEST(ConfigModel, PathPatternIsNeverExponential) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
+TEST(ConfigModel, PathsAreNormalizedBeforeMatchingAsRfc3986Says) {
+  const auto normal = [](std::string_view path) {
+    std::string storage;
+    return std::string(normalize_path_for_matching(path, storage));
+  };
+  // Already normal: the same bytes, no copy.
+  std::string storage;
+  const std::string_view plain = "/static/a.css";
+  EXPECT_EQ(normalize_path_for_matching(plain, storage).data(), plain.data());
+  EXPECT_EQ(normal("/static/..hidden/.x/a..b"), "/static/..hidden/.x/a..b");
+  // Dot segments (RFC 3986 5.2.4), runs of slashes, decoded unreserved characters.
+  EXPECT_EQ(normal("/public/../admin/x"), "/admin/x");
+  EXPECT_EQ(normal("/a/./b/."), "/a/b/");
+  EXPECT_EQ(normal("/a/b/.."), "/a/");
+  EXPECT_EQ(normal("/../../etc"), "/etc");
+  EXPECT_EQ(normal("//admin///x"), "/admin/x");
+  EXPECT_EQ(normal("/public/%2e%2E/admin"), "/admin");
+  EXPECT_EQ(normal("/%61dmin/%7Ex"), "/admin/~x");
+  // Reserved and other bytes stay encoded, in upper case; a stray '%' stays.
+  EXPECT_EQ(normal("/a%2fb/%c3%a9"), "/a%2Fb/%C3%A9");
+  EXPECT_EQ(normal("/100%/x%4"), "/100%/x%4");
+  EXPECT_EQ(normal("/.."), "/");
+}
+
+TEST(ConfigModel, RoutingMatchesTheNormalizedPath) {
+  auto loaded = load_distribution_config(testing::sample("get-distribution-config.json"));
+  ASSERT_TRUE(loaded.has_value());
+  const DistributionConfig& config = loaded->distributions.at(0).config;
+  // "/static/*" goes to assets-s3 and "/legacy/*" to legacy-origin.
+  EXPECT_EQ(config.behavior_for_path("/static/../legacy/page.html").target_origin_id, "legacy-origin");
+  EXPECT_EQ(config.behavior_for_path("/legacy/%2e%2e/static/site.css").target_origin_id, "assets-s3");
+  EXPECT_EQ(config.behavior_for_path("//legacy//page.html").target_origin_id, "legacy-origin");
+}
+
 TEST(ConfigModel, RoutingUsesTheFirstMatchingBehavior) {
   auto loaded = load_distribution_config(testing::sample("get-distribution-config.json"));
   ASSERT_TRUE(loaded.has_value());
