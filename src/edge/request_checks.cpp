@@ -1,6 +1,8 @@
 #include "edgefetch/edge/request_checks.hpp"
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <cctype>
 #include <limits>
 
 #include "edgefetch/base/ascii.hpp"
@@ -79,6 +81,61 @@ HeadScan scan_request_head(std::string_view received) {
   }
 }
 
+namespace {
+
+bool is_reg_name_char(char c) {
+  // RFC 3986 reg-name: unreserved, sub-delims and '%' of pct-encoded.
+  static constexpr std::string_view kOther = "-._~!$&'()*+,;=%";
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         kOther.find(c) != std::string_view::npos;
+}
+
+// RFC 9112 3.2 asks for a 400 when Host is not uri-host [":" port]. The edge
+// puts Host into the https:// redirect and, when the behavior forwards it,
+// into the origin request, the SNI and the certificate check: "a b" or
+// "evil.com/x?" there would build a wrong URL or blame the origin's
+// certificate (cert_name_mismatch) for the viewer's mistake.
+bool is_valid_host(std::string_view host) {
+  if (host.empty()) return false;
+  std::string_view name = host;
+  std::string_view port;
+  if (host.starts_with('[')) {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos || close < 3) return false;
+    const std::string_view literal = host.substr(1, close - 1);
+    const bool ok = std::all_of(literal.begin(), literal.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
+    });
+    if (!ok) return false;
+    name = {};
+    const std::string_view rest = host.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      port = rest.substr(1);
+      if (port.empty()) return false;
+    }
+  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+    name = host.substr(0, colon);
+    port = host.substr(colon + 1);
+    if (port.empty()) return false;
+  }
+  if (host.front() != '[' && (name.empty() || !std::all_of(name.begin(), name.end(), is_reg_name_char))) {
+    return false;
+  }
+  if (!port.empty()) {
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return false;
+    }
+    unsigned value = 0;
+    for (const char c : port) value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value > 65535) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<HeadProblem> check_request_head(const http::request_header<>& head) {
   if (head.version() != 10 && head.version() != 11) {
     return HeadProblem{505, "Only HTTP/1.0 and HTTP/1.1 are supported."};
@@ -87,9 +144,13 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   std::size_t transfer_encodings = 0;
   std::size_t content_lengths = 0;
   std::string_view transfer_encoding;
+  std::string_view host;
   for (const auto& field : head) {
     const std::string_view name = std_view(field.name_string());
-    if (iequals(name, "Host")) ++hosts;
+    if (iequals(name, "Host")) {
+      ++hosts;
+      host = std_view(field.value());
+    }
     if (iequals(name, "Transfer-Encoding")) {
       ++transfer_encodings;
       transfer_encoding = std_view(field.value());
@@ -98,6 +159,9 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   }
   if (hosts > 1) return HeadProblem{400, "The request has more than one Host header."};
   if (hosts == 0 && head.version() == 11) return HeadProblem{400, "The HTTP/1.1 request has no Host header."};
+  if (hosts == 1 && !is_valid_host(host)) {
+    return HeadProblem{400, "The request's Host header is not a host name or address with an optional port."};
+  }
   if (transfer_encodings > 0) {
     if (transfer_encodings > 1 || !iequals(trim(transfer_encoding), "chunked")) {
       return HeadProblem{400, "The request's Transfer-Encoding is not exactly \"chunked\"."};

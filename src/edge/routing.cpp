@@ -42,6 +42,10 @@ RouteResult route(const config::DistributionConfig& config, const ViewerRequestL
   // the origin: redirect-to-https answers 301, https-only answers 403.
   if (!request.https) {
     if (behavior.viewer_protocol_policy == config::ViewerProtocolPolicy::redirect_to_https) {
+      if (request.host.empty()) {
+        // HTTP/1.0 may leave Host out; "https:///path" would be no URL.
+        return Refusal{400, "an HTTP/1.0 request without Host cannot be redirected to HTTPS", {}};
+      }
       if (request.method == "GET" || request.method == "HEAD") {
         return Refusal{
             301, "the cache behavior redirects HTTP viewers to HTTPS",

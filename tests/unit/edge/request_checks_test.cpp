@@ -94,6 +94,24 @@ TEST(CheckRequestHead, RefusesWhatBeastLetsThrough) {
   EXPECT_EQ(check("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n")->status, 400);
 }
 
+TEST(CheckRequestHead, HostMustBeAHostWithAnOptionalPort) {
+  const auto with_host = [](const std::string& host) {
+    return check("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+  };
+  for (const char* good : {"origin.test", "origin.test:8080", "ORIGIN.test:65535", "127.0.0.1:80", "[::1]",
+                           "[::1]:8443", "[2001:db8::1]", "xn--bcher-kva.example", "a_b.test", "%61.test"}) {
+    EXPECT_FALSE(with_host(good)) << good;
+  }
+  for (const char* bad :
+       {"", "a b", "evil.com/foo?", "origin.test:", "origin.test:abc", "origin.test:99999",
+        "origin.test:123456", "[::1", "[::1]x", "[zz::1]", "a@b.test", "[]", "origin.test:-1"}) {
+    const auto problem = with_host(bad);
+    ASSERT_TRUE(problem) << "'" << bad << "'";
+    EXPECT_EQ(problem->status, 400) << bad;
+    EXPECT_NE(problem->reason.find("Host header"), std::string::npos) << problem->reason;
+  }
+}
+
 std::variant<BodyFraming, HeadProblem> read(const std::string& head) {
   RequestParser parser;
   return read_request_head(parser, head);

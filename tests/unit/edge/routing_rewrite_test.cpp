@@ -69,6 +69,10 @@ TEST(Route, RefusesMethodsAndHttpViewersAsTheCdn) {
   EXPECT_EQ(std::get<Refusal>(refused).status, 301);
   EXPECT_EQ(std::get<Refusal>(refused).location, "https://h/x?y");
   EXPECT_TRUE(std::holds_alternative<Route>(route(config, {"GET", "/x", "h", true})));
+  // HTTP/1.0 without Host: no URL to redirect to ("https:///x" is none).
+  refused = route(config, {"GET", "/x", "", false});
+  EXPECT_EQ(std::get<Refusal>(refused).status, 400);
+  EXPECT_TRUE(std::get<Refusal>(refused).location.empty());
 }
 
 http::request_header<> parse(const std::string& text) {
