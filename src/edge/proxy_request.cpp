@@ -441,6 +441,13 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       }
       if (parser.is_done()) break;
       if (produced == 0 && consumed == 0) {
+        if (framing.chunked &&
+            chunk_framing_has_bare_lf({static_cast<const char*>(input.data().data()), input.size()})) {
+          const GeneratedResponse answer = GeneratedResponse{
+              400, "The request body's chunked framing has a line ending in a bare LF (not CRLF).", {}, {}};
+          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+          co_return false;
+        }
         if (input.size() >= input.max_size()) {
           // A chunk header (with extensions) longer than the whole input buffer.
           const GeneratedResponse answer =

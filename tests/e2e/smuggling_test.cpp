@@ -85,6 +85,25 @@ TEST_F(SmugglingTest, ObsFoldBareLfAndBareCr) {
   expect_refused("GET /echo HTTP/1.1\r\nHost: a\rX: y\r\n\r\n", 400);
 }
 
+TEST_F(SmugglingTest, BareLfInChunkFramingIs400NotAHang) {
+  // Beast skips a bare LF while it looks for a chunk line's CRLF: without the
+  // edge's check these waited for the viewer I/O timeout (60 s).
+  // (The head was valid, so it reached the origin before the body failed.)
+  for (const std::string body : {"3\nabc\n0\n\n", "3\r\nabc\r\n0\n\n", "3\r\nabc\r\n0\r\nX: y\n\r\n"}) {
+    const std::string response = raw_exchange(
+        edge_->port(), "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+    EXPECT_EQ(first_status(response), 400) << response;
+    EXPECT_NE(response.find("bare LF"), std::string::npos) << response;
+    EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
+  }
+  // A bare LF inside chunk data is data.
+  const std::string ok = raw_exchange(edge_->port(),
+                                      "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                                      "Connection: close\r\n\r\n3\r\na\nb\r\n0\r\n\r\n");
+  EXPECT_EQ(first_status(ok), 200) << ok;
+  EXPECT_NE(ok.find("received 3"), std::string::npos) << ok;
+}
+
 TEST_F(SmugglingTest, MissingOrDuplicateHost) {
   expect_refused("GET /echo HTTP/1.1\r\n\r\n", 400);
   expect_refused("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);

@@ -11,7 +11,8 @@
 //     unfolds it; proxies that disagree on folding are a smuggling vector);
 //   - Transfer-Encoding exactly "chunked", once, and never with
 //     Content-Length -> 400 (Beast accepts "gzip" or "gzip, chunked");
-//   - exactly one Host in HTTP/1.1 (at most one in 1.0) -> 400;
+//   - exactly one Host in HTTP/1.1 (at most one in 1.0), of the form
+//     host[:port] -> 400;
 //   - a target in origin-form or absolute-form, visible ASCII only -> 400;
 //   - HTTP/1.0 or 1.1 only -> 505 (Beast refuses other versions first, so a
 //     viewer sees 400 "bad version"; the check stays for heads built otherwise);
@@ -33,6 +34,12 @@ namespace edgefetch::edge {
 inline constexpr std::size_t kMaxRequestHeadBytes = 20480;
 inline constexpr std::size_t kMaxUrlBytes = 8192;
 inline constexpr std::size_t kMaxHeaderFields = 100;
+
+/// True when chunked framing the parser is waiting on (`unparsed`: the bytes
+/// it has not consumed, a chunk header or the trailer section) has a line
+/// ended by a bare LF. Beast looks for CRLF and skips a bare LF as an ordinary
+/// byte, so such a body would wait for a CRLF that never comes.
+bool chunk_framing_has_bare_lf(std::string_view unparsed);
 
 struct HeadProblem {
   int status = 400;
