@@ -233,7 +233,10 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
   if (out.framing == ViewerBodyFraming::chunked) head.append_field("Transfer-Encoding", "chunked");
   add_connection_field(head, out.keep_alive, viewer_version);
-  add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);
+  // The CDN marks an origin's error answer as an error, not a miss, as the
+  // access log's x-edge-result-type does.
+  add_edge_trailer_fields(head, response.status >= 400 ? "Error from cloudfront" : "Miss from cloudfront",
+                          request_id, identity);
   return out;
 }
 

@@ -154,6 +154,13 @@ TEST(ViewerResponse, FramesAndMarksTheResponse) {
   EXPECT_EQ(response.head.find("Via: origin"), std::string::npos);
   EXPECT_NE(response.head.find("X-Cache: Miss from cloudfront\r\n"), std::string::npos);
   EXPECT_NE(response.head.find("X-Amz-Cf-Id: RID\r\n"), std::string::npos);
+  // An origin's 4xx or 5xx is an error to the CDN, as in the access log.
+  for (const unsigned status : {404U, 503U}) {
+    origin::ResponseHead failed = origin_head;
+    failed.status = status;
+    const auto relayed = make_viewer_response(failed, false, 11, true, "RID", identity);
+    EXPECT_NE(relayed.head.find("X-Cache: Error from cloudfront\r\n"), std::string::npos) << relayed.head;
+  }
 
   response = make_viewer_response(origin_head, false, 10, true, "RID", identity);
   EXPECT_EQ(response.framing, ViewerBodyFraming::close_delimited);
