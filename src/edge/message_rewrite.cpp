@@ -169,12 +169,22 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   if (!via.empty()) via += ", ";
   identity.append_via(via, info.version == 10 ? "1.0" : "1.1");
   add_header(out, "Via", std::move(via));
+  // A custom X-Forwarded-For replaces the viewer's, as custom headers do, and
+  // the edge appends the viewer's address to it: one field, one chain (two
+  // fields would read as "<viewer>, <custom>", the chain reversed).
+  for (const auto& header : custom) {
+    if (iequals(header.name, "X-Forwarded-For") && is_safe_field_value(header.value)) {
+      forwarded_for = header.value;
+    }
+  }
   if (!forwarded_for.empty()) forwarded_for += ", ";
   forwarded_for += info.ip;
   add_header(out, "X-Forwarded-For", std::move(forwarded_for));
   add_header(out, "X-Amz-Cf-Id", request_id);
   for (const auto& header : custom) {
-    if (is_safe_field_value(header.value)) add_header(out, header.name, header.value);
+    if (is_safe_field_value(header.value) && !iequals(header.name, "X-Forwarded-For")) {
+      add_header(out, header.name, header.value);
+    }
   }
   return request;
 }

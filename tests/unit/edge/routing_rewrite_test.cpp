@@ -135,6 +135,19 @@ TEST(OriginRequest, RewritesAsTheCdn) {
   EXPECT_FALSE(head.chunked);
 }
 
+TEST(OriginRequest, ACustomXForwardedForStartsTheOneChain) {
+  auto config = sample();
+  config.origins[0].custom_headers.push_back({"X-Forwarded-For", "9.9.9.9"});
+  const auto r = std::get<Route>(route(config, {"GET", "/a", "viewer", false}));
+  const auto viewer = parse("GET /a HTTP/1.1\r\nHost: viewer\r\nX-Forwarded-For: 5.5.5.5\r\n\r\n");
+  EdgeIdentity identity{"0123456789abcdef0123456789abcdef", "EFX1-C1"};
+  const auto head = make_origin_request(viewer, r, {"10.0.0.1", 11, false}, {}, "ID", identity);
+  const auto fields = std::count_if(head.headers.begin(), head.headers.end(),
+                                    [](const auto& h) { return h.name == "X-Forwarded-For"; });
+  EXPECT_EQ(fields, 1);
+  EXPECT_EQ(field(head, "X-Forwarded-For"), "9.9.9.9, 10.0.0.1");
+}
+
 TEST(ViewerResponse, FramesAndMarksTheResponse) {
   origin::ResponseHead origin_head;
   origin_head.status = 200;
