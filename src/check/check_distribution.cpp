@@ -6,6 +6,7 @@
 // clang-format off
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
 // clang-format on
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -42,7 +43,9 @@ void host_forwarding_notes(const config::DistributionConfig& distribution, const
   std::vector<const config::CacheBehavior*> behaviors = {&distribution.default_cache_behavior};
   for (const auto& b : distribution.cache_behaviors) behaviors.push_back(&b);
   for (const config::CacheBehavior* b : behaviors) {
-    if (b->target_origin_id != origin.id) continue;
+    // A behavior reaches the origin itself or an origin group it belongs to.
+    const auto targets = distribution.target_origins(b->target_origin_id);
+    if (std::find(targets.begin(), targets.end(), &origin) == targets.end()) continue;
     if (b->forwards_host_header) {
       notes.push_back(
           behavior_name(*b) +
@@ -56,6 +59,22 @@ void host_forwarding_notes(const config::DistributionConfig& distribution, const
           ", whose Host handling cannot be known offline; if it forwards Host, the certificate must "
           "cover the viewer's host names (check them with --host-header).");
     }
+  }
+}
+
+void origin_group_notes(const config::DistributionConfig& distribution, const config::Origin& origin,
+                        std::vector<std::string>& notes) {
+  for (const auto& group : distribution.origin_groups) {
+    const auto member = std::find(group.member_ids.begin(), group.member_ids.end(), origin.id);
+    if (member == group.member_ids.end()) continue;
+    std::string codes;
+    for (const int code : group.failover_status_codes)
+      codes += (codes.empty() ? "" : ", ") + std::to_string(code);
+    notes.push_back(std::string(member == group.member_ids.begin() ? "Primary" : "Secondary") +
+                    " origin of origin group '" + group.id +
+                    "': GET, HEAD and OPTIONS requests go to the secondary when the primary cannot be "
+                    "reached or answers " +
+                    codes + ", so the edge must be able to connect to both.");
   }
 }
 
@@ -99,6 +118,7 @@ std::vector<PlannedOrigin> plan_distribution(const config::LoadedConfig& loaded,
                                   protocols_text(custom.ssl_protocols) + ".");
         }
         host_forwarding_notes(distribution.config, origin, p.entry.notes);
+        origin_group_notes(distribution.config, origin, p.entry.notes);
         p.target.host = origin.domain_name;
         p.target.port = custom.https_port;
         p.target.resolve_overrides = options.resolve_overrides;

@@ -198,6 +198,29 @@ std::string_view normalize_path_for_matching(std::string_view path, std::string&
   return storage;
 }
 
+const OriginGroup* DistributionConfig::find_origin_group(std::string_view id) const {
+  for (const auto& group : origin_groups) {
+    if (group.id == id) return &group;
+  }
+  return nullptr;
+}
+
+std::vector<const Origin*> DistributionConfig::target_origins(std::string_view target_id) const {
+  if (const Origin* origin = find_origin(target_id)) return {origin};
+  std::vector<const Origin*> members;
+  if (const OriginGroup* group = find_origin_group(target_id)) {
+    for (const auto& id : group->member_ids) {
+      if (const Origin* member = find_origin(id)) members.push_back(member);
+    }
+  }
+  return members;
+}
+
+bool OriginGroup::fails_over_on(int status) const {
+  return std::find(failover_status_codes.begin(), failover_status_codes.end(), status) !=
+         failover_status_codes.end();
+}
+
 const CacheBehavior& DistributionConfig::behavior_for_path(std::string_view raw_path) const {
   std::string storage;
   const std::string_view path = normalize_path_for_matching(raw_path, storage);

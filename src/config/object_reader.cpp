@@ -164,14 +164,15 @@ std::optional<bool> ObjectReader::bool_value(const Json& value, const std::strin
 }
 
 std::vector<ObjectReader::Item> ObjectReader::list(const Json& object, const char* key,
-                                                   const std::string& path, bool required) {
+                                                   const std::string& path, bool required,
+                                                   bool always_quantity) {
   std::vector<Item> items;
   const Json* value = field(object, key);
   if (value == nullptr) {
     if (required) problem(path, "required but missing");
     return items;
   }
-  if (cfn()) {
+  if (cfn() && !always_quantity) {
     if (!value->is_array()) {
       problem(path, "must be a list, not " + kind_of(*value));
       return items;
@@ -261,6 +262,10 @@ DistributionConfig ObjectReader::read(const Json& object) {
     config.cache_behaviors.push_back(read_behavior(*item.value, b++));
   }
 
+  for (const auto& item : list(object, "OriginGroups", root + ".OriginGroups", false, true)) {
+    config.origin_groups.push_back(read_origin_group(*item.value, item.path));
+  }
+
   if (const Json* comment = field(object, "Comment")) {
     if (auto text = string_value(*comment, root + ".Comment", Need::informational)) config.comment = *text;
   }
@@ -280,6 +285,47 @@ DistributionConfig ObjectReader::read(const Json& object) {
     if (!already) problems_.push_back(std::move(rule));
   }
   return config;
+}
+
+OriginGroup ObjectReader::read_origin_group(const Json& value, const std::string& at) {
+  OriginGroup group;
+  if (!value.is_object()) {
+    problem(at, "must be an object with Id, FailoverCriteria and Members, not " + kind_of(value));
+    return group;
+  }
+  if (const Json* id = field(value, "Id")) {
+    if (auto text = string_value(*id, at + ".Id", Need::essential)) group.id = *text;
+  } else {
+    problem(at + ".Id", "required but missing; give the origin group a unique id");
+  }
+  if (const Json* criteria = field(value, "FailoverCriteria")) {
+    if (!criteria->is_object()) {
+      problem(at + ".FailoverCriteria", "must be an object with StatusCodes, not " + kind_of(*criteria));
+    } else {
+      const std::string codes_at = at + ".FailoverCriteria.StatusCodes";
+      for (const auto& item : list(*criteria, "StatusCodes", codes_at, true, true)) {
+        if (const auto code = int_value(*item.value, item.path)) {
+          group.failover_status_codes.push_back(static_cast<int>(*code));
+        }
+      }
+    }
+  } else {
+    problem(at + ".FailoverCriteria", "required but missing; give the StatusCodes that fail over");
+  }
+  for (const auto& item : list(value, "Members", at + ".Members", true, true)) {
+    if (!item.value->is_object()) {
+      problem(item.path, "must be an object with OriginId, not " + kind_of(*item.value));
+      continue;
+    }
+    if (const Json* id = field(*item.value, "OriginId")) {
+      if (auto text = string_value(*id, item.path + ".OriginId", Need::essential)) {
+        group.member_ids.push_back(*text);
+      }
+    } else {
+      problem(item.path + ".OriginId", "required but missing");
+    }
+  }
+  return group;
 }
 
 Origin ObjectReader::read_origin(const Json& value, std::size_t i) {

@@ -49,7 +49,10 @@ class ObjectReader {
   std::optional<bool> bool_value(const Json& value, const std::string& path, Need need);
   /// The items of a list field: {Quantity, Items} in the API, a plain array
   /// in CloudFormation. Absent: empty, and a problem when `required`.
-  std::vector<Item> list(const Json& object, const char* key, const std::string& path, bool required);
+  /// `always_quantity`: {Quantity, Items} in both spellings (CloudFormation
+  /// keeps that shape for OriginGroups and what they hold).
+  std::vector<Item> list(const Json& object, const char* key, const std::string& path, bool required,
+                         bool always_quantity = false);
   std::vector<std::string> string_list(const Json& object, const char* key, const std::string& path);
 
   void store_port(const Json& object, const char* key, const std::string& at, std::uint16_t& out);
@@ -57,6 +60,7 @@ class ObjectReader {
                  bool seconds, int& out);
 
   Origin read_origin(const Json& value, std::size_t index);
+  OriginGroup read_origin_group(const Json& value, const std::string& at);
   void read_custom_origin(const Json& value, std::size_t index, Origin& origin);
   CacheBehavior read_behavior(const Json& value, std::optional<std::size_t> index);
   void read_host_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);

@@ -4,6 +4,7 @@
 #include "edgefetch/config/validate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -115,6 +116,39 @@ void validate_origin(const Origin& origin, std::size_t o, const Paths& paths,
   }
 }
 
+// The CDN's rules for a group: two members, each an origin (not a group),
+// and failover status codes from its list.
+void validate_origin_group(const OriginGroup& group, const std::string& at,
+                           const std::map<std::string, std::size_t>& origin_ids,
+                           std::vector<Problem>& problems) {
+  if (group.member_ids.size() != 2) {
+    problems.push_back(
+        {at + ".Members", "has " + std::to_string(group.member_ids.size()) +
+                              " members; an origin group has exactly two (primary, secondary)"});
+  }
+  for (std::size_t m = 0; m < group.member_ids.size(); ++m) {
+    const std::string& id = group.member_ids[m];
+    if (!origin_ids.contains(id)) {
+      problems.push_back({at + ".Members.Items" + index(m) + ".OriginId", quote(id) + " names no origin"});
+    } else if (m == 1 && id == group.member_ids[0]) {
+      problems.push_back(
+          {at + ".Members", "lists " + quote(id) + " twice; the secondary must be another origin"});
+    }
+  }
+  static constexpr std::array<int, 8> kFailoverCodes = {400, 403, 404, 416, 500, 502, 503, 504};
+  if (group.failover_status_codes.empty()) {
+    problems.push_back({at + ".FailoverCriteria.StatusCodes", "lists no status code; give at least one"});
+  }
+  for (std::size_t c = 0; c < group.failover_status_codes.size(); ++c) {
+    const int code = group.failover_status_codes[c];
+    if (std::find(kFailoverCodes.begin(), kFailoverCodes.end(), code) == kFailoverCodes.end()) {
+      problems.push_back({at + ".FailoverCriteria.StatusCodes.Items" + index(c),
+                          std::to_string(code) + " cannot trigger failover; use 400, 403, 404, 416, 500, "
+                                                 "502, 503 or 504"});
+    }
+  }
+}
+
 void validate_behavior(const CacheBehavior& behavior, std::optional<std::size_t> b,
                        const std::map<std::string, std::size_t>& origin_ids, const Paths& paths,
                        std::vector<Problem>& problems) {
@@ -177,9 +211,22 @@ void validate_into(const DistributionConfig& config, const Paths& paths, std::ve
                                                        paths.origin(it->second) + ")"});
     }
   }
-  validate_behavior(config.default_cache_behavior, std::nullopt, origin_ids, paths, problems);
+  // Behaviors may target an origin or an origin group.
+  std::map<std::string, std::size_t> target_ids = origin_ids;
+  for (std::size_t g = 0; g < config.origin_groups.size(); ++g) {
+    const OriginGroup& group = config.origin_groups[g];
+    const std::string at = paths.root() + ".OriginGroups.Items" + index(g);
+    validate_origin_group(group, at, origin_ids, problems);
+    if (group.id.empty()) continue;
+    if (origin_ids.contains(group.id)) {
+      problems.push_back({at + ".Id", quote(group.id) + " is also an origin's id; ids must be unique"});
+    } else if (!target_ids.emplace(group.id, g).second) {
+      problems.push_back({at + ".Id", "duplicate origin group id " + quote(group.id)});
+    }
+  }
+  validate_behavior(config.default_cache_behavior, std::nullopt, target_ids, paths, problems);
   for (std::size_t b = 0; b < config.cache_behaviors.size(); ++b) {
-    validate_behavior(config.cache_behaviors[b], b, origin_ids, paths, problems);
+    validate_behavior(config.cache_behaviors[b], b, target_ids, paths, problems);
   }
 }
 

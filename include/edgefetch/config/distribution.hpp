@@ -114,6 +114,18 @@ struct Origin {
   std::optional<int> response_completion_timeout_s;  // absent: no limit (facts 1.7)
 };
 
+/// An origin group (OriginGroups): a behavior that targets it sends requests
+/// to the primary member; for GET, HEAD and OPTIONS the CDN tries the
+/// secondary when the primary cannot be reached (after its ConnectionAttempts)
+/// or answers one of the failover status codes (facts 1.5).
+struct OriginGroup {
+  std::string id;
+  std::vector<std::string> member_ids;  // primary, secondary (exactly two when valid)
+  std::vector<int> failover_status_codes;
+
+  [[nodiscard]] bool fails_over_on(int status) const;
+};
+
 /// How a behavior came to forward the viewer's Host header (or not).
 enum class HostForwarding {
   none,                    // not forwarded: Host = origin DomainName
@@ -148,10 +160,15 @@ struct DistributionConfig {
   std::vector<Origin> origins;
   CacheBehavior default_cache_behavior;        // path_pattern "*"
   std::vector<CacheBehavior> cache_behaviors;  // in precedence order
+  std::vector<OriginGroup> origin_groups;
   std::string comment;
   bool enabled = true;
 
   [[nodiscard]] const Origin* find_origin(std::string_view id) const;
+  [[nodiscard]] const OriginGroup* find_origin_group(std::string_view id) const;
+  /// The origins a behavior's TargetOriginId sends requests to: the origin,
+  /// or a group's members in order (primary first); empty when it names none.
+  [[nodiscard]] std::vector<const Origin*> target_origins(std::string_view target_id) const;
   /// The first cache behavior whose PathPattern matches `path` (the URL path,
   /// without the query, as the viewer sent it) once normalized, else the
   /// default behavior — the CDN's routing rule.

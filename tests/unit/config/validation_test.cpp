@@ -213,6 +213,50 @@ TEST(ConfigValidation, OriginIdsAndTargets) {
   EXPECT_EQ(problems.size(), 4u) << all(problems);
 }
 
+TEST(ConfigValidation, OriginGroupsAreTargetsAndFollowTheCdnsRules) {
+  const std::string origins = R"("Origins":{"Quantity":2,"Items":[
+      {"Id":"a","DomainName":"a.example.com","S3OriginConfig":{}},
+      {"Id":"b","DomainName":"b.example.com","S3OriginConfig":{}}]})";
+  const auto group = [](const std::string& id, const std::string& members, const std::string& codes) {
+    return R"({"Id":")" + id + R"(","FailoverCriteria":{"StatusCodes":{"Quantity":)" +
+           std::to_string(std::count(codes.begin(), codes.end(), ',') + (codes.empty() ? 0 : 1)) +
+           R"(,"Items":[)" + codes + R"(]}},"Members":{"Quantity":)" +
+           std::to_string(std::count(members.begin(), members.end(), '{')) + R"(,"Items":[)" + members +
+           "]}}";
+  };
+  const std::string two = R"({"OriginId":"a"},{"OriginId":"b"})";
+  const auto config = [&](const std::string& groups, const std::string& target) {
+    return "{" + origins + R"(,"OriginGroups":{"Quantity":1,"Items":[)" + groups +
+           R"(]},"DefaultCacheBehavior":{"TargetOriginId":")" + target +
+           R"(","ViewerProtocolPolicy":"allow-all"}})";
+  };
+  const LoadedConfig loaded = loaded_from(config(group("g", two, "500,503"), "g"));
+  ASSERT_EQ(loaded.distributions.size(), 1U);
+  const DistributionConfig& distribution = loaded.distributions[0].config;
+  const auto targets = distribution.target_origins("g");
+  ASSERT_EQ(targets.size(), 2U);
+  EXPECT_EQ(targets[0]->id, "a");
+  ASSERT_NE(distribution.find_origin_group("g"), nullptr);
+  EXPECT_TRUE(distribution.find_origin_group("g")->fails_over_on(503));
+  EXPECT_FALSE(distribution.find_origin_group("g")->fails_over_on(502));
+
+  const std::string groups = "DistributionConfig.OriginGroups.Items[0]";
+  EXPECT_NE(
+      message_at(problems_of(config(group("g", R"({"OriginId":"a"})", "500"), "g")), groups + ".Members")
+          .find("exactly two"),
+      std::string::npos);
+  EXPECT_EQ(message_at(problems_of(config(group("g", R"({"OriginId":"a"},{"OriginId":"z"})", "500"), "g")),
+                       groups + ".Members.Items[1].OriginId"),
+            "\"z\" names no origin");
+  EXPECT_NE(message_at(problems_of(config(group("g", two, "501"), "g")),
+                       groups + ".FailoverCriteria.StatusCodes.Items[0]")
+                .find("cannot trigger failover"),
+            std::string::npos);
+  EXPECT_NE(
+      message_at(problems_of(config(group("a", two, "500"), "a")), groups + ".Id").find("also an origin"),
+      std::string::npos);
+}
+
 TEST(ConfigValidation, AnUnknownTargetNamesAFewOriginIdsNotAllOfThem) {
   // Every unknown target's message listed every id: 3000 of each made 78 MB.
   std::string origins;
