@@ -364,125 +364,156 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
         co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
     co_return (ok && keep);
   }
-  const auto& destination = std::get<Route>(routed);
-  record.entry().origin_id = destination.origin->id;
-  const auto plan = snapshot->origins.find(destination.origin->id);
-  if (plan == snapshot->origins.end()) {
-    const GeneratedResponse answer =
-        GeneratedResponse{502, "The cache behavior names an unknown origin.", "unknown_origin", {}};
-    co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-    co_return false;
-  }
-
-  // The planned target as it is; a copy only to carry a forwarded Host.
-  const origin::Target& planned = destination.https ? plan->second.https : plan->second.http;
-  std::optional<origin::Target> with_host;
-  if (destination.host_forwarded) {
-    with_host.emplace(planned);
-    with_host->host_header = destination.host;
-  }
-  const origin::Target& origin_target = with_host ? *with_host : planned;
-
+  const auto& routed_to = std::get<Route>(routed);
+  // An origin group's secondary is tried for GET, HEAD and OPTIONS (facts
+  // 1.5); those reach here without a body (a GET or HEAD with one is refused),
+  // and an OPTIONS with one is not replayed.
+  const bool can_fail_over = !routed_to.secondary.empty() && !framing.has_body() &&
+                             (method == "GET" || method == "HEAD" || method == "OPTIONS");
+  const Route* current = &routed_to;
   const ViewerInfo viewer{connection.ip, version, connection.tls};
-  origin::RequestHead origin_request =
-      make_origin_request(head, destination, viewer, framing, request_id, state.identity);
-  auto sent = co_await state.client.send(origin_target, std::move(origin_request));
-  if (!sent) {
-    record.origin_failure(sent.error());
-    const bool keep = keep_alive && !framing.has_body();
-    const GeneratedResponse answer = origin_error_response(sent.error());
-    const bool ok =
-        co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
-    co_return (ok && keep);
-  }
-  std::unique_ptr<origin::Exchange> exchange = std::move(*sent);
-
-  // The request body, viewer -> origin, one bounded buffer at a time.
-  if (framing.has_body()) {
-    BodyBuffer buffer;
-    if (version == 11 && expects_continue(head)) {
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      const std::array<asio::const_buffer, 1> interim{asio::buffer(kContinue)};
-      stream.expires_after(state.options.timeouts.io);
-      co_await stream.write(interim, ec);
-      if (ec) {
-        record.finish(0);
-        co_return false;
-      }
-    }
-    while (!parser.is_done()) {
-      auto& body = parser.get().body();
-      body.data = buffer.data();
-      body.size = buffer.size();
-      body.more = true;
-      std::size_t consumed = 0;
-      if (input.size() > 0) {
-        consumed = parser.put(input.data(), ec);
-        input.consume(consumed);
-        if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
-        if (ec) {
-          const GeneratedResponse answer =
-              GeneratedResponse{400, "The request body is malformed (" + ec.message() + ").", {}, {}};
-          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-          co_return false;
-        }
-      }
-      const std::size_t produced = buffer.size() - body.size;
-      record.entry().cs_bytes += consumed;
-      if (produced > 0) {
-        auto written = co_await exchange->write_body(std::span<const std::uint8_t>(buffer.data(), produced));
-        if (!written) {
-          record.origin_failure(written.error());
-          record.origin_info(exchange->info());
-          const GeneratedResponse answer = origin_error_response(written.error());
-          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-          co_return false;
-        }
-      }
-      if (parser.is_done()) break;
-      if (produced == 0 && consumed == 0) {
-        if (framing.chunked &&
-            chunk_framing_has_bare_lf({static_cast<const char*>(input.data().data()), input.size()})) {
-          const GeneratedResponse answer = GeneratedResponse{
-              400, "The request body's chunked framing has a line ending in a bare LF (not CRLF).", {}, {}};
-          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-          co_return false;
-        }
-        if (input.size() >= input.max_size()) {
-          // A chunk header (with extensions) longer than the whole input buffer.
-          const GeneratedResponse answer =
-              GeneratedResponse{400, "The request body has an oversized chunk header.", {}, {}};
-          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-          co_return false;
-        }
-        stream.expires_after(state.options.timeouts.io);
-        const std::size_t n = co_await stream.read_some(input.prepare(input.max_size() - input.size()), ec);
-        if (ec) {
-          // The viewer went away (or stalled) mid-body: nothing to answer.
-          record.entry().x_edge_detailed_result_type = "ClientCommError";
-          record.finish(0);
-          co_return false;
-        }
-        input.commit(n);
-      }
-    }
-    auto finished = co_await exchange->finish_body();
-    if (!finished) {
-      record.origin_failure(finished.error());
-      const GeneratedResponse answer = origin_error_response(finished.error());
+  std::unique_ptr<origin::Exchange> exchange;
+  base::Expected<const origin::ResponseHead*, origin::FetchError> response_head =
+      base::unexpected(origin::FetchError{});
+  for (;;) {
+    const Route& destination = *current;
+    const bool may_fail_over = can_fail_over && current == &routed_to;
+    record.entry().origin_id = destination.origin->id;
+    const auto plan = snapshot->origins.find(destination.origin->id);
+    if (plan == snapshot->origins.end()) {
+      const GeneratedResponse answer =
+          GeneratedResponse{502, "The cache behavior names an unknown origin.", "unknown_origin", {}};
       co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
       co_return false;
     }
-  }
 
-  auto response_head = co_await exchange->read_response_head();
-  if (!response_head) {
-    record.origin_failure(response_head.error());
-    record.origin_info(exchange->info());
-    const GeneratedResponse answer = origin_error_response(response_head.error());
-    const bool ok =
-        co_await send_generated(state, stream, record, answer, head_request, version, keep_alive, request_id);
-    co_return (ok && keep_alive);
+    // The planned target as it is; a copy only to carry a forwarded Host.
+    const origin::Target& planned = destination.https ? plan->second.https : plan->second.http;
+    std::optional<origin::Target> with_host;
+    if (destination.host_forwarded) {
+      with_host.emplace(planned);
+      with_host->host_header = destination.host;
+    }
+    const origin::Target& origin_target = with_host ? *with_host : planned;
+
+    origin::RequestHead origin_request =
+        make_origin_request(head, destination, viewer, framing, request_id, state.identity);
+    auto sent = co_await state.client.send(origin_target, std::move(origin_request));
+    if (!sent) {
+      record.origin_failure(sent.error());
+      if (may_fail_over) {
+        current = &routed_to.secondary.front();
+        continue;
+      }
+      const bool keep = keep_alive && !framing.has_body();
+      const GeneratedResponse answer = origin_error_response(sent.error());
+      const bool ok =
+          co_await send_generated(state, stream, record, answer, head_request, version, keep, request_id);
+      co_return (ok && keep);
+    }
+    exchange = std::move(*sent);
+
+    // The request body, viewer -> origin, one bounded buffer at a time.
+    if (framing.has_body()) {
+      BodyBuffer buffer;
+      if (version == 11 && expects_continue(head)) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        const std::array<asio::const_buffer, 1> interim{asio::buffer(kContinue)};
+        stream.expires_after(state.options.timeouts.io);
+        co_await stream.write(interim, ec);
+        if (ec) {
+          record.finish(0);
+          co_return false;
+        }
+      }
+      while (!parser.is_done()) {
+        auto& body = parser.get().body();
+        body.data = buffer.data();
+        body.size = buffer.size();
+        body.more = true;
+        std::size_t consumed = 0;
+        if (input.size() > 0) {
+          consumed = parser.put(input.data(), ec);
+          input.consume(consumed);
+          if (ec == http::error::need_buffer || ec == http::error::need_more) ec = {};
+          if (ec) {
+            const GeneratedResponse answer =
+                GeneratedResponse{400, "The request body is malformed (" + ec.message() + ").", {}, {}};
+            co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+            co_return false;
+          }
+        }
+        const std::size_t produced = buffer.size() - body.size;
+        record.entry().cs_bytes += consumed;
+        if (produced > 0) {
+          auto written =
+              co_await exchange->write_body(std::span<const std::uint8_t>(buffer.data(), produced));
+          if (!written) {
+            record.origin_failure(written.error());
+            record.origin_info(exchange->info());
+            const GeneratedResponse answer = origin_error_response(written.error());
+            co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+            co_return false;
+          }
+        }
+        if (parser.is_done()) break;
+        if (produced == 0 && consumed == 0) {
+          if (framing.chunked &&
+              chunk_framing_has_bare_lf({static_cast<const char*>(input.data().data()), input.size()})) {
+            const GeneratedResponse answer = GeneratedResponse{
+                400, "The request body's chunked framing has a line ending in a bare LF (not CRLF).", {}, {}};
+            co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+            co_return false;
+          }
+          if (input.size() >= input.max_size()) {
+            // A chunk header (with extensions) longer than the whole input buffer.
+            const GeneratedResponse answer =
+                GeneratedResponse{400, "The request body has an oversized chunk header.", {}, {}};
+            co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+            co_return false;
+          }
+          stream.expires_after(state.options.timeouts.io);
+          const std::size_t n = co_await stream.read_some(input.prepare(input.max_size() - input.size()), ec);
+          if (ec) {
+            // The viewer went away (or stalled) mid-body: nothing to answer.
+            record.entry().x_edge_detailed_result_type = "ClientCommError";
+            record.finish(0);
+            co_return false;
+          }
+          input.commit(n);
+        }
+      }
+      auto finished = co_await exchange->finish_body();
+      if (!finished) {
+        record.origin_failure(finished.error());
+        const GeneratedResponse answer = origin_error_response(finished.error());
+        co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+        co_return false;
+      }
+    }
+
+    response_head = co_await exchange->read_response_head();
+    if (!response_head) {
+      record.origin_failure(response_head.error());
+      record.origin_info(exchange->info());
+      if (may_fail_over) {
+        exchange.reset();
+        current = &routed_to.secondary.front();
+        continue;
+      }
+      const GeneratedResponse answer = origin_error_response(response_head.error());
+      const bool ok = co_await send_generated(state, stream, record, answer, head_request, version,
+                                              keep_alive, request_id);
+      co_return (ok && keep_alive);
+    }
+    if (may_fail_over && routed_to.group->fails_over_on(static_cast<int>((*response_head)->status))) {
+      // The primary's answer is dropped unread (its connection closes).
+      record.origin_info(exchange->info());
+      exchange.reset();
+      current = &routed_to.secondary.front();
+      continue;
+    }
+    break;
   }
   const origin::ResponseHead& origin_response = **response_head;
   record.origin_info(exchange->info());

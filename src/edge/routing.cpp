@@ -33,6 +33,27 @@ std::string_view host_without_port(std::string_view host) {
   return colon == std::string_view::npos ? host : host.substr(0, colon);
 }
 
+Route route_to(const config::Origin& origin, const config::CacheBehavior& behavior,
+               const ViewerRequestLine& request) {
+  Route result;
+  result.behavior = &behavior;
+  result.origin = &origin;
+  if (origin.custom) {
+    result.https = origin.custom->uses_https(request.https);
+    result.port = origin.custom->port(result.https);
+  } else {
+    // S3 and VPC origins: the CDN always speaks HTTPS on 443 to them.
+    result.https = true;
+    result.port = config::kDefaultHttpsPort;
+  }
+  result.host_forwarded = behavior.forwards_host_header && !request.host.empty();
+  result.host = result.host_forwarded ? std::string(request.host) : origin.domain_name;
+  result.target.reserve(origin.origin_path.size() + request.target.size());
+  result.target = origin.origin_path;
+  result.target += request.target;
+  return result;
+}
+
 }  // namespace
 
 RouteResult route(const config::DistributionConfig& config, const ViewerRequestLine& request) {
@@ -61,27 +82,16 @@ RouteResult route(const config::DistributionConfig& config, const ViewerRequestL
     return Refusal{
         403, "the cache behavior does not allow the " + std::string(request.method) + " method", {}};
   }
-  const config::Origin* origin = config.find_origin(behavior.target_origin_id);
-  if (origin == nullptr) {
+  const std::vector<const config::Origin*> origins = config.target_origins(behavior.target_origin_id);
+  if (origins.empty()) {
     return Refusal{502, "the cache behavior names an origin that does not exist", {}};
   }
-
-  Route result;
-  result.behavior = &behavior;
-  result.origin = origin;
-  if (origin->custom) {
-    result.https = origin->custom->uses_https(request.https);
-    result.port = origin->custom->port(result.https);
-  } else {
-    // S3 and VPC origins: the CDN always speaks HTTPS on 443 to them.
-    result.https = true;
-    result.port = config::kDefaultHttpsPort;
+  Route result = route_to(*origins.front(), behavior, request);
+  if (const config::OriginGroup* group = config.find_origin_group(behavior.target_origin_id);
+      group != nullptr && origins.size() > 1) {
+    result.group = group;
+    result.secondary.push_back(route_to(*origins[1], behavior, request));
   }
-  result.host_forwarded = behavior.forwards_host_header && !request.host.empty();
-  result.host = result.host_forwarded ? std::string(request.host) : origin->domain_name;
-  result.target.reserve(origin->origin_path.size() + request.target.size());
-  result.target = origin->origin_path;
-  result.target += request.target;
   return result;
 }
 

@@ -138,6 +138,16 @@ ConfigBuilder& ConfigBuilder::default_behavior(const std::string& origin_id, jso
   return *this;
 }
 
+ConfigBuilder& ConfigBuilder::origin_group(const std::string& id, const std::string& primary,
+                                           const std::string& secondary,
+                                           const std::vector<int>& status_codes) {
+  groups_.push_back(
+      {{"Id", id},
+       {"FailoverCriteria", {{"StatusCodes", {{"Quantity", status_codes.size()}, {"Items", status_codes}}}}},
+       {"Members", {{"Quantity", 2}, {"Items", {{{"OriginId", primary}}, {{"OriginId", secondary}}}}}}});
+  return *this;
+}
+
 std::string ConfigBuilder::text() const {
   json config = {{"CallerReference", "e2e"},
                  {"Comment", "edgefetch e2e"},
@@ -146,6 +156,7 @@ std::string ConfigBuilder::text() const {
                  {"DefaultCacheBehavior", default_}};
   if (!behaviors_.empty())
     config["CacheBehaviors"] = {{"Quantity", behaviors_.size()}, {"Items", behaviors_}};
+  if (!groups_.empty()) config["OriginGroups"] = {{"Quantity", groups_.size()}, {"Items", groups_}};
   return config.dump(2);
 }
 

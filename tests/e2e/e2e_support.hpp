@@ -53,10 +53,14 @@ class ConfigBuilder {
                           nlohmann::json extra = nlohmann::json::object());
   ConfigBuilder& default_behavior(const std::string& origin_id,
                                   nlohmann::json extra = nlohmann::json::object());
+  /// An origin group of two origins, failing over on `status_codes`.
+  ConfigBuilder& origin_group(const std::string& id, const std::string& primary, const std::string& secondary,
+                              const std::vector<int>& status_codes);
   [[nodiscard]] std::string text() const;
 
  private:
   nlohmann::json origins_ = nlohmann::json::array();
+  nlohmann::json groups_ = nlohmann::json::array();
   nlohmann::json behaviors_ = nlohmann::json::array();
   nlohmann::json default_ = nlohmann::json::object();
 };

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "edgefetch/config/distribution.hpp"
 
@@ -34,6 +35,12 @@ struct Route {
   bool host_forwarded = false;
   /// OriginPath + the viewer's path and query.
   std::string target;
+  /// When the behavior targets an origin group: the group, and the route to
+  /// its secondary member (one entry; `origin` is then the primary). The CDN
+  /// tries the secondary for GET, HEAD and OPTIONS when the primary cannot be
+  /// reached, times out or answers one of the failover status codes.
+  const config::OriginGroup* group = nullptr;
+  std::vector<Route> secondary;
 };
 
 /// Why the edge answers the viewer itself instead of going to the origin.
