@@ -112,7 +112,7 @@ base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& option
   server.origin_access.profile = profile;
   for (const auto& text : options.resolve) {
     auto entry = net::parse_resolve_override(text);
-    if (!entry) return base::unexpected("--resolve: " + entry.error());
+    if (!entry) return base::unexpected(entry.error());  // names --resolve and the entry itself
     server.origin_access.resolve_overrides.push_back(std::move(*entry));
   }
   if (!options.ca_file.empty()) {

@@ -1,11 +1,15 @@
 #include "edgefetch/edge/edge_server.hpp"
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
 
@@ -155,8 +159,13 @@ base::Expected<std::unique_ptr<EdgeServer>, std::string> EdgeServer::start(
     context.use_certificate_chain_file(state->options.cert_file, ec);
     if (ec) return base::unexpected("--cert '" + state->options.cert_file + "': " + ec.message());
     context.use_private_key_file(state->options.key_file, asio::ssl::context::pem, ec);
-    if (ec) return base::unexpected("--key '" + state->options.key_file + "': " + ec.message());
-    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    // OpenSSL compares the key with the certificate as it loads it, and says
+    // "key values mismatch"; say which files disagree instead.
+    const bool mismatch =
+        ec && ec.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH;
+    if (ec && !mismatch) return base::unexpected("--key '" + state->options.key_file + "': " + ec.message());
+    if (mismatch || SSL_CTX_check_private_key(context.native_handle()) != 1) {
       return base::unexpected("--key '" + state->options.key_file +
                               "' does not match the certificate in --cert '" + state->options.cert_file +
                               "'");

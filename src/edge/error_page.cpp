@@ -37,9 +37,9 @@ std::string_view reason_phrase(int status) {
     case 411:
       return "Length Required";
     case 413:
-      return "Request Entity Too Large";
+      return "Content Too Large";  // RFC 9110 15.5.14
     case 414:
-      return "Request-URI Too Large";
+      return "URI Too Long";  // RFC 9110 15.5.15
     case 431:
       return "Request Header Fields Too Large";
     case 500:

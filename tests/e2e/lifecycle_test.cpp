@@ -12,6 +12,7 @@
 #include "e2e/e2e_origins.hpp"
 #include "e2e/e2e_support.hpp"
 #include "support/deadline.hpp"
+#include "support/pki.hpp"
 
 namespace edgefetch::e2e {
 namespace {
@@ -88,6 +89,22 @@ TEST(ServeValidation, BadPortMissingFilesAndBadAddressesExit2) {
                                                    "/nonexistent.pem", "--key", "/nonexistent.key"});
   EXPECT_EQ(no_key.exit_code, 2);
   EXPECT_NE(no_key.err.find("--cert"), std::string::npos) << no_key.err;
+
+  // A key of another certificate: both files named, not OpenSSL's "key values mismatch".
+  const auto& pki = support::TestPki::get();
+  const auto mismatched =
+      serve_with(simple_config(),
+                 {"--listen-tls", "127.0.0.1:0", "--cert", pki.leaf(support::Leaf::rsa2048).cert.string(),
+                  "--key", pki.leaf(support::Leaf::ecdsa_p256).key.string()});
+  EXPECT_EQ(mismatched.exit_code, 2);
+  EXPECT_NE(mismatched.err.find("does not match the certificate in --cert"), std::string::npos)
+      << mismatched.err;
+  EXPECT_EQ(mismatched.err.find("key values mismatch"), std::string::npos) << mismatched.err;
+
+  const auto bad_resolve = serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--resolve", "garbage"});
+  EXPECT_EQ(bad_resolve.exit_code, 2);
+  EXPECT_NE(bad_resolve.err.find("edgefetch serve: --resolve 'garbage'"), std::string::npos)
+      << bad_resolve.err;
 
   const auto bad_format = serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--log-format", "xml"});
   EXPECT_EQ(bad_format.exit_code, 2);

@@ -377,7 +377,8 @@ std::string Metrics::render_prometheus() const {
   }
 
   append_family(out, "edgefetch_origin_failures_total", "counter",
-                "Failed origin attempts, by edgefetch reason code.");
+                "Requests whose origin exchange failed (once per request, after its retries), by edgefetch "
+                "reason code.");
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     for (const auto& [reason, count] : failures[i]) {
       append_sample(out, "edgefetch_origin_failures_total", {{"origin", blocks[i]->id}, {"reason", reason}},
