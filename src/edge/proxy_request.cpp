@@ -412,6 +412,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       co_return (ok && keep);
     }
     exchange = std::move(*sent);
+    bool answered_early = false;  // the origin answered (and closed) before taking the whole body
 
     // The request body, viewer -> origin, one bounded buffer at a time.
     if (framing.has_body()) {
@@ -449,6 +450,14 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
           auto written =
               co_await exchange->write_body(std::span<const std::uint8_t>(buffer.data(), produced));
           if (!written) {
+            // An origin may answer before it has taken the whole body (413,
+            // 403) and close: that answer is the viewer's, not a 502.
+            response_head = co_await exchange->read_response_head();
+            if (response_head) {
+              answered_early = true;
+              keep_alive = false;  // the rest of the viewer's body was not read
+              break;
+            }
             record.origin_failure(written.error());
             record.origin_info(exchange->info());
             const GeneratedResponse answer = origin_error_response(written.error());
@@ -483,16 +492,18 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
           input.commit(n);
         }
       }
-      auto finished = co_await exchange->finish_body();
-      if (!finished) {
-        record.origin_failure(finished.error());
-        const GeneratedResponse answer = origin_error_response(finished.error());
-        co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
-        co_return false;
+      if (!answered_early) {
+        auto finished = co_await exchange->finish_body();
+        if (!finished) {
+          record.origin_failure(finished.error());
+          const GeneratedResponse answer = origin_error_response(finished.error());
+          co_await send_generated(state, stream, record, answer, head_request, version, false, request_id);
+          co_return false;
+        }
       }
     }
 
-    response_head = co_await exchange->read_response_head();
+    if (!answered_early) response_head = co_await exchange->read_response_head();
     if (!response_head) {
       record.origin_failure(response_head.error());
       record.origin_info(exchange->info());

@@ -18,9 +18,14 @@ namespace beast = boost::beast;
 
 namespace {
 
-// How long graceful_close() waits for the viewer to stop sending.
+// How long graceful_close() waits for the viewer to stop sending. Closing
+// with the viewer's bytes unread resets the connection, and a viewer still
+// sending (an upload the origin refused early) then loses the response it has
+// not read yet. What a viewer has in flight when it sees the answer can be
+// megabytes on a fast link, so the byte cap is generous; the time cap keeps a
+// viewer that goes on sending from holding the connection.
 constexpr std::chrono::seconds kLingerTime{2};
-constexpr std::size_t kLingerBytes = std::size_t{256} * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{16} * 1024 * 1024;
 
 template <class Stream>
 class BasicViewerStream final : public ViewerStream {

@@ -367,7 +367,7 @@ struct Exchange::Impl {
   }
 
   asio::awaitable<VoidResult> write_body(std::span<const std::uint8_t> data) {
-    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (failed || body_write_failed || !connection) co_return base::unexpected(closed_error());
     if (body_finished) {
       co_return base::unexpected(make_error(FailureKind::invalid_request, Phase::request,
                                             request_chunked || request_content_length
@@ -403,6 +403,13 @@ struct Exchange::Impl {
           co_return base::unexpected(fail(std::move(*error)));
         continue;
       }
+      if (is_dead_connection(written.error())) {
+        // An origin may answer before it has read the whole body (413, 403)
+        // and close: its answer can still be waiting to be read, so the
+        // connection stays open for read_response_head() (never reused).
+        body_write_failed = true;
+        co_return base::unexpected(std::move(written).error());
+      }
       co_return base::unexpected(fail(std::move(written).error()));
     }
     body_sent += data.size();
@@ -411,7 +418,7 @@ struct Exchange::Impl {
 
   asio::awaitable<VoidResult> finish_body() {
     if (body_finished) co_return VoidResult{};
-    if (failed || !connection) co_return base::unexpected(closed_error());
+    if (failed || body_write_failed || !connection) co_return base::unexpected(closed_error());
     if (request_chunked) {
       auto written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);
       if (!written) co_return base::unexpected(fail(std::move(written).error()));
@@ -779,6 +786,7 @@ struct Exchange::Impl {
   bool first_byte_marked = false;
   bool eof_delimited = false;
   bool failed = false;
+  bool body_write_failed = false;            // the origin went away mid-body; its answer may still be read
   std::optional<FetchError> deferred_error;  // found by body_view_now(), reported by read_body_view()
 };
 

@@ -9,6 +9,7 @@ the origin side:
   /slow/S           waits S seconds (float), then 200 "slow"
   /stall            sends the head and 10 bytes of a 100-byte body, then waits
   /late/S           sends the head of a 4-byte body at once, the body "late" S seconds later
+  /reject           answers 413 before reading the request body, and closes
   /drop             closes the connection without an answer
   /garbage          answers "this is not HTTP" and closes
   /flaky            with --drop-percent P: drops the connection P% of the time, else 200
@@ -131,7 +132,7 @@ def send_bytes(conn, n, chunked, head_only):
         conn.sendall(b"0\r\n\r\n")
 
 
-ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "late", "stall", "drop", "garbage", "flaky", "stats", "status"}
+ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats", "status"}
 
 
 def route_path(path):
@@ -155,6 +156,11 @@ def serve_connection(conn, args):
             path = route_path(target.split("?")[0])
             head_only = method == "HEAD"
             has_body = header(headers, "Content-Length") is not None or header(headers, "Transfer-Encoding")
+            if path == "/reject":
+                # Answers before reading the body, then closes with it unread (the kernel resets).
+                conn.sendall(b"HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n"
+                             b"Connection: close\r\n\r\ntoo big\n")
+                return
             received = read_body(f, headers) if has_body else 0
             if path.startswith("/echo"):
                 body = json.dumps({"method": method, "target": target, "version": version,

@@ -120,7 +120,9 @@ class Exchange {
 
   /// Sends request body bytes, framed per the head (a chunk when chunked).
   /// More than content_length bytes: FailureKind::invalid_request. An empty
-  /// span is a no-op.
+  /// span is a no-op. When the origin has closed or reset the connection, the
+  /// error is returned but read_response_head() may still find the answer it
+  /// sent before it went away (an early 413 or 403); no more body is taken.
   boost::asio::awaitable<base::Expected<void, FetchError>> write_body(std::span<const std::uint8_t> data);
   /// Ends the body: the last chunk when chunked; checks that content_length
   /// bytes were sent (FailureKind::invalid_request otherwise).
