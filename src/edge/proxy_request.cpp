@@ -373,8 +373,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const Route* current = &routed_to;
   const ViewerInfo viewer{connection.ip, version, connection.tls};
   std::unique_ptr<origin::Exchange> exchange;
-  base::Expected<const origin::ResponseHead*, origin::FetchError> response_head =
-      base::unexpected(origin::FetchError{});
+  const origin::ResponseHead* origin_head = nullptr;  // set when the loop ends with an answer
   for (;;) {
     const Route& destination = *current;
     const bool may_fail_over = can_fail_over && current == &routed_to;
@@ -452,8 +451,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
           if (!written) {
             // An origin may answer before it has taken the whole body (413,
             // 403) and close: that answer is the viewer's, not a 502.
-            response_head = co_await exchange->read_response_head();
-            if (response_head) {
+            if (auto early = co_await exchange->read_response_head()) {
+              origin_head = *early;
               answered_early = true;
               keep_alive = false;  // the rest of the viewer's body was not read
               break;
@@ -503,7 +502,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       }
     }
 
-    if (!answered_early) response_head = co_await exchange->read_response_head();
+    if (answered_early) break;
+    auto response_head = co_await exchange->read_response_head();
     if (!response_head) {
       record.origin_failure(response_head.error());
       record.origin_info(exchange->info());
@@ -517,7 +517,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
                                               keep_alive, request_id);
       co_return (ok && keep_alive);
     }
-    if (may_fail_over && routed_to.group->fails_over_on(static_cast<int>((*response_head)->status))) {
+    origin_head = *response_head;
+    if (may_fail_over && routed_to.group->fails_over_on(static_cast<int>(origin_head->status))) {
       // The primary's answer is dropped unread (its connection closes).
       record.origin_info(exchange->info());
       exchange.reset();
@@ -526,7 +527,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     }
     break;
   }
-  const origin::ResponseHead& origin_response = **response_head;
+  const origin::ResponseHead& origin_response = *origin_head;
   record.origin_info(exchange->info());
   record.entry().origin_status = static_cast<int>(origin_response.status);
   const int status = static_cast<int>(origin_response.status);
