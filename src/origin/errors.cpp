@@ -1,5 +1,6 @@
 #include "errors.hpp"
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -109,6 +110,25 @@ std::optional<std::string> tls_answer(const ReadContext& context) {
   return "a TLS alert (" + tls::alert_name(bytes[kAlertDescription]) + ")";
 }
 
+// Bytes that cannot begin an HTTP/1.x status line ("HTTP/"), shown as text
+// when printable: an origin that answered in another protocol and closed
+// sent something, which "closed the connection" would hide.
+std::optional<std::string> not_http_answer(const ReadContext& context) {
+  constexpr std::string_view kHttp = "HTTP/";
+  const auto bytes = context.unparsed;
+  if (context.head_received || bytes.empty()) return std::nullopt;
+  const std::size_t n = std::min(bytes.size(), kHttp.size());
+  if (std::equal(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n), kHttp.begin())) {
+    return std::nullopt;
+  }
+  std::string shown;
+  for (std::size_t i = 0; i < bytes.size() && i < 16; ++i) {
+    const auto c = static_cast<char>(bytes[i]);
+    shown += bytes[i] >= 0x20 && bytes[i] < 0x7F ? std::string(1, c) : std::string("?");
+  }
+  return shown;
+}
+
 }  // namespace
 
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context) {
@@ -117,6 +137,12 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                       "the origin answered the plain HTTP request with " + *tls_record +
                           ", not HTTP: the port speaks TLS (is it the HTTPS port?)",
                       ec);
+  }
+  if (const auto other = not_http_answer(context);
+      other && (ec == http::error::partial_message || ec == boost::asio::error::eof ||
+                ec == http::error::bad_version)) {
+    return make_error(FailureKind::invalid_response, Phase::response,
+                      "the origin's answer is not HTTP/1.x: it begins \"" + *other + "\"", ec);
   }
   const std::string received = std::to_string(context.body_bytes) + " body bytes received";
   if (ec == beast::error::timeout) {

@@ -232,6 +232,22 @@ TEST_F(ClientFailureTest, OversizedResponseHeadIs502) {
   EXPECT_EQ(outcome.error->cdn_status(), 502);
 }
 
+TEST_F(ClientFailureTest, ShortNonHttpAnswerThenCloseIsInvalidNotAClosedConnection) {
+  // Too short for Beast to judge the version before the close: it was reported
+  // as "closed before the response was complete", hiding what the origin said.
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::send_then_close("hello"); });
+  const auto outcome = call(target_for(origin->port(), false));
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("begins \"hello\""), std::string::npos) << outcome.error->message;
+  // A truncated status line is still a closed connection.
+  auto truncated =
+      TestOrigin::start([](const ReceivedRequest&) { return Reply::send_then_close("HTTP/1.1 2"); });
+  const auto cut = call(target_for(truncated->port(), false));
+  ASSERT_TRUE(cut.error);
+  EXPECT_EQ(cut.error->kind, FailureKind::connection_closed) << cut.error->message;
+}
+
 TEST_F(ClientFailureTest, GarbageResponseIsInvalid) {
   auto origin =
       TestOrigin::start([](const ReceivedRequest&) { return Reply::send("SSH-2.0-OpenSSH\r\n\r\n"); });
