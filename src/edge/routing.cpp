@@ -82,6 +82,10 @@ RouteResult route(const config::DistributionConfig& config, const ViewerRequestL
     return Refusal{
         403, "the cache behavior does not allow the " + std::string(request.method) + " method", {}};
   }
+  // An origin without a vector to say so: this runs for every request.
+  if (const config::Origin* origin = config.find_origin(behavior.target_origin_id)) {
+    return route_to(*origin, behavior, request);
+  }
   const std::vector<const config::Origin*> origins = config.target_origins(behavior.target_origin_id);
   if (origins.empty()) {
     return Refusal{502, "the cache behavior names an origin that does not exist", {}};
