@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <climits>
+#include <cmath>
 #include <string_view>
 
 #include "config/intrinsics.hpp"
@@ -119,9 +120,21 @@ std::optional<std::string> ObjectReader::string_value(const Json& value, const s
 std::optional<long long> ObjectReader::int_value(const Json& value, const std::string& path) {
   if (value.is_number_unsigned()) {
     const auto v = value.get<unsigned long long>();
-    return v > static_cast<unsigned long long>(LLONG_MAX) ? LLONG_MAX : static_cast<long long>(v);
+    if (v <= static_cast<unsigned long long>(LLONG_MAX)) return static_cast<long long>(v);
+    // Clamped, it would be echoed back as 9223372036854775807.
+    problem(path, value.dump() + " is out of range (far too large)");
+    return std::nullopt;
   }
   if (value.is_number_integer()) return value.get<long long>();
+  if (value.is_number_float()) {
+    // JSON has one number type; the parser keeps 1e20 or 30.0 as a double.
+    const double v = value.get<double>();
+    const bool integral = std::isfinite(v) && std::floor(v) == v;
+    problem(path, integral && std::fabs(v) >= 9.2e18
+                      ? value.dump() + " is out of range (far too large)"
+                      : "must be a whole number written without a fraction or exponent, not " + value.dump());
+    return std::nullopt;
+  }
   if (cfn() && value.is_string()) {
     // CloudFormation takes numbers written as strings ("443") and converts them.
     const auto& text = value.get_ref<const std::string&>();

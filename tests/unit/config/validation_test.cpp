@@ -140,12 +140,19 @@ TEST(ConfigValidation, TypesAreChecked) {
   EXPECT_EQ(message_at(problems, kCustom + ".HTTPSPort"), "must be a whole number, not a string");
   problems = problems_of(api_config(with_policy(R"("OriginReadTimeout":30.5)")));
   EXPECT_EQ(message_at(problems, kCustom + ".OriginReadTimeout"),
-            "must be a whole number, not a fractional number");
-  problems = problems_of(api_config(with_policy(R"("OriginReadTimeout":1e30)")));
+            "must be a whole number written without a fraction or exponent, not 30.5");
+  problems = problems_of(api_config(with_policy(R"("OriginReadTimeout":30.0)")));
   EXPECT_EQ(message_at(problems, kCustom + ".OriginReadTimeout"),
-            "must be a whole number, not a fractional number");
+            "must be a whole number written without a fraction or exponent, not 30.0");
+  // Far too large: said so, not called fractional, and not echoed as LLONG_MAX.
+  problems = problems_of(api_config(with_policy(R"("OriginReadTimeout":1e30)")));
+  EXPECT_EQ(message_at(problems, kCustom + ".OriginReadTimeout"), "1e+30 is out of range (far too large)");
   problems = problems_of(api_config(with_policy(R"("HTTPSPort":18446744073709551615)")));
-  EXPECT_NE(message_at(problems, kCustom + ".HTTPSPort").find("is not allowed"), std::string::npos);
+  EXPECT_EQ(message_at(problems, kCustom + ".HTTPSPort"),
+            "18446744073709551615 is out of range (far too large)");
+  problems = problems_of(api_config(with_policy(R"("HTTPSPort":9223372036854775808)")));
+  EXPECT_EQ(message_at(problems, kCustom + ".HTTPSPort"),
+            "9223372036854775808 is out of range (far too large)");
   problems = problems_of(api_config(R"("OriginProtocolPolicy":7)"));
   EXPECT_EQ(message_at(problems, kCustom + ".OriginProtocolPolicy"), "must be a string, not a number");
   problems =
