@@ -360,12 +360,19 @@ Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& fi
       break;
     }
     case ReasonCode::cert_incomplete_chain:
-      reason.message = "The origin sends " + quoted(finding.subject) + " without the intermediate " +
-                       quoted(finding.missing_issuer) + " that issued it.";
+      // The issuer is neither sent nor in the store: most often a missing
+      // intermediate, but a leaf issued straight by an untrusted root (a
+      // private CA) looks the same from here.
+      reason.message = "The origin sends " + quoted(finding.subject) + " without the certificate of " +
+                       quoted(finding.missing_issuer) +
+                       " that issued it, and the trust store does not have "
+                       "it either.";
       reason.fix =
-          "Configure the full chain, leaf first, then the intermediates: nginx `ssl_certificate` with the "
-          "full chain file (fullchain.pem); Apache 2.4.8+ `SSLCertificateFile` with the leaf followed by the "
-          "intermediates; HAProxy a `crt` PEM holding the leaf, the intermediates and the key.";
+          "If that issuer is an intermediate, configure the full chain, leaf first, then the intermediates: "
+          "nginx `ssl_certificate` with the full chain file (fullchain.pem); Apache 2.4.8+ "
+          "`SSLCertificateFile` with the leaf followed by the intermediates; HAProxy a `crt` PEM holding the "
+          "leaf, the intermediates and the key. If it is a root (a private CA), the edge does not trust it: "
+          "use a certificate from a public CA (or test with --ca-file).";
       break;
     case ReasonCode::cert_key_unsupported:
       reason.message = sentence(finding.message);

@@ -425,9 +425,10 @@ CertificateError chain_error(X509_STORE_CTX* ctx, X509* leaf) {
       if (!is_ca && !self_issued) {
         // A server certificate whose issuer is neither sent nor trusted: the
         // usual cause is a server configured without its intermediate.
-        auto error =
-            make_error(Kind::incomplete_chain, "the server did not send intermediate " + quoted(issuer) +
-                                                   " (issuer of " + quoted(subject) + ")");
+        auto error = make_error(Kind::incomplete_chain,
+                                "the server did not send intermediate " + quoted(issuer) + " (issuer of " +
+                                    quoted(subject) + "), and the trust store does not have it (if " +
+                                    quoted(issuer) + " is a root, it is not a trusted one)");
         error.certificate_subject = subject;
         error.missing_issuer = issuer;
         return error;
