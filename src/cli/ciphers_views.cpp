@@ -82,6 +82,12 @@ std::string seed_note(const policy::CipherSuite& s) {
   return s.authentication == policy::Authentication::ecdsa ? "yes (ECDSA table)" : "yes (RSA table)";
 }
 
+// The table's "legacy" note needs its legend only when a row carries it.
+bool offers_legacy_suite(const policy::Offer& offer) {
+  return std::any_of(offer.cipher_suites.begin(), offer.cipher_suites.end(),
+                     [](const policy::CipherSuite* s) { return s->legacy; });
+}
+
 std::string join_selection(std::span<const ProtocolVersion> selection) {
   std::vector<std::string> names;
   for (const ProtocolVersion v : selection) {
@@ -279,9 +285,15 @@ void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const 
   terminal::KeyValueList summary;
   summary.add("Groups:", terminal::join(groups, ", "));
   summary.add("Signature schemes:", terminal::join(schemes, ", "));
-  summary.add("Also sent:", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) after the suites");
+  if (offer.sends_renegotiation_scsv()) {
+    summary.add("Also sent:", std::string(policy::kEmptyRenegotiationInfoScsvName) + " (" +
+                                  policy::format_code_point(policy::kEmptyRenegotiationInfoScsv) +
+                                  ") after the suites");
+  }
   summary.render(out, painter);
-  out << "\nlegacy = 3DES or RC4. More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
+  out << "\n"
+      << (offers_legacy_suite(offer) ? "legacy = 3DES or RC4. " : "")
+      << "More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
 }
 
 std::string openssl_cipher_string(const policy::Offer& offer) {

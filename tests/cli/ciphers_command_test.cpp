@@ -127,6 +127,23 @@ TEST(CiphersCommand, ProfileOption) {
   }
 }
 
+TEST(CiphersCommand, TheScsvAndTheLegacyLegendOnlyWhenTheHelloCarriesThem) {
+  // The engine appends the SCSV only after a suite below TLS 1.3 (facts §3.5).
+  const RunResult tls13_only = run({"ciphers", "--profile", "CloudFront-Upstream-TLS-1-3-2025"});
+  EXPECT_EQ(tls13_only.out.find("SCSV"), std::string::npos) << tls13_only.out;
+  EXPECT_EQ(tls13_only.out.find("Also sent"), std::string::npos) << tls13_only.out;
+  EXPECT_EQ(tls13_only.out.find("legacy"), std::string::npos) << "no legacy suite, no legend:\n"
+                                                              << tls13_only.out;
+  EXPECT_NE(tls13_only.out.find("More: edgefetch ciphers groups"), std::string::npos) << tls13_only.out;
+
+  for (const char* profile : {"cloudfront", "CloudFront-Upstream-2025"}) {
+    const RunResult both = run({"ciphers", "--profile", profile});
+    EXPECT_NE(both.out.find("TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) after the suites"), std::string::npos)
+        << both.out;
+    EXPECT_NE(both.out.find("legacy = 3DES or RC4. More:"), std::string::npos) << both.out;
+  }
+}
+
 TEST(CiphersCommand, OriginSslProtocolsNarrowsAndSaysFloorAndCeiling) {
   const RunResult result = run({"ciphers", "--origin-ssl-protocols", "TLSv1.2,TLSv1.1"});
   EXPECT_NE(result.out.find("floor TLSv1.1, ceiling TLSv1.2"), std::string::npos) << result.out;
