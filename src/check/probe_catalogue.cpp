@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
@@ -188,7 +189,58 @@ bool valid_in(const SuiteNames& suite, V version) {
   return suite.min_version <= version && version <= suite.max_version;
 }
 
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 }  // namespace
+
+std::string_view name(SuiteKeyExchange key_exchange) {
+  switch (key_exchange) {
+    case Kx::rsa:
+      return "RSA";
+    case Kx::ecdhe:
+      return "ECDHE";
+    case Kx::dhe:
+      return "DHE";
+    case Kx::tls13:
+      return "any";
+    case Kx::other:
+      break;
+  }
+  return "other";
+}
+
+std::string_view name(SuiteAuthentication authentication) {
+  switch (authentication) {
+    case Au::rsa:
+      return "RSA";
+    case Au::ecdsa:
+      return "ECDSA";
+    case Au::dss:
+      return "DSS";
+    case Au::anonymous:
+      return "anonymous";
+    case Au::tls13_any:
+      return "any";
+    case Au::other:
+      break;
+  }
+  return "other";
+}
+
+std::optional<SuiteNames> find_suite_names(std::string_view any_spelling) {
+  const std::string_view wanted = trimmed(any_spelling);
+  if (const policy::CipherSuite* suite = policy::find_cipher_suite(wanted)) return from_policy(*suite);
+  const auto it = std::find_if(kExtraSuites.begin(), kExtraSuites.end(), [wanted](const ExtraSuite& s) {
+    return base::iequals(s.openssl_name, wanted) || base::iequals(s.rfc_name, wanted);
+  });
+  if (it != kExtraSuites.end()) return from_extra(*it);
+  if (const auto code = policy::parse_code_point(wanted)) return suite_names(*code);
+  return std::nullopt;
+}
 
 std::optional<SuiteNames> suite_names(std::uint16_t code) {
   if (const policy::CipherSuite* suite = policy::cipher_suite_by_code(code)) return from_policy(*suite);
@@ -262,6 +314,16 @@ std::string_view extra_signature_scheme_name(std::uint16_t code) {
   const auto it = std::find_if(kExtraSchemes.begin(), kExtraSchemes.end(),
                                [code](const ExtraScheme& s) { return s.code == code; });
   return it != kExtraSchemes.end() ? it->name : std::string_view{};
+}
+
+std::optional<std::uint16_t> find_extra_signature_scheme(std::string_view any_spelling) {
+  const std::string_view wanted = trimmed(any_spelling);
+  const auto it = std::find_if(kExtraSchemes.begin(), kExtraSchemes.end(),
+                               [wanted](const ExtraScheme& s) { return base::iequals(s.name, wanted); });
+  if (it != kExtraSchemes.end()) return it->code;
+  const auto code = policy::parse_code_point(wanted);
+  if (code && !extra_signature_scheme_name(*code).empty()) return code;
+  return std::nullopt;
 }
 
 std::string group_name_or_code(std::uint16_t code) {

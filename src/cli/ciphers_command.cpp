@@ -7,7 +7,8 @@
 //   edgefetch ciphers translate NAME... [--json]
 //
 // Bad input (unknown profile, bad OriginSslProtocols, unknown name) exits with
-// kExitUsage and a message on stderr. The JSON schema is documented in
+// kExitUsage and a message on stderr (with --json, an unknown name is also a
+// result with an "error"). The JSON schema is documented in
 // ciphers_views.hpp.
 
 #include <iostream>
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "check_text.hpp"
+#include "ciphers_translate.hpp"
 #include "ciphers_views.hpp"
 #include "commands.hpp"
 #include "edgefetch/policy/lookup.hpp"
@@ -166,33 +169,24 @@ int run_translate(const CiphersOptions& options) {
   const terminal::Painter painter = terminal::Painter::for_stdout();
   bool first = true;
   for (const std::string& name : options.names) {
-    const std::vector<policy::CatalogEntry> matches = policy::find_any(name);
-    if (matches.empty()) {
-      const std::vector<std::string> near = policy::closest_names(name, 3);
-      std::cerr << "edgefetch: unknown name '" << name << "'";
-      if (near.empty()) {
-        std::cerr
-            << ": not a cipher suite, group or signature scheme the catalogue knows in any spelling,\n"
-               "  nor a code point such as 0xC02F. The names are in 'edgefetch ciphers', 'edgefetch ciphers\n"
-               "  groups' and 'edgefetch ciphers sigalgs'; for TLS 1.3's add --profile "
-               "CloudFront-Upstream-2025.\n";
-      } else {
-        std::cerr << "; did you mean: " << terminal::join(near, ", ") << "?\n";
-      }
+    const ciphers::Translation translation = ciphers::translate(name);
+    if (translation.empty()) {
+      // The width of the old hand-wrapped message; continuation lines indented.
+      std::cerr << check_cmd::wrap("edgefetch: " + ciphers::unknown_query_message(name), 100, "  ") << "\n";
       status = kExitUsage;
-      continue;
     }
     if (options.json) {
-      results.push_back(ciphers::translation_json(name, matches));
+      results.push_back(ciphers::translation_json(name, translation));
       continue;
     }
-    for (const policy::CatalogEntry& match : matches) {
-      if (!first) {
-        std::cout << "\n";
-      }
-      first = false;
-      ciphers::print_translation(std::cout, name, match, painter);
+    if (translation.empty()) {
+      continue;
     }
+    if (!first) {
+      std::cout << "\n";
+    }
+    first = false;
+    ciphers::print_translation(std::cout, name, translation, painter);
   }
   if (options.json) {
     print_json(ciphers::Json{{"results", results}});

@@ -18,12 +18,6 @@ std::vector<std::string> strings(std::span<const std::string_view> views) {
   return {views.begin(), views.end()};
 }
 
-// "0xC0,0x2F": the two-byte spelling of RFC tables.
-std::string byte_pair(std::uint16_t code) {
-  const std::string hex = policy::format_code_point(code);
-  return "0x" + hex.substr(2, 2) + ",0x" + hex.substr(4, 2);
-}
-
 std::string group_kind(const policy::NamedGroup& g) {
   return g.is_ecdh ? "ECDHE" : "FFDHE";
 }
@@ -82,6 +76,12 @@ std::string seed_note(const policy::CipherSuite& s) {
   return s.authentication == policy::Authentication::ecdsa ? "yes (ECDSA table)" : "yes (RSA table)";
 }
 
+// The table's "legacy" note needs its legend only when a row carries it.
+bool offers_legacy_suite(const policy::Offer& offer) {
+  return std::any_of(offer.cipher_suites.begin(), offer.cipher_suites.end(),
+                     [](const policy::CipherSuite* s) { return s->legacy; });
+}
+
 std::string join_selection(std::span<const ProtocolVersion> selection) {
   std::vector<std::string> names;
   for (const ProtocolVersion v : selection) {
@@ -91,6 +91,11 @@ std::string join_selection(std::span<const ProtocolVersion> selection) {
 }
 
 }  // namespace
+
+std::string byte_pair(std::uint16_t code) {
+  const std::string hex = policy::format_code_point(code);
+  return "0x" + hex.substr(2, 2) + ",0x" + hex.substr(4, 2);
+}
 
 Json suite_json(const policy::CipherSuite& s, std::size_t order) {
   return Json{
@@ -201,25 +206,20 @@ Json profiles_json() {
   return Json{{"default", policy::kDefaultProfileName}, {"profiles", profiles}};
 }
 
-Json translation_json(std::string_view query, const std::vector<policy::CatalogEntry>& matches) {
-  Json out_matches = Json::array();
-  for (const policy::CatalogEntry& match : matches) {
-    if (const auto* const* suite = std::get_if<const policy::CipherSuite*>(&match)) {
-      out_matches.push_back(Json{
-          {"kind", "cipher_suite"},
-          {"cipher_suite", suite_json(**suite, catalogue_position(policy::all_cipher_suites(), *suite))}});
-    } else if (const auto* const* group = std::get_if<const policy::NamedGroup*>(&match)) {
-      out_matches.push_back(
-          Json{{"kind", "group"},
-               {"group", group_json(**group, catalogue_position(policy::all_named_groups(), *group))}});
-    } else if (const auto* const* scheme = std::get_if<const policy::SignatureScheme*>(&match)) {
-      out_matches.push_back(
-          Json{{"kind", "signature_scheme"},
-               {"signature_scheme",
-                scheme_json(**scheme, catalogue_position(policy::all_signature_schemes(), *scheme))}});
-    }
+Json catalogue_entry_json(const policy::CatalogEntry& entry) {
+  if (const auto* const* suite = std::get_if<const policy::CipherSuite*>(&entry)) {
+    return Json{
+        {"kind", "cipher_suite"},
+        {"cipher_suite", suite_json(**suite, catalogue_position(policy::all_cipher_suites(), *suite))}};
   }
-  return Json{{"query", query}, {"matches", out_matches}};
+  if (const auto* const* group = std::get_if<const policy::NamedGroup*>(&entry)) {
+    return Json{{"kind", "group"},
+                {"group", group_json(**group, catalogue_position(policy::all_named_groups(), *group))}};
+  }
+  const policy::SignatureScheme* scheme = std::get<const policy::SignatureScheme*>(entry);
+  return Json{{"kind", "signature_scheme"},
+              {"signature_scheme",
+               scheme_json(*scheme, catalogue_position(policy::all_signature_schemes(), scheme))}};
 }
 
 void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const ProtocolVersion> selection,
@@ -279,9 +279,15 @@ void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const 
   terminal::KeyValueList summary;
   summary.add("Groups:", terminal::join(groups, ", "));
   summary.add("Signature schemes:", terminal::join(schemes, ", "));
-  summary.add("Also sent:", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) after the suites");
+  if (offer.sends_renegotiation_scsv()) {
+    summary.add("Also sent:", std::string(policy::kEmptyRenegotiationInfoScsvName) + " (" +
+                                  policy::format_code_point(policy::kEmptyRenegotiationInfoScsv) +
+                                  ") after the suites");
+  }
   summary.render(out, painter);
-  out << "\nlegacy = 3DES or RC4. More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
+  out << "\n"
+      << (offers_legacy_suite(offer) ? "legacy = 3DES or RC4. " : "")
+      << "More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
 }
 
 std::string openssl_cipher_string(const policy::Offer& offer) {
@@ -371,8 +377,8 @@ void print_profiles(std::ostream& out, const terminal::Painter& painter) {
          "differs.\nShow one with: edgefetch ciphers --profile NAME\n";
 }
 
-void print_translation(std::ostream& out, std::string_view query, const policy::CatalogEntry& match,
-                       const terminal::Painter& painter) {
+void print_catalogue_entry(std::ostream& out, std::string_view query, const policy::CatalogEntry& match,
+                           const terminal::Painter& painter) {
   terminal::KeyValueList list;
   list.set_indent("  ");
   std::string kind;

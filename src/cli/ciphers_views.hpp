@@ -32,8 +32,10 @@
 // `ciphers translate --json NAME...`: { "results": [ { "query": str,
 //           "matches": [ { "kind": "cipher_suite", "cipher_suite": Suite } |
 //                        { "kind": "group", "group": Group } |
-//                        { "kind": "signature_scheme", "signature_scheme": Scheme } ] } ] }
-//   (translate's "order" fields are catalogue positions.)
+//                        { "kind": "signature_scheme", "signature_scheme": Scheme } |
+//                        the kinds beyond the catalogue in ciphers_translate.hpp ],
+//           "error": str (only when matches is empty) } ] }
+//   (translate's "order" fields are catalogue positions; one result per query, in order.)
 
 #include <cstddef>
 #include <iosfwd>
@@ -55,7 +57,8 @@ Json group_json(const policy::NamedGroup& group, std::size_t order);
 Json scheme_json(const policy::SignatureScheme& scheme, std::size_t order);
 Json offer_json(const policy::Offer& offer, std::span<const policy::ProtocolVersion> selection);
 Json profiles_json();
-Json translation_json(std::string_view query, const std::vector<policy::CatalogEntry>& matches);
+/// One of translate's "matches": {"kind", <kind>: Suite | Group | Scheme}.
+Json catalogue_entry_json(const policy::CatalogEntry& entry);
 
 /// The offer's suites as a table (#, names, code point, usable versions, notes),
 /// preceded by a heading and followed by the groups and signature schemes.
@@ -72,7 +75,10 @@ void print_groups(std::ostream& out, const std::vector<const policy::NamedGroup*
 void print_signature_schemes(std::ostream& out, const std::vector<const policy::SignatureScheme*>& schemes,
                              bool show_seed_column, const terminal::Painter& painter);
 void print_profiles(std::ostream& out, const terminal::Painter& painter);
-void print_translation(std::ostream& out, std::string_view query, const policy::CatalogEntry& match,
-                       const terminal::Painter& painter);
+/// Translate's block for a catalogued suite, group or scheme: every spelling and property.
+void print_catalogue_entry(std::ostream& out, std::string_view query, const policy::CatalogEntry& match,
+                           const terminal::Painter& painter);
+/// "0xC0,0x2F": the two-byte spelling of RFC tables.
+std::string byte_pair(std::uint16_t code);
 
 }  // namespace edgefetch::cli::ciphers

@@ -1,14 +1,52 @@
 // edgefetch: connect to origins exactly as the CDN edge does.
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <functional>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "build_info.hpp"
 #include "commands.hpp"
 
 namespace {
+
+// "get, check, serve, ciphers": the commands in the order they were registered.
+std::string command_names(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (!names.empty()) names += ", ";
+    names += command->get_name();
+  }
+  return names;
+}
+
+bool is_command(const CLI::App& app, const std::string& word) {
+  const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+  return std::any_of(commands.begin(), commands.end(),
+                     [&](const CLI::App* command) { return command->check_name(word); });
+}
+
+// The command word: the first argument that is not an option (the top level's
+// options, --help and --version, take no value). Empty when there is none.
+std::string command_word(const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (!args[i].starts_with("-")) return args[i];
+  }
+  return {};
+}
+
+// `edgefetch help [COMMAND...]` is `edgefetch [COMMAND...] --help`, as in git
+// and go; a command's own "help" would be its URL or host, so only the first
+// word is read so.
+std::vector<std::string> with_help_word_as_flag(std::vector<std::string> args) {
+  if (args.size() < 2 || args[1] != "help") return args;
+  args.erase(args.begin() + 1);
+  args.emplace_back("--help");
+  return args;
+}
 
 int run(int argc, char** argv) {
   CLI::App app{"edgefetch - connect to origin servers exactly as the CloudFront edge does", "edgefetch"};
@@ -18,16 +56,27 @@ int run(int argc, char** argv) {
       "Exit codes: 0 success, 1 TLS or certificate failure (get) / incompatible (check),\n"
       "            2 usage error, 3 connection failure or timeout,\n"
       "            4 local failure (output not written) or internal error.\n"
-      "Run 'edgefetch COMMAND --help' for the options of each command.");
+      "Run 'edgefetch COMMAND --help' or 'edgefetch help COMMAND' for the options of each command.");
 
   int exit_code = edgefetch::cli::kExitOk;
-  edgefetch::cli::register_ciphers_command(app, exit_code);
+  // In the order --help lists them and an unknown command's message names them.
   edgefetch::cli::register_get_command(app, exit_code);
   edgefetch::cli::register_check_command(app, exit_code);
   edgefetch::cli::register_serve_command(app, exit_code);
+  edgefetch::cli::register_ciphers_command(app, exit_code);
+
+  const std::vector<std::string> args = with_help_word_as_flag(std::vector<std::string>(argv, argv + argc));
+  // CLI11 would say "A subcommand is required", not which word it did not know.
+  const std::string command = command_word(args);
+  if (!command.empty() && !is_command(app, command)) {
+    std::cerr << "edgefetch: unknown command '" << command << "'; the commands are " << command_names(app)
+              << "\nRun 'edgefetch --help' for usage.\n";
+    return edgefetch::cli::kExitUsage;
+  }
 
   try {
-    app.parse(argc, argv);
+    // CLI11 takes the arguments in reverse order.
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend() - 1));
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

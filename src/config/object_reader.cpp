@@ -7,10 +7,13 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <optional>
+#include <span>
 #include <string_view>
 
 #include "config/intrinsics.hpp"
 #include "config/rules.hpp"
+#include "edgefetch/base/edit_distance.hpp"
 
 namespace edgefetch::config::detail {
 namespace {
@@ -34,6 +37,83 @@ constexpr auto kManagedRequestPolicies = std::to_array<ManagedRequestPolicy>({
     {"775133bc-15f2-49f9-abea-afb2e0bf67d2", false},  // Elemental-MediaTailor-PersonalizedManifests
 });
 
+// The fields of the objects whose every field the reader knows, in each
+// spelling (the API's, then CloudFormation's where it differs). A key outside
+// them is warned about: a misspelt optional field would otherwise leave its
+// default in place without a word.
+// clang-format off
+constexpr auto kApiOriginFields = std::to_array<std::string_view>({
+    "Id", "DomainName", "OriginPath", "CustomHeaders", "S3OriginConfig", "CustomOriginConfig",
+    "VpcOriginConfig", "ConnectionAttempts", "ConnectionTimeout", "ResponseCompletionTimeout", "OriginShield",
+    "OriginAccessControlId"});
+constexpr auto kCfnOriginFields = std::to_array<std::string_view>({
+    "Id", "DomainName", "OriginPath", "OriginCustomHeaders", "S3OriginConfig", "CustomOriginConfig",
+    "VpcOriginConfig", "ConnectionAttempts", "ConnectionTimeout", "ResponseCompletionTimeout", "OriginShield",
+    "OriginAccessControlId"});
+// Of those, the ones the reader ignores: "the default applies" would be beside the point.
+constexpr auto kOriginFieldsNotRead = std::to_array<std::string_view>({"OriginShield", "OriginAccessControlId"});
+constexpr auto kApiCustomOriginFields = std::to_array<std::string_view>({
+    "HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginSslProtocols", "OriginReadTimeout",
+    "OriginKeepaliveTimeout", "IpAddressType"});
+constexpr auto kCfnCustomOriginFields = std::to_array<std::string_view>({
+    "HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginSSLProtocols", "OriginReadTimeout",
+    "OriginKeepaliveTimeout", "IpAddressType"});
+constexpr auto kCustomHeaderFields = std::to_array<std::string_view>({"HeaderName", "HeaderValue"});
+
+// Cache behaviors have many fields the reader does not read and the API keeps
+// adding more, so only a near miss of a field it reads is worth a warning.
+constexpr auto kApiBehaviorFields = std::to_array<std::string_view>({
+    "PathPattern", "TargetOriginId", "TrustedSigners", "TrustedKeyGroups", "ViewerProtocolPolicy",
+    "AllowedMethods", "SmoothStreaming", "Compress", "LambdaFunctionAssociations", "FunctionAssociations",
+    "FieldLevelEncryptionId", "RealtimeLogConfigArn", "CachePolicyId", "OriginRequestPolicyId",
+    "ResponseHeadersPolicyId", "GrpcConfig", "ForwardedValues", "MinTTL", "DefaultTTL", "MaxTTL"});
+constexpr auto kCfnBehaviorFields = std::to_array<std::string_view>({
+    "PathPattern", "TargetOriginId", "TrustedSigners", "TrustedKeyGroups", "ViewerProtocolPolicy",
+    "AllowedMethods", "CachedMethods", "SmoothStreaming", "Compress", "LambdaFunctionAssociations",
+    "FunctionAssociations", "FieldLevelEncryptionId", "RealtimeLogConfigArn", "CachePolicyId",
+    "OriginRequestPolicyId", "ResponseHeadersPolicyId", "GrpcConfig", "ForwardedValues", "MinTTL",
+    "DefaultTTL", "MaxTTL"});
+// What the reader reads of a behavior. In the API's JSON CachedMethods sits
+// inside AllowedMethods; at the behavior's level it is in the wrong place.
+constexpr auto kBehaviorFieldsRead = std::to_array<std::string_view>({
+    "PathPattern", "TargetOriginId", "ViewerProtocolPolicy", "AllowedMethods", "CachedMethods",
+    "ForwardedValues", "OriginRequestPolicyId", "CachePolicyId"});
+// clang-format on
+
+constexpr FieldNames kApiOrigin{kApiOriginFields, kApiOriginFields, kOriginFieldsNotRead, false};
+constexpr FieldNames kCfnOrigin{kCfnOriginFields, kCfnOriginFields, kOriginFieldsNotRead, false};
+constexpr FieldNames kApiCustomOrigin{kApiCustomOriginFields, kApiCustomOriginFields, {}, false};
+constexpr FieldNames kCfnCustomOrigin{kCfnCustomOriginFields, kCfnCustomOriginFields, {}, false};
+constexpr FieldNames kCustomHeader{kCustomHeaderFields, kCustomHeaderFields, {}, false};
+constexpr FieldNames kApiBehavior{kApiBehaviorFields, kBehaviorFieldsRead, {}, true};
+constexpr FieldNames kCfnBehavior{kCfnBehaviorFields, kBehaviorFieldsRead, {}, true};
+
+// Unknown keys looked at per distribution: bounds the edit distances a hostile
+// input can cause. A real config has a handful (fields newer than edgefetch).
+constexpr std::size_t kMaxUnknownFieldsExamined = 1000;
+
+bool contains(std::span<const std::string_view> names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The field `key` is most likely a misspelling of: the nearest of `names`
+// within a quarter of that name's length (at least 1, at most 3 edits).
+std::optional<std::string_view> near_miss(std::string_view key, std::span<const std::string_view> names) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 0;
+  for (const std::string_view name : names) {
+    const std::size_t limit = std::clamp<std::size_t>(name.size() / 4, 1, 3);
+    // The distance is at least the difference in length; skip the work.
+    if (key.size() > name.size() + limit || name.size() > key.size() + limit) continue;
+    const std::size_t distance = base::edit_distance(key, name);
+    if (distance <= limit && (!best || distance < best_distance)) {
+      best = name;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
 std::string unresolved_message(const Unresolved& unresolved) {
   return "uses " + unresolved.description +
          ", which only a deployed stack can resolve; pass the config the CDN has (`aws cloudfront "
@@ -47,6 +127,25 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
            const auto ly = (y >= 'A' && y <= 'Z') ? static_cast<char>(y - 'A' + 'a') : y;
            return lx == ly;
          });
+}
+
+std::string too_many_unknown_fields_message() {
+  return "has more than " + std::to_string(kMaxUnknownFieldsExamined) +
+         " fields edgefetch does not know; the rest are not checked for misspellings";
+}
+
+// `key` names no field of its object; `meant` is the field it is nearest to.
+std::string unknown_field_message(std::string_view key, std::optional<std::string_view> meant,
+                                  bool meant_is_set, bool meant_is_read) {
+  const std::string start = "unknown field " + quote(key);
+  if (!meant) return start + "; it is ignored";
+  if (*meant == key) {
+    // Only CachedMethods at a behavior's level in the API's JSON: right name, wrong place.
+    return start + " at this level (in the API's JSON it goes inside AllowedMethods); it is ignored";
+  }
+  const std::string hint = start + " (did you mean " + std::string(*meant) + "?); it is ignored";
+  if (meant_is_set) return hint + " (" + std::string(*meant) + " is set as well)";
+  return meant_is_read ? hint + ", so the default applies" : hint;
 }
 
 // "must be a string" etc.: what the value is instead, briefly.
@@ -85,6 +184,33 @@ void ObjectReader::problem(std::string path, std::string message) {
 
 void ObjectReader::warning(std::string path, std::string message) {
   warnings_.push_back(Problem{std::move(path), std::move(message)});
+}
+
+bool ObjectReader::reported_field(std::string_view at, std::string_view key) const {
+  return std::any_of(reported_.begin(), reported_.end(), [&](std::string_view path) {
+    return path.size() == at.size() + 1 + key.size() && path.starts_with(at) && path[at.size()] == '.' &&
+           path.ends_with(key);
+  });
+}
+
+void ObjectReader::warn_unknown_fields(const Json& object, const std::string& at, const FieldNames& names) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    const std::string& key = it.key();
+    if (contains(names.known, key)) continue;
+    if (unknown_fields_examined_ >= kMaxUnknownFieldsExamined) {
+      if (unknown_fields_examined_++ == kMaxUnknownFieldsExamined) {
+        warning(paths_.root(), too_many_unknown_fields_message());
+      }
+      return;
+    }
+    ++unknown_fields_examined_;
+    if (reported_field(at, key)) continue;  // named in the other spelling: a problem already
+    const auto meant = near_miss(key, names.suggested);
+    if (!meant && names.near_misses_only) continue;
+    const bool meant_is_set = meant && *meant != key && field(object, std::string(*meant).c_str()) != nullptr;
+    const bool meant_is_read = meant && !contains(names.not_read, *meant);
+    warning(at, unknown_field_message(key, meant, meant_is_set, meant_is_read));
+  }
 }
 
 const Json* ObjectReader::field(const Json& object, const char* key) {
@@ -367,6 +493,7 @@ Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
   } else {
     reject_other_spelling(value, at, "OriginCustomHeaders", "CustomHeaders");
   }
+  warn_unknown_fields(value, at, cfn() ? kCfnOrigin : kApiOrigin);
   const char* headers_key = cfn() ? "OriginCustomHeaders" : "CustomHeaders";
   for (const auto& item : list(value, headers_key, paths_.custom_headers(i), false)) {
     CustomHeader header;
@@ -387,6 +514,7 @@ Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
     } else {
       problem(item.path + ".HeaderValue", "required but missing");
     }
+    warn_unknown_fields(*item.value, item.path, kCustomHeader);
     origin.custom_headers.push_back(std::move(header));
   }
 
@@ -452,6 +580,7 @@ void ObjectReader::read_custom_origin(const Json& value, std::size_t i, Origin& 
   } else {
     reject_other_spelling(value, at, "OriginSSLProtocols", "OriginSslProtocols (with Quantity and Items)");
   }
+  warn_unknown_fields(value, at, cfn() ? kCfnCustomOrigin : kApiCustomOrigin);
   const char* protocols_key = cfn() ? "OriginSSLProtocols" : "OriginSslProtocols";
   if (field(value, protocols_key) != nullptr) {
     custom.ssl_protocols.clear();
@@ -553,6 +682,7 @@ CacheBehavior ObjectReader::read_behavior(const Json& value, std::optional<std::
     behavior.cached_methods = string_list(value, "CachedMethods", paths_.cached_methods(at));
   }
   read_host_forwarding(value, at, behavior);
+  warn_unknown_fields(value, at, cfn() ? kCfnBehavior : kApiBehavior);
   return behavior;
 }
 

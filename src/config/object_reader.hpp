@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,14 @@
 #include "edgefetch/config/reader.hpp"
 
 namespace edgefetch::config::detail {
+
+/// The field names of one kind of object, for warnings about keys outside them.
+struct FieldNames {
+  std::span<const std::string_view> known;      // every field the object may have
+  std::span<const std::string_view> suggested;  // what an unknown key may be a misspelling of
+  std::span<const std::string_view> not_read;   // known fields the reader ignores all the same
+  bool near_misses_only;                        // warn only about keys near a suggested field
+};
 
 class ObjectReader {
  public:
@@ -38,6 +48,11 @@ class ObjectReader {
 
   void problem(std::string path, std::string message);
   void warning(std::string path, std::string message);
+  /// Warns about each key of `object` (at `at`) outside `names.known`, naming
+  /// the field it is nearest to; keys already reported as problems are skipped.
+  void warn_unknown_fields(const Json& object, const std::string& at, const FieldNames& names);
+  /// Whether the field `key` of the object at `at` has been reported as a problem.
+  [[nodiscard]] bool reported_field(std::string_view at, std::string_view key) const;
   [[nodiscard]] bool cfn() const { return paths_.spelling() == Spelling::cloudformation; }
 
   static const Json* field(const Json& object, const char* key);
@@ -69,6 +84,7 @@ class ObjectReader {
   std::vector<Problem>& problems_;
   std::vector<Problem>& warnings_;
   std::vector<std::string> reported_;
+  std::size_t unknown_fields_examined_ = 0;
 };
 
 }  // namespace edgefetch::config::detail

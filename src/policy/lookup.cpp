@@ -56,6 +56,14 @@ std::string format_code_point(std::uint16_t code) {
   return detail::format_code_point(code);
 }
 
+std::optional<std::uint16_t> parse_code_point(std::string_view text) {
+  return detail::parse_code_point(text);
+}
+
+bool is_numeric_spelling(std::string_view text) {
+  return detail::parse_code_point(text).has_value() || detail::parse_small_decimal(text).has_value();
+}
+
 const CipherSuite* find_cipher_suite(std::string_view any_spelling) {
   const std::string_view wanted = detail::trim(any_spelling);
   if (const CipherSuite* s = find_by_name(
@@ -113,6 +121,10 @@ std::vector<CatalogEntry> find_any(std::string_view any_spelling) {
 
 std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit) {
   const std::string_view wanted = detail::trim(unknown);
+  // "48" is not a misspelt "X448": a number is a code point or nothing.
+  if (is_numeric_spelling(wanted)) {
+    return {};
+  }
   // (rank, distance, lower-cased name, name as catalogued); sorted, then
   // de-duplicated case-insensitively ("X25519" and "x25519" are one suggestion).
   // A name that starts with what was typed ranks as if two edits away, so an

@@ -81,6 +81,10 @@ bool Offer::offers_group(std::uint16_t code) const {
 bool Offer::offers_signature_scheme(std::uint16_t code) const {
   return contains_code(signature_schemes, code);
 }
+bool Offer::sends_renegotiation_scsv() const {
+  return std::any_of(cipher_suites.begin(), cipher_suites.end(),
+                     [](const CipherSuite* s) { return s->key_exchange != KeyExchange::tls13; });
+}
 
 base::Expected<std::vector<ProtocolVersion>, std::string> parse_origin_ssl_protocols(std::string_view text) {
   std::vector<ProtocolVersion> selection;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 
 namespace edgefetch::policy::detail {
 namespace {
@@ -122,24 +121,6 @@ std::optional<std::uint16_t> parse_small_decimal(std::string_view text) {
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
   return static_cast<std::uint16_t>(value);
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Two rows of the classic dynamic programme.
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    previous[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = previous[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
 }
 
 std::string format_code_point(std::uint16_t code) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "edgefetch/base/ascii.hpp"
+#include "edgefetch/base/edit_distance.hpp"
 
 namespace edgefetch::policy::detail {
 
@@ -27,8 +28,8 @@ std::optional<std::uint16_t> parse_code_point(std::string_view text);
 /// A short decimal number such as "23" (named groups are often written so).
 std::optional<std::uint16_t> parse_small_decimal(std::string_view text);
 
-/// Levenshtein distance, case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b);
+/// Levenshtein distance, case-insensitive (shared with config's field-name hints).
+using base::edit_distance;
 
 /// "0xC02F": the code point as the tables print it (upper-case, four digits).
 std::string format_code_point(std::uint16_t code);

@@ -297,7 +297,9 @@ TEST_F(CheckDistributionTest, OnlySkippedOriginsIsNothingCheckedNotCompatible) {
 TEST_F(CheckDistributionTest, AnOriginIdCannotWriteControlCharactersToTheTerminal) {
   // An Id may hold any character; printed raw it could recolour the terminal,
   // move the cursor or start a line that looks like the report's own.
-  const std::string hostile = "\x1b[31mRED\x1b[0m\nCOMPATIBLE  forged\xc2\x9b" "2J";
+  const std::string hostile =
+      "\x1b[31mRED\x1b[0m\nCOMPATIBLE  forged\xc2\x9b"
+      "2J";
   const json config = distribution({s3_origin(hostile)}, {behavior(hostile, false)});
   const auto result = run_check_args({"check", "--distribution-config", write(config)}, kExitCompatible);
   const std::string& out = result.run.out;
@@ -310,6 +312,25 @@ TEST_F(CheckDistributionTest, AnOriginIdCannotWriteControlCharactersToTheTermina
       run_check_args({"check", "--distribution-config", write(config), "--json"}, kExitCompatible);
   ASSERT_TRUE(json_result.doc.is_object()) << json_result.run.out;
   EXPECT_EQ(json_result.doc["origins"][0]["id"], hostile);
+}
+
+TEST_F(CheckDistributionTest, AMisspeltFieldIsAConfigWarningNamingTheFieldMeant) {
+  // http-only: skipped, so nothing is dialled; the warning is the point.
+  json origin = custom_origin("web", "web.wild.test", 443, {"TLSv1.2"}, "http-only");
+  origin["CustomOriginConfig"].erase("OriginReadTimeout");
+  origin["CustomOriginConfig"]["OriginReadTimout"] = 200;
+  const std::string file = write(distribution({origin}, {behavior("web", false)}));
+  const std::string expected =
+      "DistributionConfig.Origins.Items[0].CustomOriginConfig: unknown field \"OriginReadTimout\" (did you "
+      "mean OriginReadTimeout?); it is ignored, so the default applies";
+
+  const auto text = run_check_args({"check", "--distribution-config", file}, kExitCompatible);
+  EXPECT_TRUE(contains_text(text.run.out, "Config warnings")) << text.run.out;
+  EXPECT_TRUE(contains_text(text.run.out, "unknown field \"OriginReadTimout\" (did")) << text.run.out;
+  const auto json_result =
+      run_check_args({"check", "--distribution-config", file, "--json"}, kExitCompatible);
+  ASSERT_TRUE(json_result.doc.is_object()) << json_result.run.out;
+  EXPECT_EQ(json_result.doc["config_warnings"], json::array({expected}));
 }
 
 TEST_F(CheckDistributionTest, InvalidConfigIsAUsageErrorNamingTheField) {

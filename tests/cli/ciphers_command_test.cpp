@@ -127,6 +127,23 @@ TEST(CiphersCommand, ProfileOption) {
   }
 }
 
+TEST(CiphersCommand, TheScsvAndTheLegacyLegendOnlyWhenTheHelloCarriesThem) {
+  // The engine appends the SCSV only after a suite below TLS 1.3 (facts §3.5).
+  const RunResult tls13_only = run({"ciphers", "--profile", "CloudFront-Upstream-TLS-1-3-2025"});
+  EXPECT_EQ(tls13_only.out.find("SCSV"), std::string::npos) << tls13_only.out;
+  EXPECT_EQ(tls13_only.out.find("Also sent"), std::string::npos) << tls13_only.out;
+  EXPECT_EQ(tls13_only.out.find("legacy"), std::string::npos) << "no legacy suite, no legend:\n"
+                                                              << tls13_only.out;
+  EXPECT_NE(tls13_only.out.find("More: edgefetch ciphers groups"), std::string::npos) << tls13_only.out;
+
+  for (const char* profile : {"cloudfront", "CloudFront-Upstream-2025"}) {
+    const RunResult both = run({"ciphers", "--profile", profile});
+    EXPECT_NE(both.out.find("TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) after the suites"), std::string::npos)
+        << both.out;
+    EXPECT_NE(both.out.find("legacy = 3DES or RC4. More:"), std::string::npos) << both.out;
+  }
+}
+
 TEST(CiphersCommand, OriginSslProtocolsNarrowsAndSaysFloorAndCeiling) {
   const RunResult result = run({"ciphers", "--origin-ssl-protocols", "TLSv1.2,TLSv1.1"});
   EXPECT_NE(result.out.find("floor TLSv1.1, ceiling TLSv1.2"), std::string::npos) << result.out;
@@ -348,6 +365,86 @@ TEST(CiphersCommand, TranslateGroupsAndSchemesAndCodeForms) {
   EXPECT_EQ(results[1]["matches"][0]["group"]["id"], 29);
   EXPECT_EQ(results[2]["matches"][0]["kind"], "signature_scheme");
   EXPECT_EQ(results[2]["matches"][0]["signature_scheme"]["code"], "0x0203");
+}
+
+// What check prints under "What the origin supports" although no profile offers it.
+TEST(CiphersCommand, TranslateFindsTheSuitesCheckNamesAndSaysTheCdnDoesNotOfferThem) {
+  const RunResult result = run({"ciphers", "translate", "ECDHE-RSA-CHACHA20-POLY1305", "0xCCA8",
+                                "DHE-RSA-AES128-GCM-SHA256", "0x009E", "ed25519"});
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  for (const std::string_view expected :
+       {"ECDHE-RSA-CHACHA20-POLY1305  (cipher suite the CDN does not offer)",
+        "0xCCA8  (cipher suite the CDN does not offer)", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "0xCCA8 (0xCC,0xA8)", "DHE-RSA-AES128-GCM-SHA256  (cipher suite the CDN does not offer)",
+        "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "0x009E (0x00,0x9E)", "Key exchange    DHE",
+        "ed25519  (signature scheme the CDN does not offer)", "0x0807 (0x08,0x07)",
+        "none: no profile of the CDN offers it"}) {
+    EXPECT_TRUE(contains(result.out, expected)) << expected << " missing from:\n" << result.out;
+  }
+
+  const json doc = parse_json(run({"ciphers", "translate", "--json", "0xCCA8", "ed25519"}));
+  ASSERT_EQ(doc["results"].size(), 2U);
+  EXPECT_EQ(doc["results"][0]["matches"],
+            json::parse(R"([{"kind": "other_cipher_suite", "other_cipher_suite": {
+                "openssl": "ECDHE-RSA-CHACHA20-POLY1305", "rfc": "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+                "code": "0xCCA8", "key_exchange": "ECDHE", "authentication": "RSA",
+                "min_version": "TLSv1.2", "max_version": "TLSv1.2"}}])"));
+  EXPECT_FALSE(doc["results"][0].contains("error"));
+  EXPECT_EQ(doc["results"][1]["matches"], json::parse(R"([{"kind": "other_signature_scheme",
+                             "other_signature_scheme": {"name": "ed25519", "code": "0x0807"}}])"));
+}
+
+TEST(CiphersCommand, TranslateSaysWhatTheScsvIs) {
+  const RunResult result = run({"ciphers", "translate", "0x00FF", "tls_empty_renegotiation_info_scsv"});
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  for (const std::string_view expected :
+       {"0x00FF  (signalling value in the cipher suite list, not a cipher suite)",
+        "tls_empty_renegotiation_info_scsv  (signalling value", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+        "secure renegotiation (RFC 5746)", "whenever it offers a suite below TLS 1.3"}) {
+    EXPECT_TRUE(contains(result.out, expected)) << expected << " missing from:\n" << result.out;
+  }
+  const json doc = parse_json(run({"ciphers", "translate", "--json", "{0x00,0xFF}"}));
+  EXPECT_EQ(doc["results"][0]["matches"],
+            json::parse(R"([{"kind": "scsv", "scsv": {"rfc": "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+                                                      "code": "0x00FF"}}])"));
+}
+
+TEST(CiphersErrors, ACodePointNothingHasGetsNoSuggestedNames) {
+  // "48" is two edits from "X448", but a number is a code point, not a misspelt name.
+  for (const std::string query : {"0x0000", "4", "48", "0xFAFA"}) {
+    const RunResult result = run({"ciphers", "translate", query}, kExitUsage);
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_FALSE(contains(result.err, "did you mean")) << result.err;
+    EXPECT_FALSE(contains(result.err, "X448")) << result.err;
+    EXPECT_TRUE(
+        contains(result.err, "edgefetch: unknown name '" + query +
+                                 "': not the code point of any cipher suite, group or signature scheme"))
+        << result.err;
+  }
+}
+
+TEST(CiphersErrors, WithJsonAnUnknownNameIsAResultWithAnError) {
+  const RunResult result =
+      run({"ciphers", "translate", "--json", "RC4-MD5", "0x0000", "nonsense-name"}, kExitUsage);
+  const json doc = parse_json(result);
+  const json& results = doc["results"];
+  ASSERT_EQ(results.size(), 3U) << "one result per query, in order";
+  EXPECT_EQ(results[0]["query"], "RC4-MD5");
+  EXPECT_EQ(results[0]["matches"][0]["kind"], "cipher_suite");
+  EXPECT_FALSE(results[0].contains("error"));
+  for (std::size_t i : {1U, 2U}) {
+    EXPECT_EQ(results[i]["matches"], json::array()) << results[i];
+    ASSERT_TRUE(results[i]["error"].is_string()) << results[i];
+  }
+  EXPECT_EQ(results[1]["query"], "0x0000");
+  EXPECT_EQ(
+      results[1]["error"],
+      "unknown name '0x0000': not the code point of any cipher suite, group or signature scheme edgefetch "
+      "knows");
+  EXPECT_EQ(results[2]["query"], "nonsense-name");
+  EXPECT_TRUE(contains(results[2]["error"].get<std::string>(), "unknown name 'nonsense-name'"));
+  // stderr still says it, for a human watching.
+  EXPECT_TRUE(contains(result.err, "unknown name 'nonsense-name'")) << result.err;
 }
 
 TEST(CiphersErrors, UnknownNameSuggestsTheClosestAndExits2) {

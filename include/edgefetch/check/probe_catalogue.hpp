@@ -29,8 +29,16 @@ struct SuiteNames {
   bool in_policy = false;  // catalogued by policy (cipher_suite_by_code finds it)
 };
 
+/// "ECDHE", "DHE", "RSA", "any" (TLS 1.3), "other".
+std::string_view name(SuiteKeyExchange key_exchange);
+/// "RSA", "ECDSA", "DSS", "anonymous", "any" (TLS 1.3), "other".
+std::string_view name(SuiteAuthentication authentication);
+
 /// Names of any suite enumeration can report; nullopt for codes neither table knows.
 std::optional<SuiteNames> suite_names(std::uint16_t code);
+/// The same, found by OpenSSL or RFC name (case-insensitive) or by code point
+/// ("0xCCA8", "{0xCC,0xA8}"): how `ciphers translate` finds what check names.
+std::optional<SuiteNames> find_suite_names(std::string_view any_spelling);
 /// "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", or "0xC0FF" for unknown codes.
 std::string rfc_name_or_code(std::uint16_t code);
 /// "ECDHE-RSA-AES128-GCM-SHA256", or "0xC0FF" for unknown codes.
@@ -53,6 +61,8 @@ std::vector<std::uint16_t> candidate_signature_schemes_for(bool rsa_certificate)
 
 /// Name of a signature scheme outside the policy ("ed25519", "rsa_md5"); empty when unknown.
 std::string_view extra_signature_scheme_name(std::uint16_t code);
+/// The code of a signature scheme outside the policy, by name (case-insensitive) or code point.
+std::optional<std::uint16_t> find_extra_signature_scheme(std::string_view any_spelling);
 /// Name of a group for display: policy name, or "0xNNNN".
 std::string group_name_or_code(std::uint16_t code);
 /// Name of a signature scheme for display: policy IANA name, local name, or "0xNNNN".

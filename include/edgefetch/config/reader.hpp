@@ -71,7 +71,8 @@ struct LoadedConfig {
   std::vector<Distribution> distributions;  // at least one
   /// Things that are accepted but worth telling the user: defaults applied to
   /// security settings, intrinsic functions in fields that do not matter here,
-  /// custom origin request policies whose Host handling is unknown.
+  /// custom origin request policies whose Host handling is unknown, fields the
+  /// reader does not know (with the field meant, when one is near).
   std::vector<Problem> warnings;
 };
 

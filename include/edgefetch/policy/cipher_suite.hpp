@@ -78,7 +78,9 @@ std::string_view name(HashAlgorithm hash);   // "SHA256" ...
 std::span<const CipherSuite> all_cipher_suites();
 const CipherSuite* cipher_suite_by_code(std::uint16_t code);
 
-/// The renegotiation SCSV the CDN's client appends (RFC 5746).
+/// The renegotiation SCSV the CDN's client appends (RFC 5746): a signal in the
+/// cipher suite list, not a suite.
 inline constexpr std::uint16_t kEmptyRenegotiationInfoScsv = 0x00FF;
+inline constexpr std::string_view kEmptyRenegotiationInfoScsvName = "TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
 
 }  // namespace edgefetch::policy

@@ -67,6 +67,9 @@ struct Offer {
   [[nodiscard]] bool offers_suite(std::uint16_t code) const;
   [[nodiscard]] bool offers_group(std::uint16_t code) const;
   [[nodiscard]] bool offers_signature_scheme(std::uint16_t code) const;
+  /// Whether TLS_EMPTY_RENEGOTIATION_INFO_SCSV follows the suites: only when a
+  /// suite below TLS 1.3 is offered, as s2n does (a TLS 1.3-only hello has none).
+  [[nodiscard]] bool sends_renegotiation_scsv() const;
 };
 
 /// Parses "TLSv1.2,TLSv1.1" (comma or space separated, case-insensitive).

@@ -150,13 +150,12 @@ ClientHello build_client_hello(const policy::Offer& offer, const ClientHelloInpu
   hello.session_id = inputs.session_id;
 
   bool any_ecdhe = false;
-  bool any_below_tls13 = false;
   for (const policy::CipherSuite* suite : offer.cipher_suites) {
     hello.cipher_suites.push_back(suite->code);
     any_ecdhe = any_ecdhe || suite->key_exchange == policy::KeyExchange::ecdhe;
-    any_below_tls13 = any_below_tls13 || suite->key_exchange != policy::KeyExchange::tls13;
   }
-  if (any_below_tls13) hello.cipher_suites.push_back(policy::kEmptyRenegotiationInfoScsv);
+  // The rule lives with the offer, so that `edgefetch ciphers` says what is sent.
+  if (offer.sends_renegotiation_scsv()) hello.cipher_suites.push_back(policy::kEmptyRenegotiationInfoScsv);
 
   const bool tls13 = tls13::offers_tls13(offer);
   if (tls13) hello.supported_versions = tls13::supported_versions_for(offer);

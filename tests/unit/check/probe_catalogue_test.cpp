@@ -8,6 +8,7 @@
 #include <set>
 
 #include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
 
@@ -77,6 +78,51 @@ TEST(ProbeCatalogue, KnownSuitesOutsideThePolicy) {
   // Unknown codes are printed as code points.
   EXPECT_FALSE(suite_names(0xFAFA).has_value());
   EXPECT_EQ(rfc_name_or_code(0xFAFA), "0xFAFA");
+}
+
+TEST(ProbeCatalogue, SuitesAreFoundByEitherNameOrCodePoint) {
+  // What check prints in "What the origin supports", found again by `ciphers translate`.
+  for (const std::string_view spelling :
+       {"ECDHE-RSA-CHACHA20-POLY1305", "ecdhe-rsa-chacha20-poly1305",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "0xCCA8", " {0xCC,0xA8} "}) {
+    const auto names = find_suite_names(spelling);
+    ASSERT_TRUE(names) << spelling;
+    EXPECT_EQ(names->code, 0xCCA8) << spelling;
+    EXPECT_FALSE(names->in_policy);
+  }
+  const auto dhe = find_suite_names("DHE-RSA-AES128-GCM-SHA256");
+  ASSERT_TRUE(dhe);
+  EXPECT_EQ(dhe->code, 0x009E);
+  EXPECT_EQ(name(dhe->key_exchange), "DHE");
+  EXPECT_EQ(name(dhe->authentication), "RSA");
+  EXPECT_TRUE(find_suite_names("RC4-MD5")->in_policy);
+  EXPECT_FALSE(find_suite_names("0x00FF")) << "the SCSV is not a suite";
+  EXPECT_FALSE(find_suite_names("CHACHA20"));
+  EXPECT_FALSE(find_suite_names(""));
+}
+
+TEST(ProbeCatalogue, EverySuiteEnumerationCanNameIsFoundByEachOfItsNames) {
+  for (ProtocolVersion v : kAllVersions) {
+    for (std::uint16_t code : candidate_suites(v)) {
+      const auto names = suite_names(code);
+      ASSERT_TRUE(names) << code;
+      for (const std::string_view spelling : {names->openssl_name, names->rfc_name}) {
+        const auto found = find_suite_names(spelling);
+        ASSERT_TRUE(found) << spelling;
+        EXPECT_EQ(found->code, code) << spelling;
+      }
+      EXPECT_EQ(find_suite_names(policy::format_code_point(code))->code, code);
+    }
+  }
+}
+
+TEST(ProbeCatalogue, SignatureSchemesOutsideThePolicyAreFoundByNameOrCodePoint) {
+  EXPECT_EQ(find_extra_signature_scheme("ed25519"), 0x0807);
+  EXPECT_EQ(find_extra_signature_scheme("ED448"), 0x0808);
+  EXPECT_EQ(find_extra_signature_scheme("0x0807"), 0x0807);
+  EXPECT_FALSE(find_extra_signature_scheme("rsa_pkcs1_sha256")) << "a policy scheme";
+  EXPECT_FALSE(find_extra_signature_scheme("0x0401"));
+  EXPECT_FALSE(find_extra_signature_scheme("ed2551"));
 }
 
 TEST(ProbeCatalogue, EveryPolicySuiteIsACandidateSomewhere) {

@@ -147,6 +147,26 @@ TEST(ClosestNames, NamesFarFromWhatWasTypedAreNotSuggested) {
   EXPECT_EQ(four_off[0].rfind("ECDHE-RSA-AES128-GCM-SHA", 0), 0U) << four_off[0];
 }
 
+TEST(ClosestNames, NoNameIsSuggestedForANumber) {
+  // Within two edits of "X448" and "X25519", but numbers: code points, not misspelt names.
+  for (const char* number : {"48", "448", "2551", "0x0000", "0x00,0x04", "{0x00,0xFF}"}) {
+    EXPECT_TRUE(is_numeric_spelling(number)) << number;
+    EXPECT_TRUE(closest_names(number).empty()) << number;
+  }
+  for (const char* name : {"X448", "x2551", "P-256", "ffdhe2048", ""}) {
+    EXPECT_FALSE(is_numeric_spelling(name)) << name;
+  }
+  EXPECT_FALSE(closest_names("x2551").empty());
+}
+
+TEST(ParseCodePoint, TheSpellingsOfTheTables) {
+  EXPECT_EQ(parse_code_point("0xCCA8"), 0xCCA8);
+  EXPECT_EQ(parse_code_point("{0x00,0xFF}"), 0x00FF);
+  EXPECT_EQ(parse_code_point("00FF"), 0x00FF);
+  EXPECT_EQ(parse_code_point("23"), std::nullopt) << "decimal is for group ids only";
+  EXPECT_EQ(parse_code_point("DHE-RSA-AES128-GCM-SHA256"), std::nullopt);
+}
+
 TEST(FormatCodePoint, FourUpperCaseDigits) {
   EXPECT_EQ(format_code_point(0xC02F), "0xC02F");
   EXPECT_EQ(format_code_point(0x000A), "0x000A");

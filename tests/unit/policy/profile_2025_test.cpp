@@ -60,6 +60,19 @@ TEST(Profiles2025, Tls13OnlyPolicyOffersTheThreeSuites) {
   EXPECT_EQ(codes(p->signature_schemes), kA4);
 }
 
+TEST(Profiles2025, OnlyATls13OnlyOfferLeavesOutTheRenegotiationScsv) {
+  // Facts §3.5: s2n appends the SCSV whenever a suite below TLS 1.3 is offered.
+  for (const char* name : {"cloudfront", "CloudFront-Upstream", "CloudFront-Upstream-2025",
+                           "CloudFront-Upstream-TLS-1-2-2025"}) {
+    const Profile* p = profile_by_name(name);
+    ASSERT_NE(p, nullptr) << name;
+    EXPECT_TRUE(narrow(*p, {}).sends_renegotiation_scsv()) << name;
+  }
+  const Profile* tls13_only = profile_by_name("CloudFront-Upstream-TLS-1-3-2025");
+  ASSERT_NE(tls13_only, nullptr);
+  EXPECT_FALSE(narrow(*tls13_only, {}).sends_renegotiation_scsv());
+}
+
 TEST(Profiles2025, ShortAliasNamesTheBasePolicy) {
   EXPECT_EQ(profile_by_name("cloudfront-2025"), profile_by_name("CloudFront-Upstream-2025"));
   EXPECT_EQ(profile_by_name("CloudFront-2025"), profile_by_name("CloudFront-Upstream-2025"));
