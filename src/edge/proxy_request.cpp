@@ -134,6 +134,14 @@ class RequestRecord {
     }
   }
 
+  // An origin group's primary failed and the secondary is tried: the log
+  // line describes the exchange that answers (the primary's failure stays
+  // in the metrics, under its own origin id).
+  void failed_over() {
+    entry_.origin_reason_code.clear();
+    entry_.x_edge_detailed_result_type.clear();
+  }
+
   void origin_info(const origin::ExchangeInfo& info) {
     // The text fields cost an inet_ntop and allocations per request: only built
     // when a log line or a new-connection metric will use them.
@@ -401,6 +409,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     if (!sent) {
       record.origin_failure(sent.error());
       if (may_fail_over) {
+        record.failed_over();
         current = &routed_to.secondary.front();
         continue;
       }
@@ -509,6 +518,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       record.origin_info(exchange->info());
       if (may_fail_over) {
         exchange.reset();
+        record.failed_over();
         current = &routed_to.secondary.front();
         continue;
       }
@@ -522,6 +532,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
       // The primary's answer is dropped unread (its connection closes).
       record.origin_info(exchange->info());
       exchange.reset();
+      record.failed_over();
       current = &routed_to.secondary.front();
       continue;
     }

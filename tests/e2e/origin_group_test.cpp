@@ -55,6 +55,11 @@ TEST_F(OriginGroupTest, AnUnreachablePrimaryGoesToTheSecondary) {
   const auto result = curl(edge_->url("/down/echo"));
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_EQ(result.json()["method"], "GET");
+  // The log line is the secondary's exchange, not the primary's failure.
+  const std::string log = edge_->wait_access_log("/down/echo", std::chrono::seconds(10));
+  EXPECT_NE(log.find("\tbackup\t"), std::string::npos) << log;
+  EXPECT_EQ(log.find("connection_refused"), std::string::npos) << log;
+  EXPECT_EQ(log.find("OriginConnectError"), std::string::npos) << log;
   const auto head = curl(edge_->url("/down/echo"), {"-I"});
   EXPECT_EQ(head.status, 200);
   const auto options = curl(edge_->url("/down/echo"), {"-X", "OPTIONS"});
