@@ -68,8 +68,9 @@ void origin_group_notes(const config::DistributionConfig& distribution, const co
     const auto member = std::find(group.member_ids.begin(), group.member_ids.end(), origin.id);
     if (member == group.member_ids.end()) continue;
     std::string codes;
-    for (const int code : group.failover_status_codes)
+    for (const int code : group.failover_status_codes) {
       codes += (codes.empty() ? "" : ", ") + std::to_string(code);
+    }
     notes.push_back(std::string(member == group.member_ids.begin() ? "Primary" : "Secondary") +
                     " origin of origin group '" + group.id +
                     "': GET, HEAD and OPTIONS requests go to the secondary when the primary cannot be "

@@ -530,34 +530,6 @@ terminal::Style verdict_style(check::Verdict verdict) {
   return terminal::Style::plain;
 }
 
-std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
-  // Every line, the first included, holds at most `width` columns after the indent.
-  std::string out;
-  std::size_t column = 0;
-  std::size_t start = 0;
-  bool first_word = true;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view word = text.substr(start, end - start);
-    if (!word.empty()) {
-      if (!first_word && column + 1 + terminal::display_width(word) > width) {
-        out += "\n";
-        out += indent;
-        column = 0;
-      } else if (!first_word) {
-        out += ' ';
-        ++column;
-      }
-      out += word;
-      column += terminal::display_width(word);
-      first_word = false;
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 void render_report(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
   const Verdict verdict = report.verdict();
   out << paint.paint(upper(check::verdict_name(verdict)), verdict_style(verdict)) << "  "

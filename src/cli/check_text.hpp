@@ -19,7 +19,6 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
 /// Green compatible, red incompatible, yellow unreachable.
 terminal::Style verdict_style(check::Verdict verdict);
 
-/// Wraps `text` at `width` columns; continuation lines start with `indent`.
-std::string wrap(std::string_view text, std::size_t width, std::string_view indent);
+using terminal::wrap;
 
 }  // namespace edgefetch::cli::check_cmd

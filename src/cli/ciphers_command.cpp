@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "check_text.hpp"
 #include "ciphers_translate.hpp"
 #include "ciphers_views.hpp"
 #include "commands.hpp"
@@ -172,7 +171,7 @@ int run_translate(const CiphersOptions& options) {
     const ciphers::Translation translation = ciphers::translate(name);
     if (translation.empty()) {
       // The width of the old hand-wrapped message; continuation lines indented.
-      std::cerr << check_cmd::wrap("edgefetch: " + ciphers::unknown_query_message(name), 100, "  ") << "\n";
+      std::cerr << terminal::wrap("edgefetch: " + ciphers::unknown_query_message(name), 100, "  ") << "\n";
       status = kExitUsage;
     }
     if (options.json) {

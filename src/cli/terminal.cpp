@@ -108,6 +108,34 @@ std::string displayable(std::string_view text) {
   return out;
 }
 
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
+  // Every line, the first included, holds at most `width` columns after the indent.
+  std::string out;
+  std::size_t column = 0;
+  std::size_t start = 0;
+  bool first_word = true;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    if (!word.empty()) {
+      if (!first_word && column + 1 + display_width(word) > width) {
+        out += "\n";
+        out += indent;
+        column = 0;
+      } else if (!first_word) {
+        out += ' ';
+        ++column;
+      }
+      out += word;
+      column += display_width(word);
+      first_word = false;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)), rules_(columns_.size()) {}
 
 void Table::set_rule(std::size_t column, std::string rule) {

@@ -48,6 +48,9 @@ std::size_t display_width(std::string_view text);
 /// recolour the terminal or forge a line of the report.
 std::string displayable(std::string_view text);
 
+/// Wraps `text` at `width` columns; continuation lines start with `indent`.
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent);
+
 enum class Align { left, right };
 
 struct Column {

@@ -143,10 +143,8 @@ std::string remove_dot_segments(std::string_view in) {
   while (!in.empty()) {
     if (in.starts_with("../")) {
       in.remove_prefix(3);
-    } else if (in.starts_with("./")) {
-      in.remove_prefix(2);
-    } else if (in.starts_with("/./")) {
-      in.remove_prefix(2);
+    } else if (in.starts_with("./") || in.starts_with("/./")) {
+      in.remove_prefix(2);  // "./x" -> "x", "/./x" -> "/x"
     } else if (in == "/.") {
       in = "/";
     } else if (in.starts_with("/../")) {

@@ -233,8 +233,10 @@ GeneratedResponse origin_error_response(const origin::FetchError& error) {
 
 bool expects_continue(const http::request_header<>& head) {
   for (const auto& field : head) {
-    if (iequals(std_view(field.name_string()), "Expect") && iequals(std_view(field.value()), "100-continue"))
+    if (iequals(std_view(field.name_string()), "Expect") &&
+        iequals(std_view(field.value()), "100-continue")) {
       return true;
+    }
   }
   return false;
 }
