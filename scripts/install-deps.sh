@@ -10,7 +10,7 @@ packages=(
   libssl-dev openssl libboost-dev libfmt-dev nlohmann-json3-dev libcli11-dev libjemalloc-dev
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
-  gnutls-bin openjdk-17-jdk-headless libnss3-tools curl python3 procps iproute2
+  gnutls-bin openjdk-17-jdk-headless libnss3-tools curl python3 python3-websockets procps iproute2
   libbctls-java libbcprov-java libbcutil-java
   # benchmarks (and peers for the proxy's end-to-end tests)
   libbenchmark-dev valgrind nginx haproxy wrk sslscan testssl.sh

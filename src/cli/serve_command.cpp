@@ -170,6 +170,10 @@ void register_serve_command(CLI::App& app, int& exit_code) {
                   "Seconds a request body read or response write may stall")
       ->check(whole_number_in(1, 3600))
       ->capture_default_str();
+  cmd->add_option("--websocket-idle-timeout", options->websocket_idle_timeout,
+                  "Seconds a WebSocket connection may pass with no byte either way before it is closed")
+      ->check(whole_number_in(1, 86400))
+      ->capture_default_str();
   cmd->add_option("--drain-timeout", options->drain_timeout,
                   "Seconds SIGTERM waits for requests in flight before closing them")
       ->check(whole_number_in(0, 3600))

@@ -151,6 +151,7 @@ base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& option
   }
   server.timeouts.idle = std::chrono::seconds(options.idle_timeout);
   server.timeouts.header = std::chrono::seconds(options.header_timeout);
+  server.timeouts.websocket_idle = std::chrono::seconds(options.websocket_idle_timeout);
   server.timeouts.io = std::chrono::seconds(options.io_timeout);
   server.drain_timeout = std::chrono::seconds(options.drain_timeout);
 

@@ -30,6 +30,7 @@ struct ServeCliOptions {
   std::string profile{policy::kDefaultProfileName};
   int idle_timeout = 60;
   int header_timeout = 20;
+  int websocket_idle_timeout = 600;
   int io_timeout = 60;
   int drain_timeout = 30;
 };

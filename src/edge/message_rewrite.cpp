@@ -120,6 +120,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   request.method = std::string(std_view(viewer.method_string()));
   request.target = route.target;
   request.chunked = framing.chunked;
+  request.websocket_upgrade = info.websocket;
   if (!framing.chunked && framing.content_length) request.content_length = framing.content_length;
   // A body-less request that said Content-Length: 0 keeps it (POST with an empty body).
 
@@ -247,6 +248,36 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   // access log's x-edge-result-type does.
   add_edge_trailer_fields(head, response.status >= 400 ? "Error from cloudfront" : "Miss from cloudfront",
                           request_id, identity);
+  return out;
+}
+
+std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
+                                          const EdgeIdentity& identity) {
+  ConnectionTokens tokens;
+  std::size_t fields_size = 0;
+  for (const auto& header : response.headers) {
+    if (iequals(header.name, "Connection")) tokens.add_value(header.value);
+    fields_size += header.name.size() + header.value.size() + 4;
+  }
+  std::string out;
+  base::StringAppender head(out, fields_size + identity.host_id.size() + identity.pop.size() +
+                                     request_id.size() + kEdgeFieldsSize);
+  add_status_line(head, 101, reason_phrase(101));
+  bool date_seen = false;
+  for (const auto& header : response.headers) {
+    const std::string_view name = header.name;
+    // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are
+    // dropped: a 101 has no body.
+    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) || !is_safe_field_value(header.value)) {
+      continue;
+    }
+    if (iequals(name, "Date")) date_seen = true;
+    head.append_field(name, header.value);
+  }
+  if (!date_seen) head.append_field("Date", current_date());
+  head.append_field("Upgrade", "websocket");
+  head.append_field("Connection", "Upgrade");
+  add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);
   return out;
 }
 

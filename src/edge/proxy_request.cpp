@@ -18,6 +18,7 @@
 #include "edgefetch/net/send_now.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
+#include "websocket_relay.hpp"
 
 namespace edgefetch::edge {
 namespace asio = boost::asio;
@@ -316,6 +317,41 @@ std::size_t chunk_prefix(std::array<char, 24>& out, std::size_t size) {
   return n > 0 ? static_cast<std::size_t>(n) : 0;
 }
 
+// The origin accepted a WebSocket upgrade: its 101 to the viewer, then the
+// connection's bytes both ways until it ends. The log line is written then,
+// with the bytes relayed and the whole connection's time.
+asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail::ViewerStream& stream,
+                                               beast::flat_buffer& input, RequestRecord& record,
+                                               origin::Exchange& exchange, const origin::ResponseHead& head,
+                                               std::string_view request_id) {
+  const std::string response = make_switching_protocols_head(head, request_id, state.identity);
+  auto tunnel = exchange.take_tunnel();
+  if (!tunnel) {
+    record.origin_failure(tunnel.error());
+    const GeneratedResponse answer = origin_error_response(tunnel.error());
+    co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
+    co_return;
+  }
+  record.first_byte();
+  stream.expires_after(state.options.timeouts.io);
+  boost::system::error_code ec;
+  const std::array<asio::const_buffer, 1> buffers{asio::buffer(response)};
+  co_await stream.write(buffers, ec);
+  if (ec) {
+    record.entry().x_edge_detailed_result_type = "ClientCommError";
+    record.finish(101);
+    co_return;
+  }
+  record.sent(response.size());
+  auto* const metrics = state.options.metrics.get();
+  if (metrics != nullptr) metrics->websocket_opened();
+  const RelayResult relayed = co_await relay_websocket(stream, input, **tunnel, state.options.timeouts.websocket_idle);
+  if (metrics != nullptr) metrics->websocket_closed();
+  record.sent(relayed.origin_to_viewer);
+  record.entry().cs_bytes += relayed.viewer_to_origin;
+  record.finish(101);
+}
+
 }  // namespace
 
 asio::awaitable<void> refuse_request(EdgeServer::State& state, detail::ViewerStream& stream,
@@ -381,7 +417,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const bool can_fail_over = !routed_to.secondary.empty() && !framing.has_body() &&
                              (method == "GET" || method == "HEAD" || method == "OPTIONS");
   const Route* current = &routed_to;
-  const ViewerInfo viewer{connection.ip, version, connection.tls};
+  const ViewerInfo viewer{connection.ip, version, connection.tls, is_websocket_upgrade(head)};
   std::unique_ptr<origin::Exchange> exchange;
   const origin::ResponseHead* origin_head = nullptr;  // set when the loop ends with an answer
   for (;;) {
@@ -544,6 +580,11 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   record.origin_info(exchange->info());
   record.entry().origin_status = static_cast<int>(origin_response.status);
   const int status = static_cast<int>(origin_response.status);
+  if (status == 101) {
+    // Only ever the answer to a WebSocket upgrade (the origin client refuses any other).
+    co_await relay_switched_protocols(state, stream, input, record, *exchange, origin_response, request_id);
+    co_return false;
+  }
 
   ViewerResponse response = make_viewer_response(origin_response, head_request, version,
                                                  keep_alive && !state.draining, request_id, state.identity);

@@ -213,4 +213,20 @@ std::variant<BodyFraming, HeadProblem> read_request_head(RequestParser& parser, 
   return framing;
 }
 
+bool is_websocket_upgrade(const http::request_header<>& head) {
+  if (head.version() != 11 || head.method() != http::verb::get) return false;
+  bool upgrade = false;
+  bool connection = false;
+  for (const auto& field : head) {
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
+    if (iequals(name, "Upgrade")) {
+      upgrade = upgrade || base::lists_token(value, "websocket");
+    } else if (iequals(name, "Connection")) {
+      connection = connection || base::lists_token(value, "upgrade");
+    }
+  }
+  return upgrade && connection;
+}
+
 }  // namespace edgefetch::edge

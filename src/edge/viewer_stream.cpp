@@ -87,6 +87,10 @@ class BasicViewerStream final : public ViewerStream {
   }
 
   void close() override { beast::get_lowest_layer(stream_).close(); }
+  void cancel() override {
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().cancel(ignored);
+  }
   void expires_after(Duration timeout) override { beast::get_lowest_layer(stream_).expires_after(timeout); }
   void expires_never() override { beast::get_lowest_layer(stream_).expires_never(); }
 

@@ -43,6 +43,9 @@ class ViewerStream {
   virtual boost::asio::awaitable<void> graceful_close() = 0;
   /// Closes at once; pending operations complete with an error.
   virtual void close() = 0;
+  /// Ends the pending read and write with operation_aborted, leaving the
+  /// connection open (for graceful_close()).
+  virtual void cancel() = 0;
   virtual void expires_after(Duration timeout) = 0;
   virtual void expires_never() = 0;
 

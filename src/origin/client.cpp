@@ -25,6 +25,7 @@
 #include "request_head.hpp"
 #include "response_parser.hpp"
 #include "tls_setup.hpp"
+#include "tunnel.hpp"
 
 namespace edgefetch::origin {
 namespace asio = boost::asio;
@@ -41,6 +42,14 @@ using VoidResult = base::Expected<void, FetchError>;
 bool is_dead_connection(const FetchError& error) {
   if (error.kind == FailureKind::connection_closed || error.kind == FailureKind::write_failed) return true;
   return error.kind == FailureKind::tls && error.tls && error.tls->code == tls::ErrorCode::unexpected_eof;
+}
+
+// A 101's Upgrade field names the WebSocket protocol (RFC 6455 4.1).
+bool upgrades_to_websocket(const ResponseHead& response) {
+  for (const auto& header : response.headers) {
+    if (base::iequals(header.name, "Upgrade") && base::lists_token(header.value, "websocket")) return true;
+  }
+  return false;
 }
 
 // Appends the decimal or hex form of `value` (no locale, no printf).
@@ -167,6 +176,7 @@ struct Exchange::Impl {
         head_bytes(std::move(bytes)),
         request_content_length(head.content_length),
         request_chunked(head.chunked),
+        websocket_upgrade(head.websocket_upgrade),
         started(Clock::now()) {
     body_finished = !request_chunked && request_content_length.value_or(0) == 0;
     if (limits.response_completion_timeout) {
@@ -492,8 +502,16 @@ struct Exchange::Impl {
     }
     const unsigned status = response.status;
     if (status == 101) {
-      return make_error(FailureKind::invalid_response, Phase::response,
-                        "the origin switched protocols (101) although no upgrade was requested");
+      if (!websocket_upgrade) {
+        return make_error(FailureKind::invalid_response, Phase::response,
+                          "the origin switched protocols (101) although no upgrade was requested");
+      }
+      if (!upgrades_to_websocket(response)) {
+        return make_error(FailureKind::invalid_response, Phase::response,
+                          "the origin switched protocols (101) to something other than the WebSocket "
+                          "protocol that was requested (its Upgrade field does not name websocket)");
+      }
+      return std::nullopt;  // the final head: the connection becomes a tunnel
     }
     if (status >= 100 && status < 200) {
       // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
@@ -770,6 +788,7 @@ struct Exchange::Impl {
   std::string head_bytes;
   std::optional<std::uint64_t> request_content_length;
   bool request_chunked = false;
+  bool websocket_upgrade = false;  // a 101 naming websocket is then the final head
   Clock::time_point started;
   std::optional<Clock::time_point> completion_deadline;  // started + ResponseCompletionTimeout
 
@@ -820,6 +839,18 @@ std::uint64_t Exchange::body_bytes_sent() const {
 }
 std::uint64_t Exchange::body_bytes_received() const {
   return impl_->body_received;
+}
+
+base::Expected<std::unique_ptr<OriginTunnel>, FetchError> Exchange::take_tunnel() {
+  Impl& exchange = *impl_;
+  if (!exchange.head_done || exchange.response.status != 101 || !exchange.websocket_upgrade ||
+      exchange.failed || !exchange.connection) {
+    return base::unexpected(make_error(FailureKind::invalid_request, Phase::response,
+                                       "take_tunnel() needs a 101 answering a WebSocket upgrade"));
+  }
+  // The pool still counts the connection as active until the tunnel ends.
+  return std::make_unique<OriginTunnel>(
+      std::make_unique<OriginTunnel::Impl>(exchange.pool, std::move(exchange.connection)));
 }
 
 bool Exchange::body_complete() const {

@@ -55,6 +55,9 @@ base::Expected<std::string, FetchError> serialize_request_head(const RequestHead
   if (head.chunked && head.content_length) {
     return invalid("a request body is either chunked or has a Content-Length, not both");
   }
+  if (head.websocket_upgrade && (head.method != "GET" || head.chunked || head.content_length.value_or(0) > 0)) {
+    return invalid("a WebSocket upgrade is a GET request without a body (RFC 6455 4.1)");
+  }
   int hosts = 0;
   std::size_t fields_size = 0;
   for (const auto& header : head.headers) {
@@ -75,13 +78,14 @@ base::Expected<std::string, FetchError> serialize_request_head(const RequestHead
 
   // Request line, fields, Connection, framing (at most 16 + 20 + 2), end of head.
   static constexpr std::string_view kConnection = "Connection: Keep-Alive\r\n";
+  static constexpr std::string_view kUpgrade = "Connection: Upgrade\r\nUpgrade: websocket\r\n";
   std::string out;
   {
     base::StringAppender text(
-        out, head.method.size() + head.target.size() + 12 + fields_size + kConnection.size() + 40 + 2);
+        out, head.method.size() + head.target.size() + 12 + fields_size + kUpgrade.size() + 40 + 2);
     text.append(head.method).append(' ').append(head.target).append(" HTTP/1.1\r\n");
     for (const auto& header : head.headers) text.append_field(header.name, header.value);
-    text.append(kConnection);
+    text.append(head.websocket_upgrade ? kUpgrade : kConnection);
     if (head.chunked) {
       text.append("Transfer-Encoding: chunked\r\n");
     } else if (head.content_length) {

@@ -54,6 +54,22 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && detail::iequals_same_size(a.data(), b.data(), a.size());
 }
 
+/// Whether a comma-separated field value (RFC 9110 5.6.1: `Connection`,
+/// `Upgrade`) lists `token`, compared case-insensitively, ignoring the
+/// optional whitespace around each element.
+inline bool lists_token(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const std::size_t comma = value.find(',');
+    std::string_view element = value.substr(0, comma);
+    while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
+    while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
+    if (iequals(element, token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 /// Character classes, one bit each in kCharClasses.
 enum CharClass : std::uint8_t {
   /// tchar (RFC 9110 5.6.2): letters, digits and !#$%&'*+-.^_`|~.

@@ -45,6 +45,8 @@ struct ViewerTimeouts {
   std::chrono::seconds idle{60};    // keep-alive connection waiting for its next request
   std::chrono::seconds header{20};  // the whole request head, from its first byte (and the TLS handshake)
   std::chrono::seconds io{60};      // longest stall reading a request body or writing a response
+  /// A WebSocket tunnel with no byte moving either way is closed after this.
+  std::chrono::seconds websocket_idle{600};
 };
 
 struct Listener {

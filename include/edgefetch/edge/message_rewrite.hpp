@@ -47,6 +47,7 @@ struct ViewerInfo {
   std::string ip;         // from the TCP connection
   unsigned version = 11;  // 10 or 11
   bool https = false;
+  bool websocket = false;  // a WebSocket upgrade (is_websocket_upgrade): asked of the origin too
 };
 
 origin::RequestHead make_origin_request(const boost::beast::http::request_header<>& viewer,
@@ -73,6 +74,14 @@ struct ViewerResponse {
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
                                     const EdgeIdentity& identity);
+
+/// The viewer's `101 Switching Protocols` head for an origin's 101 to a
+/// WebSocket upgrade: the origin's end-to-end fields (Sec-WebSocket-Accept,
+/// -Protocol, -Extensions, ...), `Upgrade: websocket`, `Connection: Upgrade`
+/// and the edge's Via, X-Amz-Cf-Pop and X-Amz-Cf-Id. No body framing: the
+/// connection carries the WebSocket protocol from the next byte on.
+std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
+                                          const EdgeIdentity& identity);
 
 /// A response the edge generates itself (errors, redirects): an HTML body with
 /// Content-Length. `origin_error` (if not empty) goes into X-Edgefetch-Origin-Error.

@@ -25,6 +25,8 @@
 //                                                     tls::error_code_name, or tls_handshake_timeout)
 //   origin_pool_connections{origin,state}             gauge; state "idle"/"active"
 //   viewer_connections                                gauge
+//   websocket_tunnels_active                          gauge (relayed WebSocket connections)
+//   websocket_tunnels_total                           counter
 //   config_reloads_total{result}                      counter; result "success"/"failure"
 // Label values are escaped per the format (backslash, double quote, newline).
 
@@ -67,6 +69,9 @@ class Metrics {
   /// The origin's connection pool now holds `idle` idle and `active` in-use connections.
   void set_pool_connections(std::string_view origin_id, std::size_t idle, std::size_t active);
   void add_viewer_connections(int delta);
+  /// A viewer's WebSocket upgrade succeeded and its relay started / ended.
+  void websocket_opened();
+  void websocket_closed();
   void record_config_reload(bool ok);
 
   /// The whole exposition, "text/plain; version=0.0.4".
@@ -86,6 +91,8 @@ class Metrics {
   mutable std::shared_mutex origins_mutex_;
   std::unordered_map<std::string, std::unique_ptr<OriginBlock>, StringHash, std::equal_to<>> origins_;
   std::atomic<int64_t> viewer_connections_{0};
+  std::atomic<int64_t> websockets_active_{0};
+  std::atomic<uint64_t> websockets_opened_{0};
   std::atomic<uint64_t> reloads_ok_{0};
   std::atomic<uint64_t> reloads_failed_{0};
 };

@@ -81,4 +81,11 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::buf
 /// log and for the version of the refusal.
 std::variant<BodyFraming, HeadProblem> read_request_head(RequestParser& parser, std::string_view head);
 
+/// A WebSocket opening handshake (RFC 6455 4.1) the edge relays (facts 5.2:
+/// Upgrade is removed "except WebSocket"): an HTTP/1.1 GET whose Upgrade
+/// field lists websocket and whose Connection field lists upgrade. Any other
+/// Upgrade (h2c, or one on HTTP/1.0, where it means nothing) is dropped as a
+/// hop-by-hop field and the request goes on as a plain one.
+bool is_websocket_upgrade(const boost::beast::http::request_header<>& head);
+
 }  // namespace edgefetch::edge

@@ -85,6 +85,12 @@ struct RequestHead {
   /// `Content-Length: 0`), or chunked, or neither (no body, no framing header).
   std::optional<std::uint64_t> content_length;
   bool chunked = false;
+  /// Asks the origin to switch to the WebSocket protocol (RFC 6455 4.1): the
+  /// client sends `Connection: Upgrade` and `Upgrade: websocket` instead of
+  /// `Connection: Keep-Alive`, and read_response_head() then accepts a 101
+  /// whose Upgrade is websocket (Exchange::take_tunnel()). A GET without a
+  /// body only; the Sec-WebSocket-* fields are the caller's, in `headers`.
+  bool websocket_upgrade = false;
 };
 
 struct ExchangeInfo {
@@ -102,6 +108,34 @@ struct ExchangeInfo {
 };
 
 class OriginClient;
+
+/// An origin connection after the origin switched to the WebSocket protocol
+/// (a 101 answering a RequestHead::websocket_upgrade): bytes both ways,
+/// relayed unparsed. It never returns to a pool. There is no timeout here:
+/// the caller decides how long a tunnel may stay idle. At most one
+/// read_some() and one write() may be outstanding, at the same time.
+class OriginTunnel {
+ public:
+  struct Impl;
+  explicit OriginTunnel(std::unique_ptr<Impl> impl);
+  ~OriginTunnel();  // closes the connection
+  OriginTunnel(const OriginTunnel&) = delete;
+  OriginTunnel& operator=(const OriginTunnel&) = delete;
+  OriginTunnel(OriginTunnel&&) = delete;
+  OriginTunnel& operator=(OriginTunnel&&) = delete;
+
+  /// Bytes from the origin into `out` (those that came right behind the 101
+  /// first). 0: the origin closed its side (FIN, or TLS close_notify, or a
+  /// FIN without close_notify: WebSocket has a close handshake of its own).
+  boost::asio::awaitable<base::Expected<std::size_t, FetchError>> read_some(std::span<std::uint8_t> out);
+  /// All of `data` to the origin.
+  boost::asio::awaitable<base::Expected<void, FetchError>> write(std::span<const std::uint8_t> data);
+  /// Closes now: pending operations complete with an error.
+  void close();
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 /// One request/response on one origin connection. Use in order: send() wrote
 /// the request head; then write_body()* and finish_body() when the head has a
@@ -129,7 +163,9 @@ class Exchange {
   boost::asio::awaitable<base::Expected<void, FetchError>> finish_body();
   /// Reads the response head within the read timeout (GET/HEAD retried as
   /// described above). Interim 1xx responses are skipped (at most one 100
-  /// Continue, as the CDN); 101 is invalid_response. The pointer stays valid
+  /// Continue, as the CDN); 101 is the final head when the request asked for
+  /// a WebSocket upgrade and its Upgrade field names websocket (take_tunnel()),
+  /// invalid_response otherwise. The pointer stays valid
   /// for the Exchange's lifetime. Calling it again returns the same head.
   boost::asio::awaitable<base::Expected<const ResponseHead*, FetchError>> read_response_head();
   /// Reads body bytes into out (at most out.size()); 0 = the body is complete.
@@ -149,6 +185,10 @@ class Exchange {
   /// wait for the origin for its first piece (unless a chunk header is split).
   /// False once the body is complete, and before any body byte has arrived.
   [[nodiscard]] bool body_bytes_arrived() const;
+
+  /// After a 101 to a WebSocket upgrade: the connection, as a tunnel. The
+  /// Exchange is spent. invalid_request when the head was not such a 101.
+  base::Expected<std::unique_ptr<OriginTunnel>, FetchError> take_tunnel();
 
   [[nodiscard]] const ExchangeInfo& info() const;
   /// Request body bytes sent so far (payload, without chunk framing).

@@ -158,6 +158,15 @@ void Metrics::add_viewer_connections(int delta) {
   viewer_connections_.fetch_add(delta, std::memory_order_relaxed);
 }
 
+void Metrics::websocket_opened() {
+  websockets_opened_.fetch_add(1, std::memory_order_relaxed);
+  websockets_active_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::websocket_closed() {
+  websockets_active_.fetch_sub(1, std::memory_order_relaxed);
+}
+
 void Metrics::record_config_reload(bool ok) {
   (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed);
 }
@@ -400,6 +409,17 @@ std::string Metrics::render_prometheus() const {
   append_family(out, "edgefetch_viewer_connections", "gauge", "Open viewer connections.");
   out += "edgefetch_viewer_connections ";
   append_int(out, viewer_connections_.load(std::memory_order_relaxed));
+  out += '\n';
+
+  append_family(out, "edgefetch_websocket_tunnels_active", "gauge",
+                "WebSocket connections relayed between a viewer and an origin now.");
+  out += "edgefetch_websocket_tunnels_active ";
+  append_int(out, websockets_active_.load(std::memory_order_relaxed));
+  out += '\n';
+  append_family(out, "edgefetch_websocket_tunnels_total", "counter",
+                "WebSocket connections relayed (the origin answered 101 to an upgrade).");
+  out += "edgefetch_websocket_tunnels_total ";
+  append_int(out, static_cast<std::int64_t>(websockets_opened_.load(std::memory_order_relaxed)));
   out += '\n';
 
   append_family(out, "edgefetch_config_reloads_total", "counter",

@@ -61,6 +61,17 @@ TEST(ConnectionTokens, KeepsMoreTokensThanTheInlineRoom) {
   EXPECT_FALSE(tokens.contains("X-T20"));
 }
 
+TEST(ListsToken, FindsAWholeElementOfACommaSeparatedList) {
+  EXPECT_TRUE(base::lists_token("Upgrade", "upgrade"));
+  EXPECT_TRUE(base::lists_token("keep-alive, Upgrade", "upgrade"));
+  EXPECT_TRUE(base::lists_token(" keep-alive ,\tUPGRADE\t", "upgrade"));
+  EXPECT_TRUE(base::lists_token("h2c,websocket", "websocket"));
+  EXPECT_FALSE(base::lists_token("websocket2", "websocket"));
+  EXPECT_FALSE(base::lists_token("web socket", "websocket"));
+  EXPECT_FALSE(base::lists_token("", "websocket"));
+  EXPECT_FALSE(base::lists_token(",,", "websocket"));
+}
+
 TEST(SafeFieldValue, RefusesOnlyCrLfAndNul) {
   EXPECT_TRUE(is_safe_field_value(""));
   EXPECT_TRUE(is_safe_field_value("text/html; charset=\"utf-8\"\t\x7f\x80\xff"));

@@ -229,6 +229,9 @@ TEST(Metrics, EmptyRegistryRendersGlobalSeries) {
   EXPECT_EQ(e.type.at("edgefetch_origin_connect_seconds"), "histogram");
   EXPECT_EQ(e.type.at("edgefetch_origin_pool_connections"), "gauge");
   EXPECT_EQ(e.type.at("edgefetch_viewer_connections"), "gauge");
+  EXPECT_EQ(e.type.at("edgefetch_websocket_tunnels_active"), "gauge");
+  EXPECT_EQ(e.type.at("edgefetch_websocket_tunnels_total"), "counter");
+  EXPECT_EQ(e.value("edgefetch_websocket_tunnels_total"), 0.0);
 }
 
 TEST(Metrics, RequestsAreCountedByOriginAndStatusClass) {
@@ -366,6 +369,9 @@ TEST(Metrics, GaugesReflectTheLatestValues) {
   m.set_pool_connections("o", 3, 1);
   m.add_viewer_connections(3);
   m.add_viewer_connections(-1);
+  m.websocket_opened();
+  m.websocket_opened();
+  m.websocket_closed();
   m.record_config_reload(true);
   m.record_config_reload(false);
   m.record_config_reload(true);
@@ -373,6 +379,8 @@ TEST(Metrics, GaugesReflectTheLatestValues) {
   EXPECT_EQ(e.value("edgefetch_origin_pool_connections", {{"origin", "o"}, {"state", "idle"}}), 3.0);
   EXPECT_EQ(e.value("edgefetch_origin_pool_connections", {{"origin", "o"}, {"state", "active"}}), 1.0);
   EXPECT_EQ(e.value("edgefetch_viewer_connections"), 2.0);
+  EXPECT_EQ(e.value("edgefetch_websocket_tunnels_active"), 1.0);
+  EXPECT_EQ(e.value("edgefetch_websocket_tunnels_total"), 2.0);
   EXPECT_EQ(e.value("edgefetch_config_reloads_total", {{"result", "success"}}), 2.0);
   EXPECT_EQ(e.value("edgefetch_config_reloads_total", {{"result", "failure"}}), 1.0);
 }

@@ -94,6 +94,35 @@ TEST(CheckRequestHead, RefusesWhatBeastLetsThrough) {
   EXPECT_EQ(check("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n")->status, 400);
 }
 
+TEST(WebSocketUpgrade, IsAnHttp11GetListingWebsocketAndUpgrade) {
+  const auto head = [](const std::string& text) {
+    http::request_parser<http::empty_body> parser;
+    boost::system::error_code ec;
+    parser.put(boost::asio::buffer(text), ec);
+    EXPECT_FALSE(ec) << ec.message() << " for " << text;
+    return parser.release().base();
+  };
+  EXPECT_TRUE(is_websocket_upgrade(
+      head("GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")));
+  // Browsers send "keep-alive, Upgrade"; names are case-insensitive; lists may repeat fields.
+  EXPECT_TRUE(is_websocket_upgrade(
+      head("GET /c HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n")));
+  EXPECT_TRUE(is_websocket_upgrade(head(
+      "GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nUpgrade: websocket\r\nConnection: x\r\nConnection: "
+      "upgrade\r\n\r\n")));
+  // Not an upgrade the edge relays: another protocol, no Connection token,
+  // HTTP/1.0 (Upgrade means nothing there), another method.
+  EXPECT_FALSE(is_websocket_upgrade(
+      head("GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n")));
+  EXPECT_FALSE(is_websocket_upgrade(head("GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n")));
+  EXPECT_FALSE(is_websocket_upgrade(
+      head("GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: websocket2\r\nConnection: Upgrade\r\n\r\n")));
+  EXPECT_FALSE(is_websocket_upgrade(
+      head("GET /c HTTP/1.0\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")));
+  EXPECT_FALSE(is_websocket_upgrade(
+      head("POST /c HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")));
+}
+
 TEST(CheckRequestHead, HostMustBeAHostWithAnOptionalPort) {
   const auto with_host = [](const std::string& host) {
     return check("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");

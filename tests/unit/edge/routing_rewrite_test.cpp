@@ -148,6 +148,56 @@ TEST(OriginRequest, ACustomXForwardedForStartsTheOneChain) {
   EXPECT_EQ(field(head, "X-Forwarded-For"), "9.9.9.9, 10.0.0.1");
 }
 
+TEST(OriginRequest, AWebSocketUpgradeIsAskedOfTheOriginWithItsHandshakeFields) {
+  const auto config = sample();
+  const auto r = std::get<Route>(route(config, {"GET", "/a", "viewer", false}));
+  const auto viewer = parse(
+      "GET /a HTTP/1.1\r\nHost: viewer\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+      "Sec-WebSocket-Protocol: chat\r\nOrigin: https://app.example\r\n\r\n");
+  EdgeIdentity identity{"0123456789abcdef0123456789abcdef", "EFX1-C1"};
+  ASSERT_TRUE(is_websocket_upgrade(viewer));
+  const auto head = make_origin_request(viewer, r, {"10.0.0.1", 11, false, true}, {}, "ID", identity);
+  EXPECT_TRUE(head.websocket_upgrade);
+  // Upgrade and Connection are the origin client's to write (with the request
+  // head's flag); the handshake's own fields are end to end.
+  EXPECT_EQ(field(head, "Upgrade"), "");
+  EXPECT_EQ(field(head, "Connection"), "");
+  EXPECT_EQ(field(head, "Sec-WebSocket-Key"), "dGhlIHNhbXBsZSBub25jZQ==");
+  EXPECT_EQ(field(head, "Sec-WebSocket-Version"), "13");
+  EXPECT_EQ(field(head, "Sec-WebSocket-Protocol"), "chat");
+  EXPECT_EQ(field(head, "Origin"), "https://app.example");
+  EXPECT_EQ(field(head, "X-Amz-Cf-Id"), "ID");
+  const auto plain = make_origin_request(viewer, r, {"10.0.0.1", 11, false}, {}, "ID", identity);
+  EXPECT_FALSE(plain.websocket_upgrade);
+}
+
+TEST(SwitchingProtocols, RelaysTheOriginsHandshakeFieldsAndMarksTheEdge) {
+  origin::ResponseHead origin_head;
+  origin_head.status = 101;
+  origin_head.reason = "Web Socket Protocol Handshake";
+  origin_head.headers = {{"Upgrade", "WebSocket"},
+                         {"Connection", "Upgrade, X-Private"},
+                         {"X-Private", "1"},
+                         {"Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="},
+                         {"Sec-WebSocket-Protocol", "chat"},
+                         {"Content-Length", "0"},
+                         {"Via", "origin"}};
+  EdgeIdentity identity{"h", "EFX1-C1"};
+  const std::string head = make_switching_protocols_head(origin_head, "RID", identity);
+  EXPECT_EQ(head.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0), 0U) << head;
+  EXPECT_NE(head.find("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), std::string::npos);
+  EXPECT_NE(head.find("\r\nSec-WebSocket-Protocol: chat\r\n"), std::string::npos);
+  EXPECT_NE(head.find("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("X-Private"), std::string::npos);
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos);
+  EXPECT_EQ(head.find("Via: origin"), std::string::npos);
+  EXPECT_NE(head.find("\r\nVia: 1.1 h.cloudfront.net (CloudFront)\r\n"), std::string::npos);
+  EXPECT_NE(head.find("\r\nX-Amz-Cf-Id: RID\r\n"), std::string::npos);
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+  EXPECT_EQ(head.find("\r\n\r\n"), head.size() - 4);  // one head, nothing behind it
+}
+
 TEST(ViewerResponse, FramesAndMarksTheResponse) {
   origin::ResponseHead origin_head;
   origin_head.status = 200;
