@@ -17,8 +17,9 @@
 //   - a request the edge accepts yields an origin head that serializes, and
 //     that Beast reads back as exactly one head of the same method, with the
 //     route's target, exactly one Host (the route's), the framing fields the
-//     accepted framing calls for and no other, no hop-by-hop field, and the
-//     request id;
+//     accepted framing calls for and no other, no hop-by-hop field but the
+//     client's Connection (and, for a WebSocket handshake, exactly one
+//     `Upgrade: websocket`), and the request id;
 //   - a Content-Length body yields exactly that many bytes, and no body piece
 //     overflows its buffer.
 
@@ -105,6 +106,7 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
   std::size_t content_lengths = 0;
   std::size_t transfer_encodings = 0;
   std::size_t request_ids = 0;
+  std::size_t upgrades = 0;
   for (const auto& field : head) {
     const std::string_view name = std_view(field.name_string());
     const std::string_view value = std_view(field.value());
@@ -118,7 +120,10 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
       ++transfer_encodings;
       require(framing.chunked && value == "chunked");
     } else if (edge::iequals(name, "Connection")) {
-      require(value == "Keep-Alive");
+      require(value == (request.websocket_upgrade ? "Upgrade" : "Keep-Alive"));
+    } else if (edge::iequals(name, "Upgrade")) {
+      ++upgrades;
+      require(request.websocket_upgrade && value == "websocket");
     } else if (edge::iequals(name, "X-Amz-Cf-Id")) {
       ++request_ids;
       require(value == request_id);
@@ -127,6 +132,7 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
     }
   }
   require(hosts == 1 && request_ids == 1 && content_lengths + transfer_encodings <= 1);
+  require((upgrades == 1) == request.websocket_upgrade);
   require((content_lengths == 1) == (framing.content_length.has_value() && !framing.chunked));
   require((transfer_encodings == 1) == framing.chunked);
 }
@@ -196,7 +202,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       distribution(), edge::ViewerRequestLine{std_view(head.method_string()), target, host, viewer_tls});
   if (const auto* route = std::get_if<edge::Route>(&routed)) {
     require(route->target == route->origin->origin_path + std::string(target));
-    const edge::ViewerInfo viewer{"192.0.2.1", head.version() == 10 ? 10u : 11u, viewer_tls};
+    const bool websocket = edge::is_websocket_upgrade(head);
+    require(!websocket || (head.method() == http::verb::get && head.version() == 11 && !framing->has_body()));
+    const edge::ViewerInfo viewer{"192.0.2.1", head.version() == 10 ? 10u : 11u, viewer_tls, websocket};
     edge::EdgeIdentity identity;
     identity.host_id = "0123456789abcdef0123456789abcdef";
     const std::string request_id = "fuzz-request-id";

@@ -13,7 +13,11 @@
 //   - no hop-by-hop field and no field the origin's Connection lists reaches
 //     the viewer, besides the edge's own Connection and Transfer-Encoding;
 //   - Via, Date and X-Amz-Cf-Id (the request id) appear exactly once;
-//   - the connection stays open exactly when the edge says it does.
+//   - the connection stays open exactly when the edge says it does;
+//   - a 101 answering a WebSocket upgrade (as the client accepts it) becomes
+//     make_switching_protocols_head(): one 101 head, exactly one
+//     `Upgrade: websocket` and one `Connection: Upgrade`, no body framing, no
+//     field the origin's Connection lists, one Via and one request id.
 
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -37,7 +41,8 @@ namespace {
 
 // The origin's final response head, as the origin client reads it; false when
 // the client would fail (or wait for more).
-bool read_origin_head(std::string_view input, bool head_request, origin::ResponseHead& response) {
+bool read_origin_head(std::string_view input, bool head_request, bool websocket,
+                      origin::ResponseHead& response) {
   while (true) {
     origin::ResponseParser parser(response);
     parser.header_limit(20480);
@@ -48,8 +53,17 @@ bool read_origin_head(std::string_view input, bool head_request, origin::Respons
     const std::size_t used = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
     if (ec || !parser.is_header_done()) return false;
     input.remove_prefix(used);
-    if (response.status == 101) return false;  // the client refuses it
-    if (response.status < 200) continue;       // interim: the next head follows
+    if (response.status == 101) {
+      // The client takes it as the final head only for a WebSocket upgrade,
+      // and only when its Upgrade field names websocket.
+      if (!websocket) return false;
+      for (const auto& header : response.headers) {
+        if (edge::iequals(header.name, "Upgrade") && base::lists_token(header.value, "websocket"))
+          return true;
+      }
+      return false;
+    }
+    if (response.status < 200) continue;  // interim: the next head follows
     const auto length = parser.content_length();
     response.content_length = length ? std::optional<std::uint64_t>(*length) : std::nullopt;
     response.chunked = parser.chunked();
@@ -128,22 +142,69 @@ void check_viewer_head(const edge::ViewerResponse& out, const origin::ResponseHe
   require(parser.keep_alive() == out.keep_alive);
 }
 
+void check_switching_head(const std::string& out, const origin::ResponseHead& response,
+                          std::string_view request_id) {
+  http::response_parser<http::empty_body> parser;
+  parser.header_limit(1u << 20);
+  parser.eager(false);
+  boost::system::error_code ec;
+  const std::size_t used = parser.put(boost::asio::buffer(out), ec);
+  require(!ec && parser.is_header_done() && used == out.size());
+  const auto& head = parser.get().base();
+  require(head.result_int() == 101);
+  edge::ConnectionTokens origin_tokens;
+  for (const auto& header : response.headers) {
+    if (edge::iequals(header.name, "Connection")) origin_tokens.add_value(header.value);
+  }
+  std::size_t upgrades = 0;
+  std::size_t connections = 0;
+  std::size_t vias = 0;
+  std::size_t request_ids = 0;
+  for (const auto& field : head) {
+    const std::string_view name = std_view(field.name_string());
+    const std::string_view value = std_view(field.value());
+    if (edge::iequals(name, "Upgrade")) {
+      ++upgrades;
+      require(value == "websocket");
+    } else if (edge::iequals(name, "Connection")) {
+      ++connections;
+      require(value == "Upgrade");
+    } else {
+      require(!edge::is_hop_by_hop(name) && !edge::iequals(name, "Content-Length"));
+      if (!edge::iequals(name, "Date")) require(!origin_tokens.contains(name));
+    }
+    if (edge::iequals(name, "Via")) ++vias;
+    if (edge::iequals(name, "X-Amz-Cf-Id")) {
+      ++request_ids;
+      require(value == request_id);
+    }
+  }
+  require(upgrades == 1 && connections == 1 && vias == 1 && request_ids == 1);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   // First byte: bit 0 the request was HEAD, bit 1 an HTTP/1.0 viewer, bit 2
-  // the viewer's connection may stay open.
+  // the viewer's connection may stay open, bit 3 the request was a WebSocket
+  // upgrade (a GET).
   const bool head_request = (data[0] & 1) != 0;
   const unsigned viewer_version = (data[0] & 2) != 0 ? 10 : 11;
   const bool keep_alive = (data[0] & 4) != 0;
+  const bool websocket = (data[0] & 8) != 0 && !head_request;
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
 
   origin::ResponseHead response;
-  if (!read_origin_head(input, head_request, response)) return 0;
+  if (!read_origin_head(input, head_request, websocket, response)) return 0;
   edge::EdgeIdentity identity;
   identity.host_id = "0123456789abcdef0123456789abcdef";
   const std::string request_id = "fuzz-request-id";
+  if (response.status == 101) {
+    check_switching_head(edge::make_switching_protocols_head(response, request_id, identity), response,
+                         request_id);
+    return 0;
+  }
   const edge::ViewerResponse out =
       edge::make_viewer_response(response, head_request, viewer_version, keep_alive, request_id, identity);
   check_viewer_head(out, response, head_request, request_id);

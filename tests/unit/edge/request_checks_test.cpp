@@ -107,9 +107,9 @@ TEST(WebSocketUpgrade, IsAnHttp11GetListingWebsocketAndUpgrade) {
   // Browsers send "keep-alive, Upgrade"; names are case-insensitive; lists may repeat fields.
   EXPECT_TRUE(is_websocket_upgrade(
       head("GET /c HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\n\r\n")));
-  EXPECT_TRUE(is_websocket_upgrade(head(
-      "GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nUpgrade: websocket\r\nConnection: x\r\nConnection: "
-      "upgrade\r\n\r\n")));
+  EXPECT_TRUE(is_websocket_upgrade(
+      head("GET /c HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nUpgrade: websocket\r\nConnection: x\r\nConnection: "
+           "upgrade\r\n\r\n")));
   // Not an upgrade the edge relays: another protocol, no Connection token,
   // HTTP/1.0 (Upgrade means nothing there), another method.
   EXPECT_FALSE(is_websocket_upgrade(

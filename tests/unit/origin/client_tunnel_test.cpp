@@ -152,7 +152,8 @@ TEST_P(ClientTunnelTest, SwitchToAnotherProtocolIsAnInvalidResponse) {
   const auto outcome = run_tunnel("", 0);
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response);
-  EXPECT_NE(outcome.error->message.find("does not name websocket"), std::string::npos) << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("does not name websocket"), std::string::npos)
+      << outcome.error->message;
 }
 
 TEST_P(ClientTunnelTest, SwitchNobodyAskedForIsAnInvalidResponse) {
@@ -160,7 +161,8 @@ TEST_P(ClientTunnelTest, SwitchNobodyAskedForIsAnInvalidResponse) {
   const auto outcome = get();
   ASSERT_TRUE(outcome.error);
   EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response);
-  EXPECT_NE(outcome.error->message.find("no upgrade was requested"), std::string::npos) << outcome.error->message;
+  EXPECT_NE(outcome.error->message.find("no upgrade was requested"), std::string::npos)
+      << outcome.error->message;
 }
 
 TEST_P(ClientTunnelTest, RefusedUpgradeIsAnOrdinaryResponseAndTheTunnelIsNotOffered) {
