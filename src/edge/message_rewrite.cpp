@@ -260,15 +260,16 @@ std::string make_switching_protocols_head(const origin::ResponseHead& response, 
     fields_size += header.name.size() + header.value.size() + 4;
   }
   std::string out;
-  base::StringAppender head(out, fields_size + identity.host_id.size() + identity.pop.size() +
-                                     request_id.size() + kEdgeFieldsSize);
+  base::StringAppender head(
+      out, fields_size + identity.host_id.size() + identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, 101, reason_phrase(101));
   bool date_seen = false;
   for (const auto& header : response.headers) {
     const std::string_view name = header.name;
     // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are
     // dropped: a 101 has no body.
-    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) || !is_safe_field_value(header.value)) {
+    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
+        !is_safe_field_value(header.value)) {
       continue;
     }
     if (iequals(name, "Date")) date_seen = true;

@@ -345,7 +345,8 @@ asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail:
   record.sent(response.size());
   auto* const metrics = state.options.metrics.get();
   if (metrics != nullptr) metrics->websocket_opened();
-  const RelayResult relayed = co_await relay_websocket(stream, input, **tunnel, state.options.timeouts.websocket_idle);
+  const RelayResult relayed =
+      co_await relay_websocket(stream, input, **tunnel, state.options.timeouts.websocket_idle);
   if (metrics != nullptr) metrics->websocket_closed();
   record.sent(relayed.origin_to_viewer);
   record.entry().cs_bytes += relayed.viewer_to_origin;
@@ -417,7 +418,10 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const bool can_fail_over = !routed_to.secondary.empty() && !framing.has_body() &&
                              (method == "GET" || method == "HEAD" || method == "OPTIONS");
   const Route* current = &routed_to;
-  const ViewerInfo viewer{connection.ip, version, connection.tls, is_websocket_upgrade(head)};
+  // Beast's upgrade() (Connection lists "upgrade") is known already: the
+  // field scan only runs for requests that may be WebSocket handshakes.
+  const bool websocket = parser.upgrade() && is_websocket_upgrade(head);
+  const ViewerInfo viewer{connection.ip, version, connection.tls, websocket};
   std::unique_ptr<origin::Exchange> exchange;
   const origin::ResponseHead* origin_head = nullptr;  // set when the loop ends with an answer
   for (;;) {

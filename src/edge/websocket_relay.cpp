@@ -124,7 +124,8 @@ std::string_view relay_end_name(RelayEnd end) {
   return "unknown";
 }
 
-asio::awaitable<RelayResult> relay_websocket(detail::ViewerStream& viewer, boost::beast::flat_buffer& viewer_input,
+asio::awaitable<RelayResult> relay_websocket(detail::ViewerStream& viewer,
+                                             boost::beast::flat_buffer& viewer_input,
                                              origin::OriginTunnel& origin, Clock::duration idle_timeout) {
   const auto executor = co_await asio::this_coro::executor;
   auto state = std::make_shared<RelayState>(executor, viewer, origin, idle_timeout);

@@ -55,7 +55,8 @@ base::Expected<std::string, FetchError> serialize_request_head(const RequestHead
   if (head.chunked && head.content_length) {
     return invalid("a request body is either chunked or has a Content-Length, not both");
   }
-  if (head.websocket_upgrade && (head.method != "GET" || head.chunked || head.content_length.value_or(0) > 0)) {
+  if (head.websocket_upgrade &&
+      (head.method != "GET" || head.chunked || head.content_length.value_or(0) > 0)) {
     return invalid("a WebSocket upgrade is a GET request without a body (RFC 6455 4.1)");
   }
   int hosts = 0;

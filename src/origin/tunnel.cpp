@@ -31,7 +31,8 @@ void OriginTunnel::close() {
   impl_->connection->close();
 }
 
-asio::awaitable<base::Expected<std::size_t, FetchError>> OriginTunnel::read_some(std::span<std::uint8_t> out) {
+asio::awaitable<base::Expected<std::size_t, FetchError>> OriginTunnel::read_some(
+    std::span<std::uint8_t> out) {
   Connection& connection = *impl_->connection;
   if (out.empty()) co_return std::size_t{0};
   // Bytes that arrived with the 101 head (a server may speak first) wait in
@@ -52,8 +53,8 @@ asio::awaitable<base::Expected<std::size_t, FetchError>> OriginTunnel::read_some
   }
   const tls::Error* const tls = connection.tls_error();
   const std::string detail = tls != nullptr && *tls ? tls->message : ec.message();
-  co_return base::unexpected(
-      make_error(FailureKind::connection_closed, Phase::response, "the origin connection failed: " + detail, ec));
+  co_return base::unexpected(make_error(FailureKind::connection_closed, Phase::response,
+                                        "the origin connection failed: " + detail, ec));
 }
 
 asio::awaitable<base::Expected<void, FetchError>> OriginTunnel::write(std::span<const std::uint8_t> data) {
