@@ -5,8 +5,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <exception>
 
-#include "check/enumerate_tasks.hpp"
 #include "edgefetch/check/enumerate.hpp"
+#include "edgefetch/net/task_group.hpp"
 
 namespace edgefetch::check {
 namespace asio = boost::asio;
@@ -77,7 +77,7 @@ asio::awaitable<CheckReport> check_origin(OriginTarget target, EdgeSettings sett
 
   // The second verdict runs alongside enumeration; an origin the first could
   // not reach is not tried again (the network does not depend on the profile).
-  detail::TaskGroup alongside(co_await asio::this_coro::executor);
+  net::TaskGroup alongside(co_await asio::this_coro::executor);
   auto compared = std::make_shared<VerdictHandshake>();
   if (options.compare_profile != nullptr && options.compare_profile != &settings.effective_profile()) {
     report.comparison.emplace();

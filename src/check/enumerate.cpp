@@ -21,10 +21,10 @@
 #include <map>
 
 #include "check/enumerate_offers.hpp"
-#include "check/enumerate_tasks.hpp"
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/crypto/key_share.hpp"
 #include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/task_group.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
@@ -437,7 +437,7 @@ asio::awaitable<void> Enumeration::read_dhe_parameters(ProtocolVersion version) 
 
 asio::awaitable<void> Enumeration::follow_up(ProtocolVersion version) {
   co_await enumerate_suites(version);
-  detail::TaskGroup tasks(executor_);
+  net::TaskGroup tasks(executor_);
   tasks.spawn(check_suite_preference(version));
   if (groups_version_ == version) {
     if (options_.enumerate_groups) {
@@ -466,7 +466,7 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
     if (v <= ProtocolVersion::tls1_2) highest_tls12_or_below = v;
   }
   {
-    detail::TaskGroup tasks(executor_);
+    net::TaskGroup tasks(executor_);
     for (ProtocolVersion v : newest_first) {
       tasks.spawn(probe_version(v));
       if (v == highest_tls12_or_below && options_.check_sni && sni_applies()) {
@@ -494,7 +494,7 @@ asio::awaitable<SupportedSummary> Enumeration::run() {
     }
 
     // Phase 2: per accepted version, suites then (concurrently) the rest.
-    detail::TaskGroup tasks(executor_);
+    net::TaskGroup tasks(executor_);
     for (ProtocolVersion v : newest_first) {
       if (support(v).accepted) tasks.spawn(follow_up(v));
     }

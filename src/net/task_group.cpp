@@ -1,10 +1,12 @@
-#include "check/enumerate_tasks.hpp"
+#include "edgefetch/net/task_group.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace edgefetch::check::detail {
+#include "edgefetch/net/cancel_quietly.hpp"
+
+namespace edgefetch::net {
 
 namespace asio = boost::asio;
 
@@ -15,7 +17,7 @@ void TaskGroup::spawn(asio::awaitable<void> task) {
   ++state_->pending;
   asio::co_spawn(executor_, std::move(task), [state = state_](const std::exception_ptr& failure) {
     if (failure && !state->failure) state->failure = failure;
-    if (--state->pending == 0) state->timer.cancel();
+    if (--state->pending == 0) cancel_quietly(state->timer);
   });
 }
 
@@ -28,5 +30,4 @@ asio::awaitable<void> TaskGroup::wait() {
   if (state_->failure) std::rethrow_exception(state_->failure);
 }
 
-
-}  // namespace edgefetch::check::detail
+}  // namespace edgefetch::net

@@ -1,7 +1,8 @@
 #pragma once
 // TaskGroup runs coroutines concurrently on a single-threaded executor and
 // waits for all of them (Boost 1.74 has no parallel_group). Use it only from
-// its executor's thread.
+// its executor's thread. (`check` probes an origin with several at once; the
+// edge's WebSocket relay runs its two directions and a watchdog.)
 
 // clang-format off
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
@@ -12,7 +13,7 @@
 #include <exception>
 #include <memory>
 
-namespace edgefetch::check::detail {
+namespace edgefetch::net {
 
 class TaskGroup {
  public:
@@ -36,4 +37,4 @@ class TaskGroup {
   std::shared_ptr<State> state_;  // shared with the completion handlers
 };
 
-}  // namespace edgefetch::check::detail
+}  // namespace edgefetch::net
