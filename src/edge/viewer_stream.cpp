@@ -87,6 +87,15 @@ class BasicViewerStream final : public ViewerStream {
   }
 
   void close() override { beast::get_lowest_layer(stream_).close(); }
+  bool half_close() override {
+    if constexpr (kTls) {
+      return false;
+    } else {
+      boost::system::error_code ignored;
+      stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+      return true;
+    }
+  }
   void cancel() override {
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream_).socket().cancel(ignored);

@@ -46,6 +46,10 @@ class ViewerStream {
   /// Ends the pending read and write with operation_aborted, leaving the
   /// connection open (for graceful_close()).
   virtual void cancel() = 0;
+  /// Sends FIN while reading goes on (a relayed connection's half-close);
+  /// false for TLS viewers, where libssl's shutdown would wait for the
+  /// viewer's close_notify on the read side the relay is using.
+  virtual bool half_close() = 0;
   virtual void expires_after(Duration timeout) = 0;
   virtual void expires_never() = 0;
 

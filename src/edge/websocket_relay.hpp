@@ -1,10 +1,15 @@
 #pragma once
 // The bytes of a WebSocket connection between a viewer and an origin, after
 // the origin's 101: relayed both ways as they come, unparsed (the frames are
-// the endpoints' business). It ends as nginx's relay of upgraded connections
-// does: when either side closes or fails, what was read from it has already
-// been written to the other, and both are closed; or when no byte moves
-// either way for the idle timeout.
+// the endpoints' business). When a side closes its sending half (FIN, or a
+// TLS viewer's close_notify) the other direction goes on, so an answer sent
+// after a half-close (the close frame RFC 6455 5.5.1 owes) still arrives; the
+// half-close is passed on where the other side's transport allows one (plain
+// TCP: ViewerStream/OriginTunnel::half_close()). An origin's close reaches a
+// TLS viewer as the end of the relay (close_notify and FIN), since libssl
+// cannot half-close under a pending read. The relay ends when both directions
+// have ended, when either side fails or resets, or when no byte moves either
+// way for the idle timeout.
 
 // clang-format off
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
@@ -13,23 +18,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <cstdint>
-#include <string_view>
 
 #include "edgefetch/origin/client.hpp"
 #include "viewer_stream.hpp"
 
 namespace edgefetch::edge {
 
-enum class RelayEnd {
-  viewer_closed,  // the viewer closed its side (or its connection failed)
-  origin_closed,  // the origin closed its side (or its connection failed)
-  idle_timeout,   // no byte either way for the idle timeout
-};
-
-std::string_view relay_end_name(RelayEnd end);
-
 struct RelayResult {
-  RelayEnd end = RelayEnd::viewer_closed;
   std::uint64_t viewer_to_origin = 0;  // bytes
   std::uint64_t origin_to_viewer = 0;
 };

@@ -44,14 +44,6 @@ bool is_dead_connection(const FetchError& error) {
   return error.kind == FailureKind::tls && error.tls && error.tls->code == tls::ErrorCode::unexpected_eof;
 }
 
-// A 101's Upgrade field names the WebSocket protocol (RFC 6455 4.1).
-bool upgrades_to_websocket(const ResponseHead& response) {
-  for (const auto& header : response.headers) {
-    if (base::iequals(header.name, "Upgrade") && base::lists_token(header.value, "websocket")) return true;
-  }
-  return false;
-}
-
 // Appends the decimal or hex form of `value` (no locale, no printf).
 void append_number(std::string& out, std::uint64_t value, int base = 10) {
   std::array<char, 24> digits{};
@@ -506,10 +498,11 @@ struct Exchange::Impl {
         return make_error(FailureKind::invalid_response, Phase::response,
                           "the origin switched protocols (101) although no upgrade was requested");
       }
-      if (!upgrades_to_websocket(response)) {
-        return make_error(FailureKind::invalid_response, Phase::response,
-                          "the origin switched protocols (101) to something other than the WebSocket "
-                          "protocol that was requested (its Upgrade field does not name websocket)");
+      if (!completes_websocket_handshake(response)) {
+        return make_error(
+            FailureKind::invalid_response, Phase::response,
+            "the origin's 101 does not complete the WebSocket handshake that was requested "
+            "(RFC 6455 4.1: HTTP/1.1, Upgrade exactly \"websocket\", Connection listing upgrade)");
       }
       return std::nullopt;  // the final head: the connection becomes a tunnel
     }

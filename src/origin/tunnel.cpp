@@ -27,6 +27,12 @@ OriginTunnel::Impl::~Impl() {
 OriginTunnel::OriginTunnel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 OriginTunnel::~OriginTunnel() = default;
 
+bool OriginTunnel::half_close() {
+  if (impl_->connection->is_tls()) return false;
+  impl_->connection->transport().shutdown_send();
+  return true;
+}
+
 void OriginTunnel::close() {
   impl_->connection->close();
 }

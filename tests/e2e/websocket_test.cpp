@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <fstream>
@@ -330,6 +331,40 @@ TEST_F(WebSocketTest, RawHandshakeGets101SwitchingProtocolsAndTheFirstFrameIntac
   EXPECT_NE(head.find("\r\nUpgrade: websocket\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("\r\nConnection: Upgrade\r\n"), std::string::npos) << head;
   EXPECT_EQ(response.substr(head_end + 4), frame);
+}
+
+// A viewer that sends its close frame and then half-closes (FIN) is still owed
+// the origin's close frame (RFC 6455 5.5.1): the relay passes the FIN on and
+// keeps the other direction open until the origin closes. Ending the relay at
+// the viewer's FIN lost that answer almost every time.
+TEST_F(WebSocketTest, AViewerHalfCloseStillGetsTheOriginsCloseFrame) {
+  for (int round = 0; round < 5; ++round) {
+    SCOPED_TRACE(round);
+    const auto deadline = support::Deadline::after(10s);
+    auto fd = support::connect_loopback(edge_->port(), deadline);
+    ASSERT_TRUE(fd) << fd.error();
+    ASSERT_TRUE(support::send_all(fd->get(), upgrade_request("/half/ws/echo"), deadline));
+    std::string received;
+    std::array<std::uint8_t, 16384> buffer{};
+    while (received.find("\r\n\r\n") == std::string::npos) {
+      auto got = support::recv_some(fd->get(), buffer, deadline);
+      ASSERT_TRUE(got && *got > 0) << received;
+      received.append(reinterpret_cast<const char*>(buffer.data()), *got);
+    }
+    ASSERT_EQ(received.rfind("HTTP/1.1 101 ", 0), 0U) << received;
+    received.erase(0, received.find("\r\n\r\n") + 4);
+    // A masked close frame (1000), then FIN.
+    const std::string frames = std::string("\x88\x82", 2) + std::string(4, '\0') + std::string("\x03\xe8", 2);
+    ASSERT_TRUE(support::send_all(fd->get(), frames, deadline));
+    ASSERT_EQ(::shutdown(fd->get(), SHUT_WR), 0);
+    while (true) {
+      auto got = support::recv_some(fd->get(), buffer, deadline);
+      if (!got || *got == 0) break;
+      received.append(reinterpret_cast<const char*>(buffer.data()), *got);
+    }
+    // The origin's close frame echoing 1000 (unmasked), then the end.
+    EXPECT_EQ(received, std::string("\x88\x02\x03\xe8", 4));
+  }
 }
 
 TEST_F(WebSocketTest, UpgradeAndConnectionTokensMatchCaseInsensitivelyInLists) {

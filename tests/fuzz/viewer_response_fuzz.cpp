@@ -55,13 +55,8 @@ bool read_origin_head(std::string_view input, bool head_request, bool websocket,
     input.remove_prefix(used);
     if (response.status == 101) {
       // The client takes it as the final head only for a WebSocket upgrade,
-      // and only when its Upgrade field names websocket.
-      if (!websocket) return false;
-      for (const auto& header : response.headers) {
-        if (edge::iequals(header.name, "Upgrade") && base::lists_token(header.value, "websocket"))
-          return true;
-      }
-      return false;
+      // and only when it completes the handshake.
+      return websocket && origin::completes_websocket_handshake(response);
     }
     if (response.status < 200) continue;  // interim: the next head follows
     const auto length = parser.content_length();

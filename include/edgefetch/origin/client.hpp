@@ -130,6 +130,11 @@ class OriginTunnel {
   boost::asio::awaitable<base::Expected<std::size_t, FetchError>> read_some(std::span<std::uint8_t> out);
   /// All of `data` to the origin.
   boost::asio::awaitable<base::Expected<void, FetchError>> write(std::span<const std::uint8_t> data);
+  /// Tells a plain-TCP origin that no more bytes come (FIN) while its own
+  /// keep coming. Not done over TLS (false): a FIN without close_notify reads
+  /// as a truncation to most servers, and the engine has no state for a
+  /// close_notify sent while reading goes on. Only while no write() is pending.
+  bool half_close();
   /// Closes now: pending operations complete with an error.
   void close();
 
