@@ -122,16 +122,32 @@ void EdgeServer::State::publish_pool_stats() {
 
 asio::awaitable<void> accept_loop(std::shared_ptr<EdgeServer::State> state, tcp::acceptor* acceptor,
                                   bool tls) {
+  // EMFILE and friends last while the process is out of descriptors, and
+  // the viewer stays queued: back off (100 ms doubling to 1.6 s) rather than
+  // spin, and log the first failure of a run and every 100th, not each one.
+  constexpr std::chrono::milliseconds kFirstPause{100};
+  constexpr int kMaxDoublings = 4;
+  constexpr std::uint64_t kLogEvery = 100;
+  std::uint64_t failures = 0;
   while (acceptor->is_open()) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) break;
-      // EMFILE and friends: back off briefly instead of spinning.
-      state->log("edgefetch serve: accept failed: " + ec.message());
-      asio::steady_timer pause(state->io, std::chrono::milliseconds(100));
+      if (failures % kLogEvery == 0) {
+        state->log("edgefetch serve: accept failed: " + ec.message() +
+                   (failures == 0 ? std::string(" (retrying; check the open-file limit, ulimit -n)")
+                                  : " (" + std::to_string(failures + 1) + " failures in a row)"));
+      }
+      const auto pause_for = kFirstPause * (1 << std::min<std::uint64_t>(failures, kMaxDoublings));
+      ++failures;
+      asio::steady_timer pause(state->io, pause_for);
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
+    }
+    if (failures > 0) {
+      state->log("edgefetch serve: accepting again after " + std::to_string(failures) + " failed accepts");
+      failures = 0;
     }
     if (state->draining || state->connections.size() >= state->options.max_connections) {
       socket.close(ec);

@@ -13,6 +13,7 @@
 #include "e2e/e2e_support.hpp"
 #include "support/deadline.hpp"
 #include "support/pki.hpp"
+#include "support/tcp.hpp"
 
 namespace edgefetch::e2e {
 namespace {
@@ -253,6 +254,49 @@ TEST(ServeLifecycle, AdminServesMetricsAndHealth) {
             std::string::npos);
   EXPECT_NE(metrics.body.find("edgefetch_origin_connect_seconds"), std::string::npos);
   EXPECT_NE(metrics.body.find("edgefetch_viewer_connections"), std::string::npos);
+}
+
+// Out of file descriptors, accept() fails for as long as viewers queue: the
+// loop backs off and logs the first failure and every 100th (it logged each
+// one, about a hundred lines a second), and serves again once descriptors free up.
+TEST(ServeLifecycle, RunningOutOfDescriptorsBacksOffQuietlyAndRecovers) {
+  Edge::Options options;
+  options.config = simple_config();
+  options.resolve_ports = {SharedOrigins::plain().port()};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  ASSERT_EQ(curl(edge->url("/echo")).status, 200);
+  // A soft limit just above what the process holds: the next few viewers
+  // take it, the rest wait in the listen queue with accept() failing.
+  const std::string limit = std::to_string(edge->fd_count() + 2) + ":";
+  const auto lowered =
+      cli_test::run_program("/usr/bin/prlimit", {"--pid", std::to_string(edge->pid()), "--nofile=" + limit},
+                            cli_test::RunOptions{});
+  ASSERT_EQ(lowered.exit_code, 0) << lowered.err;
+  std::vector<support::UniqueFd> held;
+  const auto deadline = support::Deadline::after(10s);
+  for (int i = 0; i < 8; ++i) {
+    auto fd = support::connect_loopback(edge->port(), deadline);
+    ASSERT_TRUE(fd) << fd.error();
+    held.push_back(std::move(*fd));
+  }
+  ASSERT_TRUE(
+      edge->wait_stderr("accept failed: Too many open files (retrying; check the open-file limit", 5s))
+      << edge->stderr_text();
+  std::this_thread::sleep_for(3s);
+  const std::string during = edge->stderr_text();
+  std::size_t lines = 0;
+  for (std::size_t at = during.find("accept failed"); at != std::string::npos;
+       at = during.find("accept failed", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1U) << during;
+  const auto raised = cli_test::run_program(
+      "/usr/bin/prlimit", {"--pid", std::to_string(edge->pid()), "--nofile=1024:"}, cli_test::RunOptions{});
+  ASSERT_EQ(raised.exit_code, 0) << raised.err;
+  held.clear();
+  EXPECT_TRUE(edge->wait_stderr("accepting again after", 10s)) << edge->stderr_text();
+  EXPECT_EQ(curl(edge->url("/echo")).status, 200);
 }
 
 TEST(ServeLifecycle, JsonAccessLogHasOneObjectPerRequest) {
