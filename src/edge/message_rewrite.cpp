@@ -103,6 +103,37 @@ void add_status_line(base::StringAppender& head, unsigned status, std::string_vi
   head.append(' ').append(reason).append("\r\n");
 }
 
+// The names the origin's Connection fields list, and the size of its fields
+// (for the head's reservation).
+std::size_t scan_origin_fields(const origin::ResponseHead& response, ConnectionTokens& tokens) {
+  std::size_t fields_size = 0;
+  for (const auto& header : response.headers) {
+    if (iequals(header.name, "Connection")) tokens.add_value(header.value);
+    fields_size += header.name.size() + header.value.size() + 4;
+  }
+  return fields_size;
+}
+
+// The origin's end-to-end fields, less those the edge sets itself; whether
+// one was Date. `content_type` (when given) views the Content-Type field.
+bool append_origin_fields(base::StringAppender& head, const origin::ResponseHead& response,
+                          const ConnectionTokens& tokens, std::string_view* content_type) {
+  bool date_seen = false;
+  for (const auto& header : response.headers) {
+    const std::string_view name = header.name;
+    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
+        !is_safe_field_value(header.value)) {
+      continue;
+    }
+    if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
+    if (content_type != nullptr && name.size() == 12 && iequals(name, "Content-Type")) {
+      *content_type = header.value;
+    }
+    head.append_field(name, header.value);
+  }
+  return date_seen;
+}
+
 void add_connection_field(base::StringAppender& head, bool keep_alive, unsigned viewer_version) {
   if (!keep_alive) {
     head.append_field("Connection", "close");
@@ -195,11 +226,7 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
                                     const EdgeIdentity& identity) {
   ViewerResponse out;
   ConnectionTokens tokens;
-  std::size_t fields_size = 0;
-  for (const auto& header : response.headers) {
-    if (iequals(header.name, "Connection")) tokens.add_value(header.value);
-    fields_size += header.name.size() + header.value.size() + 4;
-  }
+  const std::size_t fields_size = scan_origin_fields(response, tokens);
 
   const unsigned status = response.status;
   const bool bodiless_status = status < 200 || status == 204 || status == 304;
@@ -229,18 +256,8 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   base::StringAppender head(out.head, reason.size() + fields_size + identity.host_id.size() +
                                           identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, status, reason);
-  bool date_seen = false;
-  for (const auto& header : response.headers) {
-    const std::string_view name = header.name;
-    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
-        !is_safe_field_value(header.value)) {
-      continue;
-    }
-    if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
-    if (name.size() == 12 && iequals(name, "Content-Type")) out.content_type = header.value;
-    head.append_field(name, header.value);
-  }
-  if (!date_seen) head.append_field("Date", current_date());
+  if (!append_origin_fields(head, response, tokens, &out.content_type))
+    head.append_field("Date", current_date());
   if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
   if (out.framing == ViewerBodyFraming::chunked) head.append_field("Transfer-Encoding", "chunked");
   add_connection_field(head, out.keep_alive, viewer_version);
@@ -254,28 +271,14 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
 std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
                                           const EdgeIdentity& identity) {
   ConnectionTokens tokens;
-  std::size_t fields_size = 0;
-  for (const auto& header : response.headers) {
-    if (iequals(header.name, "Connection")) tokens.add_value(header.value);
-    fields_size += header.name.size() + header.value.size() + 4;
-  }
+  const std::size_t fields_size = scan_origin_fields(response, tokens);
   std::string out;
   base::StringAppender head(
       out, fields_size + identity.host_id.size() + identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, 101, reason_phrase(101));
-  bool date_seen = false;
-  for (const auto& header : response.headers) {
-    const std::string_view name = header.name;
-    // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are
-    // dropped: a 101 has no body.
-    if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
-        !is_safe_field_value(header.value)) {
-      continue;
-    }
-    if (iequals(name, "Date")) date_seen = true;
-    head.append_field(name, header.value);
-  }
-  if (!date_seen) head.append_field("Date", current_date());
+  // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are dropped
+  // with the rest: a 101 has no body.
+  if (!append_origin_fields(head, response, tokens, nullptr)) head.append_field("Date", current_date());
   head.append_field("Upgrade", "websocket");
   head.append_field("Connection", "Upgrade");
   add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);
