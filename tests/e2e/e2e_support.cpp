@@ -57,34 +57,44 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-std::unique_ptr<TestOrigin> TestOrigin::start(Options options) {
-  auto origin = std::make_unique<TestOrigin>();
-  origin->dir_ = support::ScratchDir::create("e2e-origin");
+std::optional<ListeningScript> start_listening_script(std::vector<std::string> argv,
+                                                      const std::filesystem::path& dir) {
   support::ProcessOptions process;
-  process.argv = {"python3", origin_script().string(), "--port", "0"};
-  if (options.tls) {
-    const auto leaf = support::TestPki::get().leaf(*options.tls);
-    process.argv.insert(process.argv.end(), {"--tls", leaf.chain.string(), leaf.key.string()});
-    origin->tls_ = true;
-  }
-  if (options.drop_percent > 0) {
-    process.argv.insert(process.argv.end(), {"--drop-percent", std::to_string(options.drop_percent)});
-  }
-  process.stdout_path = origin->dir_ / "stdout";
-  process.stderr_path = origin->dir_ / "stderr";
+  process.argv = std::move(argv);
+  process.stdout_path = dir / "stdout";
+  process.stderr_path = dir / "stderr";
   auto child = support::ChildProcess::spawn(process);
   if (!child) {
     ADD_FAILURE() << child.error();
-    return nullptr;
+    return std::nullopt;
   }
-  origin->child_ = std::move(*child);
-  auto printed = support::wait_for_output(origin->child_, process.stdout_path, "listening ",
+  ListeningScript script{std::move(*child), 0};
+  auto printed = support::wait_for_output(script.child, process.stdout_path, "listening ",
                                           support::Deadline::after(10s));
-  if (!printed) {
-    ADD_FAILURE() << printed.error();
-    return nullptr;
+  if (printed) script.port = port_after(*printed, "listening ");
+  if (script.port == 0) {
+    ADD_FAILURE() << process.argv[1] << " did not start: " << (printed ? *printed : printed.error())
+                  << script.child.read_stderr();
+    return std::nullopt;
   }
-  origin->port_ = port_after(*printed, "listening ");
+  return script;
+}
+
+std::unique_ptr<TestOrigin> TestOrigin::start(Options options) {
+  auto origin = std::make_unique<TestOrigin>();
+  origin->dir_ = support::ScratchDir::create("e2e-origin");
+  std::vector<std::string> argv = {"python3", origin_script().string(), "--port", "0"};
+  if (options.tls) {
+    const auto leaf = support::TestPki::get().leaf(*options.tls);
+    argv.insert(argv.end(), {"--tls", leaf.chain.string(), leaf.key.string()});
+    origin->tls_ = true;
+  }
+  if (options.drop_percent > 0)
+    argv.insert(argv.end(), {"--drop-percent", std::to_string(options.drop_percent)});
+  auto started = start_listening_script(std::move(argv), origin->dir_.path());
+  if (!started) return nullptr;
+  origin->child_ = std::move(started->child);
+  origin->port_ = started->port;
   return origin;
 }
 

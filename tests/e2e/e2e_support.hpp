@@ -23,6 +23,16 @@
 
 namespace edgefetch::e2e {
 
+/// An origin script as a child process, once it printed "listening PORT".
+struct ListeningScript {
+  support::ChildProcess child;
+  std::uint16_t port = 0;
+};
+/// Starts `argv` (stdout and stderr into `dir`) and waits up to 10 s for its
+/// "listening PORT" line. Fails the current test and returns nullopt when it cannot.
+std::optional<ListeningScript> start_listening_script(std::vector<std::string> argv,
+                                                      const std::filesystem::path& dir);
+
 /// The tests' origin (tests/support/e2e_origin.py): see that file for its paths.
 class TestOrigin {
  public:

@@ -40,28 +40,15 @@ class WsOrigin {
   static std::unique_ptr<WsOrigin> start(bool tls) {
     auto origin = std::make_unique<WsOrigin>();
     origin->dir_ = support::ScratchDir::create("e2e-ws-origin");
-    support::ProcessOptions process;
-    process.argv = {kPython, support_script("ws_origin.py").string(), "--port", "0"};
+    std::vector<std::string> argv = {kPython, support_script("ws_origin.py").string(), "--port", "0"};
     if (tls) {
       const auto leaf = support::TestPki::get().leaf(support::Leaf::rsa2048);
-      process.argv.insert(process.argv.end(), {"--cert", leaf.chain.string(), "--key", leaf.key.string()});
+      argv.insert(argv.end(), {"--cert", leaf.chain.string(), "--key", leaf.key.string()});
     }
-    process.stdout_path = origin->dir_ / "stdout";
-    process.stderr_path = origin->dir_ / "stderr";
-    auto child = support::ChildProcess::spawn(process);
-    if (!child) {
-      ADD_FAILURE() << child.error();
-      return nullptr;
-    }
-    origin->child_ = std::move(*child);
-    auto printed =
-        support::wait_for_output(origin->child_, process.stdout_path, "\n", support::Deadline::after(10s));
-    if (!printed || printed->rfind("listening ", 0) != 0) {
-      ADD_FAILURE() << "ws_origin.py did not start: " << (printed ? *printed : printed.error())
-                    << origin->child_.read_stderr();
-      return nullptr;
-    }
-    origin->port_ = static_cast<std::uint16_t>(std::stoi(printed->substr(10)));
+    auto started = start_listening_script(std::move(argv), origin->dir_.path());
+    if (!started) return nullptr;
+    origin->child_ = std::move(started->child);
+    origin->port_ = started->port;
     return origin;
   }
   [[nodiscard]] std::uint16_t port() const { return port_; }
