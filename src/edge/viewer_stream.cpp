@@ -87,6 +87,12 @@ class BasicViewerStream final : public ViewerStream {
   }
 
   void close() override { beast::get_lowest_layer(stream_).close(); }
+  asio::awaitable<void> wait_failure(boost::system::error_code& ec) override {
+    // The reactor completes an error wait on EPOLLERR or EPOLLHUP: a reset,
+    // not the FIN already read.
+    return beast::get_lowest_layer(stream_).socket().async_wait(
+        asio::socket_base::wait_error, asio::redirect_error(asio::use_awaitable, ec));
+  }
   bool half_close() override {
     if constexpr (kTls) {
       return false;

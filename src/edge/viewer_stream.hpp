@@ -46,6 +46,11 @@ class ViewerStream {
   /// Ends the pending read and write with operation_aborted, leaving the
   /// connection open (for graceful_close()).
   virtual void cancel() = 0;
+  /// Completes when the connection fails (a reset arrives), is closed
+  /// (close()) or cancel() is called. For a viewer that has closed its
+  /// sending half: there is nothing left to read, yet a reset or a drain
+  /// must still be noticed.
+  virtual boost::asio::awaitable<void> wait_failure(boost::system::error_code& ec) = 0;
   /// Sends FIN while reading goes on (a relayed connection's half-close);
   /// false for TLS viewers, where libssl's shutdown would wait for the
   /// viewer's close_notify on the read side the relay is using.

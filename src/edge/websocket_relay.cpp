@@ -65,9 +65,13 @@ asio::awaitable<void> viewer_to_origin(std::shared_ptr<RelayState> state) {
       state->viewer_done = true;
       if (ec != asio::error::eof || state->origin_done) {
         state->end();
-      } else {
-        state->origin.half_close();
+        break;
       }
+      state->origin.half_close();
+      // Nothing is left to read, but a reset from the viewer, or the drain
+      // closing its connection, must still end the relay.
+      co_await state->viewer.wait_failure(ec);
+      state->end();
       break;
     }
     state->last_activity = Clock::now();

@@ -210,16 +210,46 @@ class WebSocketTest : public ::testing::Test {
     ASSERT_NE(edge_, nullptr);
   }
 
-  // An edge of its own (fresh metrics, other flags) in front of the plain ws origin.
-  static std::unique_ptr<Edge> own_edge(std::vector<std::string> args, bool admin) {
+  // An edge of its own (fresh metrics, other flags) in front of the plain ws
+  // origin, or the TLS one (which the edge never tells of a viewer's FIN).
+  static std::unique_ptr<Edge> own_edge(std::vector<std::string> args, bool admin, bool tls_origin = false,
+                                        std::string access_log = "") {
     ConfigBuilder config;
-    config.origin("ws", plain_->port(), plain_->port(), "http-only").default_behavior("ws");
+    if (tls_origin) {
+      config.origin("ws", plain_->port(), tls_->port(), "https-only").default_behavior("ws");
+    } else {
+      config.origin("ws", plain_->port(), plain_->port(), "http-only").default_behavior("ws");
+    }
     Edge::Options options;
     options.config = config.text();
-    options.resolve_ports = {plain_->port()};
+    options.resolve_ports = {plain_->port(), tls_->port()};
     options.args = std::move(args);
     options.admin = admin;
+    options.access_log = std::move(access_log);
     return Edge::start(options);
+  }
+
+  // A raw viewer connection through the upgrade: the socket, right after the 101's head.
+  static support::UniqueFd open_raw_tunnel(std::uint16_t port, const std::string& path) {
+    const auto deadline = support::Deadline::after(10s);
+    auto fd = support::connect_loopback(port, deadline);
+    if (!fd) {
+      ADD_FAILURE() << fd.error();
+      return {};
+    }
+    if (auto sent = support::send_all(fd->get(), upgrade_request(path), deadline); !sent) {
+      ADD_FAILURE() << sent.error();
+      return {};
+    }
+    std::string received;
+    std::array<std::uint8_t, 4096> buffer{};
+    while (received.find("\r\n\r\n") == std::string::npos) {
+      auto got = support::recv_some(fd->get(), buffer, deadline);
+      if (!got || *got == 0) break;
+      received.append(reinterpret_cast<const char*>(buffer.data()), *got);
+    }
+    EXPECT_EQ(received.rfind("HTTP/1.1 101 ", 0), 0U) << received;
+    return std::move(*fd);
   }
 
   static WsOrigin* plain_;
@@ -549,6 +579,43 @@ TEST_F(WebSocketTest, TheDrainTimeoutClosesAnOpenTunnel) {
   ASSERT_EQ(result.exit_code, 0) << result.describe();
   EXPECT_EQ(result.out["close_code"], 1006);
   EXPECT_TRUE(plain_->wait_stdout("closed /drain/ws/silent 1006", 5s)) << plain_->stdout_text();
+}
+
+// After a viewer's FIN there is nothing left to read from it, but a reset
+// must still end the relay (it waited for the idle timeout, 600 s by default,
+// holding both connections, when the origin did not close on its own).
+TEST_F(WebSocketTest, AHalfClosedViewerThatResetsEndsTheTunnel) {
+  auto edge = own_edge({}, true, /*tls_origin=*/true);
+  ASSERT_NE(edge, nullptr);
+  support::UniqueFd viewer = open_raw_tunnel(edge->port(), "/reset/ws/silent");
+  ASSERT_TRUE(viewer.valid());
+  const std::string open = wait_metrics(*edge, {"\nedgefetch_websocket_tunnels_active 1\n"}, 10s);
+  ASSERT_NE(open.find("\nedgefetch_websocket_tunnels_active 1\n"), std::string::npos) << open;
+  ASSERT_EQ(::shutdown(viewer.get(), SHUT_WR), 0);
+  std::this_thread::sleep_for(300ms);
+  const ::linger reset{1, 0};
+  ASSERT_EQ(::setsockopt(viewer.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset), 0);
+  viewer.reset();  // close with a reset
+  const std::string after = wait_metrics(*edge, {"\nedgefetch_websocket_tunnels_active 0\n"}, 5s);
+  EXPECT_NE(after.find("\nedgefetch_websocket_tunnels_active 0\n"), std::string::npos) << after;
+  EXPECT_TRUE(tls_->wait_stdout("closed /reset/ws/silent", 5s)) << tls_->stdout_text();
+}
+
+// The drain closes a half-closed viewer's connection too: the relay ends
+// there and then, and its log line is written (it was abandoned unlogged).
+TEST_F(WebSocketTest, TheDrainEndsAHalfClosedTunnelAndLogsIt) {
+  auto edge = own_edge({"--drain-timeout", "1"}, true, /*tls_origin=*/true, "access.log");
+  ASSERT_NE(edge, nullptr);
+  support::UniqueFd viewer = open_raw_tunnel(edge->port(), "/drain-half/ws/silent");
+  ASSERT_TRUE(viewer.valid());
+  ASSERT_EQ(::shutdown(viewer.get(), SHUT_WR), 0);
+  const std::string open = wait_metrics(*edge, {"\nedgefetch_websocket_tunnels_active 1\n"}, 10s);
+  ASSERT_NE(open.find("\nedgefetch_websocket_tunnels_active 1\n"), std::string::npos) << open;
+  edge->signal(SIGTERM);
+  EXPECT_EQ(edge->wait_exit(10s), 0) << edge->stderr_text();
+  EXPECT_EQ(edge->stderr_text().find("abandoning"), std::string::npos) << edge->stderr_text();
+  const std::string log = edge->wait_access_log("/drain-half/ws/silent", 1s);
+  EXPECT_NE(log.find("\t/drain-half/ws/silent\t101\t"), std::string::npos) << log;
 }
 
 TEST(WebSocketServeValidation, ABadWebsocketIdleTimeoutExits2BeforeListening) {
