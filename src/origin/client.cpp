@@ -183,7 +183,10 @@ struct Exchange::Impl {
 
   ~Impl() {
     if (!connection) return;
-    const bool clean = response_complete && !failed && response.keep_alive && body_finished && !eof_delimited;
+    // A 101's connection speaks another protocol now: never pooled, even when
+    // its tunnel was not taken.
+    const bool clean = response_complete && !failed && response.keep_alive && body_finished &&
+                       !eof_delimited && response.status != 101;
     bool reusable = clean && connection->buffer().size() == 0;
     if (reusable && connection->is_tls()) {
       const auto& engine = connection->tls_stream()->engine();
@@ -781,7 +784,7 @@ struct Exchange::Impl {
   std::string head_bytes;
   std::optional<std::uint64_t> request_content_length;
   bool request_chunked = false;
-  bool websocket_upgrade = false;  // a 101 naming websocket is then the final head
+  bool websocket_upgrade = false;  // a 101 completing the handshake is then the final head
   Clock::time_point started;
   std::optional<Clock::time_point> completion_deadline;  // started + ResponseCompletionTimeout
 

@@ -1,11 +1,9 @@
 #include "tunnel.hpp"
 
-#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <cstring>
 
 #include "edgefetch/net/error.hpp"
 #include "errors.hpp"
@@ -54,7 +52,7 @@ asio::awaitable<base::Expected<std::size_t, FetchError>> OriginTunnel::read_some
   const std::size_t n = co_await connection.async_read_some(asio::buffer(out.data(), out.size()),
                                                             asio::redirect_error(asio::use_awaitable, ec));
   if (n > 0) co_return n;
-  if (ec == asio::error::eof || net::tls_error_code(ec) == tls::ErrorCode::unexpected_eof) {
+  if (!ec || ec == asio::error::eof || net::tls_error_code(ec) == tls::ErrorCode::unexpected_eof) {
     co_return std::size_t{0};
   }
   const tls::Error* const tls = connection.tls_error();

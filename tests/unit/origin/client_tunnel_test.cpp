@@ -198,6 +198,27 @@ TEST_P(ClientTunnelTest, RefusedUpgradeIsAnOrdinaryResponseAndTheTunnelIsNotOffe
   EXPECT_EQ(outcome.error->kind, FailureKind::invalid_request);  // take_tunnel() on a 200
 }
 
+TEST_P(ClientTunnelTest, A101WhoseTunnelIsNotTakenNeverReturnsToThePool) {
+  start_origin(
+      [](const ReceivedRequest& r) {
+        if (r.target == "/chat") return Reply::send(std::string(kSwitch));
+        return Reply::send(ok_response("plain"));
+      },
+      GetParam());
+  const auto switched = run(io_, [this]() -> asio::awaitable<unsigned> {
+    auto sent = co_await client_.send(target_, upgrade_request());
+    if (!sent) co_return 0U;
+    auto head = co_await (*sent)->read_response_head();
+    co_return head ? (*head)->status : 0U;  // the Exchange goes without take_tunnel()
+  }());
+  EXPECT_EQ(switched, 101U);
+  const auto after = get("/after");
+  ASSERT_FALSE(after.error) << after.error->message;
+  EXPECT_EQ(after.body, "plain");
+  EXPECT_FALSE(after.info->connection_reused);
+  EXPECT_EQ(origin_->connections(), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, ClientTunnelTest, ::testing::Bool(),
                          [](const auto& param_info) { return param_info.param ? "tls" : "plain"; });
 
