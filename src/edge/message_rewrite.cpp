@@ -256,8 +256,9 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   base::StringAppender head(out.head, reason.size() + fields_size + identity.host_id.size() +
                                           identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, status, reason);
-  if (!append_origin_fields(head, response, tokens, &out.content_type))
+  if (!append_origin_fields(head, response, tokens, &out.content_type)) {
     head.append_field("Date", current_date());
+  }
   if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
   if (out.framing == ViewerBodyFraming::chunked) head.append_field("Transfer-Encoding", "chunked");
   add_connection_field(head, out.keep_alive, viewer_version);

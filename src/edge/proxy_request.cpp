@@ -345,8 +345,8 @@ asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail:
   record.sent(response.size());
   auto* const metrics = state.options.metrics.get();
   if (metrics != nullptr) metrics->websocket_opened();
-  const RelayResult relayed =
-      co_await relay_websocket(stream, input, **tunnel, state.options.timeouts.websocket_idle);
+  const RelayResult relayed = co_await relay_websocket(state.io.get_executor(), stream, input, **tunnel,
+                                                       state.options.timeouts.websocket_idle);
   if (metrics != nullptr) metrics->websocket_closed();
   record.sent(relayed.origin_to_viewer);
   record.entry().cs_bytes += relayed.viewer_to_origin;

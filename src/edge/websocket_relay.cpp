@@ -4,7 +4,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
@@ -126,10 +125,10 @@ asio::awaitable<void> watch_idle(std::shared_ptr<RelayState> state) {
 
 }  // namespace
 
-asio::awaitable<RelayResult> relay_websocket(detail::ViewerStream& viewer,
+asio::awaitable<RelayResult> relay_websocket(const asio::any_io_executor& executor,
+                                             detail::ViewerStream& viewer,
                                              boost::beast::flat_buffer& viewer_input,
                                              origin::OriginTunnel& origin, Clock::duration idle_timeout) {
-  const auto executor = co_await asio::this_coro::executor;
   auto state = std::make_shared<RelayState>(executor, viewer, origin, idle_timeout);
   viewer.expires_never();  // the watchdog bounds the relay instead
 

@@ -14,6 +14,7 @@
 // clang-format off
 #include <utility>  // first: Boost 1.74's awaitable.hpp uses std::exchange without including it
 // clang-format on
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
@@ -29,11 +30,12 @@ struct RelayResult {
   std::uint64_t origin_to_viewer = 0;
 };
 
-/// Relays until the connection ends (see above). `viewer_input` holds what the
+/// Relays until the connection ends (see above), on `executor` (the viewer's). `viewer_input` holds what the
 /// viewer sent after the upgrade request; it goes to the origin first. On
 /// return no operation is pending on either stream: the origin side is
 /// closed, the viewer side is left for the caller to close gracefully.
-boost::asio::awaitable<RelayResult> relay_websocket(detail::ViewerStream& viewer,
+boost::asio::awaitable<RelayResult> relay_websocket(const boost::asio::any_io_executor& executor,
+                                                    detail::ViewerStream& viewer,
                                                     boost::beast::flat_buffer& viewer_input,
                                                     origin::OriginTunnel& origin,
                                                     std::chrono::steady_clock::duration idle_timeout);

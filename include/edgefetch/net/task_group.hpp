@@ -28,7 +28,7 @@ class TaskGroup {
 
  private:
   struct State {
-    explicit State(boost::asio::any_io_executor executor) : timer(std::move(executor)) {}
+    explicit State(const boost::asio::any_io_executor& executor) : timer(executor) {}
     boost::asio::steady_timer timer;
     int pending = 0;
     std::exception_ptr failure;
