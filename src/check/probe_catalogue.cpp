@@ -189,12 +189,6 @@ bool valid_in(const SuiteNames& suite, V version) {
   return suite.min_version <= version && version <= suite.max_version;
 }
 
-std::string_view trimmed(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 }  // namespace
 
 std::string_view name(SuiteKeyExchange key_exchange) {
@@ -232,7 +226,7 @@ std::string_view name(SuiteAuthentication authentication) {
 }
 
 std::optional<SuiteNames> find_suite_names(std::string_view any_spelling) {
-  const std::string_view wanted = trimmed(any_spelling);
+  const std::string_view wanted = base::trim_whitespace(any_spelling);
   if (const policy::CipherSuite* suite = policy::find_cipher_suite(wanted)) return from_policy(*suite);
   const auto it = std::find_if(kExtraSuites.begin(), kExtraSuites.end(), [wanted](const ExtraSuite& s) {
     return base::iequals(s.openssl_name, wanted) || base::iequals(s.rfc_name, wanted);
@@ -317,7 +311,7 @@ std::string_view extra_signature_scheme_name(std::uint16_t code) {
 }
 
 std::optional<std::uint16_t> find_extra_signature_scheme(std::string_view any_spelling) {
-  const std::string_view wanted = trimmed(any_spelling);
+  const std::string_view wanted = base::trim_whitespace(any_spelling);
   const auto it = std::find_if(kExtraSchemes.begin(), kExtraSchemes.end(),
                                [wanted](const ExtraScheme& s) { return base::iequals(s.name, wanted); });
   if (it != kExtraSchemes.end()) return it->code;

@@ -17,12 +17,6 @@ base::Unexpected<PrepareError> usage(std::string message) {
   return base::unexpected(PrepareError{2, std::move(message)});
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::string known_profiles() {
   std::vector<std::string> names;
   for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
@@ -33,7 +27,7 @@ base::Expected<std::vector<std::string>, std::string> parse_alpn(std::string_vie
   std::vector<std::string> protocols;
   while (true) {
     const auto comma = text.find(',');
-    const std::string_view item = trim(text.substr(0, comma));
+    const std::string_view item = base::trim_ows(text.substr(0, comma));
     if (item.empty()) return base::unexpected(std::string("--alpn: empty protocol name in the list"));
     if (item.size() > 255) {
       return base::unexpected(std::string("--alpn: a protocol name is longer than 255 bytes"));
@@ -62,7 +56,8 @@ base::Expected<origin::Header, std::string> parse_header(std::string_view text) 
   if (colon == std::string_view::npos) {
     return base::unexpected("-H '" + std::string(text) + "': expected 'Name: value'");
   }
-  origin::Header header{std::string(trim(text.substr(0, colon))), std::string(trim(text.substr(colon + 1)))};
+  origin::Header header{std::string(base::trim_ows(text.substr(0, colon))),
+                        std::string(base::trim_ows(text.substr(colon + 1)))};
   if (!origin::is_http_token(header.name)) {
     return base::unexpected("-H '" + std::string(text) + "': '" + header.name +
                             "' is not a valid header name");

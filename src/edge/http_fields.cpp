@@ -4,15 +4,6 @@
 #include <ctime>
 
 namespace edgefetch::edge {
-namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
@@ -43,7 +34,7 @@ bool is_hop_by_hop(std::string_view name) {
 void ConnectionTokens::add_value(std::string_view value) {
   while (!value.empty()) {
     const auto comma = value.find(',');
-    const std::string_view token = trim(value.substr(0, comma));
+    const std::string_view token = base::trim_ows(value.substr(0, comma));
     if (!token.empty()) tokens_.push_back(token);
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);

@@ -13,12 +13,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // The request-target's length in a request line (method SP request-target SP
 // HTTP-version), or in the part of one that has arrived: what lies between the
 // first and the last space, or everything after the first space when there is
@@ -170,7 +164,7 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
     return HeadProblem{400, "The request's Host header is not a host name or address with an optional port."};
   }
   if (transfer_encodings > 0) {
-    if (transfer_encodings > 1 || !iequals(trim(transfer_encoding), "chunked")) {
+    if (transfer_encodings > 1 || !iequals(base::trim_ows(transfer_encoding), "chunked")) {
       return HeadProblem{400, "The request's Transfer-Encoding is not exactly \"chunked\"."};
     }
     if (content_lengths > 0) {

@@ -65,7 +65,7 @@ bool is_numeric_spelling(std::string_view text) {
 }
 
 const CipherSuite* find_cipher_suite(std::string_view any_spelling) {
-  const std::string_view wanted = detail::trim(any_spelling);
+  const std::string_view wanted = detail::trim_whitespace(any_spelling);
   if (const CipherSuite* s = find_by_name(
           all_cipher_suites(), wanted, [](const CipherSuite& e, auto&& cb) { for_each_suite_name(e, cb); })) {
     return s;
@@ -77,7 +77,7 @@ const CipherSuite* find_cipher_suite(std::string_view any_spelling) {
 }
 
 const NamedGroup* find_named_group(std::string_view any_spelling) {
-  const std::string_view wanted = detail::trim(any_spelling);
+  const std::string_view wanted = detail::trim_whitespace(any_spelling);
   if (const NamedGroup* g = find_by_name(
           all_named_groups(), wanted, [](const NamedGroup& e, auto&& cb) { for_each_group_name(e, cb); })) {
     return g;
@@ -93,7 +93,7 @@ const NamedGroup* find_named_group(std::string_view any_spelling) {
 }
 
 const SignatureScheme* find_signature_scheme(std::string_view any_spelling) {
-  const std::string_view wanted = detail::trim(any_spelling);
+  const std::string_view wanted = detail::trim_whitespace(any_spelling);
   if (const SignatureScheme* s =
           find_by_name(all_signature_schemes(), wanted,
                        [](const SignatureScheme& e, auto&& cb) { for_each_scheme_name(e, cb); })) {
@@ -120,7 +120,7 @@ std::vector<CatalogEntry> find_any(std::string_view any_spelling) {
 }
 
 std::vector<std::string> closest_names(std::string_view unknown, std::size_t limit) {
-  const std::string_view wanted = detail::trim(unknown);
+  const std::string_view wanted = detail::trim_whitespace(unknown);
   // "48" is not a misspelt "X448": a number is a code point or nothing.
   if (is_numeric_spelling(wanted)) {
     return {};

@@ -205,7 +205,7 @@ std::span<const Profile> all_profiles() {
 }
 
 const Profile* profile_by_name(std::string_view name) {
-  name = detail::trim(name);
+  name = detail::trim_whitespace(name);
   for (const Profile& p : profiles()) {
     if (detail::iequals(p.name, name) ||
         std::any_of(p.aliases.begin(), p.aliases.end(),

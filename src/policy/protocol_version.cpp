@@ -43,7 +43,7 @@ constexpr auto kSpellings = std::to_array<VersionSpelling>({
 // "TLS 1.2", "TLSv1.2", "tls1_2", "TLS1.2" all become "tls1.2"; "SSLv3" and
 // "SSL 3.0" become "ssl3" and "ssl3.0".
 std::string normalize(std::string_view text) {
-  const std::string lowered = detail::to_lower(detail::trim(text));
+  const std::string lowered = detail::to_lower(detail::trim_whitespace(text));
   std::string out;
   for (const char c : lowered) {
     if (c == ' ' || c == '-') {

@@ -10,10 +10,6 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 std::optional<unsigned> hex_digit(char c) {
   if (c >= '0' && c <= '9') {
     return static_cast<unsigned>(c - '0');
@@ -47,7 +43,7 @@ std::optional<unsigned> parse_hex(std::string_view digits, std::size_t max_digit
 
 // One byte of the "0xC0,0x2F" form: "0xC0" or "C0".
 std::optional<unsigned> parse_hex_byte(std::string_view text) {
-  text = trim(text);
+  text = trim_whitespace(text);
   if (has_hex_prefix(text)) {
     text.remove_prefix(2);
   }
@@ -62,25 +58,15 @@ std::string to_lower(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_blank(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_blank(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 std::optional<std::uint16_t> parse_code_point(std::string_view text) {
-  text = trim(text);
+  text = trim_whitespace(text);
   if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
-    text = trim(text.substr(1, text.size() - 2));
+    text = trim_whitespace(text.substr(1, text.size() - 2));
   }
   // Two bytes: "0xC0,0x2F", "0xC0, 0x2F" or "0xC0 0x2F".
   const std::size_t separator = text.find_first_of(", \t");
   if (separator != std::string_view::npos) {
-    std::string_view second = trim(text.substr(separator));
+    std::string_view second = trim_whitespace(text.substr(separator));
     if (!second.empty() && second.front() == ',') {
       second.remove_prefix(1);
     }
@@ -109,7 +95,7 @@ std::optional<std::uint16_t> parse_code_point(std::string_view text) {
 }
 
 std::optional<std::uint16_t> parse_small_decimal(std::string_view text) {
-  text = trim(text);
+  text = trim_whitespace(text);
   if (text.empty() || text.size() > 3) {
     return std::nullopt;
   }

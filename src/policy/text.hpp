@@ -18,7 +18,7 @@ namespace edgefetch::policy::detail {
 std::string to_lower(std::string_view text);
 using base::iequals;
 /// Without leading and trailing blanks (space, tab, CR, LF).
-std::string_view trim(std::string_view text);
+using base::trim_whitespace;
 
 /// A 16-bit code point written as "0xC02F", "0XC02F", "C02F" (exactly four hex
 /// digits), "0xC0,0x2F", "0xC0, 0x2F", "0xC0 0x2F" or "{0xC0,0x2F}". Returns

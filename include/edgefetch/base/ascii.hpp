@@ -54,16 +54,29 @@ inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && detail::iequals_same_size(a.data(), b.data(), a.size());
 }
 
+/// Without the optional whitespace around it (RFC 9110 5.6.3: spaces and tabs).
+inline std::string_view trim_ows(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+/// Without leading and trailing spaces, tabs, CRs and LFs: a name as pasted
+/// from a terminal or read from a file.
+inline std::string_view trim_whitespace(std::string_view text) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 /// Whether a comma-separated field value (RFC 9110 5.6.1: `Connection`,
 /// `Upgrade`) lists `token`, compared case-insensitively, ignoring the
 /// optional whitespace around each element.
 inline bool lists_token(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     const std::size_t comma = value.find(',');
-    std::string_view element = value.substr(0, comma);
-    while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
-    while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
-    if (iequals(element, token)) return true;
+    if (iequals(trim_ows(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }

@@ -16,9 +16,9 @@ TEST(Text, CaseInsensitiveEquality) {
 }
 
 TEST(Text, Trim) {
-  EXPECT_EQ(trim("  a b \t\r\n"), "a b");
-  EXPECT_EQ(trim(""), "");
-  EXPECT_EQ(trim("   "), "");
+  EXPECT_EQ(trim_whitespace("  a b \t\r\n"), "a b");
+  EXPECT_EQ(trim_whitespace(""), "");
+  EXPECT_EQ(trim_whitespace("   "), "");
 }
 
 TEST(Text, ParseCodePointForms) {
