@@ -324,7 +324,6 @@ asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail:
                                                beast::flat_buffer& input, RequestRecord& record,
                                                origin::Exchange& exchange, const origin::ResponseHead& head,
                                                std::string_view request_id) {
-  const std::string response = make_switching_protocols_head(head, request_id, state.identity);
   auto tunnel = exchange.take_tunnel();
   if (!tunnel) {
     record.origin_failure(tunnel.error());
@@ -332,6 +331,7 @@ asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail:
     co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
     co_return;
   }
+  const std::string response = make_switching_protocols_head(head, request_id, state.identity);
   record.first_byte();
   stream.expires_after(state.options.timeouts.io);
   boost::system::error_code ec;

@@ -26,6 +26,7 @@
 #include "response_parser.hpp"
 #include "tls_setup.hpp"
 #include "tunnel.hpp"
+#include "websocket_handshake.hpp"
 
 namespace edgefetch::origin {
 namespace asio = boost::asio;

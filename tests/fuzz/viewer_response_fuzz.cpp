@@ -31,6 +31,7 @@
 #include "edgefetch/edge/message_rewrite.hpp"
 #include "fuzz_require.hpp"
 #include "origin/response_parser.hpp"
+#include "origin/websocket_handshake.hpp"
 
 using namespace edgefetch;
 using edge::std_view;
