@@ -139,6 +139,12 @@ void register_check_command(CLI::App& app, int& exit_code) {
       "Check every custom origin of a distribution config (aws cloudfront get-distribution-config "
       "output, a DistributionConfig, or a CloudFormation JSON template)");
   cmd->add_option(
+         "--policies", options->policy_files,
+         "With --distribution-config: custom cache / origin request policies its behaviors name (aws "
+         "cloudfront get-cache-policy or get-origin-request-policy output, or the list- forms; "
+         "repeatable). They decide whether Host, and so SNI, is the viewer's")
+      ->take_all();
+  cmd->add_option(
       "--origin-ssl-protocols", options->origin_ssl_protocols,
       "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2");
   auto* profile_option =

@@ -4,6 +4,8 @@
 #include <charconv>
 
 #include "edgefetch/config/distribution.hpp"
+#include "edgefetch/config/policy_reader.hpp"
+#include "edgefetch/config/reader.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/net/url.hpp"
@@ -131,6 +133,8 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
     if (!options.host_header.empty()) {
       return refuse("--host-header", "check one origin with HOST --host-header NAME for a forwarded Host");
     }
+  } else if (!options.policy_files.empty()) {
+    return usage("--policies is used with --distribution-config (the policies its behaviors name)");
   }
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
@@ -171,11 +175,14 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
   prepared.check.compare_profile = *compare;
 
   if (many) {
-    auto loaded = config::load_distribution_config(options.distribution_config);
+    auto policies = config::load_policies({options.policy_files.begin(), options.policy_files.end()});
+    if (!policies) return usage("--policies:\n" + policies.error().to_string());
+    auto loaded = config::load_distribution_config(options.distribution_config, &*policies);
     if (!loaded) {
       return usage("--distribution-config '" + options.distribution_config +
                    "' is not a valid distribution config:\n" + loaded.error().to_string());
     }
+    loaded->warnings.insert(loaded->warnings.begin(), policies->warnings.begin(), policies->warnings.end());
     prepared.distribution = std::move(*loaded);
     auto& d = prepared.distribution_options;
     d.check = prepared.check;

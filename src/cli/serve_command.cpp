@@ -30,11 +30,11 @@ void log_line(std::string_view line) {
 // Waits for SIGHUP (reload), SIGTERM and SIGINT (drain) until drained. A
 // second SIGTERM or SIGINT during the drain exits at once, as a user pressing
 // Ctrl-C twice expects.
-void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const std::string& config_file,
+void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const serve::ServeCliOptions& options,
                    const std::shared_ptr<edge::Metrics>& metrics, asio::io_context& io,
                    edge::AdminServer* admin) {
-  signals.async_wait([&signals, &server, &config_file, metrics, &io, admin](boost::system::error_code ec,
-                                                                            int signal_number) {
+  signals.async_wait([&signals, &server, &options, metrics, &io, admin](boost::system::error_code ec,
+                                                                        int signal_number) {
     if (ec) return;
     const auto exit_now = [&io, &signals, admin](std::string_view why) {
       boost::system::error_code ignored;
@@ -47,10 +47,10 @@ void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const st
       log_line("edgefetch serve: SIGHUP ignored while draining");
     } else if (signal_number == SIGHUP) {
       std::vector<std::string> warnings;
-      auto config = serve::load_serve_config(config_file, &warnings);
+      auto config = serve::load_serve_config(options, &warnings);
       if (config) {
         server.reload(std::move(*config));
-        log_line("edgefetch serve: reloaded " + config_file);
+        log_line("edgefetch serve: reloaded " + options.config_file);
         for (const auto& warning : warnings) log_line("edgefetch serve: warning: " + warning);
       } else {
         log_line("edgefetch serve: reload rejected, keeping the running config: " + config.error());
@@ -64,7 +64,7 @@ void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const st
                "; send it again to exit at once)");
       server.drain([exit_now] { exit_now("drained"); });
     }
-    watch_signals(signals, server, config_file, metrics, io, admin);
+    watch_signals(signals, server, options, metrics, io, admin);
   });
 }
 
@@ -118,7 +118,7 @@ int run_serve(const serve::ServeCliOptions& options) {
   if (admin) std::cout << "edgefetch serve: admin on " << url_of(admin->local_endpoint(), false) << "\n";
   std::cout.flush();
 
-  watch_signals(signals, **server, options.config_file, metrics, io, admin.get());
+  watch_signals(signals, **server, options, metrics, io, admin.get());
   io.run();
   admin.reset();
   server->reset();
@@ -137,6 +137,11 @@ void register_serve_command(CLI::App& app, int& exit_code) {
          "Distribution config (aws cloudfront get-distribution-config output, a DistributionConfig, or "
          "a CloudFormation JSON template with one distribution)")
       ->required();
+  cmd->add_option("--policies", options->policy_files,
+                  "Custom cache / origin request policies the config names (aws cloudfront get-cache-policy, "
+                  "get-origin-request-policy, list-cache-policies or list-origin-request-policies output; "
+                  "repeatable; re-read on SIGHUP)")
+      ->take_all();
   cmd->add_option("--listen", options->listen,
                   "ADDRESS:PORT for HTTP viewers (repeatable; port 0: any free port)")
       ->take_all();
@@ -179,9 +184,9 @@ void register_serve_command(CLI::App& app, int& exit_code) {
       ->check(whole_number_in(0, 3600))
       ->capture_default_str();
   cmd->footer(
-      "Signals: SIGHUP reloads --config (a config that fails validation is rejected and the running one\n"
-      "         stays); SIGTERM/SIGINT stop accepting, finish requests in flight (up to --drain-timeout),\n"
-      "         then exit 0.\n"
+      "Signals: SIGHUP reloads --config and --policies (a config that fails validation is rejected and\n"
+      "         the running one stays); SIGTERM/SIGINT stop accepting, finish requests in flight (up to\n"
+      "         --drain-timeout), then exit 0.\n"
       "On start, one line per listener on stdout: 'edgefetch serve: listening on http://127.0.0.1:8080'.\n"
       "Exit codes: 0 after a drain, 2 usage error (invalid option or config, cannot listen), 4 internal "
       "error.");

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "edgefetch/config/policy_reader.hpp"
 #include "edgefetch/config/reader.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
@@ -41,9 +42,12 @@ base::Expected<asio::ip::tcp::endpoint, std::string> parse_endpoint(std::string_
 }
 
 base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> load_serve_config(
-    const std::string& file, std::vector<std::string>* warnings) {
+    const ServeCliOptions& options, std::vector<std::string>* warnings) {
+  const std::string& file = options.config_file;
   if (!std::filesystem::exists(file)) return base::unexpected("--config '" + file + "': no such file");
-  auto loaded = config::load_distribution_config(file);
+  auto policies = config::load_policies({options.policy_files.begin(), options.policy_files.end()});
+  if (!policies) return base::unexpected("--policies:\n" + policies.error().to_string());
+  auto loaded = config::load_distribution_config(file, &*policies);
   if (!loaded) return base::unexpected("--config '" + file + "':\n" + loaded.error().to_string());
   if (loaded->distributions.size() != 1) {
     return base::unexpected("--config '" + file + "': holds " + std::to_string(loaded->distributions.size()) +
@@ -63,6 +67,7 @@ base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> l
     return base::unexpected("--config '" + file + "':\n" + problems);
   }
   if (warnings != nullptr) {
+    for (const auto& warning : policies->warnings) warnings->push_back(warning.to_string());
     for (const auto& warning : loaded->warnings) warnings->push_back(warning.to_string());
   }
   return std::make_shared<const config::DistributionConfig>(distribution.config);
@@ -155,7 +160,7 @@ base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& option
   server.timeouts.io = std::chrono::seconds(options.io_timeout);
   server.drain_timeout = std::chrono::seconds(options.drain_timeout);
 
-  auto config = load_serve_config(options.config_file, &prepared.warnings);
+  auto config = load_serve_config(options, &prepared.warnings);
   if (!config) return base::unexpected(config.error());
   prepared.config = std::move(*config);
   return prepared;

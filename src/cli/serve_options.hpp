@@ -18,6 +18,7 @@ namespace edgefetch::cli::serve {
 
 struct ServeCliOptions {
   std::string config_file;
+  std::vector<std::string> policy_files;
   std::vector<std::string> listen;
   std::vector<std::string> listen_tls;
   std::string cert_file;
@@ -46,12 +47,12 @@ struct PreparedServe {
 /// "ADDR:PORT" or "[IPv6]:PORT" with a literal address; port 0-65535.
 base::Expected<boost::asio::ip::tcp::endpoint, std::string> parse_endpoint(std::string_view text);
 
-/// Reads and validates the distribution config for serving: exactly one
-/// distribution, the reader's checks (ranges, origin ids named by behaviors),
-/// and origins the edge can reach (no VPC origins). Errors: one problem a line,
-/// each naming the field.
+/// Reads and validates the distribution config for serving (--config, with
+/// the custom policies of --policies): exactly one distribution, the reader's
+/// checks (ranges, origin ids named by behaviors), and origins the edge can
+/// reach (no VPC origins). Errors: one problem a line, each naming the field.
 base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> load_serve_config(
-    const std::string& file, std::vector<std::string>* warnings);
+    const ServeCliOptions& options, std::vector<std::string>* warnings);
 
 /// Validates every option; the error names the option.
 base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& options);

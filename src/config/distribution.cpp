@@ -231,19 +231,21 @@ const CacheBehavior& DistributionConfig::behavior_for_path(std::string_view raw_
 bool path_pattern_matches(std::string_view pattern, std::string_view path) {
   // Both are compared without their leading '/', so "images/*" and "/images/*"
   // mean the same, as the CDN documents.
-  pattern = strip_leading_slash(pattern);
-  path = strip_leading_slash(path);
+  return wildcard_matches(strip_leading_slash(pattern), strip_leading_slash(path));
+}
+
+bool wildcard_matches(std::string_view pattern, std::string_view text) {
   // Greedy wildcard match with one backtrack point (the last '*'): O(n*m) at
   // worst, never exponential.
   std::size_t p = 0;
   std::size_t s = 0;
   std::size_t star = std::string_view::npos;
   std::size_t star_s = 0;
-  while (s < path.size()) {
+  while (s < text.size()) {
     if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       star_s = s;
-    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == path[s])) {
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[s])) {
       ++p;
       ++s;
     } else if (star != std::string_view::npos) {

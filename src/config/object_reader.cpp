@@ -20,23 +20,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-struct ManagedRequestPolicy {
-  std::string_view id;
-  bool forwards_host;
-};
-// Managed origin request policies, by id. Those that forward every viewer
-// header forward Host; the rest name their headers, without Host.
-constexpr auto kManagedRequestPolicies = std::to_array<ManagedRequestPolicy>({
-    {kAllViewerPolicyId, true},
-    {kAllViewerAndCloudFrontHeadersPolicyId, true},
-    {"bf0718e1-ba1e-49d1-88b1-f726733018ae", true},  // HostHeaderOnly
-    {kAllViewerExceptHostHeaderPolicyId, false},
-    {"59781a5b-3903-41f3-afcb-af62929ccde1", false},  // CORS-CustomOrigin
-    {"88a5eaf4-2fd4-4709-b370-b4c650ea3fcf", false},  // CORS-S3Origin
-    {"acba4595-bd28-49b8-b9fe-13317c0390fa", false},  // UserAgentRefererHeaders
-    {"775133bc-15f2-49f9-abea-afb2e0bf67d2", false},  // Elemental-MediaTailor-PersonalizedManifests
-});
-
 // The fields of the objects whose every field the reader knows, in each
 // spelling (the API's, then CloudFormation's where it differs). A key outside
 // them is warned about: a misspelt optional field would otherwise leave its
@@ -148,6 +131,8 @@ std::string unknown_field_message(std::string_view key, std::optional<std::strin
   return meant_is_read ? hint + ", so the default applies" : hint;
 }
 
+}  // namespace
+
 // "must be a string" etc.: what the value is instead, briefly.
 std::string kind_of(const Json& value) {
   switch (value.type()) {
@@ -171,11 +156,9 @@ std::string kind_of(const Json& value) {
   }
 }
 
-}  // namespace
-
 ObjectReader::ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
-                           std::vector<Problem>& warnings)
-    : paths_(spelling, std::move(root)), problems_(problems), warnings_(warnings) {}
+                           std::vector<Problem>& warnings, const PolicyCatalogue* policies)
+    : paths_(spelling, std::move(root)), problems_(problems), warnings_(warnings), policies_(policies) {}
 
 void ObjectReader::problem(std::string path, std::string message) {
   reported_.push_back(path);
@@ -681,54 +664,9 @@ CacheBehavior ObjectReader::read_behavior(const Json& value, std::optional<std::
   } else if (cfn() && field(value, "CachedMethods") != nullptr) {
     behavior.cached_methods = string_list(value, "CachedMethods", paths_.cached_methods(at));
   }
-  read_host_forwarding(value, at, behavior);
+  read_forwarding(value, at, behavior);
   warn_unknown_fields(value, at, cfn() ? kCfnBehavior : kApiBehavior);
   return behavior;
-}
-
-void ObjectReader::read_host_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior) {
-  if (const Json* forwarded = field(value, "ForwardedValues")) {
-    if (!forwarded->is_object()) {
-      problem(at + ".ForwardedValues", "must be an object, not " + kind_of(*forwarded));
-    } else {
-      const auto headers = string_list(*forwarded, "Headers", paths_.forwarded_headers(at));
-      const bool host = std::any_of(headers.begin(), headers.end(), [](const std::string& header) {
-        return header == "*" || equals_ignoring_case(header, "Host");
-      });
-      if (host) behavior.host_forwarding = HostForwarding::legacy_headers;
-    }
-  }
-  if (const Json* cache_policy = field(value, "CachePolicyId")) {
-    if (auto text = string_value(*cache_policy, at + ".CachePolicyId", Need::informational)) {
-      if (!text->empty()) behavior.cache_policy_id = *text;
-    }
-  }
-  if (const Json* request_policy = field(value, "OriginRequestPolicyId")) {
-    const std::string path = at + ".OriginRequestPolicyId";
-    const auto text = string_value(*request_policy, path, Need::informational);
-    if (text && !text->empty()) {
-      behavior.origin_request_policy_id = *text;
-      const auto managed = std::find_if(kManagedRequestPolicies.begin(), kManagedRequestPolicies.end(),
-                                        [&](const ManagedRequestPolicy& p) { return p.id == *text; });
-      if (managed == kManagedRequestPolicies.end()) {
-        if (behavior.host_forwarding == HostForwarding::none) {
-          behavior.host_forwarding = HostForwarding::unknown_request_policy;
-        }
-        warning(path, quote(*text) +
-                          " is not a managed policy; whether it forwards the Host header cannot be told "
-                          "from here, so it is assumed not to");
-      } else if (managed->forwards_host && behavior.host_forwarding != HostForwarding::legacy_headers) {
-        behavior.host_forwarding = HostForwarding::origin_request_policy;
-      }
-    } else if (!text && cfn() && is_intrinsic(*request_policy)) {
-      // A policy defined in the same template (Ref): its headers are not read here.
-      if (behavior.host_forwarding == HostForwarding::none) {
-        behavior.host_forwarding = HostForwarding::unknown_request_policy;
-      }
-    }
-  }
-  behavior.forwards_host_header = behavior.host_forwarding == HostForwarding::legacy_headers ||
-                                  behavior.host_forwarding == HostForwarding::origin_request_policy;
 }
 
 }  // namespace edgefetch::config::detail

@@ -15,9 +15,13 @@
 
 #include "config/paths.hpp"
 #include "edgefetch/config/distribution.hpp"
+#include "edgefetch/config/policy_reader.hpp"
 #include "edgefetch/config/reader.hpp"
 
 namespace edgefetch::config::detail {
+
+/// "an object", "a list", ...: what a value is instead of what it should be.
+std::string kind_of(const nlohmann::json& value);
 
 /// The field names of one kind of object, for warnings about keys outside them.
 struct FieldNames {
@@ -29,12 +33,19 @@ struct FieldNames {
 
 class ObjectReader {
  public:
+  /// `policies`: the custom cache and origin request policies behaviors may
+  /// name (policy files, or a template's policy resources by logical id).
   ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
-               std::vector<Problem>& warnings);
+               std::vector<Problem>& warnings, const PolicyCatalogue* policies = nullptr);
 
   /// Reads and validates; problems and warnings are appended to the vectors
   /// given at construction.
   DistributionConfig read(const nlohmann::json& object);
+
+  /// Reads a CachePolicyConfig (`cache_policy`) or an OriginRequestPolicyConfig
+  /// object at `at`; nothing when it has problems (they are reported).
+  std::optional<PolicySettings> read_policy_config(const nlohmann::json& config, bool cache_policy,
+                                                   std::string id, const std::string& at);
 
  private:
   using Json = nlohmann::json;
@@ -78,13 +89,22 @@ class ObjectReader {
   OriginGroup read_origin_group(const Json& value, const std::string& at);
   void read_custom_origin(const Json& value, std::size_t index, Origin& origin);
   CacheBehavior read_behavior(const Json& value, std::optional<std::size_t> index);
-  void read_host_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);
+  // Which viewer values a behavior forwards (policy_object_reader.cpp).
+  void read_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);
+  void read_forwarded_values(const Json& forwarded, const std::string& at, CacheBehavior& behavior);
+  /// A behavior's CachePolicyId / OriginRequestPolicyId: the policy's id (a
+  /// template's Ref or Fn::GetAtt gives the logical id), or nothing.
+  std::optional<std::string> policy_reference(const Json& value, const std::string& path);
+  const PolicySettings* find_policy(std::string_view id) const;
+  ForwardedNames read_names(const Json& config, const char* behavior_key, const char* list_key,
+                            std::span<const std::string_view> behaviors, const std::string& at, bool& ok);
 
   Paths paths_;
   std::vector<Problem>& problems_;
   std::vector<Problem>& warnings_;
   std::vector<std::string> reported_;
   std::size_t unknown_fields_examined_ = 0;
+  const PolicyCatalogue* policies_ = nullptr;
 };
 
 }  // namespace edgefetch::config::detail

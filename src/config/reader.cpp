@@ -15,6 +15,8 @@
 #include "config/json_text.hpp"
 #include "config/object_reader.hpp"
 #include "config/rules.hpp"
+#include "config/template_policies.hpp"
+#include "edgefetch/config/policy_reader.hpp"
 
 namespace edgefetch::config {
 namespace {
@@ -79,10 +81,10 @@ int section_rank(std::string_view path, std::string_view root) {
   return 3;
 }
 
-void read_one(const Json& object, Spelling spelling, std::string name, std::string path, LoadedConfig& loaded,
-              std::vector<Problem>& problems) {
+void read_one(const Json& object, Spelling spelling, std::string name, std::string path,
+              const PolicyCatalogue* policies, LoadedConfig& loaded, std::vector<Problem>& problems) {
   const std::size_t first = problems.size();
-  detail::ObjectReader reader(spelling, path, problems, loaded.warnings);
+  detail::ObjectReader reader(spelling, path, problems, loaded.warnings, policies);
   loaded.distributions.push_back(Distribution{std::move(name), path, reader.read(object)});
   std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
                    [&](const Problem& a, const Problem& b) {
@@ -93,7 +95,8 @@ void read_one(const Json& object, Spelling spelling, std::string name, std::stri
                    });
 }
 
-void read_cloudformation(const Json& root, LoadedConfig& loaded, std::vector<Problem>& problems) {
+void read_cloudformation(const Json& root, const PolicyCatalogue* policies, LoadedConfig& loaded,
+                         std::vector<Problem>& problems) {
   loaded.format = SourceFormat::cloudformation;
   loaded.spelling = Spelling::cloudformation;
   const Json* resources = member(root, "Resources");
@@ -101,6 +104,11 @@ void read_cloudformation(const Json& root, LoadedConfig& loaded, std::vector<Pro
     problems.push_back(
         {"Resources", "missing or not an object; a CloudFormation template lists its resources there"});
     return;
+  }
+  // The template's own policies, by logical id, before the policy files.
+  PolicyCatalogue catalogue = detail::read_template_policies(*resources, problems, loaded.warnings);
+  if (policies != nullptr) {
+    catalogue.policies.insert(catalogue.policies.end(), policies->policies.begin(), policies->policies.end());
   }
   std::size_t found = 0;
   for (auto it = resources->begin(); it != resources->end(); ++it) {
@@ -121,15 +129,16 @@ void read_cloudformation(const Json& root, LoadedConfig& loaded, std::vector<Pro
       problems.push_back({at + ".Properties.DistributionConfig", "required but missing"});
       continue;
     }
-    read_one(*config, Spelling::cloudformation, it.key(), at + ".Properties.DistributionConfig", loaded,
-             problems);
+    read_one(*config, Spelling::cloudformation, it.key(), at + ".Properties.DistributionConfig", &catalogue,
+             loaded, problems);
   }
   if (found == 0) {
     problems.push_back({"Resources", "has no resource of Type " + std::string(kCloudFrontDistributionType)});
   }
 }
 
-void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>& problems) {
+void read_document(const Json& root, const PolicyCatalogue* policies, LoadedConfig& loaded,
+                   std::vector<Problem>& problems) {
   if (!root.is_object()) {
     problems.push_back({"",
                         "the top level is a list; expected an object (the output of `aws cloudfront "
@@ -140,7 +149,7 @@ void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>&
     loaded.etag = etag->get<std::string>();
   }
   if (member(root, "Resources") != nullptr || member(root, "AWSTemplateFormatVersion") != nullptr) {
-    read_cloudformation(root, loaded, problems);
+    read_cloudformation(root, policies, loaded, problems);
     return;
   }
   if (const Json* distribution = member(root, "Distribution")) {
@@ -154,12 +163,13 @@ void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>&
     if (const Json* id = member(*distribution, "Id"); id != nullptr && id->is_string()) {
       name = id->get<std::string>();
     }
-    read_one(*config, Spelling::api, std::move(name), "Distribution.DistributionConfig", loaded, problems);
+    read_one(*config, Spelling::api, std::move(name), "Distribution.DistributionConfig", policies, loaded,
+             problems);
     return;
   }
   if (const Json* config = member(root, "DistributionConfig")) {
     loaded.format = SourceFormat::get_distribution_config;
-    read_one(*config, Spelling::api, "", "DistributionConfig", loaded, problems);
+    read_one(*config, Spelling::api, "", "DistributionConfig", policies, loaded, problems);
     return;
   }
   if (member(root, "Origins") != nullptr || member(root, "DefaultCacheBehavior") != nullptr) {
@@ -167,7 +177,7 @@ void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>&
     const Json* origins = member(root, "Origins");
     // CloudFormation's Properties.DistributionConfig pasted on its own has plain lists.
     loaded.spelling = origins != nullptr && origins->is_array() ? Spelling::cloudformation : Spelling::api;
-    read_one(root, loaded.spelling, "", "DistributionConfig", loaded, problems);
+    read_one(root, loaded.spelling, "", "DistributionConfig", policies, loaded, problems);
     return;
   }
   if (member(root, "DistributionList") != nullptr) {
@@ -183,12 +193,12 @@ void read_document(const Json& root, LoadedConfig& loaded, std::vector<Problem>&
                       "template with Resources"});
 }
 
-base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text) {
+base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text, const PolicyCatalogue* policies) {
   auto parsed = detail::parse_json_text(text);
   if (!parsed) return fail(std::move(parsed.error()));
   LoadedConfig loaded;
   std::vector<Problem> problems;
-  read_document(*parsed, loaded, problems);
+  read_document(*parsed, policies, loaded, problems);
   if (!problems.empty()) return fail(std::move(problems));
   return loaded;
 }
@@ -222,9 +232,10 @@ std::string ReadFailure::to_string() const {
   return out;
 }
 
-base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text) {
+base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text,
+                                                                   const PolicyCatalogue* policies) {
   try {
-    return read_text(text);
+    return read_text(text, policies);
   } catch (const std::bad_alloc&) {
     return fail(Problem{"", "out of memory while reading the config"});
   } catch (const std::exception& e) {
@@ -234,32 +245,44 @@ base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_v
   }
 }
 
-base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file) {
+namespace detail {
+
+base::Expected<std::string, Problem> read_text_file(const std::filesystem::path& file, std::size_t limit,
+                                                    std::string_view what) {
   const std::string name = file.string();
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) {
-    return fail(Problem{"", "cannot read " + name + ": it is a directory"});
+    return base::unexpected(Problem{"", "cannot read " + name + ": it is a directory"});
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     const int error = errno;
-    return fail(
+    return base::unexpected(
         Problem{"", "cannot read " + name + ": " + (error != 0 ? std::strerror(error) : "cannot open")});
   }
   std::string text;
   std::array<char, 65536> buffer;
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
     text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxInputBytes) {
-      return fail(Problem{"", name + " is larger than " + std::to_string(kMaxInputBytes) +
-                                  " bytes; is it "
-                                  "a distribution config?"});
+    if (text.size() > limit) {
+      return base::unexpected(Problem{"", name + " is larger than " + std::to_string(limit) +
+                                              " bytes; is it " + std::string(what) + "?"});
     }
   }
-  if (in.bad()) return fail(Problem{"", "cannot read " + name + ": read error"});
-  auto loaded = read_distribution_config(text);
+  if (in.bad()) return base::unexpected(Problem{"", "cannot read " + name + ": read error"});
+  return text;
+}
+
+}  // namespace detail
+
+base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file,
+                                                                   const PolicyCatalogue* policies) {
+  auto text = detail::read_text_file(file, kMaxInputBytes, "a distribution config");
+  if (!text) return fail(std::move(text.error()));
+  auto loaded = read_distribution_config(*text, policies);
   if (!loaded) {
     // Say which file the problems are in.
+    const std::string name = file.string();
     for (auto& problem : loaded.error().problems) {
       if (problem.path.empty()) problem.message = name + ": " + problem.message;
     }

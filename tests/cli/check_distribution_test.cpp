@@ -51,6 +51,8 @@ json behavior(const std::string& origin, bool forward_host, const std::string& p
     b["ForwardedValues"] = {{"QueryString", false},
                             {"Cookies", {{"Forward", "none"}}},
                             {"Headers", {{"Quantity", 1}, {"Items", {"Host"}}}}};
+  } else {
+    b["CachePolicyId"] = "658327ea-f89d-4fab-a63d-7e88639e58f6";  // CachingOptimized
   }
   return b;
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgefetch/config/forwarding.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 
 namespace edgefetch::config {
@@ -130,8 +131,8 @@ struct OriginGroup {
 enum class HostForwarding {
   none,                    // not forwarded: Host = origin DomainName
   legacy_headers,          // ForwardedValues.Headers lists Host or '*'
-  origin_request_policy,   // a managed origin request policy that forwards all viewer headers
-  unknown_request_policy,  // a custom policy id: cannot tell offline; treated as not forwarded
+  origin_request_policy,   // the behavior's policies (managed, in the template or a policy file) include Host
+  unknown_request_policy,  // a custom policy whose settings are not at hand; treated as not forwarded
 };
 
 struct CacheBehavior {
@@ -151,6 +152,8 @@ struct CacheBehavior {
   HostForwarding host_forwarding = HostForwarding::none;
   std::optional<std::string> origin_request_policy_id;
   std::optional<std::string> cache_policy_id;
+  /// Which viewer headers, cookies and query string parameters reach the origin.
+  ForwardingRules forwarding;
   ViewerProtocolPolicy viewer_protocol_policy = ViewerProtocolPolicy::allow_all;
 
   [[nodiscard]] bool allows_method(std::string_view method) const;
@@ -188,5 +191,9 @@ std::string_view normalize_path_for_matching(std::string_view path, std::string&
 /// characters (including '/'), '?' exactly one; a pattern without a leading
 /// '/' is treated as if it had one. Linear-time in practice, never exponential.
 bool path_pattern_matches(std::string_view pattern, std::string_view path);
+
+/// '*' matches any run of characters, '?' exactly one; everything else is
+/// compared exactly. Linear-time in practice, never exponential.
+bool wildcard_matches(std::string_view pattern, std::string_view text);
 
 }  // namespace edgefetch::config

@@ -81,11 +81,23 @@ inline constexpr std::size_t kMaxInputBytes = 16u << 20;
 /// Deepest JSON nesting accepted.
 inline constexpr std::size_t kMaxJsonDepth = 128;
 
-/// Parses and validates `text`. On failure, all problems found.
-base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text);
+struct PolicyCatalogue;
+
+/// Parses and validates `text`. On failure, all problems found. `policies`:
+/// custom cache and origin request policies the behaviors may name
+/// (policy_reader.hpp); a template's own policy resources are read from it.
+base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text,
+                                                                   const PolicyCatalogue* policies = nullptr);
 
 /// Reads the file and parses it; a missing or unreadable file is a problem
 /// whose path is empty and whose message names the file.
-base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file);
+base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file,
+                                                                   const PolicyCatalogue* policies = nullptr);
+
+namespace detail {
+/// The whole file, at most `limit` bytes; otherwise a problem naming the file.
+base::Expected<std::string, Problem> read_text_file(const std::filesystem::path& file, std::size_t limit,
+                                                    std::string_view what);
+}  // namespace detail
 
 }  // namespace edgefetch::config

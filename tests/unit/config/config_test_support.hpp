@@ -53,7 +53,9 @@ inline std::string api_config(std::string_view custom, std::string_view origin_e
   text += origin_extra;
   text += R"("CustomOriginConfig":{)";
   text += custom;
-  text += R"(}}]},"DefaultCacheBehavior":{"TargetOriginId":"o","ViewerProtocolPolicy":"allow-all"}})";
+  // CachingDisabled: the CDN requires a cache policy or ForwardedValues.
+  text += R"(}}]},"DefaultCacheBehavior":{"TargetOriginId":"o","ViewerProtocolPolicy":"allow-all",)"
+          R"("CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}})";
   return text;
 }
 

@@ -242,9 +242,11 @@ TEST(ConfigSamples, MinimalConfigGetsTheCdnDefaults) {
   EXPECT_EQ(origin.connection_timeout_s, 10);
   EXPECT_EQ(origin.custom->ssl_protocols, std::vector<ProtocolVersion>{ProtocolVersion::tls1_2});
   EXPECT_TRUE(origin.custom->ssl_protocols_defaulted);
-  ASSERT_EQ(loaded.warnings.size(), 1u);
+  ASSERT_EQ(loaded.warnings.size(), 2u);
   EXPECT_EQ(loaded.warnings[0].path,
             "DistributionConfig.Origins.Items[0].CustomOriginConfig.OriginSslProtocols");
+  // Neither a cache policy nor ForwardedValues: the CDN would refuse it; edgefetch says so.
+  EXPECT_EQ(loaded.warnings[1].path, "DistributionConfig.DefaultCacheBehavior");
   const auto& behavior = loaded.distributions[0].config.default_cache_behavior;
   EXPECT_EQ(behavior.allowed_methods, (std::vector<std::string>{"GET", "HEAD"}));
   EXPECT_EQ(behavior.cached_methods, (std::vector<std::string>{"GET", "HEAD"}));

@@ -42,7 +42,7 @@ std::string cfn_config(std::string_view origin_extra, std::string_view custom_ex
   return std::string(R"({"Origins":[{"Id":"o","DomainName":"o.example.com",)") + std::string(origin_extra) +
          R"("CustomOriginConfig":{"OriginProtocolPolicy":"https-only","OriginSSLProtocols":["TLSv1.2"])" +
          std::string(custom_extra) + R"(}}],"DefaultCacheBehavior":{)" + std::string(behavior_extra) +
-         R"("TargetOriginId":"o","ViewerProtocolPolicy":"allow-all"}})";
+         R"("TargetOriginId":"o","ViewerProtocolPolicy":"allow-all","CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}})";
 }
 
 TEST(ConfigUnknownFields, AMisspeltTimeoutNamesTheFieldMeantAndTheDefaultStays) {
@@ -116,9 +116,10 @@ TEST(ConfigUnknownFields, BehaviorsWarnOnlyAboutNearMissesOfWhatIsRead) {
   const auto loaded = loaded_from(with_behavior(R"("CachePolicy":"x","ForwardedValue":{},)"));
   ASSERT_EQ(loaded.warnings.size(), 2u) << all(loaded.warnings);
   EXPECT_EQ(loaded.warnings[0].path, kBehavior);
-  EXPECT_EQ(loaded.warnings[0].message,
-            "unknown field \"CachePolicy\" (did you mean CachePolicyId?); it is ignored, so the default "
-            "applies");
+  EXPECT_EQ(
+      loaded.warnings[0].message,
+      "unknown field \"CachePolicy\" (did you mean CachePolicyId?); it is ignored (CachePolicyId is set "
+      "as well)");
   EXPECT_EQ(loaded.warnings[1].message,
             "unknown field \"ForwardedValue\" (did you mean ForwardedValues?); it is ignored, so the default "
             "applies");

@@ -1,0 +1,409 @@
+// What a cache behavior forwards to the origin: its legacy ForwardedValues, or
+// the cache policy and origin request policy it names, resolved against the
+// managed policies, the template's policy resources and the policy files.
+
+#include <algorithm>
+#include <array>
+
+#include "config/intrinsics.hpp"
+#include "config/object_reader.hpp"
+#include "config/rules.hpp"
+#include "edgefetch/base/ascii.hpp"
+
+namespace edgefetch::config::detail {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr auto kCacheHeaderBehaviors = std::to_array<std::string_view>({"none", "whitelist"});
+constexpr auto kRequestHeaderBehaviors = std::to_array<std::string_view>(
+    {"none", "whitelist", "allViewer", "allViewerAndWhitelistCloudFront", "allExcept"});
+constexpr auto kValueBehaviors = std::to_array<std::string_view>({"none", "whitelist", "allExcept", "all"});
+constexpr auto kLegacyCookieForwards = std::to_array<std::string_view>({"none", "whitelist", "all"});
+
+// CloudFront headers an origin request policy may hold but a cache policy may
+// not (they vary per connection, so caching on them would defeat the cache).
+constexpr auto kRequestPolicyOnlyHeaders = std::to_array<std::string_view>(
+    {"CloudFront-Viewer-Address", "CloudFront-Viewer-ASN", "CloudFront-Viewer-JA3-Fingerprint",
+     "CloudFront-Viewer-JA4-Fingerprint", "CloudFront-Viewer-TLS"});
+
+std::string joined(std::span<const std::string_view> names) {
+  std::string out;
+  for (const auto name : names) {
+    if (!out.empty()) out += name == names.back() ? " or " : ", ";
+    out += name;
+  }
+  return out;
+}
+
+bool listed_ignoring_case(std::span<const std::string_view> names, std::string_view name) {
+  return std::any_of(names.begin(), names.end(), [&](std::string_view n) { return base::iequals(n, name); });
+}
+
+ForwardScope scope_of(std::string_view behavior) {
+  if (behavior == "whitelist") return ForwardScope::listed;
+  if (behavior == "allExcept") return ForwardScope::all_except;
+  if (behavior == "none") return ForwardScope::none;
+  return ForwardScope::all;  // all, allViewer, allViewerAndWhitelistCloudFront
+}
+
+// What a behavior without settings of its own, or with a policy whose settings
+// are not at hand, forwards: everything but Host, with the CDN's User-Agent.
+ForwardingRules permissive_rules(ForwardingSource source) {
+  ForwardingRules rules;
+  rules.source = source;
+  rules.headers = {ForwardScope::all_except, {"Host", "User-Agent"}, false};
+  rules.cookies = {ForwardScope::all, {}, false};
+  rules.query_strings = {ForwardScope::all, {}, false};
+  return rules;
+}
+
+// CloudFront headers named in `headers` go to `cloudfront`; the rest stay.
+void split_cloudfront_headers(ForwardedNames& headers, std::vector<std::string>& cloudfront) {
+  auto& names = headers.names;
+  for (const auto& name : names) {
+    if (is_cloudfront_header(name)) cloudfront.push_back(name);
+  }
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [](const std::string& n) { return is_cloudfront_header(n); }),
+              names.end());
+  if (headers.scope == ForwardScope::listed && names.empty()) headers.scope = ForwardScope::none;
+}
+
+void add_cloudfront_headers(std::vector<std::string>& into, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    const bool present =
+        std::any_of(into.begin(), into.end(), [&](const std::string& n) { return base::iequals(n, name); });
+    if (!present) into.push_back(name);
+  }
+}
+
+}  // namespace
+
+ForwardedNames ObjectReader::read_names(const Json& config, const char* behavior_key, const char* list_key,
+                                        std::span<const std::string_view> behaviors, const std::string& at,
+                                        bool& ok) {
+  ForwardedNames names;
+  const std::string behavior_path = at + "." + behavior_key;
+  const Json* behavior = field(config, behavior_key);
+  if (behavior == nullptr) {
+    problem(behavior_path, "required but missing; use " + joined(behaviors));
+    ok = false;
+    return names;
+  }
+  const auto text = string_value(*behavior, behavior_path, Need::essential);
+  if (!text) {
+    ok = false;
+    return names;
+  }
+  if (std::find(behaviors.begin(), behaviors.end(), *text) == behaviors.end()) {
+    problem(behavior_path, quote(*text) + " is not allowed here; use " + joined(behaviors));
+    ok = false;
+    return names;
+  }
+  names.scope = scope_of(*text);
+  // In the API's JSON the names are {Quantity, Items}; CloudFormation lists them.
+  const std::string list_path = at + "." + list_key;
+  for (const auto& item : list(config, list_key, list_path, false)) {
+    if (auto name = string_value(*item.value, item.path, Need::essential)) {
+      if (name->empty()) {
+        problem(item.path, "is empty; give a name");
+        ok = false;
+      } else {
+        names.names.push_back(std::move(*name));
+      }
+    }
+  }
+  const bool needs_names =
+      *text == "whitelist" || *text == "allExcept" || *text == "allViewerAndWhitelistCloudFront";
+  if (needs_names && names.names.empty()) {
+    problem(list_path, quote(*text) + " needs at least one name here");
+    ok = false;
+  }
+  if (!needs_names && !names.names.empty()) {
+    warning(list_path, "names are ignored with " + quote(*text));
+    names.names.clear();
+  }
+  return names;
+}
+
+std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& config, bool cache_policy,
+                                                               std::string id, const std::string& at) {
+  if (!config.is_object()) {
+    problem(at, "must be an object, not " + kind_of(config));
+    return std::nullopt;
+  }
+  PolicySettings policy;
+  policy.id = std::move(id);
+  policy.is_cache_policy = cache_policy;
+  if (const Json* name = field(config, "Name")) {
+    if (auto text = string_value(*name, at + ".Name", Need::informational)) policy.name = std::move(*text);
+  }
+  if (policy.name.empty()) policy.name = policy.id;
+
+  const Json* parameters = &config;
+  std::string parameters_at = at;
+  if (cache_policy) {
+    parameters_at = at + ".ParametersInCacheKeyAndForwardedToOrigin";
+    parameters = field(config, "ParametersInCacheKeyAndForwardedToOrigin");
+    if (parameters == nullptr || !parameters->is_object()) {
+      problem(parameters_at, parameters == nullptr ? "required but missing"
+                                                   : "must be an object, not " + kind_of(*parameters));
+      return std::nullopt;
+    }
+    if (const Json* gzip = field(*parameters, "EnableAcceptEncodingGzip")) {
+      if (auto flag = bool_value(*gzip, parameters_at + ".EnableAcceptEncodingGzip", Need::essential)) {
+        policy.accept_encoding_gzip = *flag;
+      }
+    }
+    if (const Json* brotli = field(*parameters, "EnableAcceptEncodingBrotli")) {
+      if (auto flag = bool_value(*brotli, parameters_at + ".EnableAcceptEncodingBrotli", Need::essential)) {
+        policy.accept_encoding_brotli = *flag;
+      }
+    }
+  }
+
+  bool ok = true;
+  const auto section = [&](const char* key, const std::string& path) -> const Json* {
+    const Json* value = field(*parameters, key);
+    if (value == nullptr || !value->is_object()) {
+      problem(path, value == nullptr ? "required but missing" : "must be an object, not " + kind_of(*value));
+      ok = false;
+      return nullptr;
+    }
+    return value;
+  };
+  const std::string headers_at = parameters_at + ".HeadersConfig";
+  if (const Json* headers = section("HeadersConfig", headers_at)) {
+    policy.headers = read_names(*headers, "HeaderBehavior", "Headers",
+                                cache_policy ? std::span<const std::string_view>(kCacheHeaderBehaviors)
+                                             : std::span<const std::string_view>(kRequestHeaderBehaviors),
+                                headers_at, ok);
+    for (const auto& name : policy.headers.names) {
+      if (!cache_policy && policy.headers.scope == ForwardScope::listed &&
+          base::iequals(name, "Authorization")) {
+        // The CDN refuses the policy: Authorization goes to the origin only
+        // through a cache policy or with every viewer header.
+        problem(headers_at + ".Headers",
+                "Authorization cannot be forwarded by an origin request policy's list; "
+                "put it in the cache policy, or use allViewer");
+        ok = false;
+      }
+      if (cache_policy && listed_ignoring_case(kRequestPolicyOnlyHeaders, name)) {
+        problem(headers_at + ".Headers",
+                quote(name) + " is allowed in an origin request policy but not in a cache policy");
+        ok = false;
+      }
+      if (!cache_policy && base::iequals(name, "Accept-Encoding")) {
+        warning(headers_at + ".Headers",
+                "Accept-Encoding belongs in the cache policy (EnableAcceptEncodingGzip / Brotli), not here");
+      }
+    }
+    split_cloudfront_headers(policy.headers, policy.cloudfront_headers);
+  }
+  const std::string cookies_at = parameters_at + ".CookiesConfig";
+  if (const Json* cookies = section("CookiesConfig", cookies_at)) {
+    policy.cookies = read_names(*cookies, "CookieBehavior", "Cookies", kValueBehaviors, cookies_at, ok);
+  }
+  const std::string query_at = parameters_at + ".QueryStringsConfig";
+  if (const Json* query = section("QueryStringsConfig", query_at)) {
+    policy.query_strings =
+        read_names(*query, "QueryStringBehavior", "QueryStrings", kValueBehaviors, query_at, ok);
+  }
+  if (!ok) return std::nullopt;
+  return policy;
+}
+
+const PolicySettings* ObjectReader::find_policy(std::string_view id) const {
+  if (const PolicySettings* managed = find_managed_policy(id)) return managed;
+  return policies_ == nullptr ? nullptr : policies_->find(id);
+}
+
+std::optional<std::string> ObjectReader::policy_reference(const Json& value, const std::string& path) {
+  // A policy defined in the same template: {"Ref": "Name"} or
+  // {"Fn::GetAtt": ["Name", "Id"]} (or "Name.Id") gives its logical id.
+  if (cfn() && is_intrinsic(value)) {
+    const std::string& function = value.begin().key();
+    const Json& argument = value.begin().value();
+    if (function == "Ref" && argument.is_string()) return argument.get<std::string>();
+    if (function == "Fn::GetAtt") {
+      if (argument.is_array() && argument.size() == 2 && argument[0].is_string() && argument[1] == "Id") {
+        return argument[0].get<std::string>();
+      }
+      if (argument.is_string() && argument.get_ref<const std::string&>().ends_with(".Id")) {
+        const auto& text = argument.get_ref<const std::string&>();
+        return text.substr(0, text.size() - 3);
+      }
+    }
+  }
+  auto text = string_value(value, path, Need::informational);
+  if (!text || text->empty()) return std::nullopt;
+  return text;
+}
+
+void ObjectReader::read_forwarded_values(const Json& forwarded, const std::string& at,
+                                         CacheBehavior& behavior) {
+  ForwardingRules& rules = behavior.forwarding;
+  rules.source = ForwardingSource::forwarded_values;
+  const std::string path = at + ".ForwardedValues";
+  if (!forwarded.is_object()) {
+    problem(path, "must be an object, not " + kind_of(forwarded));
+    return;
+  }
+  // Headers: those listed, or '*' for all of them.
+  rules.headers = {ForwardScope::listed, string_list(forwarded, "Headers", paths_.forwarded_headers(at)),
+                   false};
+  if (std::find(rules.headers.names.begin(), rules.headers.names.end(), "*") != rules.headers.names.end()) {
+    rules.headers = {ForwardScope::all, {}, false};
+  }
+  split_cloudfront_headers(rules.headers, rules.cloudfront_headers);
+
+  // QueryString false: "CloudFront doesn't forward any query string parameters to the origin".
+  rules.query_strings = {ForwardScope::none, {}, false};
+  if (const Json* query = field(forwarded, "QueryString")) {
+    if (auto flag = bool_value(*query, path + ".QueryString", Need::essential); flag && *flag) {
+      rules.query_strings.scope = ForwardScope::all;
+    }
+  } else {
+    problem(path + ".QueryString", "required but missing; true forwards the query string, false removes it");
+  }
+
+  rules.cookies = {ForwardScope::none, {}, false};
+  const std::string cookies_at = path + ".Cookies";
+  const Json* cookies = field(forwarded, "Cookies");
+  if (cookies == nullptr) {
+    if (!cfn()) warning(cookies_at, "not set; no cookies are forwarded (Forward: none)");
+    return;
+  }
+  if (!cookies->is_object()) {
+    problem(cookies_at, "must be an object with Forward, not " + kind_of(*cookies));
+    return;
+  }
+  const Json* forward = field(*cookies, "Forward");
+  if (forward == nullptr) {
+    problem(cookies_at + ".Forward", "required but missing; use " + joined(kLegacyCookieForwards));
+    return;
+  }
+  const auto text = string_value(*forward, cookies_at + ".Forward", Need::essential);
+  if (!text) return;
+  if (*text == "all") {
+    rules.cookies.scope = ForwardScope::all;
+  } else if (*text == "whitelist") {
+    rules.cookies.scope = ForwardScope::listed;
+    rules.cookies.names = string_list(*cookies, "WhitelistedNames", cookies_at + ".WhitelistedNames");
+    // The legacy list takes '*' and '?' wildcards ("userid_*").
+    rules.cookies.names_have_wildcards = true;
+    if (rules.cookies.names.empty()) {
+      problem(cookies_at + ".WhitelistedNames", "required with Forward: whitelist; list the cookie names");
+    }
+  } else if (*text != "none") {
+    problem(cookies_at + ".Forward", quote(*text) + " is not allowed; use " + joined(kLegacyCookieForwards));
+  }
+}
+
+void ObjectReader::read_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior) {
+  std::optional<std::string> cache_id;
+  std::optional<std::string> request_id;
+  if (const Json* cache_policy = field(value, "CachePolicyId")) {
+    cache_id = policy_reference(*cache_policy, at + ".CachePolicyId");
+    behavior.cache_policy_id = cache_id;
+  }
+  if (const Json* request_policy = field(value, "OriginRequestPolicyId")) {
+    request_id = policy_reference(*request_policy, at + ".OriginRequestPolicyId");
+    behavior.origin_request_policy_id = request_id;
+  }
+  const Json* forwarded = field(value, "ForwardedValues");
+  ForwardingRules& rules = behavior.forwarding;
+
+  if (!cache_id && !request_id) {
+    if (forwarded != nullptr) {
+      read_forwarded_values(*forwarded, at, behavior);
+    } else {
+      rules = permissive_rules(ForwardingSource::unspecified);
+      warning(at,
+              "has neither CachePolicyId nor ForwardedValues (the CDN requires one); every viewer header "
+              "but Host and User-Agent, every cookie and the query string are forwarded");
+    }
+  } else {
+    if (forwarded != nullptr) {
+      warning(at + ".ForwardedValues",
+              "ignored: the behavior uses policies (the CDN takes one or the other)");
+    }
+    const PolicySettings* cache = cache_id ? find_policy(*cache_id) : nullptr;
+    const PolicySettings* request = request_id ? find_policy(*request_id) : nullptr;
+    const auto unresolved = [&](const std::optional<std::string>& id, const PolicySettings* found,
+                                const char* key) {
+      if (!id || found != nullptr) return false;
+      warning(at + "." + key,
+              quote(*id) + " is not a managed policy" +
+                  (cfn() ? " nor a policy resource in this template" : std::string()) +
+                  "; what it forwards cannot be told from here, so every viewer header but Host and "
+                  "User-Agent, every cookie and the query string are forwarded (give the policy with "
+                  "--policies FILE, from `aws cloudfront get-" +
+                  (std::string_view(key) == "CachePolicyId" ? "cache-policy" : "origin-request-policy") +
+                  " --id ID`)");
+      return true;
+    };
+    const bool cache_unknown = unresolved(cache_id, cache, "CachePolicyId");
+    const bool request_unknown = unresolved(request_id, request, "OriginRequestPolicyId");
+    if (cache != nullptr && !cache->is_cache_policy) {
+      problem(at + ".CachePolicyId", quote(*cache_id) + " is an origin request policy (" + cache->name + ")");
+    } else if (request != nullptr && request->is_cache_policy) {
+      problem(at + ".OriginRequestPolicyId",
+              quote(*request_id) + " is a cache policy (" + request->name + ")");
+    } else if (cache_unknown || request_unknown) {
+      rules = permissive_rules(ForwardingSource::unresolved_policy);
+    } else {
+      if (!cache_id) {
+        warning(at + ".OriginRequestPolicyId",
+                "the CDN needs a CachePolicyId with an origin request policy; read as a cache policy that "
+                "includes nothing");
+      }
+      rules.source = ForwardingSource::policies;
+      rules.headers = {ForwardScope::none, {}, false};
+      rules.cookies = {ForwardScope::none, {}, false};
+      rules.query_strings = {ForwardScope::none, {}, false};
+      for (const PolicySettings* policy : {cache, request}) {
+        if (policy == nullptr) continue;
+        rules.headers = rules.headers.merged_with(policy->headers, true);
+        rules.cookies = rules.cookies.merged_with(policy->cookies, false);
+        rules.query_strings = rules.query_strings.merged_with(policy->query_strings, false);
+        add_cloudfront_headers(rules.cloudfront_headers, policy->cloudfront_headers);
+      }
+      if (cache != nullptr) {
+        rules.cache_policy_name = cache->name;
+        rules.accept_encoding_gzip = cache->accept_encoding_gzip;
+        rules.accept_encoding_brotli = cache->accept_encoding_brotli;
+      }
+      if (request != nullptr) rules.origin_request_policy_name = request->name;
+    }
+  }
+
+  std::string missing;
+  std::size_t missing_count = 0;
+  for (const auto& name : rules.cloudfront_headers) {
+    if (edge_generates_cloudfront_header(name)) continue;
+    if (missing_count++ < 4) missing += (missing.empty() ? "" : ", ") + name;
+  }
+  if (missing_count > 0) {
+    if (missing_count > 4) missing += " and " + std::to_string(missing_count - 4) + " more";
+    warning(at,
+            "asks for CloudFront headers edgefetch cannot produce (location, device, ASN and fingerprint "
+            "need the CDN's data): " +
+                missing + "; the origin does not receive them");
+  }
+
+  const bool host = rules.forwards_host();
+  if (rules.source == ForwardingSource::unresolved_policy) {
+    behavior.host_forwarding = HostForwarding::unknown_request_policy;
+  } else if (host) {
+    behavior.host_forwarding = rules.source == ForwardingSource::forwarded_values
+                                   ? HostForwarding::legacy_headers
+                                   : HostForwarding::origin_request_policy;
+  } else {
+    behavior.host_forwarding = HostForwarding::none;
+  }
+  behavior.forwards_host_header = host;
+}
+
+}  // namespace edgefetch::config::detail
