@@ -54,10 +54,16 @@ void host_forwarding_notes(const config::DistributionConfig& distribution, const
           "with `edgefetch check " +
           target_text(origin) + " --host-header VIEWER-HOST`.");
     } else if (b->host_forwarding == config::HostForwarding::unknown_request_policy) {
-      notes.push_back(
-          behavior_name(*b) + " uses origin request policy " + b->origin_request_policy_id.value_or("?") +
-          ", whose Host handling cannot be known offline; if it forwards Host, the certificate must "
-          "cover the viewer's host names (check them with --host-header).");
+      std::string ids;
+      if (b->cache_policy_id) ids += "CachePolicyId " + *b->cache_policy_id;
+      if (b->origin_request_policy_id) {
+        ids += (ids.empty() ? "" : ", ") + std::string("OriginRequestPolicyId ") + *b->origin_request_policy_id;
+      }
+      notes.push_back(behavior_name(*b) + " uses a custom policy (" + ids +
+                      ") whose settings are not at hand, so whether it forwards Host is unknown; give it with "
+                      "--policies FILE (`aws cloudfront get-cache-policy` / `get-origin-request-policy` output). "
+                      "If it forwards Host, the certificate must cover the viewer's host names (check them with "
+                      "--host-header).");
     }
   }
 }

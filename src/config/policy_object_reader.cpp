@@ -58,16 +58,21 @@ ForwardingRules permissive_rules(ForwardingSource source) {
   return rules;
 }
 
-// CloudFront headers named in `headers` go to `cloudfront`; the rest stay.
+// CloudFront headers a list names are headers for the edge to add (to
+// `cloudfront`), not viewer headers to let through; in an "all except" list
+// they exclude nothing, since a viewer's own CloudFront-* headers never pass.
 void split_cloudfront_headers(ForwardedNames& headers, std::vector<std::string>& cloudfront) {
   auto& names = headers.names;
-  for (const auto& name : names) {
-    if (is_cloudfront_header(name)) cloudfront.push_back(name);
+  if (headers.scope != ForwardScope::all_except) {
+    for (const auto& name : names) {
+      if (is_cloudfront_header(name)) cloudfront.push_back(name);
+    }
   }
   names.erase(std::remove_if(names.begin(), names.end(),
                              [](const std::string& n) { return is_cloudfront_header(n); }),
               names.end());
-  if (headers.scope == ForwardScope::listed && names.empty()) headers.scope = ForwardScope::none;
+  if (names.empty() && headers.scope == ForwardScope::listed) headers.scope = ForwardScope::none;
+  if (names.empty() && headers.scope == ForwardScope::all_except) headers.scope = ForwardScope::all;
 }
 
 void add_cloudfront_headers(std::vector<std::string>& into, const std::vector<std::string>& names) {

@@ -1,4 +1,5 @@
-// libFuzzer harness: the distribution-config reader on arbitrary text. Beyond
+// libFuzzer harness: the distribution-config reader (and the policy reader)
+// on arbitrary text. Beyond
 // "no crash, no hang, no leak", it checks the reader's promises: an accepted
 // config passes validate() unchanged, the model is consistent, and no problem
 // or warning carries a raw control byte from the input.
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "edgefetch/config/distribution.hpp"
+#include "edgefetch/config/policy_reader.hpp"
 #include "edgefetch/config/reader.hpp"
 #include "edgefetch/config/validate.hpp"
 #include "fuzz_require.hpp"
@@ -24,10 +26,51 @@ void check_printable(const config::Problem& problem) {
   require(!problem.message.starts_with("internal error while reading the config"));
 }
 
+// A list of names is never empty when it decides anything, and empty otherwise.
+void check_names(const config::ForwardedNames& names) {
+  const bool listing =
+      names.scope == config::ForwardScope::listed || names.scope == config::ForwardScope::all_except;
+  require(listing != names.names.empty());
+}
+
+// The policy reader on the same text: problems or well-formed policies.
+void check_policies(std::string_view text) {
+  auto policies = config::read_policies(text);
+  if (!policies) {
+    require(!policies.error().problems.empty());
+    for (const auto& problem : policies.error().problems) check_printable(problem);
+    return;
+  }
+  for (const auto& warning : policies->warnings) check_printable(warning);
+  for (const auto& policy : policies->policies) {
+    require(!policy.id.empty());
+    check_names(policy.headers);
+    check_names(policy.cookies);
+    check_names(policy.query_strings);
+    for (const auto& name : policy.headers.names) require(!config::is_cloudfront_header(name));
+    for (const auto& name : policy.cloudfront_headers) require(config::is_cloudfront_header(name));
+  }
+}
+
+// What a behavior forwards agrees with itself.
+void check_forwarding(const config::CacheBehavior& behavior, std::string_view text) {
+  const auto& rules = behavior.forwarding;
+  require(behavior.forwards_host_header == rules.forwards_host());
+  if (rules.source == config::ForwardingSource::unresolved_policy) {
+    require(behavior.host_forwarding == config::HostForwarding::unknown_request_policy);
+  }
+  // Names from the input through every matcher (legacy cookie wildcards included).
+  const std::size_t third = text.size() / 3;
+  (void)rules.headers.includes_header(text.substr(0, third));
+  (void)rules.cookies.includes(text.substr(third, third), false);
+  (void)rules.query_strings.includes(text.substr(2 * third), false);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check_policies(text);
   auto loaded = config::read_distribution_config(text);
   if (!loaded) {
     require(!loaded.error().problems.empty());
@@ -44,6 +87,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require((origin.kind == config::OriginKind::custom) == origin.custom.has_value());
       if (origin.custom) require(config::is_allowed_origin_port(origin.custom->https_port));
     }
+    check_forwarding(cfg.default_cache_behavior, text);
+    for (const auto& behavior : cfg.cache_behaviors) check_forwarding(behavior, text);
     // Routing on paths taken from the input itself.
     for (const auto& behavior : cfg.cache_behaviors) {
       require(cfg.find_origin(behavior.target_origin_id) != nullptr);

@@ -325,6 +325,15 @@ TEST(PolicyFiles, BadPoliciesAreRefusedWithTheField) {
   EXPECT_NE(problem_of_policy("{", "").find("line 1"), std::string::npos);
 }
 
+TEST(PolicyFiles, CloudFrontHeadersInAnExceptListExcludeNothing) {
+  auto read = read_policies(request_policy(
+      R"({"HeaderBehavior":"allExcept","Headers":{"Quantity":1,"Items":["CloudFront-Viewer-Country"]}})"));
+  ASSERT_TRUE(read.has_value()) << read.error().to_string();
+  const auto& policy = read->policies.at(0);
+  EXPECT_EQ(policy.headers.scope, ForwardScope::all) << "a viewer's CloudFront-* headers never pass anyway";
+  EXPECT_TRUE(policy.cloudfront_headers.empty()) << "nor does the list ask the edge to add it";
+}
+
 TEST(PolicyFiles, LoadNamesTheFile) {
   auto missing = load_policies({"/nonexistent/policy.json"});
   ASSERT_FALSE(missing.has_value());
