@@ -143,10 +143,7 @@ bool is_cloudfront_header(std::string_view name) {
 }
 
 bool edge_generates_cloudfront_header(std::string_view name) {
-  constexpr auto kGenerated = std::to_array<std::string_view>(
-      {"CloudFront-Forwarded-Proto", "CloudFront-Viewer-Address", "CloudFront-Viewer-Http-Version",
-       "CloudFront-Viewer-TLS", "CloudFront-Viewer-Header-Order", "CloudFront-Viewer-Header-Count"});
-  return std::any_of(kGenerated.begin(), kGenerated.end(),
+  return std::any_of(kEdgeGeneratedCloudFrontHeaders.begin(), kEdgeGeneratedCloudFrontHeaders.end(),
                      [&](std::string_view generated) { return base::iequals(generated, name); });
 }
 

@@ -1,11 +1,16 @@
 #include "edgefetch/edge/message_rewrite.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <iterator>
+#include <optional>
 
+#include "edge/viewer_field.hpp"
 #include "edgefetch/base/string_appender.hpp"
 #include "edgefetch/edge/error_page.hpp"
 #include "edgefetch/edge/http_fields.hpp"
+#include "edgefetch/edge/viewer_values.hpp"
 
 namespace edgefetch::edge {
 namespace http = boost::beast::http;
@@ -19,10 +24,45 @@ std::string EdgeIdentity::via(std::string_view version) const {
 
 namespace {
 
-// Fields the viewer may not set on the origin request: the edge's own.
-// Expect is answered by the edge itself (facts 5.2: not forwarded).
-bool is_edge_reserved(std::string_view name) {
-  return iequals(name, "X-Amz-Cf-Id") || istarts_with(name, "X-Edge-") || iequals(name, "Expect");
+// Authorization, when the behavior does not name it: legacy settings remove
+// it where the CDN's table says so (GET and HEAD, and OPTIONS when OPTIONS
+// responses are cached), policies always.
+bool forwards_authorization(const config::ForwardingRules& rules, const config::CacheBehavior* behavior,
+                            std::string_view method) {
+  if (rules.headers.includes_header("Authorization")) return true;
+  if (rules.source != config::ForwardingSource::forwarded_values) return false;
+  if (method == "GET" || method == "HEAD") return false;
+  if (method == "OPTIONS") {
+    return behavior == nullptr || std::find(behavior->cached_methods.begin(), behavior->cached_methods.end(),
+                                            "OPTIONS") == behavior->cached_methods.end();
+  }
+  return true;
+}
+
+// Whether Accept-Encoding is normalized (to the gzip / br the viewer accepts)
+// rather than forwarded as sent or removed: a cache policy that enables
+// either coding, or legacy settings that do not name the header ("If the
+// value contains gzip or br, CloudFront forwards a normalized Accept-Encoding").
+bool normalizes_accept_encoding(const config::ForwardingRules& rules) {
+  return rules.accept_encoding_gzip || rules.accept_encoding_brotli ||
+         (rules.source == config::ForwardingSource::forwarded_values &&
+          !rules.headers.includes_header("Accept-Encoding"));
+}
+
+// The rules for a route without a behavior (tests that build a Route by
+// hand): what a behavior that says nothing gets, as the config reader sets it.
+const config::ForwardingRules& rules_without_behavior() {
+  static const config::ForwardingRules rules{
+      config::ForwardingSource::unspecified,
+      {config::ForwardScope::all_except, {"Host", "User-Agent"}, false},
+      {config::ForwardScope::all, {}, false},
+      {config::ForwardScope::all, {}, false},
+      {},
+      false,
+      false,
+      {},
+      {}};
+  return rules;
 }
 
 // Fills `tokens` rather than returning them: that would need ConnectionTokens's
@@ -114,10 +154,12 @@ std::size_t scan_origin_fields(const origin::ResponseHead& response, ConnectionT
   return fields_size;
 }
 
-// The origin's end-to-end fields, less those the edge sets itself; whether
-// one was Date. `content_type` (when given) views the Content-Type field.
+// The origin's end-to-end fields, less those the edge sets itself (and
+// Set-Cookie when `remove_set_cookie`); whether one was Date. `content_type`
+// (when given) views the Content-Type field.
 bool append_origin_fields(base::StringAppender& head, const origin::ResponseHead& response,
-                          const ConnectionTokens& tokens, std::string_view* content_type) {
+                          const ConnectionTokens& tokens, std::string_view* content_type,
+                          bool remove_set_cookie) {
   bool date_seen = false;
   for (const auto& header : response.headers) {
     const std::string_view name = header.name;
@@ -125,6 +167,7 @@ bool append_origin_fields(base::StringAppender& head, const origin::ResponseHead
         !is_safe_field_value(header.value)) {
       continue;
     }
+    if (remove_set_cookie && name.size() == 10 && iequals(name, "Set-Cookie")) continue;
     if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
     if (content_type != nullptr && name.size() == 12 && iequals(name, "Content-Type")) {
       *content_type = header.value;
@@ -157,8 +200,8 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
 
   ConnectionTokens tokens;
   add_connection_tokens(tokens, viewer);
-  const bool forward_all = route.behavior != nullptr &&
-                           route.behavior->host_forwarding == config::HostForwarding::origin_request_policy;
+  const config::ForwardingRules& rules =
+      route.behavior != nullptr ? route.behavior->forwarding : rules_without_behavior();
   const auto& custom = route.origin->custom_headers;
   const auto is_custom = [&custom](std::string_view name) {
     for (const auto& header : custom) {
@@ -174,30 +217,99 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
   via.reserve(identity.host_id.size() + 48);  // the edge's own entry: one allocation
   std::string forwarded_for;
   bool user_agent_seen = false;
+  // Cookie and a normalized Accept-Encoding become one field each, where the
+  // viewer's first one was; its value is completed after the loop.
+  std::optional<std::size_t> cookie_at;
+  std::optional<std::size_t> accept_encoding_at;
+  AcceptedCodings accepted_codings;
   for (const auto& field : viewer) {
     const std::string_view name = std_view(field.name_string());
     const std::string_view value = std_view(field.value());
-    if (iequals(name, "Host") || iequals(name, "Content-Length") || is_connection_specific(name, tokens) ||
-        is_edge_reserved(name) || is_custom(name)) {
-      continue;
+    if (is_connection_specific(name, tokens)) continue;
+    const ViewerField kind = classify_viewer_field(name);
+    if (kind == ViewerField::dropped || is_custom(name)) continue;
+    bool forward = false;
+    switch (kind) {
+      case ViewerField::via:
+        if (!via.empty()) via += ", ";
+        via += value;
+        continue;
+      case ViewerField::forwarded_for:
+        if (!forwarded_for.empty()) forwarded_for += ", ";
+        forwarded_for += value;
+        continue;
+      case ViewerField::cookie:
+        if (rules.cookies.scope == config::ForwardScope::none) continue;
+        if (cookie_at) {
+          out[*cookie_at].value.append("; ").append(value);
+          continue;
+        }
+        cookie_at = out.size();
+        forward = true;
+        break;
+      case ViewerField::accept_encoding:
+        if (normalizes_accept_encoding(rules)) {
+          accepted_codings.add_field_value(value);
+          if (!accept_encoding_at) {
+            accept_encoding_at = out.size();
+            add_header(out, "Accept-Encoding", std::string_view());
+          }
+          continue;
+        }
+        forward = rules.headers.includes_header(name);
+        break;
+      case ViewerField::user_agent:
+        forward = rules.headers.includes_header(name);
+        user_agent_seen = user_agent_seen || forward;
+        break;
+      case ViewerField::authorization:
+        forward = forwards_authorization(rules, route.behavior, request.method);
+        break;
+      case ViewerField::pass_through:
+        forward = true;
+        break;
+      case ViewerField::legacy_removed:
+        forward = rules.headers.includes_header(name);
+        break;
+      case ViewerField::websocket:
+        // Whatever the rules: without them the origin cannot complete the handshake.
+        forward = info.websocket || rules.forwards_unnamed_headers() || rules.headers.includes_header(name);
+        break;
+      case ViewerField::other:
+        forward = rules.forwards_unnamed_headers() || rules.headers.includes_header(name);
+        break;
+      case ViewerField::dropped:  // skipped above
+        continue;
     }
-    if (iequals(name, "Via")) {
-      if (!via.empty()) via += ", ";
-      via += value;
-      continue;
+    if (forward) add_header(out, name, value);
+  }
+  if (cookie_at && rules.cookies.scope != config::ForwardScope::all) {
+    // Filtering also sorts by name, as the CDN does. All cookies go as the
+    // viewer sent them (joined when it sent several fields), unsorted: the
+    // order of a Cookie field's pairs means nothing to an origin, and it
+    // saves parsing every request's cookies.
+    std::string filtered = filter_cookies(out[*cookie_at].value, rules.cookies);
+    if (filtered.empty()) {
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(*cookie_at));
+      if (accept_encoding_at && *accept_encoding_at > *cookie_at) --*accept_encoding_at;
+    } else {
+      out[*cookie_at].value = std::move(filtered);
     }
-    if (iequals(name, "X-Forwarded-For")) {
-      if (!forwarded_for.empty()) forwarded_for += ", ";
-      forwarded_for += value;
-      continue;
+  }
+  if (accept_encoding_at) {
+    const bool legacy = rules.source == config::ForwardingSource::forwarded_values;
+    const std::string_view normalized = normalized_accept_encoding(
+        accepted_codings, legacy || rules.accept_encoding_gzip, legacy || rules.accept_encoding_brotli);
+    if (normalized.empty()) {
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(*accept_encoding_at));
+    } else {
+      out[*accept_encoding_at].value = normalized;
     }
-    if (iequals(name, "User-Agent")) {
-      if (!forward_all) continue;
-      user_agent_seen = true;
-    }
-    add_header(out, name, value);
   }
   if (!user_agent_seen && !is_custom("User-Agent")) add_header(out, "User-Agent", origin::kCdnUserAgent);
+  if (!rules.cloudfront_headers.empty()) {
+    append_generated_headers(out, rules.cloudfront_headers, viewer, info, custom);
+  }
   if (!via.empty()) via += ", ";
   identity.append_via(via, info.version == 10 ? "1.0" : "1.1");
   add_header(out, "Via", std::move(via));
@@ -223,7 +335,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
 
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
-                                    const EdgeIdentity& identity) {
+                                    const EdgeIdentity& identity, bool remove_set_cookie) {
   ViewerResponse out;
   ConnectionTokens tokens;
   const std::size_t fields_size = scan_origin_fields(response, tokens);
@@ -256,7 +368,7 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   base::StringAppender head(out.head, reason.size() + fields_size + identity.host_id.size() +
                                           identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, status, reason);
-  if (!append_origin_fields(head, response, tokens, &out.content_type)) {
+  if (!append_origin_fields(head, response, tokens, &out.content_type, remove_set_cookie)) {
     head.append_field("Date", current_date());
   }
   if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
@@ -270,7 +382,7 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
 }
 
 std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
-                                          const EdgeIdentity& identity) {
+                                          const EdgeIdentity& identity, bool remove_set_cookie) {
   ConnectionTokens tokens;
   const std::size_t fields_size = scan_origin_fields(response, tokens);
   std::string out;
@@ -279,7 +391,9 @@ std::string make_switching_protocols_head(const origin::ResponseHead& response, 
   add_status_line(head, 101, reason_phrase(101));
   // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are dropped
   // with the rest: a 101 has no body.
-  if (!append_origin_fields(head, response, tokens, nullptr)) head.append_field("Date", current_date());
+  if (!append_origin_fields(head, response, tokens, nullptr, remove_set_cookie)) {
+    head.append_field("Date", current_date());
+  }
   head.append_field("Upgrade", "websocket");
   head.append_field("Connection", "Upgrade");
   add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);

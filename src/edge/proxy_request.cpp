@@ -323,7 +323,7 @@ std::size_t chunk_prefix(std::array<char, 24>& out, std::size_t size) {
 asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail::ViewerStream& stream,
                                                beast::flat_buffer& input, RequestRecord& record,
                                                origin::Exchange& exchange, const origin::ResponseHead& head,
-                                               std::string_view request_id) {
+                                               std::string_view request_id, bool remove_set_cookie) {
   auto tunnel = exchange.take_tunnel();
   if (!tunnel) {
     record.origin_failure(tunnel.error());
@@ -331,7 +331,8 @@ asio::awaitable<void> relay_switched_protocols(EdgeServer::State& state, detail:
     co_await send_generated(state, stream, record, answer, false, 11, false, request_id);
     co_return;
   }
-  const std::string response = make_switching_protocols_head(head, request_id, state.identity);
+  const std::string response =
+      make_switching_protocols_head(head, request_id, state.identity, remove_set_cookie);
   record.first_byte();
   stream.expires_after(state.options.timeouts.io);
   boost::system::error_code ec;
@@ -374,6 +375,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const std::string request_id = make_request_id();
   record.entry().x_edge_request_id = request_id;
   record.entry().cs_bytes = head_size;
+  // First thing: every request counts, answered by the edge or not, so the
+  // next one on this connection reads "connectionReused".
+  const std::string_view tls_handshake = stream.take_tls_handshake_kind();
 
   RequestParser parser;
   const auto read =
@@ -421,7 +425,11 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   // Beast's upgrade() (Connection lists "upgrade") is known already: the
   // field scan only runs for requests that may be WebSocket handshakes.
   const bool websocket = parser.upgrade() && is_websocket_upgrade(head);
-  const ViewerInfo viewer{connection.ip, version, connection.tls, websocket};
+  const ViewerInfo viewer{
+      connection.ip,         version,      connection.tls, websocket, connection.port, connection.tls_version,
+      connection.tls_cipher, tls_handshake};
+  // A behavior that forwards no cookies hides the origin's Set-Cookie from the viewer (facts 5.5).
+  const bool remove_set_cookie = routed_to.behavior->forwarding.cookies.scope == config::ForwardScope::none;
   std::unique_ptr<origin::Exchange> exchange;
   const origin::ResponseHead* origin_head = nullptr;  // set when the loop ends with an answer
   for (;;) {
@@ -586,12 +594,14 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const int status = static_cast<int>(origin_response.status);
   if (status == 101) {
     // Only ever the answer to a WebSocket upgrade (the origin client refuses any other).
-    co_await relay_switched_protocols(state, stream, input, record, *exchange, origin_response, request_id);
+    co_await relay_switched_protocols(state, stream, input, record, *exchange, origin_response, request_id,
+                                      remove_set_cookie);
     co_return false;
   }
 
-  ViewerResponse response = make_viewer_response(origin_response, head_request, version,
-                                                 keep_alive && !state.draining, request_id, state.identity);
+  ViewerResponse response =
+      make_viewer_response(origin_response, head_request, version, keep_alive && !state.draining, request_id,
+                           state.identity, remove_set_cookie);
   record.entry().sc_content_type = response.content_type;
   record.entry().sc_content_len = response.content_length;
   const bool has_body = response.framing != ViewerBodyFraming::none;

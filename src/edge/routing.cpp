@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "edgefetch/edge/viewer_values.hpp"
+
 namespace edgefetch::edge {
 
 std::string_view target_path(std::string_view target) {
@@ -50,7 +52,7 @@ Route route_to(const config::Origin& origin, const config::CacheBehavior& behavi
   result.host = result.host_forwarded ? std::string(request.host) : origin.domain_name;
   result.target.reserve(origin.origin_path.size() + request.target.size());
   result.target = origin.origin_path;
-  result.target += request.target;
+  append_forwarded_target(result.target, request.target, behavior.forwarding.query_strings);
   return result;
 }
 

@@ -125,10 +125,20 @@ class BasicViewerStream final : public ViewerStream {
       return {};
     }
   }
+  [[nodiscard]] std::string_view take_tls_handshake_kind() override {
+    if constexpr (kTls) {
+      if (handshake_reported_) return "connectionReused";
+      handshake_reported_ = true;
+      return SSL_session_reused(stream_.native_handle()) == 1 ? "sessionResumed" : "fullHandshake";
+    } else {
+      return {};
+    }
+  }
 
  private:
   static constexpr bool kTls = !std::is_same_v<Stream, net::TimedSocket>;
-  mutable Stream stream_;  // mutable: native_handle() is not const
+  mutable Stream stream_;            // mutable: native_handle() is not const
+  bool handshake_reported_ = false;  // take_tls_handshake_kind() was called
 };
 
 }  // namespace

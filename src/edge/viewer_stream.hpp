@@ -16,6 +16,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace edgefetch::edge::detail {
 
@@ -61,6 +62,12 @@ class ViewerStream {
   [[nodiscard]] virtual bool is_tls() const = 0;
   [[nodiscard]] virtual std::string tls_version() const = 0;  // "TLSv1.3"; "" for plain
   [[nodiscard]] virtual std::string tls_cipher() const = 0;   // OpenSSL name; "" for plain
+  /// How the request about to be served was secured, for CloudFront-Viewer-TLS:
+  /// "fullHandshake" or "sessionResumed" for the connection's first request,
+  /// "connectionReused" for every later one (each call is one request); "" for
+  /// plain. The stream counts the requests: it is the one object that lives
+  /// exactly as long as the TLS connection.
+  [[nodiscard]] virtual std::string_view take_tls_handshake_kind() = 0;
 };
 
 std::unique_ptr<ViewerStream> make_plain_stream(boost::asio::ip::tcp::socket socket);

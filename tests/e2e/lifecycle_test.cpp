@@ -112,6 +112,56 @@ TEST(ServeValidation, BadPortMissingFilesAndBadAddressesExit2) {
   EXPECT_NE(bad_format.err.find("--log-format"), std::string::npos);
 }
 
+TEST(ServeValidation, PolicyFilesThatCannotBeUsedExit2NamingTheFileAndField) {
+  auto dir = support::ScratchDir::create("e2e-policies");
+  const auto write = [&dir](const std::string& name, const std::string& text) {
+    const auto path = dir / name;
+    std::ofstream(path) << text;
+    return path.string();
+  };
+  const auto request_policy = [](const std::string& headers) {
+    return R"({"OriginRequestPolicy":{"Id":"r-1","OriginRequestPolicyConfig":{"Name":"p","HeadersConfig":)" +
+           headers +
+           R"(,"CookiesConfig":{"CookieBehavior":"none"},"QueryStringsConfig":{"QueryStringBehavior":"none"}}}})";
+  };
+
+  const auto missing =
+      serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--policies", "/nonexistent/p.json"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--policies"), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/p.json"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.out.find("listening"), std::string::npos);
+
+  const std::string bad = write("bad.json", request_policy(R"({"HeaderBehavior":"everything"})"));
+  const auto bad_behavior = serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--policies", bad});
+  EXPECT_EQ(bad_behavior.exit_code, 2);
+  EXPECT_NE(bad_behavior.err.find(bad + ": OriginRequestPolicy.OriginRequestPolicyConfig.HeadersConfig."
+                                        "HeaderBehavior: \"everything\" is not allowed here"),
+            std::string::npos)
+      << bad_behavior.err;
+
+  const std::string authorization = write(
+      "authorization.json",
+      request_policy(R"({"HeaderBehavior":"whitelist","Headers":{"Quantity":1,"Items":["Authorization"]}})"));
+  const auto refused = serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--policies", authorization});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("Authorization cannot be forwarded"), std::string::npos) << refused.err;
+
+  const std::string distribution = write("dist.json", simple_config());
+  const auto not_a_policy =
+      serve_with(simple_config(), {"--listen", "127.0.0.1:0", "--policies", distribution});
+  EXPECT_EQ(not_a_policy.exit_code, 2);
+  EXPECT_NE(not_a_policy.err.find("not a cache or origin request policy"), std::string::npos)
+      << not_a_policy.err;
+
+  // check: only with --distribution-config.
+  cli_test::RunOptions options;
+  options.timeout = 10s;
+  const auto check = cli_test::run_edgefetch({"check", "origin.test", "--policies", bad}, options);
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.err.find("--policies is used with --distribution-config"), std::string::npos) << check.err;
+}
+
 TEST(ServeValidation, HelpDescribesTheCommand) {
   const auto help = cli_test::run_edgefetch({"serve", "--help"});
   EXPECT_EQ(help.exit_code, 0);

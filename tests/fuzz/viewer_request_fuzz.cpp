@@ -5,7 +5,9 @@
 //      has arrived after each one, as the viewer connection does;
 //   2. read_request_head() parses and checks the head it delimited;
 //   3. route() picks a behavior and origin of a sample distribution (OriginPath,
-//      CustomHeaders, a behavior that forwards Host, one limited to GET/HEAD);
+//      CustomHeaders, a behavior that forwards Host, one limited to GET/HEAD,
+//      one with legacy ForwardedValues that filters cookies and drops the
+//      query, one with a managed cache policy that filters the query);
 //   4. make_origin_request() and the origin client's serialize_request_head()
 //      build the head the origin gets;
 //   5. the rest of the input is read as the request body, through a small
@@ -20,9 +22,15 @@
 //     accepted framing calls for and no other, no hop-by-hop field but the
 //     client's Connection (and, for a WebSocket handshake, exactly one
 //     `Upgrade: websocket`), and the request id;
+//   - the behavior's forwarding rules hold: the target is OriginPath + path +
+//     only parameters the rules let through; at most one Cookie field (none
+//     when no cookie is forwarded), at most one Accept-Encoding (a normalized
+//     value when the rules normalize it), and no CloudFront-* field but those
+//     the rules ask the edge to write;
 //   - a Content-Length body yields exactly that many bytes, and no body piece
 //     overflows its buffer.
 
+#include <algorithm>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstddef>
@@ -37,6 +45,7 @@
 #include "edgefetch/edge/message_rewrite.hpp"
 #include "edgefetch/edge/request_checks.hpp"
 #include "edgefetch/edge/routing.hpp"
+#include "edgefetch/edge/viewer_values.hpp"
 #include "fuzz_require.hpp"
 #include "origin/request_head.hpp"
 
@@ -47,9 +56,13 @@ namespace http = boost::beast::http;
 
 namespace {
 
-// Four origins and behaviors: OriginPath and a custom header on the default
-// one, Host forwarded (the AllViewer origin request policy) under /api/*,
-// GET/HEAD only under /static/*, HTTPS-only viewers under /secure/*.
+// Two origins and five behaviors: OriginPath and a custom header on the
+// default one, all viewer headers but Host (AllViewerExceptHostHeader) under
+// /api/*, GET/HEAD only under /static/*, HTTPS-only viewers under /secure/*,
+// legacy ForwardedValues (cookie whitelist with a wildcard, no query string,
+// Authorization and a CloudFront-* header named) under /legacy/*, and the
+// Elemental-MediaPackage cache policy (four query parameters, Origin, gzip)
+// under /media/*.
 constexpr std::string_view kDistribution = R"({
   "Origins": {"Quantity": 2, "Items": [
     {"Id": "site", "DomainName": "site.example", "OriginPath": "/base",
@@ -59,12 +72,19 @@ constexpr std::string_view kDistribution = R"({
      "CustomOriginConfig": {"OriginProtocolPolicy": "match-viewer"}}]},
   "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
     "AllowedMethods": {"Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]}},
-  "CacheBehaviors": {"Quantity": 3, "Items": [
+  "CacheBehaviors": {"Quantity": 5, "Items": [
     {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
      "AllowedMethods": {"Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]},
      "OriginRequestPolicyId": "b689b0a8-53d0-40ab-baf2-68738e2966ac"},
     {"PathPattern": "/static/*", "TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all"},
-    {"PathPattern": "/secure/*", "TargetOriginId": "site", "ViewerProtocolPolicy": "https-only"}]}
+    {"PathPattern": "/secure/*", "TargetOriginId": "site", "ViewerProtocolPolicy": "https-only"},
+    {"PathPattern": "/legacy/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
+     "AllowedMethods": {"Quantity": 7, "Items": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]},
+     "ForwardedValues": {"QueryString": false,
+       "Cookies": {"Forward": "whitelist", "WhitelistedNames": {"Quantity": 2, "Items": ["session", "user_*"]}},
+       "Headers": {"Quantity": 2, "Items": ["Authorization", "CloudFront-Viewer-Address"]}}},
+    {"PathPattern": "/media/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
+     "CachePolicyId": "08627262-05a9-4f76-9ded-b50ca2e3a84f"}]}
 })";
 
 const config::DistributionConfig& distribution() {
@@ -107,6 +127,14 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
   std::size_t transfer_encodings = 0;
   std::size_t request_ids = 0;
   std::size_t upgrades = 0;
+  std::size_t cookies = 0;
+  std::size_t accept_encodings = 0;
+  const config::ForwardingRules& rules = route.behavior->forwarding;
+  // Accept-Encoding is normalized into one field (or none) by a cache policy
+  // that enables a coding, and by legacy settings that do not name it.
+  const bool normalized = rules.accept_encoding_gzip || rules.accept_encoding_brotli ||
+                          (rules.source == config::ForwardingSource::forwarded_values &&
+                           !rules.headers.includes_header("Accept-Encoding"));
   for (const auto& field : head) {
     const std::string_view name = std_view(field.name_string());
     const std::string_view value = std_view(field.value());
@@ -127,14 +155,58 @@ void check_origin_head(const std::string& serialized, const origin::RequestHead&
     } else if (edge::iequals(name, "X-Amz-Cf-Id")) {
       ++request_ids;
       require(value == request_id);
+    } else if (edge::iequals(name, "Cookie")) {
+      ++cookies;
+      require(rules.cookies.scope != config::ForwardScope::none);
+    } else if (edge::iequals(name, "Accept-Encoding")) {
+      ++accept_encodings;
+      if (normalized) {
+        const bool legacy = rules.source == config::ForwardingSource::forwarded_values;
+        require(
+            (value == "gzip" && (legacy || rules.accept_encoding_gzip)) ||
+            (value == "br" && (legacy || rules.accept_encoding_brotli)) ||
+            (value == "br,gzip" && (legacy || (rules.accept_encoding_gzip && rules.accept_encoding_brotli))));
+      }
+    } else if (config::is_cloudfront_header(name)) {
+      // Only those the rules ask for, in the CDN's spelling.
+      require(std::any_of(rules.cloudfront_headers.begin(), rules.cloudfront_headers.end(),
+                          [&](const std::string& asked) { return edge::iequals(asked, name); }));
+      require(name.substr(0, 11) == "CloudFront-");
     } else {
       require(!edge::is_hop_by_hop(name) && !edge::iequals(name, "Expect"));
     }
   }
   require(hosts == 1 && request_ids == 1 && content_lengths + transfer_encodings <= 1);
+  require(cookies <= 1 && (accept_encodings <= 1 || !normalized));
   require((upgrades == 1) == request.websocket_upgrade);
   require((content_lengths == 1) == (framing.content_length.has_value() && !framing.chunked));
   require((transfer_encodings == 1) == framing.chunked);
+}
+
+// Step 3's check: OriginPath, the viewer's path, then only what the
+// behavior's query rules let through (all of it, as sent, under scope all).
+void check_target(const edge::Route& route, std::string_view target) {
+  const config::ForwardedNames& query = route.behavior->forwarding.query_strings;
+  if (query.scope == config::ForwardScope::all) {
+    require(route.target == route.origin->origin_path + std::string(target));
+    return;
+  }
+  const std::string path = route.origin->origin_path + std::string(edge::target_path(target));
+  require(route.target.starts_with(path));
+  std::string_view kept = std::string_view(route.target).substr(path.size());
+  if (kept.empty()) return;
+  require(query.scope != config::ForwardScope::none && kept.size() > 1 && kept.front() == '?');
+  kept.remove_prefix(1);
+  // Parameters of the viewer's query, none empty, each let through.
+  const std::string_view sent = target.substr(target.find('?') + 1);
+  while (true) {
+    const auto end = kept.find('&');
+    const std::string_view parameter = kept.substr(0, end);
+    require(!parameter.empty() && sent.find(parameter) != std::string_view::npos);
+    require(query.includes(parameter.substr(0, parameter.find('=')), false));
+    if (end == std::string_view::npos) break;
+    kept.remove_prefix(end + 1);
+  }
 }
 
 // Step 5: the body through a buffer of `capacity` bytes, the input offered
@@ -201,10 +273,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto routed = edge::route(
       distribution(), edge::ViewerRequestLine{std_view(head.method_string()), target, host, viewer_tls});
   if (const auto* route = std::get_if<edge::Route>(&routed)) {
-    require(route->target == route->origin->origin_path + std::string(target));
+    check_target(*route, target);
     const bool websocket = edge::is_websocket_upgrade(head);
     require(!websocket || (head.method() == http::verb::get && head.version() == 11 && !framing->has_body()));
-    const edge::ViewerInfo viewer{"192.0.2.1", head.version() == 10 ? 10u : 11u, viewer_tls, websocket};
+    edge::ViewerInfo viewer{"192.0.2.1", head.version() == 10 ? 10u : 11u, viewer_tls, websocket};
+    viewer.port = 40000;
+    if (viewer_tls) {
+      viewer.tls_version = "TLSv1.3";
+      viewer.tls_cipher = "TLS_AES_128_GCM_SHA256";
+      viewer.tls_handshake = "fullHandshake";
+    }
     edge::EdgeIdentity identity;
     identity.host_id = "0123456789abcdef0123456789abcdef";
     const std::string request_id = "fuzz-request-id";

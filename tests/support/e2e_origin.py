@@ -4,6 +4,7 @@
 It answers by path and counts what it sees, so tests can observe the edge from
 the origin side:
   /echo...          200, JSON body: method, path (with query), headers as received
+  /cookie...        the same, with two Set-Cookie fields in the response
   /bytes/N          200, N bytes (Content-Length); /chunked/N: the same, chunked
   /upload           reads the body (Content-Length or chunked), 200 "received N"
   /slow/S           waits S seconds (float), then 200 "slow"
@@ -132,7 +133,7 @@ def send_bytes(conn, n, chunked, head_only):
         conn.sendall(b"0\r\n\r\n")
 
 
-ROUTES = {"echo", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats", "status"}
+ROUTES = {"echo", "cookie", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats", "status"}
 
 
 def route_path(path):
@@ -162,10 +163,13 @@ def serve_connection(conn, args):
                              b"Connection: close\r\n\r\ntoo big\n")
                 return
             received = read_body(f, headers) if has_body else 0
-            if path.startswith("/echo"):
+            if path.startswith("/echo") or path.startswith("/cookie"):
                 body = json.dumps({"method": method, "target": target, "version": version,
                                    "headers": headers, "received": received}).encode()
-                respond(conn, 200, body, [("Content-Type", "application/json")], head_only)
+                extra = [("Content-Type", "application/json")]
+                if path.startswith("/cookie"):
+                    extra += [("Set-Cookie", "session=abc; Path=/"), ("Set-Cookie", "theme=dark")]
+                respond(conn, 200, body, extra, head_only)
             elif path.startswith("/bytes/"):
                 send_bytes(conn, int(path.split("/")[2]), False, head_only)
             elif path.startswith("/chunked/"):

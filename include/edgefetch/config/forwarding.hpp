@@ -13,6 +13,7 @@
 // a built-in table, custom ones from the template or from policy files), so
 // the edge only looks names up.
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,10 +97,14 @@ const PolicySettings* find_managed_policy(std::string_view id);
 /// policy lists it (CloudFront-Viewer-Country, CloudFront-Forwarded-Proto, ...).
 bool is_cloudfront_header(std::string_view name);
 
-/// Whether the edge can add this CloudFront-* header: the ones that follow from
-/// the viewer's connection and request (Forwarded-Proto, Viewer-Address,
-/// Viewer-Http-Version, Viewer-TLS, Viewer-Header-Order, Viewer-Header-Count).
-/// Location, device, ASN and fingerprint headers need data it does not have.
+/// The CloudFront-* headers the edge can add, in the order it writes them:
+/// those that follow from the viewer's connection and request. Location,
+/// device, ASN and fingerprint headers need data it does not have.
+inline constexpr std::array<std::string_view, 6> kEdgeGeneratedCloudFrontHeaders{
+    "CloudFront-Forwarded-Proto", "CloudFront-Viewer-Address",      "CloudFront-Viewer-Http-Version",
+    "CloudFront-Viewer-TLS",      "CloudFront-Viewer-Header-Order", "CloudFront-Viewer-Header-Count"};
+
+/// Whether `name` (any case) is one of kEdgeGeneratedCloudFrontHeaders.
 bool edge_generates_cloudfront_header(std::string_view name);
 
 }  // namespace edgefetch::config

@@ -3,13 +3,29 @@
 // responses on their way back (facts 5.1, 5.2, 5.4):
 //
 // Origin request: hop-by-hop fields and the ones the viewer's Connection lists
-// are removed, as are X-Amz-Cf-Id and X-Edge-* (the edge's own); Host is the
-// route's (the viewer's when forwarded, else the origin's DomainName);
-// User-Agent is "Amazon CloudFront" unless the behavior forwards all viewer
-// headers; Via gets "<viewer HTTP version> <host id>.cloudfront.net (CloudFront)"
-// appended; X-Forwarded-For gets the viewer's IP appended; X-Amz-Cf-Id is the
-// request id; the origin's CustomHeaders are added, replacing viewer fields of
-// the same name. Connection and the body framing are the origin client's.
+// are removed, as are Expect, X-Amz-Cf-Id, X-Edge-* and CloudFront-* (the
+// edge's own); Host is the route's (the viewer's when forwarded, else the
+// origin's DomainName). The behavior's ForwardingRules decide the rest:
+//   - Content-Type, Content-Encoding, Content-MD5, the If-* conditionals, Range
+//     and Request-Range always go through (edgefetch has no cache: the origin
+//     answers them as the CDN would from its cache);
+//   - User-Agent goes through when named, else it is "Amazon CloudFront";
+//   - Cookie: all, none, or the named pairs sorted by name, in one field;
+//   - Accept-Encoding: normalized to "br,gzip" / "gzip" / "br" (or removed)
+//     under a cache policy that enables a coding or under legacy settings that
+//     do not name it; otherwise forwarded when named;
+//   - Authorization: when named; under legacy settings also for methods other
+//     than GET and HEAD (and OPTIONS when OPTIONS responses are cached);
+//   - Accept, Accept-Charset, Accept-Language, Referer, X-Forwarded-Proto,
+//     X-HTTP-Method-Override and X-Real-IP: only when named;
+//   - Sec-WebSocket-* on a WebSocket upgrade, whatever the rules;
+//   - any other field: when named, or under legacy settings.
+// Via gets "<viewer HTTP version> <host id>.cloudfront.net (CloudFront)"
+// appended; X-Forwarded-For gets the viewer's IP appended; the CloudFront-*
+// headers the rules ask for and the edge can write follow the viewer's
+// fields; X-Amz-Cf-Id is the request id; the origin's CustomHeaders are added,
+// replacing viewer (and generated) fields of the same name. Connection and
+// the body framing are the origin client's.
 //
 // Viewer response: hop-by-hop fields and Connection-listed ones are removed;
 // Via is set; X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id are added; the body is
@@ -48,6 +64,12 @@ struct ViewerInfo {
   unsigned version = 11;  // 10 or 11
   bool https = false;
   bool websocket = false;  // a WebSocket upgrade (is_websocket_upgrade): asked of the origin too
+  /// For the CloudFront-* headers a behavior may ask for. The views must
+  /// outlive make_origin_request().
+  std::uint16_t port = 0;            // the viewer's TCP source port
+  std::string_view tls_version{};    // "TLSv1.3"; empty for plain HTTP
+  std::string_view tls_cipher{};     // OpenSSL's name
+  std::string_view tls_handshake{};  // "fullHandshake", "sessionResumed" or "connectionReused"
 };
 
 origin::RequestHead make_origin_request(const boost::beast::http::request_header<>& viewer,
@@ -70,18 +92,21 @@ struct ViewerResponse {
 
 /// The viewer's response head for an origin response. `keep_alive` is whether
 /// the viewer connection may stay open (the viewer asked for it and the edge
-/// is not draining); close-delimited framing turns it off.
+/// is not draining); close-delimited framing turns it off. `remove_set_cookie`
+/// drops the origin's Set-Cookie fields: a behavior that forwards no cookies
+/// does (facts 5.5, legacy Cookies.Forward none).
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
-                                    const EdgeIdentity& identity);
+                                    const EdgeIdentity& identity, bool remove_set_cookie = false);
 
 /// The viewer's `101 Switching Protocols` head for an origin's 101 to a
 /// WebSocket upgrade: the origin's end-to-end fields (Sec-WebSocket-Accept,
 /// -Protocol, -Extensions, ...), `Upgrade: websocket`, `Connection: Upgrade`
 /// and the edge's Via, X-Amz-Cf-Pop and X-Amz-Cf-Id. No body framing: the
 /// connection carries the WebSocket protocol from the next byte on.
+/// `remove_set_cookie` as for make_viewer_response().
 std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
-                                          const EdgeIdentity& identity);
+                                          const EdgeIdentity& identity, bool remove_set_cookie = false);
 
 /// A response the edge generates itself (errors, redirects): an HTML body with
 /// Content-Length. `origin_error` (if not empty) goes into X-Edgefetch-Origin-Error.

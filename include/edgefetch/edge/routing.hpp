@@ -4,7 +4,7 @@
 // behavior lets the method and the viewer's scheme through, and the origin
 // request it becomes: scheme and port from OriginProtocolPolicy, the Host the
 // origin sees (and the name SNI and the certificate check use), and the target
-// with OriginPath in front.
+// with OriginPath in front and only the query parameters the behavior forwards.
 
 #include <cstdint>
 #include <string>
@@ -33,7 +33,8 @@ struct Route {
   /// the origin's DomainName.
   std::string host;
   bool host_forwarded = false;
-  /// OriginPath + the viewer's path and query.
+  /// OriginPath + the viewer's path and the query parameters the behavior
+  /// forwards (all of the query, as sent, when it forwards them all).
   std::string target;
   /// When the behavior targets an origin group: the group, and the route to
   /// its secondary member (one entry; `origin` is then the primary). The CDN

@@ -12,6 +12,16 @@ namespace edgefetch::edge {
 namespace {
 namespace http = boost::beast::http;
 
+// What the config reader gives a behavior that names neither ForwardedValues
+// nor a cache policy: every viewer header but Host and User-Agent, every
+// cookie and query string parameter.
+config::ForwardingRules unspecified_rules() {
+  config::ForwardingRules rules;
+  rules.source = config::ForwardingSource::unspecified;
+  rules.headers = {config::ForwardScope::all_except, {"Host", "User-Agent"}, false};
+  return rules;
+}
+
 config::DistributionConfig sample() {
   config::DistributionConfig config;
   config::Origin web;
@@ -33,8 +43,10 @@ config::DistributionConfig sample() {
   images.path_pattern = "/images/*.jpg";
   images.target_origin_id = "api";
   images.forwards_host_header = true;
+  images.forwarding = unspecified_rules();
   config.cache_behaviors.push_back(images);
   config.default_cache_behavior.target_origin_id = "web";
+  config.default_cache_behavior.forwarding = unspecified_rules();
   return config;
 }
 
