@@ -147,7 +147,8 @@ EOF
         }
       ]
     },
-    "DefaultCacheBehavior": {"TargetOriginId": "www", "ViewerProtocolPolicy": "allow-all"},
+    "DefaultCacheBehavior": {"TargetOriginId": "www", "ViewerProtocolPolicy": "allow-all",
+                             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
     "CacheBehaviors": {
       "Quantity": 5,
       "Items": [
@@ -156,10 +157,14 @@ EOF
           "ForwardedValues": {"QueryString": true, "Cookies": {"Forward": "none"},
                               "Headers": {"Quantity": 1, "Items": ["Host"]}}
         },
-        {"PathPattern": "/legacy/*", "TargetOriginId": "legacy", "ViewerProtocolPolicy": "allow-all"},
-        {"PathPattern": "/legacy-tlsv1/*", "TargetOriginId": "legacy-tlsv1", "ViewerProtocolPolicy": "allow-all"},
-        {"PathPattern": "/fast/*", "TargetOriginId": "fast", "ViewerProtocolPolicy": "allow-all"},
-        {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all"}
+        {"PathPattern": "/legacy/*", "TargetOriginId": "legacy", "ViewerProtocolPolicy": "allow-all",
+         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        {"PathPattern": "/legacy-tlsv1/*", "TargetOriginId": "legacy-tlsv1", "ViewerProtocolPolicy": "allow-all",
+         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        {"PathPattern": "/fast/*", "TargetOriginId": "fast", "ViewerProtocolPolicy": "allow-all",
+         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
+         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
       ]
     }
   }
