@@ -55,6 +55,9 @@ base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> l
   }
   const auto& distribution = loaded->distributions.front();
   std::string problems;
+  // What a policy edgefetch does not have forwards is unknown, and guessing
+  // would show the origin requests the CDN would not send.
+  for (const auto& unresolved : loaded->unresolved_policies) problems += unresolved.to_string() + "\n";
   for (std::size_t i = 0; i < distribution.config.origins.size(); ++i) {
     const auto& origin = distribution.config.origins[i];
     if (origin.kind == config::OriginKind::vpc) {

@@ -99,7 +99,7 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
   return pos;
 }
 
-base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text) {
+base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text, std::string_view what) {
   if (text.size() > kMaxInputBytes) {
     return base::unexpected(Problem{"", "input is " + std::to_string(text.size()) + " bytes; the limit is " +
                                             std::to_string(kMaxInputBytes)});
@@ -108,7 +108,7 @@ base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) start = 3;  // UTF-8 byte order mark, as some editors write
   while (start < text.size() && is_space(text[start])) ++start;
   if (start == text.size()) {
-    return base::unexpected(Problem{"", "the input is empty; expected a distribution config in JSON"});
+    return base::unexpected(Problem{"", "the input is empty; expected " + std::string(what) + " in JSON"});
   }
   const std::string_view body = text.substr(start);
   if (body.front() != '{' && body.front() != '[') {
@@ -119,8 +119,8 @@ base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text) {
                   "(`cfn-flip template.yaml > template.json`, which understands !Ref and !Sub), or pass the "
                   "output of `aws cloudfront get-distribution-config --id ID`"});
     }
-    return base::unexpected(Problem{
-        "", "malformed JSON at " + at(text, start) + ": expected '{' to start a distribution config"});
+    return base::unexpected(
+        Problem{"", "malformed JSON at " + at(text, start) + ": expected '{' to start " + std::string(what)});
   }
   if (const auto deep = too_deep_at(text)) {
     return base::unexpected(Problem{"", "malformed JSON at " + at(text, *deep) + ": nested more than " +

@@ -11,7 +11,9 @@
 
 namespace edgefetch::config::detail {
 
-base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text);
+/// `what` names the expected document in messages ("a distribution config").
+base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text,
+                                                        std::string_view what = "a distribution config");
 
 /// 1-based line and column of byte `offset` in `text`.
 struct TextPosition {

@@ -79,24 +79,6 @@ bool contains(std::span<const std::string_view> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// The field `key` is most likely a misspelling of: the nearest of `names`
-// within a quarter of that name's length (at least 1, at most 3 edits).
-std::optional<std::string_view> near_miss(std::string_view key, std::span<const std::string_view> names) {
-  std::optional<std::string_view> best;
-  std::size_t best_distance = 0;
-  for (const std::string_view name : names) {
-    const std::size_t limit = std::clamp<std::size_t>(name.size() / 4, 1, 3);
-    // The distance is at least the difference in length; skip the work.
-    if (key.size() > name.size() + limit || name.size() > key.size() + limit) continue;
-    const std::size_t distance = base::edit_distance(key, name);
-    if (distance <= limit && (!best || distance < best_distance)) {
-      best = name;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
 std::string unresolved_message(const Unresolved& unresolved) {
   return "uses " + unresolved.description +
          ", which only a deployed stack can resolve; pass the config the CDN has (`aws cloudfront "
@@ -133,6 +115,24 @@ std::string unknown_field_message(std::string_view key, std::optional<std::strin
 
 }  // namespace
 
+// The field `key` is most likely a misspelling of: the nearest of `names`
+// within a quarter of that name's length (at least 1, at most 3 edits).
+std::optional<std::string_view> near_miss(std::string_view key, std::span<const std::string_view> names) {
+  std::optional<std::string_view> best;
+  std::size_t best_distance = 0;
+  for (const std::string_view name : names) {
+    const std::size_t limit = std::clamp<std::size_t>(name.size() / 4, 1, 3);
+    // The distance is at least the difference in length; skip the work.
+    if (key.size() > name.size() + limit || name.size() > key.size() + limit) continue;
+    const std::size_t distance = base::edit_distance(key, name);
+    if (distance <= limit && (!best || distance < best_distance)) {
+      best = name;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
 // "must be a string" etc.: what the value is instead, briefly.
 std::string kind_of(const Json& value) {
   switch (value.type()) {
@@ -157,8 +157,13 @@ std::string kind_of(const Json& value) {
 }
 
 ObjectReader::ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
-                           std::vector<Problem>& warnings, const PolicyCatalogue* policies)
-    : paths_(spelling, std::move(root)), problems_(problems), warnings_(warnings), policies_(policies) {}
+                           std::vector<Problem>& warnings, const PolicyCatalogue* policies,
+                           std::vector<Problem>* unresolved)
+    : paths_(spelling, std::move(root)),
+      problems_(problems),
+      warnings_(warnings),
+      policies_(policies),
+      unresolved_(unresolved) {}
 
 void ObjectReader::problem(std::string path, std::string message) {
   reported_.push_back(path);

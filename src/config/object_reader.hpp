@@ -23,6 +23,9 @@ namespace edgefetch::config::detail {
 /// "an object", "a list", ...: what a value is instead of what it should be.
 std::string kind_of(const nlohmann::json& value);
 
+/// The name in `names` that `key` is most likely a misspelling of, if any.
+std::optional<std::string_view> near_miss(std::string_view key, std::span<const std::string_view> names);
+
 /// The field names of one kind of object, for warnings about keys outside them.
 struct FieldNames {
   std::span<const std::string_view> known;      // every field the object may have
@@ -35,8 +38,10 @@ class ObjectReader {
  public:
   /// `policies`: the custom cache and origin request policies behaviors may
   /// name (policy files, or a template's policy resources by logical id).
+  /// `unresolved` (if given) collects the policy references found in neither.
   ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
-               std::vector<Problem>& warnings, const PolicyCatalogue* policies = nullptr);
+               std::vector<Problem>& warnings, const PolicyCatalogue* policies = nullptr,
+               std::vector<Problem>* unresolved = nullptr);
 
   /// Reads and validates; problems and warnings are appended to the vectors
   /// given at construction.
@@ -98,6 +103,11 @@ class ObjectReader {
   const PolicySettings* find_policy(std::string_view id) const;
   ForwardedNames read_names(const Json& config, const char* behavior_key, const char* list_key,
                             std::span<const std::string_view> behaviors, const std::string& at, bool& ok);
+  /// Problems and warnings about the header names a policy lists.
+  void check_policy_headers(const ForwardedNames& headers, bool cache_policy, const std::string& at,
+                            bool& ok);
+  /// "required but missing", naming the key of `object` that looks like a misspelling of `key`.
+  static std::string missing_message(const Json& object, std::string_view key);
 
   Paths paths_;
   std::vector<Problem>& problems_;
@@ -105,6 +115,7 @@ class ObjectReader {
   std::vector<std::string> reported_;
   std::size_t unknown_fields_examined_ = 0;
   const PolicyCatalogue* policies_ = nullptr;
+  std::vector<Problem>* unresolved_ = nullptr;
 };
 
 }  // namespace edgefetch::config::detail

@@ -21,6 +21,30 @@ constexpr auto kRequestHeaderBehaviors = std::to_array<std::string_view>(
 constexpr auto kValueBehaviors = std::to_array<std::string_view>({"none", "whitelist", "allExcept", "all"});
 constexpr auto kLegacyCookieForwards = std::to_array<std::string_view>({"none", "whitelist", "all"});
 
+// The fields of each policy object, for warnings about misspelt ones (a
+// misspelt optional field, EnableAcceptEncodingBrotly, would otherwise leave
+// its default in place without a word).
+constexpr auto kCachePolicyConfigFields = std::to_array<std::string_view>(
+    {"Comment", "Name", "DefaultTTL", "MaxTTL", "MinTTL", "ParametersInCacheKeyAndForwardedToOrigin"});
+constexpr auto kParametersFields =
+    std::to_array<std::string_view>({"EnableAcceptEncodingGzip", "EnableAcceptEncodingBrotli",
+                                     "HeadersConfig", "CookiesConfig", "QueryStringsConfig"});
+constexpr auto kRequestPolicyConfigFields = std::to_array<std::string_view>(
+    {"Comment", "Name", "HeadersConfig", "CookiesConfig", "QueryStringsConfig"});
+constexpr auto kHeadersConfigFields = std::to_array<std::string_view>({"HeaderBehavior", "Headers"});
+constexpr auto kCookiesConfigFields = std::to_array<std::string_view>({"CookieBehavior", "Cookies"});
+constexpr auto kQueryStringsConfigFields =
+    std::to_array<std::string_view>({"QueryStringBehavior", "QueryStrings"});
+constexpr FieldNames kCachePolicyConfig{kCachePolicyConfigFields, kCachePolicyConfigFields, {}, false};
+constexpr FieldNames kParameters{kParametersFields, kParametersFields, {}, false};
+constexpr FieldNames kRequestPolicyConfig{kRequestPolicyConfigFields, kRequestPolicyConfigFields, {}, false};
+
+// Headers a policy may list that never reach the origin as listed: hop-by-hop
+// fields, framing, the edge's own, and Cookie (CookiesConfig decides it).
+constexpr auto kNeverForwardedHeaders = std::to_array<std::string_view>(
+    {"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
+     "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Expect", "X-Amz-Cf-Id", "Cookie"});
+
 // CloudFront headers an origin request policy may hold but a cache policy may
 // not (they vary per connection, so caching on them would defeat the cache).
 constexpr auto kRequestPolicyOnlyHeaders = std::to_array<std::string_view>(
@@ -92,10 +116,12 @@ ForwardedNames ObjectReader::read_names(const Json& config, const char* behavior
   const std::string behavior_path = at + "." + behavior_key;
   const Json* behavior = field(config, behavior_key);
   if (behavior == nullptr) {
-    problem(behavior_path, "required but missing; use " + joined(behaviors));
+    problem(behavior_path, missing_message(config, behavior_key) + "; use " + joined(behaviors));
     ok = false;
     return names;
   }
+  const std::array<std::string_view, 2> fields{behavior_key, list_key};
+  warn_unknown_fields(config, at, FieldNames{fields, fields, {}, false});
   const auto text = string_value(*behavior, behavior_path, Need::essential);
   if (!text) {
     ok = false;
@@ -132,6 +158,56 @@ ForwardedNames ObjectReader::read_names(const Json& config, const char* behavior
   return names;
 }
 
+std::string ObjectReader::missing_message(const Json& object, std::string_view key) {
+  if (object.is_object()) {
+    const std::array<std::string_view, 1> wanted{key};
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      if (near_miss(it.key(), wanted)) {
+        return "required but missing (is " + quote(it.key()) + " a misspelling of it?)";
+      }
+    }
+  }
+  return "required but missing";
+}
+
+void ObjectReader::check_policy_headers(const ForwardedNames& headers, bool cache_policy,
+                                        const std::string& at, bool& ok) {
+  std::string ignored;
+  for (const auto& name : headers.names) {
+    if (!is_header_name(name)) {
+      problem(at, quote(name) + " is not a valid header name");
+      ok = false;
+      continue;
+    }
+    if (!cache_policy && headers.scope == ForwardScope::listed && base::iequals(name, "Authorization")) {
+      // The CDN refuses the policy: Authorization goes to the origin only
+      // through a cache policy or with every viewer header.
+      problem(at,
+              "Authorization cannot be forwarded by an origin request policy's list; put it in the cache "
+              "policy, or use allViewer");
+      ok = false;
+    }
+    if (cache_policy && listed_ignoring_case(kRequestPolicyOnlyHeaders, name)) {
+      problem(at, quote(name) + " is allowed in an origin request policy but not in a cache policy");
+      ok = false;
+    }
+    if (base::iequals(name, "Accept-Encoding")) {
+      warning(at,
+              "Accept-Encoding is normalized by the cache policy's EnableAcceptEncodingGzip / Brotli, not "
+              "listed here");
+    }
+    if (listed_ignoring_case(kNeverForwardedHeaders, name) ||
+        (name.size() > 7 && base::iequals(std::string_view(name).substr(0, 7), "X-Edge-"))) {
+      ignored += (ignored.empty() ? "" : ", ") + name;
+    }
+  }
+  if (!ignored.empty()) {
+    warning(at, ignored +
+                    ": never forwarded as listed headers (hop-by-hop, framing, the edge's own, or Cookie, "
+                    "which CookiesConfig decides); listing them changes nothing");
+  }
+}
+
 std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& config, bool cache_policy,
                                                                std::string id, const std::string& at) {
   if (!config.is_object()) {
@@ -145,6 +221,7 @@ std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& confi
     if (auto text = string_value(*name, at + ".Name", Need::informational)) policy.name = std::move(*text);
   }
   if (policy.name.empty()) policy.name = policy.id;
+  warn_unknown_fields(config, at, cache_policy ? kCachePolicyConfig : kRequestPolicyConfig);
 
   const Json* parameters = &config;
   std::string parameters_at = at;
@@ -152,10 +229,12 @@ std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& confi
     parameters_at = at + ".ParametersInCacheKeyAndForwardedToOrigin";
     parameters = field(config, "ParametersInCacheKeyAndForwardedToOrigin");
     if (parameters == nullptr || !parameters->is_object()) {
-      problem(parameters_at, parameters == nullptr ? "required but missing"
-                                                   : "must be an object, not " + kind_of(*parameters));
+      problem(parameters_at, parameters == nullptr
+                                 ? missing_message(config, "ParametersInCacheKeyAndForwardedToOrigin")
+                                 : "must be an object, not " + kind_of(*parameters));
       return std::nullopt;
     }
+    warn_unknown_fields(*parameters, parameters_at, kParameters);
     if (const Json* gzip = field(*parameters, "EnableAcceptEncodingGzip")) {
       if (auto flag = bool_value(*gzip, parameters_at + ".EnableAcceptEncodingGzip", Need::essential)) {
         policy.accept_encoding_gzip = *flag;
@@ -172,7 +251,8 @@ std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& confi
   const auto section = [&](const char* key, const std::string& path) -> const Json* {
     const Json* value = field(*parameters, key);
     if (value == nullptr || !value->is_object()) {
-      problem(path, value == nullptr ? "required but missing" : "must be an object, not " + kind_of(*value));
+      problem(path, value == nullptr ? missing_message(*parameters, key)
+                                     : "must be an object, not " + kind_of(*value));
       ok = false;
       return nullptr;
     }
@@ -184,26 +264,7 @@ std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& confi
                                 cache_policy ? std::span<const std::string_view>(kCacheHeaderBehaviors)
                                              : std::span<const std::string_view>(kRequestHeaderBehaviors),
                                 headers_at, ok);
-    for (const auto& name : policy.headers.names) {
-      if (!cache_policy && policy.headers.scope == ForwardScope::listed &&
-          base::iequals(name, "Authorization")) {
-        // The CDN refuses the policy: Authorization goes to the origin only
-        // through a cache policy or with every viewer header.
-        problem(headers_at + ".Headers",
-                "Authorization cannot be forwarded by an origin request policy's list; "
-                "put it in the cache policy, or use allViewer");
-        ok = false;
-      }
-      if (cache_policy && listed_ignoring_case(kRequestPolicyOnlyHeaders, name)) {
-        problem(headers_at + ".Headers",
-                quote(name) + " is allowed in an origin request policy but not in a cache policy");
-        ok = false;
-      }
-      if (!cache_policy && base::iequals(name, "Accept-Encoding")) {
-        warning(headers_at + ".Headers",
-                "Accept-Encoding belongs in the cache policy (EnableAcceptEncodingGzip / Brotli), not here");
-      }
-    }
+    check_policy_headers(policy.headers, cache_policy, headers_at + ".Headers", ok);
     split_cloudfront_headers(policy.headers, policy.cloudfront_headers);
   }
   const std::string cookies_at = parameters_at + ".CookiesConfig";
@@ -240,6 +301,20 @@ std::optional<std::string> ObjectReader::policy_reference(const Json& value, con
         return text.substr(0, text.size() - 3);
       }
     }
+    // "${Name}" alone is the same as a Ref.
+    if (function == "Fn::Sub" && argument.is_string()) {
+      const auto& text = argument.get_ref<const std::string&>();
+      if (text.size() > 3 && text.starts_with("${") && text.ends_with('}') &&
+          text.find_first_of("${}!.", 2) == text.size() - 1) {
+        return text.substr(2, text.size() - 3);
+      }
+    }
+    // Anything else (an Arn, an import, a condition) names a policy that
+    // cannot be looked up here: kept as the reference it is, so that it reads
+    // as an unknown policy rather than as no policy at all.
+    auto resolved = resolve_string(value);
+    if (auto* text = std::get_if<std::string>(&resolved)) return std::move(*text);
+    return std::get<Unresolved>(resolved).description;
   }
   auto text = string_value(value, path, Need::informational);
   if (!text || text->empty()) return std::nullopt;
@@ -258,10 +333,10 @@ void ObjectReader::read_forwarded_values(const Json& forwarded, const std::strin
   // Headers: those listed, or '*' for all of them.
   rules.headers = {ForwardScope::listed, string_list(forwarded, "Headers", paths_.forwarded_headers(at)),
                    false};
+  split_cloudfront_headers(rules.headers, rules.cloudfront_headers);
   if (std::find(rules.headers.names.begin(), rules.headers.names.end(), "*") != rules.headers.names.end()) {
     rules.headers = {ForwardScope::all, {}, false};
   }
-  split_cloudfront_headers(rules.headers, rules.cloudfront_headers);
 
   // QueryString false: "CloudFront doesn't forward any query string parameters to the origin".
   rules.query_strings = {ForwardScope::none, {}, false};
@@ -330,23 +405,31 @@ void ObjectReader::read_forwarding(const Json& value, const std::string& at, Cac
               "but Host and User-Agent, every cookie and the query string are forwarded");
     }
   } else {
-    if (forwarded != nullptr) {
-      warning(at + ".ForwardedValues",
-              "ignored: the behavior uses policies (the CDN takes one or the other)");
+    if (forwarded != nullptr && cache_id) {
+      problem(at + ".ForwardedValues",
+              "cannot be used with CachePolicyId (the CDN refuses the config); keep one of them");
     }
     const PolicySettings* cache = cache_id ? find_policy(*cache_id) : nullptr;
     const PolicySettings* request = request_id ? find_policy(*request_id) : nullptr;
     const auto unresolved = [&](const std::optional<std::string>& id, const PolicySettings* found,
                                 const char* key) {
       if (!id || found != nullptr) return false;
+      const std::string command =
+          std::string("aws cloudfront get-") +
+          (std::string_view(key) == "CachePolicyId" ? "cache-policy" : "origin-request-policy") + " --id " +
+          *id;
+      const std::string unknown = quote(*id) + " is not a managed policy" +
+                                  (cfn() ? " nor a policy resource in this template" : std::string());
       warning(at + "." + key,
-              quote(*id) + " is not a managed policy" +
-                  (cfn() ? " nor a policy resource in this template" : std::string()) +
-                  "; what it forwards cannot be told from here, so every viewer header but Host and "
-                  "User-Agent, every cookie and the query string are forwarded (give the policy with "
-                  "--policies FILE, from `aws cloudfront get-" +
-                  (std::string_view(key) == "CachePolicyId" ? "cache-policy" : "origin-request-policy") +
-                  " --id ID`)");
+              unknown +
+                  "; what it forwards cannot be told from here, so every viewer header but Host "
+                  "and User-Agent, every cookie and the query string are forwarded (give the "
+                  "policy with --policies FILE, from `" +
+                  command + "`)");
+      if (unresolved_ != nullptr) {
+        unresolved_->push_back(
+            {at + "." + key, unknown + "; give it with --policies FILE (the output of `" + command + "`)"});
+      }
       return true;
     };
     const bool cache_unknown = unresolved(cache_id, cache, "CachePolicyId");
@@ -393,8 +476,8 @@ void ObjectReader::read_forwarding(const Json& value, const std::string& at, Cac
   if (missing_count > 0) {
     if (missing_count > 4) missing += " and " + std::to_string(missing_count - 4) + " more";
     warning(at,
-            "asks for CloudFront headers edgefetch cannot produce (location, device, ASN and fingerprint "
-            "need the CDN's data): " +
+            "asks for CloudFront headers edgefetch does not produce (location and ASN need the CDN's "
+            "databases; device detection and JA3/JA4 fingerprints are not implemented): " +
                 missing + "; the origin does not receive them");
   }
 

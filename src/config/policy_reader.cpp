@@ -114,7 +114,7 @@ const PolicySettings* PolicyCatalogue::find(std::string_view id) const {
 
 base::Expected<PolicyCatalogue, ReadFailure> read_policies(std::string_view text) {
   try {
-    auto parsed = detail::parse_json_text(text);
+    auto parsed = detail::parse_json_text(text, "a cache or origin request policy");
     if (!parsed) return fail({std::move(parsed.error())});
     PolicyCatalogue catalogue;
     std::vector<Problem> problems;

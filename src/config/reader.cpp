@@ -84,7 +84,8 @@ int section_rank(std::string_view path, std::string_view root) {
 void read_one(const Json& object, Spelling spelling, std::string name, std::string path,
               const PolicyCatalogue* policies, LoadedConfig& loaded, std::vector<Problem>& problems) {
   const std::size_t first = problems.size();
-  detail::ObjectReader reader(spelling, path, problems, loaded.warnings, policies);
+  detail::ObjectReader reader(spelling, path, problems, loaded.warnings, policies,
+                              &loaded.unresolved_policies);
   loaded.distributions.push_back(Distribution{std::move(name), path, reader.read(object)});
   std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
                    [&](const Problem& a, const Problem& b) {

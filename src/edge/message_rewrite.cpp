@@ -167,7 +167,11 @@ bool append_origin_fields(base::StringAppender& head, const origin::ResponseHead
         !is_safe_field_value(header.value)) {
       continue;
     }
-    if (remove_set_cookie && name.size() == 10 && iequals(name, "Set-Cookie")) continue;
+    // Set-Cookie2 (RFC 2965, obsolete) sets cookies all the same.
+    if (remove_set_cookie && ((name.size() == 10 && iequals(name, "Set-Cookie")) ||
+                              (name.size() == 11 && iequals(name, "Set-Cookie2")))) {
+      continue;
+    }
     if (name.size() == 4 && iequals(name, "Date")) date_seen = true;
     if (content_type != nullptr && name.size() == 12 && iequals(name, "Content-Type")) {
       *content_type = header.value;
@@ -239,7 +243,9 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
         forwarded_for += value;
         continue;
       case ViewerField::cookie:
-        if (rules.cookies.scope == config::ForwardScope::none) continue;
+        // An empty field carries no cookie ("a cookie header only if the value
+        // conforms to the standard name-value pair format").
+        if (rules.cookies.scope == config::ForwardScope::none || base::trim_ows(value).empty()) continue;
         if (cookie_at) {
           out[*cookie_at].value.append("; ").append(value);
           continue;

@@ -428,7 +428,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const ViewerInfo viewer{
       connection.ip,         version,      connection.tls, websocket, connection.port, connection.tls_version,
       connection.tls_cipher, tls_handshake};
-  // A behavior that forwards no cookies hides the origin's Set-Cookie from the viewer (facts 5.5).
+  // A behavior that forwards no cookies hides the origin's Set-Cookie from the viewer (facts 5.4).
   const bool remove_set_cookie = routed_to.behavior->forwarding.cookies.scope == config::ForwardScope::none;
   std::unique_ptr<origin::Exchange> exchange;
   const origin::ResponseHead* origin_head = nullptr;  // set when the loop ends with an answer

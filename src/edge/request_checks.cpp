@@ -182,6 +182,11 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   if (!base::is_visible_ascii(target)) {
     return HeadProblem{400, "The request target contains a byte outside visible ASCII (percent-encode it)."};
   }
+  // RFC 9112 3.2's request-target has no fragment (a client keeps it to
+  // itself); past a filtered query it would be glued onto the last parameter kept.
+  if (target.find('#') != std::string_view::npos) {
+    return HeadProblem{400, "The request target contains a fragment ('#'); percent-encode it as %23."};
+  }
   return std::nullopt;
 }
 

@@ -154,6 +154,21 @@ TEST(ServeValidation, PolicyFilesThatCannotBeUsedExit2NamingTheFileAndField) {
   EXPECT_NE(not_a_policy.err.find("not a cache or origin request policy"), std::string::npos)
       << not_a_policy.err;
 
+  // A custom policy the config names but no file holds: what it forwards is unknown.
+  ConfigBuilder unknown;
+  unknown.origin("plain", SharedOrigins::plain().port(), SharedOrigins::tls().port(), "http-only")
+      .default_behavior("plain", {{"CachePolicyId", "0123abcd-0000-4000-8000-00000000e2e0"}});
+  const auto unknown_policy = serve_with(unknown.text(), {});
+  EXPECT_EQ(unknown_policy.exit_code, 2);
+  EXPECT_NE(unknown_policy.err.find(
+                "DistributionConfig.DefaultCacheBehavior.CachePolicyId: "
+                "\"0123abcd-0000-4000-8000-00000000e2e0\" is not a managed policy; give it with "
+                "--policies FILE (the output of `aws cloudfront get-cache-policy --id "
+                "0123abcd-0000-4000-8000-00000000e2e0`)"),
+            std::string::npos)
+      << unknown_policy.err;
+  EXPECT_EQ(unknown_policy.out.find("listening"), std::string::npos);
+
   // check: only with --distribution-config.
   cli_test::RunOptions options;
   options.timeout = 10s;

@@ -74,6 +74,10 @@ struct LoadedConfig {
   /// custom origin request policies whose Host handling is unknown, fields the
   /// reader does not know (with the field meant, when one is near).
   std::vector<Problem> warnings;
+  /// Cache or origin request policies behaviors name that are neither managed
+  /// nor at hand (also among the warnings): `check` can go on without them,
+  /// `serve` cannot forward as the CDN would.
+  std::vector<Problem> unresolved_policies;
 };
 
 /// Largest input accepted (a real config is a few KiB; templates rarely exceed 1 MiB).

@@ -94,7 +94,7 @@ struct ViewerResponse {
 /// the viewer connection may stay open (the viewer asked for it and the edge
 /// is not draining); close-delimited framing turns it off. `remove_set_cookie`
 /// drops the origin's Set-Cookie fields: a behavior that forwards no cookies
-/// does (facts 5.5, legacy Cookies.Forward none).
+/// does (facts 5.4; legacy Cookies.Forward none).
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
                                     const EdgeIdentity& identity, bool remove_set_cookie = false);

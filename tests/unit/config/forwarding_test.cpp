@@ -223,6 +223,30 @@ TEST(ForwardingRules, NeitherSettingNorKnownPolicy) {
   EXPECT_EQ(b.host_forwarding, HostForwarding::unknown_request_policy);
   EXPECT_NE(message_at(warnings_of(policy_ids(custom)), kAt + ".CachePolicyId").find("--policies FILE"),
             std::string::npos);
+  // Collected for serve, which refuses to guess.
+  const auto loaded = loaded_from(with_behavior(policy_ids(custom)));
+  ASSERT_EQ(loaded.unresolved_policies.size(), 1u);
+  EXPECT_EQ(
+      loaded.unresolved_policies[0].to_string(),
+      kAt +
+          ".CachePolicyId: \"0123abcd-0000-4000-8000-000000000000\" is not a managed policy; give it with "
+          "--policies FILE (the output of `aws cloudfront get-cache-policy --id "
+          "0123abcd-0000-4000-8000-000000000000`)");
+  EXPECT_TRUE(loaded_from(with_behavior(policy_ids(kCachingOptimized))).unresolved_policies.empty());
+}
+
+TEST(ForwardingRules, ForwardedValuesBesidesACachePolicyIsRefused) {
+  const auto problems = problems_of(policy_ids(kCachingOptimized) +
+                                    R"(,"ForwardedValues":{"QueryString":true,"Cookies":{"Forward":"all"}})");
+  EXPECT_EQ(message_at(problems, kAt + ".ForwardedValues"),
+            "cannot be used with CachePolicyId (the CDN refuses the config); keep one of them");
+}
+
+TEST(ForwardingRules, LegacyStarKeepsTheCloudFrontHeadersItNames) {
+  const auto b = behavior_of(
+      R"("ForwardedValues":{"QueryString":true,"Cookies":{"Forward":"all"},"Headers":{"Quantity":2,"Items":["*","CloudFront-Viewer-Address"]}})");
+  EXPECT_EQ(b.forwarding.headers.scope, ForwardScope::all);
+  EXPECT_EQ(b.forwarding.cloudfront_headers, (std::vector<std::string>{"CloudFront-Viewer-Address"}));
 }
 
 TEST(ForwardingRules, PolicyOfTheWrongKind) {
@@ -334,6 +358,53 @@ TEST(PolicyFiles, CloudFrontHeadersInAnExceptListExcludeNothing) {
   EXPECT_TRUE(policy.cloudfront_headers.empty()) << "nor does the list ask the edge to add it";
 }
 
+TEST(PolicyFiles, MisspeltFieldsAreNamed) {
+  auto read =
+      read_policies(R"({"CachePolicy":{"Id":"c","CachePolicyConfig":{"Name":"n","MinTTL":0,"Coment":"x",
+      "ParametersInCacheKeyAndForwardedToOrigin":{"EnableAcceptEncodingGzip":true,"EnableAcceptEncodingBrotly":true,
+      "HeadersConfig":{"HeaderBehaviour":"none","HeaderBehavior":"none"},
+      "CookiesConfig":{"CookieBehavior":"none"},"QueryStringsConfig":{"QueryStringBehavior":"none"}}}}})");
+  ASSERT_TRUE(read.has_value()) << read.error().to_string();
+  const std::string at = "CachePolicy.CachePolicyConfig";
+  const std::string parameters = at + ".ParametersInCacheKeyAndForwardedToOrigin";
+  EXPECT_NE(message_at(read->warnings, at).find("\"Coment\" (did you mean Comment?)"), std::string::npos)
+      << testing::all(read->warnings);
+  EXPECT_NE(message_at(read->warnings, parameters).find("(did you mean EnableAcceptEncodingBrotli?)"),
+            std::string::npos)
+      << testing::all(read->warnings);
+  EXPECT_NE(message_at(read->warnings, parameters + ".HeadersConfig").find("(did you mean HeaderBehavior?)"),
+            std::string::npos)
+      << testing::all(read->warnings);
+  EXPECT_FALSE(read->policies.at(0).accept_encoding_brotli) << "the misspelt field is not read";
+
+  EXPECT_EQ(problem_of_policy(R"({"OriginRequestPolicy":{"Id":"r","OriginRequestPolicyConfig":{"Name":"p",
+      "HeadersConfig":{"HeaderBehavior":"none"},"CookiesConfg":{"CookieBehavior":"none"},
+      "QueryStringsConfig":{"QueryStringBehavior":"none"}}}})",
+                              "OriginRequestPolicy.OriginRequestPolicyConfig.CookiesConfig"),
+            "required but missing (is \"CookiesConfg\" a misspelling of it?)");
+}
+
+TEST(PolicyFiles, HeaderNamesAreChecked) {
+  const std::string headers = "OriginRequestPolicy.OriginRequestPolicyConfig.HeadersConfig.Headers";
+  EXPECT_NE(problem_of_policy(
+                request_policy(R"({"HeaderBehavior":"whitelist","Headers":{"Quantity":1,"Items":["X A:"]}})"),
+                headers)
+                .find("\"X A:\""),
+            std::string::npos);
+  auto read = read_policies(request_policy(
+      R"({"HeaderBehavior":"whitelist","Headers":{"Quantity":3,"Items":["Connection","Cookie","X-Edge-Location"]}})"));
+  ASSERT_TRUE(read.has_value()) << read.error().to_string();
+  EXPECT_EQ(
+      message_at(read->warnings, headers),
+      "Connection, Cookie, X-Edge-Location: never forwarded as listed headers (hop-by-hop, framing, the "
+      "edge's own, or Cookie, which CookiesConfig decides); listing them changes nothing");
+}
+
+TEST(PolicyFiles, AnEmptyFileSaysWhatWasExpected) {
+  EXPECT_EQ(problem_of_policy("  \n", ""),
+            "the input is empty; expected a cache or origin request policy in JSON");
+}
+
 TEST(PolicyFiles, LoadNamesTheFile) {
   auto missing = load_policies({"/nonexistent/policy.json"});
   ASSERT_FALSE(missing.has_value());
@@ -366,6 +437,21 @@ TEST(TemplatePolicies, RefAndGetAttResolveToTheTemplatesPolicies) {
   EXPECT_TRUE(b.forwards_host_header);
   EXPECT_TRUE(b.forwarding.cookies.includes("session", false));
   EXPECT_EQ(b.forwarding.query_strings.scope, ForwardScope::all);
+
+  // "${Name}" is a Ref; an Arn names the policy in a way that cannot be looked up.
+  std::string sub = text;
+  sub.replace(sub.find(R"({"Ref":"ApiCache"})"), 18, R"({"Fn::Sub":"${ApiCache}"})");
+  EXPECT_EQ(loaded_from(sub).distributions.at(0).config.default_cache_behavior.forwarding.source,
+            ForwardingSource::policies);
+  std::string arn = text;
+  arn.replace(arn.find(R"({"Fn::GetAtt":["ApiRequest","Id"]})"), 34,
+              R"({"Fn::GetAtt":["ApiRequest","Arn"]})");
+  const auto by_arn = loaded_from(arn);
+  EXPECT_EQ(by_arn.distributions.at(0).config.default_cache_behavior.forwarding.source,
+            ForwardingSource::unresolved_policy);
+  ASSERT_EQ(by_arn.unresolved_policies.size(), 1u);
+  EXPECT_NE(by_arn.unresolved_policies[0].message.find("Fn::GetAtt"), std::string::npos)
+      << by_arn.unresolved_policies[0].message;
 
   // A Ref to something that is not a policy resource stays unresolved.
   std::string dangling = text;

@@ -287,6 +287,14 @@ TEST(ForwardCookies, AllSendsTheViewersCookiesAsSentInOneField) {
   EXPECT_EQ(head.headers[2].name, "X-Between");
 }
 
+TEST(ForwardCookies, EmptyFieldsCarryNoCookie) {
+  const auto head =
+      Forwarder(unspecified()).forward("GET / HTTP/1.1\r\nHost: v\r\nCookie: \r\nCookie: s=1\r\nCookie:\r\n");
+  EXPECT_EQ(field(head, "Cookie"), "s=1");
+  const auto only_empty = Forwarder(unspecified()).forward("GET / HTTP/1.1\r\nHost: v\r\nCookie:   \r\n");
+  EXPECT_FALSE(has_field(only_empty, "Cookie"));
+}
+
 TEST(ForwardCookies, NoneRemovesThem) {
   auto rules = legacy();
   rules.cookies = names(ForwardScope::none);
@@ -544,12 +552,14 @@ TEST(SetCookie, IsRemovedOnlyWhenTheBehaviorForwardsNoCookies) {
   origin::ResponseHead origin_head;
   origin_head.status = 200;
   origin_head.reason = "OK";
-  origin_head.headers = {{"Set-Cookie", "a=1"}, {"set-cookie", "b=2"}, {"Content-Type", "text/plain"}};
+  origin_head.headers = {
+      {"Set-Cookie", "a=1"}, {"set-cookie", "b=2"}, {"Set-Cookie2", "c=3"}, {"Content-Type", "text/plain"}};
   origin_head.content_length = 0;
   origin_head.has_body = true;
   const auto kept = make_viewer_response(origin_head, false, 11, true, "RID", kIdentity);
   EXPECT_NE(kept.head.find("Set-Cookie: a=1\r\n"), std::string::npos);
   EXPECT_NE(kept.head.find("set-cookie: b=2\r\n"), std::string::npos);
+  EXPECT_NE(kept.head.find("Set-Cookie2: c=3\r\n"), std::string::npos);
   const auto stripped = make_viewer_response(origin_head, false, 11, true, "RID", kIdentity, true);
   EXPECT_EQ(lowered(stripped.head).find("set-cookie"), std::string::npos) << stripped.head;
   EXPECT_NE(stripped.head.find("Content-Type: text/plain\r\n"), std::string::npos);

@@ -92,6 +92,15 @@ TEST(CheckRequestHead, RefusesWhatBeastLetsThrough) {
             "The request target contains a byte outside visible ASCII (percent-encode it).");
   EXPECT_FALSE(check("GET /caf%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n"));
   EXPECT_EQ(check("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n")->status, 400);
+  // A fragment is not part of a request-target (RFC 9112 3.2); past a
+  // filtered query it would stick to the last parameter kept.
+  for (const char* target : {"/a#b", "/a?x=1#&y=2", "/#", "http://a/x#y"}) {
+    const auto fragment = check(std::string("GET ") + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+    ASSERT_TRUE(fragment) << target;
+    EXPECT_EQ(fragment->status, 400);
+    EXPECT_EQ(fragment->reason, "The request target contains a fragment ('#'); percent-encode it as %23.");
+  }
+  EXPECT_FALSE(check("GET /a%23b HTTP/1.1\r\nHost: a\r\n\r\n"));
 }
 
 TEST(WebSocketUpgrade, IsAnHttp11GetListingWebsocketAndUpgrade) {
