@@ -31,10 +31,6 @@ constexpr auto kParametersFields =
                                      "HeadersConfig", "CookiesConfig", "QueryStringsConfig"});
 constexpr auto kRequestPolicyConfigFields = std::to_array<std::string_view>(
     {"Comment", "Name", "HeadersConfig", "CookiesConfig", "QueryStringsConfig"});
-constexpr auto kHeadersConfigFields = std::to_array<std::string_view>({"HeaderBehavior", "Headers"});
-constexpr auto kCookiesConfigFields = std::to_array<std::string_view>({"CookieBehavior", "Cookies"});
-constexpr auto kQueryStringsConfigFields =
-    std::to_array<std::string_view>({"QueryStringBehavior", "QueryStrings"});
 constexpr FieldNames kCachePolicyConfig{kCachePolicyConfigFields, kCachePolicyConfigFields, {}, false};
 constexpr FieldNames kParameters{kParametersFields, kParametersFields, {}, false};
 constexpr FieldNames kRequestPolicyConfig{kRequestPolicyConfigFields, kRequestPolicyConfigFields, {}, false};
