@@ -440,8 +440,9 @@ void ObjectReader::read_forwarding(const Json& value, const std::string& at, Cac
     } else {
       if (!cache_id) {
         warning(at + ".OriginRequestPolicyId",
-                "the CDN needs a CachePolicyId with an origin request policy; read as a cache policy that "
-                "includes nothing");
+                std::string("the CDN needs a CachePolicyId with an origin request policy; read as a cache "
+                            "policy that includes nothing") +
+                    (forwarded != nullptr ? " (ForwardedValues is not used with policies)" : ""));
       }
       rules.source = ForwardingSource::policies;
       rules.headers = {ForwardScope::none, {}, false};
