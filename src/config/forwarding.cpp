@@ -70,6 +70,15 @@ ForwardedNames ForwardedNames::merged_with(const ForwardedNames& other, bool ign
   return merged;
 }
 
+ForwardingRules permissive_forwarding_rules(ForwardingSource source) {
+  ForwardingRules rules;
+  rules.source = source;
+  rules.headers = {ForwardScope::all_except, {"Host", "User-Agent"}, false};
+  rules.cookies = {ForwardScope::all, {}, false};
+  rules.query_strings = {ForwardScope::all, {}, false};
+  return rules;
+}
+
 bool ForwardingRules::forwards_host() const {
   // A legacy '*' or an all-viewer policy lets Host through like any header;
   // the table of always-removed headers does not name it.

@@ -99,6 +99,12 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
   return pos;
 }
 
+const nlohmann::json* member(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
 base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text, std::string_view what) {
   if (text.size() > kMaxInputBytes) {
     return base::unexpected(Problem{"", "input is " + std::to_string(text.size()) + " bytes; the limit is " +

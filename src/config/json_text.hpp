@@ -15,6 +15,9 @@ namespace edgefetch::config::detail {
 base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text,
                                                         std::string_view what = "a distribution config");
 
+/// The field `key` of `object`, or nullptr (also when `object` is no object).
+const nlohmann::json* member(const nlohmann::json& object, const char* key);
+
 /// 1-based line and column of byte `offset` in `text`.
 struct TextPosition {
   std::size_t line = 1;

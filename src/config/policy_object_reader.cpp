@@ -67,17 +67,6 @@ ForwardScope scope_of(std::string_view behavior) {
   return ForwardScope::all;  // all, allViewer, allViewerAndWhitelistCloudFront
 }
 
-// What a behavior without settings of its own, or with a policy whose settings
-// are not at hand, forwards: everything but Host, with the CDN's User-Agent.
-ForwardingRules permissive_rules(ForwardingSource source) {
-  ForwardingRules rules;
-  rules.source = source;
-  rules.headers = {ForwardScope::all_except, {"Host", "User-Agent"}, false};
-  rules.cookies = {ForwardScope::all, {}, false};
-  rules.query_strings = {ForwardScope::all, {}, false};
-  return rules;
-}
-
 // CloudFront headers a list names are headers for the edge to add (to
 // `cloudfront`), not viewer headers to let through; in an "all except" list
 // they exclude nothing, since a viewer's own CloudFront-* headers never pass.
@@ -170,7 +159,7 @@ void ObjectReader::check_policy_headers(const ForwardedNames& headers, bool cach
                                         const std::string& at, bool& ok) {
   std::string ignored;
   for (const auto& name : headers.names) {
-    if (!is_header_name(name)) {
+    if (!base::is_http_token(name)) {
       problem(at, quote(name) + " is not a valid header name");
       ok = false;
       continue;
@@ -395,7 +384,7 @@ void ObjectReader::read_forwarding(const Json& value, const std::string& at, Cac
     if (forwarded != nullptr) {
       read_forwarded_values(*forwarded, at, behavior);
     } else {
-      rules = permissive_rules(ForwardingSource::unspecified);
+      rules = permissive_forwarding_rules(ForwardingSource::unspecified);
       warning(at,
               "has neither CachePolicyId nor ForwardedValues (the CDN requires one); every viewer header "
               "but Host and User-Agent, every cookie and the query string are forwarded");
@@ -436,7 +425,7 @@ void ObjectReader::read_forwarding(const Json& value, const std::string& at, Cac
       problem(at + ".OriginRequestPolicyId",
               quote(*request_id) + " is a cache policy (" + request->name + ")");
     } else if (cache_unknown || request_unknown) {
-      rules = permissive_rules(ForwardingSource::unresolved_policy);
+      rules = permissive_forwarding_rules(ForwardingSource::unresolved_policy);
     } else {
       if (!cache_id) {
         warning(at + ".OriginRequestPolicyId",

@@ -14,15 +14,10 @@ namespace edgefetch::config {
 namespace {
 
 using Json = nlohmann::json;
+using detail::member;
 
 /// A policy file is a few KiB; a list of every custom policy a few hundred.
 constexpr std::size_t kMaxPolicyFileBytes = 4u << 20;
-
-const Json* member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
 
 // The two kinds, as the API names their parts.
 struct PolicyKind {

@@ -22,6 +22,7 @@ namespace edgefetch::config {
 namespace {
 
 using Json = nlohmann::json;
+using detail::member;
 
 constexpr std::string_view kCloudFrontDistributionType = "AWS::CloudFront::Distribution";
 
@@ -30,12 +31,6 @@ base::Unexpected<ReadFailure> fail(std::vector<Problem> problems) {
 }
 base::Unexpected<ReadFailure> fail(Problem problem) {
   return fail(std::vector<Problem>{std::move(problem)});
-}
-
-const Json* member(const Json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
 }
 
 // Logical ids are alphanumeric; anything else is quoted so the path stays readable.

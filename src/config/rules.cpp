@@ -162,10 +162,6 @@ std::optional<std::string> origin_path_problem(std::string_view path) {
   return std::nullopt;
 }
 
-bool is_header_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), is_token_char);
-}
-
 std::optional<std::string> header_name_problem(std::string_view name) {
   if (name.empty()) return "required; give the header's name";
   if (!std::all_of(name.begin(), name.end(), is_token_char)) {

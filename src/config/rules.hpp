@@ -24,8 +24,6 @@ std::optional<std::string> range_problem(long long value, int lowest, int highes
 std::optional<std::string> domain_name_problem(std::string_view name);
 std::optional<std::string> origin_path_problem(std::string_view path);
 std::optional<std::string> header_name_problem(std::string_view name);
-/// A field name by RFC 9110's token rule.
-bool is_header_name(std::string_view name);
 std::optional<std::string> header_value_problem(std::string_view value);
 /// For one method name in AllowedMethods/CachedMethods.
 std::optional<std::string> method_problem(std::string_view method);

@@ -52,16 +52,8 @@ bool normalizes_accept_encoding(const config::ForwardingRules& rules) {
 // The rules for a route without a behavior (tests that build a Route by
 // hand): what a behavior that says nothing gets, as the config reader sets it.
 const config::ForwardingRules& rules_without_behavior() {
-  static const config::ForwardingRules rules{
-      config::ForwardingSource::unspecified,
-      {config::ForwardScope::all_except, {"Host", "User-Agent"}, false},
-      {config::ForwardScope::all, {}, false},
-      {config::ForwardScope::all, {}, false},
-      {},
-      false,
-      false,
-      {},
-      {}};
+  static const config::ForwardingRules rules =
+      config::permissive_forwarding_rules(config::ForwardingSource::unspecified);
   return rules;
 }
 

@@ -42,6 +42,13 @@ namespace {
 
 // The origin's final response head, as the origin client reads it; false when
 // the client would fail (or wait for more).
+// The names the origin's Connection fields list (what the edge must drop).
+void add_connection_tokens(edge::ConnectionTokens& tokens, const origin::ResponseHead& response) {
+  for (const auto& header : response.headers) {
+    if (edge::iequals(header.name, "Connection")) tokens.add_value(header.value);
+  }
+}
+
 bool read_origin_head(std::string_view input, bool head_request, bool websocket,
                       origin::ResponseHead& response) {
   while (true) {
@@ -83,9 +90,7 @@ void check_viewer_head(const edge::ViewerResponse& out, const origin::ResponseHe
   require(head.result_int() == response.status);
 
   edge::ConnectionTokens origin_tokens;
-  for (const auto& header : response.headers) {
-    if (edge::iequals(header.name, "Connection")) origin_tokens.add_value(header.value);
-  }
+  add_connection_tokens(origin_tokens, response);
   std::size_t vias = 0;
   std::size_t dates = 0;
   std::size_t request_ids = 0;
@@ -149,9 +154,7 @@ void check_switching_head(const std::string& out, const origin::ResponseHead& re
   const auto& head = parser.get().base();
   require(head.result_int() == 101);
   edge::ConnectionTokens origin_tokens;
-  for (const auto& header : response.headers) {
-    if (edge::iequals(header.name, "Connection")) origin_tokens.add_value(header.value);
-  }
+  add_connection_tokens(origin_tokens, response);
   std::size_t upgrades = 0;
   std::size_t connections = 0;
   std::size_t vias = 0;

@@ -77,6 +77,12 @@ struct ForwardingRules {
   [[nodiscard]] bool forwards_host() const;
 };
 
+/// What a behavior without settings of its own (`unspecified`), or with a
+/// policy whose settings are not at hand (`unresolved_policy`), forwards:
+/// every viewer header but Host, with the CDN's User-Agent, every cookie and
+/// the whole query string, as edgefetch did before it read policies.
+ForwardingRules permissive_forwarding_rules(ForwardingSource source);
+
 /// A cache policy or an origin request policy's origin-facing settings.
 struct PolicySettings {
   std::string id;
