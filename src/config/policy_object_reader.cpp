@@ -251,6 +251,15 @@ std::optional<PolicySettings> ObjectReader::read_policy_config(const Json& confi
                                 headers_at, ok);
     check_policy_headers(policy.headers, cache_policy, headers_at + ".Headers", ok);
     split_cloudfront_headers(policy.headers, policy.cloudfront_headers);
+    // allViewerAndWhitelistCloudFront's list is of headers for the edge to
+    // add; every viewer header goes through already.
+    if (policy.headers.scope == ForwardScope::all && !policy.headers.names.empty()) {
+      problem(headers_at + ".Headers",
+              quote(policy.headers.names.front()) +
+                  " is not a CloudFront header; allViewerAndWhitelistCloudFront lists "
+                  "only CloudFront-* headers (every viewer header is forwarded already)");
+      ok = false;
+    }
   }
   const std::string cookies_at = parameters_at + ".CookiesConfig";
   if (const Json* cookies = section("CookiesConfig", cookies_at)) {

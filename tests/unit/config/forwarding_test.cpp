@@ -349,6 +349,16 @@ TEST(PolicyFiles, BadPoliciesAreRefusedWithTheField) {
   EXPECT_NE(problem_of_policy("{", "").find("line 1"), std::string::npos);
 }
 
+TEST(PolicyFiles, AllViewerAndCloudFrontListsOnlyCloudFrontHeaders) {
+  // Found by config_reader_fuzz: the list kept a viewer header beside "all".
+  EXPECT_EQ(
+      problem_of_policy(request_policy(R"({"HeaderBehavior":"allViewerAndWhitelistCloudFront",
+                                  "Headers":{"Quantity":1,"Items":["MloudFront-Viewer-Address"]}})"),
+                        "OriginRequestPolicy.OriginRequestPolicyConfig.HeadersConfig.Headers"),
+      "\"MloudFront-Viewer-Address\" is not a CloudFront header; allViewerAndWhitelistCloudFront lists only "
+      "CloudFront-* headers (every viewer header is forwarded already)");
+}
+
 TEST(PolicyFiles, CloudFrontHeadersInAnExceptListExcludeNothing) {
   auto read = read_policies(request_policy(
       R"({"HeaderBehavior":"allExcept","Headers":{"Quantity":1,"Items":["CloudFront-Viewer-Country"]}})"));
