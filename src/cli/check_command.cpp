@@ -18,6 +18,7 @@
 #include "edgefetch/check/check.hpp"
 #include "option_checks.hpp"
 #include "terminal.hpp"
+#include "usage_error.hpp"
 
 namespace edgefetch::cli {
 namespace {
@@ -76,10 +77,7 @@ class Progress {
 
 int run_check(const check_cmd::CheckCliOptions& options) {
   auto prepared = check_cmd::prepare(options);
-  if (!prepared) {
-    std::cerr << "edgefetch: " << prepared.error().message << "\n";
-    return prepared.error().exit_code;
-  }
+  if (!prepared) return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
   for (const auto& note : prepared->notes) std::cerr << "edgefetch: note: " << note << "\n";
   const terminal::Painter paint = terminal::Painter::for_stdout();
   auto progress = std::make_shared<Progress>();

@@ -7,8 +7,9 @@
 //   edgefetch ciphers translate NAME... [--json]
 //
 // Bad input (unknown profile, bad OriginSslProtocols, unknown name) exits with
-// kExitUsage and a message on stderr (with --json, an unknown name is also a
-// result with an "error"). The JSON schema is documented in
+// kExitUsage and a message on stderr; with --json also an {"error": ...} object
+// on stdout (usage_error.hpp), except that an unknown name to translate is a
+// result with an "error" of its own. The JSON schema is documented in
 // ciphers_views.hpp.
 
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "terminal.hpp"
+#include "usage_error.hpp"
 
 namespace edgefetch::cli {
 namespace {
@@ -48,27 +50,25 @@ std::string known_profiles() {
   return terminal::join(names, ", ");
 }
 
-const policy::Profile* resolve_profile(const std::string& name) {
-  const policy::Profile* profile = policy::profile_by_name(name);
+const policy::Profile* resolve_profile(const CiphersOptions& options) {
+  const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    std::cerr << "edgefetch: unknown profile '" << name << "'; known profiles: " << known_profiles()
-              << " (see 'edgefetch ciphers profiles')\n";
+    report_usage_error("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+                           " (see 'edgefetch ciphers profiles')",
+                       options.json, kExitUsage);
   }
   return profile;
 }
 
 int run_offer(const CiphersOptions& options) {
-  const policy::Profile* profile = resolve_profile(options.profile);
+  const policy::Profile* profile = resolve_profile(options);
   if (profile == nullptr) {
     return kExitUsage;
   }
   std::vector<policy::ProtocolVersion> selection;
   if (options.origin_ssl_protocols_given) {
     auto parsed = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
-    if (!parsed) {
-      std::cerr << "edgefetch: --origin-ssl-protocols: " << parsed.error() << "\n";
-      return kExitUsage;
-    }
+    if (!parsed) return report_usage_error("--origin-ssl-protocols: " + parsed.error(), options.json, kExitUsage);
     selection = std::move(parsed).value();
   }
   const policy::Offer offer = policy::narrow(*profile, selection);
@@ -94,7 +94,7 @@ int run_groups(const CiphersOptions& options) {
       groups.push_back(&g);
     }
   } else {
-    profile = resolve_profile(options.profile);
+    profile = resolve_profile(options);
     if (profile == nullptr) {
       return kExitUsage;
     }
@@ -127,7 +127,7 @@ int run_sigalgs(const CiphersOptions& options) {
       schemes.push_back(&s);
     }
   } else {
-    profile = resolve_profile(options.profile);
+    profile = resolve_profile(options);
     if (profile == nullptr) {
       return kExitUsage;
     }
@@ -251,10 +251,9 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
     const std::vector<CLI::App*> chosen = cmd->get_subcommands();
     const CLI::App* sub = chosen.empty() ? nullptr : chosen.front();
     if (sub != nullptr && (options->origin_ssl_protocols_given || options->format != "table")) {
-      std::cerr
-          << "edgefetch: --origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '"
-          << sub->get_name() << "'\n";
-      exit_code = kExitUsage;
+      exit_code = report_usage_error(
+          "--origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '" + sub->get_name() + "'",
+          options->json, kExitUsage);
       return;
     }
     if (sub == groups) {

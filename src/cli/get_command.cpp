@@ -22,6 +22,7 @@
 #include "get_verbose.hpp"
 #include "option_checks.hpp"
 #include "terminal.hpp"
+#include "usage_error.hpp"
 
 namespace edgefetch::cli {
 namespace {
@@ -101,10 +102,7 @@ int run_get(const get::GetOptions& options) {
   }
 
   auto prepared = get::prepare(options);
-  if (!prepared) {
-    std::cerr << "edgefetch: " << prepared.error().message << "\n";
-    return prepared.error().exit_code;
-  }
+  if (!prepared) return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
   if (options.insecure && prepared->url.scheme == net::Scheme::http) {
     warnings.emplace_back("--insecure has no effect on an http:// URL");
   }
@@ -115,10 +113,7 @@ int run_get(const get::GetOptions& options) {
 
   BodyOutput output;
   std::string output_error;
-  if (!output.open(options, &output_error)) {
-    std::cerr << "edgefetch: " << output_error << "\n";
-    return kExitUsage;
-  }
+  if (!output.open(options, &output_error)) return report_usage_error(output_error, options.json, kExitUsage);
 
   std::unique_ptr<get::VerboseObserver> verbose;
   if (options.verbose) {

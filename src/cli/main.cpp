@@ -10,6 +10,7 @@
 
 #include "build_info.hpp"
 #include "commands.hpp"
+#include "usage_error.hpp"
 
 namespace {
 
@@ -69,9 +70,9 @@ int run(int argc, char** argv) {
   // CLI11 would say "A subcommand is required", not which word it did not know.
   const std::string command = command_word(args);
   if (!command.empty() && !is_command(app, command)) {
-    std::cerr << "edgefetch: unknown command '" << command << "'; the commands are " << command_names(app)
-              << "\nRun 'edgefetch --help' for usage.\n";
-    return edgefetch::cli::kExitUsage;
+    return edgefetch::cli::report_usage_error(
+        "unknown command '" + command + "'; the commands are " + command_names(app),
+        edgefetch::cli::json_requested(args), edgefetch::cli::kExitUsage, "Run 'edgefetch --help' for usage.");
   }
 
   try {
@@ -85,9 +86,9 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Every usage error says what was wrong and where to look, with our prefix.
-    std::cerr << "edgefetch: " << e.what()
-              << "\nRun 'edgefetch --help' or 'edgefetch COMMAND --help' for usage.\n";
-    return edgefetch::cli::kExitUsage;
+    return edgefetch::cli::report_usage_error(e.what(), edgefetch::cli::json_requested(args),
+                                              edgefetch::cli::kExitUsage,
+                                              "Run 'edgefetch --help' or 'edgefetch COMMAND --help' for usage.");
   }
   return exit_code;
 }
