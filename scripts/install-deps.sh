@@ -8,6 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
   libssl-dev openssl libboost-dev libfmt-dev nlohmann-json3-dev libcli11-dev libjemalloc-dev
+  libyaml-dev
   # tests
   libgtest-dev libgmock-dev clang libclang-rt-14-dev llvm
   gnutls-bin openjdk-17-jdk-headless libnss3-tools curl python3 python3-websockets procps iproute2

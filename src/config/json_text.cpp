@@ -2,10 +2,10 @@
 
 #include "config/json_text.hpp"
 
-#include <cctype>
 #include <exception>
 #include <string>
 
+#include "config/yaml_text.hpp"
 #include "edgefetch/base/ascii.hpp"
 
 namespace edgefetch::config::detail {
@@ -18,30 +18,6 @@ std::string at(std::string_view text, std::size_t offset) {
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-// Printable ASCII kept, everything else escaped: parser messages quote input.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      base::append_hex_escape(out, u);
-    }
-  }
-  return out;
-}
-
-bool looks_like_yaml(std::string_view text) {
-  const char first = text.front();
-  if (first == '#' || first == '-' || first == '%') return true;
-  if (std::isalpha(static_cast<unsigned char>(first)) == 0) return false;
-  // A bare word followed by ':' on the first line, as in "AWSTemplateFormatVersion: ...".
-  const auto line_end = text.find('\n');
-  const std::string_view line = text.substr(0, line_end);
-  return line.find(':') != std::string_view::npos;
 }
 
 // Depth of [ and { outside strings; rejects before the parser or any later
@@ -99,6 +75,19 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
   return pos;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      base::append_hex_escape(out, u);
+    }
+  }
+  return out;
+}
+
 const nlohmann::json* member(const nlohmann::json& object, const char* key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(key);
@@ -117,17 +106,10 @@ base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text, s
     return base::unexpected(Problem{"", "the input is empty; expected " + std::string(what) + " in JSON"});
   }
   const std::string_view body = text.substr(start);
-  if (body.front() != '{' && body.front() != '[') {
-    if (looks_like_yaml(body)) {
-      return base::unexpected(
-          Problem{"",
-                  "this looks like YAML; only JSON is read. Convert the template first, e.g. with cfn-flip "
-                  "(`cfn-flip template.yaml > template.json`, which understands !Ref and !Sub), or pass the "
-                  "output of `aws cloudfront get-distribution-config --id ID`"});
-    }
-    return base::unexpected(
-        Problem{"", "malformed JSON at " + at(text, start) + ": expected '{' to start " + std::string(what)});
-  }
+  // JSON starts with '{' (or '[', refused later with a reason); anything else
+  // is read as YAML, which is how CloudFormation templates and `aws ...
+  // --output yaml` are usually written.
+  if (body.front() != '{' && body.front() != '[') return parse_yaml_text(text, what);
   if (const auto deep = too_deep_at(text)) {
     return base::unexpected(Problem{"", "malformed JSON at " + at(text, *deep) + ": nested more than " +
                                             std::to_string(kMaxJsonDepth) + " levels deep"});

@@ -69,9 +69,11 @@ TEST(ConfigDetection, NotAConfig) {
             std::string::npos);
   EXPECT_NE(only_message("").find("empty"), std::string::npos);
   EXPECT_NE(only_message(" \n\t ").find("empty"), std::string::npos);
-  EXPECT_NE(only_message("42").find("expected '{'"), std::string::npos);
-  EXPECT_NE(only_message("Resources:\n  Cdn:\n").find("YAML"), std::string::npos);
-  EXPECT_NE(only_message("---\nResources: {}\n").find("YAML"), std::string::npos);
+  // Text that is not JSON is read as YAML (yaml_test.cpp).
+  EXPECT_NE(only_message("42").find("neither JSON (an object starting with '{') nor a YAML mapping"),
+            std::string::npos);
+  EXPECT_EQ(only_message("Resources:\n  Cdn:\n"), "has no resource of Type AWS::CloudFront::Distribution");
+  EXPECT_EQ(only_message("---\nResources: {}\n"), "has no resource of Type AWS::CloudFront::Distribution");
 }
 
 TEST(ConfigDetection, MalformedJsonPositions) {
