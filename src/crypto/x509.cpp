@@ -506,6 +506,14 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
   if (chain.empty()) {
     return base::unexpected(make_error(Kind::invalid, "the server sent no certificate"));
   }
+  if (chain.size() > kMaxChainCertificates) {
+    return base::unexpected(make_error(
+        Kind::invalid, "the server sent " + std::to_string(chain.size()) +
+                           " certificates; the CDN's TLS library (s2n) reads at most " +
+                           std::to_string(kMaxChainCertificates) +
+                           " and refuses a longer chain. Send the leaf and the intermediates up to the root, "
+                           "without the root or certificates off that path"));
+  }
   const std::time_t now = at != 0 ? at : std::time(nullptr);
   if (auto hit = store.cache().find(chain, name, now)) {
     return std::move(hit.value());
@@ -543,6 +551,8 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
   }
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   X509_VERIFY_PARAM_set_time(param, now);
+  // s2n limits the chain it builds to the same depth as the chain it reads.
+  X509_VERIFY_PARAM_set_depth(param, static_cast<int>(kMaxChainCertificates));
   X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
   if (X509_verify_cert(ctx.get()) != 1) {
     auto error = chain_error(ctx.get(), leaf);

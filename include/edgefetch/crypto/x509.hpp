@@ -132,11 +132,16 @@ struct VerifiedChain {
   bool from_cache = false;
 };
 
+/// The most certificates a server's Certificate message may carry: s2n's
+/// DEFAULT_MAX_CHAIN_DEPTH, which also bounds the verified path (facts 2.1).
+inline constexpr std::size_t kMaxChainCertificates = 7;
+
 /// Verifies `chain` (DER, leaf first, as the server sent it) against `store`
 /// at time `at`, and the leaf against `name` (a DNS name, checked with RFC 6125
 /// wildcard rules: leftmost label only, no partial-label wildcards; or an IPv4/IPv6
 /// literal checked against IP SANs). Leaf key types: RSA (>= 1024 bits) and EC
-/// P-256/P-384/P-521 are accepted; others give key_unsupported.
+/// P-256/P-384/P-521 are accepted; others give key_unsupported. More than
+/// kMaxChainCertificates certificates, or a longer verified path, is invalid.
 /// Successes are cached in store.cache() (key: exact chain bytes, name, store;
 /// a hit is only used when `at` is inside every certificate's validity window).
 base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std::vector<std::uint8_t>> chain,

@@ -115,6 +115,44 @@ TEST(VerifyChain, MissingIntermediateIsIncompleteChain) {
       << result.error().message;
 }
 
+TEST(VerifyChain, ChainsLongerThanTheCdnsLibraryReadsAreInvalid) {
+  // root -> 7 intermediates -> leaf: 8 certificates on the wire, one more
+  // than s2n reads; 7 (6 intermediates) still verify.
+  const auto& p = pki();
+  std::vector<test::Key> keys;
+  std::vector<test::Cert> cas;
+  for (int i = 0; i < 7; ++i) {
+    keys.push_back(test::ec_key("P-256"));
+    const test::Cert& issuer = i == 0 ? p.root : cas.back();
+    const test::Key& issuer_key = i == 0 ? p.root_key : keys[keys.size() - 2];
+    cas.push_back(
+        test::issue(CertSpec{"Deep CA " + std::to_string(i), {}, true, p.now - 86400, p.now + 86400},
+                    keys.back(), issuer, issuer_key));
+  }
+  const test::Cert leaf =
+      test::issue(CertSpec{"origin.test", {"DNS:origin.test"}, false, p.now - 86400, p.now + 86400}, p.rsa,
+                  cas.back(), keys.back());
+  std::vector<Bytes> eight = {test::der(leaf)};
+  for (auto it = cas.rbegin(); it != cas.rend(); ++it) eight.push_back(test::der(*it));
+  ASSERT_EQ(eight.size(), 8u);
+  auto store = p.store();
+  auto refused = verify_chain(eight, *store, "origin.test", p.now);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, Kind::invalid);
+  EXPECT_NE(refused.error().message.find("sent 8 certificates; the CDN's TLS library (s2n) reads at most 7"),
+            std::string::npos)
+      << refused.error().message;
+
+  // Six intermediates below the root: 7 on the wire, accepted.
+  const test::Cert shorter_leaf =
+      test::issue(CertSpec{"origin.test", {"DNS:origin.test"}, false, p.now - 86400, p.now + 86400}, p.rsa,
+                  cas[5], keys[5]);
+  std::vector<Bytes> seven = {test::der(shorter_leaf)};
+  for (int i = 5; i >= 0; --i) seven.push_back(test::der(cas[static_cast<std::size_t>(i)]));
+  auto accepted = verify_chain(seven, *store, "origin.test", p.now);
+  EXPECT_TRUE(accepted.has_value()) << accepted.error().message;
+}
+
 TEST(VerifyChain, UnknownRootAndSelfSignedAreUntrusted) {
   const auto& p = pki();
   const auto leaf = p.leaf(kSans, p.rsa);
