@@ -22,6 +22,7 @@
 #include "commands.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/profile.hpp"
+#include "json_output.hpp"
 #include "terminal.hpp"
 #include "usage_error.hpp"
 
@@ -39,7 +40,7 @@ struct CiphersOptions {
 };
 
 void print_json(const ciphers::Json& document) {
-  std::cout << document.dump(2) << "\n";
+  std::cout << json_text(document) << "\n";
 }
 
 std::string known_profiles() {
@@ -68,7 +69,9 @@ int run_offer(const CiphersOptions& options) {
   std::vector<policy::ProtocolVersion> selection;
   if (options.origin_ssl_protocols_given) {
     auto parsed = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
-    if (!parsed) return report_usage_error("--origin-ssl-protocols: " + parsed.error(), options.json, kExitUsage);
+    if (!parsed) {
+      return report_usage_error("--origin-ssl-protocols: " + parsed.error(), options.json, kExitUsage);
+    }
     selection = std::move(parsed).value();
   }
   const policy::Offer offer = policy::narrow(*profile, selection);
@@ -252,7 +255,8 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
     const CLI::App* sub = chosen.empty() ? nullptr : chosen.front();
     if (sub != nullptr && (options->origin_ssl_protocols_given || options->format != "table")) {
       exit_code = report_usage_error(
-          "--origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '" + sub->get_name() + "'",
+          "--origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '" +
+              sub->get_name() + "'",
           options->json, kExitUsage);
       return;
     }

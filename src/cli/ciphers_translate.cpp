@@ -1,5 +1,7 @@
 #include "ciphers_translate.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <ostream>
 #include <variant>
 
@@ -8,6 +10,13 @@
 
 namespace edgefetch::cli::ciphers {
 namespace {
+
+// "0x" and hex digits: a code point's spelling, however long.
+bool is_hex_number(std::string_view query) {
+  if (query.size() < 3 || query[0] != '0' || (query[1] != 'x' && query[1] != 'X')) return false;
+  return std::all_of(query.begin() + 2, query.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
 
 constexpr std::string_view kNotOffered =
     "none: no profile of the CDN offers it; edgefetch knows it so that check can name what an origin speaks";
@@ -135,12 +144,17 @@ std::string unknown_query_message(std::string_view query) {
            " (a decimal number is read as a group id; suites and signature schemes are written in hex, such "
            "as 0xC02F)";
   }
+  if (is_hex_number(query)) {
+    return start +
+           ": not a code point; TLS code points are 16 bits, 0x0000 to 0xFFFF (written 0xC02F or "
+           "0xC0,0x2F)";
+  }
   const std::vector<std::string> near = policy::closest_names(query, 3);
   if (!near.empty()) return start + "; did you mean: " + terminal::join(near, ", ") + "?";
   return start +
          ": not a cipher suite, group or signature scheme edgefetch knows in any spelling, nor a code point "
          "such as 0xC02F. The names are in 'edgefetch ciphers', 'edgefetch ciphers groups' and 'edgefetch "
-         "ciphers sigalgs'; for TLS 1.3's add --profile CloudFront-Upstream-2025.";
+         "ciphers sigalgs' (for the TLS 1.3 suites, add --profile CloudFront-Upstream-2025).";
 }
 
 Json translation_json(std::string_view query, const Translation& translation) {

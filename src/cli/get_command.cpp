@@ -20,6 +20,7 @@
 #include "get_options.hpp"
 #include "get_report.hpp"
 #include "get_verbose.hpp"
+#include "json_output.hpp"
 #include "option_checks.hpp"
 #include "terminal.hpp"
 #include "usage_error.hpp"
@@ -102,7 +103,9 @@ int run_get(const get::GetOptions& options) {
   }
 
   auto prepared = get::prepare(options);
-  if (!prepared) return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
+  if (!prepared) {
+    return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
+  }
   if (options.insecure && prepared->url.scheme == net::Scheme::http) {
     warnings.emplace_back("--insecure has no effect on an http:// URL");
   }
@@ -147,7 +150,7 @@ int run_get(const get::GetOptions& options) {
   if (verbose) verbose->print_summary(result);
 
   if (options.json) {
-    std::cout << get::result_json(*prepared, result, warnings).dump(2) << "\n";
+    std::cout << json_text(get::result_json(*prepared, result, warnings)) << "\n";
     std::cout.flush();
   }
   if (result.error && result.error->kind == origin::FailureKind::body_sink_failed) {
@@ -173,7 +176,8 @@ void register_get_command(CLI::App& app, int& exit_code) {
   cmd->add_option("url", options->url, "https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH")->required();
   cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
                   "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(not_empty("a list such as TLSv1.1,TLSv1.2"));
   cmd->add_option("--profile", options->profile, "Client profile (see 'edgefetch ciphers profiles')")
       ->capture_default_str();
   cmd->add_option("--ca-file", options->ca_file,
@@ -181,7 +185,8 @@ void register_get_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--insecure", options->insecure,
                 "Do not verify the origin's certificate (the CDN always does; prints a warning)");
   cmd->add_option("--host-header", options->host_header,
-                  "Host header to send; also the SNI and the name verified, as when the CDN forwards Host");
+                  "Host header to send; also the SNI and the name verified, as when the CDN forwards Host")
+      ->check(not_empty("a host name"));
   cmd->add_option("--resolve", options->resolve,
                   "HOST:PORT:ADDRESS[,ADDRESS...]: connect there instead (repeatable)")
       ->take_all();

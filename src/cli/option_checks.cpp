@@ -29,4 +29,12 @@ CLI::Validator whole_number_in(int lowest, int highest) {
           "INT in [" + std::to_string(lowest) + " - " + std::to_string(highest) + "]"};
 }
 
+CLI::Validator not_empty(const std::string& what_to_give) {
+  return {[what_to_give](std::string& text) -> std::string {
+            if (!text.empty()) return {};
+            return "an empty value is not allowed; give " + what_to_give + ", or leave the option out";
+          },
+          ""};
+}
+
 }  // namespace edgefetch::cli

@@ -5,10 +5,15 @@
 // all, which reads as if the number were merely too big.
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace edgefetch::cli {
 
 /// A whole number from `lowest` to `highest` inclusive ("INT in [lowest - highest]" in --help).
 CLI::Validator whole_number_in(int lowest, int highest);
+
+/// Refuses "" (as `--host-header ""` from an unset shell variable would give),
+/// which would otherwise silently mean the default.
+CLI::Validator not_empty(const std::string& what_to_give);
 
 }  // namespace edgefetch::cli

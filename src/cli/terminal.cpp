@@ -61,6 +61,11 @@ bool wants_color(int fd) {
   if (no_color != nullptr && *no_color != '\0') {
     return false;
   }
+  // A terminal that says it cannot show escape sequences (Emacs shells, some CI consoles).
+  const char* term = std::getenv("TERM");  // NOLINT(concurrency-mt-unsafe): read-only use
+  if (term != nullptr && std::string_view(term) == "dumb") {
+    return false;
+  }
   return isatty(fd) == 1;
 }
 

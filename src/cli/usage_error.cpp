@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "json_output.hpp"
 
 namespace edgefetch::cli {
 
@@ -14,8 +15,9 @@ int report_usage_error(std::string_view message, bool json, int exit_code, std::
   if (json) {
     const nlohmann::ordered_json document = {
         {"error",
-         {{"code", exit_code == kExitUsage ? "usage_error" : "internal_error"}, {"message", std::string(message)}}}};
-    std::cout << document.dump(2) << "\n";
+         {{"code", exit_code == kExitUsage ? "usage_error" : "internal_error"},
+          {"message", std::string(message)}}}};
+    std::cout << json_text(document) << "\n";
   }
   return exit_code;
 }

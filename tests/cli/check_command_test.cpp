@@ -95,6 +95,7 @@ TEST_F(CheckTextTest, ColourOnATerminalUnlessNoColor) {
   RunOptions tty;
   tty.stdout_is_terminal = true;
   tty.unset_environment = {"NO_COLOR"};
+  tty.set_environment = {{"TERM", "xterm-256color"}};  // CI consoles may say TERM=dumb
   const RunResult coloured = run_edgefetch(args(), tty);
   EXPECT_EQ(coloured.exit_code, kExitIncompatible) << coloured.out << coloured.err;
   EXPECT_TRUE(contains_text(coloured.out, "\x1b[31mINCOMPATIBLE")) << coloured.out;

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -475,6 +474,18 @@ TEST(CiphersErrors, AnUnknownNameFarFromEveryNameGetsNoSuggestionButWhereTheName
   EXPECT_NE(result.err.find("'edgefetch ciphers sigalgs'"), std::string::npos) << result.err;
 }
 
+TEST(CiphersErrors, AHexNumberBeyond16BitsIsNamedAsSuch) {
+  const RunResult result = run({"ciphers", "translate", "--json", "0x12345", "bogus"}, kExitUsage);
+  const nlohmann::json doc = nlohmann::json::parse(result.out);
+  EXPECT_EQ(
+      doc["results"][0]["error"],
+      "unknown name '0x12345': not a code point; TLS code points are 16 bits, 0x0000 to 0xFFFF (written "
+      "0xC02F or 0xC0,0x2F)");
+  EXPECT_TRUE(contains(doc["results"][1]["error"].get<std::string>(),
+                       "(for the TLS 1.3 suites, add --profile CloudFront-Upstream-2025)"))
+      << doc["results"][1]["error"];
+}
+
 TEST(CiphersErrors, UnknownProfileExits2) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"ciphers", "--profile", "nope"},
@@ -537,6 +548,7 @@ TEST(CiphersColour, OnlyOnATerminalAndNotWithNoColor) {
   RunOptions tty;
   tty.stdout_is_terminal = true;
   tty.unset_environment = {"NO_COLOR"};
+  tty.set_environment = {{"TERM", "xterm-256color"}};  // CI consoles may say TERM=dumb
   const RunResult coloured = run({"ciphers"}, kExitOk, tty);
   EXPECT_NE(coloured.out.find("\x1b["), std::string::npos) << "a terminal gets colour";
   // Colour does not disturb the alignment: the same rows come out.
@@ -551,12 +563,16 @@ TEST(CiphersColour, OnlyOnATerminalAndNotWithNoColor) {
   }
   EXPECT_EQ(stripped, plain.out);
 
+  RunOptions dumb = tty;
+  dumb.set_environment = {{"TERM", "dumb"}};
+  EXPECT_EQ(run({"ciphers"}, kExitOk, dumb).out.find('\x1b'), std::string::npos) << "TERM=dumb has no colour";
+
   RunOptions no_color = tty;
-  no_color.set_environment = {{"NO_COLOR", "1"}};
+  no_color.set_environment = {{"NO_COLOR", "1"}, {"TERM", "xterm-256color"}};
   EXPECT_EQ(run({"ciphers"}, kExitOk, no_color).out.find('\x1b'), std::string::npos);
 
   RunOptions empty_no_color = tty;
-  empty_no_color.set_environment = {{"NO_COLOR", ""}};
+  empty_no_color.set_environment = {{"NO_COLOR", ""}, {"TERM", "xterm-256color"}};
   EXPECT_NE(run({"ciphers"}, kExitOk, empty_no_color).out.find("\x1b["), std::string::npos)
       << "an empty NO_COLOR does not disable colour";
 }

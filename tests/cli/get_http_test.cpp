@@ -70,6 +70,19 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
   EXPECT_TRUE(contains(requests[0], "\r\nHost: 127.0.0.1\r\n")) << requests[0];
 }
 
+TEST(GetHttpTest, JsonCarriesAHeaderValueThatIsNotUtf8) {
+  // obs-text bytes are legal in a field value (RFC 9110 5.5); JSON cannot hold
+  // them, so they are written as U+FFFD rather than failing the report.
+  auto server = start_server(
+      answer(std::string("HTTP/1.1 200 OK\r\nX-Bin: a\xff\xfe\xc3(b\r\nContent-Length: 2\r\n\r\nok")));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitOk);
+  const json doc = json_output(result);
+  EXPECT_EQ(doc["status"], 200);
+  EXPECT_EQ(doc["headers"]["x-bin"], "a\uFFFD\uFFFD\uFFFD(b") << result.out;
+  EXPECT_EQ(result.err, "");
+}
+
 TEST(GetHttpTest, AResolveEntryForAnotherHostIsPointedOut) {
   auto server = start_server(answer(std::string(kHello)));
   ASSERT_TRUE(server);

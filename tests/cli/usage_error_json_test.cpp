@@ -28,9 +28,15 @@ const std::vector<Case>& usage_cases() {
       {{"bogus", "--json"}, "unknown command 'bogus'"},
       // The commands' own checks.
       {{"get", "--json", "ftp://origin.test/"}, "unsupported scheme 'ftp'"},
-      {{"get", "--json", "https://origin.test/", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},
+      {{"get", "--json", "https://origin.test/", "--origin-ssl-protocols", "TLSv9"},
+       "--origin-ssl-protocols"},
+      // An empty value (an unset shell variable) is not taken as the default.
+      {{"get", "--json", "https://origin.test/", "--origin-ssl-protocols", ""},
+       "an empty value is not allowed"},
+      {{"get", "--json", "https://origin.test/", "--host-header", ""}, "an empty value is not allowed"},
       {{"check", "--json", "origin.test:99999"}, "the port must be a number"},
-      {{"check", "--json", "--distribution-config", "/nonexistent/dist.json"}, "cannot read /nonexistent/dist.json"},
+      {{"check", "--json", "--distribution-config", "/nonexistent/dist.json"},
+       "cannot read /nonexistent/dist.json"},
       {{"check", "--json", "origin.test", "--profile", "nope"}, "unknown profile 'nope'"},
       {{"ciphers", "--json", "--profile", "nope"}, "unknown profile 'nope'"},
       {{"ciphers", "--json", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},
