@@ -16,6 +16,7 @@
 #include "check_text.hpp"
 #include "commands.hpp"
 #include "edgefetch/check/check.hpp"
+#include "json_output.hpp"
 #include "option_checks.hpp"
 #include "terminal.hpp"
 #include "usage_error.hpp"
@@ -77,7 +78,9 @@ class Progress {
 
 int run_check(const check_cmd::CheckCliOptions& options) {
   auto prepared = check_cmd::prepare(options);
-  if (!prepared) return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
+  if (!prepared) {
+    return report_usage_error(prepared.error().message, options.json, prepared.error().exit_code);
+  }
   for (const auto& note : prepared->notes) std::cerr << "edgefetch: note: " << note << "\n";
   const terminal::Painter paint = terminal::Painter::for_stdout();
   auto progress = std::make_shared<Progress>();
@@ -96,7 +99,7 @@ int run_check(const check_cmd::CheckCliOptions& options) {
         check::check_distribution_blocking(*prepared->distribution, options.distribution_config, d);
     progress->clear();
     if (options.json) {
-      std::cout << check::distribution_json(report).dump(2) << "\n";
+      std::cout << json_text(check::distribution_json(report)) << "\n";
     } else {
       check_cmd::render_distribution(std::cout, report, paint);
     }
@@ -115,7 +118,7 @@ int run_check(const check_cmd::CheckCliOptions& options) {
   progress->clear();
   for (const auto& note : prepared->notes) report.diagnosis.notes.push_back(note);
   if (options.json) {
-    std::cout << check::report_json(report).dump(2) << "\n";
+    std::cout << json_text(check::report_json(report)) << "\n";
   } else {
     check_cmd::render_report(std::cout, report, paint);
   }
@@ -141,6 +144,12 @@ void register_check_command(CLI::App& app, int& exit_code) {
          "With --distribution-config: custom cache / origin request policies its behaviors name (aws "
          "cloudfront get-cache-policy or get-origin-request-policy output, or the list- forms; "
          "repeatable). They decide whether Host, and so SNI, is the viewer's")
+      ->take_all();
+  cmd->add_option(
+         "--template-parameter", options->template_parameters,
+         "NAME=VALUE: with a CloudFormation template, the value of its Parameter NAME (or of a pseudo "
+         "parameter such as AWS::Region), as `aws cloudformation deploy --parameter-overrides` gives "
+         "it; without one, Ref and ${NAME} take the Default, with a warning (repeatable)")
       ->take_all();
   cmd->add_option(
       "--origin-ssl-protocols", options->origin_ssl_protocols,

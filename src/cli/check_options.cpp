@@ -135,6 +135,16 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
     }
   } else if (!options.policy_files.empty()) {
     return usage("--policies is used with --distribution-config (the policies its behaviors name)");
+  } else if (!options.template_parameters.empty()) {
+    return usage(
+        "--template-parameter is used with --distribution-config (values for a CloudFormation template's "
+        "Parameters)");
+  }
+  config::TemplateParameters parameters;
+  for (const auto& text : options.template_parameters) {
+    auto parsed = config::parse_template_parameter(text);
+    if (!parsed) return usage("--template-parameter: " + parsed.error());
+    parameters.overrides.push_back(std::move(*parsed));
   }
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
@@ -177,7 +187,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
   if (many) {
     auto policies = config::load_policies({options.policy_files.begin(), options.policy_files.end()});
     if (!policies) return usage("--policies:\n" + policies.error().to_string());
-    auto loaded = config::load_distribution_config(options.distribution_config, &*policies);
+    auto loaded = config::load_distribution_config(options.distribution_config, &*policies, parameters);
     if (!loaded) {
       return usage("--distribution-config '" + options.distribution_config +
                    "' is not a valid distribution config:\n" + loaded.error().to_string());

@@ -18,7 +18,9 @@ struct CheckCliOptions {
   std::string target;  // HOST[:PORT], [IPv6]:PORT, or https://HOST[:PORT]/
   std::string distribution_config;
   std::vector<std::string> policy_files;  // --policies, with --distribution-config
-  std::string origin_ssl_protocols;       // empty: TLSv1.2 (single origin)
+  // --template-parameter NAME=VALUE, with --distribution-config (a template's Parameters)
+  std::vector<std::string> template_parameters;
+  std::string origin_ssl_protocols;  // empty: TLSv1.2 (single origin)
   std::string profile{policy::kDefaultProfileName};
   bool profile_given = false;   // --profile was on the command line (then no comparison by default)
   std::string compare_profile;  // --compare-profile; empty: cloudfront-2025 unless --profile was given

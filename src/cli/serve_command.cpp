@@ -142,6 +142,13 @@ void register_serve_command(CLI::App& app, int& exit_code) {
                   "get-origin-request-policy, list-cache-policies or list-origin-request-policies output; "
                   "repeatable; re-read on SIGHUP)")
       ->take_all();
+  cmd->add_option(
+         "--template-parameter", options->template_parameters,
+         "NAME=VALUE: with a CloudFormation template, the value of its Parameter NAME (or of a pseudo "
+         "parameter such as AWS::Region), as `aws cloudformation deploy --parameter-overrides` gives "
+         "it; without one, Ref and ${NAME} take the Default, with a warning (repeatable; applied "
+         "again on SIGHUP)")
+      ->take_all();
   cmd->add_option("--listen", options->listen,
                   "ADDRESS:PORT for HTTP viewers (repeatable; port 0: any free port)")
       ->take_all();
@@ -184,9 +191,9 @@ void register_serve_command(CLI::App& app, int& exit_code) {
       ->check(whole_number_in(0, 3600))
       ->capture_default_str();
   cmd->footer(
-      "Signals: SIGHUP reloads --config and --policies (a config that fails validation is rejected and\n"
-      "         the running one stays); SIGTERM/SIGINT stop accepting, finish requests in flight (up to\n"
-      "         --drain-timeout), then exit 0.\n"
+      "Signals: SIGHUP reloads --config and --policies, with the same --template-parameter values (a\n"
+      "         config that fails validation is rejected and the running one stays); SIGTERM/SIGINT stop\n"
+      "         accepting, finish requests in flight (up to --drain-timeout), then exit 0.\n"
       "On start, one line per listener on stdout: 'edgefetch serve: listening on http://127.0.0.1:8080'.\n"
       "Exit codes: 0 after a drain, 2 usage error (invalid option or config, cannot listen), 4 internal "
       "error.");

@@ -45,9 +45,15 @@ base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> l
     const ServeCliOptions& options, std::vector<std::string>* warnings) {
   const std::string& file = options.config_file;
   if (!std::filesystem::exists(file)) return base::unexpected("--config '" + file + "': no such file");
+  config::TemplateParameters parameters;
+  for (const auto& text : options.template_parameters) {
+    auto parsed = config::parse_template_parameter(text);
+    if (!parsed) return base::unexpected("--template-parameter: " + parsed.error());
+    parameters.overrides.push_back(std::move(*parsed));
+  }
   auto policies = config::load_policies({options.policy_files.begin(), options.policy_files.end()});
   if (!policies) return base::unexpected("--policies:\n" + policies.error().to_string());
-  auto loaded = config::load_distribution_config(file, &*policies);
+  auto loaded = config::load_distribution_config(file, &*policies, parameters);
   if (!loaded) return base::unexpected("--config '" + file + "':\n" + loaded.error().to_string());
   if (loaded->distributions.size() != 1) {
     return base::unexpected("--config '" + file + "': holds " + std::to_string(loaded->distributions.size()) +

@@ -19,6 +19,7 @@ namespace edgefetch::cli::serve {
 struct ServeCliOptions {
   std::string config_file;
   std::vector<std::string> policy_files;
+  std::vector<std::string> template_parameters;  // NAME=VALUE, for a template's Parameters
   std::vector<std::string> listen;
   std::vector<std::string> listen_tls;
   std::string cert_file;

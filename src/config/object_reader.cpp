@@ -80,10 +80,12 @@ bool contains(std::span<const std::string_view> names, std::string_view name) {
 }
 
 std::string unresolved_message(const Unresolved& unresolved) {
+  // A parameter without a value: say how to give one.
+  if (!unresolved.hint.empty()) return "uses " + unresolved.description + ": " + unresolved.hint;
   return "uses " + unresolved.description +
          ", which only a deployed stack can resolve; pass the config the CDN has (`aws cloudfront "
-         "get-distribution-config --id ID`) or a template with the resolved value (Fn::Sub without "
-         "variables and Fn::Join of literals are resolved here)";
+         "get-distribution-config --id ID`) or a template with the resolved value (Fn::Sub and Fn::Join "
+         "of literals and of the template's Parameters are resolved here)";
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -158,12 +160,13 @@ std::string kind_of(const Json& value) {
 
 ObjectReader::ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
                            std::vector<Problem>& warnings, const PolicyCatalogue* policies,
-                           std::vector<Problem>* unresolved)
+                           std::vector<Problem>* unresolved, const ParameterScope* parameters)
     : paths_(spelling, std::move(root)),
       problems_(problems),
       warnings_(warnings),
       policies_(policies),
-      unresolved_(unresolved) {}
+      unresolved_(unresolved),
+      parameters_(parameters) {}
 
 void ObjectReader::problem(std::string path, std::string message) {
   reported_.push_back(path);
@@ -214,19 +217,34 @@ void ObjectReader::reject_other_spelling(const Json& object, const std::string& 
   problem(at + "." + wrong, std::string("is not a field in ") + shape + "; it is spelled " + right);
 }
 
+void ObjectReader::note_defaults(const std::string& path, const Resolved& resolved) {
+  if (parameters_ == nullptr) return;
+  if (auto message = defaults_warning(resolved, *parameters_); !message.empty()) {
+    warning(path, std::move(message));
+  }
+}
+
+std::optional<std::string> ObjectReader::resolve_intrinsic(const Json& value, const std::string& path,
+                                                           Need need) {
+  auto resolved = resolve_string(value, parameters_);
+  if (auto* text = std::get_if<Resolved>(&resolved)) {
+    note_defaults(path, *text);
+    return std::move(text->text);
+  }
+  const auto& unresolved = std::get<Unresolved>(resolved);
+  if (need == Need::essential) {
+    problem(path, unresolved_message(unresolved));
+  } else if (unresolved.hint.empty()) {
+    warning(path, "uses " + unresolved.description + ", which cannot be resolved here; ignored");
+  } else {
+    warning(path, "uses " + unresolved.description + " (" + unresolved.hint + "); ignored");
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ObjectReader::string_value(const Json& value, const std::string& path, Need need) {
   if (value.is_string()) return value.get<std::string>();
-  if (cfn() && is_intrinsic(value)) {
-    auto resolved = resolve_string(value);
-    if (auto* text = std::get_if<std::string>(&resolved)) return std::move(*text);
-    const auto& unresolved = std::get<Unresolved>(resolved);
-    if (need == Need::essential) {
-      problem(path, unresolved_message(unresolved));
-    } else {
-      warning(path, "uses " + unresolved.description + ", which cannot be resolved here; ignored");
-    }
-    return std::nullopt;
-  }
+  if (cfn() && is_intrinsic(value)) return resolve_intrinsic(value, path, need);
   problem(path, "must be a string, not " + kind_of(value));
   return std::nullopt;
 }
@@ -259,12 +277,9 @@ std::optional<long long> ObjectReader::int_value(const Json& value, const std::s
     return std::nullopt;
   }
   if (cfn() && is_intrinsic(value)) {
-    const auto resolved = resolve_string(value);
-    if (const auto* unresolved = std::get_if<Unresolved>(&resolved)) {
-      problem(path, unresolved_message(*unresolved));
-      return std::nullopt;
-    }
-    const auto& text = std::get<std::string>(resolved);
+    const auto resolved = resolve_intrinsic(value, path, Need::essential);
+    if (!resolved) return std::nullopt;
+    const std::string& text = *resolved;
     long long v = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return v;
@@ -282,9 +297,19 @@ std::optional<bool> ObjectReader::bool_value(const Json& value, const std::strin
     if (equals_ignoring_case(text, "true")) return true;
     if (equals_ignoring_case(text, "false")) return false;
   }
-  if (cfn() && is_intrinsic(value) && need == Need::informational) {
-    warning(path, "uses an intrinsic function, which cannot be resolved here; assumed true");
-    return std::nullopt;
+  if (cfn() && is_intrinsic(value)) {
+    // A parameter ("Enabled": {"Ref": "EnableCdn"}) may give "true" or "false".
+    auto resolved = resolve_string(value, parameters_);
+    if (const auto* text = std::get_if<Resolved>(&resolved)) {
+      if (equals_ignoring_case(text->text, "true") || equals_ignoring_case(text->text, "false")) {
+        note_defaults(path, *text);
+        return equals_ignoring_case(text->text, "true");
+      }
+    }
+    if (need == Need::informational) {
+      warning(path, "uses an intrinsic function, which cannot be resolved here; assumed true");
+      return std::nullopt;
+    }
   }
   problem(path, "must be true or false, not " + kind_of(value));
   return std::nullopt;

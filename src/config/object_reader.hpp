@@ -1,8 +1,8 @@
 #pragma once
 // Reads one DistributionConfig JSON object, in the API's or CloudFormation's
 // spelling, into the model: checks types, shapes, required fields and enum
-// values, resolves the few CloudFormation intrinsic functions that need no
-// stack, and remembers which paths it already reported so that the value
+// values, resolves the CloudFormation intrinsic functions that need no stack
+// (a template's Parameters included), and remembers which paths it already reported so that the value
 // rules (validate_into) run afterwards do not report them again.
 
 #include <nlohmann/json.hpp>
@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/intrinsics.hpp"
 #include "config/paths.hpp"
 #include "edgefetch/config/distribution.hpp"
 #include "edgefetch/config/policy_reader.hpp"
@@ -39,9 +40,10 @@ class ObjectReader {
   /// `policies`: the custom cache and origin request policies behaviors may
   /// name (policy files, or a template's policy resources by logical id).
   /// `unresolved` (if given) collects the policy references found in neither.
+  /// `parameters`: a template's parameters, for Ref and Fn::Sub (nullptr: none).
   ObjectReader(Spelling spelling, std::string root, std::vector<Problem>& problems,
                std::vector<Problem>& warnings, const PolicyCatalogue* policies = nullptr,
-               std::vector<Problem>* unresolved = nullptr);
+               std::vector<Problem>* unresolved = nullptr, const ParameterScope* parameters = nullptr);
 
   /// Reads and validates; problems and warnings are appended to the vectors
   /// given at construction.
@@ -70,6 +72,13 @@ class ObjectReader {
   /// Whether the field `key` of the object at `at` has been reported as a problem.
   [[nodiscard]] bool reported_field(std::string_view at, std::string_view key) const;
   [[nodiscard]] bool cfn() const { return paths_.spelling() == Spelling::cloudformation; }
+
+  /// Warns at `path` when `resolved` took a parameter's Default (a deployed
+  /// stack may be given another value).
+  void note_defaults(const std::string& path, const Resolved& resolved);
+  /// An intrinsic function at `path`, resolved, or nothing (`need` decides
+  /// whether that is a problem or a warning).
+  std::optional<std::string> resolve_intrinsic(const Json& value, const std::string& path, Need need);
 
   static const Json* field(const Json& object, const char* key);
   /// For a field named in the other spelling, a problem that points at the right name.
@@ -116,6 +125,7 @@ class ObjectReader {
   std::size_t unknown_fields_examined_ = 0;
   const PolicyCatalogue* policies_ = nullptr;
   std::vector<Problem>* unresolved_ = nullptr;
+  const ParameterScope* parameters_ = nullptr;
 };
 
 }  // namespace edgefetch::config::detail

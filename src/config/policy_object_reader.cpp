@@ -281,11 +281,19 @@ const PolicySettings* ObjectReader::find_policy(std::string_view id) const {
 
 std::optional<std::string> ObjectReader::policy_reference(const Json& value, const std::string& path) {
   // A policy defined in the same template: {"Ref": "Name"} or
-  // {"Fn::GetAtt": ["Name", "Id"]} (or "Name.Id") gives its logical id.
+  // {"Fn::GetAtt": ["Name", "Id"]} (or "Name.Id") gives its logical id. A Ref
+  // of a parameter gives the parameter's value (a managed policy's id, or one
+  // of the policy files).
   if (cfn() && is_intrinsic(value)) {
+    const auto names_parameter = [this](std::string_view name) {
+      return (parameters_ != nullptr && parameters_->find(name) != nullptr) || is_pseudo_parameter(name);
+    };
     const std::string& function = value.begin().key();
     const Json& argument = value.begin().value();
-    if (function == "Ref" && argument.is_string()) return argument.get<std::string>();
+    if (function == "Ref" && argument.is_string() &&
+        !names_parameter(argument.get_ref<const std::string&>())) {
+      return argument.get<std::string>();
+    }
     if (function == "Fn::GetAtt") {
       if (argument.is_array() && argument.size() == 2 && argument[0].is_string() && argument[1] == "Id") {
         return argument[0].get<std::string>();
@@ -299,16 +307,24 @@ std::optional<std::string> ObjectReader::policy_reference(const Json& value, con
     if (function == "Fn::Sub" && argument.is_string()) {
       const auto& text = argument.get_ref<const std::string&>();
       if (text.size() > 3 && text.starts_with("${") && text.ends_with('}') &&
-          text.find_first_of("${}!.", 2) == text.size() - 1) {
+          text.find_first_of("${}!.", 2) == text.size() - 1 &&
+          !names_parameter(text.substr(2, text.size() - 3))) {
         return text.substr(2, text.size() - 3);
       }
     }
-    // Anything else (an Arn, an import, a condition) names a policy that
-    // cannot be looked up here: kept as the reference it is, so that it reads
-    // as an unknown policy rather than as no policy at all.
-    auto resolved = resolve_string(value);
-    if (auto* text = std::get_if<std::string>(&resolved)) return std::move(*text);
-    return std::get<Unresolved>(resolved).description;
+    // Parameters, literals, and anything else (an Arn, an import, a
+    // condition), which names a policy that cannot be looked up here: kept as
+    // the reference it is, so that it reads as an unknown policy rather than
+    // as no policy at all.
+    auto resolved = resolve_string(value, parameters_);
+    if (auto* text = std::get_if<Resolved>(&resolved)) {
+      note_defaults(path, *text);
+      return std::move(text->text);
+    }
+    auto& unresolved = std::get<Unresolved>(resolved);
+    // A parameter without a value: how to give one, beside the unknown policy warning.
+    if (!unresolved.hint.empty()) warning(path, "uses " + unresolved.description + ": " + unresolved.hint);
+    return std::move(unresolved.description);
   }
   auto text = string_value(value, path, Need::informational);
   if (!text || text->empty()) return std::nullopt;

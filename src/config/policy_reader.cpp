@@ -151,9 +151,10 @@ base::Expected<PolicyCatalogue, ReadFailure> load_policies(const std::vector<std
 namespace detail {
 
 PolicyCatalogue read_template_policies(const Json& resources, std::vector<Problem>& problems,
-                                       std::vector<Problem>& warnings) {
+                                       std::vector<Problem>& warnings, const ParameterScope* parameters) {
   PolicyCatalogue catalogue;
-  ObjectReader reader(Spelling::cloudformation, "Resources", problems, warnings);
+  ObjectReader reader(Spelling::cloudformation, "Resources", problems, warnings, nullptr, nullptr,
+                      parameters);
   for (auto it = resources.begin(); it != resources.end(); ++it) {
     const Json* type = member(it.value(), "Type");
     if (type == nullptr || !type->is_string()) continue;

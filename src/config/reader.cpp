@@ -15,6 +15,7 @@
 #include "config/json_text.hpp"
 #include "config/object_reader.hpp"
 #include "config/rules.hpp"
+#include "config/template_parameters.hpp"
 #include "config/template_policies.hpp"
 #include "edgefetch/config/policy_reader.hpp"
 
@@ -77,10 +78,11 @@ int section_rank(std::string_view path, std::string_view root) {
 }
 
 void read_one(const Json& object, Spelling spelling, std::string name, std::string path,
-              const PolicyCatalogue* policies, LoadedConfig& loaded, std::vector<Problem>& problems) {
+              const PolicyCatalogue* policies, LoadedConfig& loaded, std::vector<Problem>& problems,
+              const detail::ParameterScope* parameters = nullptr) {
   const std::size_t first = problems.size();
   detail::ObjectReader reader(spelling, path, problems, loaded.warnings, policies,
-                              &loaded.unresolved_policies);
+                              &loaded.unresolved_policies, parameters);
   loaded.distributions.push_back(Distribution{std::move(name), path, reader.read(object)});
   std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
                    [&](const Problem& a, const Problem& b) {
@@ -91,10 +93,14 @@ void read_one(const Json& object, Spelling spelling, std::string name, std::stri
                    });
 }
 
-void read_cloudformation(const Json& root, const PolicyCatalogue* policies, LoadedConfig& loaded,
-                         std::vector<Problem>& problems) {
+void read_cloudformation(const Json& root, const PolicyCatalogue* policies, const TemplateParameters& given,
+                         LoadedConfig& loaded, std::vector<Problem>& problems) {
   loaded.format = SourceFormat::cloudformation;
   loaded.spelling = Spelling::cloudformation;
+  // The values Ref and Fn::Sub give for the template's Parameters, checked as
+  // CloudFormation checks them before it deploys.
+  const detail::ParameterScope parameters =
+      detail::read_template_parameters(member(root, "Parameters"), given, problems, loaded.warnings);
   const Json* resources = member(root, "Resources");
   if (resources == nullptr || !resources->is_object()) {
     problems.push_back(
@@ -102,7 +108,8 @@ void read_cloudformation(const Json& root, const PolicyCatalogue* policies, Load
     return;
   }
   // The template's own policies, by logical id, before the policy files.
-  PolicyCatalogue catalogue = detail::read_template_policies(*resources, problems, loaded.warnings);
+  PolicyCatalogue catalogue =
+      detail::read_template_policies(*resources, problems, loaded.warnings, &parameters);
   if (policies != nullptr) {
     catalogue.policies.insert(catalogue.policies.end(), policies->policies.begin(), policies->policies.end());
   }
@@ -126,15 +133,15 @@ void read_cloudformation(const Json& root, const PolicyCatalogue* policies, Load
       continue;
     }
     read_one(*config, Spelling::cloudformation, it.key(), at + ".Properties.DistributionConfig", &catalogue,
-             loaded, problems);
+             loaded, problems, &parameters);
   }
   if (found == 0) {
     problems.push_back({"Resources", "has no resource of Type " + std::string(kCloudFrontDistributionType)});
   }
 }
 
-void read_document(const Json& root, const PolicyCatalogue* policies, LoadedConfig& loaded,
-                   std::vector<Problem>& problems) {
+void read_document(const Json& root, const PolicyCatalogue* policies, const TemplateParameters& given,
+                   LoadedConfig& loaded, std::vector<Problem>& problems) {
   if (!root.is_object()) {
     problems.push_back({"",
                         "the top level is a list; expected an object (the output of `aws cloudfront "
@@ -145,7 +152,7 @@ void read_document(const Json& root, const PolicyCatalogue* policies, LoadedConf
     loaded.etag = etag->get<std::string>();
   }
   if (member(root, "Resources") != nullptr || member(root, "AWSTemplateFormatVersion") != nullptr) {
-    read_cloudformation(root, policies, loaded, problems);
+    read_cloudformation(root, policies, given, loaded, problems);
     return;
   }
   if (const Json* distribution = member(root, "Distribution")) {
@@ -189,12 +196,24 @@ void read_document(const Json& root, const PolicyCatalogue* policies, LoadedConf
                       "template with Resources"});
 }
 
-base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text, const PolicyCatalogue* policies) {
+base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text, const PolicyCatalogue* policies,
+                                                    const TemplateParameters& given) {
   auto parsed = detail::parse_json_text(text);
   if (!parsed) return fail(std::move(parsed.error()));
   LoadedConfig loaded;
   std::vector<Problem> problems;
-  read_document(*parsed, policies, loaded, problems);
+  read_document(*parsed, policies, given, loaded, problems);
+  // Values for parameters of a config that has none: the user meant another file.
+  if (!given.overrides.empty() && loaded.format != SourceFormat::cloudformation) {
+    problems.insert(
+        problems.begin(),
+        Problem{"", "--template-parameter is for CloudFormation templates, and this is " +
+                        std::string(loaded.format == SourceFormat::distribution_config
+                                        ? "a DistributionConfig"
+                                        : "`aws cloudfront " + std::string(to_string(loaded.format)) +
+                                              "` output") +
+                        ", whose values are literal already; drop --template-parameter"});
+  }
   if (!problems.empty()) return fail(std::move(problems));
   return loaded;
 }
@@ -228,10 +247,33 @@ std::string ReadFailure::to_string() const {
   return out;
 }
 
+base::Expected<std::pair<std::string, std::string>, std::string> parse_template_parameter(
+    std::string_view text) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos) {
+    return base::unexpected(detail::quote(text) +
+                            " is not NAME=VALUE (e.g. OriginDomain=origin.example.com)");
+  }
+  const std::string_view name = text.substr(0, equals);
+  if (name.empty()) return base::unexpected(detail::quote(text) + " has no NAME before '='");
+  // Letters and digits (CloudFormation's logical ids), or a pseudo parameter's AWS::Name.
+  const auto plain = [](std::string_view n) {
+    return !n.empty() && std::all_of(n.begin(), n.end(),
+                                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  };
+  if (!plain(name) && !(name.starts_with("AWS::") && plain(name.substr(5)))) {
+    return base::unexpected(detail::quote(name) +
+                            " is not a parameter name (letters and digits, or a pseudo parameter such "
+                            "as AWS::Region)");
+  }
+  return std::pair{std::string(name), std::string(text.substr(equals + 1))};
+}
+
 base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text,
-                                                                   const PolicyCatalogue* policies) {
+                                                                   const PolicyCatalogue* policies,
+                                                                   const TemplateParameters& parameters) {
   try {
-    return read_text(text, policies);
+    return read_text(text, policies, parameters);
   } catch (const std::bad_alloc&) {
     return fail(Problem{"", "out of memory while reading the config"});
   } catch (const std::exception& e) {
@@ -272,10 +314,11 @@ base::Expected<std::string, Problem> read_text_file(const std::filesystem::path&
 }  // namespace detail
 
 base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file,
-                                                                   const PolicyCatalogue* policies) {
+                                                                   const PolicyCatalogue* policies,
+                                                                   const TemplateParameters& parameters) {
   auto text = detail::read_text_file(file, kMaxInputBytes, "a distribution config");
   if (!text) return fail(std::move(text.error()));
-  auto loaded = read_distribution_config(*text, policies);
+  auto loaded = read_distribution_config(*text, policies, parameters);
   if (!loaded) {
     // Say which file the problems are in.
     const std::string name = file.string();

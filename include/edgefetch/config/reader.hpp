@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "edgefetch/base/expected.hpp"
@@ -87,16 +88,37 @@ inline constexpr std::size_t kMaxJsonDepth = 128;
 
 struct PolicyCatalogue;
 
+/// Values for a CloudFormation template's Parameters, as `aws cloudformation
+/// deploy --parameter-overrides NAME=VALUE` gives them (the CLI's
+/// `--template-parameter NAME=VALUE`). A template's `{"Ref": "Name"}` and
+/// `${Name}` in Fn::Sub take the override, else the parameter's Default (with
+/// a warning: a deployed stack may pass another value). Pseudo parameters
+/// (AWS::Region, AWS::AccountId, ...) have a value only when given here.
+struct TemplateParameters {
+  /// NAME and VALUE, in the order given. A NAME the template does not declare
+  /// (and that is no pseudo parameter), a NAME given twice, or any override
+  /// for an input that is not a template is a problem.
+  std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+/// "NAME=VALUE" (the value may be empty or hold '='); the error says what is
+/// wrong with `text`, without naming a flag.
+base::Expected<std::pair<std::string, std::string>, std::string> parse_template_parameter(
+    std::string_view text);
+
 /// Parses and validates `text`. On failure, all problems found. `policies`:
 /// custom cache and origin request policies the behaviors may name
 /// (policy_reader.hpp); a template's own policy resources are read from it.
+/// `parameters`: values for a template's Parameters (see TemplateParameters).
 base::Expected<LoadedConfig, ReadFailure> read_distribution_config(std::string_view text,
-                                                                   const PolicyCatalogue* policies = nullptr);
+                                                                   const PolicyCatalogue* policies = nullptr,
+                                                                   const TemplateParameters& parameters = {});
 
 /// Reads the file and parses it; a missing or unreadable file is a problem
 /// whose path is empty and whose message names the file.
 base::Expected<LoadedConfig, ReadFailure> load_distribution_config(const std::filesystem::path& file,
-                                                                   const PolicyCatalogue* policies = nullptr);
+                                                                   const PolicyCatalogue* policies = nullptr,
+                                                                   const TemplateParameters& parameters = {});
 
 namespace detail {
 /// The whole file, at most `limit` bytes; otherwise a problem naming the file.

@@ -180,7 +180,7 @@ TEST(ConfigSamples, CloudFormationTemplate) {
   EXPECT_TRUE(docs.default_cache_behavior.forwards_host_header) << "Headers: [*] forwards Host";
 
   const DistributionConfig& web = loaded.distributions[1].config;
-  EXPECT_EQ(web.comment, "") << "Fn::Sub with a variable is not resolved";
+  EXPECT_EQ(web.comment, "web distribution for prod") << "Fn::Sub of a Parameter takes its Default";
   ASSERT_EQ(loaded.warnings.size(), 1u);
   EXPECT_EQ(loaded.warnings[0].path, "Resources.WebDistribution.Properties.DistributionConfig.Comment");
 
