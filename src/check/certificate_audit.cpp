@@ -148,6 +148,16 @@ void name_pass(const crypto::Certificate& leaf, std::string_view name, Certifica
   audit.findings.push_back(std::move(finding));
 }
 
+// "an" before a vowel sound, as spelled by key descriptions ("an Ed25519",
+// "an RSA-PSS", "a DSA").
+std::string indefinite_article(std::string_view word) {
+  if (word.empty()) return "a";
+  const char first = word.front();
+  const bool vowel = std::string_view("AEIOUaeiou").find(first) != std::string_view::npos;
+  const bool spelled_letter = word.starts_with("RSA") || word.starts_with("X") || word.starts_with("SM");
+  return vowel || spelled_letter ? "an" : "a";
+}
+
 void key_pass(const crypto::Certificate& leaf, CertificateAudit& audit) {
   const auto& info = audit.chain.front();
   std::string problem;
@@ -156,21 +166,30 @@ void key_pass(const crypto::Certificate& leaf, CertificateAudit& audit) {
     problem = "its key cannot be decoded: " + key.error().message;
   } else if (key->type() == crypto::KeyType::rsa) {
     if (key->bits() < 1024) {
-      problem = "it has a " + key->description() + " key; at least 1024 bits are needed";
+      problem = "it has an " + key->description() + " key; at least 1024 bits are needed";
     }
   } else if (key->type() == crypto::KeyType::ec) {
     if (!key->curve_group()) {
       problem = "its EC key is on curve " + key->curve_name() + ", which TLS cannot use";
     }
   } else {
-    problem = "it has a " + key->description() +
+    const std::string description = key->description();
+    problem = "it has " + indefinite_article(description) + " " + description +
               " key; the edge (TLS 1.2 and earlier) can use only RSA and ECDSA P-256/P-384 certificates";
   }
-  if (problem.empty() || audit.has(ReasonCode::cert_key_unsupported)) return;
+  if (problem.empty()) return;
+  const std::string message = "certificate " + quoted(info.subject) + ": " + problem;
+  if (audit.has(ReasonCode::cert_key_unsupported)) {
+    // The chain verification said it first, in fewer words: say which keys work.
+    for (auto& finding : audit.findings) {
+      if (finding.code == ReasonCode::cert_key_unsupported) finding.message = message;
+    }
+    return;
+  }
   CertificateFinding finding;
   finding.code = ReasonCode::cert_key_unsupported;
   finding.subject = info.subject;
-  finding.message = "certificate " + quoted(info.subject) + ": " + problem;
+  finding.message = message;
   audit.findings.push_back(std::move(finding));
 }
 

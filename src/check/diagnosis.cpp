@@ -7,6 +7,8 @@
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::check {
 namespace {
@@ -24,6 +26,7 @@ bool is_negotiation_failure(const VerdictHandshake& handshake, ReasonCode primar
     case ReasonCode::no_shared_group:
     case ReasonCode::no_shared_signature_scheme:
     case ReasonCode::connection_closed:
+    case ReasonCode::connection_reset:
       return true;
     case ReasonCode::server_alert:
       // handshake_failure, insufficient_security, protocol_version, illegal_parameter.
@@ -76,6 +79,87 @@ std::optional<std::vector<std::vector<std::uint8_t>>> chain_to_audit(const Verdi
   return best->chain_der;
 }
 
+// An origin that asks for a client certificate and still serves the edge,
+// which sends none: worth knowing, since enforcing it later breaks the edge.
+std::string client_certificate_note(const VerdictHandshake& handshake) {
+  using Answer = VerdictHandshake::ClientCertificateAnswer;
+  switch (handshake.client_certificate) {
+    case Answer::accepted:
+      return "The origin asks for a client certificate (CertificateRequest) but accepts the edge without one "
+             "(optional client authentication); making it required would break the edge unless origin mTLS "
+             "is configured.";
+    case Answer::no_answer:
+      return "The origin asks for a client certificate (CertificateRequest); in the moments after the TLS "
+             "1.3 "
+             "handshake it neither refused the edge's empty answer nor sent a session ticket, so it appears "
+             "to accept connections without one.";
+    default:
+      return "";
+  }
+}
+
+// The curve of an ECDSA certificate (audited, from any handshake or probe)
+// when the offer lacks it and cannot use TLS 1.3, where the key_share and the
+// signature scheme decide instead: such a certificate is unusable for the edge.
+std::optional<std::uint16_t> unoffered_certificate_curve(const CertificateAudit* audit,
+                                                         const VerdictHandshake& handshake,
+                                                         const policy::Offer& offer) {
+  if (audit == nullptr || audit->chain.empty()) return std::nullopt;
+  const auto& leaf = audit->chain.front();
+  if (leaf.key_type != crypto::KeyType::ec || leaf.key_curve.empty()) return std::nullopt;
+  if (offer.max_version >= ProtocolVersion::tls1_3 && handshake.negotiated.cipher_suite == nullptr) {
+    return std::nullopt;  // it may have refused for another reason than the curve
+  }
+  const policy::NamedGroup* group = policy::find_named_group(leaf.key_curve);
+  if (group == nullptr || offer.offers_group(group->code)) return std::nullopt;
+  return group->code;
+}
+
+// Every OriginSslProtocols floor sends the same ClientHello (the floor is
+// checked on the ServerHello only; facts Appendix B), so the origin answers
+// every row as it answered the verdict handshake. Enumeration's prediction
+// stands only where the verdict cannot speak: rows whose lower floor accepts
+// the version the checked setting refused.
+void align_rows_with_verdict(Diagnosis& diagnosis, const VerdictHandshake& handshake) {
+  if (handshake.verdict == Verdict::unreachable || diagnosis.settings.empty()) return;
+  if (handshake.error.code == tls::ErrorCode::version_not_allowed) return;
+  const tls::Negotiated& n = handshake.negotiated;
+  const bool server_hello = n.cipher_suite != nullptr;
+  if (handshake.verdict == Verdict::compatible && !server_hello) return;  // nothing to align with
+  std::vector<ReasonCode> codes;
+  for (const Reason& r : diagnosis.reasons) {
+    if (std::find(codes.begin(), codes.end(), r.code) == codes.end()) codes.push_back(r.code);
+  }
+  const std::string version = std::string(policy::info(n.version).openssl_name);
+  for (SettingPrediction& row : diagnosis.settings) {
+    PredictedNegotiation aligned;
+    if (server_hello && row.floor > n.version) {
+      aligned.failures = {ReasonCode::no_shared_version};
+      aligned.version = n.version;
+      aligned.detail = "the origin chooses " + version + ", below the floor " +
+                       std::string(policy::info(row.floor).openssl_name);
+    } else if (handshake.verdict == Verdict::compatible && server_hello) {
+      aligned.compatible = true;
+      aligned.version = n.version;
+      aligned.cipher_suite = n.cipher_suite->code;
+      if (n.group != nullptr) aligned.group = n.group->code;
+      if (n.signature_scheme != nullptr) aligned.signature_scheme = n.signature_scheme->code;
+      aligned.detail =
+          version + " with " + std::string(n.cipher_suite->openssl_name) + " (as the edge's handshake)";
+    } else {
+      aligned.failures = codes;
+      if (server_hello) {
+        aligned.version = n.version;
+        aligned.cipher_suite = n.cipher_suite->code;
+      }
+      std::string list;
+      for (ReasonCode code : codes) list += (list.empty() ? "" : ", ") + std::string(reason_code_name(code));
+      aligned.detail = "the edge's handshake (the same ClientHello) failed: " + list;
+    }
+    row.prediction = std::move(aligned);
+  }
+}
+
 void add_reason(std::vector<Reason>& reasons, Reason reason) {
   const bool seen = std::any_of(reasons.begin(), reasons.end(),
                                 [&reason](const Reason& r) { return r.code == reason.code; });
@@ -124,6 +208,8 @@ ReasonCode reason_for_tls_error(const tls::Error& error) {
       return ReasonCode::server_alert;
     case ErrorCode::unexpected_eof:
       return ReasonCode::connection_closed;
+    case ErrorCode::client_certificate_required:
+      return ReasonCode::client_certificate_required;
     default:
       return ReasonCode::protocol_error;
   }
@@ -168,6 +254,9 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
       diagnosis.reasons.push_back(detail::unreachable_reason(ctx));
       break;
     case Verdict::compatible:
+      if (const std::string note = client_certificate_note(handshake); !note.empty()) {
+        diagnosis.notes.push_back(note);
+      }
       if (prediction && !prediction->compatible && !prediction->failures.empty()) {
         diagnosis.notes.push_back(
             "Enumeration predicted a failure (" + prediction->detail +
@@ -181,12 +270,34 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
       }
       break;
     case Verdict::incompatible: {
-      const ReasonCode primary = reason_for_tls_error(handshake.error);
+      // A reset is a socket error the engine sees as an end of stream.
+      const ReasonCode primary =
+          handshake.connection_reset ? ReasonCode::connection_reset : reason_for_tls_error(handshake.error);
+      const bool negotiation_failure = is_negotiation_failure(handshake, primary);
+      if (negotiation_failure && summary != nullptr && prediction && prediction->compatible) {
+        // The common model says the edge connects, the origin refused it:
+        // OpenSSL's stricter rule (no certificate without a shared signature
+        // scheme, RSA key exchange included) may be what it applies.
+        PredictionRules strict;
+        strict.certificate_needs_shared_scheme = true;
+        PredictedNegotiation stricter = predict_negotiation(*summary, offer, strict);
+        if (!stricter.compatible && !stricter.failures.empty()) diagnosis.prediction = std::move(stricter);
+      }
       const bool explained = prediction && !prediction->compatible && !prediction->failures.empty();
-      if (is_negotiation_failure(handshake, primary) && explained) {
+      const std::optional<std::uint16_t> unoffered_curve =
+          unoffered_certificate_curve(audit, handshake, offer);
+      if (negotiation_failure && audit && audit->has(ReasonCode::cert_key_unsupported)) {
+        // A key the edge cannot use at all explains the refusal by itself; the
+        // suites, curves and schemes that fail with it are its consequences,
+        // and their fixes (other suites, other schemes) would not help.
+      } else if (negotiation_failure && explained) {
         for (ReasonCode code : prediction->failures) {
           add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, code));
         }
+      } else if (negotiation_failure && unoffered_curve) {
+        // Without enumeration, the certificate read by the other profile's
+        // handshake still shows an ECDSA key on a curve this offer lacks.
+        add_reason(diagnosis.reasons, detail::certificate_curve_reason(ctx, *unoffered_curve));
       } else if (!is_certificate_reason(primary)) {
         add_reason(diagnosis.reasons, detail::handshake_error_reason(ctx, primary));
         if (is_negotiation_failure(handshake, primary) && prediction && prediction->compatible) {
@@ -213,6 +324,7 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
     }
   }
 
+  align_rows_with_verdict(diagnosis, handshake);
   detail::add_warnings(diagnosis, handshake, audit);
   if (summary != nullptr) detail::add_summary_notes(diagnosis, *summary, target);
   return diagnosis;

@@ -69,7 +69,8 @@ bool PredictedNegotiation::fails_with(ReasonCode code) const {
   return contains(failures, code);
 }
 
-PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const policy::Offer& offer) {
+PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const policy::Offer& offer,
+                                         PredictionRules rules) {
   PredictedNegotiation p;
   const auto accepted = summary.accepted_versions();
   if (accepted.empty()) {
@@ -132,6 +133,15 @@ PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const 
     if (suite == nullptr) continue;
     std::optional<std::uint16_t> group;
     std::optional<std::uint16_t> scheme;
+    if (rules.certificate_needs_shared_scheme && *pick == ProtocolVersion::tls1_2 &&
+        suite->key_exchange == policy::KeyExchange::rsa && !summary.signature_schemes_rsa.empty() &&
+        std::none_of(summary.signature_schemes_rsa.begin(), summary.signature_schemes_rsa.end(),
+                     [&our_schemes](std::uint16_t s) { return contains(our_schemes, s); })) {
+      add_failure(p, ReasonCode::no_shared_signature_scheme);
+      rejected.push_back(std::string(suite->openssl_name) +
+                         ": the RSA certificate has no signature scheme in common");
+      continue;
+    }
     if (suite->key_exchange == policy::KeyExchange::ecdhe) {
       if (!summary.groups.empty() && shared_groups.empty()) {
         add_failure(p, ReasonCode::no_shared_group);

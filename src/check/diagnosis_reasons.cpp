@@ -4,6 +4,7 @@
 
 #include "check/diagnosis_fixes.hpp"
 #include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/tls/error.hpp"
@@ -214,8 +215,20 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
           " The origin settles on TLS 1.3 before the suite, so it does not fall back to an older version.";
     }
   } else {
-    reason.message =
-        "The origin accepts none of the cipher suites the edge offers (" + ctx.handshake.error.message + ").";
+    // A refusal of the whole ClientHello: handshake_failure means "no suite",
+    // "no curve", "no signature scheme" and "no usable certificate" alike.
+    reason.message = "The origin refused the edge's ClientHello (" + ctx.handshake.error.message +
+                     "): it accepts none of the edge's cipher suites, or none it can use with the edge's "
+                     "curves, signature schemes and its certificate; the refusal alone does not tell which" +
+                     (ctx.summary ? "." : " (run without --no-enumerate to find out).");
+    const auto suites = fixes::recommended_suites(ctx.offer, fix_version, certificate_key_kind(ctx), {});
+    reason.fix =
+        "Make sure the origin accepts one of the suites the edge offers, with an RSA (2048 bits or more) or "
+        "ECDSA P-256/P-384 certificate and one of the edge's curves (`edgefetch ciphers` lists them all), "
+        "e.g.:" +
+        (fix_version == ProtocolVersion::tls1_3 ? fixes::tls13_cipher_lines(suites)
+                                                : fixes::cipher_lines(suites));
+    return reason;
   }
   const auto suites = fixes::recommended_suites(ctx.offer, fix_version, certificate_key_kind(ctx), keep);
   reason.fix = "Add suites the edge offers to the origin's list, keeping the current ones:" +
@@ -263,6 +276,18 @@ Reason no_shared_group_reason(const ReasonContext& ctx) {
   return reason;
 }
 
+Reason certificate_curve_reason(const ReasonContext& ctx, std::uint16_t curve) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_group;
+  reason.message = "The origin refused the edge's ClientHello (" + ctx.handshake.error.message +
+                   "), and its ECDSA certificate is on " + group_name_or_code(curve) +
+                   ": in TLS 1.2 and earlier an ECDSA certificate is usable only on a curve the client "
+                   "offers, and the edge offers " +
+                   fixes::list_text(offered_group_texts(ctx.offer)) + ".";
+  reason.fix = "Use an ECDSA certificate on P-256 or P-384 (or add an RSA certificate next to it).";
+  return reason;
+}
+
 Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
   Reason reason;
   reason.code = ReasonCode::no_shared_signature_scheme;
@@ -286,18 +311,36 @@ Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
     }
     if (s->unsolicited_signature_scheme) used = {*s->unsolicited_signature_scheme};
   }
+  // A leaf whose key is neither RSA nor ECDSA (Ed25519, RSA-PSS) signs with
+  // schemes of its own: enabling the edge's RSA or ECDSA schemes cannot help.
+  const crypto::CertificateInfo* leaf =
+      ctx.certificate && !ctx.certificate->chain.empty() ? &ctx.certificate->chain.front() : nullptr;
+  const bool other_key =
+      leaf != nullptr && leaf->key_type != crypto::KeyType::rsa && leaf->key_type != crypto::KeyType::ec;
+  std::string label;
+  if (other_key) {
+    label = " (" + leaf->key + " certificate)";
+  } else if (key == fixes::KeyKind::rsa) {
+    label = " (RSA certificate)";
+  } else if (key == fixes::KeyKind::ecdsa) {
+    label = " (ECDSA certificate)";
+  }
   if (!used.empty()) {
-    reason.message = std::string("In TLS 1.2 the origin signs its key exchange only with ") +
-                     fixes::list_text(scheme_texts(used)) +
-                     (key == fixes::KeyKind::rsa ? " (RSA certificate)" : "") +
-                     (key == fixes::KeyKind::ecdsa ? " (ECDSA certificate)" : "") + "; the edge offers " +
+    reason.message = "In TLS 1.2 the origin signs its key exchange only with " +
+                     fixes::list_text(scheme_texts(used)) + label + "; the edge offers " +
                      fixes::list_text(offered) + ".";
   } else {
     reason.message = "The origin signs with a scheme the edge does not offer (" +
                      ctx.handshake.error.message + "); the edge offers " + fixes::list_text(offered) + ".";
   }
-  reason.fix =
-      "Allow one of the edge's signature schemes on the origin:" + fixes::sigalg_lines(ctx.offer, key);
+  if (other_key) {
+    reason.fix =
+        "Use a certificate with an RSA key (2048 bits or more) or an ECDSA key on P-256 or P-384: a " +
+        leaf->key + " key cannot sign with any scheme the edge offers.";
+  } else {
+    reason.fix =
+        "Allow one of the edge's signature schemes on the origin:" + fixes::sigalg_lines(ctx.offer, key);
+  }
   return reason;
 }
 
@@ -386,6 +429,39 @@ Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& fi
   return reason;
 }
 
+namespace {
+
+// The edge presents a client certificate only with origin mTLS (facts §2.5).
+std::string client_certificate_fix() {
+  return "The edge sends a client certificate only when the origin is configured for origin mTLS "
+         "(CustomOriginConfig.OriginMtlsConfig.ClientCertificateArn: a certificate in ACM us-east-1 whose "
+         "extended key usage includes TLS client authentication); otherwise it answers the origin's "
+         "CertificateRequest with none and viewers get 502. Configure origin mTLS for this origin, or make "
+         "client certificates optional on the origin:\n"
+         "  ssl_verify_client optional;   # nginx\n"
+         "  SSLVerifyClient optional      # Apache\n"
+         "  verify optional               # HAProxy, on the bind line";
+}
+
+Reason client_certificate_required_reason(const ReasonContext& ctx) {
+  const tls::Error& error = ctx.handshake.error;
+  Reason reason;
+  reason.code = ReasonCode::client_certificate_required;
+  const std::string alert = error.alert ? tls::alert_name(*error.alert) : "an alert";
+  const bool tls13 = ctx.handshake.negotiated.cipher_suite != nullptr &&
+                     ctx.handshake.negotiated.version == ProtocolVersion::tls1_3;
+  reason.message =
+      "The origin requires a client certificate: it sent a CertificateRequest, and when the "
+      "edge answered with none it refused the connection with the fatal alert " +
+      alert +
+      (tls13 ? " right after the TLS 1.3 handshake (so the edge's first request fails)."
+             : " before completing the handshake.");
+  reason.fix = client_certificate_fix();
+  return reason;
+}
+
+}  // namespace
+
 Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code) {
   const tls::Error& error = ctx.handshake.error;
   switch (code) {
@@ -428,7 +504,24 @@ Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code) {
       }
       break;
     }
+    case ReasonCode::client_certificate_required:
+      return client_certificate_required_reason(ctx);
+    case ReasonCode::connection_reset:
+      reason.message = sentence(error.message);
+      reason.fix =
+          "Servers and the firewalls or load balancers in front of them reset connections whose ClientHello "
+          "they refuse (some TLS stacks do so instead of sending an alert); compare 'what the origin "
+          "supports' with `edgefetch ciphers` and check the origin's TLS error log and any filtering in "
+          "front of it. The edge answers 502.";
+      break;
     case ReasonCode::connection_closed:
+      if (ctx.handshake.client_certificate == VerdictHandshake::ClientCertificateAnswer::closed) {
+        reason.message =
+            "The origin asked the edge for a client certificate and closed the connection right "
+            "after the handshake, in which the edge sent none.";
+        reason.fix = client_certificate_fix();
+        break;
+      }
       reason.message =
           "The origin closed the connection during the handshake without an alert (" + error.message + ").";
       reason.fix =

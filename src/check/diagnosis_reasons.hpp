@@ -3,6 +3,7 @@
 // values involved, and the fix. One function per reason family; diagnose()
 // decides which apply.
 
+#include <cstdint>
 #include <vector>
 
 #include "edgefetch/check/certificate_audit.hpp"
@@ -29,6 +30,10 @@ Reason tls13_only_reason(const ReasonContext& ctx);
 Reason no_shared_cipher_reason(const ReasonContext& ctx);
 Reason no_shared_group_reason(const ReasonContext& ctx);
 Reason no_shared_signature_scheme_reason(const ReasonContext& ctx);
+/// no_shared_group from the certificate alone: an ECDSA key on `curve`, which
+/// the offer lacks (TLS 1.2 and earlier use such a certificate only on a
+/// curve the client offers).
+Reason certificate_curve_reason(const ReasonContext& ctx, std::uint16_t curve);
 Reason not_tls_reason(const ReasonContext& ctx);
 Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& finding);
 /// A reason from the handshake error alone (server_alert, connection_closed,

@@ -36,6 +36,8 @@ std::string_view reason_code_name(ReasonCode code) {
       return "connection_closed";
     case ReasonCode::protocol_error:
       return "protocol_error";
+    case ReasonCode::client_certificate_required:
+      return "client_certificate_required";
     case ReasonCode::dns_failure:
       return "dns_failure";
     case ReasonCode::connection_refused:

@@ -133,8 +133,15 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
       return "The origin took longer than the origin read timeout (" + seconds(config.read_timeout) +
              "; --read-timeout, the CDN allows up to 120 s). Make the origin answer sooner or raise the "
              "timeout in the distribution.";
-    case origin::FailureKind::connection_closed:
     case origin::FailureKind::connection_reset:
+      if (error.phase == origin::Phase::tls_handshake) {
+        return "The origin, or a firewall or load balancer in front of it, reset the connection during the "
+               "TLS "
+               "handshake; some TLS servers do this instead of an alert when they accept nothing in the "
+               "ClientHello. Check the origin's TLS configuration ('edgefetch check') and logs.";
+      }
+      [[fallthrough]];
+    case origin::FailureKind::connection_closed:
       // Some TLS servers (openssl s_server among them) close on a plain HTTP
       // request without a word, which looks like any other dropped connection.
       if (config.protocol == net::Scheme::http && error.phase == origin::Phase::response) {
@@ -195,6 +202,10 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
     case tls::ErrorCode::unexpected_eof:
       return "The origin hung up during the handshake; servers often do this when they accept none of the "
              "offered suites or versions. Check its TLS configuration and logs.";
+    case tls::ErrorCode::client_certificate_required:
+      return "The origin requires a client certificate. The CDN presents one only when the origin is "
+             "configured for origin mTLS (OriginMtlsConfig.ClientCertificateArn); otherwise make client "
+             "certificates optional on the origin (nginx: ssl_verify_client optional).";
     case tls::ErrorCode::renegotiation_refused:
       return "The CDN supports no renegotiation: disable it on the origin (e.g. client-certificate "
              "renegotiation for a path).";

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <string_view>
 
 #include "crypto/issuer_certificate_cache.hpp"
 #include "crypto/library_context.hpp"
@@ -475,6 +476,15 @@ CertificateError chain_error(X509_STORE_CTX* ctx, X509* leaf) {
   return error;
 }
 
+// "a DSA 2048" but "an Ed25519", "an RSA 512": the article goes by how the
+// first letter is spoken.
+std::string with_article(const std::string& description) {
+  const bool vowel_sound =
+      !description.empty() &&
+      std::string_view("AEFHILMNORSX").find(description.front()) != std::string_view::npos;
+  return (vowel_sound ? "an " : "a ") + description;
+}
+
 std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::string& subject) {
   using Kind = CertificateError::Kind;
   switch (key.type()) {
@@ -483,7 +493,7 @@ std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::
       if (key.bits() >= 1024) {
         return std::nullopt;
       }
-      return make_error(Kind::key_unsupported, quoted(subject) + " has a " + key.description() +
+      return make_error(Kind::key_unsupported, quoted(subject) + " has " + with_article(key.description()) +
                                                    " key; at least 1024 bits are needed");
     case KeyType::ec:
       if (key.curve_group()) {
@@ -492,7 +502,7 @@ std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::
       return make_error(Kind::key_unsupported,
                         quoted(subject) + " has an EC key on unsupported curve " + key.curve_name());
     default:
-      return make_error(Kind::key_unsupported, quoted(subject) + " has a " + key.description() +
+      return make_error(Kind::key_unsupported, quoted(subject) + " has " + with_article(key.description()) +
                                                    " key, which TLS 1.2 and earlier cannot use here");
   }
 }

@@ -76,6 +76,12 @@ FetchError handshake_error(const boost::system::error_code& ec, const tls::Error
                           seconds_text(connection_timeout),
                       ec);
   }
+  if (ec == boost::asio::error::connection_reset || ec == boost::asio::error::connection_aborted) {
+    // A reset is not an end of stream: the origin (or a firewall in front of
+    // it) aborted the connection, which the CDN reports as a connect error.
+    return make_error(FailureKind::connection_reset, Phase::tls_handshake,
+                      "the origin reset the connection during the TLS handshake (" + ec.message() + ")", ec);
+  }
   FetchError error = make_error(FailureKind::tls, Phase::tls_handshake, "", ec);
   if (net::tls_error_code(ec)) {
     error.tls = engine_error;

@@ -54,6 +54,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "not_tls";
     case ErrorCode::unexpected_eof:
       return "unexpected_eof";
+    case ErrorCode::client_certificate_required:
+      return "client_certificate_required";
     case ErrorCode::internal_error:
       return "internal_error";
   }

@@ -44,7 +44,18 @@ struct PredictedNegotiation {
   [[nodiscard]] bool fails_with(ReasonCode code) const;
 };
 
-PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const policy::Offer& offer);
+/// Server behaviours the model can assume beyond the common one.
+struct PredictionRules {
+  /// TLS 1.2: the origin uses its certificate only with a signature scheme for
+  /// its key that both accept, even for RSA key exchange, which signs nothing.
+  /// OpenSSL does this when the client sends signature_algorithms; other
+  /// stacks do not, so it is assumed only when the edge's handshake was
+  /// refused although the common model predicts success.
+  bool certificate_needs_shared_scheme = false;
+};
+
+PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const policy::Offer& offer,
+                                         PredictionRules rules = {});
 
 /// One row of "what the edge would negotiate under each OriginSslProtocols setting".
 struct SettingPrediction {

@@ -28,19 +28,24 @@ enum class ReasonCode {
   server_alert,           // the origin aborted with an alert not explained by the above
   connection_closed,      // the origin closed the connection during the handshake
   protocol_error,         // the origin broke the protocol (bad signature, bad message, ...)
+  /// The origin requires a client certificate; the edge sends none unless the
+  /// origin is configured for origin mTLS (facts §2.5).
+  client_certificate_required,
   // Unreachable: no TLS conversation took place.
   dns_failure,
   connection_refused,
   connect_timeout,
   host_unreachable,
-  connection_reset,
+  connection_reset,  // reset while connecting; also (verdict incompatible) a reset during the handshake
   connect_failed,
   tls_handshake_timeout,  // TCP connected, but the origin did not answer the ClientHello in time
 };
 
 /// "no_shared_version", "cert_expired", ...
 std::string_view reason_code_name(ReasonCode code);
-/// True for the codes that make a verdict "unreachable" rather than "incompatible".
+/// True for the codes that make a verdict "unreachable" rather than "incompatible"
+/// (connection_reset does only while connecting: a reset during the handshake is
+/// the origin refusing the edge's ClientHello).
 bool is_unreachable_reason(ReasonCode code);
 /// True for the cert_* codes.
 bool is_certificate_reason(ReasonCode code);

@@ -88,13 +88,34 @@ struct VerdictHandshake {
   /// certificate chain is there when its verification failed).
   tls::Negotiated negotiated;
   /// The engine's error (code none on success). For a socket failure during
-  /// the handshake: unexpected_eof with the socket's message.
+  /// the handshake: unexpected_eof with the socket's message (and
+  /// connection_reset set when the origin reset the connection).
   tls::Error error;
+  /// The origin reset the TCP connection (ECONNRESET) during the handshake.
+  bool connection_reset = false;
+
+  /// The origin sent a CertificateRequest (negotiated.client_certificate_requested):
+  /// what it did next with the edge's empty answer. In TLS 1.3 it judges that
+  /// after the handshake, so the verdict handshake then reads the server's next
+  /// flight for a short time (kClientCertificateVerdictWait).
+  enum class ClientCertificateAnswer {
+    not_requested,
+    accepted,   // TLS 1.2: its Finished; TLS 1.3: a NewSessionTicket or KeyUpdate
+    refused,    // an alert (error: client_certificate_required or another)
+    closed,     // TLS 1.3: the origin closed the connection instead of answering
+    no_answer,  // TLS 1.3: nothing within the wait; no refusal seen
+  };
+  ClientCertificateAnswer client_certificate = ClientCertificateAnswer::not_requested;
 
   std::chrono::milliseconds elapsed{0};
   /// TCP connections attempted.
   [[nodiscard]] int connections() const { return static_cast<int>(connect_attempts.size()); }
 };
+
+/// How long a TLS 1.3 verdict handshake waits, after its Finished, for an
+/// origin that asked for a client certificate to accept (NewSessionTicket) or
+/// refuse (alert) the edge's empty one; bounded by the connection timeout too.
+inline constexpr std::chrono::milliseconds kClientCertificateVerdictWait{2000};
 
 /// Resolves, connects and handshakes on the current executor. Never throws
 /// for network or TLS failures. target.trust_store must be set.

@@ -46,7 +46,7 @@ enum class FailureKind {
   connection_refused,          // the last attempt was refused (RST)
   connect_timeout,             // the last attempt timed out
   host_unreachable,            // ICMP unreachable / no route
-  connection_reset,            // reset during connect
+  connection_reset,            // reset during connect or the TLS handshake
   connect_failed,              // another socket error during connect
   tls,                         // the TLS engine failed: FetchError::tls says why
   tls_handshake_timeout,       // no complete handshake within the connection timeout

@@ -80,6 +80,11 @@ struct Negotiated {
   bool session_ticket_received = false;
   bool resumed = false;
   bool hello_retry_request = false;  // TLS 1.3: the server asked for a key share in another group first
+  /// The server sent a CertificateRequest. The client answers with no
+  /// certificate (the CDN has none unless origin mTLS is configured); in TLS 1.3
+  /// the server judges that only after the client's Finished, so a connected
+  /// state does not yet mean the server accepted it.
+  bool client_certificate_requested = false;
   std::string alpn;
 };
 

@@ -33,7 +33,12 @@ enum class ErrorCode {
   renegotiation_refused,  // server asked to renegotiate (HelloRequest); CDN supports none
   not_tls,                // first bytes are not a TLS record (e.g. plain HTTP)
   unexpected_eof,         // connection closed before the handshake / without close_notify
-  internal_error,
+  // The server asked for a client certificate (CertificateRequest), the client
+  // sent none (the CDN has none without origin mTLS), and the server refused
+  // the connection with an alert for that.
+  client_certificate_required,
+  internal_error,  // keep last: code ranges end here
+
 };
 
 std::string_view error_code_name(ErrorCode code);

@@ -215,6 +215,11 @@ AlertContext ClientEngine::alert_context() const {
   if (renegotiation_declined_) return AlertContext::renegotiation_declined;
   if (state() == State::connected || state() == State::closed) return AlertContext::connected;
   if (step_ == Step::server_hello) return AlertContext::awaiting_server_hello;
+  // Our flight (with its empty Certificate) is out and the server's Finished,
+  // which would show it accepted that, has not come yet.
+  const bool client_flight_sent =
+      step_ == Step::new_session_ticket || step_ == Step::change_cipher_spec || step_ == Step::finished;
+  if (certificate_requested_ && client_flight_sent) return AlertContext::client_certificate_pending;
   return AlertContext::handshake;
 }
 

@@ -117,6 +117,7 @@ base::Expected<void, Error> ClientEngine::on_certificate_request(
   // The CDN presents no client certificate (facts file §2.5); we answer with
   // an empty one and let the server decide whether that is acceptable.
   certificate_requested_ = true;
+  negotiated_.client_certificate_requested = true;
   transcript_.add(message.bytes);
   step_ = Step::server_hello_done;
   return {};

@@ -6,6 +6,29 @@ namespace edgefetch::tls::handshake {
 
 namespace ad = messages::alert_description;
 
+namespace {
+
+// The alerts servers send when a client certificate they require is missing:
+// OpenSSL sends handshake_failure up to TLS 1.2 and certificate_required in
+// TLS 1.3 (RFC 8446 §4.4.2.4); others use the certificate alerts or
+// access_denied. Any other alert there is about something else.
+bool refuses_missing_client_certificate(std::uint8_t description) {
+  switch (description) {
+    case ad::kHandshakeFailure:
+    case ad::kNoCertificate:
+    case ad::kBadCertificate:
+    case ad::kUnsupportedCertificate:
+    case ad::kCertificateUnknown:
+    case ad::kAccessDenied:
+    case ad::kCertificateRequired:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 Error error_for_server_alert(std::uint8_t description, AlertContext context,
                              std::string_view offered_versions, std::string_view step) {
   const std::string name = alert_name(description);
@@ -24,6 +47,13 @@ Error error_for_server_alert(std::uint8_t description, AlertContext context,
           "sent " +
               name + " in answer to the ClientHello");
     }
+  }
+  if (context == AlertContext::client_certificate_pending &&
+      refuses_missing_client_certificate(description)) {
+    return make(ErrorCode::client_certificate_required,
+                "server asked for a client certificate (CertificateRequest), the client sent none, and the "
+                "server refused the connection with " +
+                    name);
   }
   if (context == AlertContext::renegotiation_declined) {
     return make(ErrorCode::renegotiation_refused,

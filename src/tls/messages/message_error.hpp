@@ -24,6 +24,7 @@ inline constexpr std::uint8_t kCertificateExpired = 45;
 inline constexpr std::uint8_t kCertificateUnknown = 46;
 inline constexpr std::uint8_t kIllegalParameter = 47;
 inline constexpr std::uint8_t kUnknownCa = 48;
+inline constexpr std::uint8_t kAccessDenied = 49;
 inline constexpr std::uint8_t kDecodeError = 50;
 inline constexpr std::uint8_t kDecryptError = 51;
 inline constexpr std::uint8_t kProtocolVersion = 70;
@@ -32,6 +33,7 @@ inline constexpr std::uint8_t kInternalError = 80;
 inline constexpr std::uint8_t kUserCanceled = 90;
 inline constexpr std::uint8_t kNoRenegotiation = 100;
 inline constexpr std::uint8_t kUnsupportedExtension = 110;
+inline constexpr std::uint8_t kCertificateRequired = 116;  // TLS 1.3
 inline constexpr std::uint8_t kNoApplicationProtocol = 120;
 }  // namespace alert_description
 

@@ -91,8 +91,15 @@ bool Client13::alert_is_fatal(const messages::Alert& alert) const {
 }
 
 Error Client13::error_for_fatal_alert(std::uint8_t description) const {
-  const auto context =
+  auto context =
       state() == State::handshaking ? handshake::AlertContext::handshake : handshake::AlertContext::connected;
+  // The server judges our (empty) Certificate after our Finished, so its
+  // refusal comes as the first thing after the handshake; a NewSessionTicket
+  // or KeyUpdate first means it accepted the connection.
+  if (certificate_requested_ && context == handshake::AlertContext::connected &&
+      !negotiated_.session_ticket_received && key_updates_received_ == 0) {
+    context = handshake::AlertContext::client_certificate_pending;
+  }
   return handshake::error_for_server_alert(description, context, "TLS 1.3", step_description());
 }
 

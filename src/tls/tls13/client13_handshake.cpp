@@ -245,6 +245,7 @@ base::Expected<void, Error> Client13::on_certificate_request(const messages::Han
   }
   // The CDN presents no client certificate (facts §2.5): we answer with an empty one.
   certificate_requested_ = true;
+  negotiated_.client_certificate_requested = true;
   certificate_request_context_.assign(context.begin(), context.end());
   transcript_->update(message.bytes);
   step_ = Step::certificate;
