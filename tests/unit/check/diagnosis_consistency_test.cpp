@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "diagnosis_fixtures.hpp"
 #include "edgefetch/check/diagnosis.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
@@ -22,19 +23,8 @@ namespace {
 
 using policy::ProtocolVersion;
 using support::Leaf;
-
-std::vector<std::vector<std::uint8_t>> chain_of(const std::filesystem::path& pem_file) {
-  std::ifstream in(pem_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto certificates = crypto::Certificate::from_pem(text.str());
-  EXPECT_TRUE(certificates) << pem_file;
-  std::vector<std::vector<std::uint8_t>> out;
-  if (certificates) {
-    for (const auto& c : *certificates) out.push_back(c.der());
-  }
-  return out;
-}
+using test_fixtures::chain_of;
+using test_fixtures::tls12_summary;
 
 OriginTarget test_target() {
   OriginTarget t;
@@ -63,22 +53,6 @@ VerdictHandshake refused() {
   h.error.alert_sender = tls::AlertSender::server;
   h.error.message = "server found nothing acceptable in our offer: it sent handshake_failure";
   return h;
-}
-
-SupportedSummary tls12_summary(std::vector<std::uint16_t> suites) {
-  SupportedSummary s;
-  for (ProtocolVersion v : {ProtocolVersion::ssl3, ProtocolVersion::tls1_0, ProtocolVersion::tls1_1,
-                            ProtocolVersion::tls1_2, ProtocolVersion::tls1_3}) {
-    VersionSupport support;
-    support.version = v;
-    support.accepted = v == ProtocolVersion::tls1_2;
-    support.refusal = support.accepted ? Refusal::none : Refusal::alert;
-    if (support.accepted) support.cipher_suites = suites;
-    s.versions.push_back(support);
-  }
-  s.groups = {policy::kGroupSecp256r1};
-  s.signature_schemes_rsa = {0x0401};
-  return s;
 }
 
 TEST(DiagnosisConsistency, PssOnlyOriginRefusingRsaKeyExchangeIsNoSharedSignatureScheme) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "diagnosis_fixtures.hpp"
 #include "edgefetch/check/certificate_audit.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
@@ -23,19 +24,8 @@ namespace {
 
 using policy::ProtocolVersion;
 using support::Leaf;
-
-std::vector<std::vector<std::uint8_t>> chain_of(const std::filesystem::path& pem_file) {
-  std::ifstream in(pem_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto certificates = crypto::Certificate::from_pem(text.str());
-  EXPECT_TRUE(certificates) << pem_file;
-  std::vector<std::vector<std::uint8_t>> out;
-  if (certificates) {
-    for (const auto& c : *certificates) out.push_back(c.der());
-  }
-  return out;
-}
+using test_fixtures::chain_of;
+using test_fixtures::tls12_summary;
 
 std::shared_ptr<const crypto::TrustStore> test_store() {
   auto store = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
@@ -140,22 +130,6 @@ VerdictHandshake failed_with(tls::ErrorCode code, std::optional<std::uint8_t> al
   h.error.alert_sender = alert ? tls::AlertSender::server : tls::AlertSender::none;
   h.error.message = "server sent handshake_failure";
   return h;
-}
-
-SupportedSummary tls12_summary(std::vector<std::uint16_t> suites) {
-  SupportedSummary s;
-  for (ProtocolVersion v : {ProtocolVersion::ssl3, ProtocolVersion::tls1_0, ProtocolVersion::tls1_1,
-                            ProtocolVersion::tls1_2, ProtocolVersion::tls1_3}) {
-    VersionSupport support;
-    support.version = v;
-    support.accepted = v == ProtocolVersion::tls1_2;
-    support.refusal = support.accepted ? Refusal::none : Refusal::alert;
-    if (support.accepted) support.cipher_suites = suites;
-    s.versions.push_back(support);
-  }
-  s.groups = {policy::kGroupSecp256r1};
-  s.signature_schemes_rsa = {0x0401};
-  return s;
 }
 
 TEST(Diagnosis, HandshakeFailureIsRefinedByWhatEnumerationFound) {
