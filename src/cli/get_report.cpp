@@ -150,6 +150,11 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
       }
       return "Check the origin's logs for why it dropped the connection.";
     case origin::FailureKind::invalid_response:
+      // Over TLS the port surely speaks TLS; its HTTP is what is wrong.
+      if (config.protocol == net::Scheme::https) {
+        return "The origin's HTTP/1.1 response breaks the protocol, which the CDN answers with 502: fix the "
+               "origin's response (the message above says which part).";
+      }
       return "The port does not speak HTTP/1.1 as expected (is it a TLS port reached with http://?).";
     case origin::FailureKind::response_headers_too_large:
       return "Trim the response headers (cookies, CSP) below the CDN's limit.";

@@ -237,6 +237,8 @@ TEST(GetHttpTest, AGzipTransferCodingIsAnInvalidResponseAsAtTheEdge) {
   EXPECT_EQ(doc["error"]["code"], "invalid_response");
   EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "Transfer-Encoding: gzip, chunked"))
       << doc.dump();
+  // Over http:// the port may be a TLS one; over https:// the hint is about the response instead.
+  EXPECT_TRUE(contains(result.err, "is it a TLS port reached with http://?")) << result.err;
 }
 
 TEST(GetHttpTest, AnHttpUrlWhoseOriginHangsUpSilentlyIsAskedWhetherThePortSpeaksTls) {

@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.hpp"
 #include "cli/get_servers.hpp"
 #include "support/openssl_server.hpp"
+#include "support/openssl_www_origin.hpp"
 #include "support/pki.hpp"
 #include "support/process.hpp"
 #include "support/scratch.hpp"
@@ -282,6 +284,29 @@ TEST(GetHttpsPlainTest, HttpsToAPlainHttpPortIsNotTls) {
   EXPECT_EQ(result.exit_code, kExitTlsFailure) << result.err;
   EXPECT_EQ(json_output(result)["error"]["code"], "not_tls") << result.out;
   EXPECT_TRUE(contains(result.err, "http://")) << result.err;
+}
+
+TEST(GetHttpsResponse, ABrokenResponseOverTlsIsNotBlamedOnTheScheme) {
+  // s_server -HTTP sends a file as the whole response: here, one with two
+  // different Content-Lengths. The port speaks TLS; the hint must not ask
+  // whether it does.
+  support::OpenSslWwwOriginOptions options;
+  options.identity = support::TestPki::get().leaf(support::Leaf::rsa2048);
+  options.extra_args = {"-HTTP"};  // after -WWW, which it replaces
+  auto launched = support::OpenSslWwwOrigin::start(options);
+  ASSERT_TRUE(launched) << (launched ? "" : launched.error());
+  {
+    std::ofstream out(launched->docroot() / "bad");
+    out << "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok";
+  }
+  const std::string port = std::to_string(launched->port());
+  const auto result = run_edgefetch({"get", "https://origin.test:" + port + "/bad", "--resolve",
+                                     "origin.test:" + port + ":127.0.0.1", "--ca-file",
+                                     support::TestPki::get().ca_file().string()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_TRUE(contains(result.err, "invalid_response")) << result.err;
+  EXPECT_TRUE(contains(result.err, "The origin's HTTP/1.1 response breaks the protocol")) << result.err;
+  EXPECT_FALSE(contains(result.err, "is it a TLS port")) << result.err;
 }
 
 }  // namespace
