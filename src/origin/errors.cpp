@@ -158,9 +158,12 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                             seconds_text(context.read_timeout) + " after the request",
                         ec);
     }
+    // A stall inside the head has no body to count yet.
+    const std::string where =
+        context.head_received ? received : "in the middle of the status line and headers";
     return make_error(FailureKind::read_timeout, Phase::response,
                       "the origin stopped sending: no data for the read timeout of " +
-                          seconds_text(context.read_timeout) + " (" + received + ")",
+                          seconds_text(context.read_timeout) + " (" + where + ")",
                       ec);
   }
   if (ec == http::error::header_limit) {

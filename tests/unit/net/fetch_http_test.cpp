@@ -312,9 +312,24 @@ TEST(FetchHttpTest, StalledBodyTimesOutWithTheBytesSoFar) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, FailureKind::read_timeout);
   EXPECT_NE(result.error->message.find("stopped sending"), std::string::npos) << result.error->message;
+  EXPECT_NE(result.error->message.find("(3 body bytes received)"), std::string::npos) << result.error->message;
   EXPECT_EQ(result.status, 200u);
   EXPECT_EQ(out.body, "abc");
   EXPECT_EQ(result.tries, 1);  // a response had started: no retry
+}
+
+TEST(FetchHttpTest, AStallInsideTheHeadSaysSoRatherThanCountingBody) {
+  auto server = start(net::test::respond_then_stall("HTTP/1.1 200 OK\r\nContent-Len"));
+  ASSERT_TRUE(server);
+  auto config = http_origin(server->port());
+  config.read_timeout = 1s;
+  Collected out;
+  const auto result = fetch(config, Request{}, out.sink());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->kind, FailureKind::read_timeout);
+  EXPECT_NE(result.error->message.find("(in the middle of the status line and headers)"), std::string::npos)
+      << result.error->message;
+  EXPECT_EQ(result.error->message.find("body bytes"), std::string::npos) << result.error->message;
 }
 
 TEST(FetchHttpTest, RefusedConnectionIsReportedPerAttempt) {
