@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "commands.hpp"
+#include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 
@@ -79,6 +80,11 @@ Json tls_json(const origin::FetchResult& result) {
     if (!n.alpn.empty()) tls["alpn"] = n.alpn;
   }
   tls["server_name"] = result.server_name;
+  // What went out as SNI: an IP address never does (RFC 6066 3), though the
+  // certificate is still checked against it.
+  tls["sni"] = net::is_ip_literal(result.server_name) || result.server_name.empty()
+                   ? Json(nullptr)
+                   : Json(result.server_name);
   return tls;
 }
 

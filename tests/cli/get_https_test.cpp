@@ -88,6 +88,7 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
       << cert.dump();
   EXPECT_TRUE(cert["not_before"].is_string() && cert["not_after"].is_string());
   EXPECT_EQ(tls["server_name"], "origin.test");
+  EXPECT_EQ(tls["sni"], "origin.test");
   EXPECT_EQ(tls["extended_master_secret"], true);
   EXPECT_EQ(tls["secure_renegotiation"], true);
   EXPECT_FALSE(tls.contains("hello_retry_request")) << "TLS 1.3 only: " << tls.dump();
@@ -103,6 +104,16 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
   ASSERT_NE(seen.group, nullptr) << seen.describe();
   EXPECT_EQ(seen.group->code, policy::kGroupX25519) << seen.describe();
   EXPECT_EQ(doc["body_bytes"].get<std::uint64_t>(), std::filesystem::file_size(page_path));
+}
+
+TEST_F(GetHttpsTest, AnIpAddressIsTheVerifiedNameButNeverTheSni) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  const auto result =
+      run_expecting({"get", "https://127.0.0.1:" + port() + "/", "--ca-file", ca_file(), "--json"}, kExitOk);
+  const json doc = json_output(result);
+  ASSERT_FALSE(doc.contains("error")) << doc.dump(2);
+  EXPECT_EQ(doc["tls"]["server_name"], "127.0.0.1") << "checked against the certificate's IP SAN";
+  EXPECT_TRUE(doc["tls"]["sni"].is_null()) << doc["tls"].dump();
 }
 
 TEST_F(GetHttpsTest, RsaKeyExchangeHasNoGroupAndNoSignatureScheme) {
