@@ -153,7 +153,8 @@ void register_check_command(CLI::App& app, int& exit_code) {
       ->take_all();
   cmd->add_option(
       "--origin-ssl-protocols", options->origin_ssl_protocols,
-      "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2");
+      "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2")
+      ->check(not_empty("a list such as TLSv1.1,TLSv1.2"));
   auto* profile_option =
       cmd->add_option("--profile", options->profile,
                       "Client profile the verdict and exit code follow (see 'edgefetch ciphers profiles'). "
@@ -169,7 +170,8 @@ void register_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--host-header", options->host_header,
       "The viewer's Host header when the behavior forwards it: sent as SNI and checked against the "
-      "certificate");
+      "certificate")
+      ->check(not_empty("a host name"));
   cmd->add_option(
          "--resolve", options->resolve,
          "HOST:PORT:ADDRESS[,ADDRESS...]: connect there instead (repeatable; applies to config origins)")

@@ -34,6 +34,8 @@ const std::vector<Case>& usage_cases() {
       {{"get", "--json", "https://origin.test/", "--origin-ssl-protocols", ""},
        "an empty value is not allowed"},
       {{"get", "--json", "https://origin.test/", "--host-header", ""}, "an empty value is not allowed"},
+      {{"check", "--json", "origin.test", "--origin-ssl-protocols", ""}, "an empty value is not allowed"},
+      {{"check", "--json", "origin.test", "--host-header", ""}, "an empty value is not allowed"},
       {{"check", "--json", "origin.test:99999"}, "the port must be a number"},
       {{"check", "--json", "--distribution-config", "/nonexistent/dist.json"},
        "cannot read /nonexistent/dist.json"},
