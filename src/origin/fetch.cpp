@@ -296,6 +296,16 @@ class FetchRun {
         }
       }
       const unsigned status = parser->get().result_int();
+      // Beast takes any three digits; as the edge's parser (response_parser.hpp),
+      // a status with no class (RFC 9110 15) is not HTTP the edge can relay.
+      if (status < 100 || status > 599) {
+        result_.error =
+            make_error(FailureKind::invalid_response, Phase::response,
+                       "the origin's status code " + std::to_string(status) +
+                           " is outside 100-599, so it has no class (RFC 9110 15); the CDN answers "
+                           "502");
+        co_return;
+      }
       if (status >= 100 && status < 200 && status != 101) {
         // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
         if (status == 100 && ++continues > 1) {

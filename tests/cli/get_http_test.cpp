@@ -241,6 +241,22 @@ TEST(GetHttpTest, AGzipTransferCodingIsAnInvalidResponseAsAtTheEdge) {
   EXPECT_TRUE(contains(result.err, "is it a TLS port reached with http://?")) << result.err;
 }
 
+TEST(GetHttpTest, AStatusWithoutAClassIsAnInvalidResponseAsAtTheEdge) {
+  for (const char* status : {"000", "099", "600", "999"}) {
+    auto server =
+        start_server(answer(std::string("HTTP/1.1 ") + status + " Odd\r\nContent-Length: 0\r\n\r\n"));
+    ASSERT_TRUE(server);
+    const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitConnection);
+    const json doc = json_output(result);
+    EXPECT_EQ(doc["error"]["code"], "invalid_response") << status;
+    EXPECT_EQ(doc["error"]["cdn_status"], 502) << status;
+    EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "is outside 100-599")) << doc.dump();
+  }
+  auto server = start_server(answer("HTTP/1.1 599 Edge\r\nContent-Length: 0\r\n\r\n"));
+  ASSERT_TRUE(server);
+  EXPECT_EQ(json_output(run_expecting({"get", url_for(*server), "--json"}, kExitOk))["status"], 599);
+}
+
 TEST(GetHttpTest, AnHttpUrlWhoseOriginHangsUpSilentlyIsAskedWhetherThePortSpeaksTls) {
   // openssl s_server closes on a plain HTTP request without a byte.
   auto server = start_server(answer(""));
