@@ -28,9 +28,10 @@ std::size_t catalogue_position(std::span<const T> table, const T* entry) {
 }
 
 // "cloudfront #11, CloudFront-Upstream #11 (also -TLS-1-0, -TLS-1-1, -TLS-1-2)": the
-// profiles that offer a suite and its position; profiles whose suite list equals
-// an earlier one's are folded into it.
-std::string offered_by(const policy::CipherSuite& suite) {
+// profiles that offer a suite (group, signature scheme) and its position in
+// that profile's `list`; profiles whose list equals an earlier one's are folded into it.
+template <class T>
+std::string offered_by(const T& wanted, std::vector<const T*> policy::Profile::*list) {
   struct Entry {
     const policy::Profile* profile;
     std::string text;
@@ -38,13 +39,13 @@ std::string offered_by(const policy::CipherSuite& suite) {
   };
   std::vector<Entry> entries;
   for (const policy::Profile& p : policy::all_profiles()) {
-    const auto it = std::find(p.cipher_suites.begin(), p.cipher_suites.end(), &suite);
-    if (it == p.cipher_suites.end()) {
+    const auto& offered = p.*list;
+    const auto it = std::find(offered.begin(), offered.end(), &wanted);
+    if (it == offered.end()) {
       continue;
     }
-    const auto twin = std::find_if(entries.begin(), entries.end(), [&p](const Entry& e) {
-      return e.profile->cipher_suites == p.cipher_suites;
-    });
+    const auto twin = std::find_if(entries.begin(), entries.end(),
+                                   [&p, list](const Entry& e) { return (*e.profile).*list == p.*list; });
     if (twin != entries.end()) {
       const std::string_view first = twin->profile->name;
       std::string_view name = p.name;
@@ -54,8 +55,7 @@ std::string offered_by(const policy::CipherSuite& suite) {
       twin->same_as_this.emplace_back(name);
       continue;
     }
-    entries.push_back(
-        {&p, std::string(p.name) + " #" + std::to_string(it - p.cipher_suites.begin() + 1), {}});
+    entries.push_back({&p, std::string(p.name) + " #" + std::to_string(it - offered.begin() + 1), {}});
   }
   if (entries.empty()) {
     return "none (catalogued only)";
@@ -399,7 +399,7 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Legacy", s.legacy ? "yes (weak by today's standards)" : "no",
              s.legacy ? terminal::Style::yellow : terminal::Style::plain);
     list.add("Seed table", seed_note(s));
-    list.add("Offered by", offered_by(s));
+    list.add("Offered by", offered_by(s, &policy::Profile::cipher_suites));
   } else if (const auto* const* group_ptr = std::get_if<const policy::NamedGroup*>(&match)) {
     const policy::NamedGroup& g = **group_ptr;
     kind = "named group";
@@ -409,6 +409,7 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Code point", policy::format_code_point(g.code) + " (" + std::to_string(g.code) + ")");
     list.add("Kind", group_kind(g));
     list.add("In policy", g.in_policy ? "yes (offered to origins)" : "no (catalogued for diagnosis)");
+    list.add("Offered by", offered_by(g, &policy::Profile::groups));
   } else if (const auto* const* scheme_ptr = std::get_if<const policy::SignatureScheme*>(&match)) {
     const policy::SignatureScheme& s = **scheme_ptr;
     kind = "signature scheme";
@@ -424,6 +425,7 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Hash", std::string(policy::name(s.hash)));
     list.add("Versions", "up to " + version_name(s.max_version));
     list.add("Seed table", s.in_seed_table ? "yes" : "no");
+    list.add("Offered by", offered_by(s, &policy::Profile::signature_schemes));
   }
   out << painter.paint(std::string(query), terminal::Style::bold) << "  (" << kind << ")\n";
   list.render(out, painter);

@@ -474,6 +474,27 @@ TEST(CiphersErrors, AnUnknownNameFarFromEveryNameGetsNoSuggestionButWhereTheName
   EXPECT_NE(result.err.find("'edgefetch ciphers sigalgs'"), std::string::npos) << result.err;
 }
 
+TEST(CiphersTranslateText, EveryKindSaysWhichProfilesOfferItAndWhere) {
+  const RunResult result = run(
+      {"ciphers", "translate", "ECDHE-RSA-AES128-GCM-SHA256", "secp384r1", "rsa_pss_rsae_sha256", "ed25519"});
+  // Lines as "  Offered by  <profile> #<position> (also ...)", one per match, in query order.
+  std::vector<std::string> offered;
+  for (const std::string& line : lines_of(result.out)) {
+    const auto at = line.find("Offered by");
+    if (at == std::string::npos) continue;
+    // The label column is as wide as each entry's longest label.
+    const auto value = line.find_first_not_of(' ', at + 10);
+    offered.push_back("Offered by  " + line.substr(value));
+  }
+  ASSERT_EQ(offered.size(), 4U) << result.out;
+  EXPECT_TRUE(offered[0].starts_with("Offered by  cloudfront #")) << offered[0];
+  EXPECT_TRUE(offered[1].starts_with("Offered by  cloudfront #3")) << offered[1];
+  EXPECT_TRUE(offered[2].starts_with("Offered by  CloudFront-Upstream-2025 #")) << offered[2];
+  EXPECT_TRUE(contains(offered[2], "CloudFront-Upstream-TLS-1-3-2025")) << offered[2];
+  EXPECT_FALSE(contains(offered[2], "cloudfront #")) << "the documented policy has no RSA-PSS";
+  EXPECT_TRUE(offered[3].starts_with("Offered by  none")) << offered[3];
+}
+
 TEST(CiphersErrors, AHexNumberBeyond16BitsIsNamedAsSuch) {
   const RunResult result = run({"ciphers", "translate", "--json", "0x12345", "bogus"}, kExitUsage);
   const nlohmann::json doc = nlohmann::json::parse(result.out);
