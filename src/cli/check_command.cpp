@@ -138,7 +138,7 @@ void register_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--distribution-config", options->distribution_config,
       "Check every custom origin of a distribution config (aws cloudfront get-distribution-config "
-      "output, a DistributionConfig, or a CloudFormation JSON template)");
+      "output, a DistributionConfig, or a CloudFormation template; JSON or YAML)");
   cmd->add_option(
          "--policies", options->policy_files,
          "With --distribution-config: custom cache / origin request policies its behaviors name (aws "

@@ -135,7 +135,7 @@ void register_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option(
          "--config", options->config_file,
          "Distribution config (aws cloudfront get-distribution-config output, a DistributionConfig, or "
-         "a CloudFormation JSON template with one distribution)")
+         "a CloudFormation template with one distribution; JSON or YAML)")
       ->required();
   cmd->add_option("--policies", options->policy_files,
                   "Custom cache / origin request policies the config names (aws cloudfront get-cache-policy, "
