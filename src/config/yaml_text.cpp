@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "config/json_text.hpp"
 
@@ -276,6 +277,33 @@ class DocumentBuilder {
                  std::string(what_) + " holds a few hundred");
   }
 
+  // A node's anchor and tag (empty when it has none, and for other events).
+  static std::pair<std::string_view, std::string_view> anchor_and_tag(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_SCALAR_EVENT:
+        return {text_of(event.data.scalar.anchor), text_of(event.data.scalar.tag)};
+      case YAML_SEQUENCE_START_EVENT:
+        return {text_of(event.data.sequence_start.anchor), text_of(event.data.sequence_start.tag)};
+      case YAML_MAPPING_START_EVENT:
+        return {text_of(event.data.mapping_start.anchor), text_of(event.data.mapping_start.tag)};
+      default:
+        return {};
+    }
+  }
+
+  // *name: a copy of the anchored value, counted again.
+  std::optional<Json> alias(const YamlEvent& event) {
+    const std::string_view name = text_of(event->data.alias.anchor);
+    const auto it = anchors_.find(std::string(name));
+    if (it == anchors_.end()) {
+      error("malformed YAML at " + where(event->start_mark) + ": the alias *" + printable(name) +
+            " names no anchor defined before it");
+      return std::nullopt;
+    }
+    if (!count_values(it->second.values, event->start_mark)) return std::nullopt;
+    return it->second.value;
+  }
+
   // The node that `event` starts; nullopt with error_ set when it is not valid.
   std::optional<Json> node(const YamlEvent& event, std::size_t depth) {
     if (depth > kMaxJsonDepth) {
@@ -283,37 +311,19 @@ class DocumentBuilder {
             where(event->start_mark) + ")");
       return std::nullopt;
     }
+    if (event->type == YAML_ALIAS_EVENT) return alias(event);
+    const auto [anchor, tag] = anchor_and_tag(*event);
     const std::size_t values_before = values_;
+    if (!count_values(1, event->start_mark)) return std::nullopt;
     std::optional<Json> value;
-    std::string_view anchor;
-    std::string_view tag;
     switch (event->type) {
-      case YAML_ALIAS_EVENT: {
-        const auto it = anchors_.find(std::string(text_of(event->data.alias.anchor)));
-        if (it == anchors_.end()) {
-          error("malformed YAML at " + where(event->start_mark) + ": the alias *" +
-                printable(text_of(event->data.alias.anchor)) + " names no anchor defined before it");
-          return std::nullopt;
-        }
-        if (!count_values(it->second.values, event->start_mark)) return std::nullopt;
-        return it->second.value;
-      }
       case YAML_SCALAR_EVENT:
-        anchor = text_of(event->data.scalar.anchor);
-        tag = text_of(event->data.scalar.tag);
-        if (!count_values(1, event->start_mark)) return std::nullopt;
         value = scalar(event);
         break;
       case YAML_SEQUENCE_START_EVENT:
-        anchor = text_of(event->data.sequence_start.anchor);
-        tag = text_of(event->data.sequence_start.tag);
-        if (!count_values(1, event->start_mark)) return std::nullopt;
         value = sequence(depth);
         break;
       case YAML_MAPPING_START_EVENT:
-        anchor = text_of(event->data.mapping_start.anchor);
-        tag = text_of(event->data.mapping_start.tag);
-        if (!count_values(1, event->start_mark)) return std::nullopt;
         value = mapping(depth);
         break;
       default:

@@ -30,9 +30,7 @@ OriginTarget test_target() {
   OriginTarget t;
   t.host = "origin.test";
   t.port = 8443;
-  auto store = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
-  EXPECT_TRUE(store);
-  if (store) t.trust_store = *store;
+  t.trust_store = test_fixtures::test_store();
   t.trust_description = "--ca-file ca.pem";
   return t;
 }

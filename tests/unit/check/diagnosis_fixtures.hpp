@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
 #include "edgefetch/check/supported.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/named_group.hpp"
+#include "support/pki.hpp"
 
 namespace edgefetch::check::test_fixtures {
 
@@ -29,6 +31,13 @@ inline std::vector<std::vector<std::uint8_t>> chain_of(const std::filesystem::pa
     for (const auto& c : *certificates) out.push_back(c.der());
   }
   return out;
+}
+
+/// The test PKI's CA as a trust store.
+inline std::shared_ptr<const crypto::TrustStore> test_store() {
+  auto store = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
+  EXPECT_TRUE(store);
+  return store ? *store : nullptr;
 }
 
 /// TLS 1.2 only, with `suites`, secp256r1 and rsa_pkcs1_sha256.

@@ -25,13 +25,8 @@ namespace {
 using policy::ProtocolVersion;
 using support::Leaf;
 using test_fixtures::chain_of;
+using test_fixtures::test_store;
 using test_fixtures::tls12_summary;
-
-std::shared_ptr<const crypto::TrustStore> test_store() {
-  auto store = crypto::TrustStore::from_pem_file(support::TestPki::get().ca_file().string());
-  EXPECT_TRUE(store);
-  return store ? *store : nullptr;
-}
 
 std::vector<ReasonCode> codes(const Diagnosis& d) {
   std::vector<ReasonCode> out;
