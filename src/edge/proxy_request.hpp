@@ -14,18 +14,10 @@
 #include <string>
 
 #include "edge_state.hpp"
+#include "viewer_connection_info.hpp"
 #include "viewer_stream.hpp"
 
 namespace edgefetch::edge {
-
-/// The connection-level facts a request needs.
-struct ViewerConnectionInfo {
-  std::string ip;
-  std::uint16_t port = 0;
-  bool tls = false;
-  std::string tls_version;
-  std::string tls_cipher;
-};
 
 /// The request whose head (head_size bytes at the front of `input`) has
 /// arrived. Consumes the head and the body from `input`; leaves pipelined

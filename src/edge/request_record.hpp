@@ -1,0 +1,51 @@
+#pragma once
+// One request's bookkeeping: its access log entry, the metrics it feeds and
+// its timings, from the first byte of its head to its log line.
+
+#include <chrono>
+
+#include "edge_state.hpp"
+#include "edgefetch/edge/access_log.hpp"
+#include "edgefetch/origin/client.hpp"
+#include "viewer_connection_info.hpp"
+
+namespace edgefetch::edge {
+
+class RequestRecord {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RequestRecord(EdgeServer::State& state, const ViewerConnectionInfo& connection, Clock::time_point started);
+
+  AccessLogEntry& entry() { return entry_; }
+
+  /// The first byte of the answer leaves for the viewer (only the first call counts).
+  void first_byte() {
+    if (entry_.time_to_first_byte_s < 0) entry_.time_to_first_byte_s = since_start();
+  }
+  void sent(std::size_t bytes) { entry_.sc_bytes += bytes; }
+
+  /// The origin exchange failed: the reason code and result type of the log line, and the failure metric.
+  void origin_failure(const origin::FetchError& error);
+
+  /// An origin group's primary failed and the secondary is tried: the log
+  /// line describes the exchange that answers (the primary's failure stays
+  /// in the metrics, under its own origin id).
+  void failed_over();
+
+  /// What the origin connection did: its address, TLS, timings, and their metrics.
+  void origin_info(const origin::ExchangeInfo& info);
+
+  /// Writes the log line and the request metric (once).
+  void finish(int status);
+
+ private:
+  [[nodiscard]] double since_start() const;
+
+  EdgeServer::State& state_;
+  Clock::time_point started_;
+  AccessLogEntry entry_;
+  bool finished_ = false;
+};
+
+}  // namespace edgefetch::edge
