@@ -130,13 +130,6 @@ bool is_valid_host(std::string_view host) {
 
 }  // namespace
 
-bool chunk_framing_has_bare_lf(std::string_view unparsed) {
-  for (std::size_t lf = unparsed.find('\n'); lf != std::string_view::npos; lf = unparsed.find('\n', lf + 1)) {
-    if (lf == 0 || unparsed[lf - 1] != '\r') return true;
-  }
-  return false;
-}
-
 std::optional<HeadProblem> check_request_head(const http::request_header<>& head) {
   if (head.version() != 10 && head.version() != 11) {
     return HeadProblem{505, "Only HTTP/1.0 and HTTP/1.1 are supported."};

@@ -455,7 +455,9 @@ struct Exchange::Impl {
     if (tls != nullptr && !tls->engine().readable().empty()) {
       auto readable = tls->engine().readable();
       if (buffer.size() == 0) {
-        tls->engine().consume_readable(parser->put(asio::buffer(readable.data(), readable.size()), ec));
+        const std::size_t used = parser->put(asio::buffer(readable.data(), readable.size()), ec);
+        tls->engine().consume_readable(used);
+        response_head_size += used;
         if (ec != http::error::need_more) return ec;
         readable = tls->engine().readable();
       }
@@ -464,13 +466,18 @@ struct Exchange::Impl {
           asio::buffer_copy(buffer.prepare(readable.size()), asio::buffer(readable.data(), readable.size())));
       tls->engine().consume_readable(readable.size());
     }
-    if (buffer.size() > 0) buffer.consume(parser->put(buffer.data(), ec));
+    if (buffer.size() > 0) {
+      const std::size_t used = parser->put(buffer.data(), ec);
+      buffer.consume(used);
+      response_head_size += used;
+    }
     return ec;
   }
 
   // A fresh parser for the next head (a final one, or a 1xx before it).
   void start_head() {
     parser.emplace(response);
+    response_head_size = 0;
     // Any size streams through; not boost::none: Beast 1.74 compares a
     // Content-Length against an empty optional as "exceeded".
     parser->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -480,10 +487,14 @@ struct Exchange::Impl {
 
   // What the read of one head came to: the error that ended it, or nullopt
   // with `interim` set for a 1xx to skip, or clear for the final head.
-  std::optional<FetchError> judge_head(const boost::system::error_code& ec, int& continues, bool& interim) {
+  std::optional<FetchError> judge_head(boost::system::error_code ec, int& continues, int& interims,
+                                       bool& interim) {
     interim = false;
     // HTTP bytes, not transport bytes: a TLS close_notify is no response.
     if (parser->got_some() || connection->buffer().size() > 0) response_bytes_seen = true;
+    // Beast's header_limit lets a head run a line or two past it: the CDN's
+    // limit is exact (the bytes every put() of this head took).
+    if (!ec && response_head_size > kMaxResponseHeaderBytes) ec = http::error::header_limit;
     if (ec == http::error::bad_transfer_encoding && !parser->unsupported_coding().empty()) {
       return past_completion(unsupported_transfer_coding(parser->unsupported_coding()));
     }
@@ -516,6 +527,7 @@ struct Exchange::Impl {
         return make_error(FailureKind::invalid_response, Phase::response,
                           "the origin sent more than one 100 Continue");
       }
+      if (++interims > kMaxInterimResponses) return too_many_interim_responses();
       interim = true;
     }
     return std::nullopt;
@@ -531,6 +543,7 @@ struct Exchange::Impl {
       mark_first_byte();
       std::optional<FetchError> error;
       int continues = 0;
+      int interims = 0;
       arm_timeouts();
       for (bool interim = true; interim && !error;) {
         start_head();
@@ -563,7 +576,7 @@ struct Exchange::Impl {
           }
           if (ec) break;
         }
-        error = judge_head(ec, continues, interim);
+        error = judge_head(ec, continues, interims, interim);
       }
       if (!error) break;
       // GET/HEAD: the CDN drops a silent connection and tries again (facts 1.6).
@@ -678,7 +691,13 @@ struct Exchange::Impl {
       if (const auto view = take_body_view()) co_return *view;
       if (used > 0 || parser->is_done()) continue;
 
-      // The parser needs more bytes than are buffered.
+      // The parser needs more bytes than are buffered (the TLS plaintext it
+      // could not use is in the buffer by now). A bare LF there would make it
+      // wait for a CRLF until the read timeout: the answer is invalid now.
+      if (response.chunked &&
+          chunk_framing_has_bare_lf({static_cast<const char*>(buffer.data().data()), buffer.size()})) {
+        co_return base::unexpected(fail(bare_lf_in_chunk_framing(body_received)));
+      }
       if (tls != nullptr && buffer.size() == 0) {
         co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
       } else {
@@ -801,6 +820,7 @@ struct Exchange::Impl {
   bool response_bytes_seen = false;
   bool first_byte_marked = false;
   bool eof_delimited = false;
+  std::size_t response_head_size = 0;  // of the head being parsed, once complete
   bool failed = false;
   bool body_write_failed = false;            // the origin went away mid-body; its answer may still be read
   std::optional<FetchError> deferred_error;  // found by body_view_now(), reported by read_body_view()

@@ -212,6 +212,18 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                     "reading the response failed: " + ec.message() + " (" + received + ")", ec);
 }
 
+FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes) {
+  return make_error(FailureKind::invalid_response, Phase::response,
+                    "the origin's chunked body has a framing line ended by a bare LF, not CRLF (" +
+                        std::to_string(body_bytes) + " body bytes received)");
+}
+
+FetchError too_many_interim_responses() {
+  return make_error(FailureKind::invalid_response, Phase::response,
+                    "the origin sent more than " + std::to_string(kMaxInterimResponses) +
+                        " interim (1xx) responses before its final one");
+}
+
 FetchError unsupported_transfer_coding(std::string_view value) {
   return make_error(FailureKind::invalid_response, Phase::response,
                     "the origin's response has Transfer-Encoding: " + std::string(value) +

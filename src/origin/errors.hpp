@@ -47,6 +47,13 @@ struct ReadContext {
 /// A failed read of the response (head or body).
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context);
 
+/// A chunked response body whose framing has a line ended by a bare LF
+/// (chunk_framing_has_bare_lf()), after `body_bytes` of body.
+FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes);
+
+/// More than kMaxInterimResponses 1xx responses before the final one.
+FetchError too_many_interim_responses();
+
 /// A response framed with a transfer coding other than chunked (`value`: the
 /// Transfer-Encoding field), which the CDN does not support.
 FetchError unsupported_transfer_coding(std::string_view value);

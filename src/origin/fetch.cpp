@@ -30,6 +30,11 @@ namespace edgefetch::origin {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+namespace {
+// The bytes one socket read asks for, as the edge's origin connections read.
+constexpr std::size_t kReadSize = std::size_t{16} * 1024;
+}  // namespace
 using Clock = std::chrono::steady_clock;
 
 std::string_view failure_kind_name(FailureKind kind) {
@@ -250,6 +255,81 @@ class FetchRun {
     result_.error = read_error(ec, context);
   }
 
+  using ResponseParser = http::response_parser<http::buffer_body>;
+
+  // Beast's async_read_header, but the head's size is known exactly (Beast's
+  // header_limit lets a head run a line or two past it): the head's bytes, or
+  // 0 with `ec` set. Errors as Beast's: end_of_stream for EOF before a byte,
+  // partial_message for EOF inside the head, header_limit, or the transport's.
+  template <class Stream>
+  static asio::awaitable<std::size_t> read_head(Stream& stream, beast::flat_buffer& buffer,
+                                                ResponseParser& parser, boost::system::error_code& ec) {
+    std::size_t head_size = 0;  // put() may take the status line before the fields have all come
+    for (;;) {
+      if (buffer.size() > 0) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        head_size += used;
+        if (!ec && parser.is_header_done()) co_return head_size;
+        if (ec != http::error::need_more) co_return 0;
+      }
+      ec = {};
+      const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
+      if (room == 0) {
+        ec = http::error::buffer_overflow;
+        co_return 0;
+      }
+      buffer.commit(co_await stream.async_read_some(buffer.prepare(room),
+                                                    asio::redirect_error(asio::use_awaitable, ec)));
+      if (ec == asio::error::eof) {
+        if (parser.got_some()) {
+          parser.put_eof(ec);
+        } else {
+          ec = http::error::end_of_stream;
+        }
+      }
+      if (ec) co_return 0;
+    }
+  }
+
+  // Beast's async_read of a body into the parser's buffer, with one check
+  // between reads: a bare LF in chunked framing would make Beast wait for a
+  // CRLF until the read timeout (chunk_framing_has_bare_lf()). Returns with
+  // body bytes in the parser's buffer, the message done, or `ec` set;
+  // `bare_lf` when the framing was refused (with `ec` set to bad_chunk).
+  template <class Stream>
+  static asio::awaitable<void> read_body_some(Stream& stream, beast::flat_buffer& buffer,
+                                              ResponseParser& parser, boost::system::error_code& ec,
+                                              bool& bare_lf) {
+    const std::size_t space = parser.get().body().size;
+    for (;;) {
+      if (buffer.size() > 0) {
+        const std::size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec && ec != http::error::need_more) co_return;
+        ec = {};
+        if (parser.is_done() || parser.get().body().size < space) co_return;
+        if (used > 0) continue;
+        if (parser.chunked() &&
+            chunk_framing_has_bare_lf({static_cast<const char*>(buffer.data().data()), buffer.size()})) {
+          bare_lf = true;
+          ec = http::error::bad_chunk;
+          co_return;
+        }
+      }
+      const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
+      if (room == 0) {
+        ec = http::error::buffer_overflow;
+        co_return;
+      }
+      buffer.commit(co_await stream.async_read_some(buffer.prepare(room),
+                                                    asio::redirect_error(asio::use_awaitable, ec)));
+      if (ec == asio::error::eof) parser.put_eof(ec);  // ends an EOF-delimited body, or partial_message
+      if (ec || parser.is_done()) co_return;
+    }
+  }
+
   template <class Stream>
   asio::awaitable<void> exchange(Stream& stream, net::TcpTransport& transport) {
     transport.set_idle_timeout(config_.read_timeout);
@@ -266,9 +346,11 @@ class FetchRun {
     transport.mark_first_byte_start();
     if (observer_) observer_->on_request_sent(request_head_);
 
-    beast::flat_buffer buffer;
-    std::optional<http::response_parser<http::buffer_body>> parser;
+    // The head limit plus one read, as the edge's origin connections buffer.
+    beast::flat_buffer buffer{kMaxResponseHeaderBytes + kReadSize};
+    std::optional<ResponseParser> parser;
     int continues = 0;
+    int interims = 0;
     while (true) {
       parser.emplace();
       // A fetch tool streams any size to its sink. Not boost::none: Beast 1.74
@@ -276,8 +358,8 @@ class FetchRun {
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       parser->header_limit(kMaxResponseHeaderBytes);
       if (request_.method == "HEAD") parser->skip(true);
-      co_await http::async_read_header(stream, buffer, *parser,
-                                       asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t head_bytes = co_await read_head(stream, buffer, *parser, ec);
+      if (!ec && head_bytes > kMaxResponseHeaderBytes) ec = http::error::header_limit;
       if (transport.first_byte_at()) {
         received_any_ = true;
         result_.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
@@ -313,6 +395,10 @@ class FetchRun {
                                      "the origin sent more than one 100 Continue");
           co_return;
         }
+        if (++interims > kMaxInterimResponses) {
+          result_.error = too_many_interim_responses();
+          co_return;
+        }
         continue;
       }
       break;
@@ -334,8 +420,8 @@ class FetchRun {
     while (!parser->is_done()) {
       parser->get().body().data = chunk.data();
       parser->get().body().size = chunk.size();
-      co_await http::async_read(stream, buffer, *parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::need_buffer) ec = {};
+      bool bare_lf = false;
+      co_await read_body_some(stream, buffer, *parser, ec, bare_lf);
       const std::size_t n = chunk.size() - parser->get().body().size;
       if (n > 0) {
         result_.body_bytes += n;
@@ -346,6 +432,10 @@ class FetchRun {
         }
       }
       if (!ec) continue;
+      if (bare_lf) {
+        result_.error = bare_lf_in_chunk_framing(result_.body_bytes);
+        co_return;
+      }
       if constexpr (std::is_same_v<Stream, net::TlsStream>) {
         // TCP EOF without close_notify ends a body delimited by EOF: accept
         // it (as browsers and the CDN must), but say that it is unverifiable.

@@ -29,17 +29,15 @@
 #include <string_view>
 #include <variant>
 
+#include "edgefetch/origin/http_message.hpp"
+
 namespace edgefetch::edge {
 
 inline constexpr std::size_t kMaxRequestHeadBytes = 20480;
 inline constexpr std::size_t kMaxUrlBytes = 8192;
 inline constexpr std::size_t kMaxHeaderFields = 100;
 
-/// True when chunked framing the parser is waiting on (`unparsed`: the bytes
-/// it has not consumed, a chunk header or the trailer section) has a line
-/// ended by a bare LF. Beast looks for CRLF and skips a bare LF as an ordinary
-/// byte, so such a body would wait for a CRLF that never comes.
-bool chunk_framing_has_bare_lf(std::string_view unparsed);
+using origin::chunk_framing_has_bare_lf;
 
 struct HeadProblem {
   int status = 400;

@@ -49,6 +49,11 @@ inline constexpr std::chrono::seconds kMaxReadTimeout{120};
 inline constexpr std::chrono::seconds kDefaultReadTimeout{30};
 /// The CDN's cap on an origin response's status line and headers (facts 1.9).
 inline constexpr std::uint32_t kMaxResponseHeaderBytes = 20480;
+/// Interim (1xx) responses taken before the final one. The facts are silent
+/// past one 100 Continue; real origins send one or two (100, 103 Early
+/// Hints), and without a bound an origin trickling 102s within the read
+/// timeout would hold a request open forever. edgefetch's choice.
+inline constexpr int kMaxInterimResponses = 32;
 /// The User-Agent the CDN sends to origins unless the viewer's is forwarded (facts 5.1).
 inline constexpr std::string_view kCdnUserAgent = "Amazon CloudFront";
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace edgefetch::origin {
@@ -30,5 +31,12 @@ struct ResponseHead {
   /// The origin allows the connection to be reused after this response.
   bool keep_alive = false;
 };
+
+/// True when chunked framing a parser is waiting on (`unparsed`: the bytes
+/// it has not consumed, a chunk header or the trailer section) has a line
+/// ended by a bare LF. Beast looks for CRLF and skips a bare LF as an ordinary
+/// byte, so such a body would wait for a CRLF that never comes. For requests
+/// (the edge's viewers) and responses (origins) alike.
+bool chunk_framing_has_bare_lf(std::string_view unparsed);
 
 }  // namespace edgefetch::origin

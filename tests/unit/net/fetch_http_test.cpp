@@ -199,6 +199,82 @@ TEST(FetchHttpTest, HeadersOverTheCdnLimitAreRefused) {
   EXPECT_NE(result.error->message.find("20480"), std::string::npos);
 }
 
+// A response head of exactly `size` bytes, status line to the final CRLF, with a 2-byte body.
+std::string head_of_size(std::size_t size) {
+  const std::string start = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: ";
+  const std::string end = "\r\n\r\n";
+  return start + std::string(size - start.size() - end.size(), 'p') + end + "ok";
+}
+
+TEST(FetchHttpTest, TheHeadLimitIsExact) {
+  // Beast's own limit let heads through up to a line or two past 20,480 bytes.
+  for (const std::size_t size :
+       {std::size_t{kMaxResponseHeaderBytes}, std::size_t{kMaxResponseHeaderBytes} + 1}) {
+    auto server = start(net::test::respond(head_of_size(size)));
+    ASSERT_TRUE(server);
+    Collected out;
+    const auto result = fetch(http_origin(server->port()), Request{}, out.sink());
+    if (size == kMaxResponseHeaderBytes) {
+      ASSERT_TRUE(result.ok()) << result.error->message;
+      EXPECT_EQ(out.body, "ok");
+    } else {
+      ASSERT_FALSE(result.ok());
+      EXPECT_EQ(result.error->kind, FailureKind::response_headers_too_large) << result.error->message;
+    }
+  }
+}
+
+TEST(FetchHttpTest, InterimResponsesAreBounded) {
+  std::string interims;
+  for (int i = 0; i < kMaxInterimResponses; ++i) interims += "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";
+  const std::string final_response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  auto within = start(net::test::respond(interims + final_response));
+  ASSERT_TRUE(within);
+  Collected out;
+  const auto taken = fetch(http_origin(within->port()), Request{}, out.sink());
+  ASSERT_TRUE(taken.ok()) << taken.error->message;
+  EXPECT_EQ(out.body, "ok");
+
+  auto beyond = start(net::test::respond(interims + "HTTP/1.1 102 Processing\r\n\r\n" + final_response));
+  ASSERT_TRUE(beyond);
+  const auto refused = fetch(http_origin(beyond->port()), Request{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error->kind, FailureKind::invalid_response);
+  EXPECT_NE(refused.error->message.find("more than 32 interim (1xx) responses"), std::string::npos)
+      << refused.error->message;
+}
+
+TEST(FetchHttpTest, BareLfInChunkFramingIsAnInvalidResponseNotATimeout) {
+  // Beast skips a bare LF while it looks for a chunk line's CRLF: the origin
+  // keeps the connection open, so without the check this waited for the read timeout.
+  struct Case {
+    std::string body;
+    std::string delivered;
+  };
+  for (const auto& [chunked, delivered] : {Case{"5\nhello\n0\n\n", ""}, Case{"5\r\nhello\r\n0\n\n", "hello"},
+                                           Case{"5\r\nhello\r\n0\r\nX: y\n\r\n", "hello"}}) {
+    auto server = start(
+        net::test::respond_then_stall("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked));
+    ASSERT_TRUE(server);
+    auto config = http_origin(server->port());
+    config.read_timeout = 30s;
+    Collected out;
+    const auto result = fetch(config, Request{}, out.sink());
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error->kind, FailureKind::invalid_response) << result.error->message;
+    EXPECT_NE(result.error->message.find("bare LF"), std::string::npos) << result.error->message;
+    EXPECT_EQ(out.body, delivered);
+  }
+  // A bare LF inside chunk data is data.
+  auto server = start(
+      net::test::respond("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na\nb\r\n0\r\n\r\n"));
+  ASSERT_TRUE(server);
+  Collected out;
+  const auto result = fetch(http_origin(server->port()), Request{}, out.sink());
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  EXPECT_EQ(out.body, "a\nb");
+}
+
 TEST(FetchHttpTest, CloseWithoutResponse) {
   auto server = start(net::test::close_without_response());
   ASSERT_TRUE(server);
@@ -312,7 +388,8 @@ TEST(FetchHttpTest, StalledBodyTimesOutWithTheBytesSoFar) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error->kind, FailureKind::read_timeout);
   EXPECT_NE(result.error->message.find("stopped sending"), std::string::npos) << result.error->message;
-  EXPECT_NE(result.error->message.find("(3 body bytes received)"), std::string::npos) << result.error->message;
+  EXPECT_NE(result.error->message.find("(3 body bytes received)"), std::string::npos)
+      << result.error->message;
   EXPECT_EQ(result.status, 200u);
   EXPECT_EQ(out.body, "abc");
   EXPECT_EQ(result.tries, 1);  // a response had started: no retry

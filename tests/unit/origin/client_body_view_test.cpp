@@ -117,6 +117,28 @@ TEST_P(ClientBodyViewTest, MalformedChunkSizeIsAnInvalidResponse) {
   EXPECT_EQ(outcome.body, "hello");
 }
 
+TEST_P(ClientBodyViewTest, BareLfInChunkFramingIsAnInvalidResponseNotATimeout) {
+  // Beast skips a bare LF while it looks for a chunk line's CRLF, and the
+  // origin keeps the connection open: without the check this waited for the
+  // read timeout and answered 504.
+  struct Case {
+    std::string chunked;
+    std::string delivered;
+  };
+  for (const auto& [chunked, delivered] : {Case{"5\nhello\n0\n\n", ""}, Case{"5\r\nhello\r\n0\n\n", "hello"},
+                                           Case{"5\r\nhello\r\n0\r\nX: y\n\r\n", "hello"}}) {
+    start([chunked](const ReceivedRequest&) {
+      return Reply::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked);
+    });
+    const auto outcome = get();
+    ASSERT_TRUE(outcome.error);
+    EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response) << outcome.error->message;
+    EXPECT_EQ(outcome.error->cdn_status(), 502);
+    EXPECT_NE(outcome.error->message.find("bare LF"), std::string::npos) << outcome.error->message;
+    EXPECT_EQ(outcome.body, delivered);
+  }
+}
+
 // A chunk line that never ends: bounded by the connection's buffer, not memory.
 TEST_P(ClientBodyViewTest, EndlessChunkExtensionIsRefusedWithinTheBufferLimit) {
   start([](const ReceivedRequest&) {

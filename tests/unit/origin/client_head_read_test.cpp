@@ -116,6 +116,44 @@ TEST_P(ClientHeadReadTest, InterimResponseSplitFromTheFinalOneIsSkipped) {
   EXPECT_EQ(outcome.body, "final");
 }
 
+TEST_P(ClientHeadReadTest, TheHeadLimitIsExact) {
+  // Beast's own limit let heads through up to a line or two past 20,480 bytes
+  // (20,516 for this one); the CDN's limit counts the status line to the final CRLF.
+  const auto head_of_size = [](std::size_t size) {
+    const std::string start = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Pad: ";
+    const std::string end = "\r\n\r\n";
+    return start + std::string(size - start.size() - end.size(), 'p') + end + "ok";
+  };
+  start([&head_of_size](const ReceivedRequest& r) {
+    return Reply::send(
+        head_of_size(r.target == "/at" ? kMaxResponseHeaderBytes : kMaxResponseHeaderBytes + 1));
+  });
+  const auto at = get(true, "/at");
+  ASSERT_FALSE(at.error) << at.error->message;
+  EXPECT_EQ(at.body, "ok");
+  const auto over = get(true, "/over");
+  ASSERT_TRUE(over.error);
+  EXPECT_EQ(over.error->kind, FailureKind::response_headers_too_large) << over.error->message;
+}
+
+TEST_P(ClientHeadReadTest, InterimResponsesAreBounded) {
+  start([](const ReceivedRequest& r) {
+    std::string interims;
+    for (int i = 0; i < kMaxInterimResponses; ++i)
+      interims += "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";
+    if (r.target == "/beyond") interims += "HTTP/1.1 102 Processing\r\n\r\n";
+    return Reply::send(interims + ok_response("final"));
+  });
+  const auto within = get(true, "/within");
+  ASSERT_FALSE(within.error) << within.error->message;
+  EXPECT_EQ(within.body, "final");
+  const auto beyond = get(true, "/beyond");
+  ASSERT_TRUE(beyond.error);
+  EXPECT_EQ(beyond.error->kind, FailureKind::invalid_response) << beyond.error->message;
+  EXPECT_NE(beyond.error->message.find("more than 32 interim (1xx) responses"), std::string::npos)
+      << beyond.error->message;
+}
+
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, ClientHeadReadTest, ::testing::Bool(),
                          [](const auto& param_info) { return param_info.param ? "tls" : "plain"; });
 
