@@ -164,7 +164,10 @@ std::string block(std::string_view text, std::string_view indent) {
   return out;
 }
 
-void render_reason_list(std::ostream& out, const std::string& title,
+// The reasons behind `verdict`, each coloured as the verdict it causes: a code
+// such as connection_reset means "unreachable" while connecting but
+// "incompatible" during the handshake, so the code alone cannot say.
+void render_reason_list(std::ostream& out, const std::string& title, Verdict verdict,
                         const std::vector<check::Reason>& reasons, const terminal::Painter& paint) {
   if (reasons.empty()) return;
   heading(out, paint,
@@ -172,16 +175,14 @@ void render_reason_list(std::ostream& out, const std::string& title,
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     const auto& r = reasons[i];
     out << "  " << std::to_string(i + 1) << ". "
-        << paint.paint(check::reason_code_name(r.code),
-                       check::is_unreachable_reason(r.code) ? Style::yellow : Style::red)
-        << "\n";
+        << paint.paint(check::reason_code_name(r.code), verdict_style(verdict)) << "\n";
     out << "     " << block(r.message, "     ") << "\n";
     out << "     " << paint.paint("Fix: ", Style::cyan) << block(r.fix, "          ") << "\n";
   }
 }
 
 void render_reasons(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
-  render_reason_list(out, "Why", report.diagnosis.reasons, paint);
+  render_reason_list(out, "Why", report.diagnosis.verdict, report.diagnosis.reasons, paint);
 }
 
 // The second profile's reasons, with their fixes, when they are not the
@@ -193,7 +194,7 @@ void render_comparison_reasons(std::ostream& out, const check::CheckReport& repo
   if (c.verdict == Verdict::compatible || join_codes(c.reasons) == join_codes(report.diagnosis.reasons)) {
     return;
   }
-  render_reason_list(out, "Why not under " + std::string(c.profile->name), c.reasons, paint);
+  render_reason_list(out, "Why not under " + std::string(c.profile->name), c.verdict, c.reasons, paint);
 }
 
 void render_negotiated(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {

@@ -34,7 +34,8 @@ struct Row {
   bool primary = false;
   // Version, cipher, group, signature scheme when compatible.
   std::array<std::string, 4> negotiated;
-  std::string why;  // when not compatible
+  std::string codes;      // when not compatible: its reason codes
+  std::string not_tried;  // or why it was not tried
 };
 
 Row make_row(const policy::Profile& profile, Verdict verdict, bool primary, const tls::Negotiated& n,
@@ -49,14 +50,16 @@ Row make_row(const policy::Profile& profile, Verdict verdict, bool primary, cons
                       n.group ? std::string(n.group->name) : "-",
                       n.signature_scheme ? std::string(n.signature_scheme->iana_name) : "-"};
   } else {
-    row.why = not_tried.empty() ? codes_text(reasons) : "not tried: " + not_tried;
+    row.codes = codes_text(reasons);
+    row.not_tried = not_tried;
   }
   return row;
 }
 
-std::string padded(const std::string& text, std::size_t width) {
-  return text + std::string(width - std::min(width, terminal::display_width(text)), ' ');
-}
+// The table's lines end by this column where the profile and result columns
+// leave room, so that reasons wrap in an 80-column terminal. (A compatible row
+// is wider: its four values stay on one line, aligned with the headers.)
+constexpr std::size_t kTableWidth = 80;
 
 }  // namespace
 
@@ -68,42 +71,45 @@ void render_verdicts(std::ostream& out, const check::CheckReport& report, const 
                report.handshake.negotiated, report.diagnosis.reasons, ""),
       make_row(*c.profile, c.verdict, false, c.handshake.negotiated, c.reasons, c.not_tried)};
 
-  // The last column holds the four negotiated values aligned among themselves,
-  // or the reason codes starting where the version would be.
-  static constexpr std::array<const char*, 4> kNames = {"Version", "Cipher", "Group", "Signature"};
+  // With a compatible row, the negotiated values are columns of their own and
+  // a row that did not connect gives its reasons on a line under it, so that
+  // no column holds two kinds of text. Without one, the reasons are the last
+  // column and wrap under themselves.
   const bool any_compatible =
       std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.verdict == Verdict::compatible; });
-  std::array<std::size_t, 4> widths{};
-  for (std::size_t i = 0; i < widths.size(); ++i) {
-    widths[i] = terminal::display_width(kNames[i]);
-    for (const Row& r : rows) widths[i] = std::max(widths[i], terminal::display_width(r.negotiated[i]));
+  std::vector<terminal::Column> columns = {{"Profile"}, {"Result"}};
+  if (any_compatible) {
+    for (const char* name : {"Version", "Cipher", "Group", "Signature"}) columns.push_back({name});
+  } else {
+    columns.push_back({"Why not"});
   }
-  const auto aligned = [&widths](const std::array<std::string, 4>& values) {
-    std::string text;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      text += i + 1 < values.size() ? padded(values[i], widths[i]) + "  " : values[i];
-    }
-    return text;
-  };
-  const std::string last_header =
-      any_compatible ? aligned({kNames[0], kNames[1], kNames[2], kNames[3]}) : "Why not";
-  const std::string last_rule = any_compatible
-                                    ? aligned({std::string(widths[0], '-'), std::string(widths[1], '-'),
-                                               std::string(widths[2], '-'), std::string(widths[3], '-')})
-                                    : "";
+  constexpr std::size_t kFirstValueColumn = 2;
 
   out << "\n"
       << paint.paint("Verdict under each profile", Style::bold)
       << paint.paint("  (the verdict and the exit code follow " + rows.front().profile + ")", Style::dim)
       << "\n";
-  terminal::Table table({{"Profile"}, {"Result"}, {last_header}});
+  terminal::Table table(std::move(columns));
   table.set_indent("  ");
-  table.set_rule(2, last_rule);
+  table.set_max_line_width(kTableWidth);
   for (const Row& r : rows) {
-    const bool ok = r.verdict == Verdict::compatible;
-    table.add_row({{r.profile, r.primary ? Style::bold : Style::plain},
-                   {std::string(check::verdict_name(r.verdict)), verdict_style(r.verdict)},
-                   {ok ? aligned(r.negotiated) : r.why, ok ? Style::plain : verdict_style(r.verdict)}});
+    std::vector<terminal::Cell> cells = {
+        {r.profile, r.primary ? Style::bold : Style::plain},
+        {std::string(check::verdict_name(r.verdict)), verdict_style(r.verdict)}};
+    if (r.verdict == Verdict::compatible) {
+      for (const std::string& value : r.negotiated) cells.push_back({value});
+      table.add_row(std::move(cells));
+    } else if (!any_compatible) {
+      cells.push_back(
+          {r.not_tried.empty() ? r.codes : "not tried: " + r.not_tried, verdict_style(r.verdict)});
+      table.add_row(std::move(cells));
+    } else {
+      table.add_row(std::move(cells));
+      // Under the values' headers, the codes need a label of their own.
+      table.add_continuation(kFirstValueColumn,
+                             {r.not_tried.empty() ? "why not: " + r.codes : "not tried: " + r.not_tried,
+                              verdict_style(r.verdict)});
+    }
   }
   table.render(out, paint);
   if (!c.summary.empty()) out << "  " << paint.paint(wrap(c.summary, kWidth - 2, "  "), Style::bold) << "\n";

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 #include "edgefetch/base/ascii.hpp"
 
@@ -51,6 +52,26 @@ bool resolve(ColorMode mode, int fd) {
 void pad(std::ostream& out, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     out.put(' ');
+  }
+}
+
+// `text` as the lines it wraps to at `width` columns (0: one line, as it is).
+// Text that fits is left alone, runs of spaces included.
+std::vector<std::string> wrapped_lines(std::string_view text, std::size_t width) {
+  if (width == 0 || display_width(text) <= width) {
+    return {std::string(text)};
+  }
+  const std::string wrapped = wrap(text, width, "");
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = wrapped.find('\n', start);
+    if (end == std::string::npos) {
+      lines.push_back(wrapped.substr(start));
+      return lines;
+    }
+    lines.push_back(wrapped.substr(start, end - start));
+    start = end + 1;
   }
 }
 
@@ -141,28 +162,58 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view inde
   return out;
 }
 
-Table::Table(std::vector<Column> columns) : columns_(std::move(columns)), rules_(columns_.size()) {}
-
-void Table::set_rule(std::size_t column, std::string rule) {
-  rules_.at(column) = std::move(rule);
-}
+Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void Table::add_row(std::vector<Cell> cells) {
   cells.resize(columns_.size());
-  rows_.push_back(std::move(cells));
+  rows_.push_back({std::move(cells), {}});
+}
+
+void Table::add_continuation(std::size_t column, Cell cell) {
+  if (rows_.empty() || columns_.empty()) {
+    return;
+  }
+  rows_.back().continuations.push_back({std::min(column, columns_.size() - 1), std::move(cell)});
+}
+
+std::size_t Table::wrap_width(std::size_t start) const {
+  if (max_line_width_ == 0) {
+    return 0;
+  }
+  const std::size_t used = display_width(indent_) + start;
+  return used + kMinWrapWidth >= max_line_width_ ? kMinWrapWidth : max_line_width_ - used;
 }
 
 void Table::render(std::ostream& out, const Painter& painter) const {
   if (columns_.empty()) {
     return;
   }
+  const std::size_t last = columns_.size() - 1;
+  // Every column but the last is as wide as its widest cell; the last is as
+  // wide as its widest line once wrapped, which depends on where it starts.
   std::vector<std::size_t> widths(columns_.size());
+  std::vector<std::size_t> starts(columns_.size());  // offsets after the indent
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     widths[c] = display_width(columns_[c].header);
+    starts[c] = c == 0 ? 0 : starts[c - 1] + widths[c - 1] + 2;
+    if (c == last) {
+      break;
+    }
     for (const auto& row : rows_) {
-      widths[c] = std::max(widths[c], display_width(row[c].text));
+      widths[c] = std::max(widths[c], display_width(row.cells[c].text));
     }
   }
+  // A right-aligned last column is not wrapped: its lines would not line up on the right.
+  const std::size_t last_wrap = columns_[last].align == Align::left ? wrap_width(starts[last]) : 0;
+  std::vector<std::vector<std::string>> last_lines;
+  last_lines.reserve(rows_.size());
+  for (const auto& row : rows_) {
+    last_lines.push_back(wrapped_lines(row.cells[last].text, last_wrap));
+    for (const auto& line : last_lines.back()) {
+      widths[last] = std::max(widths[last], display_width(line));
+    }
+  }
+
   // The last column is left unpadded unless right-aligned, so that no line ends in blanks.
   const auto write_line = [&](const std::vector<Cell>& cells) {
     std::ostringstream buffer;
@@ -187,16 +238,34 @@ void Table::render(std::ostream& out, const Painter& painter) const {
     }
     out << buffer.str() << '\n';
   };
+  // A line of its own that starts where a column starts (wrapped text, continuations).
+  const auto write_under = [&](std::size_t start, std::string_view text, Style style) {
+    out << indent_;
+    pad(out, start);
+    out << painter.paint(text, style) << '\n';
+  };
   std::vector<Cell> header;
   std::vector<Cell> rule;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     header.push_back({columns_[c].header, Style::bold});
-    rule.push_back({rules_[c].empty() ? std::string(widths[c], '-') : rules_[c], Style::dim});
+    rule.push_back({std::string(widths[c], '-'), Style::dim});
   }
   write_line(header);
   write_line(rule);
-  for (const auto& row : rows_) {
-    write_line(row);
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    const Row& row = rows_[r];
+    std::vector<Cell> first_line = row.cells;
+    first_line[last].text = last_lines[r].front();
+    write_line(first_line);
+    for (std::size_t i = 1; i < last_lines[r].size(); ++i) {
+      write_under(starts[last], last_lines[r][i], row.cells[last].style);
+    }
+    for (const auto& continuation : row.continuations) {
+      const std::size_t start = starts[continuation.column];
+      for (const auto& line : wrapped_lines(continuation.cell.text, wrap_width(start))) {
+        write_under(start, line, continuation.cell.style);
+      }
+    }
   }
 }
 

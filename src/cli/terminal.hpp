@@ -68,26 +68,48 @@ struct Cell {
 /// Colour is applied after padding, so styled cells stay aligned.
 class Table {
  public:
+  /// Narrower than this, a wrapped column is harder to read than a long line:
+  /// text that would wrap narrower keeps this width and the line runs longer.
+  static constexpr std::size_t kMinWrapWidth = 24;
+
   explicit Table(std::vector<Column> columns);
 
   /// A row with fewer cells than columns is completed with empty cells; extra
   /// cells are dropped.
   void add_row(std::vector<Cell> cells);
+  /// A line of its own under the last row added, starting where `column`
+  /// starts and running across the columns after it: text of another kind
+  /// than those columns hold (the reasons under a row whose neighbours hold
+  /// negotiated values). It does not widen any column. Without a row, ignored.
+  void add_continuation(std::size_t column, Cell cell);
   [[nodiscard]] std::size_t row_count() const { return rows_.size(); }
   /// Prefix of every line (e.g. "  " to nest a table under a heading).
   void set_indent(std::string indent) { indent_ = std::move(indent); }
-  /// The line under a column's header, instead of dashes across the column: a
-  /// column that holds aligned sub-columns of its own gives their dashes here.
-  void set_rule(std::size_t column, std::string rule);
+  /// Wraps the last column's cells and the continuation lines at spaces so
+  /// that lines, indent included, end by `columns` (e.g. 80 for a terminal);
+  /// wrapped lines go on under where the text started. 0, the default, never
+  /// wraps. Headers are never wrapped.
+  void set_max_line_width(std::size_t columns) { max_line_width_ = columns; }
 
   void render(std::ostream& out, const Painter& painter) const;
   [[nodiscard]] std::string render(const Painter& painter) const;
 
  private:
+  struct Continuation {
+    std::size_t column;
+    Cell cell;
+  };
+  struct Row {
+    std::vector<Cell> cells;
+    std::vector<Continuation> continuations;
+  };
+  /// The width left for text that starts `start` columns into a line (after the indent).
+  [[nodiscard]] std::size_t wrap_width(std::size_t start) const;
+
   std::vector<Column> columns_;
-  std::vector<std::vector<Cell>> rows_;
-  std::vector<std::string> rules_;  // per column; empty: dashes
+  std::vector<Row> rows_;
   std::string indent_;
+  std::size_t max_line_width_ = 0;
 };
 
 /// "Key      value" lines, keys padded to the longest key.

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <nlohmann/json.hpp>
 
 #include "cli/check_support.hpp"
@@ -26,13 +27,13 @@ class CheckProfilesTest : public ::testing::Test {
  protected:
   // s_server with TLS <= 1.2 `ciphers`, TLS 1.3 `suites13` and `groups`; the
   // test fails (not skips) when it cannot start.
-  std::uint16_t serve(std::string version_flag, std::string ciphers, std::string suites13,
-                      std::string groups) {
+  std::uint16_t serve(std::string version_flag, std::string ciphers, std::string suites13, std::string groups,
+                      Leaf leaf = Leaf::rsa2048) {
     support::OpenSslServerOptions options;
     options.version_flag = std::move(version_flag);
     options.ciphers = std::move(ciphers);
     options.groups = std::move(groups);
-    options.identity = support::TestPki::get().leaf(Leaf::rsa2048);
+    options.identity = support::TestPki::get().leaf(leaf);
     if (!suites13.empty()) options.extra_args = {"-ciphersuites", std::move(suites13)};
     auto server = support::OpenSslServer::start(std::move(options));
     EXPECT_TRUE(server) << (server ? "" : server.error());
@@ -81,6 +82,55 @@ std::string line_starting(const std::string& text, std::string_view prefix) {
     start = end + 1;
   }
   return "";
+}
+
+// The line that follows `line` in `text`, or "".
+std::string line_after(const std::string& text, const std::string& line) {
+  const auto at = text.find(line + "\n");
+  if (line.empty() || at == std::string::npos) return "";
+  const auto start = at + line.size() + 1;
+  const auto end = text.find('\n', start);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// The lines of the "Verdict under each profile" table: its header, its rule,
+// the rows and their continuation lines (up to the sentence or a blank line).
+std::vector<std::string> verdict_table_lines(const std::string& text) {
+  std::vector<std::string> table;
+  bool inside = false;
+  for (const std::string& line : lines_of(text)) {
+    if (!inside) {
+      inside = line.starts_with("Verdict under each profile");
+      continue;
+    }
+    if (line.empty() || contains_text(line, " can connect with ")) break;
+    table.push_back(line);
+  }
+  return table;
+}
+
+// A compatible row's values start under their headers, and a row that did not
+// connect keeps its reason codes out of those columns: they go on the line
+// under it, labelled, where the values would start.
+void expect_values_under_headers_and_reasons_below(const std::string& out, const std::string& failing_profile,
+                                                   const std::string& failing_codes,
+                                                   const std::string& compatible_profile,
+                                                   const std::vector<std::string>& values) {
+  const std::string header = line_starting(out, "Profile ");
+  ASSERT_FALSE(header.empty()) << out;
+  const std::string compatible = line_starting(out, compatible_profile + " ");
+  static constexpr std::array<const char*, 4> kHeaders = {"Version", "Cipher", "Group", "Signature"};
+  ASSERT_EQ(values.size(), kHeaders.size());
+  for (std::size_t i = 0; i < kHeaders.size(); ++i) {
+    EXPECT_NE(header.find(kHeaders[i]), std::string::npos) << out;
+    EXPECT_EQ(compatible.find(values[i]), header.find(kHeaders[i]))
+        << values[i] << " not under " << kHeaders[i] << ":\n"
+        << out;
+  }
+  const std::string failing = line_starting(out, failing_profile + " ");
+  EXPECT_TRUE(failing.ends_with("incompatible")) << "nothing in the value columns:\n" << out;
+  const std::string why = line_after(out, failing);
+  EXPECT_EQ(why, std::string(header.find("Version"), ' ') + "why not: " + failing_codes) << out;
 }
 
 TEST_F(CheckProfilesTest, Tls13OnlyOriginFailsTheDocumentedPolicyAndPassesThe2025One) {
@@ -146,7 +196,7 @@ TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
   EXPECT_TRUE(contains_text(out, "the exit code follow cloudfront")) << out;
   const std::string documented = line_starting(out, "cloudfront ");
   EXPECT_TRUE(contains_text(documented, "incompatible")) << out;
-  EXPECT_TRUE(contains_text(documented, "tls13_only")) << out;
+  EXPECT_TRUE(contains_text(line_after(out, documented), "tls13_only")) << out;
   const std::string today = line_starting(out, "CloudFront-Upstream-2025 ");
   for (const char* value :
        {"compatible", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", "rsa_pss_rsae_sha256"}) {
@@ -166,6 +216,56 @@ TEST_F(CheckProfilesTest, TextReportShowsBothVerdictsNearTheTopAndTheSentence) {
   EXPECT_TRUE(contains_text(out, "Today's edge (CloudFront-Upstream-2025) can connect")) << out;
   EXPECT_TRUE(contains_text(out, "Certificate (from the handshake under CloudFront-Upstream-2025)")) << out;
   EXPECT_EQ(out.find("\x1b["), std::string::npos) << "no colour when stdout is not a terminal";
+}
+
+TEST_F(CheckProfilesTest, VerdictTableKeepsReasonsOutOfTheNegotiatedColumns) {
+  // The primary profile fails and the comparison connects...
+  const auto tls13_only = serve("-tls1_3", "", "TLS_AES_256_GCM_SHA384", "X25519");
+  ASSERT_NE(tls13_only, 0);
+  const auto primary_fails = run_check_args(text_args(tls13_only), kExitIncompatible);
+  expect_values_under_headers_and_reasons_below(
+      primary_fails.run.out, "cloudfront", "tls13_only", "CloudFront-Upstream-2025",
+      {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", "rsa_pss_rsae_sha256"});
+
+  // ...and the other way round: the primary connects, the comparison does not.
+  const auto tls13_without_shared_suite =
+      serve("", "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_CCM_SHA256", "P-256");
+  ASSERT_NE(tls13_without_shared_suite, 0);
+  const auto comparison_fails = run_check_args(text_args(tls13_without_shared_suite), kExitCompatible);
+  expect_values_under_headers_and_reasons_below(
+      comparison_fails.run.out, "CloudFront-Upstream-2025", "no_shared_cipher", "cloudfront",
+      {"TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "P-256", "rsa_pkcs1_sha256"});
+}
+
+TEST_F(CheckProfilesTest, LongReasonListsWrapUnderTheirColumnWithin80Columns) {
+  // TLS 1.3 only, an expired certificate, checked for another name: the
+  // documented policy gets three codes (wider than 80 columns after the
+  // profile and result), the 2025 policy two.
+  const auto port = serve("-tls1_3", "", "TLS_AES_128_GCM_SHA256", "", Leaf::expired);
+  ASSERT_NE(port, 0);
+  const auto result = run_check_args(text_args(port, {"--no-enumerate"}, "other.test"), kExitIncompatible);
+  const std::string& out = result.run.out;
+  const std::vector<std::string> table = verdict_table_lines(out);
+  ASSERT_GE(table.size(), 4U) << out;
+  const std::string& header = table.front();
+  const auto why_at = header.find("Why not");
+  ASSERT_NE(why_at, std::string::npos) << out;
+  std::string codes;  // every line's text in the "Why not" column, in order
+  for (std::size_t i = 2; i < table.size(); ++i) {
+    const std::string& line = table[i];
+    EXPECT_LE(line.size(), 80U) << "wider than an 80-column terminal:\n" << out;
+    ASSERT_GT(line.size(), why_at) << out;
+    const bool continuation = line.find_first_not_of(' ') == why_at;
+    const bool row = line.starts_with("  cloudfront ") || line.starts_with("  CloudFront-Upstream-2025 ");
+    EXPECT_TRUE(continuation || row) << "a line that is neither a row nor under \"Why not\": " << line << "\n"
+                                     << out;
+    EXPECT_NE(line[why_at], ' ') << "reasons start under \"Why not\": " << line << "\n" << out;
+    codes += (continuation ? " " : "\n") + line.substr(why_at);
+  }
+  // Without enumeration the refusal of TLS 1.2 is all the documented policy learns: no_shared_version.
+  EXPECT_EQ(codes, "\nno_shared_version, cert_expired, cert_name_mismatch\ncert_expired, cert_name_mismatch")
+      << out;
+  EXPECT_GT(table.size(), 4U) << "the three codes do not fit in 80 columns: they wrap\n" << out;
 }
 
 TEST_F(CheckProfilesTest, OriginSpeakingTls12And13IsCompatibleUnderBothWithDifferentVersions) {

@@ -173,5 +173,47 @@ TEST_F(CheckReasonConsistencyTest, ResetDuringTheHandshakeIsConnectionReset) {
   EXPECT_EQ(get.doc["error"]["cdn_status"], 502) << get.run.out;
 }
 
+TEST_F(CheckReasonConsistencyTest, ResetDuringTheHandshakeIsColouredAsAFailure) {
+  // connection_reset is unreachable's code while connecting, but a reset during
+  // the handshake makes the verdict incompatible: red, as the verdict it
+  // causes, never the warning yellow.
+  auto server = start_server(reset_after_client_hello());
+  ASSERT_NE(server, nullptr);
+  const auto text_args = [](std::uint16_t port) {
+    const std::string host = std::string(support::kOriginName) + ":" + std::to_string(port);
+    return std::vector<std::string>{"check",
+                                    host,
+                                    "--resolve",
+                                    host + ":127.0.0.1",
+                                    "--ca-file",
+                                    support::TestPki::get().ca_file().string(),
+                                    "--connection-attempts",
+                                    "1",
+                                    "--connect-timeout",
+                                    "2"};
+  };
+  RunOptions tty;
+  tty.stdout_is_terminal = true;
+  tty.unset_environment = {"NO_COLOR"};
+  tty.set_environment = {{"TERM", "xterm-256color"}};  // CI consoles may say TERM=dumb
+  const RunResult reset = run_edgefetch(text_args(server->port()), tty);
+  EXPECT_EQ(reset.exit_code, kExitIncompatible) << reset.out << reset.err;
+  EXPECT_TRUE(contains_text(reset.out, "\x1b[31mINCOMPATIBLE")) << reset.out;
+  EXPECT_TRUE(contains_text(reset.out, "1. \x1b[31mconnection_reset\x1b[0m")) << reset.out;
+  EXPECT_FALSE(contains_text(reset.out, "\x1b[33mconnection_reset")) << reset.out;
+
+  // Where the reset (or a refusal) leaves the origin unreachable, its reason
+  // keeps the colour of that verdict.
+  std::uint16_t closed_port = 0;
+  {
+    auto closed = start_server(support::plain_http_handler());
+    ASSERT_NE(closed, nullptr);
+    closed_port = closed->port();
+  }
+  const RunResult refused = run_edgefetch(text_args(closed_port), tty);
+  EXPECT_EQ(refused.exit_code, kExitUnreachable) << refused.out << refused.err;
+  EXPECT_TRUE(contains_text(refused.out, "1. \x1b[33mconnection_refused\x1b[0m")) << refused.out;
+}
+
 }  // namespace
 }  // namespace edgefetch::cli_test
