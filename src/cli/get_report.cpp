@@ -46,6 +46,18 @@ Json headers_json(const std::vector<origin::Header>& headers) {
   return object;
 }
 
+// The header fields as they came: one {name, value} per field line, names as
+// the origin spelled them. `headers` folds repeats into an array and
+// lower-cases names; this keeps what that loses (the order of the fields, the
+// spelling) in one shape a consumer need not test for. The order is the
+// fetch's: Beast's fields container, which moves a repeated field's later
+// lines up next to its first.
+Json header_fields_json(const std::vector<origin::Header>& headers) {
+  Json fields = Json::array();
+  for (const auto& header : headers) fields.push_back({{"name", header.name}, {"value", header.value}});
+  return fields;
+}
+
 Json tls_json(const origin::FetchResult& result) {
   Json tls = Json::object();
   if (result.tls) {
@@ -248,6 +260,7 @@ Json result_json(const PreparedGet& prepared, const origin::FetchResult& result,
   if (result.ok()) {
     document["status"] = result.status;
     document["headers"] = headers_json(result.headers);
+    document["header_fields"] = header_fields_json(result.headers);
     document["body_bytes"] = result.body_bytes;
   }
   if (result.tls_used) document["tls"] = tls_json(result);

@@ -6,6 +6,8 @@
 //   url            the URL as fetched
 //   status         HTTP status (success only)
 //   headers        response headers, lower-case names; a repeated header is an array of its values
+//   header_fields  the same headers as [{name (as received), value}], one per field line,
+//                  repeated fields kept, in the order received (success only)
 //   body_bytes     body size received (success only)
 //   tls            https only: version {name, code}, cipher {openssl, rfc, code},
 //                  group {name, code} (absent for RSA key exchange),
@@ -18,7 +20,7 @@
 //   timings_ms     dns, connect, tls, first_byte, total (phases that ran)
 //   attempts       connection attempts: {address, outcome, ms}
 //   warnings       array of strings (always present)
-//   error          on failure, instead of status/headers/body_bytes:
+//   error          on failure, instead of status/headers/header_fields/body_bytes:
 //                  {code, message, cdn_status, alert {name, code, sent_by} when there was one}
 // Code points are hex strings: "0x0303", "0xC02F".
 

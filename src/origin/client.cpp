@@ -498,6 +498,9 @@ struct Exchange::Impl {
     if (ec == http::error::bad_transfer_encoding && !parser->unsupported_coding().empty()) {
       return past_completion(unsupported_transfer_coding(parser->unsupported_coding()));
     }
+    if (ec == http::error::bad_status && parser->rejected_status()) {
+      return past_completion(status_without_class(*parser->rejected_status()));
+    }
     if (ec) {
       ReadContext context;
       context.first_byte_received = response_bytes_seen;

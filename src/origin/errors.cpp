@@ -218,6 +218,12 @@ FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes) {
                         std::to_string(body_bytes) + " body bytes received)");
 }
 
+FetchError status_without_class(int code) {
+  return make_error(FailureKind::invalid_response, Phase::response,
+                    "the origin's status code " + std::to_string(code) +
+                        " is outside 100-599, so it has no class (RFC 9110 15); the CDN answers 502");
+}
+
 FetchError too_many_interim_responses() {
   return make_error(FailureKind::invalid_response, Phase::response,
                     "the origin sent more than " + std::to_string(kMaxInterimResponses) +

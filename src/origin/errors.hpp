@@ -51,6 +51,9 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
 /// (chunk_framing_has_bare_lf()), after `body_bytes` of body.
 FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes);
 
+/// A status code outside 100-599 (`code`), which has no class.
+FetchError status_without_class(int code);
+
 /// More than kMaxInterimResponses 1xx responses before the final one.
 FetchError too_many_interim_responses();
 

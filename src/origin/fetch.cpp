@@ -6,7 +6,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -17,13 +16,13 @@
 #include <sstream>
 #include <type_traits>
 
-#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "errors.hpp"
 #include "request_builder.hpp"
+#include "response_parser.hpp"
 #include "tls_setup.hpp"
 
 namespace edgefetch::origin {
@@ -255,8 +254,6 @@ class FetchRun {
     result_.error = read_error(ec, context);
   }
 
-  using ResponseParser = http::response_parser<http::buffer_body>;
-
   // Beast's async_read_header, but the head's size is known exactly (Beast's
   // header_limit lets a head run a line or two past it): the head's bytes, or
   // 0 with `ec` set. Errors as Beast's: end_of_stream for EOF before a byte,
@@ -301,7 +298,7 @@ class FetchRun {
   static asio::awaitable<void> read_body_some(Stream& stream, beast::flat_buffer& buffer,
                                               ResponseParser& parser, boost::system::error_code& ec,
                                               bool& bare_lf) {
-    const std::size_t space = parser.get().body().size;
+    const std::size_t space = parser.body_space();
     for (;;) {
       if (buffer.size() > 0) {
         const std::size_t used = parser.put(buffer.data(), ec);
@@ -309,7 +306,7 @@ class FetchRun {
         if (ec == http::error::need_buffer) ec = {};
         if (ec && ec != http::error::need_more) co_return;
         ec = {};
-        if (parser.is_done() || parser.get().body().size < space) co_return;
+        if (parser.is_done() || parser.body_space() < space) co_return;
         if (used > 0) continue;
         if (parser.chunked() &&
             chunk_framing_has_bare_lf({static_cast<const char*>(buffer.data().data()), buffer.size()})) {
@@ -348,11 +345,15 @@ class FetchRun {
 
     // The head limit plus one read, as the edge's origin connections buffer.
     beast::flat_buffer buffer{kMaxResponseHeaderBytes + kReadSize};
+    // The edge's own parser (response_parser.hpp): the same grammar, limits
+    // and refusals as serve's origin connections, and the fields in the order
+    // they came (Beast's fields put a repeated one next to its first).
+    ResponseHead head;
     std::optional<ResponseParser> parser;
     int continues = 0;
     int interims = 0;
     while (true) {
-      parser.emplace();
+      parser.emplace(head);
       // A fetch tool streams any size to its sink. Not boost::none: Beast 1.74
       // compares a Content-Length against an empty optional as "exceeded".
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
@@ -364,30 +365,20 @@ class FetchRun {
         received_any_ = true;
         result_.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
       }
+      // Only the chunked transfer coding (facts 5.4), and only statuses with a class.
+      if (ec == http::error::bad_transfer_encoding && !parser->unsupported_coding().empty()) {
+        result_.error = unsupported_transfer_coding(parser->unsupported_coding());
+        co_return;
+      }
+      if (ec == http::error::bad_status && parser->rejected_status()) {
+        result_.error = status_without_class(*parser->rejected_status());
+        co_return;
+      }
       if (ec) {
         read_failed(ec, stream, transport, buffer);
         co_return;
       }
-      // As the edge's parser: only the chunked transfer coding (facts 5.4).
-      const auto [first_coding, end_coding] = parser->get().equal_range(http::field::transfer_encoding);
-      for (auto coding = first_coding; coding != end_coding; ++coding) {
-        const std::string_view value(coding->value().data(), coding->value().size());
-        if (!base::iequals(value, "chunked")) {
-          result_.error = unsupported_transfer_coding(value);
-          co_return;
-        }
-      }
-      const unsigned status = parser->get().result_int();
-      // Beast takes any three digits; as the edge's parser (response_parser.hpp),
-      // a status with no class (RFC 9110 15) is not HTTP the edge can relay.
-      if (status < 100 || status > 599) {
-        result_.error =
-            make_error(FailureKind::invalid_response, Phase::response,
-                       "the origin's status code " + std::to_string(status) +
-                           " is outside 100-599, so it has no class (RFC 9110 15); the CDN answers "
-                           "502");
-        co_return;
-      }
+      const unsigned status = head.status;
       if (status >= 100 && status < 200 && status != 101) {
         // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
         if (status == 100 && ++continues > 1) {
@@ -404,25 +395,20 @@ class FetchRun {
       break;
     }
 
-    const auto& head = parser->get();
-    result_.status = head.result_int();
-    result_.reason = std::string(head.reason());
-    result_.http_version = head.version();
-    result_.headers.clear();
-    for (const auto& field : head) {
-      result_.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
-    }
+    result_.status = head.status;
+    result_.reason = std::move(head.reason);
+    result_.http_version = head.version;
+    result_.headers = std::move(head.headers);
     if (observer_) {
       observer_->on_response_head(result_.http_version, result_.status, result_.reason, result_.headers);
     }
 
     std::vector<std::uint8_t> chunk(std::size_t{64} * 1024);
     while (!parser->is_done()) {
-      parser->get().body().data = chunk.data();
-      parser->get().body().size = chunk.size();
+      parser->set_body_buffer(chunk);
       bool bare_lf = false;
       co_await read_body_some(stream, buffer, *parser, ec, bare_lf);
-      const std::size_t n = chunk.size() - parser->get().body().size;
+      const std::size_t n = chunk.size() - parser->body_space();
       if (n > 0) {
         result_.body_bytes += n;
         if (sink_ && !sink_(std::span<const std::uint8_t>(chunk.data(), n))) {

@@ -12,6 +12,7 @@
 #include <boost/beast/http/error.hpp>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -45,6 +46,8 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   /// A Transfer-Encoding value other than "chunked" that ended the parse
   /// (bad_transfer_encoding); empty when there was none.
   [[nodiscard]] const std::string& unsupported_coding() const { return unsupported_coding_; }
+  /// A status code outside 100-599 ("000" included) that ended the parse (bad_status).
+  [[nodiscard]] std::optional<int> rejected_status() const { return rejected_status_; }
 
  private:
   void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
@@ -55,6 +58,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
     // Beast takes any three digits; a status outside 1xx-5xx has no class
     // (RFC 9110 15) and the edge cannot relay it ("099" is not a 1xx).
     if (code < 100 || code > 599) {
+      rejected_status_ = code;
       ec = boost::beast::http::error::bad_status;
       return;
     }
@@ -115,6 +119,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   bool view_mode_ = false;
   std::span<const std::uint8_t> view_;
   std::string unsupported_coding_;
+  std::optional<int> rejected_status_;
 };
 
 }  // namespace edgefetch::origin

@@ -70,6 +70,40 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
   EXPECT_TRUE(contains(requests[0], "\r\nHost: 127.0.0.1\r\n")) << requests[0];
 }
 
+TEST(GetHttpTest, JsonHeaderFieldsKeepOrderSpellingAndRepeats) {
+  // Set-Cookie twice, spelled two ways, between two other fields.
+  auto server =
+      start_server(answer("HTTP/1.1 200 OK\r\nX-Trace: t1\r\nSet-Cookie: a=1; Path=/\r\nset-cookie: b=2\r\n"
+                          "Content-Length: 2\r\n\r\nok"));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitOk);
+  const json doc = json_output(result);
+  const json expected = json::array({{{"name", "X-Trace"}, {"value", "t1"}},
+                                     {{"name", "Set-Cookie"}, {"value", "a=1; Path=/"}},
+                                     {{"name", "set-cookie"}, {"value", "b=2"}},
+                                     {{"name", "Content-Length"}, {"value", "2"}}});
+  EXPECT_EQ(doc["header_fields"], expected) << result.out;
+  // `headers` keeps its stable shape: lower-case names, a repeat as an array.
+  EXPECT_EQ(doc["headers"]["set-cookie"], json::array({"a=1; Path=/", "b=2"})) << result.out;
+  EXPECT_EQ(doc["headers"]["x-trace"], "t1") << result.out;
+}
+
+// Beast's fields container would move a repeated field's later lines up next
+// to its first; get reads with the edge's own parser, which keeps them as they came.
+TEST(GetHttpTest, JsonHeaderFieldsKeepWireOrderBetweenRepeats) {
+  auto server =
+      start_server(answer("HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Trace: t1\r\nSet-Cookie: b=2\r\n"
+                          "Content-Length: 2\r\n\r\nok"));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitOk);
+  const json doc = json_output(result);
+  const json expected = json::array({{{"name", "Set-Cookie"}, {"value", "a=1"}},
+                                     {{"name", "X-Trace"}, {"value", "t1"}},
+                                     {{"name", "Set-Cookie"}, {"value", "b=2"}},
+                                     {{"name", "Content-Length"}, {"value", "2"}}});
+  EXPECT_EQ(doc["header_fields"], expected) << result.out;
+}
+
 TEST(GetHttpTest, JsonCarriesAHeaderValueThatIsNotUtf8) {
   // obs-text bytes are legal in a field value (RFC 9110 5.5); JSON cannot hold
   // them, so they are written as U+FFFD rather than failing the report.
@@ -190,6 +224,7 @@ TEST(GetHttpTest, RefusedPortIsAConnectionFailureAfterEveryAttempt) {
   EXPECT_EQ(doc["error"]["code"], "connection_refused");
   EXPECT_EQ(doc["error"]["cdn_status"], 502);
   EXPECT_FALSE(doc.contains("status"));
+  EXPECT_FALSE(doc.contains("header_fields")) << "no response, no header fields";
   ASSERT_EQ(doc["attempts"].size(), 2u);
   EXPECT_EQ(doc["attempts"][0]["outcome"], "refused");
   EXPECT_EQ(doc["attempts"][1]["outcome"], "refused");
