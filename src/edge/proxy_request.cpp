@@ -22,6 +22,12 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// `value` after what `field` holds, joined by `separator` (a repeated header).
+void append_listed(std::string& field, std::string_view value, std::string_view separator) {
+  if (!field.empty()) field += separator;
+  field += value;
+}
+
 // The viewer request's log fields. Routing needs the Host header either way;
 // the rest only when a log line will be written.
 void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& head, std::string_view target,
@@ -48,9 +54,10 @@ void fill_request_fields(AccessLogEntry& entry, const http::request_header<>& he
     } else if (iequals(name, "User-Agent")) {
       entry.cs_user_agent = std::string(value);
     } else if (iequals(name, "Cookie")) {
-      entry.cs_cookie = std::string(value);
+      // Repeated fields as the origin gets them: cookies joined by "; ", addresses by ", ".
+      append_listed(entry.cs_cookie, value, "; ");
     } else if (iequals(name, "X-Forwarded-For")) {
-      entry.x_forwarded_for = std::string(value);
+      append_listed(entry.x_forwarded_for, value, ", ");
     }
   }
 }

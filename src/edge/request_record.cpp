@@ -116,6 +116,10 @@ void RequestRecord::finish(int status) {
   if (entry_.x_edge_result_type.empty()) {
     entry_.x_edge_result_type = status >= 400 || status == 0 ? "Error" : "Miss";
   }
+  // The log reference: when the result is not an Error, the detailed type is the result type.
+  if (entry_.x_edge_result_type != "Error" && entry_.x_edge_detailed_result_type.empty()) {
+    entry_.x_edge_detailed_result_type = entry_.x_edge_result_type;
+  }
   entry_.x_edge_response_result_type = entry_.x_edge_result_type;
   if (state_.options.access_log) state_.options.access_log->write(entry_);
   if (state_.options.metrics) {

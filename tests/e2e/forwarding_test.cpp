@@ -7,7 +7,10 @@
 
 #include <csignal>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <regex>
+#include <sstream>
 
 #include "e2e/e2e_origins.hpp"
 #include "e2e/e2e_support.hpp"
@@ -77,6 +80,7 @@ class ForwardingTest : public ::testing::Test {
     options.tls_listener = true;
     options.resolve_ports = {plain.port(), tls.port()};
     options.args = {"--policies", policy_path_};
+    options.access_log = "access.log";
     edge_ = Edge::start(options).release();
   }
   static void TearDownTestSuite() {
@@ -194,6 +198,43 @@ TEST_F(ForwardingTest, ACustomPolicyFromAFileAddsTheCloudFrontHeadersTheEdgeKnow
 
   EXPECT_TRUE(edge_->wait_stderr("CloudFront-Viewer-Country", 1s))
       << "the start-up warning names the header it cannot add: " << edge_->stderr_text();
+}
+
+// The access log line (TSV) of the request whose URI stem is `stem`, by field name.
+std::map<std::string, std::string> log_fields(const std::string& log, const std::string& stem) {
+  std::vector<std::string> names;
+  std::map<std::string, std::string> fields;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("#Fields: ", 0) == 0) {
+      std::istringstream words(line.substr(9));
+      names.assign(std::istream_iterator<std::string>(words), {});
+      continue;
+    }
+    if (line.find("\t" + stem + "\t") == std::string::npos) continue;
+    std::istringstream values(line);
+    std::size_t i = 0;
+    for (std::string value; std::getline(values, value, '\t') && i < names.size(); ++i)
+      fields[names[i]] = value;
+  }
+  return fields;
+}
+
+TEST_F(ForwardingTest, TheAccessLogShowsRepeatedCookieAndForwardedForFieldsCombined) {
+  // What the origin gets is every Cookie and X-Forwarded-For line; the log
+  // used to keep only the last of each.
+  const json e = echo(curl(edge_->url("/legacyall/echo/log-combined"),
+                           {"-H", "Cookie: keep=1", "-H", "Cookie: s1=b; zz=1", "-H",
+                            "X-Forwarded-For: 192.0.2.1", "-H", "X-Forwarded-For: 192.0.2.2, 192.0.2.3"}));
+  EXPECT_EQ(echo_header(e, "Cookie"), "keep=1; s1=b; zz=1");
+  const auto fields =
+      log_fields(edge_->wait_access_log("/legacyall/echo/log-combined", 10s), "/legacyall/echo/log-combined");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("cs(Cookie)"), "keep=1;%20s1=b;%20zz=1");
+  EXPECT_EQ(fields.at("x-forwarded-for"), "192.0.2.1,%20192.0.2.2,%20192.0.2.3");
+  // The log reference: a result that is not an Error repeats as the detailed type.
+  EXPECT_EQ(fields.at("x-edge-result-type"), "Miss");
+  EXPECT_EQ(fields.at("x-edge-detailed-result-type"), "Miss");
 }
 
 TEST_F(ForwardingTest, SetCookieIsRemovedOnlyWhenNoCookieIsForwarded) {
