@@ -180,6 +180,19 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   if (target.find('#') != std::string_view::npos) {
     return HeadProblem{400, "The request target contains a fragment ('#'); percent-encode it as %23."};
   }
+  // An absolute-form target names the host itself (RFC 9112 3.2.2: a server
+  // uses it, not Host; 7.2: a client sends the same in both). The edge routes,
+  // forwards Host and checks the origin's certificate by Host, so two
+  // different names would mean one thing to the edge and another to the origin.
+  if (target.front() != '/') {
+    const std::string_view rest = target.substr(target.find("://") + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+    if (hosts == 1 && !iequals(authority, host)) {
+      return HeadProblem{400, "The request target's host (" + std::string(authority) +
+                                  ") is not the Host header's (" + std::string(host) +
+                                  "); send the same name in both."};
+    }
+  }
   return std::nullopt;
 }
 

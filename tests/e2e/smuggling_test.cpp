@@ -104,6 +104,21 @@ TEST_F(SmugglingTest, BareLfInChunkFramingIs400NotAHang) {
   EXPECT_NE(ok.find("received 3"), std::string::npos) << ok;
 }
 
+TEST_F(SmugglingTest, AnAbsoluteTargetNamingAnotherHostThanHostIsRefused) {
+  // RFC 9112 3.2.2 has a server use the target's host; the edge routes and
+  // checks certificates by Host, so the two must agree.
+  expect_refused("GET http://other.test:1/echo HTTP/1.1\r\nHost: a\r\n\r\n", 400);
+  expect_refused("GET http://user@a/echo HTTP/1.1\r\nHost: a\r\n\r\n", 400);
+  const std::string refused =
+      raw_exchange(edge_->port(), "GET http://other.test:1/echo HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_NE(refused.find("(other.test:1) is not the Host header's (a)"), std::string::npos) << refused;
+  // The same name in both (any case) goes through, as origin-form.
+  const std::string same = raw_exchange(
+      edge_->port(), "GET http://A/echo/absolute HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first_status(same), 200) << same;
+  EXPECT_NE(same.find("/echo/absolute"), std::string::npos) << same;
+}
+
 TEST_F(SmugglingTest, MissingOrDuplicateHost) {
   expect_refused("GET /echo HTTP/1.1\r\n\r\n", 400);
   expect_refused("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
