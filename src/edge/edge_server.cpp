@@ -201,6 +201,10 @@ base::Expected<std::unique_ptr<EdgeServer>, std::string> EdgeServer::start(
                               endpoint_text(listener.endpoint) + ": cannot listen: " + ec.message());
     }
     state->bound.push_back(Listener{acceptor->local_endpoint(), listener.tls});
+    if (listener.tls && std::none_of(state->bound.begin(), state->bound.end() - 1,
+                                     [](const Listener& earlier) { return earlier.tls; })) {
+      state->https_port = acceptor->local_endpoint().port();
+    }
     state->acceptors.push_back(std::move(acceptor));
   }
   for (std::size_t i = 0; i < state->acceptors.size(); ++i) {

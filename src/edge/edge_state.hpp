@@ -60,6 +60,7 @@ struct EdgeServer::State {
   std::optional<boost::asio::ssl::context> tls_context;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors;
   std::vector<Listener> bound;
+  std::uint16_t https_port = 443;  // the first HTTPS listener's, for redirects (443 without one)
   std::unordered_set<ConnectionHandle*> connections;
   bool draining = false;
   bool stopped = false;

@@ -221,9 +221,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const BodyFraming framing = std::get<BodyFraming>(read);
   const bool keep_alive = parser.keep_alive() && !state.draining;
 
-  const auto routed =
-      route(*snapshot->distribution, ViewerRequestLine{std_view(head.method_string()), target,
-                                                       record.entry().x_host_header, connection.tls});
+  const auto routed = route(*snapshot->distribution, ViewerRequestLine{std_view(head.method_string()), target,
+                                                                       record.entry().x_host_header,
+                                                                       connection.tls, state.https_port});
   if (const auto* refusal = std::get_if<Refusal>(&routed)) {
     // The body (if any) was not read: the connection cannot carry another request.
     const bool keep = keep_alive && !framing.has_body();

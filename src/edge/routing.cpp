@@ -70,9 +70,10 @@ RouteResult route(const config::DistributionConfig& config, const ViewerRequestL
         return Refusal{400, "an HTTP/1.0 request without Host cannot be redirected to HTTPS", {}};
       }
       if (request.method == "GET" || request.method == "HEAD") {
-        return Refusal{
-            301, "the cache behavior redirects HTTP viewers to HTTPS",
-            "https://" + std::string(host_without_port(request.host)) + std::string(request.target)};
+        std::string location = "https://" + std::string(host_without_port(request.host));
+        if (request.https_port != 443) location += ":" + std::to_string(request.https_port);
+        return Refusal{301, "the cache behavior redirects HTTP viewers to HTTPS",
+                       location + std::string(request.target)};
       }
       return Refusal{403, "the cache behavior requires HTTPS", {}};
     }

@@ -135,9 +135,12 @@ TEST_F(ProxyTest, MethodsOutsideAllowedMethodsGet403) {
 }
 
 TEST_F(ProxyTest, RedirectToHttpsAnswers301ForHttpViewers) {
-  const auto result = curl(edge_->url("/redirect/x"), {"-H", "Host: www.example.test"});
+  // The CDN's Location has no port (443); this edge's HTTPS listener is on
+  // another, which the Location names so that the redirect can be followed.
+  const std::string https_port = std::to_string(edge_->tls_port());
+  const auto result = curl(edge_->url("/redirect/x"), {"-H", "Host: www.example.test:8080"});
   EXPECT_EQ(result.status, 301);
-  EXPECT_EQ(result.header("location"), "https://www.example.test/redirect/x");
+  EXPECT_EQ(result.header("location"), "https://www.example.test:" + https_port + "/redirect/x");
 }
 
 TEST_F(ProxyTest, ForwardedHostIsSentAndUsedForSniAndTheCertificate) {

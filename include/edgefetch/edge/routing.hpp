@@ -21,6 +21,9 @@ struct ViewerRequestLine {
   std::string_view target;  // origin-form: path and query
   std::string_view host;    // the viewer's Host header ("" when absent)
   bool https = false;       // the viewer connected over TLS
+  /// The edge's HTTPS port, for redirects: the CDN's is 443; a local edge's
+  /// --listen-tls port may be another, which the Location then names.
+  std::uint16_t https_port = 443;
 };
 
 struct Route {

@@ -80,6 +80,11 @@ TEST(Route, RefusesMethodsAndHttpViewersAsTheCdn) {
   refused = route(config, {"GET", "/x?y", "h:8080", false});
   EXPECT_EQ(std::get<Refusal>(refused).status, 301);
   EXPECT_EQ(std::get<Refusal>(refused).location, "https://h/x?y");
+  // An edge whose HTTPS listener is not on 443 names its port.
+  refused = route(config, {"GET", "/x?y", "h:8080", false, 8443});
+  EXPECT_EQ(std::get<Refusal>(refused).location, "https://h:8443/x?y");
+  refused = route(config, {"GET", "/x", "[::1]:8080", false, 8443});
+  EXPECT_EQ(std::get<Refusal>(refused).location, "https://[::1]:8443/x");
   EXPECT_TRUE(std::holds_alternative<Route>(route(config, {"GET", "/x", "h", true})));
   // HTTP/1.0 without Host: no URL to redirect to ("https:///x" is none).
   refused = route(config, {"GET", "/x", "", false});
