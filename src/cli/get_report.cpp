@@ -185,9 +185,10 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
   switch (error.tls->code) {
     case tls::ErrorCode::cert_name_mismatch:
       return "The certificate must name '" + result.server_name +
-             "' (a DNS name in its SAN, wildcards covering one label). When the CDN forwards the viewer's "
-             "Host "
-             "header, the name checked is that Host: test it with --host-header NAME.";
+             "' (a DNS name in its SAN; a wildcard stands for exactly one label and needs two more after "
+             "it: *.example.com, not *.com). When the CDN forwards the viewer's Host header, the name "
+             "checked "
+             "is that Host: test it with --host-header NAME.";
     case tls::ErrorCode::cert_untrusted:
       return "The chain must lead to a CA the CDN trusts (Mozilla's list); self-signed certificates never "
              "work. For a private test CA, give it with --ca-file FILE.";

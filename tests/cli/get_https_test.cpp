@@ -171,6 +171,8 @@ TEST_F(GetHttpsTest, VerboseSaysWhatTheFailedHandshakeDidNotReach) {
   EXPECT_TRUE(contains(result.err, "not known (the handshake stopped before the key exchange)"))
       << result.err;
   EXPECT_FALSE(contains(result.err, "RSA key exchange")) << result.err;
+  // The fix states the wildcard rule the check applies (*.test covers nothing).
+  EXPECT_TRUE(contains(result.err, "needs two more after it: *.example.com, not *.com")) << result.err;
 }
 
 TEST_F(GetHttpsTest, VerboseNamesTheLegacySignatureOfTls10) {
