@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "config/rules.hpp"
 
@@ -60,6 +61,12 @@ class Resolver {
       const auto& referenced = argument.get_ref<const std::string&>();
       return reference(referenced, "Ref " + quote(referenced));
     }
+    if (name == "Fn::If") return undecided_if(argument);
+    // Left in place by template_conditions.cpp: something in them needs a
+    // deployed stack (or was reported there already); say what.
+    if (name == "Fn::FindInMap" || name == "Fn::Select" || name == "Fn::Split") {
+      return undecided_function(name, argument, depth);
+    }
     if (name == "Fn::GetAtt") {
       if (argument.is_string()) return Unresolved{"Fn::GetAtt " + quote(argument.get<std::string>()), {}};
       if (argument.is_array() && argument.size() == 2 && argument[0].is_string() && argument[1].is_string()) {
@@ -91,6 +98,41 @@ class Resolver {
                             std::string(name) + "=VALUE"};
     }
     return Unresolved{std::move(description), {}};  // a resource: its id exists once deployed
+  }
+
+  // A Fn::If whose Condition could not be decided: why (what the condition
+  // compares), with the condition's hint.
+  Unresolved undecided_if(const Json& argument) const {
+    if (!argument.is_array() || argument.empty() || !argument[0].is_string()) return Unresolved{"Fn::If", {}};
+    const auto& condition = argument[0].get_ref<const std::string&>();
+    const Unresolved* why = parameters_ == nullptr ? nullptr : parameters_->undecided_condition(condition);
+    if (why == nullptr) return Unresolved{"Fn::If on Condition " + quote(condition), {}};
+    return Unresolved{"Fn::If on Condition " + quote(condition) + ", which uses " + why->description,
+                      why->hint};
+  }
+
+  // The first value in `argument` (a function's arguments) that cannot be
+  // resolved, named with the function it is in.
+  Unresolved undecided_function(const std::string& name, const Json& argument, int depth) {
+    if (const auto inner = first_unresolved(argument, depth + 1)) {
+      return Unresolved{name + " with " + inner->description, inner->hint};
+    }
+    return Unresolved{name, {}};
+  }
+
+  std::optional<Unresolved> first_unresolved(const Json& value, int depth) {
+    if (depth >= kMaxNesting || ++steps_ > kMaxSteps) return std::nullopt;
+    if (is_intrinsic(value)) {
+      auto outcome = resolve(value, depth);
+      if (auto* unresolved = std::get_if<Unresolved>(&outcome)) return std::move(*unresolved);
+      return std::nullopt;
+    }
+    if (value.is_array()) {
+      for (const auto& item : value) {
+        if (auto found = first_unresolved(item, depth + 1)) return found;
+      }
+    }
+    return std::nullopt;
   }
 
   // Fn::Sub: "${Name}" is a variable ("${!Name}" the literal "${Name}"),
@@ -188,6 +230,15 @@ void ParameterScope::bind(std::string name, ParameterBinding binding) {
   bindings_.insert_or_assign(std::move(name), std::move(binding));
 }
 
+const Unresolved* ParameterScope::undecided_condition(std::string_view name) const {
+  const auto it = undecided_conditions_.find(name);
+  return it == undecided_conditions_.end() ? nullptr : &it->second;
+}
+
+void ParameterScope::note_undecided_condition(std::string name, Unresolved why) {
+  undecided_conditions_.insert_or_assign(std::move(name), std::move(why));
+}
+
 bool is_pseudo_parameter(std::string_view name) {
   return std::find(kPseudoParameters.begin(), kPseudoParameters.end(), name) != kPseudoParameters.end();
 }
@@ -202,6 +253,20 @@ bool is_intrinsic(const nlohmann::json& value) {
   if (!value.is_object() || value.size() != 1) return false;
   const std::string& key = value.begin().key();
   return key == "Ref" || key.starts_with("Fn::");
+}
+
+bool is_template_function(const nlohmann::json& value, const ParameterScope* parameters) {
+  if (!is_intrinsic(value)) return false;
+  const std::string& name = value.begin().key();
+  if (name == "Ref") {
+    const Json& argument = value.begin().value();
+    // A parameter with no single value: a list without one, an SSM parameter, no Default.
+    const ParameterBinding* binding = argument.is_string() && parameters != nullptr
+                                          ? parameters->find(argument.get_ref<const std::string&>())
+                                          : nullptr;
+    return binding != nullptr && !binding->value;
+  }
+  return name == "Fn::If" || name == "Fn::FindInMap" || name == "Fn::Select" || name == "Fn::Split";
 }
 
 std::variant<Resolved, Unresolved> resolve_string(const nlohmann::json& value,
@@ -219,8 +284,13 @@ std::string defaults_warning(const Resolved& resolved, const ParameterScope& par
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) list += i + 1 == names.size() && !resolved.more_defaults ? " and " : ", ";
     const ParameterBinding* binding = parameters.find(names[i]);
-    const bool shown = binding != nullptr && binding->value && !binding->no_echo;
-    list += names[i] + " (" + (shown ? quote(*binding->value) : std::string("a NoEcho value")) + ")";
+    std::optional<std::string> value = binding == nullptr || binding->no_echo ? std::nullopt : binding->value;
+    if (binding != nullptr && !binding->no_echo && binding->list_value) {
+      // A list parameter's items, as they were given.
+      value.emplace();
+      for (const auto& item : *binding->list_value) *value += (value->empty() ? "" : ",") + item;
+    }
+    list += names[i] + " (" + (value ? quote(*value) : std::string("a NoEcho value")) + ")";
   }
   if (resolved.more_defaults) list += " and others";
   if (names.size() == 1 && !resolved.more_defaults) {

@@ -3,9 +3,11 @@
 // result needs no deployed stack are resolved: Fn::Sub (its "${!Literal}"
 // escapes included) and Ref whose variables are the template's Parameters
 // (their Default, or a value given for them) or the Fn::Sub's own variable
-// map, and Fn::Join of such values. Everything else (Ref of a resource,
-// Fn::GetAtt, Fn::ImportValue, Fn::If, a pseudo parameter nobody gave, ...)
-// is reported as unresolved, described for the error message.
+// map, and Fn::Join of such values. Fn::If, Fn::FindInMap, Fn::Select and
+// Fn::Split are resolved before (template_conditions.hpp); one still here
+// needs what this explains. Everything else (Ref of a resource, Fn::GetAtt,
+// Fn::ImportValue, a pseudo parameter nobody gave, ...) is reported as
+// unresolved, described for the error message.
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -32,17 +34,27 @@ struct ParameterBinding {
   bool from_default = false;  // `value` is the template's Default, not an override
   bool no_echo = false;       // NoEcho: messages do not show the value
   std::string unresolved_hint;
+  /// A CommaDelimitedList or List<...> parameter's items, when it has a
+  /// value (`value` stays empty: Ref of it is no single value).
+  std::optional<std::vector<std::string>> list_value;
 };
 
-/// The template parameters in effect while reading one template, by name.
+/// The template parameters in effect while reading one template, by name,
+/// and the template's Conditions that cannot be decided here
+/// (template_conditions.hpp): a Fn::If on one of those is left in place, and
+/// resolving it says why it cannot be.
 class ParameterScope {
  public:
   [[nodiscard]] const ParameterBinding* find(std::string_view name) const;
   void bind(std::string name, ParameterBinding binding);
   [[nodiscard]] bool empty() const { return bindings_.empty(); }
 
+  [[nodiscard]] const Unresolved* undecided_condition(std::string_view name) const;
+  void note_undecided_condition(std::string name, Unresolved why);
+
  private:
   std::map<std::string, ParameterBinding, std::less<>> bindings_;
+  std::map<std::string, Unresolved, std::less<>> undecided_conditions_;
 };
 
 /// AWS::Region, AWS::AccountId, ...: known to a deployed stack, or given.
@@ -61,6 +73,12 @@ inline constexpr std::size_t kMaxDefaultsNamed = 8;
 
 /// True for an object with exactly one key that is "Ref" or starts with "Fn::".
 bool is_intrinsic(const nlohmann::json& value);
+
+/// True for the intrinsics template_conditions.hpp resolves before the
+/// reader runs (Fn::If, Fn::FindInMap, Fn::Select, Fn::Split, and Ref of a
+/// parameter without a single value): one still in place where an object or
+/// a list belongs could not be decided, and resolve_string says why.
+bool is_template_function(const nlohmann::json& value, const ParameterScope* parameters);
 
 /// `value` must be a string or an intrinsic function object. `parameters`:
 /// the template's parameters (nullptr: none, as for a bare config).

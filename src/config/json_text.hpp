@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/config/reader.hpp"
@@ -14,8 +15,12 @@
 namespace edgefetch::config::detail {
 
 /// `what` names the expected document in messages ("a distribution config").
+/// A key given twice in one object is a problem, as it is in YAML: which of
+/// the two a reader keeps differs between readers. `warnings`, when given,
+/// receives what is accepted but worth telling the user (see parse_yaml_text).
 base::Expected<nlohmann::json, Problem> parse_json_text(std::string_view text,
-                                                        std::string_view what = "a distribution config");
+                                                        std::string_view what = "a distribution config",
+                                                        std::vector<Problem>* warnings = nullptr);
 
 /// `text` with printable ASCII kept and every other byte hex-escaped, for
 /// messages that quote the input.
@@ -23,6 +28,10 @@ std::string printable(std::string_view text);
 
 /// The field `key` of `object`, or nullptr (also when `object` is no object).
 const nlohmann::json* member(const nlohmann::json& object, const char* key);
+
+/// `key` as one segment of a field path: as it is when it is a plain name
+/// (letters, digits, '_', '-'), else quoted, so the path stays readable.
+std::string path_segment(const std::string& key);
 
 /// 1-based line and column of byte `offset` in `text`.
 struct TextPosition {

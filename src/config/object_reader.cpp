@@ -84,8 +84,9 @@ std::string unresolved_message(const Unresolved& unresolved) {
   if (!unresolved.hint.empty()) return "uses " + unresolved.description + ": " + unresolved.hint;
   return "uses " + unresolved.description +
          ", which only a deployed stack can resolve; pass the config the CDN has (`aws cloudfront "
-         "get-distribution-config --id ID`) or a template with the resolved value (Fn::Sub and Fn::Join "
-         "of literals and of the template's Parameters are resolved here)";
+         "get-distribution-config --id ID`) or a template with the resolved value (Fn::Sub, Fn::Join, "
+         "Fn::If, Fn::FindInMap, Fn::Select and Fn::Split of literals, Mappings, Conditions and the "
+         "template's Parameters are resolved here)";
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
@@ -242,6 +243,12 @@ std::optional<std::string> ObjectReader::resolve_intrinsic(const Json& value, co
   return std::nullopt;
 }
 
+bool ObjectReader::undecided_function(const Json& value, const std::string& path) {
+  if (!cfn() || !is_template_function(value, parameters_)) return false;
+  resolve_intrinsic(value, path, Need::essential);
+  return true;
+}
+
 std::optional<std::string> ObjectReader::string_value(const Json& value, const std::string& path, Need need) {
   if (value.is_string()) return value.get<std::string>();
   if (cfn() && is_intrinsic(value)) return resolve_intrinsic(value, path, need);
@@ -324,6 +331,7 @@ std::vector<ObjectReader::Item> ObjectReader::list(const Json& object, const cha
     if (required) problem(path, "required but missing");
     return items;
   }
+  if (undecided_function(*value, path)) return items;
   if (cfn() && !always_quantity) {
     if (!value->is_array()) {
       problem(path, "must be a list, not " + kind_of(*value));
@@ -441,6 +449,7 @@ DistributionConfig ObjectReader::read(const Json& object) {
 
 OriginGroup ObjectReader::read_origin_group(const Json& value, const std::string& at) {
   OriginGroup group;
+  if (undecided_function(value, at)) return group;
   if (!value.is_object()) {
     problem(at, "must be an object with Id, FailoverCriteria and Members, not " + kind_of(value));
     return group;
@@ -483,6 +492,7 @@ OriginGroup ObjectReader::read_origin_group(const Json& value, const std::string
 Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
   Origin origin;
   const std::string at = paths_.origin(i);
+  if (undecided_function(value, at)) return origin;
   if (!value.is_object()) {
     problem(at, "must be an object, not " + kind_of(value));
     return origin;
@@ -510,6 +520,10 @@ Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
   const char* headers_key = cfn() ? "OriginCustomHeaders" : "CustomHeaders";
   for (const auto& item : list(value, headers_key, paths_.custom_headers(i), false)) {
     CustomHeader header;
+    if (undecided_function(*item.value, item.path)) {
+      origin.custom_headers.push_back(std::move(header));
+      continue;
+    }
     if (!item.value->is_object()) {
       problem(item.path, "must be an object with HeaderName and HeaderValue, not " + kind_of(*item.value));
       origin.custom_headers.push_back(std::move(header));
@@ -569,6 +583,7 @@ Origin ObjectReader::read_origin(const Json& value, std::size_t i) {
 void ObjectReader::read_custom_origin(const Json& value, std::size_t i, Origin& origin) {
   const std::string at = paths_.custom_origin(i);
   CustomOriginConfig& custom = origin.custom.emplace();
+  if (undecided_function(value, at)) return;
   if (!value.is_object()) {
     problem(at, "must be an object, not " + kind_of(value));
     return;
@@ -647,6 +662,7 @@ CacheBehavior ObjectReader::read_behavior(const Json& value, std::optional<std::
   CacheBehavior behavior;
   behavior.path_pattern = "*";
   const std::string at = paths_.behavior(i);
+  if (undecided_function(value, at)) return behavior;
   if (!value.is_object()) {
     problem(at, "must be an object, not " + kind_of(value));
     return behavior;

@@ -80,6 +80,10 @@ class ObjectReader {
   /// whether that is a problem or a warning).
   std::optional<std::string> resolve_intrinsic(const Json& value, const std::string& path, Need need);
 
+  /// A Fn::If, Fn::FindInMap, ... left in place (template_conditions.hpp)
+  /// where an object or a list belongs: reported as unresolved, with why.
+  bool undecided_function(const Json& value, const std::string& path);
+
   static const Json* field(const Json& object, const char* key);
   /// For a field named in the other spelling, a problem that points at the right name.
   void reject_other_spelling(const Json& object, const std::string& at, const char* wrong, const char* right);

@@ -10,11 +10,13 @@
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <system_error>
 
 #include "config/json_text.hpp"
 #include "config/object_reader.hpp"
 #include "config/rules.hpp"
+#include "config/template_conditions.hpp"
 #include "config/template_parameters.hpp"
 #include "config/template_policies.hpp"
 #include "edgefetch/config/policy_reader.hpp"
@@ -24,6 +26,7 @@ namespace {
 
 using Json = nlohmann::json;
 using detail::member;
+using detail::path_segment;
 
 constexpr std::string_view kCloudFrontDistributionType = "AWS::CloudFront::Distribution";
 
@@ -32,14 +35,6 @@ base::Unexpected<ReadFailure> fail(std::vector<Problem> problems) {
 }
 base::Unexpected<ReadFailure> fail(Problem problem) {
   return fail(std::vector<Problem>{std::move(problem)});
-}
-
-// Logical ids are alphanumeric; anything else is quoted so the path stays readable.
-std::string path_segment(const std::string& key) {
-  const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
-  });
-  return plain ? key : detail::quote(key);
 }
 
 // Paths compared with their list indices as numbers, so Items[10] follows Items[9].
@@ -77,6 +72,31 @@ int section_rank(std::string_view path, std::string_view root) {
   return 3;
 }
 
+// Whether `path` is `at` or a field inside it.
+bool within(std::string_view path, std::string_view at) {
+  return !at.empty() && path.starts_with(at) &&
+         (path.size() == at.size() || path[at.size()] == '.' || path[at.size()] == '[');
+}
+
+// Whether the functions pass reported `path` (or what it is inside) already.
+bool within_reported(std::string_view path, const detail::DeployedResources& deployed) {
+  return std::any_of(deployed.problems.begin(), deployed.problems.end(),
+                     [&](const Problem& problem) { return within(path, problem.path); }) ||
+         std::any_of(deployed.reported_elsewhere.begin(), deployed.reported_elsewhere.end(),
+                     [&](const std::string& at) { return within(path, at); });
+}
+
+// A value used in a field and in the lookup that chose it would be warned
+// about twice, in the same words.
+void remove_repeated(std::vector<Problem>& warnings) {
+  std::set<std::pair<std::string, std::string>> seen;
+  std::vector<Problem> kept;
+  for (auto& warning : warnings) {
+    if (seen.emplace(warning.path, warning.message).second) kept.push_back(std::move(warning));
+  }
+  warnings = std::move(kept);
+}
+
 void read_one(const Json& object, Spelling spelling, std::string name, std::string path,
               const PolicyCatalogue* policies, LoadedConfig& loaded, std::vector<Problem>& problems,
               const detail::ParameterScope* parameters = nullptr) {
@@ -99,22 +119,29 @@ void read_cloudformation(const Json& root, const PolicyCatalogue* policies, cons
   loaded.spelling = Spelling::cloudformation;
   // The values Ref and Fn::Sub give for the template's Parameters, checked as
   // CloudFormation checks them before it deploys.
-  const detail::ParameterScope parameters =
+  detail::ParameterScope parameters =
       detail::read_template_parameters(member(root, "Parameters"), given, problems, loaded.warnings);
-  const Json* resources = member(root, "Resources");
-  if (resources == nullptr || !resources->is_object()) {
+  const Json* declared = member(root, "Resources");
+  if (declared == nullptr || !declared->is_object()) {
     problems.push_back(
         {"Resources", "missing or not an object; a CloudFormation template lists its resources there"});
     return;
   }
+  // Conditions decided, Fn::If, Fn::FindInMap, Fn::Select, ... resolved: the
+  // CloudFront resources as CloudFormation would deploy them.
+  const detail::DeployedResources deployed = detail::deployed_resources(root, parameters, loaded.warnings);
+  const Json& resources = deployed.resources;
+  // Problems found by the readers; those at or inside a field the functions
+  // pass reported already are consequences of it, not news.
+  std::vector<Problem> found_problems;
   // The template's own policies, by logical id, before the policy files.
   PolicyCatalogue catalogue =
-      detail::read_template_policies(*resources, problems, loaded.warnings, &parameters);
+      detail::read_template_policies(resources, found_problems, loaded.warnings, &parameters);
   if (policies != nullptr) {
     catalogue.policies.insert(catalogue.policies.end(), policies->policies.begin(), policies->policies.end());
   }
   std::size_t found = 0;
-  for (auto it = resources->begin(); it != resources->end(); ++it) {
+  for (auto it = resources.begin(); it != resources.end(); ++it) {
     const Json* type = member(it.value(), "Type");
     if (type == nullptr || !type->is_string() ||
         type->get_ref<const std::string&>() != kCloudFrontDistributionType) {
@@ -124,18 +151,31 @@ void read_cloudformation(const Json& root, const PolicyCatalogue* policies, cons
     const std::string at = "Resources." + path_segment(it.key());
     const Json* properties = member(it.value(), "Properties");
     if (properties == nullptr || !properties->is_object()) {
-      problems.push_back({at + ".Properties", "missing or not an object"});
+      found_problems.push_back({at + ".Properties", "missing or not an object"});
       continue;
     }
     const Json* config = member(*properties, "DistributionConfig");
     if (config == nullptr) {
-      problems.push_back({at + ".Properties.DistributionConfig", "required but missing"});
+      found_problems.push_back({at + ".Properties.DistributionConfig", "required but missing"});
       continue;
     }
     read_one(*config, Spelling::cloudformation, it.key(), at + ".Properties.DistributionConfig", &catalogue,
-             loaded, problems, &parameters);
+             loaded, found_problems, &parameters);
   }
-  if (found == 0) {
+  problems.insert(problems.end(), deployed.problems.begin(), deployed.problems.end());
+  for (auto& problem : found_problems) {
+    if (!within_reported(problem.path, deployed)) problems.push_back(std::move(problem));
+  }
+  remove_repeated(loaded.warnings);
+  if (found == 0 && !deployed.skipped_distributions.empty()) {
+    std::string skipped;
+    for (const auto& name : deployed.skipped_distributions) skipped += (skipped.empty() ? "" : ", ") + name;
+    problems.push_back(
+        {"Resources", "has no " + std::string(kCloudFrontDistributionType) +
+                          " that CloudFormation would create with these parameters: " + skipped +
+                          "; give values that make its Condition true (--template-parameter "
+                          "NAME=VALUE)"});
+  } else if (found == 0) {
     problems.push_back({"Resources", "has no resource of Type " + std::string(kCloudFrontDistributionType)});
   }
 }
@@ -198,9 +238,9 @@ void read_document(const Json& root, const PolicyCatalogue* policies, const Temp
 
 base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text, const PolicyCatalogue* policies,
                                                     const TemplateParameters& given) {
-  auto parsed = detail::parse_json_text(text);
+  LoadedConfig loaded;  // first: the text's own warnings (YAML merge keys) are the config's
+  auto parsed = detail::parse_json_text(text, "a distribution config", &loaded.warnings);
   if (!parsed) return fail(std::move(parsed.error()));
-  LoadedConfig loaded;
   std::vector<Problem> problems;
   read_document(*parsed, policies, given, loaded, problems);
   // Values for parameters of a config that has none: the user meant another file.

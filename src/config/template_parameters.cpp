@@ -29,6 +29,9 @@ constexpr std::size_t kMaxParameters = 200;
 constexpr std::size_t kMaxPatternBytes = 256;
 constexpr std::size_t kMaxPatternValueBytes = 512;
 constexpr std::size_t kMaxPatternChecks = 32;
+// Items of a CommaDelimitedList or List<...> value; each is checked like a
+// String's value, and Fn::Select and Fn::Join copy them.
+constexpr std::size_t kMaxListItems = 1000;
 // Names listed in a message before "and N more".
 constexpr std::size_t kMaxNamesListed = 20;
 
@@ -149,7 +152,9 @@ class ParameterReader {
       }
     }
     for (const auto& [name, value] : overrides) {
-      if (is_settable_pseudo_parameter(name)) scope.bind(name, ParameterBinding{value, false, false, {}});
+      if (is_settable_pseudo_parameter(name)) {
+        scope.bind(name, ParameterBinding{value, false, false, {}, std::nullopt});
+      }
     }
     return scope;
   }
@@ -239,7 +244,13 @@ class ParameterReader {
       }
       binding.from_default = true;
     }
-    if (kind == Kind::list) {
+    if (kind == Kind::list && !value) {
+      binding.unresolved_hint = "Parameter " + name + " is a " + type_name +
+                                " with no Default; give its values with --template-parameter " + name +
+                                "=VALUE,VALUE";
+    } else if (kind == Kind::list) {
+      // Ref of it is a list wherever a list may stand (template_conditions.cpp);
+      // this is what is said where a single value is needed.
       binding.unresolved_hint = "Parameter " + name + " is a " + type_name +
                                 ": Ref gives a list, not the single value this field takes";
     } else if (kind == Kind::ssm) {
@@ -252,19 +263,57 @@ class ParameterReader {
                                 "=VALUE";
     }
     if (value && (kind == Kind::string || kind == Kind::number)) {
-      check_value(at, name, parameter, kind, *value, binding);
+      check_value(at, name, parameter, kind, *value, binding, nullptr);
       binding.value = std::move(value);
+    } else if (value && kind == Kind::list) {
+      binding.list_value = list_items(at, name, parameter, type_name, *value, binding);
     }
     scope.bind(name, std::move(binding));
   }
 
+  // A list parameter's value: the text split at commas, each item trimmed of
+  // spaces (as CloudFormation documents it), each checked as CloudFormation
+  // checks items (List<Number>: a number; AllowedValues and AllowedPattern
+  // apply to each item). Nothing when there are too many to keep.
+  std::optional<std::vector<std::string>> list_items(const std::string& at, const std::string& name,
+                                                     const Json& parameter, const std::string& type_name,
+                                                     const std::string& text,
+                                                     const ParameterBinding& binding) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (true) {
+      if (items.size() == kMaxListItems) {
+        problems_.push_back({at, "has more than " + std::to_string(kMaxListItems) +
+                                     " items; edgefetch reads lists of at most that many"});
+        return std::nullopt;
+      }
+      const std::size_t comma = text.find(',', start);
+      std::string_view item(text);
+      item = item.substr(start, comma == std::string::npos ? std::string_view::npos : comma - start);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      items.emplace_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    const Kind item_kind = type_name == "List<Number>" ? Kind::number : Kind::string;
+    for (const auto& item : items) check_value(at, name, parameter, item_kind, item, binding, &text);
+    return items;
+  }
+
   // The checks CloudFormation makes before a deploy; each broken one is a problem.
+  // `list`: the whole value when `value` is one item of a list parameter's
+  // (lengths are checked for String parameters only).
   void check_value(const std::string& at, const std::string& name, const Json& parameter, Kind kind,
-                   const std::string& value, const ParameterBinding& binding) {
-    const std::string shown = binding.no_echo ? std::string("(NoEcho)") : quote(value);
-    const std::string subject = binding.from_default
-                                    ? "its Default " + shown
-                                    : "the value " + shown + " given with --template-parameter " + name;
+                   const std::string& value, const ParameterBinding& binding, const std::string* list) {
+    const std::string& whole = list != nullptr ? *list : value;
+    const std::string shown = binding.no_echo ? std::string("(NoEcho)") : quote(whole);
+    std::string subject = binding.from_default
+                              ? "its Default " + shown
+                              : "the value " + shown + " given with --template-parameter " + name;
+    if (list != nullptr) {
+      subject = "the item " + (binding.no_echo ? std::string("(NoEcho)") : quote(value)) + " of " + subject;
+    }
     std::string constraint;
     if (const Json* description = member(parameter, "ConstraintDescription");
         description != nullptr && description->is_string()) {
@@ -276,7 +325,8 @@ class ParameterReader {
     if (kind == Kind::number) {
       const auto number = number_of(value);
       if (!number) {
-        refuse("is not a number (the parameter's Type is Number)");
+        refuse(list != nullptr ? "is not a number (the parameter's Type is List<Number>)"
+                               : "is not a number (the parameter's Type is Number)");
         return;
       }
       if (const auto lowest = number_field(parameter, "MinValue"); lowest && *number < *lowest) {
@@ -285,7 +335,7 @@ class ParameterReader {
       if (const auto highest = number_field(parameter, "MaxValue"); highest && *number > *highest) {
         refuse("is above its MaxValue " + bound_text(parameter, "MaxValue"));
       }
-    } else {
+    } else if (list == nullptr) {
       if (const auto shortest = number_field(parameter, "MinLength");
           shortest && static_cast<double>(value.size()) < *shortest) {
         refuse("is shorter than its MinLength " + bound_text(parameter, "MinLength"));

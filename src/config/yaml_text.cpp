@@ -4,6 +4,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <map>
@@ -11,6 +12,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "config/json_text.hpp"
 
@@ -177,9 +179,28 @@ Json plain_scalar(std::string_view text) {
   return std::string(text);
 }
 
+// "a list", "an alias": `noun` with its indefinite article.
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
+// What a node is, as far as a merge key cares: it merges mappings, one or a
+// list of them.
+enum class Shape { scalar, mapping, list_of_mappings, other_list, function };
+
+// `<<` written plainly: quoted, it is an ordinary field name.
+bool is_merge_key(const yaml_event_t& key) {
+  return key.type == YAML_SCALAR_EVENT && key.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+         key.data.scalar.tag == nullptr &&
+         std::string_view(reinterpret_cast<const char*>(key.data.scalar.value), key.data.scalar.length) ==
+             "<<";
+}
+
 class DocumentBuilder {
  public:
-  DocumentBuilder(std::string_view text, std::string_view what) : parser_(text), text_(text), what_(what) {}
+  DocumentBuilder(std::string_view text, std::string_view what, std::vector<Problem>* warnings)
+      : parser_(text), text_(text), what_(what), warnings_(warnings) {}
 
   base::Expected<Json, Problem> build() {
     if (!parser_.initialized()) return fail("cannot start the YAML parser (out of memory)");
@@ -196,9 +217,10 @@ class DocumentBuilder {
     if (root_event->type != YAML_MAPPING_START_EVENT) {
       return fail("the input is neither JSON (an object starting with '{') nor a YAML mapping of fields (" +
                   std::string(what_) + "); its document starts at " + where(root_event->start_mark) +
-                  " with a " + kind_of_event(*root_event));
+                  " with " + with_article(kind_of_event(*root_event)));
     }
-    std::optional<Json> root = node(root_event, 1);
+    Shape root_shape = Shape::mapping;
+    std::optional<Json> root = node(root_event, 1, root_shape);
     if (!root) return failure();
     YamlEvent end;
     if (!next(end) || !expect(end, YAML_DOCUMENT_END_EVENT)) return failure();
@@ -208,6 +230,7 @@ class DocumentBuilder {
       return fail("a second YAML document starts at " + where(after->start_mark) +
                   "; the file must hold one document (" + std::string(what_) + ")");
     }
+    if (first_merge_key_ && warnings_ != nullptr) warnings_->push_back(merge_key_warning());
     return std::move(*root);
   }
 
@@ -216,6 +239,15 @@ class DocumentBuilder {
   struct Anchored {
     Json value;
     std::size_t values = 0;  // how many values expanding it adds
+    Shape shape = Shape::scalar;
+    yaml_mark_t defined_at{};
+  };
+
+  // An anchored node whose end has not been read yet: an alias of it inside
+  // it would make the document contain itself.
+  struct OpenAnchor {
+    std::string_view name;
+    yaml_mark_t defined_at{};
   };
 
   base::Unexpected<Problem> fail(std::string message) {
@@ -269,12 +301,35 @@ class DocumentBuilder {
     }
   }
 
+  static std::string_view describe(Shape shape) {
+    switch (shape) {
+      case Shape::scalar:
+        return "a plain value";
+      case Shape::other_list:
+        return "a list that holds more than mappings";
+      case Shape::function:
+        return "a CloudFormation function (a tag such as !Ref)";
+      default:
+        return "a mapping";
+    }
+  }
+
+  Problem merge_key_warning() const {
+    std::string at = where(*first_merge_key_);
+    if (merge_keys_ > 1) at += ", and " + std::to_string(merge_keys_ - 1) + " more";
+    return Problem{"", "YAML merge keys ('<<' at " + at +
+                           ") are expanded, as the AWS CLI's YAML reader expands them; CloudFormation "
+                           "accepts merge keys only through the AWS CLI (`aws cloudformation package` or "
+                           "`deploy`), which expands them before upload, so the console or the API would "
+                           "refuse this template as it is"};
+  }
+
   bool count_values(std::size_t added, const yaml_mark_t& mark) {
     values_ += added;
     if (values_ <= kMaxYamlValues) return true;
     return error("the YAML document holds more than " + std::to_string(kMaxYamlValues) +
-                 " values once its aliases are expanded (at " + where(mark) + "); a real " +
-                 std::string(what_) + " holds a few hundred");
+                 " values once its aliases are expanded (at " + where(mark) + "); " + std::string(what_) +
+                 " normally holds a few hundred");
   }
 
   // A node's anchor and tag (empty when it has none, and for other events).
@@ -292,44 +347,61 @@ class DocumentBuilder {
   }
 
   // *name: a copy of the anchored value, counted again.
-  std::optional<Json> alias(const YamlEvent& event) {
+  std::optional<Json> alias(const YamlEvent& event, Shape& shape) {
     const std::string_view name = text_of(event->data.alias.anchor);
     const auto it = anchors_.find(std::string(name));
+    // The anchor defined last before the alias is the one it names; when that
+    // one's node is still open, the alias is inside it.
+    const auto open = std::find_if(open_anchors_.rbegin(), open_anchors_.rend(),
+                                   [&](const OpenAnchor& anchor) { return anchor.name == name; });
+    if (open != open_anchors_.rend() &&
+        (it == anchors_.end() || it->second.defined_at.index < open->defined_at.index)) {
+      error("malformed YAML at " + where(event->start_mark) + ": the alias *" + printable(name) +
+            " is inside the node it refers to (anchored &" + printable(name) + " at " +
+            where(open->defined_at) + "); a recursive alias cannot be expanded");
+      return std::nullopt;
+    }
     if (it == anchors_.end()) {
       error("malformed YAML at " + where(event->start_mark) + ": the alias *" + printable(name) +
             " names no anchor defined before it");
       return std::nullopt;
     }
     if (!count_values(it->second.values, event->start_mark)) return std::nullopt;
+    shape = it->second.shape;
     return it->second.value;
   }
 
-  // The node that `event` starts; nullopt with error_ set when it is not valid.
-  std::optional<Json> node(const YamlEvent& event, std::size_t depth) {
+  // The node that `event` starts and what kind it is; nullopt with error_ set
+  // when it is not valid.
+  std::optional<Json> node(const YamlEvent& event, std::size_t depth, Shape& shape) {
     if (depth > kMaxJsonDepth) {
       error("the YAML document is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep (at " +
             where(event->start_mark) + ")");
       return std::nullopt;
     }
-    if (event->type == YAML_ALIAS_EVENT) return alias(event);
+    if (event->type == YAML_ALIAS_EVENT) return alias(event, shape);
     const auto [anchor, tag] = anchor_and_tag(*event);
     const std::size_t values_before = values_;
     if (!count_values(1, event->start_mark)) return std::nullopt;
+    if (!anchor.empty()) open_anchors_.push_back({anchor, event->start_mark});
     std::optional<Json> value;
     switch (event->type) {
       case YAML_SCALAR_EVENT:
+        shape = Shape::scalar;
         value = scalar(event);
         break;
       case YAML_SEQUENCE_START_EVENT:
-        value = sequence(depth);
+        value = sequence(depth, shape);
         break;
       case YAML_MAPPING_START_EVENT:
+        shape = Shape::mapping;
         value = mapping(depth);
         break;
       default:
         expect(event, YAML_SCALAR_EVENT);
         return std::nullopt;
     }
+    if (!anchor.empty()) open_anchors_.pop_back();
     if (!value) return std::nullopt;
     if (!tag.empty() && !tag.starts_with(kCoreTagPrefix) && tag != "!") {
       const auto function = cloudformation_function(tag);
@@ -341,8 +413,11 @@ class DocumentBuilder {
         return std::nullopt;
       }
       value = Json{{*function, std::move(*value)}};
+      shape = Shape::function;
     }
-    if (!anchor.empty()) anchors_[std::string(anchor)] = Anchored{*value, values_ - values_before};
+    if (!anchor.empty()) {
+      anchors_[std::string(anchor)] = Anchored{*value, values_ - values_before, shape, event->start_mark};
+    }
     return value;
   }
 
@@ -377,29 +452,82 @@ class DocumentBuilder {
     return typed;
   }
 
-  std::optional<Json> sequence(std::size_t depth) {
+  // `shape`: a list of mappings (which a merge key takes) or another list.
+  std::optional<Json> sequence(std::size_t depth, Shape& shape) {
     Json items = Json::array();
+    shape = Shape::list_of_mappings;
     while (true) {
       YamlEvent event;
       if (!next(event)) return std::nullopt;
       if (event->type == YAML_SEQUENCE_END_EVENT) return items;
-      auto item = node(event, depth + 1);
+      Shape item_shape = Shape::scalar;
+      auto item = node(event, depth + 1, item_shape);
       if (!item) return std::nullopt;
+      if (item_shape != Shape::mapping) shape = Shape::other_list;
       items.push_back(std::move(*item));
     }
   }
 
+  // `<<: value`: adds the fields of the mapping (or of each mapping in the
+  // list) that `merged` does not have yet, so an earlier mapping wins.
+  bool merge(Json& merged, Json value, Shape shape, const yaml_mark_t& mark) {
+    if (shape != Shape::mapping && shape != Shape::list_of_mappings) {
+      return error("malformed YAML at " + where(mark) +
+                   ": the merge key '<<' takes a mapping or a list of mappings (<<: *anchor or "
+                   "<<: [*first, *second]), not " +
+                   std::string(describe(shape)));
+    }
+    const auto add_fields = [&merged](Json& fields) {
+      for (auto field = fields.begin(); field != fields.end(); ++field) {
+        if (!merged.contains(field.key())) merged[field.key()] = std::move(field.value());
+      }
+    };
+    if (shape == Shape::mapping) {
+      add_fields(value);
+    } else {
+      for (Json& fields : value) add_fields(fields);
+    }
+    return true;
+  }
+
   std::optional<Json> mapping(std::size_t depth) {
     Json fields = Json::object();
+    // From the merge key, kept apart until the end: the mapping's own fields
+    // win whether they come before or after it.
+    Json merged = Json::object();
+    std::optional<yaml_mark_t> merge_key_at;
     while (true) {
       YamlEvent key_event;
       if (!next(key_event)) return std::nullopt;
-      if (key_event->type == YAML_MAPPING_END_EVENT) return fields;
+      if (key_event->type == YAML_MAPPING_END_EVENT) {
+        for (auto field = merged.begin(); field != merged.end(); ++field) {
+          if (!fields.contains(field.key())) fields[field.key()] = std::move(field.value());
+        }
+        return fields;
+      }
       if (key_event->type != YAML_SCALAR_EVENT || key_event->data.scalar.tag != nullptr) {
-        error("the key at " + where(key_event->start_mark) + " is a " +
-              (key_event->type == YAML_SCALAR_EVENT ? "tagged value" : kind_of_event(*key_event)) +
-              "; field names must be plain text");
+        error(
+            "the key at " + where(key_event->start_mark) + " is " +
+            with_article(key_event->type == YAML_SCALAR_EVENT ? "tagged value" : kind_of_event(*key_event)) +
+            "; field names must be plain text");
         return std::nullopt;
+      }
+      if (is_merge_key(*key_event)) {
+        if (merge_key_at) {
+          error("the merge key '<<' appears twice in one mapping (the second at " +
+                where(key_event->start_mark) + "); merge several mappings with <<: [*first, *second]");
+          return std::nullopt;
+        }
+        merge_key_at = key_event->start_mark;
+        if (!first_merge_key_) first_merge_key_ = key_event->start_mark;
+        ++merge_keys_;
+        if (!count_values(1, key_event->start_mark)) return std::nullopt;
+        YamlEvent value_event;
+        if (!next(value_event)) return std::nullopt;
+        Shape shape = Shape::scalar;
+        auto value = node(value_event, depth + 1, shape);
+        if (!value || !merge(merged, std::move(*value), shape, value_event->start_mark)) return std::nullopt;
+        continue;
       }
       std::string key(reinterpret_cast<const char*>(key_event->data.scalar.value),
                       key_event->data.scalar.length);
@@ -411,7 +539,8 @@ class DocumentBuilder {
       if (!count_values(1, key_event->start_mark)) return std::nullopt;
       YamlEvent value_event;
       if (!next(value_event)) return std::nullopt;
-      auto value = node(value_event, depth + 1);
+      Shape shape = Shape::scalar;
+      auto value = node(value_event, depth + 1, shape);
       if (!value) return std::nullopt;
       fields[std::move(key)] = std::move(*value);
     }
@@ -420,15 +549,20 @@ class DocumentBuilder {
   YamlParser parser_;
   std::string_view text_;
   std::string_view what_;
+  std::vector<Problem>* warnings_;
   std::string error_;
   std::map<std::string, Anchored> anchors_;
+  std::vector<OpenAnchor> open_anchors_;
   std::size_t values_ = 0;
+  std::optional<yaml_mark_t> first_merge_key_;
+  std::size_t merge_keys_ = 0;
 };
 
 }  // namespace
 
-base::Expected<nlohmann::json, Problem> parse_yaml_text(std::string_view text, std::string_view what) {
-  return DocumentBuilder(text, what).build();
+base::Expected<nlohmann::json, Problem> parse_yaml_text(std::string_view text, std::string_view what,
+                                                        std::vector<Problem>* warnings) {
+  return DocumentBuilder(text, what, warnings).build();
 }
 
 }  // namespace edgefetch::config::detail

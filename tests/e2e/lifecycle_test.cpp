@@ -216,6 +216,63 @@ TEST(ServeLifecycle, SighupReloadsAGoodConfigAndKeepsTheOldOneOnABadOne) {
   EXPECT_NE(metrics.body.find("edgefetch_config_reloads_total{result=\"failure\"} 1"), std::string::npos);
 }
 
+// A template whose origin is "${Env}.${Zone}" (Zone has no Default: only
+// --template-parameter gives it), on the shared plain origin's port; in
+// production (a Condition on Env) requests go through OriginPath /prod.
+std::string parameter_template(const std::string& env_default) {
+  const json origin = {
+      {"Id", "web"},
+      {"DomainName", {{"Fn::Sub", "${Env}.${Zone}"}}},
+      {"OriginPath", {{"Fn::If", {"IsProd", "/prod", {{"Ref", "AWS::NoValue"}}}}}},
+      {"CustomOriginConfig",
+       {{"HTTPPort", SharedOrigins::plain().port()}, {"OriginProtocolPolicy", "http-only"}}}};
+  const json config = {{"Enabled", true},
+                       {"Origins", {origin}},
+                       {"DefaultCacheBehavior",
+                        {{"TargetOriginId", "web"},
+                         {"ViewerProtocolPolicy", "allow-all"},
+                         {"CachePolicyId", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}}};
+  const json root = {
+      {"AWSTemplateFormatVersion", "2010-09-09"},
+      {"Parameters",
+       {{"Env", {{"Type", "String"}, {"Default", env_default}}}, {"Zone", {{"Type", "String"}}}}},
+      {"Conditions", {{"IsProd", {{"Fn::Equals", {{{"Ref", "Env"}}, "prod"}}}}}},
+      {"Resources",
+       {{"Cdn",
+         {{"Type", "AWS::CloudFront::Distribution"}, {"Properties", {{"DistributionConfig", config}}}}}}}};
+  return root.dump(2);
+}
+
+TEST(ServeLifecycle, SighupAppliesTheTemplateParametersToTheEditedTemplate) {
+  const std::string port = std::to_string(SharedOrigins::plain().port());
+  Edge::Options options;
+  options.config = parameter_template("staging");
+  options.args = {"--template-parameter",
+                  "Zone=edge.test",
+                  "--resolve",
+                  "staging.edge.test:" + port + ":127.0.0.1",
+                  "--resolve",
+                  "prod.edge.test:" + port + ":127.0.0.1"};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  // The Host the origin sees is the origin's DomainName.
+  auto first = curl(edge->url("/echo/1"));
+  ASSERT_EQ(first.status, 200) << first.body << edge->stderr_text();
+  EXPECT_EQ(echo_header(first.json(), "Host"), "staging.edge.test") << first.body;
+  EXPECT_EQ(first.json()["target"], "/echo/1") << first.body;
+
+  // The edited template's Default makes it production; Zone must still be the
+  // one given on the command line, or the reload would be refused (no Default).
+  edge->write_config(parameter_template("prod"));
+  edge->signal(SIGHUP);
+  ASSERT_TRUE(edge->wait_stderr("reloaded", 10s)) << edge->stderr_text();
+  auto second = curl(edge->url("/echo/2"));
+  ASSERT_EQ(second.status, 200) << second.body << edge->stderr_text();
+  EXPECT_EQ(echo_header(second.json(), "Host"), "prod.edge.test") << second.body;
+  EXPECT_EQ(second.json()["target"], "/prod/echo/2") << second.body;
+  EXPECT_EQ(edge->stderr_text().find("reload rejected"), std::string::npos) << edge->stderr_text();
+}
+
 TEST(ServeLifecycle, InFlightRequestFinishesOnTheOldConfigDuringAReload) {
   Edge::Options options;
   options.config = simple_config("before");

@@ -266,6 +266,50 @@ TEST(ConfigSamples, UnresolvableIntrinsicsNameTheField) {
       << problems[1].message;
 }
 
+TEST(ConfigSamples, ATemplateWithConditionsReadsPerEnvironment) {
+  // The Defaults: staging, one origin, the staging cache policy.
+  const LoadedConfig staging = load("cloudformation-conditions.yaml");
+  ASSERT_EQ(staging.distributions.size(), 1u);
+  const DistributionConfig& s = staging.distributions[0].config;
+  EXPECT_EQ(s.comment, "staging distribution");
+  ASSERT_EQ(s.origins.size(), 1u);
+  EXPECT_EQ(s.origins[0].domain_name, "staging-api.example.com");
+  EXPECT_EQ(s.origins[0].origin_path, "/staging");
+  ASSERT_TRUE(s.origins[0].custom.has_value());
+  EXPECT_EQ(s.origins[0].custom->read_timeout_s, 30);
+  EXPECT_EQ(s.origins[0].custom->ssl_protocols,
+            (std::vector<ProtocolVersion>{ProtocolVersion::tls1_2, ProtocolVersion::tls1_1}));
+  EXPECT_TRUE(s.cache_behaviors.empty());
+  EXPECT_EQ(s.default_cache_behavior.forwarding.cache_policy_name, "staging-no-cache");
+  EXPECT_TRUE(staging.unresolved_policies.empty()) << testing::all(staging.unresolved_policies);
+
+  // Env=prod: the legacy origin and behavior, no OriginPath, and the policy
+  // resource is not created (the managed policy is used instead).
+  auto loaded = load_distribution_config(sample("cloudformation-conditions.yaml"), nullptr,
+                                         TemplateParameters{{{"Env", "prod"}}});
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+  ASSERT_EQ(loaded->distributions.size(), 1u);
+  const DistributionConfig& p = loaded->distributions[0].config;
+  EXPECT_EQ(p.comment, "production");
+  ASSERT_EQ(p.origins.size(), 2u);
+  EXPECT_EQ(p.origins[0].domain_name, "api.example.com");
+  EXPECT_EQ(p.origins[0].origin_path, "");
+  EXPECT_EQ(p.origins[0].custom->read_timeout_s, 60);
+  EXPECT_EQ(p.origins[1].id, "legacy");
+  EXPECT_EQ(p.origins[1].domain_name, "legacy-b.example.com");
+  ASSERT_TRUE(p.origins[1].custom.has_value());
+  EXPECT_EQ(p.origins[1].custom->ssl_protocols, std::vector<ProtocolVersion>{ProtocolVersion::tls1_0});
+  ASSERT_EQ(p.cache_behaviors.size(), 1u);
+  EXPECT_EQ(p.cache_behaviors[0].path_pattern, "/legacy/*");
+  EXPECT_EQ(p.default_cache_behavior.forwarding.cache_policy_name, "Managed-CachingOptimized");
+  bool skipped = false;
+  for (const auto& warning : loaded->warnings) {
+    skipped = skipped || (warning.path == "Resources.StagingCachePolicy" &&
+                          warning.message.find("Condition IsStaging is false") != std::string::npos);
+  }
+  EXPECT_TRUE(skipped) << testing::all(loaded->warnings);
+}
+
 TEST(ConfigSamples, AYamlTemplateIsRead) {
   auto loaded = load_distribution_config(sample("cloudformation.yaml"));
   ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();

@@ -278,9 +278,12 @@ TEST(TemplateParameters, AParameterWithoutDefaultOrValueSaysHowToGiveOne) {
             "--template-parameter OriginDomain=VALUE");
   EXPECT_EQ(domain_of(read_ok(t, given({{"OriginDomain", "given.example.com"}}))), "given.example.com");
 
-  // A list is not the single value a field takes.
+  // A list is not the single value a field takes: Ref of it is a list.
   t.parameters = R"({"OriginDomain":{"Type":"CommaDelimitedList","Default":"a.example.com,b.example.com"}})";
-  EXPECT_TRUE(has(message_at(problems_of(t), kDomainPath), "is a CommaDelimitedList"));
+  EXPECT_EQ(message_at(problems_of(t), kDomainPath), "must be a string, not a list");
+  // In Fn::Sub, which takes no lists, it says so.
+  t.domain = R"({"Fn::Sub":"${OriginDomain}"})";
+  EXPECT_TRUE(has(message_at(problems_of(t), kDomainPath), "is a CommaDelimitedList: Ref gives a list"));
 }
 
 TEST(TemplateParameters, NoEchoValuesAreNotShown) {

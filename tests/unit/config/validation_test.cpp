@@ -381,8 +381,9 @@ TEST(ConfigValidation, MethodsAndHostForwarding) {
       R"("AllowedMethods":{"Quantity":2,"Items":["GET","HEAD"],"CachedMethods":{"Quantity":3,"Items":["GET","HEAD","OPTIONS"]}})"));
   EXPECT_EQ(message_at(problems, at + ".AllowedMethods.CachedMethods"),
             "includes OPTIONS, which AllowedMethods does not");
-  problems = problems_of(behavior(R"("ViewerProtocolPolicy":"https")"));
-  // The duplicate key replaces allow-all.
+  std::string bad_viewer_policy = behavior(R"("CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad")");
+  bad_viewer_policy.replace(bad_viewer_policy.find("allow-all"), 9, "https");
+  problems = problems_of(bad_viewer_policy);
   EXPECT_EQ(message_at(problems, at + ".ViewerProtocolPolicy"),
             "\"https\" is not allowed; use allow-all, redirect-to-https or https-only");
 

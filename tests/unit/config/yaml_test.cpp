@@ -159,6 +159,8 @@ TEST(YamlConfig, WhatIsNotAConfigSaysWhereAndWhy) {
   EXPECT_NE(yaml_problem("a: [1, 2\n").find("malformed YAML at line 2, column 1"), std::string::npos);
   EXPECT_NE(yaml_problem("a:\n\tb: 1\n").find("YAML indents with spaces, not tabs"), std::string::npos);
   EXPECT_NE(yaml_problem("a: *nowhere\n").find("the alias *nowhere names no anchor"), std::string::npos);
+  EXPECT_EQ(yaml_problem("k: &k Origins\n*k : 1\n"),
+            "the key at line 2, column 1 is an alias; field names must be plain text");
   EXPECT_NE(yaml_problem("? [a, b]\n: 1\n").find("field names must be plain text"), std::string::npos);
   EXPECT_NE(yaml_problem("!Ref x: 1\n").find("field names must be plain text"), std::string::npos);
   EXPECT_NE(yaml_problem("a: !!int twelve\n").find("tagged !!int"), std::string::npos);
@@ -186,9 +188,148 @@ TEST(YamlConfig, AnAliasBombStopsAtTheValueLimit) {
             std::to_string(i - 1) + "]\n";
   }
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_NE(yaml_problem(bomb).find("once its aliases are expanded"), std::string::npos);
+  const std::string problem = yaml_problem(bomb);
+  EXPECT_NE(problem.find("once its aliases are expanded"), std::string::npos) << problem;
+  EXPECT_NE(problem.find("); a test document normally holds a few hundred"), std::string::npos) << problem;
   // Not a timing assertion: a sanity bound so a regression fails rather than hangs for minutes.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+}
+
+TEST(YamlConfig, AnAliasInsideTheNodeItNamesIsRecursive) {
+  EXPECT_EQ(
+      yaml_problem("a: &a [*a]\n"),
+      "malformed YAML at line 1, column 8: the alias *a is inside the node it refers to (anchored &a at "
+      "line 1, column 4); a recursive alias cannot be expanded");
+  EXPECT_NE(yaml_problem("a: &m\n  b: [1, {c: *m}]\n").find("the alias *m is inside the node it refers to"),
+            std::string::npos);
+  // The anchor defined last before the alias is the one it names.
+  EXPECT_NE(yaml_problem("a: &x 1\nb: &x [*x]\n").find("the alias *x is inside the node"), std::string::npos);
+  EXPECT_EQ(yaml("a: &x [&x 1, *x]\n")["a"], Json::parse("[1, 1]"));
+}
+
+TEST(YamlConfig, MergeKeysAreExpandedAsTheAwsCliExpandsThem) {
+  const Json document = yaml(
+      "base: &base {a: 1, b: 2}\n"
+      "other: &other {b: 3, c: 4}\n"
+      "after: {<<: *base, a: 9}\n"
+      "before: {a: 9, <<: *base}\n"
+      "list: {<<: [*base, *other], d: 5}\n"
+      "inline:\n"
+      "  <<: {x: 1}\n"
+      "  y: 2\n"
+      "nested: &nested {<<: *other, e: 6}\n"
+      "twice: {<<: *nested, c: 0}\n"
+      "empty: {<<: [], f: 7}\n"
+      "quoted: {'<<': *base}\n");
+  EXPECT_EQ(document["after"], Json::parse(R"({"a":9,"b":2})")) << "the mapping's own field wins";
+  EXPECT_EQ(document["before"], Json::parse(R"({"a":9,"b":2})")) << "also when it comes first";
+  EXPECT_EQ(document["list"], Json::parse(R"({"a":1,"b":2,"c":4,"d":5})")) << "the earlier mapping wins";
+  EXPECT_EQ(document["inline"], Json::parse(R"({"x":1,"y":2})"));
+  EXPECT_EQ(document["twice"], Json::parse(R"({"b":3,"c":0,"e":6})"));
+  EXPECT_EQ(document["empty"], Json::parse(R"({"f":7})"));
+  EXPECT_EQ(document["quoted"], Json::parse(R"({"<<":{"a":1,"b":2}})")) << "a quoted '<<' is a field name";
+}
+
+TEST(YamlConfig, MergeKeysGetOneWarningThatCloudFormationItselfRefusesThem) {
+  std::vector<Problem> warnings;
+  auto parsed = detail::parse_yaml_text("base: &base {a: 1}\none:\n  <<: *base\ntwo: {<<: *base}\n",
+                                        "a test document", &warnings);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].path, "");
+  EXPECT_EQ(
+      warnings[0].message,
+      "YAML merge keys ('<<' at line 3, column 3, and 1 more) are expanded, as the AWS CLI's YAML reader "
+      "expands them; CloudFormation accepts merge keys only through the AWS CLI (`aws cloudformation "
+      "package` or `deploy`), which expands them before upload, so the console or the API would refuse "
+      "this template as it is");
+
+  warnings.clear();
+  ASSERT_TRUE(detail::parse_yaml_text("base: &base {a: 1}\none: *base\n", "a test document", &warnings));
+  EXPECT_TRUE(warnings.empty()) << "aliases alone are standard YAML";
+}
+
+TEST(YamlConfig, AMergeKeyTakesOnlyMappings) {
+  EXPECT_EQ(yaml_problem("a: {<<: 1}\n"),
+            "malformed YAML at line 1, column 9: the merge key '<<' takes a mapping or a list of mappings "
+            "(<<: *anchor or <<: [*first, *second]), not a plain value");
+  EXPECT_NE(yaml_problem("s: &s x\na:\n  <<: *s\n").find("at line 3, column 7: the merge key '<<' takes"),
+            std::string::npos);
+  EXPECT_NE(
+      yaml_problem("m: &m {b: 1}\na: {<<: [*m, [1]]}\n").find("not a list that holds more than mappings"),
+      std::string::npos);
+  EXPECT_NE(yaml_problem("a: {<<: !Ref Common}\n").find("not a CloudFormation function"), std::string::npos);
+  EXPECT_EQ(yaml_problem("m: &m {b: 1}\na:\n  <<: *m\n  <<: *m\n"),
+            "the merge key '<<' appears twice in one mapping (the second at line 4, column 3); merge several "
+            "mappings with <<: [*first, *second]");
+  EXPECT_EQ(yaml_problem("a: {b: 1, <<: {b: 2}, b: 3}\n"),
+            "the field 'b' appears twice in one mapping (the second at line 1, column 23)")
+      << "a merged field does not hide a duplicate of the mapping's own";
+}
+
+TEST(YamlConfig, MergedContentCountsTowardsTheValueLimit) {
+  // Each level merges the one before and holds it once more under a new
+  // key: 2^40 values if expanded, and only half of each doubling is an
+  // ordinary alias, so uncounted merges would let it grow unbounded.
+  std::string bomb = "l0: &l0 {k0: [x, x]}\n";
+  for (int i = 1; i <= 40; ++i) {
+    const std::string level = std::to_string(i);
+    const std::string previous = "*l" + std::to_string(i - 1);
+    // l<i>: &l<i> {<<: *l<i-1>, k<i>: *l<i-1>}
+    bomb.append("l").append(level).append(": &l").append(level);
+    bomb.append(" {<<: ").append(previous).append(", k").append(level).append(": ").append(previous).append(
+        "}\n");
+  }
+  EXPECT_NE(yaml_problem(bomb).find("once its aliases are expanded"), std::string::npos);
+}
+
+TEST(YamlConfig, ATemplateWithMergeKeysKeepsTheMergedSettings) {
+  auto loaded = load_distribution_config(sample("cloudformation-merge-keys.yaml"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
+  ASSERT_EQ(loaded->distributions.size(), 1u);
+  const DistributionConfig& config = loaded->distributions[0].config;
+  ASSERT_EQ(config.origins.size(), 3u);
+  const Origin& b = config.origins[1];
+  ASSERT_TRUE(b.custom.has_value());
+  EXPECT_EQ(b.custom->http_port, 8081) << "its own HTTPPort wins";
+  EXPECT_EQ(b.custom->read_timeout_s, 5) << "merged from &timeouts";
+  EXPECT_EQ(b.custom->protocol_policy, OriginProtocolPolicy::http_only);
+  const Origin& c = config.origins[2];
+  ASSERT_TRUE(c.custom.has_value());
+  EXPECT_EQ(c.custom->http_port, 8080);
+  EXPECT_EQ(c.custom->read_timeout_s, 5) << "&timeouts comes first in the list, so it wins";
+  EXPECT_EQ(c.custom->keepalive_timeout_s, 30) << "only &slow has it";
+  ASSERT_EQ(config.cache_behaviors.size(), 1u);
+  const CacheBehavior& admin = config.cache_behaviors[0];
+  EXPECT_EQ(admin.origin_request_policy_id, "216adef6-5c7f-47e4-b989-5492eafa07d3");
+  EXPECT_TRUE(admin.forwards_host_header) << "AllViewer, merged from &secure";
+  EXPECT_EQ(admin.viewer_protocol_policy, ViewerProtocolPolicy::allow_all) << "its own field wins";
+  int merge_warnings = 0;
+  for (const Problem& warning : loaded->warnings) {
+    const std::string text = warning.to_string();
+    EXPECT_EQ(text.find("unknown field"), std::string::npos) << "no unknown field '<<': " << text;
+    if (text.find("YAML merge keys ('<<' at line") != std::string::npos) ++merge_warnings;
+  }
+  EXPECT_EQ(merge_warnings, 1) << "one warning that CloudFormation takes merge keys only through the AWS CLI";
+}
+
+TEST(YamlConfig, APolicyFileWithMergeKeysIsReadWithTheWarning) {
+  auto read = read_policies(
+      "common: &common\n"
+      "  CookiesConfig: {CookieBehavior: none}\n"
+      "  QueryStringsConfig: {QueryStringBehavior: all}\n"
+      "OriginRequestPolicy:\n"
+      "  Id: r-merged\n"
+      "  OriginRequestPolicyConfig:\n"
+      "    <<: *common\n"
+      "    Name: merged\n"
+      "    HeadersConfig: {HeaderBehavior: none}\n");
+  ASSERT_TRUE(read.has_value()) << read.error().to_string();
+  ASSERT_EQ(read->policies.size(), 1u);
+  EXPECT_EQ(read->policies[0].query_strings.scope, ForwardScope::all);
+  std::string warnings;
+  for (const Problem& warning : read->warnings) warnings += warning.to_string() + "\n";
+  EXPECT_NE(warnings.find("YAML merge keys ('<<' at line 7, column 5)"), std::string::npos) << warnings;
 }
 
 TEST(YamlConfig, TheReaderReportsYamlProblemsAsInputProblems) {
