@@ -149,8 +149,12 @@ class Resolver {
         const auto end = text.find('}', i);
         const std::string_view variable =
             text.substr(i + 2, end == std::string_view::npos ? std::string_view::npos : end - i - 2);
+        if (end == std::string_view::npos) {
+          // Not a variable a deployed stack could fill: the text itself is unfinished.
+          return Unresolved{"Fn::Sub with " + quote(text.substr(i)) + ", a \"${\" with no closing \"}\"",
+                            "close it, or write \"${!\" for a literal \"${\""};
+        }
         std::string description = "Fn::Sub with the variable " + quote(variable);
-        if (end == std::string_view::npos) return Unresolved{std::move(description), {}};
         const Json* mapped = nullptr;
         if (variables != nullptr) {
           const auto found = variables->find(std::string(variable));

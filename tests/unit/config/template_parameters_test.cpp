@@ -118,6 +118,16 @@ TEST(TemplateParameters, SubStringFormTakesParameters) {
   EXPECT_NE(message_at(problems_of(t), kDomainPath).find("${Literal}"), std::string::npos);
 }
 
+TEST(TemplateParameters, SubWithAnUnclosedVariableSaysSoRatherThanBlamingTheStack) {
+  Template t;
+  t.parameters = R"({"Env":{"Type":"String","Default":"prod"}})";
+  t.domain = R"({"Fn::Sub":"${Env.example.com"})";
+  const std::string message = message_at(problems_of(t, given({{"Env", "a"}})), kDomainPath);
+  EXPECT_NE(message.find(R"(a "${" with no closing "}")"), std::string::npos) << message;
+  EXPECT_NE(message.find("close it"), std::string::npos) << message;
+  EXPECT_EQ(message.find("deployed stack"), std::string::npos) << message;
+}
+
 TEST(TemplateParameters, SubVariableMapSuppliesValuesAndMayRefParameters) {
   Template t;
   t.parameters = R"({"Zone":{"Type":"String","Default":"example.org"},)"
