@@ -16,6 +16,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "connection.hpp"
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
@@ -31,8 +32,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
-// The bytes one socket read asks for, as the edge's origin connections read.
-constexpr std::size_t kReadSize = std::size_t{16} * 1024;
+// Reads and buffers as the edge's origin connections do.
+constexpr std::size_t kReadSize = Connection::kReadSize;
 }  // namespace
 using Clock = std::chrono::steady_clock;
 
@@ -343,8 +344,7 @@ class FetchRun {
     transport.mark_first_byte_start();
     if (observer_) observer_->on_request_sent(request_head_);
 
-    // The head limit plus one read, as the edge's origin connections buffer.
-    beast::flat_buffer buffer{kMaxResponseHeaderBytes + kReadSize};
+    beast::flat_buffer buffer{Connection::kBufferLimit};
     // The edge's own parser (response_parser.hpp): the same grammar, limits
     // and refusals as serve's origin connections, and the fields in the order
     // they came (Beast's fields put a repeated one next to its first).

@@ -17,9 +17,9 @@ inline std::filesystem::path sample(std::string_view name) {
   return std::filesystem::path(EDGEFETCH_SOURCE_DIR) / "tests/data/configs" / name;
 }
 
-/// Reads `text`, expecting failure; the problems.
-inline std::vector<Problem> problems_of(std::string_view text) {
-  auto loaded = read_distribution_config(text);
+/// Reads `text` (a template: with `parameters`), expecting failure; the problems.
+inline std::vector<Problem> problems_of(std::string_view text, const TemplateParameters& parameters = {}) {
+  auto loaded = read_distribution_config(text, nullptr, parameters);
   EXPECT_FALSE(loaded.has_value()) << "expected problems for: " << text;
   if (loaded) return {};
   return loaded.error().problems;
@@ -38,10 +38,11 @@ inline std::string all(const std::vector<Problem>& problems) {
   return out;
 }
 
-/// Reads `text`, expecting success.
-inline LoadedConfig loaded_from(std::string_view text) {
-  auto loaded = read_distribution_config(text);
-  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().to_string());
+/// Reads `text` (a template: with `parameters`, and `policies`), expecting success.
+inline LoadedConfig loaded_from(std::string_view text, const TemplateParameters& parameters = {},
+                                const PolicyCatalogue* policies = nullptr) {
+  auto loaded = read_distribution_config(text, policies, parameters);
+  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().to_string()) << "\n" << text;
   if (!loaded) return {};
   return std::move(*loaded);
 }

@@ -54,17 +54,11 @@ TemplateParameters given(std::vector<std::pair<std::string, std::string>> overri
 }
 
 LoadedConfig read_ok(const Template& t, const TemplateParameters& parameters = {}) {
-  auto loaded = read_distribution_config(t.text(), nullptr, parameters);
-  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().to_string()) << "\n" << t.text();
-  if (!loaded) return {};
-  return std::move(*loaded);
+  return testing::loaded_from(t.text(), parameters);
 }
 
 std::vector<Problem> problems_of(const Template& t, const TemplateParameters& parameters = {}) {
-  auto loaded = read_distribution_config(t.text(), nullptr, parameters);
-  EXPECT_FALSE(loaded.has_value()) << "expected problems for: " << t.text();
-  if (loaded) return {};
-  return loaded.error().problems;
+  return testing::problems_of(t.text(), parameters);
 }
 
 const DistributionConfig& config_of(const LoadedConfig& loaded) {

@@ -51,17 +51,11 @@ TemplateParameters given(std::vector<std::pair<std::string, std::string>> overri
 
 LoadedConfig read_ok(const Template& t, const TemplateParameters& parameters = {},
                      const PolicyCatalogue* policies = nullptr) {
-  auto loaded = read_distribution_config(t.text(), policies, parameters);
-  EXPECT_TRUE(loaded.has_value()) << (loaded ? "" : loaded.error().to_string()) << "\n" << t.text();
-  if (!loaded) return {};
-  return std::move(*loaded);
+  return testing::loaded_from(t.text(), parameters, policies);
 }
 
 std::vector<Problem> problems_of(const Template& t, const TemplateParameters& parameters = {}) {
-  auto loaded = read_distribution_config(t.text(), nullptr, parameters);
-  EXPECT_FALSE(loaded.has_value()) << "expected problems for: " << t.text();
-  if (loaded) return {};
-  return loaded.error().problems;
+  return testing::problems_of(t.text(), parameters);
 }
 
 std::vector<std::string> warnings_at(const LoadedConfig& loaded, std::string_view path) {
