@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 
+#include "edgefetch/origin/http_message.hpp"
 #include "origin/response_parser.hpp"
 
 using namespace edgefetch::origin;
@@ -58,6 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     offset += used;
     available -= used;
     if (ec == http::error::need_more) {
+      // Where the client asks whether stalled chunked framing has a bare LF
+      // (it would otherwise wait for the read timeout).
+      if (used == 0 && parser.is_header_done() && parser.chunked()) {
+        static_cast<void>(
+            chunk_framing_has_bare_lf({reinterpret_cast<const char*>(data + offset), available}));  // NOLINT
+      }
       if (offset + available >= size) break;
       continue;
     }
