@@ -151,8 +151,8 @@ class Resolver {
             text.substr(i + 2, end == std::string_view::npos ? std::string_view::npos : end - i - 2);
         if (end == std::string_view::npos) {
           // Not a variable a deployed stack could fill: the text itself is unfinished.
-          return Unresolved{"Fn::Sub with " + quote(text.substr(i)) + ", a \"${\" with no closing \"}\"",
-                            "close it, or write \"${!\" for a literal \"${\""};
+          return Unresolved{"Fn::Sub with " + quote(text.substr(i)) + R"(, a "${" with no closing "}")",
+                            R"(close it, or write "${!" for a literal "${")"};
         }
         std::string description = "Fn::Sub with the variable " + quote(variable);
         const Json* mapped = nullptr;
