@@ -26,26 +26,27 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// The offset of the closing quote of the JSON string opened at `open`
+// (escapes skipped), or text.size() when it is not closed.
+std::size_t string_end(std::string_view text, std::size_t open) {
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i;
+    }
+  }
+  return text.size();
+}
+
 // Depth of [ and { outside strings; rejects before the parser or any later
 // walk over the tree can be made to recurse deeply.
 std::optional<std::size_t> too_deep_at(std::string_view text) {
   std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
+      i = string_end(text, i);
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxJsonDepth) return i;
     } else if ((c == ']' || c == '}') && depth > 0) {
@@ -102,30 +103,15 @@ class DuplicateKeys {
 // quote. The parser does not say where a key is, but it accepted the text up
 // to that key, and there a key is exactly a string followed by ':'.
 std::size_t key_offset(std::string_view text, std::size_t ordinal) {
-  bool in_string = false;
-  bool escaped = false;
-  std::size_t string_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!in_string) {
-      if (c == '"') {
-        in_string = true;
-        string_start = i;
-      }
-      continue;
-    }
-    if (escaped) {
-      escaped = false;
-    } else if (c == '\\') {
-      escaped = true;
-    } else if (c == '"') {
-      in_string = false;
-      std::size_t after = i + 1;
-      while (after < text.size() && is_space(text[after])) ++after;
-      if (after < text.size() && text[after] == ':') {
-        if (ordinal == 0) return string_start;
-        --ordinal;
-      }
+    if (text[i] != '"') continue;
+    const std::size_t string_start = i;
+    i = string_end(text, i);
+    std::size_t after = i + 1;
+    while (after < text.size() && is_space(text[after])) ++after;
+    if (after < text.size() && text[after] == ':') {
+      if (ordinal == 0) return string_start;
+      --ordinal;
     }
   }
   return text.size();

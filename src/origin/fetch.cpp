@@ -30,11 +30,6 @@ namespace edgefetch::origin {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-
-namespace {
-// Reads and buffers as the edge's origin connections do.
-constexpr std::size_t kReadSize = Connection::kReadSize;
-}  // namespace
 using Clock = std::chrono::steady_clock;
 
 std::string_view failure_kind_name(FailureKind kind) {
@@ -272,7 +267,7 @@ class FetchRun {
         if (ec != http::error::need_more) co_return 0;
       }
       ec = {};
-      const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
+      const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
       if (room == 0) {
         ec = http::error::buffer_overflow;
         co_return 0;
@@ -316,7 +311,7 @@ class FetchRun {
           co_return;
         }
       }
-      const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
+      const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
       if (room == 0) {
         ec = http::error::buffer_overflow;
         co_return;
@@ -344,6 +339,7 @@ class FetchRun {
     transport.mark_first_byte_start();
     if (observer_) observer_->on_request_sent(request_head_);
 
+    // Reads and buffers as the edge's origin connections do.
     beast::flat_buffer buffer{Connection::kBufferLimit};
     // The edge's own parser (response_parser.hpp): the same grammar, limits
     // and refusals as serve's origin connections, and the fields in the order
