@@ -99,6 +99,7 @@ asio::awaitable<OriginOutcome> exchange_with_origin(const RequestContext& reques
       !routed_to.secondary.empty() && !framing.has_body() &&
       (method == http::verb::get || method == http::verb::head || method == http::verb::options);
   const Route* current = &routed_to;
+  origin::ExchangeInfo failed_attempt;  // what a failed send() reached, for the log line
   for (;;) {
     const Route& destination = *current;
     const bool may_fail_over = can_fail_over && current == &routed_to;
@@ -122,9 +123,11 @@ asio::awaitable<OriginOutcome> exchange_with_origin(const RequestContext& reques
 
     origin::RequestHead origin_request = make_origin_request(head, destination, forwarded.viewer, framing,
                                                              request.request_id, request.state.identity);
-    auto sent = co_await request.state.client.send(origin_target, std::move(origin_request));
+    origin::ExchangeInfo* const attempt_info = &failed_attempt;
+    auto sent = co_await request.state.client.send(origin_target, std::move(origin_request), attempt_info);
     if (!sent) {
       record.origin_failure(sent.error());
+      record.failed_attempt(failed_attempt);
       if (may_fail_over) {
         record.failed_over();
         current = &routed_to.secondary.front();

@@ -68,23 +68,30 @@ void RequestRecord::origin_failure(const origin::FetchError& error) {
 }
 
 void RequestRecord::failed_over() {
+  // The line describes the secondary's exchange alone: nothing of the primary's stays.
   entry_.origin_reason_code.clear();
   entry_.x_edge_detailed_result_type.clear();
+  entry_.origin_ip.clear();
+  entry_.origin_tls_version.clear();
+  entry_.origin_tls_cipher.clear();
+  entry_.origin_connection_reused = false;
+  entry_.origin_tls_resumed = false;
+  entry_.origin_connect_s = -1.0;
+  entry_.origin_tls_s = -1.0;
+  entry_.origin_first_byte_s = -1.0;
 }
 
-void RequestRecord::origin_info(const origin::ExchangeInfo& info) {
-  // The text fields cost an inet_ntop and allocations per request: only built
-  // when a log line or a new-connection metric will use them.
-  const bool logging = state_.options.access_log != nullptr;
-  const bool new_connection_metric = state_.options.metrics != nullptr && !info.connection_reused;
-  if (logging && info.remote) entry_.origin_ip = info.remote->address().to_string();
+void RequestRecord::fill_origin_fields(const origin::ExchangeInfo& info, bool text_fields) {
+  if (text_fields && state_.options.access_log != nullptr && info.remote) {
+    entry_.origin_ip = info.remote->address().to_string();
+  }
   entry_.origin_connection_reused = info.connection_reused;
-  if (info.tls_negotiated && (logging || new_connection_metric)) {
+  // A suite is known once a ServerHello was taken; a handshake that failed
+  // before one agreed nothing (the version field holds only its default).
+  if (text_fields && info.tls_negotiated && info.tls_negotiated->cipher_suite != nullptr) {
     const auto& negotiated = *info.tls_negotiated;
     entry_.origin_tls_version = std::string(policy::info(negotiated.version).openssl_name);
-    if (negotiated.cipher_suite != nullptr) {
-      entry_.origin_tls_cipher = std::string(negotiated.cipher_suite->openssl_name);
-    }
+    entry_.origin_tls_cipher = std::string(negotiated.cipher_suite->openssl_name);
     entry_.origin_tls_resumed = negotiated.resumed;
   }
   if (!info.connection_reused) {
@@ -92,6 +99,22 @@ void RequestRecord::origin_info(const origin::ExchangeInfo& info) {
     entry_.origin_tls_s = seconds_of(info.timings.tls);
   }
   entry_.origin_first_byte_s = seconds_of(info.timings.first_byte);
+}
+
+void RequestRecord::failed_attempt(const origin::ExchangeInfo& info) {
+  fill_origin_fields(info, state_.options.access_log != nullptr);
+}
+
+void RequestRecord::body_end_unverified() {
+  entry_.origin_reason_code = "eof_without_close_notify";
+}
+
+void RequestRecord::origin_info(const origin::ExchangeInfo& info) {
+  // The text fields cost an inet_ntop and allocations per request: only built
+  // when a log line or a new-connection metric will use them.
+  const bool logging = state_.options.access_log != nullptr;
+  const bool new_connection_metric = state_.options.metrics != nullptr && !info.connection_reused;
+  fill_origin_fields(info, logging || new_connection_metric);
   auto* metrics = state_.options.metrics.get();
   if (metrics == nullptr) return;
   const std::string& id = entry_.origin_id;

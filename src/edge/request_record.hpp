@@ -36,11 +36,23 @@ class RequestRecord {
   /// What the origin connection did: its address, TLS, timings, and their metrics.
   void origin_info(const origin::ExchangeInfo& info);
 
+  /// What a failed send() had reached (the address, connect time, the TLS
+  /// version and suite a refused handshake agreed): log fields only, as the
+  /// connection and TLS metrics count connections that were made.
+  void failed_attempt(const origin::ExchangeInfo& info);
+
+  /// The body ended with the origin's TCP FIN and no close_notify: the
+  /// response was relayed as complete (as the CDN does), and the log says
+  /// that a truncation could not be told apart.
+  void body_end_unverified();
+
   /// Writes the log line and the request metric (once).
   void finish(int status);
 
  private:
   [[nodiscard]] double since_start() const;
+  /// The log fields of origin_info(); false when no log line will use the text ones.
+  void fill_origin_fields(const origin::ExchangeInfo& info, bool text_fields);
 
   EdgeServer::State& state_;
   Clock::time_point started_;

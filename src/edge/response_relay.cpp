@@ -148,6 +148,7 @@ asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exch
     pending.gather(*piece, exchange);
     if (pending.empty() || exchange.body_complete()) body_done = true;
   }
+  if (exchange.info().body_end_unverified) record.body_end_unverified();
   record.finish(status);
   co_return response.keep_alive;
 }

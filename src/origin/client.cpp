@@ -797,6 +797,7 @@ struct Exchange::Impl {
     parser->put_eof(eof_ec);
     if (eof_ec) return false;
     eof_delimited = true;
+    info.body_end_unverified = true;
     return true;
   }
 
@@ -891,7 +892,7 @@ OriginClient::~OriginClient() {
 }
 
 asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> OriginClient::send(
-    const Target& target, RequestHead head) {
+    const Target& target, RequestHead head, ExchangeInfo* failed_attempt) {
   if (auto valid = validate(target.config); !valid) {
     co_return base::unexpected(make_error(FailureKind::invalid_config, Phase::setup, valid.error()));
   }
@@ -905,6 +906,7 @@ asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> OriginCli
   if (auto error = co_await impl->connect_and_send(true)) {
     impl->failed = true;
     impl->info.timings.total = Clock::now() - impl->started;
+    if (failed_attempt != nullptr) *failed_attempt = impl->info;
     co_return base::unexpected(std::move(*error));
   }
   if (impl->body_finished) impl->mark_first_byte();

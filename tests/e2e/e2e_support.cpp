@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -276,6 +277,25 @@ std::string Edge::wait_access_log(const std::string& marker, std::chrono::millis
     std::this_thread::sleep_for(20ms);
   }
   return support::read_file(access_log_path());
+}
+
+std::map<std::string, std::string> log_fields(const std::string& log, const std::string& stem) {
+  std::vector<std::string> names;
+  std::map<std::string, std::string> fields;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("#Fields: ", 0) == 0) {
+      std::istringstream words(line.substr(9));
+      names.assign(std::istream_iterator<std::string>(words), {});
+      continue;
+    }
+    if (line.find("\t" + stem + "\t") == std::string::npos) continue;
+    std::istringstream values(line);
+    std::size_t i = 0;
+    for (std::string value; std::getline(values, value, '\t') && i < names.size(); ++i)
+      fields[names[i]] = value;
+  }
+  return fields;
 }
 
 long Edge::vm_hwm_kib() const {

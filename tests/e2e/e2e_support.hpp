@@ -136,6 +136,10 @@ struct HttpResult {
 };
 
 /// curl -s -i [args] url (HTTPS viewers: the test PKI's CA is trusted, origin.test resolved).
+/// The TSV access log line of the request whose URI stem is `stem` (the last
+/// one), by the field names of the log's #Fields line; empty when there is none.
+std::map<std::string, std::string> log_fields(const std::string& log, const std::string& stem);
+
 HttpResult curl(const std::string& url, const std::vector<std::string>& args = {},
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 

@@ -9,6 +9,7 @@
 namespace edgefetch::e2e {
 namespace {
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 class FailuresTest : public ::testing::Test {
  protected:
@@ -25,12 +26,14 @@ class FailuresTest : public ::testing::Test {
         .origin("slow", plain.port(), tls.port(), "http-only", {{"ConnectionAttempts", 2}},
                 {{"OriginReadTimeout", 1}})
         .origin("plain", plain.port(), tls.port(), "http-only")
+        .origin("tls", plain.port(), tls.port(), "https-only")
         .behavior("/refused/*", "refused")
         .behavior("/wrong-name/*", "wrong-name")
         .behavior("/untrusted/*", "untrusted")
         .behavior("/not-tls/*", "not-tls")
         .behavior("/slow/*", "slow")
         .behavior("/stall", "slow")
+        .behavior("/tls/*", "tls")
         .default_behavior("plain");
     Edge::Options options;
     options.config = config.text();
@@ -116,6 +119,65 @@ TEST_F(FailuresTest, AccessLogNamesTheReason) {
   EXPECT_NE(log.find("\tcert_name_mismatch\t"), std::string::npos) << log;
   EXPECT_NE(log.find("\t502\t"), std::string::npos);
   EXPECT_NE(log.find("OriginConnectError"), std::string::npos);
+}
+
+TEST_F(FailuresTest, AccessLogOfACertificateFailureNamesTheServerThatSentIt) {
+  // The handshake reached the certificate: the log names the address, the
+  // connect time and what was agreed, to find which backend sent it.
+  expect_error(curl(edge_->url("/wrong-name/cert-log")), 502, "cert_name_mismatch");
+  const auto fields = log_fields(edge_->wait_access_log("/wrong-name/cert-log", 10s), "/wrong-name/cert-log");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-reason"), "cert_name_mismatch");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "127.0.0.1");
+  EXPECT_NE(fields.at("x-edgefetch-origin-connect-time"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "TLSv1.2");
+  EXPECT_NE(fields.at("x-edgefetch-origin-tls-cipher"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-status"), "-");
+}
+
+TEST_F(FailuresTest, AccessLogOfARefusedConnectionHasNoAddressOrTls) {
+  expect_error(curl(edge_->url("/refused/refused-log")), 502, "connection_refused");
+  const auto fields = log_fields(edge_->wait_access_log("/refused/refused-log", 10s), "/refused/refused-log");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "-");
+}
+
+TEST_F(FailuresTest, AHandshakeThatAgreedNothingLogsNoTlsVersion) {
+  // The plain origin never answers the ClientHello: connected, but no version was agreed.
+  expect_error(curl(edge_->url("/not-tls/nothing-agreed")), 504, "tls_handshake_timeout");
+  const auto fields =
+      log_fields(edge_->wait_access_log("/not-tls/nothing-agreed", 10s), "/not-tls/nothing-agreed");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "127.0.0.1");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-cipher"), "-");
+}
+
+TEST_F(FailuresTest, ABodyEndedWithoutCloseNotifyIsRelayedAndMarkedInTheLog) {
+  // No Content-Length, no chunking: the body ends with the connection, and
+  // this TLS origin ends it with a FIN and no close_notify. The CDN keeps such
+  // a body; the log says that a truncation could not be told apart.
+  const auto result = curl(edge_->url("/tls/eof/3000"));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, std::string(3000, 'x'));
+  const auto fields = log_fields(edge_->wait_access_log("/tls/eof/3000", 10s), "/tls/eof/3000");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-reason"), "eof_without_close_notify");
+  EXPECT_EQ(fields.at("x-edge-result-type"), "Miss");
+  EXPECT_EQ(fields.at("sc-status"), "200");
+}
+
+TEST_F(FailuresTest, ABodyEndedWithCloseNotifyHasNoMark) {
+  const auto result = curl(edge_->url("/tls/eof-notify/3000"));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.status, 200);
+  EXPECT_EQ(result.body, std::string(3000, 'x'));
+  const auto fields = log_fields(edge_->wait_access_log("/tls/eof-notify/3000", 10s), "/tls/eof-notify/3000");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-reason"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "TLSv1.2");
 }
 
 }  // namespace

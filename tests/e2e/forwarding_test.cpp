@@ -200,26 +200,6 @@ TEST_F(ForwardingTest, ACustomPolicyFromAFileAddsTheCloudFrontHeadersTheEdgeKnow
       << "the start-up warning names the header it cannot add: " << edge_->stderr_text();
 }
 
-// The access log line (TSV) of the request whose URI stem is `stem`, by field name.
-std::map<std::string, std::string> log_fields(const std::string& log, const std::string& stem) {
-  std::vector<std::string> names;
-  std::map<std::string, std::string> fields;
-  std::istringstream lines(log);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("#Fields: ", 0) == 0) {
-      std::istringstream words(line.substr(9));
-      names.assign(std::istream_iterator<std::string>(words), {});
-      continue;
-    }
-    if (line.find("\t" + stem + "\t") == std::string::npos) continue;
-    std::istringstream values(line);
-    std::size_t i = 0;
-    for (std::string value; std::getline(values, value, '\t') && i < names.size(); ++i)
-      fields[names[i]] = value;
-  }
-  return fields;
-}
-
 TEST_F(ForwardingTest, TheAccessLogShowsRepeatedCookieAndForwardedForFieldsCombined) {
   // What the origin gets is every Cookie and X-Forwarded-For line; the log
   // used to keep only the last of each.

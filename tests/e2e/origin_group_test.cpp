@@ -21,16 +21,19 @@ class OriginGroupTest : public ::testing::Test {
     config.origin("failing", plain.port(), plain.port(), "http-only", {{"OriginPath", "/status/503"}})
         .origin("down", refused, refused, "http-only", {{"ConnectionAttempts", 1}})
         .origin("backup", plain.port(), plain.port(), "http-only")
+        .origin("bad-cert", plain.port(), SharedOrigins::wrong_name().port(), "https-only")
         .origin_group("on-503", "failing", "backup", {500, 503})
         .origin_group("on-404", "failing", "backup", {404})
         .origin_group("on-refused", "down", "backup", {500})
         .behavior("/status-group/*", "on-503")
         .behavior("/other-codes/*", "on-404")
         .behavior("/down/*", "on-refused")
+        .origin_group("cert-then-down", "bad-cert", "down", {500})
+        .behavior("/cert-then-down/*", "cert-then-down")
         .default_behavior("backup");
     Edge::Options options;
     options.config = config.text();
-    options.resolve_ports = {plain.port(), refused};
+    options.resolve_ports = {plain.port(), refused, SharedOrigins::wrong_name().port()};
     options.access_log = "access.log";
     edge_ = Edge::start(options).release();
   }
@@ -64,6 +67,22 @@ TEST_F(OriginGroupTest, AnUnreachablePrimaryGoesToTheSecondary) {
   EXPECT_EQ(head.status, 200);
   const auto options = curl(edge_->url("/down/echo"), {"-X", "OPTIONS"});
   EXPECT_EQ(options.status, 200);
+}
+
+TEST_F(OriginGroupTest, TheLogLineOfAFailedSecondaryHoldsNothingOfThePrimary) {
+  // The primary reached a TLS handshake (refused certificate); the secondary
+  // refused the connection: the line is the secondary's alone.
+  const auto result = curl(edge_->url("/cert-then-down/echo"));
+  EXPECT_EQ(result.status, 502);
+  EXPECT_EQ(result.header("x-edgefetch-origin-error"), "connection_refused");
+  const auto fields = log_fields(edge_->wait_access_log("/cert-then-down/echo", std::chrono::seconds(10)),
+                                 "/cert-then-down/echo");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-id"), "down");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-reason"), "connection_refused");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "-");
+  EXPECT_EQ(fields.at("x-edgefetch-origin-tls-cipher"), "-");
 }
 
 TEST_F(OriginGroupTest, OtherStatusesAndOtherMethodsStayWithThePrimary) {

@@ -16,6 +16,9 @@ the origin side:
   /flaky            with --drop-percent P: drops the connection P% of the time, else 200
   /stats            JSON counters: connections, requests, tls_handshakes
   /status/C         answers status C with an empty body (204/304 without)
+  /eof/N            200 with N bytes delimited by the connection's end: no Content-Length, no
+                    chunking; over TLS the connection ends with a TCP FIN and no close_notify
+  /eof-notify/N     the same, but a TLS connection ends with close_notify first
 Options: --port (0: any), --tls CERT KEY, --drop-percent P, --sni-log (log SNI per handshake).
 Prints "listening PORT" on stdout when ready.
 """
@@ -133,7 +136,8 @@ def send_bytes(conn, n, chunked, head_only):
         conn.sendall(b"0\r\n\r\n")
 
 
-ROUTES = {"echo", "cookie", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats", "status"}
+ROUTES = {"echo", "cookie", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats",
+          "status", "eof", "eof-notify"}
 
 
 def route_path(path):
@@ -201,6 +205,16 @@ def serve_connection(conn, args):
                 with lock:
                     body = json.dumps(stats).encode()
                 respond(conn, 200, body, [("Content-Type", "application/json")], head_only)
+            elif path.startswith("/eof/") or path.startswith("/eof-notify/"):
+                n = int(path.split("/")[2])
+                conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n")
+                if not head_only:
+                    conn.sendall(b"x" * n)
+                if path.startswith("/eof-notify/") and isinstance(conn, ssl.SSLSocket):
+                    conn.settimeout(5)  # unwrap() then waits for the edge's close_notify or FIN
+                    conn = conn.unwrap()  # close_notify, then the FIN below
+                conn.close()  # an SSLSocket's close() sends no close_notify
+                return
             elif path.startswith("/status/"):
                 respond(conn, int(path.split("/")[2]), b"", head_only=head_only)
             else:

@@ -105,6 +105,10 @@ struct ExchangeInfo {
   int tries = 0;             // request transmissions: > 1 after a stale-connection retry or read timeouts
   bool stale_retry = false;  // a pooled connection was found closed and replaced transparently
   Timings timings;           // of this exchange's last connection; total: send() to the response head
+  /// The body was delimited by the connection's end, and a TLS origin ended it
+  /// with a TCP FIN and no close_notify: accepted (as the CDN and browsers
+  /// must), but a truncation in transit cannot be told apart from the end.
+  bool body_end_unverified = false;
 };
 
 class OriginClient;
@@ -241,9 +245,12 @@ class OriginClient {
   OriginClient& operator=(const OriginClient&) = delete;
 
   /// Picks a pooled connection (or opens one) and writes the request head.
-  /// The returned Exchange continues with the body and the response.
-  boost::asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> send(const Target& target,
-                                                                                     RequestHead head);
+  /// The returned Exchange continues with the body and the response. When it
+  /// fails, `failed_attempt` (if given) receives what is known of the attempt:
+  /// the address connected to, the timings, and what a failed TLS handshake
+  /// had agreed (a certificate refused by name still names its server).
+  boost::asio::awaitable<base::Expected<std::unique_ptr<Exchange>, FetchError>> send(
+      const Target& target, RequestHead head, ExchangeInfo* failed_attempt = nullptr);
 
   [[nodiscard]] std::vector<PoolStats> stats() const;
   /// Closes every idle connection (drain, config reload). Active exchanges are
