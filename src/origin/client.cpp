@@ -557,8 +557,11 @@ struct Exchange::Impl {
         boost::system::error_code ec;
         while ((ec = parse_buffered_head()) == http::error::need_more) {
           ec = {};
+          // The first byte is an HTTP byte (TLS plaintext), not a record:
+          // TLS 1.3 tickets arrive before any answer.
           if (net::TlsStream* const tls = connection->tls_stream(); tls != nullptr) {
             co_await tls->async_fill(asio::redirect_error(asio::use_awaitable, ec));
+            if (!tls->engine().readable().empty()) connection->transport().note_response_byte();
           } else {
             auto& buffer = connection->buffer();
             const std::size_t room = std::min(Connection::kReadSize, buffer.max_size() - buffer.size());
@@ -566,8 +569,10 @@ struct Exchange::Impl {
               ec = http::error::buffer_overflow;
               break;
             }
-            buffer.commit(co_await connection->async_read_some(
-                buffer.prepare(room), asio::redirect_error(asio::use_awaitable, ec)));
+            const std::size_t n = co_await connection->async_read_some(
+                buffer.prepare(room), asio::redirect_error(asio::use_awaitable, ec));
+            buffer.commit(n);
+            if (n > 0) connection->transport().note_response_byte();
           }
           if (ec == asio::error::eof) {
             // Every byte so far went through put(), so got_some() says whether any came.
@@ -589,7 +594,10 @@ struct Exchange::Impl {
       // A pooled connection the origin had closed: replay on a fresh one.
       const bool retry_stale = info.connection_reused && !info.stale_retry && !response_bytes_seen &&
                                replayable() && is_dead_connection(*error);
-      if (!retry_timeout && !retry_stale) co_return base::unexpected(fail(std::move(*error)));
+      if (!retry_timeout && !retry_stale) {
+        if (silent) note_silent_tries(*error, timeouts);
+        co_return base::unexpected(fail(std::move(*error)));
+      }
       release(false);
       if (retry_stale) note_stale_retry();
       if (auto reconnect_error = co_await connect_and_send(false)) {
@@ -605,7 +613,8 @@ struct Exchange::Impl {
     response.keep_alive = parser->keep_alive();
     head_done = true;
     if (!response.has_body) response_complete = true;
-    const auto& transport = connection->transport();
+    auto& transport = connection->transport();
+    transport.note_response_byte();  // a head parsed from bytes already buffered: at the latest now
     if (transport.first_byte_at() && transport.first_byte_mark()) {
       info.timings.first_byte = *transport.first_byte_at() - *transport.first_byte_mark();
     }

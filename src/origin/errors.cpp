@@ -137,6 +137,13 @@ std::optional<std::string> not_http_answer(const ReadContext& context) {
 
 }  // namespace
 
+void note_silent_tries(FetchError& error, int tries) {
+  if (tries < 2 || error.kind != FailureKind::read_timeout) return;
+  error.message += ", on each of " + std::to_string(tries) +
+                   " tries (a GET or HEAD to a silent origin is sent again on a new connection, up to "
+                   "ConnectionAttempts times)";
+}
+
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context) {
   if (const auto tls_record = tls_answer(context)) {
     return make_error(FailureKind::invalid_response, Phase::response,

@@ -47,6 +47,11 @@ struct ReadContext {
 /// A failed read of the response (head or body).
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context);
 
+/// A GET or HEAD whose origin stayed silent on each of `tries` > 1 tries (the
+/// CDN sends it again on a new connection, up to ConnectionAttempts): the
+/// read-timeout message says so, as the whole wait was tries × the timeout.
+void note_silent_tries(FetchError& error, int tries);
+
 /// A chunked response body whose framing has a line ended by a bare LF
 /// (chunk_framing_has_bare_lf()), after `body_bytes` of body.
 FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes);

@@ -166,7 +166,11 @@ class FetchRun {
       co_await one_try();
       const bool silent_origin = result_.error && result_.error->kind == FailureKind::read_timeout &&
                                  result_.status == 0 && !received_any_;
-      if (!silent_origin || attempt >= max_tries) break;
+      if (!silent_origin) break;
+      if (attempt >= max_tries) {
+        note_silent_tries(*result_.error, attempt);
+        break;
+      }
       // The CDN drops the connection and tries again for GET/HEAD (facts 1.6).
       if (observer_) observer_->on_retry(attempt + 1, max_tries, *result_.error);
       result_.error.reset();
@@ -255,8 +259,9 @@ class FetchRun {
   // 0 with `ec` set. Errors as Beast's: end_of_stream for EOF before a byte,
   // partial_message for EOF inside the head, header_limit, or the transport's.
   template <class Stream>
-  static asio::awaitable<std::size_t> read_head(Stream& stream, beast::flat_buffer& buffer,
-                                                ResponseParser& parser, boost::system::error_code& ec) {
+  static asio::awaitable<std::size_t> read_head(Stream& stream, net::TcpTransport& transport,
+                                                beast::flat_buffer& buffer, ResponseParser& parser,
+                                                boost::system::error_code& ec) {
     std::size_t head_size = 0;  // put() may take the status line before the fields have all come
     for (;;) {
       if (buffer.size() > 0) {
@@ -272,8 +277,10 @@ class FetchRun {
         ec = http::error::buffer_overflow;
         co_return 0;
       }
-      buffer.commit(co_await stream.async_read_some(buffer.prepare(room),
-                                                    asio::redirect_error(asio::use_awaitable, ec)));
+      const std::size_t n = co_await stream.async_read_some(buffer.prepare(room),
+                                                            asio::redirect_error(asio::use_awaitable, ec));
+      buffer.commit(n);
+      if (n > 0) transport.note_response_byte();  // HTTP bytes (TLS plaintext), not records
       if (ec == asio::error::eof) {
         if (parser.got_some()) {
           parser.put_eof(ec);
@@ -355,7 +362,7 @@ class FetchRun {
       parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       parser->header_limit(kMaxResponseHeaderBytes);
       if (request_.method == "HEAD") parser->skip(true);
-      const std::size_t head_bytes = co_await read_head(stream, buffer, *parser, ec);
+      const std::size_t head_bytes = co_await read_head(stream, transport, buffer, *parser, ec);
       if (!ec && head_bytes > kMaxResponseHeaderBytes) ec = http::error::header_limit;
       if (transport.first_byte_at()) {
         received_any_ = true;

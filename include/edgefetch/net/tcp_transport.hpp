@@ -56,12 +56,19 @@ class TcpTransport {
     deadline_.reset();
   }
 
-  /// Starts watching for the first byte read after now (e.g. after a request was sent).
+  /// Starts watching for the first response byte after now (a request was sent).
   void mark_first_byte_start() {
     first_byte_mark_ = clock::now();
     first_byte_at_.reset();
   }
-  /// When the first non-empty read after mark_first_byte_start() completed.
+  /// The layer above says a read after mark_first_byte_start() delivered
+  /// response bytes (only the first call counts). Not every read does: over
+  /// TLS 1.3 the server's NewSessionTickets arrive right after the handshake,
+  /// and a KeyUpdate or an empty record may come at any time.
+  void note_response_byte() {
+    if (first_byte_mark_ && !first_byte_at_) first_byte_at_ = clock::now();
+  }
+  /// When the first response byte after mark_first_byte_start() was read.
   [[nodiscard]] std::optional<clock::time_point> first_byte_at() const { return first_byte_at_; }
   [[nodiscard]] std::optional<clock::time_point> first_byte_mark() const { return first_byte_mark_; }
   [[nodiscard]] std::uint64_t bytes_read() const { return bytes_read_; }
@@ -107,10 +114,7 @@ class TcpTransport {
       stream_.expires_never();
     }
   }
-  void note_read(std::size_t n) {
-    bytes_read_ += n;
-    if (n > 0 && first_byte_mark_ && !first_byte_at_) first_byte_at_ = clock::now();
-  }
+  void note_read(std::size_t n) { bytes_read_ += n; }
 
   // Counts the bytes of a completed read or write.
   template <bool IsRead>

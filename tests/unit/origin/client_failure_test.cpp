@@ -71,6 +71,8 @@ TEST_F(ClientFailureTest, ReadTimeoutRetriesGetUpToTheConnectionAttempts) {
   EXPECT_EQ(outcome.error->code(), "read_timeout");
   EXPECT_EQ(outcome.error->cdn_status(), 504);
   EXPECT_EQ(outcome.info->tries, 3);
+  // The wait was three read timeouts: the message says so.
+  EXPECT_NE(outcome.error->message.find("on each of 3 tries"), std::string::npos) << outcome.error->message;
   ASSERT_TRUE(origin->wait_closed(3, support::Deadline::after(10s)));
   const auto requests = origin->requests();
   ASSERT_EQ(requests.size(), 3u);  // counted at the origin: one per connection
@@ -104,6 +106,7 @@ TEST_F(ClientFailureTest, ReadTimeoutDoesNotRetryPost) {
   EXPECT_EQ(outcome.error->kind, FailureKind::read_timeout);
   EXPECT_EQ(outcome.error->cdn_status(), 504);
   EXPECT_EQ(outcome.info->tries, 1);
+  EXPECT_EQ(outcome.error->message.find("tries"), std::string::npos) << outcome.error->message;
   ASSERT_TRUE(origin->wait_closed(1, support::Deadline::after(10s)));
   EXPECT_EQ(origin->requests().size(), 1u);
   EXPECT_EQ(origin->connections(), 1);

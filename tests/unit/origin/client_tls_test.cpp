@@ -54,6 +54,49 @@ TEST_F(ClientTlsTest, KeepAliveNeedsOneHandshakeForManyRequests) {
   EXPECT_EQ(stats.reused, 4u);
 }
 
+TEST_F(ClientTlsTest, Tls13FirstByteIsTheAnswersNotTheSessionTickets) {
+  // libssl sends its NewSessionTickets right after the handshake; the answer
+  // comes 600 ms after the request. The first byte is the answer's.
+  TestOriginOptions options;
+  options.tls = true;
+  options.tls13 = true;
+  origin_ = TestOrigin::start(
+      [](const ReceivedRequest&) {
+        Reply reply = Reply::send(ok_response("late"));
+        reply.delay = 600ms;
+        return reply;
+      },
+      options);
+  Target target = target_for(origin_->port(), true);
+  target.config.profile = policy::profile_by_name("CloudFront-Upstream-2025");
+  ASSERT_NE(target.config.profile, nullptr);
+  const auto outcome = get(target);
+  ASSERT_FALSE(outcome.error) << outcome.error->code() << ": " << outcome.error->message;
+  ASSERT_TRUE(outcome.info->tls_negotiated);
+  EXPECT_EQ(outcome.info->tls_negotiated->version, policy::ProtocolVersion::tls1_3);
+  ASSERT_TRUE(outcome.info->timings.first_byte);
+  EXPECT_GE(*outcome.info->timings.first_byte, 550ms);
+}
+
+TEST_F(ClientTlsTest, ASilentTls13OriginIsSilentDespiteItsSessionTickets) {
+  // The tickets are no answer: the read timeout says nothing came, and a GET
+  // is tried again as for any silent origin.
+  TestOriginOptions options;
+  options.tls = true;
+  options.tls13 = true;
+  origin_ = TestOrigin::start([](const ReceivedRequest&) { return Reply::silence(); }, options);
+  Target target = target_for(origin_->port(), true);
+  target.config.profile = policy::profile_by_name("CloudFront-Upstream-2025");
+  target.config.read_timeout = 1s;
+  target.config.connection_attempts = 2;
+  const auto outcome = get(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->code(), "read_timeout");
+  EXPECT_NE(outcome.error->message.find("sent no response"), std::string::npos) << outcome.error->message;
+  EXPECT_EQ(outcome.info->tries, 2);
+  EXPECT_FALSE(outcome.info->timings.first_byte);
+}
+
 TEST_F(ClientTlsTest, ExpiredTlsConnectionIsReplacedByAResumedOne) {
   start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
   Target target = target_for(origin_->port(), true);

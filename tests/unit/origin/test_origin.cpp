@@ -336,8 +336,8 @@ std::unique_ptr<TestOrigin> TestOrigin::start(Script script, TestOriginOptions o
     tls->ctx.reset(SSL_CTX_new(TLS_server_method()));
     const auto files = support::TestPki::get().leaf(options.leaf);
     SSL_CTX* ctx = tls->ctx.get();
-    // The engine speaks up to TLS 1.2, where sessions resume by id or ticket.
-    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    // TLS 1.2 unless asked: there sessions resume by id or ticket.
+    SSL_CTX_set_max_proto_version(ctx, options.tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
     static constexpr unsigned char kContext[] = "edgefetch-test-origin";
     SSL_CTX_set_session_id_context(ctx, kContext, sizeof kContext - 1);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);

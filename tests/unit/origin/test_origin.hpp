@@ -83,6 +83,7 @@ struct TestOriginOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks
   bool tls = false;
+  bool tls13 = false;  // TLS 1.3 allowed (libssl then sends two session tickets after the handshake)
   support::Leaf leaf = support::Leaf::rsa2048;
 };
 
