@@ -506,6 +506,7 @@ struct Exchange::Impl {
       context.first_byte_received = response_bytes_seen;
       context.read_timeout = limits.read_timeout;
       context.tls = connection->tls_error();
+      context.hello_requests_ignored = connection->hello_requests_ignored();
       const auto unparsed = connection->buffer().data();
       context.unparsed = {static_cast<const std::uint8_t*>(unparsed.data()), unparsed.size()};
       return past_completion(read_error(ec, context));
@@ -794,6 +795,7 @@ struct Exchange::Impl {
     context.body_bytes = body_received;
     context.read_timeout = limits.read_timeout;
     context.tls = connection->tls_error();
+    context.hello_requests_ignored = connection->hello_requests_ignored();
     return past_completion(read_error(ec, context));
   }
 

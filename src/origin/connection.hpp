@@ -54,6 +54,10 @@ class Connection {
   [[nodiscard]] net::TlsStream* tls_stream() noexcept { return tls_ ? &*tls_ : nullptr; }
   /// The TLS stream's error for tls_category() error codes; nullptr for plain TCP.
   [[nodiscard]] const tls::Error* tls_error() const noexcept { return tls_ ? &tls_->tls_error() : nullptr; }
+  /// HelloRequests the origin sent on this connection (ignored, as by the CDN).
+  [[nodiscard]] int hello_requests_ignored() const {
+    return tls_ ? tls_->negotiated().hello_requests_ignored : 0;
+  }
   [[nodiscard]] bool is_tls() const noexcept { return tls_.has_value(); }
   [[nodiscard]] const boost::asio::ip::tcp::endpoint& remote() const noexcept { return remote_; }
   boost::beast::flat_buffer& buffer() noexcept { return buffer_; }

@@ -137,6 +137,13 @@ std::optional<std::string> not_http_answer(const ReadContext& context) {
 
 }  // namespace
 
+namespace {
+ReadContext without_hello_requests(ReadContext context) {
+  context.hello_requests_ignored = 0;
+  return context;
+}
+}  // namespace
+
 void note_silent_tries(FetchError& error, int tries) {
   if (tries < 2 || error.kind != FailureKind::read_timeout) return;
   error.message += ", on each of " + std::to_string(tries) +
@@ -158,6 +165,14 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                       "the origin's answer is not HTTP/1.x: it begins \"" + *other + "\"", ec);
   }
   const std::string received = std::to_string(context.body_bytes) + " body bytes received";
+  if (ec == beast::error::timeout && context.hello_requests_ignored > 0) {
+    FetchError error = read_error(ec, without_hello_requests(context));
+    error.message +=
+        "; the origin had asked to renegotiate (HelloRequest), which the CDN ignores as it supports no "
+        "renegotiation: an origin that waits for a new handshake (e.g. to ask for a client certificate "
+        "on some paths) never answers";
+    return error;
+  }
   if (ec == beast::error::timeout) {
     if (!context.first_byte_received) {
       return make_error(FailureKind::read_timeout, Phase::response,

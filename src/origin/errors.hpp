@@ -39,6 +39,9 @@ struct ReadContext {
   std::chrono::seconds read_timeout{};
   /// The TLS stream's error when the connection is TLS (nullptr for plain TCP).
   const tls::Error* tls = nullptr;
+  /// HelloRequests the origin sent (ignored, as the CDN ignores them): an
+  /// origin that then waits for a new handshake never answers.
+  int hello_requests_ignored = 0;
   /// The bytes the parser had not consumed when the read ended: the start of a
   /// head it could not parse, e.g. a TLS record from an HTTPS port.
   std::span<const std::uint8_t> unparsed;

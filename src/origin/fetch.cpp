@@ -250,7 +250,10 @@ class FetchRun {
     context.head_received = result_.status != 0;
     context.body_bytes = result_.body_bytes;
     context.read_timeout = config_.read_timeout;
-    if constexpr (std::is_same_v<Stream, net::TlsStream>) context.tls = &stream.tls_error();
+    if constexpr (std::is_same_v<Stream, net::TlsStream>) {
+      context.tls = &stream.tls_error();
+      context.hello_requests_ignored = stream.negotiated().hello_requests_ignored;
+    }
     result_.error = read_error(ec, context);
   }
 

@@ -86,6 +86,9 @@ struct Negotiated {
   /// state does not yet mean the server accepted it.
   bool client_certificate_requested = false;
   std::string alpn;
+  /// HelloRequests the server sent after the handshake (TLS <= 1.2): each was
+  /// ignored, as the CDN's TLS library does (it supports no renegotiation).
+  int hello_requests_ignored = 0;
 };
 
 class Client {

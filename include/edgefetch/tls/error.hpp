@@ -30,7 +30,7 @@ enum class ErrorCode {
   protocol_violation,     // unexpected message, bad extension, illegal value
   decode_error,           // malformed message
   record_overflow,
-  renegotiation_refused,  // server asked to renegotiate (HelloRequest); CDN supports none
+  renegotiation_refused,  // server asked to renegotiate (HelloRequest, ignored as by the CDN), then aborted
   not_tls,                // first bytes are not a TLS record (e.g. plain HTTP)
   unexpected_eof,         // connection closed before the handshake / without close_notify
   // The server asked for a client certificate (CertificateRequest), the client

@@ -169,21 +169,12 @@ base::Expected<void, Error> ClientEngine::handle_handshake_message(
 base::Expected<void, Error> ClientEngine::handle_hello_request(
     const messages::HandshakeMessageView& message) {
   if (auto decoded = messages::decode_hello_request(message.body); !decoded) return fail(decoded.error());
-  // RFC 5246 §7.4.1.1: ignored while a handshake is in progress (and never hashed).
-  if (state() == State::handshaking) return {};
-  if (state() != State::connected) return {};
-  // The CDN supports no renegotiation. Decline politely once (a warning
-  // no_renegotiation, RFC 5746 §4.5) so a server that merely offers can carry on;
-  // a server that asks again, or aborts after our refusal, fails the
-  // connection with renegotiation_refused. SSLv3 has no such alert: refuse fatally.
-  if (renegotiation_declined_ || !rules().has_no_renegotiation_alert()) {
-    return fail(
-        client_error(ErrorCode::renegotiation_refused,
-                     rules().has_no_renegotiation_alert() ? ad::kNoRenegotiation : ad::kHandshakeFailure,
-                     "server insists on renegotiating (HelloRequest), which the CDN never does"));
-  }
-  renegotiation_declined_ = true;
-  send_alert(messages::AlertLevel::warning, ad::kNoRenegotiation);
+  // RFC 5246 §7.4.1.1: ignored while a handshake is in progress (and never
+  // hashed); afterwards the client MAY ignore it. The CDN supports no
+  // renegotiation, and its TLS library (s2n) ignores every HelloRequest and
+  // sends nothing: a no_renegotiation warning would make libssl servers abort
+  // (they treat it as fatal), and a connection the CDN keeps using would die.
+  if (state() == State::connected) ++negotiated_.hello_requests_ignored;
   return {};
 }
 
@@ -212,7 +203,7 @@ std::uint8_t ClientEngine::alert_to_send(std::uint8_t description) const {
 }
 
 AlertContext ClientEngine::alert_context() const {
-  if (renegotiation_declined_) return AlertContext::renegotiation_declined;
+  if (negotiated_.hello_requests_ignored > 0) return AlertContext::renegotiation_requested;
   if (state() == State::connected || state() == State::closed) return AlertContext::connected;
   if (step_ == Step::server_hello) return AlertContext::awaiting_server_hello;
   // Our flight (with its empty Certificate) is out and the server's Finished,

@@ -137,7 +137,6 @@ class ClientEngine final : public RecordFront {
   ClientConfig config_;
   Step step_ = Step::server_hello;
   Negotiated negotiated_;
-  bool renegotiation_declined_ = false;
   std::time_t verification_time_ = 0;
 
   messages::ClientHello client_hello_;

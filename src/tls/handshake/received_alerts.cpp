@@ -55,10 +55,11 @@ Error error_for_server_alert(std::uint8_t description, AlertContext context,
                 "server refused the connection with " +
                     name);
   }
-  if (context == AlertContext::renegotiation_declined) {
+  if (context == AlertContext::renegotiation_requested) {
     return make(ErrorCode::renegotiation_refused,
-                "server asked to renegotiate, which the CDN never does, and aborted with " + name +
-                    " after the client declined");
+                "server asked to renegotiate (HelloRequest), which the CDN ignores as it supports no "
+                "renegotiation, and then aborted with " +
+                    name);
   }
   return make(ErrorCode::server_alert,
               "server sent fatal alert " + name + " while the client " + std::string(step));

@@ -18,7 +18,7 @@ enum class AlertContext {
   awaiting_server_hello,  // the alert answers our ClientHello
   handshake,              // later in the handshake
   connected,
-  renegotiation_declined,  // we refused a HelloRequest with no_renegotiation
+  renegotiation_requested,  // the server asked to renegotiate (HelloRequest), which we ignored
   /// We answered a CertificateRequest with no certificate and the server has
   /// not yet shown that it accepts that (TLS 1.2: its Finished; TLS 1.3: its
   /// first post-handshake message).

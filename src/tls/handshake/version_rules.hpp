@@ -39,10 +39,6 @@ class VersionRules {
   [[nodiscard]] bool answers_certificate_request_with_alert() const {
     return version_ == policy::ProtocolVersion::ssl3;
   }
-  /// SSLv3 has no no_renegotiation alert (RFC 5746 §4.5 is TLS-only); a
-  /// HelloRequest is then refused with a fatal handshake_failure.
-  [[nodiscard]] bool has_no_renegotiation_alert() const { return version_ != policy::ProtocolVersion::ssl3; }
-
   /// The alert description to send for `description` in this version: SSLv3's
   /// alert set (RFC 6101 §5.4.2) lacks the TLS additions, which map to the
   /// nearest SSLv3 alert.

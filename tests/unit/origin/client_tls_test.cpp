@@ -97,6 +97,47 @@ TEST_F(ClientTlsTest, ASilentTls13OriginIsSilentDespiteItsSessionTickets) {
   EXPECT_FALSE(outcome.info->timings.first_byte);
 }
 
+TEST_F(ClientTlsTest, AHelloRequestMidResponseIsIgnoredAndThePooledConnectionStaysUsable) {
+  // The CDN ignores HelloRequests: the response completes, and the next
+  // request runs on the same connection (libssl aborted it when the client
+  // answered with a no_renegotiation warning).
+  start([](const ReceivedRequest& r) {
+    Reply reply = Reply::send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+    reply.generated_body = 100000;
+    reply.hello_request = r.number_on_connection == 1;
+    return reply;
+  });
+  const Target target = target_for(origin_->port(), true);
+  for (int i = 1; i <= 3; ++i) {
+    const auto outcome = get(target);
+    ASSERT_FALSE(outcome.error) << i << ": " << outcome.error->code() << ": " << outcome.error->message;
+    EXPECT_EQ(outcome.body.size(), 100000u);
+    EXPECT_EQ(outcome.info->connection_reused, i > 1);
+  }
+  EXPECT_EQ(origin_->connections(), 1);
+  EXPECT_EQ(origin_->handshakes(), 1);
+}
+
+TEST_F(ClientTlsTest, AnOriginThatWaitsForTheRenegotiationTimesOutAndTheMessageSaysWhy) {
+  // A HelloRequest instead of an answer: the origin waits for a new handshake
+  // that never comes (as a server that asks for a client certificate on some
+  // paths does), and the read timeout names that.
+  start([](const ReceivedRequest&) {
+    Reply reply;
+    reply.hello_request = true;
+    reply.silent_after = true;
+    return reply;
+  });
+  Target target = target_for(origin_->port(), true);
+  target.config.read_timeout = 1s;
+  const auto outcome = get(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->code(), "read_timeout");
+  EXPECT_NE(outcome.error->message.find("asked to renegotiate (HelloRequest), which the CDN ignores"),
+            std::string::npos)
+      << outcome.error->message;
+}
+
 TEST_F(ClientTlsTest, ExpiredTlsConnectionIsReplacedByAResumedOne) {
   start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
   Target target = target_for(origin_->port(), true);

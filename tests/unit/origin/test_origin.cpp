@@ -450,6 +450,17 @@ void TestOrigin::serve(UniqueFd fd, int number) {
     }
     const Deadline deadline = Deadline::after(kIoBudget);
     if (!write_in_pieces(io, reply.bytes, reply.write_piece, deadline)) break;
+    if (reply.hello_request && ssl) {
+      // As `openssl s_server`'s R command: libssl sends the HelloRequest and
+      // goes on writing; a ClientHello would be handled by a later read.
+      if (SSL_renegotiate(ssl.get()) != 1) break;
+      (void)SSL_do_handshake(ssl.get());
+      ERR_clear_error();
+    }
+    if (reply.silent_after) {
+      reader.wait_for_close(Deadline::after(kIoBudget));
+      break;
+    }
     if (reply.generated_body > 0 &&
         !send_generated(io, reply.generated_body, reply.generated_chunked, reply.pace, stop_.get())) {
       break;

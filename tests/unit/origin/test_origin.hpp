@@ -54,6 +54,8 @@ struct Reply {
   bool silent = false;                 // never reply; wait until the client closes
   bool drop = false;                   // close without a byte of reply
   std::size_t write_piece = 0;         // > 0: `bytes` goes out in writes this size (TLS: a record each)
+  bool hello_request = false;          // TLS 1.2: a HelloRequest after `bytes`, before the generated body
+  bool silent_after = false;           // after `bytes` (and the HelloRequest): wait until the client closes
 
   static Reply send(std::string bytes) {
     Reply reply;
