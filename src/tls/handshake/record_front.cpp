@@ -85,6 +85,12 @@ base::Expected<void, Error> RecordFront::handle_record(const ReceivedRecord& rec
   } else {
     consecutive_empty_records_ = 0;
   }
+  // RFC 8446 §5.1: a handshake message split over records has no record of
+  // another type between its pieces (after the handshake: a NewSessionTicket
+  // or KeyUpdate cut by application data).
+  if (record.type == ContentType::application_data && !assembler_.empty()) {
+    return unexpected_message("application data in the middle of a handshake message split across records");
+  }
   switch (record.type) {
     case ContentType::handshake:
       return handle_handshake_fragment(record.content);

@@ -24,10 +24,20 @@ base::Expected<std::optional<HandshakeMessageView>, Error> HandshakeAssembler::n
   std::uint32_t length = 0;
   if (!r.read_u8(type) || !r.read_u24(length)) return std::optional<HandshakeMessageView>{};
   if (length > max_message_size_) {
-    return base::unexpected(client_error(ErrorCode::decode_error, alert_description::kDecodeError,
-                                         std::string(handshake_type_name(type)) + " message of " +
-                                             std::to_string(length) + " bytes exceeds the limit of " +
-                                             std::to_string(max_message_size_)));
+    // s2n answers such a message with unexpected_message. A Certificate
+    // message that large is a chain the CDN cannot take: cert_invalid, as a
+    // chain longer than s2n reads (crypto/x509.cpp).
+    const bool certificate = type == static_cast<std::uint8_t>(HandshakeType::certificate);
+    std::string message = std::string(handshake_type_name(type)) + " message of " + std::to_string(length) +
+                          " bytes exceeds the limit of " + std::to_string(max_message_size_) +
+                          " bytes that the CDN's TLS library (s2n) puts on a handshake message";
+    if (certificate) {
+      message +=
+          ": send a shorter chain (leaf and intermediates only, no root or extra cross-signed ones) or a "
+          "smaller certificate";
+    }
+    return base::unexpected(client_error(certificate ? ErrorCode::cert_invalid : ErrorCode::decode_error,
+                                         alert_description::kUnexpectedMessage, std::move(message)));
   }
   std::span<const std::uint8_t> body;
   if (!r.read_bytes(length, body)) return std::optional<HandshakeMessageView>{};

@@ -25,8 +25,11 @@ struct HandshakeMessageView {
 
 class HandshakeAssembler {
  public:
-  /// Big enough for long certificate chains (OpenSSL's default limit is 100 KiB).
-  static constexpr std::size_t kDefaultMaxMessageSize = 128 * 1024;
+  /// The CDN's: its TLS library (s2n, S2N_MAXIMUM_HANDSHAKE_MESSAGE_LENGTH)
+  /// refuses any handshake message, during or after the handshake, whose body
+  /// is over 64 KiB, so an origin whose Certificate message is larger fails at
+  /// the edge although OpenSSL (100 KiB by default) would take it.
+  static constexpr std::size_t kDefaultMaxMessageSize = 64 * 1024;
 
   explicit HandshakeAssembler(std::size_t max_message_size = kDefaultMaxMessageSize)
       : max_message_size_(max_message_size) {}

@@ -312,7 +312,26 @@ TEST(ClientChecks, EmptyHandshakeRecordIsRefused) {
 
 TEST(ClientChecks, OversizedHandshakeMessageIsRefusedFromItsHeader) {
   Session run;
-  expect_failure(run, record(22, hex("0b 100000")), ErrorCode::decode_error, 50);
+  // unexpected_message, as the CDN's s2n answers a handshake message over 64 KiB.
+  expect_failure(run, record(22, hex("02 100000")), ErrorCode::decode_error, 10);
+  // A Certificate message that large is a chain the CDN cannot take.
+  Session certificate_run;
+  expect_failure(certificate_run, record(22, hex("0b 100000")), ErrorCode::cert_invalid, 10);
+}
+
+TEST(ClientChecks, ApplicationDataInsideASplitHandshakeMessageIsUnexpected) {
+  // RFC 8446 §5.1: no record of another type between the pieces of a
+  // handshake message (the record front applies it to both versions, and to
+  // post-handshake messages such as a TLS 1.3 NewSessionTicket).
+  Session run;
+  const Bytes sh = server_hello({});
+  ASSERT_TRUE(run.feed(record(22, Bytes(sh.begin(), sh.begin() + 3))));
+  auto fed = run.feed(record(23, hex("0102")));
+  ASSERT_FALSE(fed) << "accepted";
+  EXPECT_EQ(fed.error().code, ErrorCode::protocol_violation);
+  EXPECT_EQ(fed.error().alert, 10);
+  EXPECT_NE(fed.error().message.find("in the middle of a handshake message"), std::string::npos)
+      << fed.error().message;
 }
 
 TEST(ClientChecks, ServerHelloSplitAcrossRecords) {

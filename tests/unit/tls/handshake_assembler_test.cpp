@@ -67,7 +67,7 @@ TEST(HandshakeAssembler, MessageStraddlingRecordsWithNextOneStarting) {
 
 TEST(HandshakeAssembler, RejectsMessageAboveLimitFromHeaderAlone) {
   HandshakeAssembler a(1024);
-  a.add(hex("0b 000401"));
+  a.add(hex("0c 000401"));
   auto m = a.next();
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().code, ErrorCode::decode_error);
@@ -76,6 +76,22 @@ TEST(HandshakeAssembler, RejectsMessageAboveLimitFromHeaderAlone) {
   auto ok = b.next();
   ASSERT_TRUE(ok && ok->has_value());
   EXPECT_EQ((*ok)->body.size(), 1024u);
+}
+
+TEST(HandshakeAssembler, TheDefaultLimitIsTheCdns64KiB) {
+  // s2n refuses a handshake message whose body is over 64 KiB; OpenSSL would take up to 100 KiB.
+  HandshakeAssembler at_limit;
+  at_limit.add(concat({hex("0b 010000"), Bytes(65536, 0)}));
+  auto ok = at_limit.next();
+  ASSERT_TRUE(ok && ok->has_value());
+  HandshakeAssembler over;
+  over.add(hex("0b 010001"));
+  auto refused = over.next();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().alert, std::uint8_t{10}) << "unexpected_message, as s2n sends";
+  EXPECT_NE(refused.error().message.find("CDN's TLS library"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("shorter chain"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().code, ErrorCode::cert_invalid) << "a chain the CDN cannot take";
 }
 
 }  // namespace
