@@ -33,9 +33,13 @@ Connection::~Connection() {
 bool Connection::idle_and_open() {
   auto& socket = transport().socket();
   if (!socket.is_open()) return false;
+  // TLS: the engine reads what came and tells a post-handshake message (a
+  // TLS 1.3 ticket or KeyUpdate, an ignored HelloRequest), which leaves the
+  // connection usable, from close_notify, an alert or a FIN.
+  if (tls_) return tls_->absorb_idle_input();
   // MSG_PEEK leaves any bytes in place; 0 is the origin's FIN, data means the
-  // origin spoke out of turn (for TLS: close_notify or an alert). Either way
-  // the connection cannot carry a request. EAGAIN: open and silent.
+  // origin spoke out of turn. Either way the connection cannot carry a
+  // request. EAGAIN: open and silent.
   std::array<char, 1> byte{};
   const auto n = ::recv(socket.native_handle(), byte.data(), byte.size(), MSG_PEEK | MSG_DONTWAIT);
   if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK;

@@ -63,7 +63,9 @@ class Connection {
   boost::beast::flat_buffer& buffer() noexcept { return buffer_; }
 
   /// False when the origin has closed the connection or sent bytes nobody
-  /// asked for (an idle HTTP/1.1 connection must be silent). Never blocks.
+  /// asked for (an idle HTTP/1.1 connection must be silent). Over TLS it
+  /// reads them into the engine: post-handshake messages (tickets, KeyUpdate,
+  /// HelloRequest) leave the connection usable. Never blocks.
   [[nodiscard]] bool idle_and_open();
   /// The fast path of a write (net/send_now.hpp): the bytes of `buffers`
   /// taken now, without an operation. Over TLS, records the socket did not

@@ -135,6 +135,11 @@ void Pool::drop_closed_by_origin(std::uint64_t id, std::uint64_t epoch) {
   for (auto it = idle_.begin(); it != idle_.end(); ++it) {
     if ((*it)->id != id) continue;
     if ((*it)->idle_epoch != epoch) return;  // checked out since, and back: a newer watch owns it
+    if ((*it)->idle_and_open()) {
+      // A TLS post-handshake message (a ticket, a KeyUpdate): still usable.
+      watch(**it);
+      return;
+    }
     ++closed_by_origin_;
     (*it)->close();
     idle_.erase(it);

@@ -28,12 +28,15 @@
 // final alert or close_notify when the connection is ending and no write is in
 // progress; anything else the engine queues goes out with the next write.
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -149,6 +152,32 @@ class BasicTlsStream {
   auto async_write_some(const ConstBufferSequence& buffers, WriteToken&& token) {
     return boost::asio::async_compose<WriteToken, void(boost::system::error_code, std::size_t)>(
         WriteOp<ConstBufferSequence>{this, buffers}, token, next_);
+  }
+
+  /// For a connection at rest (no operation outstanding): reads what the
+  /// socket holds, without waiting, into the engine. True when the connection
+  /// can still carry a request: what came were post-handshake messages
+  /// (NewSessionTicket, KeyUpdate, HelloRequest: an answering KeyUpdate goes
+  /// out before the next request's data) or part of a record. False for the
+  /// server's FIN, close_notify, an alert, application data nobody asked for,
+  /// a failure, or more than a few reads' worth of bytes.
+  bool absorb_idle_input() {
+    static constexpr int kMaxReads = 4;
+    if (failed() || transport_eof_ || client_.state() != tls::State::connected) return false;
+    const int fd = next_.socket().native_handle();
+    for (int reads = 0; reads < kMaxReads; ++reads) {
+      const auto space = client_.input_space(kReadSpace);
+      const auto n = ::recv(fd, space.data(), space.size(), MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+        return client_.state() == tls::State::connected && client_.readable().empty() &&
+               !client_.peer_closed();
+      }
+      if (n == 0) return false;  // FIN
+      commit_read(static_cast<std::size_t>(n));
+      if (client_.state() != tls::State::connected || !client_.readable().empty()) return false;
+    }
+    return false;
   }
 
   /// Sends close_notify (does not wait for the server's). Signature: void(error_code).

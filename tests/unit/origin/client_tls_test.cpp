@@ -118,6 +118,43 @@ TEST_F(ClientTlsTest, AHelloRequestMidResponseIsIgnoredAndThePooledConnectionSta
   EXPECT_EQ(origin_->handshakes(), 1);
 }
 
+TEST_F(ClientTlsTest, PostHandshakeMessagesToAnIdleConnectionKeepItInThePool) {
+  // TLS 1.3: after each answer the origin sends a KeyUpdate asking for ours,
+  // which reaches the connection while it rests in the pool (read there, or
+  // at checkout); TLS 1.2: a HelloRequest after the answer. Both leave the
+  // connection usable: one connection, one handshake.
+  for (const bool tls13 : {true, false}) {
+    SCOPED_TRACE(tls13 ? "TLS 1.3 KeyUpdate" : "TLS 1.2 HelloRequest");
+    boost::asio::io_context io;
+    OriginClient client{io.get_executor()};
+    TestOriginOptions options;
+    options.tls = true;
+    options.tls13 = tls13;
+    auto origin = TestOrigin::start(
+        [tls13](const ReceivedRequest& r) {
+          Reply reply = Reply::send(ok_response(std::to_string(r.number_on_connection)));
+          reply.key_update_after = tls13;
+          reply.hello_request = !tls13;
+          return reply;
+        },
+        options);
+    Target target = target_for(origin->port(), true);
+    if (tls13) target.config.profile = policy::profile_by_name("CloudFront-Upstream-2025");
+    for (int i = 1; i <= 3; ++i) {
+      Call c;
+      c.head = request("origin.test");
+      const auto outcome = exchange(io, client, target, std::move(c));
+      ASSERT_FALSE(outcome.error) << i << ": " << outcome.error->code() << ": " << outcome.error->message;
+      EXPECT_EQ(outcome.body, std::to_string(i));
+      // Let the post-handshake message reach the idle connection.
+      io.run_for(std::chrono::milliseconds(100));
+      io.restart();
+    }
+    EXPECT_EQ(origin->connections(), 1);
+    EXPECT_EQ(origin->handshakes(), 1);
+  }
+}
+
 TEST_F(ClientTlsTest, AnOriginThatWaitsForTheRenegotiationTimesOutAndTheMessageSaysWhy) {
   // A HelloRequest instead of an answer: the origin waits for a new handshake
   // that never comes (as a server that asks for a client certificate on some

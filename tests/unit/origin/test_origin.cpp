@@ -465,6 +465,12 @@ void TestOrigin::serve(UniqueFd fd, int number) {
         !send_generated(io, reply.generated_body, reply.generated_chunked, reply.pace, stop_.get())) {
       break;
     }
+    if (reply.key_update_after && ssl) {
+      // Sent now, while the client's connection rests in its pool.
+      if (SSL_key_update(ssl.get(), SSL_KEY_UPDATE_REQUESTED) != 1) break;
+      (void)SSL_do_handshake(ssl.get());
+      ERR_clear_error();
+    }
     if (reply.close_after) {
       io.close_notify();
       break;

@@ -56,6 +56,7 @@ struct Reply {
   std::size_t write_piece = 0;         // > 0: `bytes` goes out in writes this size (TLS: a record each)
   bool hello_request = false;          // TLS 1.2: a HelloRequest after `bytes`, before the generated body
   bool silent_after = false;           // after `bytes` (and the HelloRequest): wait until the client closes
+  bool key_update_after = false;       // TLS 1.3: after the reply, a KeyUpdate asking for the client's
 
   static Reply send(std::string bytes) {
     Reply reply;
