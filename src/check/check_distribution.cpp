@@ -14,6 +14,8 @@
 
 #include "edgefetch/check/check.hpp"
 #include "edgefetch/config/distribution.hpp"
+#include "edgefetch/config/forwarding.hpp"
+#include "edgefetch/config/reader.hpp"
 
 namespace edgefetch::check {
 namespace asio = boost::asio;
@@ -38,8 +40,32 @@ std::string target_text(const config::Origin& origin) {
   return origin.domain_name + (port == 443 ? "" : ":" + std::to_string(port));
 }
 
-void host_forwarding_notes(const config::DistributionConfig& distribution, const config::Origin& origin,
-                           std::vector<std::string>& notes) {
+// {"CachePolicyId X", "OriginRequestPolicyId Y"}: those of the behavior's policies
+// whose settings are not at hand. A managed policy never is; a custom one is
+// when the reader listed it as unresolved (its message starts with the quoted
+// id). An id quoted otherwise (a long or unusual one) cannot be matched: then
+// every custom id of the behavior is named, which is still right for most.
+std::vector<std::string> unresolved_policy_ids(const config::LoadedConfig& loaded,
+                                               const config::CacheBehavior& behavior) {
+  std::vector<std::string> custom;
+  std::vector<std::string> unresolved;
+  const auto consider = [&](std::string_view field, const std::optional<std::string>& id) {
+    if (!id || config::find_managed_policy(*id) != nullptr) return;
+    const std::string named = std::string(field) + " " + *id;
+    custom.push_back(named);
+    const std::string quoted = "\"" + *id + "\"";
+    if (std::any_of(loaded.unresolved_policies.begin(), loaded.unresolved_policies.end(),
+                    [&quoted](const config::Problem& p) { return p.message.starts_with(quoted); })) {
+      unresolved.push_back(named);
+    }
+  };
+  consider("CachePolicyId", behavior.cache_policy_id);
+  consider("OriginRequestPolicyId", behavior.origin_request_policy_id);
+  return unresolved.empty() ? custom : unresolved;
+}
+
+void host_forwarding_notes(const config::LoadedConfig& loaded, const config::DistributionConfig& distribution,
+                           const config::Origin& origin, std::vector<std::string>& notes) {
   std::vector<const config::CacheBehavior*> behaviors = {&distribution.default_cache_behavior};
   for (const auto& b : distribution.cache_behaviors) behaviors.push_back(&b);
   for (const config::CacheBehavior* b : behaviors) {
@@ -54,16 +80,16 @@ void host_forwarding_notes(const config::DistributionConfig& distribution, const
           "with `edgefetch check " +
           target_text(origin) + " --host-header VIEWER-HOST`.");
     } else if (b->host_forwarding == config::HostForwarding::unknown_request_policy) {
-      std::string ids;
-      if (b->cache_policy_id) ids += "CachePolicyId " + *b->cache_policy_id;
-      if (b->origin_request_policy_id) {
-        ids += (ids.empty() ? "" : ", ") + std::string("OriginRequestPolicyId ") + *b->origin_request_policy_id;
-      }
-      notes.push_back(behavior_name(*b) + " uses a custom policy (" + ids +
-                      ") whose settings are not at hand, so whether it forwards Host is unknown; give it with "
-                      "--policies FILE (`aws cloudfront get-cache-policy` / `get-origin-request-policy` output). "
-                      "If it forwards Host, the certificate must cover the viewer's host names (check them with "
-                      "--host-header).");
+      const std::vector<std::string> ids = unresolved_policy_ids(loaded, *b);
+      std::string listed;
+      for (const auto& id : ids) listed += (listed.empty() ? "" : ", ") + id;
+      notes.push_back(
+          behavior_name(*b) + (ids.size() == 1 ? " uses a custom policy (" : " uses custom policies (") +
+          listed +
+          ") whose settings are not at hand, so whether it forwards Host is unknown; give it with "
+          "--policies FILE (`aws cloudfront get-cache-policy` / `get-origin-request-policy` output). "
+          "If it forwards Host, the certificate must cover the viewer's host names (check them with "
+          "--host-header).");
     }
   }
 }
@@ -124,7 +150,7 @@ std::vector<PlannedOrigin> plan_distribution(const config::LoadedConfig& loaded,
           p.entry.notes.push_back("OriginSslProtocols is not set; checked with the default " +
                                   protocols_text(custom.ssl_protocols) + ".");
         }
-        host_forwarding_notes(distribution.config, origin, p.entry.notes);
+        host_forwarding_notes(loaded, distribution.config, origin, p.entry.notes);
         origin_group_notes(distribution.config, origin, p.entry.notes);
         p.target.host = origin.domain_name;
         p.target.port = custom.https_port;

@@ -134,7 +134,8 @@ void register_check_command(CLI::App& app, int& exit_code) {
       "check",
       "Will the edge be able to connect to this origin over TLS? A verdict, every reason and the fix");
   cmd->add_option("origin", options->target,
-                  "HOST[:PORT] (default port 443), [IPv6]:PORT, or https://HOST[:PORT]/");
+                  "HOST[:PORT] (default port 443), [IPv6]:PORT, or https://HOST[:PORT]/; no path: the "
+                  "check is of the TLS connection, which is the same for every path");
   cmd->add_option(
       "--distribution-config", options->distribution_config,
       "Check every custom origin of a distribution config (aws cloudfront get-distribution-config "
@@ -152,8 +153,9 @@ void register_check_command(CLI::App& app, int& exit_code) {
          "it; without one, Ref and ${NAME} take the Default, with a warning (repeatable)")
       ->take_all();
   cmd->add_option(
-      "--origin-ssl-protocols", options->origin_ssl_protocols,
-      "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2")
+         "--origin-ssl-protocols", options->origin_ssl_protocols,
+         "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2); default TLSv1.2. Not "
+         "with --distribution-config (each origin's own is checked)")
       ->check(not_empty("a list such as TLSv1.1,TLSv1.2"));
   auto* profile_option =
       cmd->add_option("--profile", options->profile,
@@ -168,9 +170,9 @@ void register_check_command(CLI::App& app, int& exit_code) {
                 "Judge under the primary profile only (no second verdict, one handshake fewer)")
       ->excludes(compare_option);
   cmd->add_option(
-      "--host-header", options->host_header,
-      "The viewer's Host header when the behavior forwards it: sent as SNI and checked against the "
-      "certificate")
+         "--host-header", options->host_header,
+         "The viewer's Host header when the behavior forwards it: sent as SNI and checked against the "
+         "certificate. Not with --distribution-config (check such an origin alone with it)")
       ->check(not_empty("a host name"));
   cmd->add_option(
          "--resolve", options->resolve,
@@ -179,9 +181,12 @@ void register_check_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--ca-file", options->ca_file,
                   "PEM file of trusted CA certificates (replaces the system store)");
   cmd->add_option("--connect-timeout", options->connect_timeout,
-                  "ConnectionTimeout per attempt, 1-10 seconds; default 10")
+                  "ConnectionTimeout per attempt, 1-10 seconds; default 10. Not with "
+                  "--distribution-config (each origin's own is used)")
       ->check(whole_number_in(1, 10));
-  cmd->add_option("--connection-attempts", options->connection_attempts, "ConnectionAttempts, 1-3; default 3")
+  cmd->add_option("--connection-attempts", options->connection_attempts,
+                  "ConnectionAttempts, 1-3; default 3. Not with --distribution-config (each origin's own is "
+                  "used)")
       ->check(whole_number_in(1, 3));
   cmd->add_option("--max-origins", options->max_origins, "Origins checked at once (--distribution-config)")
       ->check(whole_number_in(1, 16))
@@ -193,6 +198,8 @@ void register_check_command(CLI::App& app, int& exit_code) {
       "--no-enumerate", options->no_enumerate,
       "Only the verdict handshakes (and the certificate); do not enumerate what the origin supports");
   cmd->add_flag("--json", options->json, "Print one JSON object (schema: README, 'edgefetch check')");
+  // Not in --help (there is none); given, it is refused with why and what to use instead.
+  cmd->add_flag("--insecure", options->insecure)->group("");
   cmd->footer(
       "The certificate is always verified, as the edge does (there is no --insecure); use --ca-file for a\n"
       "private CA.\n"

@@ -9,6 +9,7 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/net/url.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 
 namespace edgefetch::cli::check_cmd {
@@ -26,10 +27,33 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
-std::string known_profiles() {
-  std::vector<std::string> names;
-  for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
-  return terminal::join(names, ", ");
+// Why a --distribution-config was refused. A --template-parameter given for
+// a config that is no template is the option's fault, not the file's: that
+// problem is named first, without calling the config invalid.
+std::string config_failure(const std::string& file, const config::ReadFailure& failure) {
+  std::vector<std::string> option_problems;
+  std::vector<config::Problem> file_problems;
+  const std::string file_prefix = file + ": ";  // the reader's prefix on a problem of the whole file
+  for (const auto& problem : failure.problems) {
+    std::string_view message = problem.message;
+    if (problem.path.empty() && message.starts_with(file_prefix)) message.remove_prefix(file_prefix.size());
+    if (message.starts_with("--template-parameter")) {
+      option_problems.push_back((problem.path.empty() ? "" : problem.path + ": ") + std::string(message));
+    } else {
+      file_problems.push_back(problem);
+    }
+  }
+  std::string text;
+  for (const auto& problem : option_problems) {
+    if (!text.empty()) text += "\n";
+    text.append(problem).append(" (--distribution-config '").append(file).append("')");
+  }
+  if (!file_problems.empty()) {
+    if (!text.empty()) text += "\n";
+    text += "--distribution-config '" + file + "' is not a valid distribution config:\n" +
+            config::ReadFailure{file_problems}.to_string();
+  }
+  return text;
 }
 
 }  // namespace
@@ -52,7 +76,8 @@ base::Expected<const policy::Profile*, std::string> comparison_profile(const Che
   const policy::Profile* other = policy::profile_by_name(options.compare_profile);
   if (other == nullptr) {
     return base::unexpected("--compare-profile: unknown profile '" + options.compare_profile +
-                            "'; known profiles: " + known_profiles() + " (see 'edgefetch ciphers profiles')");
+                            "'; known profiles: " + known_profile_names() +
+                            " (see 'edgefetch ciphers profiles')");
   }
   if (other == &primary) {
     return base::unexpected("--compare-profile " + options.compare_profile +
@@ -68,11 +93,26 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     return base::unexpected("invalid origin '" + given + "': " + why +
                             " (expected HOST, HOST:PORT, [IPv6]:PORT or https://HOST[:PORT]/)");
   };
+  // check judges the TLS connection to an origin, which has no path: a path
+  // given with it is refused rather than dropped, since the user may think
+  // it is tested.
+  const auto path_given = [&bad](std::string_view path) {
+    return bad("'" + std::string(path) +
+               "' is a path, which is not part of an origin (check tests the TLS connection, the same for "
+               "every path); give HOST[:PORT]");
+  };
   if (text.starts_with("https://") || text.starts_with("http://")) {
     auto url = net::parse_url(text);
     if (!url) return bad(url.error());
     if (url->scheme != net::Scheme::https) return bad("check tests TLS; use an https:// URL or HOST[:PORT]");
+    if (url->target != "/") return path_given(url->target);
     return HostPort{url->host, url->port};
+  }
+  // "HOST:PORT/" is HOST:PORT, as https://HOST:PORT/ is; anything after the
+  // '/' is a path.
+  if (const auto slash = text.find('/'); slash != std::string_view::npos) {
+    if (slash + 1 != text.size()) return path_given(text.substr(slash));
+    text.remove_suffix(1);
   }
   HostPort out;
   std::string_view host = text;
@@ -109,6 +149,12 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
 
 base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& options) {
   PreparedCheck prepared;
+  if (options.insecure) {
+    return usage(
+        "check has no --insecure: it always verifies the origin's certificate, as the edge does, since a "
+        "certificate the edge refuses is part of the answer. For a private CA, give its certificate with "
+        "--ca-file FILE; to fetch without verifying, use 'edgefetch get https://HOST[:PORT]/ --insecure'");
+  }
   const bool many = !options.distribution_config.empty();
   if (many && !options.target.empty()) {
     return usage("give either HOST[:PORT] or --distribution-config FILE, not both");
@@ -149,7 +195,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
                  " (see 'edgefetch ciphers profiles')");
   }
 
@@ -166,6 +212,10 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
   std::shared_ptr<const crypto::TrustStore> store;
   std::string trust_description;
   if (!options.ca_file.empty()) {
+    if (const auto why = unreadable_file(options.ca_file)) {
+      return usage("--ca-file '" + options.ca_file + "': cannot read it (" + *why +
+                   "); give a PEM file of the CA certificates to trust");
+    }
     auto loaded = crypto::TrustStore::from_pem_file(options.ca_file);
     if (!loaded) return usage("--ca-file '" + options.ca_file + "': " + loaded.error().message);
     store = *loaded;
@@ -185,13 +235,16 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
   prepared.check.compare_profile = *compare;
 
   if (many) {
+    const std::string& file = options.distribution_config;
+    if (const auto why = unreadable_file(file)) {
+      return usage("--distribution-config '" + file + "': cannot read it (" + *why +
+                   "); give the output of `aws cloudfront get-distribution-config`, a DistributionConfig or "
+                   "a CloudFormation template, as a file");
+    }
     auto policies = config::load_policies({options.policy_files.begin(), options.policy_files.end()});
     if (!policies) return usage("--policies:\n" + policies.error().to_string());
-    auto loaded = config::load_distribution_config(options.distribution_config, &*policies, parameters);
-    if (!loaded) {
-      return usage("--distribution-config '" + options.distribution_config +
-                   "' is not a valid distribution config:\n" + loaded.error().to_string());
-    }
+    auto loaded = config::load_distribution_config(file, &*policies, parameters);
+    if (!loaded) return usage(config_failure(file, loaded.error()));
     loaded->warnings.insert(loaded->warnings.begin(), policies->warnings.begin(), policies->warnings.end());
     prepared.distribution = std::move(*loaded);
     auto& d = prepared.distribution_options;

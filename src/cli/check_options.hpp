@@ -15,7 +15,7 @@
 namespace edgefetch::cli::check_cmd {
 
 struct CheckCliOptions {
-  std::string target;  // HOST[:PORT], [IPv6]:PORT, or https://HOST[:PORT]/
+  std::string target;  // HOST[:PORT], [IPv6]:PORT, or https://HOST[:PORT]/ (never a path)
   std::string distribution_config;
   std::vector<std::string> policy_files;  // --policies, with --distribution-config
   // --template-parameter NAME=VALUE, with --distribution-config (a template's Parameters)
@@ -34,6 +34,7 @@ struct CheckCliOptions {
   int max_connections = 4;
   bool json = false;
   bool no_enumerate = false;
+  bool insecure = false;  // a hidden --insecure, refused with the reason (the edge always verifies)
 };
 
 /// HOST[:PORT] as the positional argument spells it.

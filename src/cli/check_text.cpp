@@ -1,6 +1,7 @@
 #include "check_text.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/profile.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
 #include "edgefetch/tls/error.hpp"
 
@@ -284,18 +286,71 @@ std::string refusal_text(const check::VersionSupport& v) {
   }
 }
 
-// "P-256, X25519; not offered by the edge: P-521, X448"
+// The offers "what the origin supports" is compared with: the primary
+// profile's, which the verdict follows, and the comparison profile's, named,
+// so that "not offered" never reads as true of a profile that does offer it.
+struct Offers {
+  policy::Offer primary;
+  std::string primary_name;
+  std::optional<policy::Offer> comparison;
+  std::string comparison_name;
+};
+
+Offers offers_of(const check::CheckReport& report) {
+  Offers offers{report.settings.offer(), std::string(report.settings.effective_profile().name), std::nullopt,
+                ""};
+  if (report.comparison && report.comparison->profile != nullptr) {
+    offers.comparison = policy::narrow(*report.comparison->profile, report.settings.origin_ssl_protocols);
+    offers.comparison_name = report.comparison->profile->name;
+  }
+  return offers;
+}
+
+// "P-256, X25519; not offered by cloudfront: P-521, X448", or with a
+// comparison profile "rsa_pkcs1_sha256; offered only by
+// CloudFront-Upstream-2025: rsa_pss_rsae_sha256; offered by neither cloudfront
+// nor CloudFront-Upstream-2025: ..."
 std::string split_by_offer(const std::vector<std::uint16_t>& codes,
-                           bool (*offered)(const policy::Offer&, std::uint16_t), const policy::Offer& offer,
+                           bool (*offered)(const policy::Offer&, std::uint16_t), const Offers& offers,
                            std::string (*name)(std::uint16_t)) {
   std::vector<std::string> yes;
+  std::vector<std::string> only_comparison;
   std::vector<std::string> no;
-  for (auto code : codes) (offered(offer, code) ? yes : no).push_back(name(code));
-  std::string text = terminal::join(yes, ", ");
-  if (!no.empty()) {
-    text += std::string(yes.empty() ? "" : "; ") + "not offered by the edge: " + terminal::join(no, ", ");
+  for (auto code : codes) {
+    if (offered(offers.primary, code)) {
+      yes.push_back(name(code));
+    } else if (offers.comparison && offered(*offers.comparison, code)) {
+      only_comparison.push_back(name(code));
+    } else {
+      no.push_back(name(code));
+    }
   }
+  std::string text = terminal::join(yes, ", ");
+  const auto add = [&text](const std::string& label, const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    text += (text.empty() ? "" : "; ") + label + ": " + terminal::join(names, ", ");
+  };
+  add("offered only by " + offers.comparison_name, only_comparison);
+  add(offers.comparison ? "offered by neither " + offers.primary_name + " nor " + offers.comparison_name
+                        : "not offered by " + offers.primary_name,
+      no);
   return text;
+}
+
+// The suites table's last column: whether the primary profile offers the
+// suite, and when it does not, whether another profile does.
+std::string suite_offer_cell(const Offers& offers, std::uint16_t code) {
+  if (offers.primary.offers_suite(code)) return "yes";
+  if (offers.comparison && offers.comparison->offers_suite(code)) {
+    return "no (" + offers.comparison_name + " does)";
+  }
+  const auto profiles = policy::all_profiles();
+  const bool in_some_profile =
+      std::any_of(profiles.begin(), profiles.end(), [code](const policy::Profile& p) {
+        return std::any_of(p.cipher_suites.begin(), p.cipher_suites.end(),
+                           [code](const policy::CipherSuite* s) { return s->code == code; });
+      });
+  return in_some_profile ? "no (another profile does)" : "no (no profile does)";
 }
 
 bool offers_group(const policy::Offer& offer, std::uint16_t code) {
@@ -320,7 +375,7 @@ std::string preference_text(check::Tristate preference) {
 void render_supported(std::ostream& out, const check::CheckReport& report, const terminal::Painter& paint) {
   if (!report.supported) return;
   const auto& s = *report.supported;
-  const auto offer = report.settings.offer();
+  const Offers offers = offers_of(report);
   heading(out, paint, "What the origin supports");
   terminal::Table versions(
       {{"Version"}, {"Accepted"}, {"Suites", terminal::Align::right}, {"Chooses by"}, {"Refused with"}});
@@ -337,40 +392,41 @@ void render_supported(std::ostream& out, const check::CheckReport& report, const
     if (!v.accepted || v.cipher_suites.empty()) continue;
     out << "\n  " << paint.paint(version_text(v.version) + " suites", Style::bold)
         << (v.server_preference == check::Tristate::yes ? " (server's order)" : "") << "\n";
-    terminal::Table suites(
-        {{"#", terminal::Align::right}, {"OpenSSL name"}, {"RFC name"}, {"Code"}, {"Edge offers"}});
+    terminal::Table suites({{"#", terminal::Align::right},
+                            {"OpenSSL name"},
+                            {"RFC name"},
+                            {"Code"},
+                            {offers.primary_name + " offers"}});
     suites.set_indent("    ");
     int index = 1;
     for (auto code : v.cipher_suites) {
-      const bool offered = offer.offers_suite(code);
-      const auto names = check::suite_names(code);
+      const bool offered = offers.primary.offers_suite(code);
       suites.add_row({{std::to_string(index++)},
                       {check::openssl_name_or_code(code)},
                       {check::rfc_name_or_code(code)},
                       {policy::format_code_point(code), Style::dim},
-                      {offered ? "yes" : (names && names->in_policy ? "no (profile)" : "no"),
-                       offered ? Style::green : Style::dim}});
+                      {suite_offer_cell(offers, code), offered ? Style::green : Style::dim}});
     }
     suites.render(out, paint);
   }
   out << "\n";
   std::vector<Fact> facts;
   if (!s.groups.empty()) {
-    facts.push_back({"Groups", split_by_offer(s.groups, &offers_group, offer, &check::group_name_or_code) +
+    facts.push_back({"Groups", split_by_offer(s.groups, &offers_group, offers, &check::group_name_or_code) +
                                    "  (" + preference_text(s.groups_server_preference) + ")"});
   } else {
     facts.push_back({"Groups", "none seen (no ECDHE suite accepted in TLS 1.2 and below)", Style::dim});
   }
   if (!s.tls13_groups.empty()) {
-    facts.push_back(
-        {"TLS 1.3 groups", split_by_offer(s.tls13_groups, &offers_group, offer, &check::group_name_or_code)});
+    facts.push_back({"TLS 1.3 groups",
+                     split_by_offer(s.tls13_groups, &offers_group, offers, &check::group_name_or_code)});
   }
   if (!s.signature_schemes_rsa.empty()) {
-    facts.push_back({"Signatures (RSA)", split_by_offer(s.signature_schemes_rsa, &offers_scheme, offer,
+    facts.push_back({"Signatures (RSA)", split_by_offer(s.signature_schemes_rsa, &offers_scheme, offers,
                                                         &check::signature_scheme_name_or_code)});
   }
   if (!s.signature_schemes_ecdsa.empty()) {
-    facts.push_back({"Signatures (ECDSA)", split_by_offer(s.signature_schemes_ecdsa, &offers_scheme, offer,
+    facts.push_back({"Signatures (ECDSA)", split_by_offer(s.signature_schemes_ecdsa, &offers_scheme, offers,
                                                           &check::signature_scheme_name_or_code)});
   }
   if (s.ecdsa_certificate_curve) {
@@ -508,8 +564,9 @@ void render_compact(std::ostream& out, const check::CheckReport& r, const termin
     for (const auto& row : d.settings) {
       if (row.prediction.compatible) working.emplace_back(policy::info(row.floor).origin_ssl_protocol);
     }
-    facts.push_back({"Works with", working.empty() ? "no OriginSslProtocols setting"
-                                                   : "OriginSslProtocols " + terminal::join(working, ", ")});
+    facts.push_back({"Settings that work", working.empty()
+                                               ? "none: no OriginSslProtocols setting works"
+                                               : "OriginSslProtocols " + terminal::join(working, ", ")});
   }
   render_facts(out, facts, paint);
   render_reasons(out, r, paint);
@@ -624,10 +681,16 @@ void render_distribution(std::ostream& out, const check::DistributionReport& rep
     for (const auto& w : report.config_warnings) out << "  - " << wrap(w, kWidth - 4, "    ") << "\n";
   }
   out << "\n"
-      << paint.paint(connections_text(report.probes) + " in all, " + std::to_string(report.elapsed_ms) +
-                         " ms. The full report of one origin (every suite, group and signature scheme, the "
-                         "certificate): edgefetch check DOMAIN:PORT",
-                     Style::dim)
+      << paint.paint(
+             wrap(connections_text(report.probes) + " in all, " + std::to_string(report.elapsed_ms) +
+                      " ms. The full report of one origin (every suite, group and signature scheme, the "
+                      "certificate): edgefetch check DOMAIN:PORT --origin-ssl-protocols LIST "
+                      "--connect-timeout "
+                      "SECONDS --connection-attempts N, with the values on that origin's settings line above "
+                      "(and --host-header VIEWER-HOST where a note says a behavior forwards Host), plus this "
+                      "run's --resolve, --ca-file and --profile options.",
+                  kWidth, ""),
+             Style::dim)
       << "\n";
 }
 

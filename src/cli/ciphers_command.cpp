@@ -23,6 +23,7 @@
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "json_output.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 #include "usage_error.hpp"
 
@@ -43,18 +44,10 @@ void print_json(const ciphers::Json& document) {
   std::cout << json_text(document) << "\n";
 }
 
-std::string known_profiles() {
-  std::vector<std::string> names;
-  for (const policy::Profile& p : policy::all_profiles()) {
-    names.emplace_back(p.name);
-  }
-  return terminal::join(names, ", ");
-}
-
 const policy::Profile* resolve_profile(const CiphersOptions& options) {
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    report_usage_error("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+    report_usage_error("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
                            " (see 'edgefetch ciphers profiles')",
                        options.json, kExitUsage);
   }
@@ -78,8 +71,20 @@ int run_offer(const CiphersOptions& options) {
   if (options.json) {
     print_json(ciphers::offer_json(offer, selection));
   } else if (options.format == "openssl") {
-    std::cout << ciphers::openssl_cipher_string(offer) << "\n";
+    const std::string cipher_string = ciphers::openssl_cipher_string(offer);
     const std::string tls13 = ciphers::openssl_tls13_ciphersuites(offer);
+    if (cipher_string.empty()) {
+      // An empty line would read as a cipher string to a script, and an empty
+      // -cipher / ssl_ciphers setting is not this profile's offer.
+      return report_usage_error(
+          "--format openssl: profile " + std::string(profile->name) +
+              " offers no TLS 1.2-or-older suite, so there is no cipher string (-cipher, ssl_ciphers) to "
+              "print. Its TLS 1.3 suites go in OpenSSL's -ciphersuites option (nginx: ssl_conf_command "
+              "Ciphersuites): " +
+              tls13,
+          options.json, kExitUsage);
+    }
+    std::cout << cipher_string << "\n";
     if (!tls13.empty()) {
       std::cerr << "edgefetch: TLS 1.3 suites go in OpenSSL's -ciphersuites option: " << tls13 << "\n";
     }
@@ -213,18 +218,32 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("ciphers",
                                      "Show the origin policy: cipher suites in the order offered, groups, "
                                      "signature schemes; translate names");
+  // Set before the subcommands are added, which inherit it (translate has its own).
+  cmd->footer(
+      "Exit codes: 0 success, 2 usage error (an unknown profile, a bad --origin-ssl-protocols, --format\n"
+      "            openssl for a profile with no TLS 1.2-or-older suite), 4 output not written or internal\n"
+      "            error.");
   cmd->require_subcommand(0, 1);
   add_profile_option(*cmd, *options);
   CLI::Option* origin =
       cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
-                      "Narrow to what the ClientHello offers for this OriginSslProtocols selection, e.g. "
-                      "TLSv1.2,TLSv1.1 (values: SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
+                      "Show the offer under this OriginSslProtocols selection, e.g. TLSv1.2,TLSv1.1 (values: "
+                      "SSLv3, TLSv1, TLSv1.1, TLSv1.2): its lowest version is the floor the server's choice "
+                      "must meet; the ClientHello is the same for every selection")
           ->type_name("LIST");
   CLI::Option* json =
       cmd->add_flag("--json", options->json, "Print JSON (a stable schema) instead of a table");
   cmd->add_option("--format", options->format,
-                  "table (default) or openssl: a colon-separated cipher string for 'openssl ciphers'")
-      ->check(CLI::IsMember({"table", "openssl"}))
+                  "table (default) or openssl: the TLS 1.2-and-older suites as a colon-separated cipher "
+                  "string for 'openssl ciphers', -cipher or ssl_ciphers (the TLS 1.3 suites, for "
+                  "-ciphersuites, go to stderr); a profile with none of those suites exits 2")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            if (value == "table" || value == "openssl") return {};
+            if (value == "json") return "json is not a --format; for JSON, use --json";
+            return "'" + value + "' is not a format; give table or openssl (or --json for JSON)";
+          },
+          "{table,openssl}"))
       ->excludes(json)
       ->type_name("FORMAT");
 
@@ -238,7 +257,8 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
   sigalgs->add_flag("--all", options->all, "Every catalogued signature scheme (adds RSA-PSS)");
   add_json_flag(*sigalgs, *options);
 
-  CLI::App* profiles = cmd->add_subcommand("profiles", "The named profiles and their version ranges");
+  CLI::App* profiles =
+      cmd->add_subcommand("profiles", "The named profiles, their aliases and version ranges");
   add_json_flag(*profiles, *options);
 
   CLI::App* translate = cmd->add_subcommand(
@@ -246,6 +266,10 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
       "Show a cipher suite, group or signature scheme in every spelling (OpenSSL/s2n, RFC, GnuTLS, "
       "JSSE, code point such as 0xC02F or 0xC0,0x2F)");
   translate->add_option("NAME", options->names, "Names or code points to translate")->required();
+  translate->footer(
+      "Exit codes: 0 every name found; 2 a name that matches nothing (the others are still shown; with\n"
+      "            --json it is a result with an \"error\") or another usage error; 4 output not written\n"
+      "            or internal error.");
   add_json_flag(*translate, *options);
 
   // One callback for the whole command, so that exactly one action runs.

@@ -231,9 +231,16 @@ void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const 
     out << "Versions " << policy::version_range_name(offer.min_version, offer.max_version) << "; "
         << offer.cipher_suites.size() << " cipher suites in the order the client offers them.\n";
   } else {
-    out << "OriginSslProtocols " << join_selection(selection) << ": floor " << version_name(offer.min_version)
-        << ", ceiling " << version_name(offer.max_version)
-        << " (the floor is enforced on the server's choice; the ClientHello offers up to the ceiling).\n";
+    const ProtocolVersion lowest_selected = *std::min_element(selection.begin(), selection.end());
+    out << "OriginSslProtocols " << join_selection(selection) << ": floor "
+        << version_name(offer.min_version);
+    if (offer.min_version > lowest_selected) {
+      out << " (raised from " << version_name(lowest_selected)
+          << " by the profile, which refuses versions below " << version_name(profile.min_version) << ")";
+    }
+    out << ", ceiling " << version_name(offer.max_version)
+        << " (the floor is enforced on the server's choice; every setting sends the same ClientHello, "
+           "which offers up to the ceiling).\n";
     if (offer.selection_had_gaps) {
       out << painter.paint("note:", terminal::Style::yellow)
           << " the selection has gaps; it is treated as its floor, "
@@ -287,7 +294,8 @@ void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const 
   summary.render(out, painter);
   out << "\n"
       << (offers_legacy_suite(offer) ? "legacy = 3DES or RC4. " : "")
-      << "More: edgefetch ciphers groups | sigalgs | profiles | translate NAME...\n";
+      << "More: edgefetch ciphers groups, edgefetch ciphers sigalgs, edgefetch ciphers profiles, "
+         "edgefetch ciphers translate NAME...\n";
 }
 
 std::string openssl_cipher_string(const policy::Offer& offer) {
@@ -363,17 +371,22 @@ void print_signature_schemes(std::ostream& out, const std::vector<const policy::
 }
 
 void print_profiles(std::ostream& out, const terminal::Painter& painter) {
-  terminal::Table table({{"Name"}, {"Versions"}, {"Suites", terminal::Align::right}, {"Description"}});
+  terminal::Table table(
+      {{"Name"}, {"Aliases"}, {"Versions"}, {"Suites", terminal::Align::right}, {"Description"}});
   for (const policy::Profile& p : policy::all_profiles()) {
     const bool is_default = &p == &policy::default_profile();
+    const std::vector<std::string> aliases(p.aliases.begin(), p.aliases.end());
     table.add_row({{std::string(p.name) + (is_default ? " (default)" : ""),
                     is_default ? terminal::Style::bold : terminal::Style::plain},
+                   {terminal::join(aliases, ", ")},
                    {policy::version_range_name(p.min_version, p.max_version)},
                    {std::to_string(p.cipher_suites.size())},
                    {std::string(p.description)}});
   }
   table.render(out, painter);
-  out << "\nThe CloudFront-Upstream policies send the same ClientHello; only the lowest version they accept "
+  out << "\nAn alias stands for the profile on its row: --profile cloudfront-2025 is --profile "
+         "CloudFront-Upstream-2025.\n"
+         "The CloudFront-Upstream policies send the same ClientHello; only the lowest version they accept "
          "differs.\nShow one with: edgefetch ciphers --profile NAME\n";
 }
 

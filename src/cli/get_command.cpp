@@ -4,7 +4,7 @@
 // fetch to stderr with -v, the result as one JSON object with --json
 // (schema: get_report.hpp). Exit codes (commands.hpp): 0 any HTTP response,
 // 1 TLS or certificate failure, 2 usage error, 3 connection failure, timeout or
-// invalid response, 4 the body could not be written / internal error.
+// invalid response, 4 the body or the report could not be written / internal error.
 
 #include <cerrno>
 #include <cstdio>
@@ -93,6 +93,12 @@ constexpr std::string_view kInsecureWarning =
     "here can still fail at the edge with 502.";
 
 int run_get(const get::GetOptions& options) {
+  if (options.url.empty()) {
+    return report_usage_error(
+        "which URL? give https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH, e.g. 'edgefetch get "
+        "https://origin.example.com/'",
+        options.json, kExitUsage, "Run 'edgefetch get --help' for usage.");
+  }
   const terminal::Painter err_paint = terminal::Painter::for_stderr();
   std::vector<std::string> warnings;
   if (options.insecure) {
@@ -173,7 +179,9 @@ int run_get(const get::GetOptions& options) {
 void register_get_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<get::GetOptions>();
   auto* cmd = app.add_subcommand("get", "Fetch one URL from an origin exactly as the CDN edge would");
-  cmd->add_option("url", options->url, "https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH")->required();
+  // Checked in run_get, to say what to give rather than CLI11's "url is required".
+  cmd->add_option("url", options->url, "Required: https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH")
+      ->type_name("URL");
   cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
                   "Allowed OriginSslProtocols, comma-separated (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
       ->capture_default_str()
@@ -204,7 +212,8 @@ void register_get_command(CLI::App& app, int& exit_code) {
       ->check(whole_number_in(1, 3))
       ->capture_default_str();
   cmd->add_option("--read-timeout", options->read_timeout,
-                  "OriginReadTimeout, seconds: first byte and longest gap between reads")
+                  "OriginReadTimeout, seconds: first byte and longest gap between reads (a GET or HEAD "
+                  "with no response in time is tried again, see Retries below)")
       ->check(whole_number_in(1, 120))
       ->capture_default_str();
   cmd->add_option("--alpn", options->alpn, "Offer ALPN protocols, comma-separated (the CDN offers none)");
@@ -214,8 +223,13 @@ void register_get_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", options->json,
                 "Print one JSON object with the result on stdout (the body is not printed)");
   cmd->footer(
+      "Retries: as at the edge, a GET or HEAD that gets no response within --read-timeout is sent again on\n"
+      "         a new connection, up to --connection-attempts tries in all, so a silent origin takes up to\n"
+      "         attempts x read timeout (90 s with the defaults) before the read_timeout error.\n"
       "Exit codes: 0 any HTTP response, 1 TLS or certificate failure, 2 usage error,\n"
-      "            3 connection failure, timeout or invalid response, 4 the body could not be written.\n"
+      "            3 connection failure, timeout or invalid response (a reset during the TLS handshake\n"
+      "            included), 4 the body or the --json report could not be written (output_failed),\n"
+      "            or internal error.\n"
       "Timings: dns, connect (all attempts), tls (handshake), first byte (after the request), total.");
   cmd->callback([options, &exit_code] { exit_code = run_get(*options); });
 }

@@ -8,6 +8,7 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 
 namespace edgefetch::cli::get {
@@ -15,12 +16,6 @@ namespace {
 
 base::Unexpected<PrepareError> usage(std::string message) {
   return base::unexpected(PrepareError{2, std::move(message)});
-}
-
-std::string known_profiles() {
-  std::vector<std::string> names;
-  for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
-  return terminal::join(names, ", ");
 }
 
 base::Expected<std::vector<std::string>, std::string> parse_alpn(std::string_view text) {
@@ -42,8 +37,13 @@ base::Expected<std::vector<std::string>, std::string> parse_alpn(std::string_vie
 base::Expected<std::string, std::string> read_data(const std::string& data) {
   if (data.empty() || data.front() != '@') return data;
   const std::string path = data.substr(1);
+  const auto cannot_read = [&path](const std::string& why) {
+    return base::unexpected("-d @" + path + ": cannot read '" + path + "' (" + why +
+                            "); -d @FILE sends the contents of FILE, -d TEXT sends TEXT itself");
+  };
+  if (const auto why = unreadable_file(path)) return cannot_read(*why);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return base::unexpected("-d: cannot read '" + path + "'");
+  if (!in) return cannot_read("it cannot be opened");
   std::ostringstream content;
   content << in.rdbuf();
   return content.str();
@@ -74,7 +74,7 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profiles() +
+    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
                  " (see 'edgefetch ciphers profiles')");
   }
   auto versions = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
@@ -149,6 +149,10 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
   if (options.insecure) {
     prepared.trust_description = "none: certificate verification disabled (--insecure)";
   } else if (!options.ca_file.empty()) {
+    if (const auto why = unreadable_file(options.ca_file)) {
+      return usage("--ca-file '" + options.ca_file + "': cannot read it (" + *why +
+                   "); give a PEM file of the CA certificates to trust");
+    }
     auto store = crypto::TrustStore::from_pem_file(options.ca_file);
     if (!store) return usage("--ca-file '" + options.ca_file + "': " + store.error().message);
     config.trust_store = *store;

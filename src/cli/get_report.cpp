@@ -184,6 +184,16 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
   if (!error.tls) return "";
   switch (error.tls->code) {
     case tls::ErrorCode::cert_name_mismatch:
+      if (net::is_ip_literal(result.server_name)) {
+        // An address is matched against the SAN's IP entries only (RFC 6125), and the CDN takes no
+        // address as the origin's domain.
+        return "An IP address is checked against the IP address entries of the certificate's SAN, and no "
+               "DNS name matches it: the certificate must list " +
+               result.server_name +
+               " as an IP address. The CDN, though, requires a DNS name as the origin domain and checks the "
+               "certificate for that name: fetch https://NAME:" +
+               port + "/ with --resolve NAME:" + port + ":" + result.server_name + " instead.";
+      }
       return "The certificate must name '" + result.server_name +
              "' (a DNS name in its SAN; a wildcard stands for exactly one label and needs two more after "
              "it: *.example.com, not *.com). When the CDN forwards the viewer's Host header, the name "
@@ -276,8 +286,10 @@ Json result_json(const PreparedGet& prepared, const origin::FetchResult& result,
   document["warnings"] = warnings;
   if (result.error) {
     const auto& error = *result.error;
-    Json error_json = {
-        {"code", error.code()}, {"message", error.message}, {"cdn_status", error.cdn_status()}};
+    Json error_json = {{"code", error.code()},
+                       {"message", error.message},
+                       {"cdn_status", error.cdn_status()},
+                       {"phase", origin::phase_name(error.phase)}};
     if (error.tls && error.tls->alert) {
       error_json["alert"] = {{"name", tls::alert_name(*error.tls->alert)},
                              {"code", *error.tls->alert},

@@ -21,7 +21,9 @@
 //   attempts       connection attempts: {address, outcome, ms}
 //   warnings       array of strings (always present)
 //   error          on failure, instead of status/headers/header_fields/body_bytes:
-//                  {code, message, cdn_status, alert {name, code, sent_by} when there was one}
+//                  {code, message, cdn_status, phase (setup, resolve, connect, tls_handshake,
+//                  request or response: where the fetch was when it failed),
+//                  alert {name, code, sent_by} when there was one}
 // Code points are hex strings: "0x0303", "0xC02F".
 
 #include <nlohmann/json.hpp>

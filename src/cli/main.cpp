@@ -39,6 +39,34 @@ std::string command_word(const std::vector<std::string>& args) {
   return {};
 }
 
+const CLI::App* find_command(const CLI::App& parent, const std::string& word) {
+  for (const CLI::App* command : parent.get_subcommands([](const CLI::App*) { return true; })) {
+    if (command->check_name(word)) return command;
+  }
+  return nullptr;
+}
+
+// Where to read about a command line that did not parse: the help of the
+// command it names ("Run 'edgefetch get --help' ..."), down to a subcommand
+// ("edgefetch ciphers translate --help"), else the top level's.
+std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args) {
+  std::string path;
+  const CLI::App* level = &app;
+  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i].starts_with("-")) continue;
+    const CLI::App* next = find_command(*level, args[i]);
+    if (next == nullptr) {
+      // The top level's options take no value, so its first word is the command;
+      // below it, a word may be an option's value or an operand.
+      if (level == &app) break;
+      continue;
+    }
+    path += " " + args[i];
+    level = next;
+  }
+  return path.empty() ? "Run 'edgefetch --help' for usage." : "Run 'edgefetch" + path + " --help' for usage.";
+}
+
 // `edgefetch help [COMMAND...]` is `edgefetch [COMMAND...] --help`, as in git
 // and go; a command's own "help" would be its URL or host, so only the first
 // word is read so.
@@ -54,9 +82,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1, 1);
   app.set_version_flag("--version", std::function<std::string()>(edgefetch::cli::version_text));
   app.footer(
-      "Exit codes: 0 success, 1 TLS or certificate failure (get) / incompatible (check),\n"
-      "            2 usage error, 3 connection failure or timeout,\n"
-      "            4 local failure (output not written) or internal error.\n"
+      "Exit codes: 0 success; 1 get: TLS or certificate failure, check: incompatible; 2 usage error;\n"
+      "            3 get: connection failure, timeout or invalid HTTP response, check: unreachable;\n"
+      "            4 output not written, or internal error. ciphers and serve use only 0, 2 and 4.\n"
+      "            Each command's --help lists its own.\n"
       "Run 'edgefetch COMMAND --help' or 'edgefetch help COMMAND' for the options of each command.");
 
   int exit_code = edgefetch::cli::kExitOk;
@@ -72,7 +101,8 @@ int run(int argc, char** argv) {
   if (!command.empty() && !is_command(app, command)) {
     return edgefetch::cli::report_usage_error(
         "unknown command '" + command + "'; the commands are " + command_names(app),
-        edgefetch::cli::json_requested(args), edgefetch::cli::kExitUsage, "Run 'edgefetch --help' for usage.");
+        edgefetch::cli::json_requested(args), edgefetch::cli::kExitUsage,
+        "Run 'edgefetch --help' for usage.");
   }
 
   try {
@@ -87,8 +117,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // Every usage error says what was wrong and where to look, with our prefix.
     return edgefetch::cli::report_usage_error(e.what(), edgefetch::cli::json_requested(args),
-                                              edgefetch::cli::kExitUsage,
-                                              "Run 'edgefetch --help' or 'edgefetch COMMAND --help' for usage.");
+                                              edgefetch::cli::kExitUsage, usage_hint(app, args));
   }
   return exit_code;
 }

@@ -1,8 +1,18 @@
 #include "option_checks.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <string>
 #include <system_error>
+#include <vector>
+
+#include "edgefetch/policy/profile.hpp"
+#include "terminal.hpp"
 
 namespace edgefetch::cli {
 
@@ -35,6 +45,28 @@ CLI::Validator not_empty(const std::string& what_to_give) {
             return "an empty value is not allowed; give " + what_to_give + ", or leave the option out";
           },
           ""};
+}
+
+std::string known_profile_names() {
+  std::vector<std::string> names;
+  for (const policy::Profile& p : policy::all_profiles()) {
+    std::string name(p.name);
+    if (!p.aliases.empty()) {
+      std::vector<std::string> aliases(p.aliases.begin(), p.aliases.end());
+      name += (aliases.size() == 1 ? " (alias " : " (aliases ") + terminal::join(aliases, ", ") + ")";
+    }
+    names.push_back(std::move(name));
+  }
+  return terminal::join(names, ", ");
+}
+
+std::optional<std::string> unreadable_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return std::string("it is a directory");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::string(std::strerror(errno));
+  (void)::close(fd);
+  return std::nullopt;
 }
 
 }  // namespace edgefetch::cli

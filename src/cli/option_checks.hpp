@@ -5,6 +5,7 @@
 // all, which reads as if the number were merely too big.
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 
 namespace edgefetch::cli {
@@ -15,5 +16,16 @@ CLI::Validator whole_number_in(int lowest, int highest);
 /// Refuses "" (as `--host-header ""` from an unset shell variable would give),
 /// which would otherwise silently mean the default.
 CLI::Validator not_empty(const std::string& what_to_give);
+
+/// Every profile name, each followed by the short names that stand for it:
+/// "cloudfront (aliases default, documented), CloudFront-Upstream, ...,
+/// CloudFront-Upstream-2025 (alias cloudfront-2025), ...". For the "unknown
+/// profile" messages, so that a name the docs use is found in the list.
+std::string known_profile_names();
+
+/// Why `path` cannot be read: the system's reason ("No such file or
+/// directory", "Permission denied") or "it is a directory"; nullopt when it can
+/// be opened for reading.
+std::optional<std::string> unreadable_file(const std::string& path);
 
 }  // namespace edgefetch::cli

@@ -50,7 +50,11 @@ void watch_signals(asio::signal_set& signals, edge::EdgeServer& server, const se
       auto config = serve::load_serve_config(options, &warnings);
       if (config) {
         server.reload(std::move(*config));
-        log_line("edgefetch serve: reloaded " + options.config_file);
+        // The warnings are the new config's: the line says so and they follow it.
+        log_line("edgefetch serve: reloaded " + options.config_file +
+                 (warnings.empty()
+                      ? std::string()
+                      : ", with these warnings about it (" + std::to_string(warnings.size()) + "):"));
         for (const auto& warning : warnings) log_line("edgefetch serve: warning: " + warning);
       } else {
         log_line("edgefetch serve: reload rejected, keeping the running config: " + config.error());

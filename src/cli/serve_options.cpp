@@ -7,6 +7,7 @@
 #include "edgefetch/config/reader.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/resolve.hpp"
+#include "option_checks.hpp"
 #include "terminal.hpp"
 
 namespace edgefetch::cli::serve {
@@ -118,10 +119,8 @@ base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& option
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    std::vector<std::string> names;
-    for (const policy::Profile& p : policy::all_profiles()) names.emplace_back(p.name);
-    return base::unexpected("--profile: unknown profile '" + options.profile +
-                            "'; known profiles: " + terminal::join(names, ", "));
+    return base::unexpected("--profile: unknown profile '" + options.profile + "'; known profiles: " +
+                            known_profile_names() + " (see 'edgefetch ciphers profiles')");
   }
   server.origin_access.profile = profile;
   for (const auto& text : options.resolve) {

@@ -132,11 +132,14 @@ TEST_F(CheckClientCertificateTest, GetNamesTheRefusalUnderBothVersions) {
   EXPECT_EQ(tls12.doc["error"]["code"], "client_certificate_required") << tls12.run.out;
   EXPECT_EQ(tls12.doc["error"]["alert"]["name"], "handshake_failure") << tls12.run.out;
   EXPECT_EQ(tls12.doc["error"]["cdn_status"], 502);
+  EXPECT_EQ(tls12.doc["error"]["phase"], "tls_handshake") << tls12.run.out;
 
   const auto tls13 = get(port, {"--profile", "cloudfront-2025"}, kGetExitTlsFailure);
   EXPECT_EQ(tls13.doc["error"]["code"], "client_certificate_required") << tls13.run.out;
   EXPECT_EQ(tls13.doc["error"]["alert"]["name"], "certificate_required") << tls13.run.out;
   EXPECT_EQ(tls13.doc["error"]["cdn_status"], 502);
+  // TLS 1.3: the refusal comes after the handshake (README), in the JSON as on stderr.
+  EXPECT_EQ(tls13.doc["error"]["phase"], "response") << tls13.run.out;
 }
 
 TEST_F(CheckClientCertificateTest, GetSucceedsWhenTheClientCertificateIsOptional) {

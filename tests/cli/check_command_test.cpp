@@ -38,12 +38,28 @@ TEST(CheckCommandTest, RefusesBadInputBeforeConnecting) {
                             "--origin-ssl-protocols"));
   EXPECT_TRUE(contains_text(usage_error({"origin.test", "--profile", "nope"}).err, "unknown profile"));
   EXPECT_TRUE(contains_text(usage_error({"origin.test", "--resolve", "origin.test"}).err, "--resolve"));
-  EXPECT_TRUE(
-      contains_text(usage_error({"origin.test", "--ca-file", "/nonexistent/ca.pem"}).err, "--ca-file"));
+  EXPECT_TRUE(contains_text(usage_error({"origin.test", "--ca-file", "/nonexistent/ca.pem"}).err,
+                            "--ca-file '/nonexistent/ca.pem': cannot read it (No such file or directory)"));
   EXPECT_TRUE(contains_text(usage_error({"origin.test", "--connect-timeout", "11"}).err, "connect-timeout"));
   EXPECT_TRUE(
       contains_text(usage_error({"origin.test", "--connection-attempts", "4"}).err, "connection-attempts"));
-  usage_error({"origin.test", "--insecure", "--ca-file", ca});  // the check always verifies
+  // The check always verifies: --insecure is refused with why and what to use instead.
+  const std::string insecure = usage_error({"origin.test", "--insecure", "--ca-file", ca}).err;
+  EXPECT_TRUE(contains_text(insecure, "check has no --insecure: it always verifies")) << insecure;
+  EXPECT_TRUE(contains_text(insecure, "--ca-file FILE")) << insecure;
+  EXPECT_FALSE(contains_text(insecure, "was not expected")) << insecure;
+}
+
+// An origin has no path: given one, check says so (not that the port is bad),
+// and an https:// URL's path is refused the same way rather than dropped.
+TEST(CheckCommandTest, APathIsRefusedAsNoPartOfAnOrigin) {
+  for (const char* origin : {"origin.test:8443/path", "origin.test/path", "[::1]:8443/a/b",
+                             "https://origin.test:8443/foo", "https://origin.test/foo?x=1"}) {
+    const std::string err = usage_error({origin}).err;
+    EXPECT_TRUE(contains_text(err, "is a path, which is not part of an origin")) << origin << ": " << err;
+    EXPECT_TRUE(contains_text(err, "give HOST[:PORT]")) << err;
+    EXPECT_FALSE(contains_text(err, "the port must be a number")) << err;
+  }
 }
 
 TEST(CheckCommandTest, HelpDocumentsExitCodesAndTheWorstOrder) {
@@ -51,8 +67,18 @@ TEST(CheckCommandTest, HelpDocumentsExitCodesAndTheWorstOrder) {
   EXPECT_EQ(result.exit_code, 0);
   for (const char* text : {"0 compatible", "1 incompatible", "2 usage", "3 unreachable",
                            "unreachable (3) > incompatible (1) > compatible (0)", "--distribution-config",
-                           "--no-enumerate", "--origin-ssl-protocols"}) {
+                           "--no-enumerate", "--origin-ssl-protocols", "no path"}) {
     EXPECT_TRUE(contains_text(result.out, text)) << text << " missing in:\n" << result.out;
+  }
+  // The per-origin options that --distribution-config refuses say so.
+  for (const char* option :
+       {"--origin-ssl-protocols", "--host-header", "--connect-timeout", "--connection-attempts"}) {
+    const auto at = result.out.find(std::string("  ") + option + " ");
+    ASSERT_NE(at, std::string::npos) << option;
+    const auto next = result.out.find("\n  --", at + 3);
+    EXPECT_TRUE(contains_text(result.out.substr(at, next - at), "Not with --distribution-config"))
+        << option << ":\n"
+        << result.out.substr(at, next - at);
   }
   EXPECT_FALSE(contains_text(result.out, "--insecure ")) << result.out;
 }
@@ -106,12 +132,15 @@ TEST_F(CheckTextTest, ColourOnATerminalUnlessNoColor) {
 }
 
 TEST_F(CheckTextTest, AcceptsAnHttpsUrlForTheOrigin) {
-  std::vector<std::string> all = args();
-  all[1] = "https://" + all[1] + "/some/path";
-  all.push_back("--json");
-  const auto result = run_check_args(all, kExitIncompatible);
-  EXPECT_EQ(result.doc["target"]["host"], "origin.test");
-  EXPECT_EQ(result.doc["target"]["port"], server_->port());
+  // With or without the root path, and HOST:PORT/ as HOST:PORT.
+  for (const std::string& form : {"https://" + args()[1] + "/", "https://" + args()[1], args()[1] + "/"}) {
+    std::vector<std::string> all = args();
+    all[1] = form;
+    all.insert(all.end(), {"--json", "--no-enumerate", "--no-compare"});
+    const auto result = run_check_args(all, kExitIncompatible);
+    EXPECT_EQ(result.doc["target"]["host"], "origin.test") << form;
+    EXPECT_EQ(result.doc["target"]["port"], server_->port()) << form;
+  }
 }
 
 TEST(CheckCommandTest, BracketedIpv6WithPortIsParsed) {

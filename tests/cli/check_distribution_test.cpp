@@ -280,6 +280,26 @@ TEST_F(CheckDistributionTest, EachOriginIsJudgedUnderBothProfiles) {
   EXPECT_TRUE(contains_text(lines.front(), "under CloudFront-Upstream-2025: 2 compatible")) << lines.front();
   EXPECT_TRUE(contains_text(text.run.out, "Today's edge (CloudFront-Upstream-2025) can connect"))
       << text.run.out;
+  // What works, said as a sentence either way (not "Works with  no OriginSslProtocols setting").
+  const auto fact = [&lines](const std::string& origin_id) {
+    bool in_origin = false;
+    for (const std::string& line : lines) {
+      if (line.starts_with("== ")) in_origin = line.starts_with("== " + origin_id + " ");
+      if (in_origin && line.starts_with("  Settings that work")) return squeezed(line);
+    }
+    return std::string();
+  };
+  EXPECT_EQ(fact("modern"), " Settings that work none: no OriginSslProtocols setting works") << text.run.out;
+  EXPECT_EQ(fact("classic"), " Settings that work OriginSslProtocols SSLv3, TLSv1, TLSv1.1, TLSv1.2")
+      << text.run.out;
+  // The command for one origin's full report names the settings that decide its verdict.
+  std::string flat;
+  for (const std::string& line : lines) flat += squeezed(line) + " ";
+  EXPECT_TRUE(contains_text(flat,
+                            "edgefetch check DOMAIN:PORT --origin-ssl-protocols LIST --connect-timeout "
+                            "SECONDS --connection-attempts N"))
+      << text.run.out;
+  EXPECT_TRUE(contains_text(flat, "this run's --resolve, --ca-file and --profile options")) << text.run.out;
 
   // --profile: that profile alone, for every origin.
   auto alone = args(file, names);
@@ -351,7 +371,10 @@ TEST_F(CheckDistributionTest, MalformedAndMissingConfigsAreUsageErrors) {
   EXPECT_TRUE(contains_text(bad.run.err, "malformed.json")) << bad.run.err;
   const auto missing =
       run_check_args({"check", "--distribution-config", (dir_ / "nope.json").string()}, kExitUsage);
-  EXPECT_TRUE(contains_text(missing.run.err, "nope.json")) << missing.run.err;
+  EXPECT_TRUE(contains_text(missing.run.err, "nope.json': cannot read it (No such file or directory)"))
+      << missing.run.err;
+  EXPECT_FALSE(contains_text(missing.run.err, "not a valid distribution config"))
+      << "a missing file is not an invalid one: " << missing.run.err;
 }
 
 TEST_F(CheckDistributionTest, OriginWithAnOutOfRangePortInAWrittenConfigIsRefused) {

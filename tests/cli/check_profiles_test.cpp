@@ -305,6 +305,65 @@ TEST_F(CheckProfilesTest, Tls12OnlyOriginNegotiatesTls12UnderBoth) {
   EXPECT_TRUE(doc["verdicts_summary"].is_null());
 }
 
+// The report's text with each line's leading blanks and runs of blanks made
+// one, and its lines joined: a wrapped value reads as one.
+std::string flattened(const std::string& text) {
+  std::string out;
+  for (const std::string& line : lines_of(text)) {
+    for (char ch : line) {
+      if (ch == ' ' && (out.empty() || out.back() == ' ')) continue;
+      out += ch;
+    }
+    if (!out.empty() && out.back() != ' ') out += ' ';
+  }
+  return out;
+}
+
+// The line of `text` holding `needle`, or "".
+std::string line_with(const std::string& text, std::string_view needle) {
+  for (const std::string& line : lines_of(text)) {
+    if (contains_text(line, needle)) return line;
+  }
+  return "";
+}
+
+// "What the origin supports" compares the origin with named profiles: what
+// only the comparison profile offers is said to be so, not "not offered by the
+// edge" right under a table in which today's edge negotiated it.
+TEST_F(CheckProfilesTest, WhatTheOriginSupportsNamesTheProfileThatOffersIt) {
+  // TLS 1.2, RSA key (it signs with RSA-PSS too, which only the 2025 policy offers), a suite of each kind:
+  // both profiles', only the 2025 policy's (AES128-GCM-SHA256), no profile's (CHACHA20); and P-521,
+  // which no profile offers.
+  const auto port =
+      serve("-tls1_2", "ECDHE-RSA-AES128-GCM-SHA256:AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305", "",
+            "P-256:P-521");
+  ASSERT_NE(port, 0);
+  const auto both = run_check_args(text_args(port), kExitCompatible);
+  const std::string& out = both.run.out;
+  const std::string flat = flattened(out);
+  EXPECT_FALSE(contains_text(flat, "the edge:")) << out;
+  EXPECT_TRUE(contains_text(flat, "offered only by CloudFront-Upstream-2025: rsa_pss_rsae_sha256")) << out;
+  EXPECT_TRUE(contains_text(flat, "offered by neither cloudfront nor CloudFront-Upstream-2025: P-521"))
+      << out;
+  EXPECT_TRUE(contains_text(line_starting(out, "#  OpenSSL name"), "cloudfront offers")) << out;
+  EXPECT_TRUE(line_with(out, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 ").ends_with("  yes")) << out;
+  EXPECT_TRUE(
+      line_with(out, "TLS_RSA_WITH_AES_128_GCM_SHA256 ").ends_with("  no (CloudFront-Upstream-2025 does)"))
+      << out;
+  EXPECT_TRUE(
+      line_with(out, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 ").ends_with("  no (no profile does)"))
+      << out;
+
+  // The documented policy alone: named, and another profile's suite is said to be one.
+  const auto alone = run_check_args(text_args(port, {"--no-compare"}), kExitCompatible);
+  const std::string alone_flat = flattened(alone.run.out);
+  EXPECT_TRUE(contains_text(alone_flat, "not offered by cloudfront: rsa_pss_rsae_sha256")) << alone.run.out;
+  EXPECT_TRUE(contains_text(alone_flat, "not offered by cloudfront: P-521")) << alone.run.out;
+  EXPECT_TRUE(
+      line_with(alone.run.out, "TLS_RSA_WITH_AES_128_GCM_SHA256 ").ends_with("  no (another profile does)"))
+      << alone.run.out;
+}
+
 TEST_F(CheckProfilesTest, OriginWhoseTls13SuitesTheEdgeLacksFailsOnlyUnderThe2025Policy) {
   // TLS 1.2 with a suite both profiles offer, TLS 1.3 with CCM only (no profile offers it): the
   // origin picks TLS 1.3 for the 2025 hello and then finds no suite; it does not fall back.

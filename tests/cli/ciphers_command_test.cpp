@@ -135,7 +135,10 @@ TEST(CiphersCommand, TheScsvAndTheLegacyLegendOnlyWhenTheHelloCarriesThem) {
   EXPECT_EQ(tls13_only.out.find("Also sent"), std::string::npos) << tls13_only.out;
   EXPECT_EQ(tls13_only.out.find("legacy"), std::string::npos) << "no legacy suite, no legend:\n"
                                                               << tls13_only.out;
-  EXPECT_NE(tls13_only.out.find("More: edgefetch ciphers groups"), std::string::npos) << tls13_only.out;
+  EXPECT_NE(tls13_only.out.find("More: edgefetch ciphers groups, edgefetch ciphers sigalgs"),
+            std::string::npos)
+      << tls13_only.out;
+  EXPECT_EQ(tls13_only.out.find(" | "), std::string::npos) << "a pipeline, pasted into a shell";
 
   for (const char* profile : {"cloudfront", "CloudFront-Upstream-2025"}) {
     const RunResult both = run({"ciphers", "--profile", profile});
@@ -157,6 +160,18 @@ TEST(CiphersCommand, OriginSslProtocolsNarrowsAndSaysFloorAndCeiling) {
   EXPECT_NE(gapped.out.find("floor SSLv3, ceiling TLSv1.2"), std::string::npos) << gapped.out;
   EXPECT_NE(gapped.out.find("gaps"), std::string::npos) << gapped.out;
   EXPECT_NE(gapped.out.find("treated as its floor"), std::string::npos) << gapped.out;
+}
+
+TEST(CiphersCommand, AFloorTheProfileRaisesIsSaidToBeTheProfiles) {
+  const RunResult raised =
+      run({"ciphers", "--profile", "CloudFront-Upstream-TLS-1-2", "--origin-ssl-protocols", "SSLv3"});
+  EXPECT_NE(raised.out.find("floor TLSv1.2 (raised from SSLv3 by the profile, which refuses versions below "
+                            "TLSv1.2), ceiling TLSv1.2"),
+            std::string::npos)
+      << raised.out;
+  EXPECT_NE(raised.out.find("every setting sends the same ClientHello"), std::string::npos) << raised.out;
+  const RunResult kept = run({"ciphers", "--origin-ssl-protocols", "SSLv3"});
+  EXPECT_EQ(kept.out.find("raised"), std::string::npos) << kept.out;
 }
 
 TEST(CiphersCommand, JsonHoldsTheDocumentedSchema) {
@@ -253,12 +268,31 @@ TEST(CiphersCommand, FormatOpensslIsAColonSeparatedCipherString) {
       "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA:"
       "ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:"
       "ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:DES-CBC3-SHA:RC4-MD5\n");
+  EXPECT_EQ(result.err, "") << "no TLS 1.3 suite in the default profile";
   // `openssl ciphers` accepts it (it skips the suites its build lacks).
   const RunResult openssl = run_program(
       "/usr/bin/openssl", {"ciphers", "-s", "@SECLEVEL=0:" + result.out.substr(0, result.out.size() - 1)});
   EXPECT_EQ(openssl.exit_code, 0) << openssl.err;
   EXPECT_NE(openssl.out.find("ECDHE-ECDSA-AES256-GCM-SHA384"), std::string::npos) << openssl.out;
   EXPECT_NE(openssl.out.find("AES128-SHA"), std::string::npos) << openssl.out;
+}
+
+// A profile with TLS 1.3 suites only has no cipher string: an empty line would
+// read as one to a script, so it is a usage error naming the -ciphersuites list.
+TEST(CiphersCommand, FormatOpensslOfATls13OnlyProfileExits2WithItsCiphersuites) {
+  const RunResult result =
+      run({"ciphers", "--format", "openssl", "--profile", "CloudFront-Upstream-TLS-1-3-2025"}, kExitUsage);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("offers no TLS 1.2-or-older suite"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("-ciphersuites option"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"),
+            std::string::npos)
+      << result.err;
+
+  // A profile with both: the cipher string on stdout, the TLS 1.3 list on stderr.
+  const RunResult both = run({"ciphers", "--format", "openssl", "--profile", "cloudfront-2025"});
+  EXPECT_NE(both.out.find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << both.out;
+  EXPECT_NE(both.err.find("-ciphersuites option: TLS_AES_128_GCM_SHA256"), std::string::npos) << both.err;
 }
 
 TEST(CiphersCommand, Groups) {
@@ -306,6 +340,16 @@ TEST(CiphersCommand, Profiles) {
     EXPECT_NE(result.out.find(std::string(p.name)), std::string::npos) << p.name;
   }
   EXPECT_NE(result.out.find("cloudfront (default)"), std::string::npos);
+  // The short names the docs use stand next to the profile they are for.
+  std::string upstream_2025;
+  std::string documented;
+  for (const std::string& line : lines_of(result.out)) {
+    if (line.starts_with("CloudFront-Upstream-2025 ")) upstream_2025 = line;
+    if (line.starts_with("cloudfront (default) ")) documented = line;
+  }
+  EXPECT_NE(upstream_2025.find(" cloudfront-2025 "), std::string::npos) << result.out;
+  EXPECT_NE(documented.find(" default, documented "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("Aliases"), std::string::npos) << result.out;
 
   const json doc = parse_json(run({"ciphers", "profiles", "--json"}));
   EXPECT_EQ(doc["default"], "cloudfront");
@@ -318,6 +362,9 @@ TEST(CiphersCommand, Profiles) {
   EXPECT_EQ(tls11["cipher_suites"].size(), 19U);
   EXPECT_EQ(tls11["groups"], json::array({"P-256", "X25519", "P-384"}));
   EXPECT_EQ(doc["profiles"][0]["default"], true);
+  EXPECT_EQ(doc["profiles"][0]["aliases"], json::array({"default", "documented"}));
+  EXPECT_EQ(doc["profiles"][5]["name"], "CloudFront-Upstream-2025");
+  EXPECT_EQ(doc["profiles"][5]["aliases"], json::array({"cloudfront-2025"}));
 }
 
 // The acceptance example: all three, each in every spelling.
@@ -520,6 +567,9 @@ TEST(CiphersErrors, UnknownProfileExits2) {
     EXPECT_NE(result.err.find("edgefetch: unknown profile"), std::string::npos) << result.err;
     EXPECT_NE(result.err.find("CloudFront-Upstream-TLS-1-2"), std::string::npos)
         << "lists the known profiles";
+    EXPECT_NE(result.err.find("CloudFront-Upstream-2025 (alias cloudfront-2025)"), std::string::npos)
+        << "with the aliases the docs use: " << result.err;
+    EXPECT_NE(result.err.find("cloudfront (aliases default, documented)"), std::string::npos) << result.err;
   }
 }
 
@@ -544,6 +594,10 @@ TEST(CiphersErrors, BadOriginSslProtocolsExits2) {
 
 TEST(CiphersErrors, UsageMistakesExit2) {
   run({"ciphers", "--format", "xml"}, kExitUsage);
+  const RunResult json_format = run({"ciphers", "--format", "json"}, kExitUsage);
+  EXPECT_NE(json_format.err.find("for JSON, use --json"), std::string::npos) << json_format.err;
+  EXPECT_NE(json_format.err.find("Run 'edgefetch ciphers --help' for usage."), std::string::npos)
+      << "the hint names the command: " << json_format.err;
   run({"ciphers", "--json", "--format", "openssl"}, kExitUsage);
   run({"ciphers", "translate"}, kExitUsage);
   run({"ciphers", "--no-such-option"}, kExitUsage);
@@ -562,7 +616,16 @@ TEST(CiphersHelp, EverySubcommandHasHelp) {
         Case{{"ciphers", "translate", "--help"}, "NAME"}}) {
     const RunResult result = run(c.args, kExitOk);
     EXPECT_NE(result.out.find(c.mentions), std::string::npos) << result.out;
+    // ciphers fails only with a usage error (2) or an output failure (4): no TLS or connection codes.
+    EXPECT_NE(result.out.find("Exit codes: 0 "), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("2 "), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("1 TLS"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("3 connection"), std::string::npos) << result.out;
   }
+  const RunResult translate = run({"ciphers", "translate", "--help"});
+  EXPECT_NE(translate.out.find("2 a name that matches nothing"), std::string::npos) << translate.out;
+  const RunResult offer = run({"ciphers", "--help"});
+  EXPECT_NE(offer.out.find("a profile with none of those suites exits 2"), std::string::npos) << offer.out;
 }
 
 TEST(CiphersColour, OnlyOnATerminalAndNotWithNoColor) {

@@ -53,5 +53,56 @@ TEST(Commands, TheMainHelpSaysBothWaysToAskForACommandsHelp) {
   EXPECT_TRUE(contains(result.out, "'edgefetch COMMAND --help' or 'edgefetch help COMMAND'")) << result.out;
 }
 
+// The main help's exit codes say which command uses which, as the README's table does.
+TEST(Commands, TheMainHelpSaysWhichCommandUsesWhichExitCode) {
+  const RunResult result = run_expecting({"--help"}, kExitOk);
+  for (const char* text :
+       {"1 get: TLS or certificate failure, check: incompatible",
+        "3 get: connection failure, timeout or invalid HTTP response, check: unreachable",
+        "4 output not written, or internal error", "ciphers and serve use only 0, 2 and 4"}) {
+    EXPECT_TRUE(contains(result.out, text)) << text << " missing in:\n" << result.out;
+  }
+}
+
+// Every command answers an unknown profile with every name, each alias the docs
+// use (cloudfront-2025) next to the profile it stands for. serve refuses it
+// before it reads its config or listens.
+TEST(Commands, AnUnknownProfileIsAnsweredWithEveryNameAndAlias) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"get", "https://origin.test/", "--profile", "nope"},
+      {"check", "origin.test", "--profile", "nope"},
+      {"check", "origin.test", "--compare-profile", "nope"},
+      {"serve", "--config", "/nonexistent/dist.json", "--listen", "127.0.0.1:0", "--profile", "nope"},
+      {"ciphers", "--profile", "nope"}};
+  for (const auto& args : cases) {
+    const RunResult result = run_expecting(args, kExitUsage);
+    EXPECT_TRUE(contains(
+        result.err, "unknown profile 'nope'; known profiles: cloudfront (aliases default, documented), "))
+        << result.command_line << "\n"
+        << result.err;
+    EXPECT_TRUE(contains(result.err, ", CloudFront-Upstream-2025 (alias cloudfront-2025), ")) << result.err;
+    EXPECT_TRUE(contains(result.err, "(see 'edgefetch ciphers profiles')")) << result.err;
+  }
+}
+
+// A command line that does not parse points at the help of the command it names.
+TEST(Commands, AUsageErrorPointsAtTheHelpOfTheCommandGiven) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string hint;
+  };
+  for (const Case& c :
+       {Case{{"get", "https://origin.test/", "--no-such-flag"}, "Run 'edgefetch get --help' for usage."},
+        Case{{"check", "--no-such-flag"}, "Run 'edgefetch check --help' for usage."},
+        Case{{"serve", "--no-such-flag"}, "Run 'edgefetch serve --help' for usage."},
+        Case{{"ciphers", "--profile", "cloudfront", "translate"},
+             "Run 'edgefetch ciphers translate --help' for usage."},
+        Case{{"--no-such-flag"}, "Run 'edgefetch --help' for usage."}}) {
+    const RunResult result = run_expecting(c.args, kExitUsage);
+    EXPECT_TRUE(contains(result.err, c.hint)) << result.command_line << "\n" << result.err;
+    EXPECT_FALSE(contains(result.err, "COMMAND --help")) << result.err;
+  }
+}
+
 }  // namespace
 }  // namespace edgefetch::cli_test

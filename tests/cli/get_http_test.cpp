@@ -223,6 +223,7 @@ TEST(GetHttpTest, RefusedPortIsAConnectionFailureAfterEveryAttempt) {
   const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "connection_refused");
   EXPECT_EQ(doc["error"]["cdn_status"], 502);
+  EXPECT_EQ(doc["error"]["phase"], "connect") << "the phase stderr shows is in the JSON too";
   EXPECT_FALSE(doc.contains("status"));
   EXPECT_FALSE(doc.contains("header_fields")) << "no response, no header fields";
   ASSERT_EQ(doc["attempts"].size(), 2u);
@@ -244,6 +245,8 @@ TEST(GetHttpTest, SilentOriginHitsTheReadTimeout) {
   const json doc = json_output(result);
   EXPECT_EQ(doc["error"]["code"], "read_timeout");
   EXPECT_EQ(doc["error"]["cdn_status"], 504);
+  EXPECT_EQ(doc["error"]["phase"], "response");
+  EXPECT_TRUE(contains(result.err, "read_timeout (response, ")) << result.err;
   EXPECT_TRUE(contains(result.err, "read timeout of 1 second")) << result.err;
 }
 
@@ -322,7 +325,7 @@ struct UsageCase {
 
 TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
   const std::vector<UsageCase> cases = {
-      {{"get"}, "url is required"},
+      {{"get"}, "which URL? give https://HOST[:PORT]/PATH or http://HOST[:PORT]/PATH"},
       {{"get", "ftp://origin.test/"}, "unsupported scheme 'ftp'"},
       {{"get", "origin.test/"}, "no scheme"},
       {{"get", "https://origin.test:99999/"}, "not a valid port"},
@@ -348,7 +351,12 @@ TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
       {{"get", "https://origin.test/", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},
       {{"get", "https://origin.test/", "--alpn", "h2,,x"}, "--alpn"},
       {{"get", "https://origin.test/", "--host-header", "a.test", "-H", "Host: b.test"}, "conflicts"},
-      {{"get", "https://origin.test/", "--ca-file", "/nonexistent/ca.pem"}, "--ca-file"},
+      {{"get", "https://origin.test/", "--ca-file", "/nonexistent/ca.pem"},
+       "--ca-file '/nonexistent/ca.pem': cannot read it (No such file or directory)"},
+      {{"get", "https://origin.test/", "--ca-file", "/"},
+       "--ca-file '/': cannot read it (it is a directory)"},
+      {{"get", "http://origin.test/", "-d", "@/nonexistent/body.bin"},
+       "-d @/nonexistent/body.bin: cannot read '/nonexistent/body.bin' (No such file or directory)"},
       {{"get", "https://origin.test/", "--no-such-flag"}, "--no-such-flag"},
   };
   for (const auto& c : cases) {
@@ -362,6 +370,11 @@ TEST(GetHttpTest, HelpDocumentsExitCodes) {
   const auto result = run_expecting({"get", "--help"}, kExitOk);
   EXPECT_TRUE(contains(result.out, "Exit codes: 0 any HTTP response, 1 TLS or certificate failure"))
       << result.out;
+  EXPECT_TRUE(contains(result.out, "4 the body or the --json report could not be written (output_failed)"))
+      << result.out;
+  // A silent origin costs attempts x read timeout, as at the edge.
+  EXPECT_TRUE(contains(result.out, "up to --connection-attempts tries in all")) << result.out;
+  EXPECT_TRUE(contains(result.out, "(90 s with the defaults)")) << result.out;
   EXPECT_TRUE(contains(result.out, "--origin-ssl-protocols")) << result.out;
   EXPECT_TRUE(contains(result.out, "--resolve")) << result.out;
 }

@@ -202,6 +202,19 @@ TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {
   EXPECT_TRUE(contains(result.err, "--host-header")) << result.err;
 }
 
+// An address is matched against the certificate's IP entries, never a DNS
+// name, and the CDN takes no address as the origin: the hint says both.
+TEST_F(GetHttpsTest, AnIpAddressTheCertificateDoesNotListGetsTheHintForAnAddress) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256", "", support::Leaf::wrong_name)));
+  const auto result =
+      run_expecting({"get", "https://127.0.0.1:" + port() + "/", "--ca-file", ca_file()}, kExitTlsFailure);
+  EXPECT_TRUE(contains(result.err, "cert_name_mismatch")) << result.err;
+  EXPECT_TRUE(contains(result.err, "IP address entries of the certificate's SAN")) << result.err;
+  EXPECT_TRUE(contains(result.err, "requires a DNS name as the origin domain")) << result.err;
+  EXPECT_TRUE(contains(result.err, "--resolve NAME:" + port() + ":127.0.0.1")) << result.err;
+  EXPECT_FALSE(contains(result.err, "a DNS name in its SAN")) << result.err;
+}
+
 TEST_F(GetHttpsTest, WildcardNameMatchesThroughHostHeader) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
   const auto result = run_expecting(args({"--host-header", "a.wild.test", "--json"}), kExitOk);

@@ -181,6 +181,9 @@ TEST_F(TemplateParameterTest, MalformedValuesAndMisplacedFlagsAreUsageErrors) {
       {"check", "--distribution-config", api_file, "--template-parameter", "OriginDomain=x"}, kExitUsage);
   EXPECT_TRUE(contains(not_template.err, "--template-parameter is for CloudFormation templates"))
       << not_template.err;
+  // The option is what is wrong, not the config.
+  EXPECT_FALSE(contains(not_template.err, "not a valid distribution config")) << not_template.err;
+  EXPECT_TRUE(contains(not_template.err, "(--distribution-config '" + api_file + "')")) << not_template.err;
 
   // --json: the usage error is a JSON document too.
   const auto as_json = run_expecting(

@@ -38,7 +38,7 @@ const std::vector<Case>& usage_cases() {
       {{"check", "--json", "origin.test", "--host-header", ""}, "an empty value is not allowed"},
       {{"check", "--json", "origin.test:99999"}, "the port must be a number"},
       {{"check", "--json", "--distribution-config", "/nonexistent/dist.json"},
-       "cannot read /nonexistent/dist.json"},
+       "--distribution-config '/nonexistent/dist.json': cannot read it (No such file or directory)"},
       {{"check", "--json", "origin.test", "--profile", "nope"}, "unknown profile 'nope'"},
       {{"ciphers", "--json", "--profile", "nope"}, "unknown profile 'nope'"},
       {{"ciphers", "--json", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},

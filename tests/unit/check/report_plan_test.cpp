@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "edgefetch/check/check.hpp"
+#include "edgefetch/config/policy_reader.hpp"
 #include "edgefetch/config/reader.hpp"
 
 namespace edgefetch::check {
@@ -100,6 +101,67 @@ TEST(ReportPlan, ResolveOverridesAndProfileReachEveryCheckedOrigin) {
     EXPECT_EQ(p.target.resolve_overrides.size(), 1U) << p.entry.id;
     EXPECT_EQ(p.settings.profile, options.profile) << p.entry.id;
   }
+}
+
+// One custom origin whose default behavior names `cache_policy` and `request_policy`.
+std::string config_with_policies(const std::string& cache_policy, const std::string& request_policy) {
+  return R"({"DistributionConfig": {
+    "CallerReference": "plan", "Comment": "", "Enabled": true,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "web", "DomainName": "web.example.com",
+      "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only",
+        "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]}}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "web", "ViewerProtocolPolicy": "allow-all",
+      "CachePolicyId": ")" +
+         cache_policy + R"(", "OriginRequestPolicyId": ")" + request_policy + R"("}}})";
+}
+
+std::vector<std::string> policy_notes(const std::string& text,
+                                      const config::PolicyCatalogue* policies = nullptr) {
+  auto loaded = config::read_distribution_config(text, policies);
+  EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().to_string());
+  if (!loaded) return {};
+  const auto planned = plan_distribution(*loaded, DistributionCheckOptions{});
+  const PlannedOrigin* web = find(planned, "web");
+  EXPECT_NE(web, nullptr);
+  std::vector<std::string> notes;
+  if (web == nullptr) return notes;
+  for (const auto& note : web->entry.notes) {
+    if (note.find("whose settings are not at hand") != std::string::npos) notes.push_back(note);
+  }
+  return notes;
+}
+
+// The note about a policy whose settings are not at hand names only that
+// policy: not a managed one, nor a custom one given with --policies.
+TEST(ReportPlan, TheCustomPolicyNoteNamesOnlyThePoliciesNotAtHand) {
+  constexpr const char* kCachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";  // managed
+  constexpr const char* kUnknown = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
+  constexpr const char* kGiven = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb";
+
+  auto notes = policy_notes(config_with_policies(kCachingDisabled, kUnknown));
+  ASSERT_EQ(notes.size(), 1U);
+  EXPECT_NE(notes[0].find(std::string("uses a custom policy (OriginRequestPolicyId ") + kUnknown + ")"),
+            std::string::npos)
+      << notes[0];
+  EXPECT_EQ(notes[0].find(kCachingDisabled), std::string::npos) << notes[0];
+
+  config::PolicyCatalogue catalogue;
+  config::PolicySettings given;
+  given.id = kGiven;
+  given.name = "given";
+  given.is_cache_policy = true;
+  catalogue.policies.push_back(given);
+  notes = policy_notes(config_with_policies(kGiven, kUnknown), &catalogue);
+  ASSERT_EQ(notes.size(), 1U);
+  EXPECT_EQ(notes[0].find(kGiven), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find(kUnknown), std::string::npos) << notes[0];
+
+  notes = policy_notes(config_with_policies(kGiven, kUnknown));  // neither at hand
+  ASSERT_EQ(notes.size(), 1U);
+  EXPECT_NE(notes[0].find(std::string("uses custom policies (CachePolicyId ") + kGiven +
+                          ", OriginRequestPolicyId " + kUnknown + ")"),
+            std::string::npos)
+      << notes[0];
 }
 
 }  // namespace
