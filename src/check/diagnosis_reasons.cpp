@@ -486,6 +486,13 @@ Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code) {
     reason.message = sentence(error.message);
     reason.fix = "Install a valid certificate chain for " + quoted(ctx.target.server_name()) +
                  " from a publicly trusted CA.";
+    if (code == ReasonCode::cert_invalid) {
+      // Also what the CDN's s2n cannot read: a chain of more than 7
+      // certificates, or a Certificate message over 64 KiB.
+      reason.fix = "Install a certificate chain for " + quoted(ctx.target.server_name()) +
+                   " that the CDN's TLS library can read: well-formed, from a publicly trusted CA, at most 7 "
+                   "certificates and 64 KiB sent in all (leaf and intermediates, no root).";
+    }
     return reason;
   }
   switch (code) {

@@ -88,6 +88,8 @@ Json tls_json(const origin::FetchResult& result) {
     } else if (n.cipher_suite != nullptr) {
       tls["extended_master_secret"] = n.extended_master_secret;
       tls["secure_renegotiation"] = n.secure_renegotiation;
+      // HelloRequests after the handshake, ignored as the CDN ignores them (warnings[] says so too).
+      tls["hello_requests_ignored"] = n.hello_requests_ignored;
     }
     if (!n.alpn.empty()) tls["alpn"] = n.alpn;
   }

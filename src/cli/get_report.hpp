@@ -13,7 +13,8 @@
 //                  group {name, code} (absent for RSA key exchange),
 //                  signature_scheme {name, code} (absent where none),
 //                  certificate {subject, issuer, not_before, not_after, san, key},
-//                  extended_master_secret, secure_renegotiation (TLS 1.2 and lower),
+//                  extended_master_secret, secure_renegotiation, hello_requests_ignored
+//                  (TLS 1.2 and lower; HelloRequests after the handshake, ignored as by the CDN),
 //                  hello_retry_request (TLS 1.3 only: whether the server asked for a key
 //                  share in another group), server_name, alpn (when negotiated).
 //                  On failure, whatever was negotiated.

@@ -229,6 +229,18 @@ class FetchRun {
     }
 
     co_await exchange(stream, stream.next_layer());
+    if (const int requests = stream.negotiated().hello_requests_ignored; requests > 0) {
+      result_.tls->hello_requests_ignored = requests;
+      // A read timeout's message already says this.
+      const bool timed_out = result_.error && result_.error->kind == FailureKind::read_timeout;
+      if (!timed_out) {
+        result_.warnings.push_back(
+            "the origin asked to renegotiate (HelloRequest" +
+            (requests == 1 ? std::string(")") : ", " + std::to_string(requests) + " times)") +
+            "; the CDN supports no renegotiation and ignores such requests, as edgefetch did: an origin that "
+            "needs one (e.g. to ask for a client certificate on some paths) never gets it");
+      }
+    }
     if (!stream.failed() && !stream.transport_eof()) {
       // Close cleanly, briefly: the response is complete either way.
       stream.next_layer().set_deadline(Clock::now() + std::chrono::seconds(2));

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/check_support.hpp"
@@ -104,6 +103,34 @@ TEST(CheckOriginsTest, CertificateExpiringWithin30DaysIsAWarning) {
   EXPECT_EQ(result.doc["probes"], 2);
 }
 
+TEST(CheckOriginsTest, ACertificateMessageOverTheCdns64KiBIsCertInvalid) {
+  // The CDN's s2n refuses any handshake message over 64 KiB; OpenSSL sends
+  // (and would accept) this chain. A private extension makes the leaf large:
+  // 70,000 bytes makes the Certificate message about 72 KB, 60,000 about 62 KB.
+  const auto dir = support::ScratchDir::create("check-large-certificate");
+  const auto padded = [&dir](std::string_view name, std::size_t size) {
+    return make_leaf(dir, name, "origin.test", 60, Signer::intermediate, "rsa:2048",
+                     "1.3.6.1.4.1.55555.1=ASN1:UTF8String:" + std::string(size, 'x') + "\n");
+  };
+  const MadeLeaf under = padded("under", 60000);
+  ASSERT_TRUE(under.error.empty()) << under.error;
+  auto fits = serve("ECDHE-RSA-AES128-GCM-SHA256", under.files);
+  ASSERT_TRUE(fits);
+  const auto accepted = run_check(fits->port(), {"--no-enumerate", "--no-compare"}, kExitCompatible);
+  EXPECT_EQ(accepted.doc["verdict"], "compatible") << accepted.doc["reasons"].dump();
+
+  const MadeLeaf over = padded("over", 70000);
+  ASSERT_TRUE(over.error.empty()) << over.error;
+  auto too_large = serve("ECDHE-RSA-AES128-GCM-SHA256", over.files);
+  ASSERT_TRUE(too_large);
+  const auto refused = run_check(too_large->port(), {"--no-enumerate", "--no-compare"}, kExitIncompatible);
+  EXPECT_EQ(reason_codes(refused.doc), std::vector<std::string>({"cert_invalid"}));
+  const auto why = reason(refused.doc, "cert_invalid");
+  ASSERT_FALSE(why.is_null());
+  EXPECT_TRUE(contains_text(why["message"].get<std::string>(), "exceeds the limit of 65536 bytes")) << why;
+  EXPECT_TRUE(contains_text(why["fix"].get<std::string>(), "64 KiB")) << why;
+}
+
 TEST(CheckOriginsTest, Rsa1024KeyIsAWarning) {
   auto server = serve("ECDHE-RSA-AES128-GCM-SHA256", support::TestPki::get().leaf(Leaf::rsa1024));
   ASSERT_TRUE(server);
@@ -144,9 +171,7 @@ class CheckJsseTest : public ::testing::Test {
       start_error_ = server.error();
     }
   }
-  static void TearDownTestSuite() {
-    server_.reset();
-  }
+  static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override { ASSERT_NE(server_, nullptr) << start_error_; }
 
   static inline std::unique_ptr<support::JsseServer> server_;

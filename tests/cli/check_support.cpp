@@ -112,7 +112,7 @@ std::string find_program(std::string_view name) {
 }  // namespace
 
 MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::string_view dns_name, int days,
-                   Signer signer, std::string_view key_spec) {
+                   Signer signer, std::string_view key_spec, std::string_view extra_extensions) {
   MadeLeaf made;
   const support::TestPki& pki = support::TestPki::get();
   const std::string base = (dir / name).string();
@@ -121,7 +121,8 @@ MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::s
   const std::string cert = base + ".pem";
   const std::string ext = base + ".ext";
   std::ofstream(ext) << "subjectAltName=DNS:" << dns_name << "\nbasicConstraints=CA:false\n"
-                     << "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n";
+                     << "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                     << extra_extensions;
   std::vector<std::string> request = {
       "req", "-new", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=" + std::string(dns_name)};
   if (key_spec.starts_with("ec:")) {

@@ -59,7 +59,9 @@ struct MadeLeaf {
   std::string error;  // empty on success
 };
 enum class Signer { intermediate, root };
+/// `extra_extensions`: more lines of the openssl extension file (e.g. a large private extension).
 MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::string_view dns_name, int days,
-                   Signer signer = Signer::intermediate, std::string_view key_spec = "rsa:2048");
+                   Signer signer = Signer::intermediate, std::string_view key_spec = "rsa:2048",
+                   std::string_view extra_extensions = "");
 
 }  // namespace edgefetch::cli_test

@@ -1,5 +1,6 @@
 #include "cli/get_servers.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 #include <cctype>
 
 #include "support/deadline.hpp"
+#include "support/pki.hpp"
 #include "support/tcp.hpp"
 
 namespace edgefetch::cli_test {
@@ -36,7 +38,8 @@ std::string read_request(int fd, support::Deadline deadline) {
   return received;
 }
 
-// Waits until the client closes (or the server stops, or 20 s pass).
+}  // namespace
+
 void wait_for_close(int fd, int stop_fd) {
   const auto deadline = support::Deadline::after(std::chrono::seconds(20));
   std::array<std::uint8_t, 1024> sink{};
@@ -48,8 +51,6 @@ void wait_for_close(int fd, int stop_fd) {
     if (!n || *n == 0) return;
   }
 }
-
-}  // namespace
 
 void ReceivedRequests::add(std::string request) {
   const std::lock_guard lock(mutex_);
@@ -76,6 +77,30 @@ support::ConnectionHandler stay_silent() {
   return [](support::UniqueFd connection, int stop_fd) {
     (void)read_request(connection.get(), support::Deadline::after(kBudget));
     wait_for_close(connection.get(), stop_fd);
+  };
+}
+
+std::shared_ptr<SSL_CTX> tls_server_context(int min_version, int max_version) {
+  std::shared_ptr<SSL_CTX> context(SSL_CTX_new(TLS_server_method()), &SSL_CTX_free);
+  const auto files = support::TestPki::get().leaf(support::Leaf::rsa2048);
+  const bool ready = context && SSL_CTX_set_min_proto_version(context.get(), min_version) == 1 &&
+                     SSL_CTX_set_max_proto_version(context.get(), max_version) == 1 &&
+                     SSL_CTX_use_certificate_chain_file(context.get(), files.chain.c_str()) == 1 &&
+                     SSL_CTX_use_PrivateKey_file(context.get(), files.key.c_str(), SSL_FILETYPE_PEM) == 1;
+  EXPECT_TRUE(ready) << "the test's TLS server context could not be set up";
+  return ready ? context : nullptr;
+}
+
+support::ConnectionHandler tls_connection(std::shared_ptr<SSL_CTX> context,
+                                          std::function<void(SSL*, int fd, int stop_fd)> serve) {
+  return [context = std::move(context), serve = std::move(serve)](support::UniqueFd connection, int stop_fd) {
+    const int flags = ::fcntl(connection.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(connection.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return;
+    const timeval limit{10, 0};
+    ::setsockopt(connection.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    const std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
+    if (!ssl || SSL_set_fd(ssl.get(), connection.get()) != 1 || SSL_accept(ssl.get()) != 1) return;
+    serve(ssl.get(), connection.get(), stop_fd);
   };
 }
 
