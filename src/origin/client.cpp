@@ -507,6 +507,7 @@ struct Exchange::Impl {
       context.read_timeout = limits.read_timeout;
       context.tls = connection->tls_error();
       context.hello_requests_ignored = connection->hello_requests_ignored();
+      context.first_content_length = parser->first_content_length();
       const auto unparsed = connection->buffer().data();
       context.unparsed = {static_cast<const std::uint8_t*>(unparsed.data()), unparsed.size()};
       return past_completion(read_error(ec, context));

@@ -203,6 +203,19 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
                       "the origin closed the connection before the response was complete (" + received + ")",
                       ec);
   }
+  if (ec == http::error::bad_content_length) {
+    // RFC 9112 6.3: lengths that disagree make the response invalid; relaying
+    // it would let the edge and the viewer disagree on where it ends.
+    const std::string what =
+        context.first_content_length.empty()
+            ? "a Content-Length that is not a single non-negative number"
+            : "Content-Length " + std::string(context.first_content_length) +
+                  " and another Content-Length field that differs from it or is not a number";
+    return make_error(FailureKind::invalid_response, Phase::response,
+                      "the origin's response is not valid HTTP/1.x: it has " + what +
+                          " (RFC 9112 6.3: a response whose length is unclear is refused)",
+                      ec);
+  }
   if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
     return make_error(FailureKind::invalid_response, Phase::response,
                       "the origin's response is not valid HTTP/1.x: " + ec.message(), ec);

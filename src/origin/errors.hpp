@@ -42,6 +42,9 @@ struct ReadContext {
   /// HelloRequests the origin sent (ignored, as the CDN ignores them): an
   /// origin that then waits for a new handshake never answers.
   int hello_requests_ignored = 0;
+  /// The response's first Content-Length value, when a head failed after it
+  /// (ResponseParser::first_content_length()).
+  std::string_view first_content_length;
   /// The bytes the parser had not consumed when the read ended: the start of a
   /// head it could not parse, e.g. a TLS record from an HTTPS port.
   std::span<const std::uint8_t> unparsed;

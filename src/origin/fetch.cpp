@@ -255,8 +255,10 @@ class FetchRun {
 
   template <class Stream>
   void read_failed(const boost::system::error_code& ec, const Stream& stream,
-                   const net::TcpTransport& transport, const beast::flat_buffer& unparsed) {
+                   const net::TcpTransport& transport, const beast::flat_buffer& unparsed,
+                   std::string_view first_content_length = {}) {
     ReadContext context;
+    context.first_content_length = first_content_length;
     context.unparsed = {static_cast<const std::uint8_t*>(unparsed.data().data()), unparsed.size()};
     context.first_byte_received = transport.first_byte_at().has_value();
     context.head_received = result_.status != 0;
@@ -393,7 +395,7 @@ class FetchRun {
         co_return;
       }
       if (ec) {
-        read_failed(ec, stream, transport, buffer);
+        read_failed(ec, stream, transport, buffer, parser->first_content_length());
         co_return;
       }
       const unsigned status = head.status;

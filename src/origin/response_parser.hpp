@@ -48,6 +48,9 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   [[nodiscard]] const std::string& unsupported_coding() const { return unsupported_coding_; }
   /// A status code outside 100-599 ("000" included) that ended the parse (bad_status).
   [[nodiscard]] std::optional<int> rejected_status() const { return rejected_status_; }
+  /// The value of the first Content-Length field, once one was taken: Beast
+  /// refuses a later one that differs (bad_content_length) without saying so.
+  [[nodiscard]] const std::string& first_content_length() const { return first_content_length_; }
 
  private:
   void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
@@ -79,6 +82,9 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
       unsupported_coding_.assign(value.data(), value.size());
       ec = boost::beast::http::error::bad_transfer_encoding;
       return;
+    }
+    if (field == boost::beast::http::field::content_length && first_content_length_.empty()) {
+      first_content_length_.assign(value.data(), value.size());
     }
     head_.headers.push_back(
         Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
@@ -120,6 +126,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
   std::span<const std::uint8_t> view_;
   std::string unsupported_coding_;
   std::optional<int> rejected_status_;
+  std::string first_content_length_;
 };
 
 }  // namespace edgefetch::origin

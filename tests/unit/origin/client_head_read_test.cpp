@@ -88,6 +88,27 @@ TEST_P(ClientHeadReadTest, HeadOverTheLimitAcrossRecordsIs502) {
   EXPECT_EQ(outcome.error->cdn_status(), 502);
 }
 
+TEST_P(ClientHeadReadTest, ConflictingContentLengthsAreNamedInTheMessage) {
+  // Beast's own message is "bad Content-Length"; the edge's names what it saw.
+  start([](const ReceivedRequest&) {
+    return Reply::send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nhello");
+  });
+  const auto outcome = get(false);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::invalid_response);
+  EXPECT_NE(outcome.error->message.find("Content-Length 5 and another Content-Length field that differs"),
+            std::string::npos)
+      << outcome.error->message;
+
+  start(
+      [](const ReceivedRequest&) { return Reply::send("HTTP/1.1 200 OK\r\nContent-Length: five\r\n\r\n"); });
+  const auto not_a_number = get(false);
+  ASSERT_TRUE(not_a_number.error);
+  EXPECT_NE(not_a_number.error->message.find("a Content-Length that is not a single non-negative number"),
+            std::string::npos)
+      << not_a_number.error->message;
+}
+
 TEST_P(ClientHeadReadTest, EofInsideTheHeadIsAnIncompleteResponseNotAStaleRetry) {
   start([](const ReceivedRequest&) {
     Reply reply = Reply::send_then_close("HTTP/1.1 200 OK\r\nContent-Le");
