@@ -104,6 +104,9 @@ const Error& Client::error() const {
 bool Client::peer_closed() const {
   return impl_->active().peer_closed();
 }
+bool Client::input_pending() const {
+  return impl_->active().input_pending();
+}
 std::shared_ptr<const Session> Client::session() const {
   // TLS 1.3 resumption is not offered (the CDN's hello has no psk_key_exchange_modes).
   return impl_->tls13 ? nullptr : impl_->engine.session();

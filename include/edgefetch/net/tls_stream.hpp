@@ -158,9 +158,10 @@ class BasicTlsStream {
   /// socket holds, without waiting, into the engine. True when the connection
   /// can still carry a request: what came were post-handshake messages
   /// (NewSessionTicket, KeyUpdate, HelloRequest: an answering KeyUpdate goes
-  /// out before the next request's data) or part of a record. False for the
-  /// server's FIN, close_notify, an alert, application data nobody asked for,
-  /// a failure, or more than a few reads' worth of bytes.
+  /// out before the next request's data). False for the server's FIN,
+  /// close_notify, an alert, application data nobody asked for, a failure,
+  /// more than a few reads' worth of bytes, or part of a record or message:
+  /// its rest may never come, and the next request would wait for it.
   bool absorb_idle_input() {
     static constexpr int kMaxReads = 4;
     if (failed() || transport_eof_ || client_.state() != tls::State::connected) return false;
@@ -171,7 +172,7 @@ class BasicTlsStream {
       if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
         return client_.state() == tls::State::connected && client_.readable().empty() &&
-               !client_.peer_closed();
+               !client_.peer_closed() && !client_.input_pending();
       }
       if (n == 0) return false;  // FIN
       commit_read(static_cast<std::size_t>(n));

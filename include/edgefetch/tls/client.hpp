@@ -142,6 +142,8 @@ class Client {
   [[nodiscard]] const Error& error() const;
   /// True once the server's close_notify arrived.
   [[nodiscard]] bool peer_closed() const;
+  /// Part of a record or of a handshake message is buffered (more of it must come).
+  [[nodiscard]] bool input_pending() const;
 
   /// The session this connection can be resumed from, once connected; nullptr
   /// when the server offered neither a session id nor a ticket. A

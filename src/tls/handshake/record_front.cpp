@@ -87,9 +87,10 @@ base::Expected<void, Error> RecordFront::handle_record(const ReceivedRecord& rec
   }
   // RFC 8446 §5.1: a handshake message split over records has no record of
   // another type between its pieces (after the handshake: a NewSessionTicket
-  // or KeyUpdate cut by application data).
-  if (record.type == ContentType::application_data && !assembler_.empty()) {
-    return unexpected_message("application data in the middle of a handshake message split across records");
+  // or KeyUpdate cut by application data or an alert); s2n refuses it too.
+  if (record.type != ContentType::handshake && !assembler_.empty()) {
+    return unexpected_message(std::string(content_type_name(record.type)) +
+                              " record in the middle of a handshake message split across records");
   }
   switch (record.type) {
     case ContentType::handshake:

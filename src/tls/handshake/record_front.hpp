@@ -74,6 +74,9 @@ class RecordFront {
   [[nodiscard]] State state() const { return state_; }
   [[nodiscard]] const Error& error() const { return error_; }
   [[nodiscard]] bool peer_closed() const { return peer_closed_; }
+  /// Part of a record, or part of a handshake message, is buffered: the
+  /// server is in the middle of sending something.
+  [[nodiscard]] bool input_pending() const { return has_partial_record() || !assembler_.empty(); }
 
  protected:
   /// `output`: bytes already queued for the server (a handover's unsent bytes).

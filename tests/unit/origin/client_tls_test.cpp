@@ -155,6 +155,27 @@ TEST_F(ClientTlsTest, PostHandshakeMessagesToAnIdleConnectionKeepItInThePool) {
   }
 }
 
+TEST_F(ClientTlsTest, AnIdleConnectionHoldingPartOfARecordLeavesThePool) {
+  // After its first answer the origin sends the first bytes of a record and
+  // no more: its rest may never come, so the connection is not used again
+  // (the next request would wait for it, or read garbage).
+  start([](const ReceivedRequest& r) {
+    Reply reply = Reply::send(ok_response(std::to_string(r.connection)));
+    if (r.connection == 1) reply.raw_after = std::string("\x17\x03\x03\x00\x40\x01\x02", 7);
+    return reply;
+  });
+  const Target target = target_for(origin_->port(), true);
+  const auto first = get(target);
+  ASSERT_FALSE(first.error) << first.error->message;
+  io_.run_for(std::chrono::milliseconds(100));  // the partial record reaches the idle connection
+  io_.restart();
+  const auto second = get(target);
+  ASSERT_FALSE(second.error) << second.error->code() << ": " << second.error->message;
+  EXPECT_EQ(second.body, "2") << "a new connection";
+  EXPECT_FALSE(second.info->connection_reused);
+  EXPECT_EQ(origin_->connections(), 2);
+}
+
 TEST_F(ClientTlsTest, AnOriginThatWaitsForTheRenegotiationTimesOutAndTheMessageSaysWhy) {
   // A HelloRequest instead of an answer: the origin waits for a new handshake
   // that never comes (as a server that asks for a client certificate on some

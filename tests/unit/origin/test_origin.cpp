@@ -471,6 +471,10 @@ void TestOrigin::serve(UniqueFd fd, int number) {
       (void)SSL_do_handshake(ssl.get());
       ERR_clear_error();
     }
+    if (!reply.raw_after.empty() &&
+        ::send(fd.get(), reply.raw_after.data(), reply.raw_after.size(), MSG_NOSIGNAL) < 0) {
+      break;
+    }
     if (reply.close_after) {
       io.close_notify();
       break;

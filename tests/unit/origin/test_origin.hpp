@@ -57,6 +57,7 @@ struct Reply {
   bool hello_request = false;          // TLS 1.2: a HelloRequest after `bytes`, before the generated body
   bool silent_after = false;           // after `bytes` (and the HelloRequest): wait until the client closes
   bool key_update_after = false;       // TLS 1.3: after the reply, a KeyUpdate asking for the client's
+  std::string raw_after;               // after the reply, these bytes straight to the socket (past TLS)
 
   static Reply send(std::string bytes) {
     Reply reply;

@@ -332,6 +332,16 @@ TEST(ClientChecks, ApplicationDataInsideASplitHandshakeMessageIsUnexpected) {
   EXPECT_EQ(fed.error().alert, 10);
   EXPECT_NE(fed.error().message.find("in the middle of a handshake message"), std::string::npos)
       << fed.error().message;
+
+  // An alert there too (s2n refuses it as well), rather than taking the alert.
+  Session alert_run;
+  ASSERT_TRUE(alert_run.feed(record(22, Bytes(sh.begin(), sh.begin() + 3))));
+  auto alerted = alert_run.feed(record(21, hex("0228")));
+  ASSERT_FALSE(alerted) << "accepted";
+  EXPECT_EQ(alerted.error().code, ErrorCode::protocol_violation);
+  EXPECT_NE(alerted.error().message.find("alert record in the middle of a handshake message"),
+            std::string::npos)
+      << alerted.error().message;
 }
 
 TEST(ClientChecks, ServerHelloSplitAcrossRecords) {
