@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/check_support.hpp"
+#include "support/gnutls_server.hpp"
 #include "support/openssl_server.hpp"
 #include "support/pki.hpp"
 
@@ -102,6 +103,24 @@ TEST_F(CheckClientCertificateTest, RequiredClientCertificateIsNamedUnderTls12And
   for (const auto& row : doc["edge_by_setting"]) {
     EXPECT_EQ(row["result"], "incompatible") << row.dump();
   }
+}
+
+TEST_F(CheckClientCertificateTest, GnuTlsRefusingTheEmptyCertificateWithDecodeErrorIsNamedToo) {
+  // gnutls-serv -r (a client certificate required) answers the edge's empty
+  // Certificate in TLS 1.2 with decode_error, not handshake_failure.
+  support::GnuTlsServerOptions options;
+  options.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
+  options.identity = support::TestPki::get().leaf(support::Leaf::rsa2048);
+  options.request_client_certificate = true;
+  options.extra_args = {"-r", "--x509cafile", support::TestPki::get().ca_file().string()};
+  auto server = support::GnuTlsServer::start(std::move(options));
+  ASSERT_TRUE(server) << server.error();
+  const auto result = run_check(server->port(), {"--no-enumerate", "--no-compare"}, kExitIncompatible);
+  EXPECT_EQ(reason_codes(result.doc), std::vector<std::string>({"client_certificate_required"}))
+      << result.doc["reasons"].dump();
+  const auto fetched = get(server->port(), {}, kGetExitTlsFailure);
+  EXPECT_EQ(fetched.doc["error"]["code"], "client_certificate_required") << fetched.doc.dump();
+  EXPECT_EQ(fetched.doc["error"]["alert"]["name"], "decode_error") << fetched.doc.dump();
 }
 
 TEST_F(CheckClientCertificateTest, OptionalClientCertificateIsCompatibleWithANote) {

@@ -21,6 +21,7 @@ bool refuses_missing_client_certificate(std::uint8_t description) {
     case ad::kCertificateUnknown:
     case ad::kAccessDenied:
     case ad::kCertificateRequired:
+    case ad::kDecodeError:  // GnuTLS's answer to an empty Certificate when it requires one
       return true;
     default:
       return false;
