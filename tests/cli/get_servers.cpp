@@ -45,8 +45,9 @@ void wait_for_close(int fd, int stop_fd) {
   std::array<std::uint8_t, 1024> sink{};
   while (!deadline.expired()) {
     std::array<pollfd, 2> fds = {pollfd{fd, POLLIN, 0}, pollfd{stop_fd, POLLIN, 0}};
-    if (::poll(fds.data(), fds.size(), deadline.poll_timeout_ms()) <= 0 || (fds[1].revents & POLLIN) != 0)
+    if (::poll(fds.data(), fds.size(), deadline.poll_timeout_ms()) <= 0 || (fds[1].revents & POLLIN) != 0) {
       return;
+    }
     auto n = support::recv_some(fd, sink, support::Deadline::after(std::chrono::milliseconds(10)));
     if (!n || *n == 0) return;
   }
