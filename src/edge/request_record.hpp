@@ -51,7 +51,8 @@ class RequestRecord {
 
  private:
   [[nodiscard]] double since_start() const;
-  /// The log fields of origin_info(); false when no log line will use the text ones.
+  /// The log fields of origin_info() and failed_attempt(). `text_fields`:
+  /// also the address and TLS names, which cost an inet_ntop and allocations.
   void fill_origin_fields(const origin::ExchangeInfo& info, bool text_fields);
 
   EdgeServer::State& state_;

@@ -35,7 +35,8 @@ bool Connection::idle_and_open() {
   if (!socket.is_open()) return false;
   // TLS: the engine reads what came and tells a post-handshake message (a
   // TLS 1.3 ticket or KeyUpdate, an ignored HelloRequest), which leaves the
-  // connection usable, from close_notify, an alert or a FIN.
+  // connection usable, from close_notify, a fatal alert, a FIN or part of a
+  // record (TlsStream::absorb_idle_input()).
   if (tls_) return tls_->absorb_idle_input();
   // MSG_PEEK leaves any bytes in place; 0 is the origin's FIN, data means the
   // origin spoke out of turn. Either way the connection cannot carry a
