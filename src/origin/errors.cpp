@@ -138,11 +138,36 @@ std::optional<std::string> not_http_answer(const ReadContext& context) {
 }  // namespace
 
 namespace {
-ReadContext without_hello_requests(ReadContext context) {
-  context.hello_requests_ignored = 0;
-  return context;
+
+std::string received_text(const ReadContext& context) {
+  return std::to_string(context.body_bytes) + " body bytes received";
 }
+
+// A read timeout: nothing since the request, or a stall after some bytes.
+FetchError read_timeout_error(const boost::system::error_code& ec, const ReadContext& context) {
+  if (!context.first_byte_received) {
+    return make_error(FailureKind::read_timeout, Phase::response,
+                      "the origin sent no response within the read timeout of " +
+                          seconds_text(context.read_timeout) + " after the request",
+                      ec);
+  }
+  // A stall inside the head has no body to count yet.
+  const std::string where =
+      context.head_received ? received_text(context) : "in the middle of the status line and headers";
+  return make_error(FailureKind::read_timeout, Phase::response,
+                    "the origin stopped sending: no data for the read timeout of " +
+                        seconds_text(context.read_timeout) + " (" + where + ")",
+                    ec);
+}
+
 }  // namespace
+
+std::string ignored_hello_requests_text(int count) {
+  return "the origin asked to renegotiate (HelloRequest" +
+         (count == 1 ? std::string(")") : ", " + std::to_string(count) + " times)") +
+         ", which the CDN ignores as it supports no renegotiation, and so did edgefetch: an origin that "
+         "waits for a new handshake (e.g. to ask for a client certificate on some paths) never gets one";
+}
 
 void note_silent_tries(FetchError& error, int tries) {
   if (tries < 2 || error.kind != FailureKind::read_timeout) return;
@@ -164,30 +189,14 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
     return make_error(FailureKind::invalid_response, Phase::response,
                       "the origin's answer is not HTTP/1.x: it begins \"" + *other + "\"", ec);
   }
-  const std::string received = std::to_string(context.body_bytes) + " body bytes received";
-  if (ec == beast::error::timeout && context.hello_requests_ignored > 0) {
-    FetchError error = read_error(ec, without_hello_requests(context));
-    error.message +=
-        "; the origin had asked to renegotiate (HelloRequest), which the CDN ignores as it supports no "
-        "renegotiation: an origin that waits for a new handshake (e.g. to ask for a client certificate "
-        "on some paths) never answers";
+  if (ec == beast::error::timeout) {
+    FetchError error = read_timeout_error(ec, context);
+    if (context.hello_requests_ignored > 0) {
+      error.message += "; " + ignored_hello_requests_text(context.hello_requests_ignored);
+    }
     return error;
   }
-  if (ec == beast::error::timeout) {
-    if (!context.first_byte_received) {
-      return make_error(FailureKind::read_timeout, Phase::response,
-                        "the origin sent no response within the read timeout of " +
-                            seconds_text(context.read_timeout) + " after the request",
-                        ec);
-    }
-    // A stall inside the head has no body to count yet.
-    const std::string where =
-        context.head_received ? received : "in the middle of the status line and headers";
-    return make_error(FailureKind::read_timeout, Phase::response,
-                      "the origin stopped sending: no data for the read timeout of " +
-                          seconds_text(context.read_timeout) + " (" + where + ")",
-                      ec);
-  }
+  const std::string received = received_text(context);
   if (ec == http::error::header_limit) {
     return make_error(FailureKind::response_headers_too_large, Phase::response,
                       "the response's status line and headers exceed " +

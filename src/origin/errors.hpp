@@ -58,6 +58,11 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
 /// read-timeout message says so, as the whole wait was tries × the timeout.
 void note_silent_tries(FetchError& error, int tries);
 
+/// Why `count` ignored HelloRequests matter: the CDN never renegotiates, so an
+/// origin that waits for a new handshake never gets one (a read timeout's
+/// message and get's warning both say so).
+std::string ignored_hello_requests_text(int count);
+
 /// A chunked response body whose framing has a line ended by a bare LF
 /// (chunk_framing_has_bare_lf()), after `body_bytes` of body.
 FetchError bare_lf_in_chunk_framing(std::uint64_t body_bytes);

@@ -234,11 +234,7 @@ class FetchRun {
       // A read timeout's message already says this.
       const bool timed_out = result_.error && result_.error->kind == FailureKind::read_timeout;
       if (!timed_out) {
-        result_.warnings.push_back(
-            "the origin asked to renegotiate (HelloRequest" +
-            (requests == 1 ? std::string(")") : ", " + std::to_string(requests) + " times)") +
-            "; the CDN supports no renegotiation and ignores such requests, as edgefetch did: an origin that "
-            "needs one (e.g. to ask for a client certificate on some paths) never gets it");
+        result_.warnings.push_back(ignored_hello_requests_text(requests));
       }
     }
     if (!stream.failed() && !stream.transport_eof()) {
