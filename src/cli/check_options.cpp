@@ -75,9 +75,7 @@ base::Expected<const policy::Profile*, std::string> comparison_profile(const Che
   }
   const policy::Profile* other = policy::profile_by_name(options.compare_profile);
   if (other == nullptr) {
-    return base::unexpected("--compare-profile: unknown profile '" + options.compare_profile +
-                            "'; known profiles: " + known_profile_names() +
-                            " (see 'edgefetch ciphers profiles')");
+    return base::unexpected("--compare-profile: " + unknown_profile_message(options.compare_profile));
   }
   if (other == &primary) {
     return base::unexpected("--compare-profile " + options.compare_profile +
@@ -195,8 +193,7 @@ base::Expected<PreparedCheck, PrepareError> prepare(const CheckCliOptions& optio
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
-                 " (see 'edgefetch ciphers profiles')");
+    return usage(unknown_profile_message(options.profile));
   }
 
   auto compare = comparison_profile(options, *profile);

@@ -47,9 +47,7 @@ void print_json(const ciphers::Json& document) {
 const policy::Profile* resolve_profile(const CiphersOptions& options) {
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    report_usage_error("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
-                           " (see 'edgefetch ciphers profiles')",
-                       options.json, kExitUsage);
+    report_usage_error(unknown_profile_message(options.profile), options.json, kExitUsage);
   }
   return profile;
 }

@@ -74,8 +74,7 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    return usage("unknown profile '" + options.profile + "'; known profiles: " + known_profile_names() +
-                 " (see 'edgefetch ciphers profiles')");
+    return usage(unknown_profile_message(options.profile));
   }
   auto versions = policy::parse_origin_ssl_protocols(options.origin_ssl_protocols);
   if (!versions) return usage("--origin-ssl-protocols: " + versions.error());

@@ -47,6 +47,8 @@ CLI::Validator not_empty(const std::string& what_to_give) {
           ""};
 }
 
+namespace {
+
 std::string known_profile_names() {
   std::vector<std::string> names;
   for (const policy::Profile& p : policy::all_profiles()) {
@@ -58,6 +60,13 @@ std::string known_profile_names() {
     names.push_back(std::move(name));
   }
   return terminal::join(names, ", ");
+}
+
+}  // namespace
+
+std::string unknown_profile_message(const std::string& name) {
+  return "unknown profile '" + name + "'; known profiles: " + known_profile_names() +
+         " (see 'edgefetch ciphers profiles')";
 }
 
 std::optional<std::string> unreadable_file(const std::string& path) {

@@ -17,11 +17,10 @@ CLI::Validator whole_number_in(int lowest, int highest);
 /// which would otherwise silently mean the default.
 CLI::Validator not_empty(const std::string& what_to_give);
 
-/// Every profile name, each followed by the short names that stand for it:
-/// "cloudfront (aliases default, documented), CloudFront-Upstream, ...,
-/// CloudFront-Upstream-2025 (alias cloudfront-2025), ...". For the "unknown
-/// profile" messages, so that a name the docs use is found in the list.
-std::string known_profile_names();
+/// "unknown profile 'NAME'; known profiles: ... (see 'edgefetch ciphers profiles')", each
+/// profile with its aliases ("CloudFront-Upstream-2025 (alias cloudfront-2025)"), so that a
+/// name the docs use is found in the list.
+std::string unknown_profile_message(const std::string& name);
 
 /// Why `path` cannot be read: the system's reason ("No such file or
 /// directory", "Permission denied") or "it is a directory"; nullopt when it can

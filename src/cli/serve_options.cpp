@@ -119,8 +119,7 @@ base::Expected<PreparedServe, std::string> prepare(const ServeCliOptions& option
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
   if (profile == nullptr) {
-    return base::unexpected("--profile: unknown profile '" + options.profile + "'; known profiles: " +
-                            known_profile_names() + " (see 'edgefetch ciphers profiles')");
+    return base::unexpected("--profile: " + unknown_profile_message(options.profile));
   }
   server.origin_access.profile = profile;
   for (const auto& text : options.resolve) {
