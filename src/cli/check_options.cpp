@@ -27,9 +27,10 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
   return static_cast<std::uint16_t>(value);
 }
 
-// Why a --distribution-config was refused. A --template-parameter given for
-// a config that is no template is the option's fault, not the file's: that
-// problem is named first, without calling the config invalid.
+// Why a --distribution-config was refused. A problem of a --template-parameter
+// value (one for a config that is no template, for no declared parameter, or
+// that the parameter's constraints refuse) is the option's fault, not the
+// file's: it is named first, without calling the config invalid.
 std::string config_failure(const std::string& file, const config::ReadFailure& failure) {
   std::vector<std::string> option_problems;
   std::vector<config::Problem> file_problems;
@@ -37,7 +38,7 @@ std::string config_failure(const std::string& file, const config::ReadFailure& f
   for (const auto& problem : failure.problems) {
     std::string_view message = problem.message;
     if (problem.path.empty() && message.starts_with(file_prefix)) message.remove_prefix(file_prefix.size());
-    if (message.starts_with("--template-parameter")) {
+    if (problem.from_option) {
       option_problems.push_back((problem.path.empty() ? "" : problem.path + ": ") + std::string(message));
     } else {
       file_problems.push_back(problem);

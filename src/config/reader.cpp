@@ -245,14 +245,15 @@ base::Expected<LoadedConfig, ReadFailure> read_text(std::string_view text, const
   read_document(*parsed, policies, given, loaded, problems);
   // Values for parameters of a config that has none: the user meant another file.
   if (!given.overrides.empty() && loaded.format != SourceFormat::cloudformation) {
-    problems.insert(
-        problems.begin(),
-        Problem{"", "--template-parameter is for CloudFormation templates, and this is " +
-                        std::string(loaded.format == SourceFormat::distribution_config
-                                        ? "a DistributionConfig"
-                                        : "`aws cloudfront " + std::string(to_string(loaded.format)) +
-                                              "` output") +
-                        ", whose values are literal already; drop --template-parameter"});
+    problems.insert(problems.begin(),
+                    Problem{"",
+                            "--template-parameter is for CloudFormation templates, and this is " +
+                                std::string(loaded.format == SourceFormat::distribution_config
+                                                ? "a DistributionConfig"
+                                                : "`aws cloudfront " + std::string(to_string(loaded.format)) +
+                                                      "` output") +
+                                ", whose values are literal already; drop --template-parameter",
+                            true});
   }
   if (!problems.empty()) return fail(std::move(problems));
   return loaded;

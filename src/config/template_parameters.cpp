@@ -167,8 +167,10 @@ class ParameterReader {
     for (const auto& [name, value] : given.overrides) {
       const std::string flag = "--template-parameter " + quote_name(name);
       if (const auto earlier = chosen.find(name); earlier != chosen.end()) {
-        problems_.push_back({"Parameters", flag + " is given twice (" + quote(earlier->second) + " and " +
-                                               quote(value) + "); give it once"});
+        problems_.push_back(
+            {"Parameters",
+             flag + " is given twice (" + quote(earlier->second) + " and " + quote(value) + "); give it once",
+             true});
         continue;
       }
       const bool is_declared = std::find(declared.begin(), declared.end(), name) != declared.end();
@@ -177,11 +179,11 @@ class ParameterReader {
         message += ": " + name +
                    " is not a single value a field can take; the pseudo parameters that can be given are ";
         message += listed({kSettablePseudoParameters.begin(), kSettablePseudoParameters.end()});
-        problems_.push_back({"Parameters", std::move(message)});
+        problems_.push_back({"Parameters", std::move(message), true});
         continue;
       }
       if (!is_declared && !is_pseudo_parameter(name)) {
-        problems_.push_back({"Parameters", unknown_message(flag, name, declared)});
+        problems_.push_back({"Parameters", unknown_message(flag, name, declared), true});
         continue;
       }
       chosen.emplace(name, value);
@@ -320,7 +322,8 @@ class ParameterReader {
       constraint = " (ConstraintDescription: " + quote(description->get<std::string>()) + ")";
     }
     const auto refuse = [&](const std::string& why) {
-      problems_.push_back({at, subject + " " + why + "; CloudFormation refuses it" + constraint});
+      problems_.push_back(
+          {at, subject + " " + why + "; CloudFormation refuses it" + constraint, !binding.from_default});
     };
     if (kind == Kind::number) {
       const auto number = number_of(value);

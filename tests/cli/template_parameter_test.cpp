@@ -141,6 +141,7 @@ TEST_F(TemplateParameterTest, UnknownParameterIsAUsageErrorNamingItAndTheDeclare
                        "OriginDomain?); it declares OriginDomain, OriginPort"))
       << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_FALSE(contains(result.err, "not a valid distribution config")) << result.err;
 }
 
 TEST_F(TemplateParameterTest, MalformedValuesAndMisplacedFlagsAreUsageErrors) {
@@ -201,6 +202,22 @@ TEST_F(TemplateParameterTest, AValueAgainstAllowedValuesIsRefused) {
   EXPECT_TRUE(contains(result.err,
                        "Parameters.OriginDomain: the value \"evil.params.test\" given with "
                        "--template-parameter OriginDomain is not one of its AllowedValues"))
+      << result.err;
+  // The value given is at fault, not the file: the option is named, the file not called invalid.
+  EXPECT_FALSE(contains(result.err, "not a valid distribution config")) << result.err;
+  EXPECT_TRUE(contains(result.err, "(--distribution-config '" + file + "')")) << result.err;
+}
+
+TEST_F(TemplateParameterTest, ADefaultAgainstAllowedValuesIsTheFilesFault) {
+  json parameters = default_parameters(443);
+  parameters["OriginDomain"]["AllowedValues"] = {"other.params.test"};
+  const std::string file = write(parameter_template(parameters));
+  const auto result = run_expecting({"check", "--distribution-config", file}, kExitUsage);
+  EXPECT_TRUE(contains(result.err, "--distribution-config '" + file + "' is not a valid distribution config"))
+      << result.err;
+  EXPECT_TRUE(contains(result.err,
+                       "Parameters.OriginDomain: its Default \"default.params.test\" is not one of "
+                       "its AllowedValues"))
       << result.err;
 }
 

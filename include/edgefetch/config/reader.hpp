@@ -45,6 +45,9 @@ enum class Spelling { api, cloudformation };
 struct Problem {
   std::string path;
   std::string message;
+  /// The fault is in a value given on the command line (--template-parameter),
+  /// not in the file's text: the command names the option, not the file.
+  bool from_option = false;
   /// "path: message" (or just the message when path is empty).
   [[nodiscard]] std::string to_string() const;
 };
