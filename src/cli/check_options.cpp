@@ -105,6 +105,7 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     if (!url) return bad(url.error());
     if (url->scheme != net::Scheme::https) return bad("check tests TLS; use an https:// URL or HOST[:PORT]");
     if (url->target != "/") return path_given(url->target);
+    if (auto why = trailing_dot_problem(url->host)) return bad(*why);
     return HostPort{url->host, url->port};
   }
   // "HOST:PORT/" is HOST:PORT, as https://HOST:PORT/ is; anything after the
@@ -139,6 +140,7 @@ base::Expected<HostPort, std::string> parse_host_port(std::string_view text) {
     out.port = *port;
   }
   if (host.empty()) return bad("the host is empty");
+  if (auto why = trailing_dot_problem(host)) return bad(*why);
   if (!net::is_ip_literal(host) && !net::is_valid_dns_name(host)) {
     return bad("'" + std::string(host) + "' is not a host name");
   }

@@ -6,6 +6,8 @@
 
 #include "edgefetch/base/ascii.hpp"
 #include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/edge/message_rewrite.hpp"
+#include "edgefetch/edge/request_id.hpp"
 #include "edgefetch/net/resolve.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 #include "option_checks.hpp"
@@ -70,6 +72,7 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
 
   auto url = net::parse_url(options.url);
   if (!url) return usage("invalid URL '" + options.url + "': " + url.error());
+  if (auto why = trailing_dot_problem(url->host)) return usage("invalid URL '" + options.url + "': " + *why);
   prepared.url = *url;
 
   const policy::Profile* profile = policy::profile_by_name(options.profile);
@@ -110,6 +113,8 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
 
   origin::Request& request = prepared.request;
   request.target = url->target;
+  request.via = edge::EdgeIdentity{edge::make_host_id()}.via("1.1");
+  request.request_id = edge::make_request_id();
   if (!options.host_header.empty()) request.host_header = options.host_header;
   for (const auto& text : options.headers) {
     auto header = parse_header(text);

@@ -228,6 +228,13 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
       return text;
     }
     case tls::ErrorCode::no_shared_cipher:
+      if (error.tls->alert_sender == tls::AlertSender::server) {
+        // handshake_failure says nothing of what the server missed.
+        return "The origin's handshake_failure does not say what it lacks: a cipher suite, a group "
+               "(X25519, P-256, P-384) or a signature scheme of the CDN's offer ('edgefetch ciphers' lists "
+               "them). 'edgefetch check " +
+               config.domain_name + ":" + port + "' finds which.";
+      }
       return "Enable on the origin one of the suites the CDN offers ('edgefetch ciphers' lists them).";
     case tls::ErrorCode::no_shared_group:
       return "Enable X25519, P-256 or P-384 for ECDHE on the origin ('edgefetch ciphers groups').";

@@ -95,8 +95,14 @@ void VerboseObserver::print_settings() {
        std::to_string(config.read_timeout.count()) + " s");
   if (prepared_.offer) {
     const auto& offer = *prepared_.offer;
+    // The hello offers the profile's versions whatever OriginSslProtocols says;
+    // its lowest selected version is the floor the server's choice must meet.
+    const std::string hello_versions =
+        offer.profile ? policy::version_range_name(offer.profile->min_version, offer.profile->max_version)
+                      : policy::version_range_name(offer.min_version, offer.max_version);
     star("TLS offer: profile " + std::string(offer.profile ? offer.profile->name : "?") + ", versions " +
-         policy::version_range_name(offer.min_version, offer.max_version) + ", " +
+         hello_versions + " (the server's choice must be " +
+         policy::version_range_name(offer.min_version, offer.max_version) + "), " +
          std::to_string(offer.cipher_suites.size()) + " suites, " + std::to_string(offer.groups.size()) +
          " groups, " + std::to_string(offer.signature_schemes.size()) + " signature schemes");
     star("Trust: " + prepared_.trust_description);

@@ -69,6 +69,14 @@ std::string unknown_profile_message(const std::string& name) {
          " (see 'edgefetch ciphers profiles')";
 }
 
+std::optional<std::string> trailing_dot_problem(std::string_view host) {
+  if (!host.ends_with('.') || host.size() < 2) return std::nullopt;
+  const std::string name(host.substr(0, host.size() - 1));
+  return "'" + std::string(host) + "' ends with a dot: give the origin's name without it (" + name +
+         "), as the CDN's origin domain names are written; the name is sent as SNI, which has no trailing "
+         "dot (RFC 6066 3), and the certificate is checked for it";
+}
+
 std::optional<std::string> unreadable_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return std::string("it is a directory");

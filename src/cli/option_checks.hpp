@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace edgefetch::cli {
 
@@ -26,5 +27,10 @@ std::string unknown_profile_message(const std::string& name);
 /// directory", "Permission denied") or "it is a directory"; nullopt when it can
 /// be opened for reading.
 std::optional<std::string> unreadable_file(const std::string& path);
+
+/// Why an origin name that ends with a dot ("origin.test.") is refused;
+/// nullopt for any other. The edge sends the origin's name as SNI, which
+/// carries no trailing dot (RFC 6066 §3), and checks the certificate for it.
+std::optional<std::string> trailing_dot_problem(std::string_view host);
 
 }  // namespace edgefetch::cli

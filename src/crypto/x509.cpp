@@ -232,9 +232,15 @@ base::Expected<std::vector<Certificate>, Error> Certificate::from_pem(std::strin
     }
     out.push_back(std::move(certificate.value()));
   }
-  const std::string reason = detail::drain_openssl_errors();  // the end of input reads as "no start line"
+  const std::string reason = detail::drain_openssl_errors();
   if (out.empty()) {
-    return base::unexpected(Error{"no PEM certificate found" + (reason.empty() ? "" : ": " + reason)});
+    // OpenSSL reads the end of input without a block as "no start line": say what that means.
+    if (reason.empty() || reason.find("no start line") != std::string::npos) {
+      return base::unexpected(
+          Error{"no PEM certificate found (no '-----BEGIN CERTIFICATE-----' block; a DER file converts with "
+                "'openssl x509 -inform der -in FILE -out FILE.pem')"});
+    }
+    return base::unexpected(Error{"no PEM certificate found: " + reason});
   }
   return out;
 }
@@ -358,7 +364,7 @@ base::Expected<void, Error> TrustStore::add_pem_file(const std::string& path) {
   }
   const std::string text = contents.str();
   if (auto added = add_pem(text); !added) {
-    return base::unexpected(Error{"CA file '" + path + "': " + added.error().message});
+    return base::unexpected(added.error());  // the caller names the file
   }
   return {};
 }

@@ -25,6 +25,8 @@ http::request<http::string_body> build_request(const OriginConfig& config, const
   std::vector<Header> fields = {
       {"Host", host_value(config, request)},
       {"User-Agent", std::string(kCdnUserAgent)},
+      {"Via", request.via},
+      {"X-Amz-Cf-Id", request.request_id},
       {"Connection", "Keep-Alive"},
   };
   const std::size_t default_count = fields.size();

@@ -62,6 +62,18 @@ TEST(CheckCommandTest, APathIsRefusedAsNoPartOfAnOrigin) {
   }
 }
 
+// SNI has no trailing dot (RFC 6066 3): a name written with one is refused
+// with the name to give, not sent as "origin.test." and then mismatched.
+TEST(CheckCommandTest, ANameEndingWithADotIsRefusedWithTheNameToGive) {
+  for (const char* origin : {"origin.test.", "origin.test.:8443", "https://origin.test./"}) {
+    const std::string err = usage_error({origin}).err;
+    EXPECT_TRUE(contains_text(err,
+                              "'origin.test.' ends with a dot: give the origin's name without it "
+                              "(origin.test)"))
+        << origin << ": " << err;
+  }
+}
+
 TEST(CheckCommandTest, HelpDocumentsExitCodesAndTheWorstOrder) {
   const RunResult result = run_edgefetch({"check", "--help"});
   EXPECT_EQ(result.exit_code, 0);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "cli/cli_support.hpp"
@@ -68,6 +69,36 @@ TEST(GetHttpTest, JsonReportsStatusHeadersBodyAndTimings) {
   EXPECT_TRUE(requests[0].starts_with("GET /a?b=c HTTP/1.1\r\n")) << requests[0];
   EXPECT_TRUE(contains(requests[0], "\r\nUser-Agent: Amazon CloudFront\r\n")) << requests[0];
   EXPECT_TRUE(contains(requests[0], "\r\nHost: 127.0.0.1\r\n")) << requests[0];
+}
+
+TEST(GetHttpTest, TheRequestCarriesTheEdgesViaAndRequestIdEachTimeNew) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer("HTTP/1.1 204 No Content\r\n\r\n", received));
+  ASSERT_TRUE(server);
+  run_expecting({"get", url_for(*server)}, kExitOk);
+  run_expecting({"get", url_for(*server)}, kExitOk);
+  const auto requests = received->all();
+  ASSERT_EQ(requests.size(), 2u);
+  const std::regex via(R"(\r\nVia: 1\.1 ([0-9a-f]{32})\.cloudfront\.net \(CloudFront\)\r\n)");
+  const std::regex request_id(R"(\r\nX-Amz-Cf-Id: ([A-Za-z0-9_-]{56})\r\n)");
+  std::smatch first_id;
+  std::smatch second_id;
+  ASSERT_TRUE(std::regex_search(requests[0], first_id, request_id)) << requests[0];
+  ASSERT_TRUE(std::regex_search(requests[1], second_id, request_id)) << requests[1];
+  EXPECT_NE(first_id[1].str(), second_id[1].str());
+  EXPECT_TRUE(std::regex_search(requests[0], via)) << requests[0];
+}
+
+TEST(GetHttpTest, AnEmptyHeaderRemovesViaAndOneGivenReplacesTheRequestId) {
+  auto received = std::make_shared<ReceivedRequests>();
+  auto server = start_server(answer("HTTP/1.1 204 No Content\r\n\r\n", received));
+  ASSERT_TRUE(server);
+  run_expecting({"get", url_for(*server), "-H", "Via:", "-H", "X-Amz-Cf-Id: mine"}, kExitOk);
+  const auto requests = received->all();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_FALSE(contains(requests[0], "Via:")) << requests[0];
+  EXPECT_TRUE(contains(requests[0], "\r\nX-Amz-Cf-Id: mine\r\n")) << requests[0];
+  EXPECT_EQ(requests[0].find("X-Amz-Cf-Id"), requests[0].rfind("X-Amz-Cf-Id")) << requests[0];
 }
 
 TEST(GetHttpTest, JsonHeaderFieldsKeepOrderSpellingAndRepeats) {
@@ -355,9 +386,14 @@ TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
        "--ca-file '/nonexistent/ca.pem': cannot read it (No such file or directory)"},
       {{"get", "https://origin.test/", "--ca-file", "/"},
        "--ca-file '/': cannot read it (it is a directory)"},
+      {{"get", "https://origin.test/", "--ca-file", "/proc/version"},
+       "--ca-file '/proc/version': no PEM certificate found (no '-----BEGIN CERTIFICATE-----' block"},
       {{"get", "http://origin.test/", "-d", "@/nonexistent/body.bin"},
        "-d @/nonexistent/body.bin: cannot read '/nonexistent/body.bin' (No such file or directory)"},
       {{"get", "https://origin.test/", "--no-such-flag"}, "--no-such-flag"},
+      {{"get", "https://origin.test.:8443/"},
+       "invalid URL 'https://origin.test.:8443/': 'origin.test.' ends with a dot: give the origin's name "
+       "without it (origin.test)"},
   };
   for (const auto& c : cases) {
     const auto result = run_expecting(c.args, kExitUsage);

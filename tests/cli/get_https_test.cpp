@@ -132,6 +132,9 @@ TEST_F(GetHttpsTest, ProfileDecidesTheOffer) {
   const auto refused = run_expecting(args({"--json"}), kExitTlsFailure);
   EXPECT_EQ(json_output(refused)["error"]["code"], "no_shared_cipher") << refused.out;
   EXPECT_TRUE(contains(refused.err, "edgefetch ciphers")) << refused.err;
+  // The server's handshake_failure does not say what it lacked: check finds out.
+  EXPECT_TRUE(contains(refused.err, "'edgefetch check origin.test:" + port() + "' finds which"))
+      << refused.err;
   const auto accepted = run_expecting(args({"--profile", "CloudFront-Upstream", "--json"}), kExitOk);
   EXPECT_EQ(json_output(accepted)["tls"]["cipher"]["code"], "0x009C") << accepted.out;
 }
@@ -183,6 +186,11 @@ TEST_F(GetHttpsTest, VerboseNamesTheLegacySignatureOfTls10) {
       run_expecting(args({"-v", "-o", "/dev/null", "--origin-ssl-protocols", "TLSv1"}), kExitOk);
   EXPECT_TRUE(contains(result.err, "TLSv1 (0x0301)")) << result.err;
   EXPECT_TRUE(contains(result.err, "RSA with MD5+SHA-1 (no signature schemes before TLS 1.2)")) << result.err;
+  // The hello offers the profile's versions; OriginSslProtocols sets the floor of the server's choice.
+  EXPECT_TRUE(contains(result.err,
+                       "TLS offer: profile cloudfront, versions SSLv3-TLSv1.2 (the server's choice must be "
+                       "TLSv1-TLSv1.2),"))
+      << result.err;
 }
 
 TEST_F(GetHttpsTest, WrongNameIsCertNameMismatchWithTheNames) {

@@ -89,7 +89,10 @@ TEST_F(GetTls13Test, VerboseShowsTheTls13ParametersAndNoTls12OnlyFacts) {
   EXPECT_FALSE(contains(err, "Extended MS    no")) << err;
   EXPECT_FALSE(contains(err, "Secure reneg.  no")) << err;
   EXPECT_TRUE(contains(err, tls_line("Key", "RSA 2048"))) << err;
-  EXPECT_TRUE(contains(err, "TLS offer: profile CloudFront-Upstream-2025, versions TLSv1.2-TLSv1.3,")) << err;
+  EXPECT_TRUE(contains(err,
+                       "TLS offer: profile CloudFront-Upstream-2025, versions SSLv3-TLSv1.3 (the server's "
+                       "choice must be TLSv1.2-TLSv1.3),"))
+      << err;
 }
 
 TEST_F(GetTls13Test, VerboseNamesTheHelloRetryRequest) {

@@ -82,6 +82,8 @@ class TrustStore {
   static base::Expected<std::shared_ptr<const TrustStore>, Error> from_pem_file(const std::string& path);
 
   base::Expected<void, Error> add_pem(std::string_view pem);
+  /// Errors name the file when it cannot be read; what is wrong inside it is
+  /// said without the path (the caller names it once, e.g. "--ca-file 'x':").
   base::Expected<void, Error> add_pem_file(const std::string& path);
   base::Expected<void, Error> add(const Certificate& certificate);
   /// Loads the system default paths into this store.

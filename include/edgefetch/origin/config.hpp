@@ -81,9 +81,15 @@ struct Request {
   /// Sent as Host, and used for SNI and certificate name checks, as the CDN
   /// does when the viewer's Host header is forwarded. Empty: the domain name.
   std::optional<std::string> host_header;
+  /// What the edge adds to every origin request, sent after User-Agent when
+  /// not empty: Via ("1.1 <id>.cloudfront.net (CloudFront)"; origins such as
+  /// nginx compress only for proxies with gzip_proxied when they see one) and
+  /// X-Amz-Cf-Id (the request id).
+  std::string via;
+  std::string request_id;
   /// Extra headers in order. A header named like a default one (User-Agent,
-  /// Connection) replaces it; one with an empty value removes it. Host is
-  /// not allowed here (use host_header).
+  /// Via, X-Amz-Cf-Id, Connection) replaces it; one with an empty value
+  /// removes it. Host is not allowed here (use host_header).
   std::vector<Header> headers;
   std::string body;  // sent with Content-Length when not empty (or for POST/PUT/PATCH)
 };
