@@ -325,7 +325,7 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
   }
 
   align_rows_with_verdict(diagnosis, handshake);
-  detail::add_warnings(diagnosis, handshake, audit);
+  detail::add_warnings(diagnosis, handshake, audit, target);
   if (summary != nullptr) detail::add_summary_notes(diagnosis, *summary, target);
   return diagnosis;
 }

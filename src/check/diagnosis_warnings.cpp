@@ -1,16 +1,21 @@
 #include "check/diagnosis_warnings.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
+#include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::check::detail {
 namespace {
 
 using policy::ProtocolVersion;
+
+constexpr std::uint8_t kUnrecognizedNameAlert = 112;  // RFC 6066 §3
 
 std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
@@ -20,8 +25,28 @@ void warn(Diagnosis& diagnosis, WarningCode code, std::string message) {
   diagnosis.warnings.push_back(Warning{code, std::move(message)});
 }
 
+// RFC 5246 7.4.2: after the leaf, each certificate certifies the one before
+// it. Path building (OpenSSL's, which s2n uses) finds the path in any order,
+// but the CDN's guidance lists a chain out of order as a cause of 502.
+void chain_order_warning(Diagnosis& diagnosis, const std::vector<crypto::CertificateInfo>& chain) {
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    if (chain[i].subject == chain[i - 1].issuer) continue;
+    std::string order;
+    for (const auto& certificate : chain) order += (order.empty() ? "" : ", ") + quoted(certificate.subject);
+    warn(diagnosis, WarningCode::chain_order,
+         "The origin sends its chain out of order: " + order + "; certificate " + std::to_string(i + 1) +
+             ", " + quoted(chain[i].subject) + ", is not the issuer of the one before it (" +
+             quoted(chain[i - 1].issuer) +
+             " is). The edge's path building finds the path anyway, but the CDN's guidance lists an "
+             "out-of-order chain as a cause of 502: send the leaf, then each certificate's issuer in turn "
+             "(the root may be left out).");
+    return;
+  }
+}
+
 void certificate_warnings(Diagnosis& diagnosis, const CertificateAudit& audit) {
   if (audit.chain.empty()) return;
+  chain_order_warning(diagnosis, audit.chain);
   const crypto::CertificateInfo& leaf = audit.chain.front();
   if (audit.days_to_expiry && *audit.days_to_expiry >= 0 && *audit.days_to_expiry <= kExpiryWarningDays) {
     const long days = *audit.days_to_expiry;
@@ -65,11 +90,32 @@ void negotiation_warnings(Diagnosis& diagnosis, const tls::Negotiated& negotiate
   }
 }
 
+// Warning alerts the edge's handshake went on after, whatever its verdict:
+// the edge may not go on (tls::warning_alerts_text), and unrecognized_name
+// also says the origin has no site for the name, which explains a wrong certificate.
+void warning_alert_warnings(Diagnosis& diagnosis, const tls::Negotiated& negotiated,
+                            const OriginTarget& target) {
+  if (negotiated.warning_alerts.empty()) return;
+  const std::string name = target.server_name();
+  std::string message =
+      tls::warning_alerts_text(negotiated.warning_alerts, net::is_ip_literal(name) ? "" : name);
+  message.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(message.front())));
+  message += ". Configure the origin so that it sends none";
+  if (std::find(negotiated.warning_alerts.begin(), negotiated.warning_alerts.end(), kUnrecognizedNameAlert) !=
+      negotiated.warning_alerts.end()) {
+    message += " (for unrecognized_name: serve " + quoted(name) +
+               " by name, e.g. nginx server_name, Apache ServerName or ServerAlias)";
+  }
+  warn(diagnosis, WarningCode::warning_alert, message + ".");
+}
+
 }  // namespace
 
-void add_warnings(Diagnosis& diagnosis, const VerdictHandshake& handshake, const CertificateAudit* audit) {
+void add_warnings(Diagnosis& diagnosis, const VerdictHandshake& handshake, const CertificateAudit* audit,
+                  const OriginTarget& target) {
   if (audit != nullptr) certificate_warnings(diagnosis, *audit);
   if (handshake.verdict == Verdict::compatible) negotiation_warnings(diagnosis, handshake.negotiated);
+  warning_alert_warnings(diagnosis, handshake.negotiated, target);
 }
 
 void add_summary_notes(Diagnosis& diagnosis, const SupportedSummary& summary, const OriginTarget& target) {

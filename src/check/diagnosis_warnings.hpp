@@ -9,9 +9,11 @@
 
 namespace edgefetch::check::detail {
 
-/// Certificate warnings from `audit` (may be null) and, when the handshake
-/// completed, legacy-parameter warnings from what it negotiated.
-void add_warnings(Diagnosis& diagnosis, const VerdictHandshake& handshake, const CertificateAudit* audit);
+/// Certificate warnings from `audit` (may be null), the warning alerts the
+/// origin sent, and, when the handshake completed, legacy-parameter warnings
+/// from what it negotiated.
+void add_warnings(Diagnosis& diagnosis, const VerdictHandshake& handshake, const CertificateAudit* audit,
+                  const OriginTarget& target);
 
 /// Notes from enumeration: SNI behaviour, unsolicited signature schemes, limits hit.
 void add_summary_notes(Diagnosis& diagnosis, const SupportedSummary& summary, const OriginTarget& target);

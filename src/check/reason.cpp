@@ -98,6 +98,10 @@ std::string_view warning_code_name(WarningCode code) {
       return "legacy_signature";
     case WarningCode::weak_rsa_key:
       return "weak_rsa_key";
+    case WarningCode::warning_alert:
+      return "warning_alert";
+    case WarningCode::chain_order:
+      return "chain_order";
   }
   return "cert_expiring_soon";
 }

@@ -8,6 +8,7 @@
 #include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
+#include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::cli::get {
 namespace {
@@ -85,6 +86,8 @@ Json tls_json(const origin::FetchResult& result) {
     if (n.cipher_suite != nullptr && n.version == policy::ProtocolVersion::tls1_3) {
       // RFC 8446 has neither extension (both are built into TLS 1.3), but it may take a HelloRetryRequest.
       tls["hello_retry_request"] = n.hello_retry_request;
+      // KeyUpdates the origin sent while the response was read; each was followed.
+      tls["key_updates_received"] = n.key_updates_received;
     } else if (n.cipher_suite != nullptr) {
       tls["extended_master_secret"] = n.extended_master_secret;
       tls["secure_renegotiation"] = n.secure_renegotiation;
@@ -93,6 +96,15 @@ Json tls_json(const origin::FetchResult& result) {
     }
     if (!n.alpn.empty()) tls["alpn"] = n.alpn;
   }
+  // Warning alerts the origin sent and the connection went on after (warnings[] says what they mean at the
+  // edge).
+  Json warning_alerts = Json::array();
+  if (result.tls) {
+    for (const std::uint8_t description : result.tls->warning_alerts) {
+      warning_alerts.push_back(tls::alert_name(description));
+    }
+  }
+  tls["warning_alerts"] = std::move(warning_alerts);
   tls["server_name"] = result.server_name;
   // What went out as SNI: an IP address never does (RFC 6066 3), though the
   // certificate is still checked against it.

@@ -81,6 +81,26 @@ std::string signature_text(const tls::Negotiated& n, bool failed) {
   return "none";
 }
 
+// What the origin sent after the handshake, while the response was read;
+// empty when nothing came. TLS 1.2 session tickets belong to the handshake.
+std::string post_handshake_text(const tls::Negotiated& n) {
+  std::vector<std::string> parts;
+  if (n.version == policy::ProtocolVersion::tls1_3 && n.session_ticket_received) {
+    parts.emplace_back("session tickets (checked, not kept: TLS 1.3 sessions are not resumed)");
+  }
+  if (n.key_updates_received > 0) {
+    parts.push_back(std::to_string(n.key_updates_received) +
+                    (n.key_updates_received == 1 ? " KeyUpdate" : " KeyUpdates") +
+                    " (its keys changed; edgefetch followed)");
+  }
+  if (n.hello_requests_ignored > 0) {
+    parts.push_back(std::to_string(n.hello_requests_ignored) +
+                    (n.hello_requests_ignored == 1 ? " HelloRequest" : " HelloRequests") +
+                    " (ignored, as the CDN ignores them)");
+  }
+  return parts.empty() ? std::string() : "After the handshake the origin sent " + terminal::join(parts, ", ");
+}
+
 }  // namespace
 
 void VerboseObserver::star(const std::string& line) {
@@ -205,6 +225,9 @@ void VerboseObserver::on_retry(int next_try, int max_tries, const origin::FetchE
 void VerboseObserver::print_summary(const origin::FetchResult& result) {
   if (result.ok()) {
     star("Received " + std::to_string(result.body_bytes) + " body bytes");
+  }
+  if (result.tls && result.tls->cipher_suite != nullptr) {
+    if (const auto after = post_handshake_text(*result.tls); !after.empty()) star(after);
   }
   star("Timings: " + timings_text(result.timings));
 }

@@ -20,7 +20,9 @@
 #include "edgefetch/net/error.hpp"
 #include "edgefetch/net/tcp_transport.hpp"
 #include "edgefetch/net/tls_stream.hpp"
+#include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/profile.hpp"
+#include "edgefetch/tls/error.hpp"
 #include "errors.hpp"
 #include "request_builder.hpp"
 #include "response_parser.hpp"
@@ -215,6 +217,7 @@ class FetchRun {
     result_.tls = stream.negotiated();
     if (ec) {
       handshake_failed(ec, stream);
+      note_warning_alerts(stream.negotiated());
       if (observer_) {
         observer_->on_tls_handshake(stream.negotiated(), &*result_.error);
       }
@@ -229,6 +232,10 @@ class FetchRun {
     }
 
     co_await exchange(stream, stream.next_layer());
+    // What came after the handshake, while the response was read.
+    result_.tls->key_updates_received = stream.negotiated().key_updates_received;
+    result_.tls->session_ticket_received = stream.negotiated().session_ticket_received;
+    note_warning_alerts(stream.negotiated());
     if (const int requests = stream.negotiated().hello_requests_ignored; requests > 0) {
       result_.tls->hello_requests_ignored = requests;
       // A read timeout's message already says this.
@@ -243,6 +250,15 @@ class FetchRun {
       co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
     }
     stream.next_layer().close();
+  }
+
+  // Warning alerts the origin sent, in the handshake or the response: the
+  // connection went on here, but may not at the edge (tls::warning_alerts_text).
+  void note_warning_alerts(const tls::Negotiated& negotiated) {
+    if (negotiated.warning_alerts.empty()) return;
+    result_.tls->warning_alerts = negotiated.warning_alerts;
+    const std::string sni = net::is_ip_literal(result_.server_name) ? std::string() : result_.server_name;
+    result_.warnings.push_back(tls::warning_alerts_text(negotiated.warning_alerts, sni));
   }
 
   void handshake_failed(const boost::system::error_code& ec, const net::TlsStream& stream) {

@@ -5,6 +5,7 @@
 
 #include "edgefetch/tls/client.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -110,6 +111,15 @@ bool Client::input_pending() const {
 std::shared_ptr<const Session> Client::session() const {
   // TLS 1.3 resumption is not offered (the CDN's hello has no psk_key_exchange_modes).
   return impl_->tls13 ? nullptr : impl_->engine.session();
+}
+
+void note_warning_alert(Negotiated& negotiated, std::uint8_t description) {
+  // The engine refuses a long run of warnings; a few distinct ones say all there is.
+  static constexpr std::size_t kMaxNoted = 8;
+  auto& noted = negotiated.warning_alerts;
+  if (noted.size() < kMaxNoted && std::find(noted.begin(), noted.end(), description) == noted.end()) {
+    noted.push_back(description);
+  }
 }
 
 }  // namespace edgefetch::tls

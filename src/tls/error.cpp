@@ -3,6 +3,8 @@
 #include "edgefetch/tls/error.hpp"
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace edgefetch::tls {
 
@@ -137,6 +139,23 @@ std::string alert_name(std::uint8_t description) {
       break;
   }
   return "alert(" + std::to_string(description) + ")";
+}
+
+std::string warning_alerts_text(const std::vector<std::uint8_t>& descriptions, std::string_view sni) {
+  static constexpr std::uint8_t kUnrecognizedName = 112;
+  std::string names;
+  for (std::size_t i = 0; i < descriptions.size(); ++i) {
+    if (i > 0) names += i + 1 == descriptions.size() ? " and " : ", ";
+    names += alert_name(descriptions[i]);
+    if (descriptions[i] == kUnrecognizedName && !sni.empty()) {
+      names += " (no name it serves is '" + std::string(sni) + "', the SNI sent)";
+    }
+  }
+  return "the origin sent the TLS warning alert" + std::string(descriptions.size() == 1 ? " " : "s ") +
+         names +
+         " and edgefetch went on, but the CDN's TLS library (s2n) ends the connection on any warning alert "
+         "unless it is configured to ignore them, and CloudFront does not document which it does: if it does "
+         "not, the edge answers 502";
 }
 
 }  // namespace edgefetch::tls

@@ -128,6 +128,7 @@ TEST_F(GetTls13Test, JsonReportsTheTls13ParametersExactly) {
   EXPECT_EQ(tls["group"], json({{"name", "P-256"}, {"code", "0x0017"}}));
   EXPECT_EQ(tls["signature_scheme"], json({{"name", "ecdsa_secp256r1_sha256"}, {"code", "0x0403"}}));
   EXPECT_EQ(tls["hello_retry_request"], false);
+  EXPECT_EQ(tls["key_updates_received"], 0);
   EXPECT_FALSE(tls.contains("extended_master_secret")) << tls.dump(2);
   EXPECT_FALSE(tls.contains("secure_renegotiation")) << tls.dump(2);
   EXPECT_EQ(tls["certificate"]["key"], "EC P-256");

@@ -62,6 +62,8 @@ enum class WarningCode {
   legacy_cipher,       // RC4 or 3DES negotiated
   legacy_signature,    // SHA-1 (or MD5+SHA-1) signature on the key exchange
   weak_rsa_key,        // RSA key under 2048 bits
+  warning_alert,       // the origin sent a warning alert (e.g. unrecognized_name), which s2n may refuse
+  chain_order,         // the chain as sent is not leaf, then each certificate's issuer
 };
 
 /// "cert_expiring_soon", ...

@@ -89,7 +89,18 @@ struct Negotiated {
   /// HelloRequests the server sent after the handshake (TLS <= 1.2): each was
   /// ignored, as the CDN's TLS library does (it supports no renegotiation).
   int hello_requests_ignored = 0;
+  /// TLS 1.3 KeyUpdates the server sent after the handshake: each changed the
+  /// keys of what it sends next (and, when it asked, ours too).
+  int key_updates_received = 0;
+  /// Warning alerts the server sent that the connection went on after (each
+  /// description once, in order; e.g. unrecognized_name when no name it
+  /// serves matches the SNI). The CDN's TLS library ends the connection on
+  /// any of them unless told to ignore warnings.
+  std::vector<std::uint8_t> warning_alerts;
 };
+
+/// Adds `description` to `negotiated.warning_alerts` unless it is there (or the list is full).
+void note_warning_alert(Negotiated& negotiated, std::uint8_t description);
 
 class Client {
  public:

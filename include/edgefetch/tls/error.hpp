@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace edgefetch::tls {
 
@@ -56,5 +57,12 @@ struct Error {
 
 /// "handshake_failure", "bad_record_mac", ... ; "alert(NN)" for unknown values.
 std::string alert_name(std::uint8_t description);
+
+/// What warning alerts the server sent (Negotiated::warning_alerts, not empty)
+/// mean at the edge: the CDN's TLS library (s2n) ends the connection on any
+/// warning unless configured to ignore them, which CloudFront's documentation
+/// does not say; edgefetch goes on. `sni`: the name sent, empty for none
+/// (unrecognized_name then says which name no server name matched).
+std::string warning_alerts_text(const std::vector<std::uint8_t>& descriptions, std::string_view sni);
 
 }  // namespace edgefetch::tls

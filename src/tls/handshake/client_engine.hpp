@@ -100,6 +100,9 @@ class ClientEngine final : public RecordFront {
   base::Expected<void, Error> handle_change_cipher_spec(std::span<const std::uint8_t> fragment) override;
   [[nodiscard]] bool alert_is_fatal(const messages::Alert& alert) const override;
   [[nodiscard]] Error error_for_fatal_alert(std::uint8_t description) const override;
+  void warning_alert_received(std::uint8_t description) override {
+    note_warning_alert(negotiated_, description);
+  }
   [[nodiscard]] std::uint8_t alert_to_send(std::uint8_t description) const override;
   [[nodiscard]] std::string_view step_description() const override;
   [[nodiscard]] bool handed_over() const override { return tls13_handover_.has_value(); }

@@ -44,6 +44,7 @@ base::Expected<void, Error> ClientEngine::hand_over_to_tls13(const messages::Han
   package.handover.client_hello = std::move(*encoded);
   package.handover.key_shares = std::move(tls13_key_shares_);
   package.handover.unsent_output = std::move(output());
+  package.handover.warning_alerts = negotiated_.warning_alerts;
   output().clear();
   package.server_hello.assign(message.bytes.begin(), message.bytes.end());
   package.received_after = reader_.take_unread();

@@ -140,6 +140,7 @@ base::Expected<void, Error> RecordFront::handle_alert(std::span<const std::uint8
     return fail(client_error(ErrorCode::protocol_violation, ad::kUnexpectedMessage,
                              "server sent too many warning alerts in a row"));
   }
+  warning_alert_received(alert->description);
   return {};
 }
 

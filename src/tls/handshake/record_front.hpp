@@ -128,6 +128,8 @@ class RecordFront {
   [[nodiscard]] virtual std::string_view step_description() const = 0;
   /// True once another engine took the connection over: no further records are read here.
   [[nodiscard]] virtual bool handed_over() const { return false; }
+  /// A warning alert the connection goes on after (the engine reports it in Negotiated).
+  virtual void warning_alert_received(std::uint8_t description) = 0;
 
   base::Expected<void, Error> handle_record(const ReceivedRecord& record);
   base::Expected<void, Error> handle_handshake_fragment(std::span<const std::uint8_t> fragment);

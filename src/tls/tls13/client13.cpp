@@ -34,6 +34,7 @@ Client13::Client13(Handover handover)
       client_hello_(std::move(handover.client_hello)),
       key_shares_(std::move(handover.key_shares)) {
   negotiated_.version = policy::ProtocolVersion::tls1_3;
+  negotiated_.warning_alerts = std::move(handover.warning_alerts);
 }
 
 base::Expected<void, Error> Client13::start(std::span<const std::uint8_t> server_hello,
@@ -97,7 +98,7 @@ Error Client13::error_for_fatal_alert(std::uint8_t description) const {
   // refusal comes as the first thing after the handshake; a NewSessionTicket
   // or KeyUpdate first means it accepted the connection.
   if (certificate_requested_ && context == handshake::AlertContext::connected &&
-      !negotiated_.session_ticket_received && key_updates_received_ == 0) {
+      !negotiated_.session_ticket_received && negotiated_.key_updates_received == 0) {
     context = handshake::AlertContext::client_certificate_pending;
   }
   return handshake::error_for_server_alert(description, context, "TLS 1.3", step_description());

@@ -351,7 +351,7 @@ base::Expected<void, Error> Client13::on_key_update(const messages::HandshakeMes
   auto request = decode_key_update(message.body);
   if (!request) return fail(request.error());
   if (!assembler().empty()) return unexpected_message("handshake data after KeyUpdate in the same record");
-  ++key_updates_received_;
+  ++negotiated_.key_updates_received;
   auto next = next_traffic_secret(schedule_->hash(), server_traffic_secret_);
   if (!next) return fail(next.error());
   server_traffic_secret_ = std::move(*next);

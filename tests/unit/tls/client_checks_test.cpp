@@ -261,6 +261,16 @@ TEST(ClientChecks, WarningsAreToleratedUpToALimit) {
   expect_failure(run, record(21, hex("01 70")), ErrorCode::protocol_violation, 10);
 }
 
+// Each warning the connection went on after is reported once, in order (s2n
+// would have ended the connection: check and get say so).
+TEST(ClientChecks, WarningsGoneOnAfterAreReportedOnceEach) {
+  Session run;
+  ASSERT_TRUE(run.feed(record(21, hex("01 70"))));  // unrecognized_name
+  ASSERT_TRUE(run.feed(record(21, hex("01 70"))));
+  ASSERT_TRUE(run.feed(record(21, hex("01 5A"))));  // user_canceled
+  EXPECT_EQ(run.client.negotiated().warning_alerts, (std::vector<std::uint8_t>{112, 90}));
+}
+
 TEST(ClientChecks, CloseNotifyDuringHandshake) {
   Session run;
   auto fed = run.feed(record(21, hex("01 00")));
