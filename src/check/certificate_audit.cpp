@@ -4,7 +4,9 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "edgefetch/net/url.hpp"
@@ -143,9 +145,82 @@ void name_pass(const crypto::Certificate& leaf, std::string_view name, Certifica
   if (finding.names.empty()) finding.names.push_back(info.subject);
   std::string list;
   for (const auto& n : finding.names) list += (list.empty() ? "" : ", ") + n;
-  finding.message = "certificate " + quoted(info.subject) + " is not valid for " + quoted(name) +
-                    " (it names " + list + ")";
+  if (net::is_ip_literal(name)) {
+    // A CN (or a DNS entry) spelling the address looks like a match but is
+    // none: RFC 6125 matches an address only against the SAN's IP entries.
+    const bool has_ip_entry = std::any_of(finding.names.begin(), finding.names.end(),
+                                          [](const std::string& n) { return n.starts_with("IP:"); });
+    finding.message =
+        "certificate " + quoted(info.subject) + " is not valid for the IP address " + quoted(name) +
+        ": an IP address is matched only against the IP address entries of the "
+        "subjectAltName (RFC 6125; the CN is not used for addresses), and " +
+        (has_ip_entry ? "none of them is " + std::string(name) : "it has none") + " (it names " + list + ")";
+  } else {
+    finding.message = "certificate " + quoted(info.subject) + " is not valid for " + quoted(name) +
+                      " (it names " + list + ")";
+  }
   audit.findings.push_back(std::move(finding));
+}
+
+// The extended key usages of `x509` as "TLS Web Client Authentication
+// (clientAuth)", or the OID where OpenSSL has no name for it.
+std::vector<std::string> extended_key_usage_names(X509* x509) {
+  std::vector<std::string> out;
+  const std::unique_ptr<EXTENDED_KEY_USAGE, decltype(&EXTENDED_KEY_USAGE_free)> usages(
+      static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x509, NID_ext_key_usage, nullptr, nullptr)),
+      &EXTENDED_KEY_USAGE_free);
+  if (!usages) return out;
+  for (int i = 0; i < sk_ASN1_OBJECT_num(usages.get()); ++i) {
+    const ASN1_OBJECT* object = sk_ASN1_OBJECT_value(usages.get(), i);
+    const int nid = OBJ_obj2nid(object);
+    if (nid != NID_undef) {
+      out.push_back(std::string(OBJ_nid2ln(nid)) + " (" + OBJ_nid2sn(nid) + ")");
+    } else {
+      std::array<char, 80> oid{};
+      OBJ_obj2txt(oid.data(), static_cast<int>(oid.size()), object, 1);
+      out.emplace_back(oid.data());
+    }
+  }
+  return out;
+}
+
+// A sent certificate with an extended key usage that lacks serverAuth (or
+// the old Server Gated Crypto, which OpenSSL's TLS server purpose also takes)
+// cannot serve TLS, whether it is the leaf or an intermediate that restricts
+// what it issues. The trust pass reports that only when the chain otherwise
+// verifies, in OpenSSL's words ("unsuitable certificate purpose"); this pass
+// says what is missing, and says it also when trust fails for another reason.
+void purpose_pass(const std::vector<crypto::Certificate>& parsed, CertificateAudit& audit) {
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    auto* x509 = static_cast<X509*>(parsed[i].x509());
+    if ((X509_get_extension_flags(x509) & EXFLAG_XKUSAGE) == 0) continue;
+    if ((X509_get_extended_key_usage(x509) & (XKU_SSL_SERVER | XKU_SGC)) != 0) continue;
+    const auto& info = audit.chain[i];
+    const std::vector<std::string> usages = extended_key_usage_names(x509);
+    std::string list;
+    for (const auto& u : usages) list += (list.empty() ? "" : ", ") + u;
+    const std::string message =
+        (i == 0 ? "certificate " : "intermediate certificate ") + quoted(info.subject) +
+        " is not for TLS servers: its extended key usage lists " + (list.empty() ? "nothing" : list) +
+        " but not TLS Web Server Authentication (serverAuth)";
+    const auto existing =
+        std::find_if(audit.findings.begin(), audit.findings.end(), [&info](const CertificateFinding& f) {
+          return f.code == ReasonCode::cert_invalid && f.subject == info.subject &&
+                 f.message.ends_with("unsuitable certificate purpose");
+        });
+    CertificateFinding* finding = nullptr;
+    if (existing != audit.findings.end()) {
+      finding = &*existing;
+    } else {
+      audit.findings.emplace_back();
+      finding = &audit.findings.back();
+      finding->code = ReasonCode::cert_invalid;
+      finding->subject = info.subject;
+    }
+    finding->message = message;
+    finding->lacks_server_auth = true;
+    finding->extended_key_usage = usages;
+  }
 }
 
 // "an" before a vowel sound, as spelled by key descriptions ("an Ed25519",
@@ -250,6 +325,9 @@ CertificateAudit audit_certificate_chain(std::span<const std::vector<std::uint8_
   date_pass(now, audit);
   name_pass(parsed.front(), name, audit);
   key_pass(parsed.front(), audit);
+  // `parsed` matches `audit.chain` one to one; a certificate that did not
+  // parse shifts them, so the pass then looks at none.
+  if (parsed.size() == chain.size()) purpose_pass(parsed, audit);
 
   // One finding per (code, certificate).
   std::vector<CertificateFinding> unique;
@@ -260,6 +338,26 @@ CertificateAudit audit_certificate_chain(std::span<const std::vector<std::uint8_
     if (!seen) unique.push_back(std::move(finding));
   }
   audit.findings = std::move(unique);
+  for (auto& finding : audit.findings) {
+    finding.leaf = !finding.subject.empty() && finding.subject == audit.chain.front().subject;
+    finding.sent = !finding.subject.empty() && was_sent(audit.chain, finding.subject);
+    const bool dates =
+        finding.code == ReasonCode::cert_expired || finding.code == ReasonCode::cert_not_yet_valid;
+    if (dates && finding.sent && !finding.leaf) {
+      // Say which certificate of the chain it is: "certificate 'X' expired"
+      // reads as the origin's own.
+      const auto info =
+          std::find_if(audit.chain.begin(), audit.chain.end(),
+                       [&finding](const crypto::CertificateInfo& c) { return c.subject == finding.subject; });
+      const std::string which = info->self_issued ? "root certificate " : "intermediate certificate ";
+      for (std::string_view prefix : {"chain certificate ", "certificate "}) {
+        if (finding.message.starts_with(prefix)) {
+          finding.message = which + finding.message.substr(prefix.size());
+          break;
+        }
+      }
+    }
+  }
   return audit;
 }
 

@@ -160,6 +160,16 @@ void align_rows_with_verdict(Diagnosis& diagnosis, const VerdictHandshake& hands
   }
 }
 
+// The audit, which knows no offer, calls an RSA-PSS key unusable; it is so
+// only for an offer without an rsa_pss_pss_* scheme (the documented policy),
+// not for one with them (the 2025 policy connects with it).
+void accept_rsa_pss_key_if_offered(CertificateAudit& audit, const policy::Offer& offer) {
+  if (audit.chain.empty() || audit.chain.front().key_type != crypto::KeyType::rsa_pss) return;
+  if (!detail::has_rsa_pss_pss_scheme(offer.signature_schemes)) return;
+  std::erase_if(audit.findings,
+                [](const CertificateFinding& f) { return f.code == ReasonCode::cert_key_unsupported; });
+}
+
 void add_reason(std::vector<Reason>& reasons, Reason reason) {
   const bool seen = std::any_of(reasons.begin(), reasons.end(),
                                 [&reason](const Reason& r) { return r.code == reason.code; });
@@ -243,6 +253,7 @@ Diagnosis diagnose(const OriginTarget& target, const EdgeSettings& settings,
     if (auto chain =
             chain_to_audit(handshake, summary, prediction, comparison, &diagnosis.certificate_source)) {
       diagnosis.certificate = audit_certificate_chain(*chain, *target.trust_store, target.server_name(), now);
+      accept_rsa_pss_key_if_offered(*diagnosis.certificate, offer);
     }
   }
   const CertificateAudit* audit = diagnosis.certificate ? &*diagnosis.certificate : nullptr;

@@ -63,6 +63,39 @@ bool refused_in_tls(const VersionSupport& v) {
   return v.refusal == Refusal::alert || v.refusal == Refusal::lower_version;
 }
 
+constexpr std::uint8_t kAlertHandshakeFailure = 40;
+
+// The version an origin settles on before refusing every suite: walking down
+// from `max`, the first one it answered with handshake_failure rather than
+// protocol_version, unless it accepts a version above. A server that does not
+// speak a version says protocol_version (or answers a lower one); one that
+// speaks it but can use none of its suites (typically: suites for another key
+// type than its certificate's) says handshake_failure, even to enumeration's
+// widest offer. SSLv3 is left out (servers without it answer
+// handshake_failure too), and so is TLS 1.3, where that alert has other causes.
+std::optional<ProtocolVersion> version_without_usable_suite(const SupportedSummary& summary,
+                                                            ProtocolVersion max) {
+  const auto suite_refusal = [](const VersionSupport& v) {
+    return v.refusal == Refusal::alert && v.alert_description == kAlertHandshakeFailure &&
+           v.version >= ProtocolVersion::tls1_0 && v.version <= ProtocolVersion::tls1_2;
+  };
+  // The highest version up to `max` that was accepted or refused for its suites.
+  const auto decisive = std::find_if(
+      summary.versions.rbegin(), summary.versions.rend(),
+      [&](const VersionSupport& v) { return v.version <= max && (v.accepted || suite_refusal(v)); });
+  if (decisive == summary.versions.rend() || decisive->accepted) return std::nullopt;
+  return decisive->version;
+}
+
+// TLS 1.3 agrees on a key-share group after the suite, whatever the suite:
+// when the origin's TLS 1.3 groups (enumerated) share none with the offer it
+// refuses there, without falling back to an older version.
+bool tls13_groups_unshared(const SupportedSummary& summary, const std::vector<std::uint16_t>& our_groups) {
+  return !summary.tls13_groups.empty() &&
+         std::none_of(summary.tls13_groups.begin(), summary.tls13_groups.end(),
+                      [&our_groups](std::uint16_t g) { return contains(our_groups, g); });
+}
+
 }  // namespace
 
 bool PredictedNegotiation::fails_with(ReasonCode code) const {
@@ -72,6 +105,14 @@ bool PredictedNegotiation::fails_with(ReasonCode code) const {
 PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const policy::Offer& offer,
                                          PredictionRules rules) {
   PredictedNegotiation p;
+  if (const auto spoken = version_without_usable_suite(summary, offer.max_version);
+      spoken && *spoken >= offer.min_version) {
+    p.version = spoken;
+    add_failure(p, ReasonCode::no_shared_cipher);
+    p.detail = "the origin speaks " + version_text(*spoken) +
+               " but refused every suite offered (handshake_failure, not protocol_version)";
+    return p;
+  }
   const auto accepted = summary.accepted_versions();
   if (accepted.empty()) {
     if (all_refused_with(summary, Refusal::not_tls)) {
@@ -123,6 +164,11 @@ PredictedNegotiation predict_negotiation(const SupportedSummary& summary, const 
 
   std::vector<std::uint16_t> our_groups;
   for (const policy::NamedGroup* group : offer.groups) our_groups.push_back(group->code);
+  if (*pick == ProtocolVersion::tls1_3 && tls13_groups_unshared(summary, our_groups)) {
+    add_failure(p, ReasonCode::no_shared_group);
+    p.detail = "no TLSv1.3 key-share group is accepted by both";
+    return p;
+  }
   std::vector<std::uint16_t> our_schemes;
   for (const policy::SignatureScheme* scheme : offer.signature_schemes) our_schemes.push_back(scheme->code);
   const auto shared_groups = shared_in_order(summary.groups, our_groups, summary.groups_server_preference);

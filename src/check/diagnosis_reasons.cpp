@@ -4,7 +4,9 @@
 
 #include "check/diagnosis_fixes.hpp"
 #include "edgefetch/check/probe_catalogue.hpp"
+#include "edgefetch/check/profile_comparison.hpp"
 #include "edgefetch/crypto/x509.hpp"
+#include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/tls/error.hpp"
@@ -95,15 +97,28 @@ std::optional<ProtocolVersion> origin_version(const ReasonContext& ctx) {
   return pick;
 }
 
+// The audited leaf, or null.
+const crypto::CertificateInfo* leaf_of(const ReasonContext& ctx) {
+  return ctx.certificate && !ctx.certificate->chain.empty() ? &ctx.certificate->chain.front() : nullptr;
+}
+
+// For a refusal in TLS 1.3 by an origin that also speaks older versions: why
+// that does not help (`step`: what it refused after choosing the version).
+std::string no_fallback_text(const ReasonContext& ctx, ProtocolVersion version, std::string_view step) {
+  if (version != ProtocolVersion::tls1_3 || !ctx.summary || ctx.summary->accepted_versions().size() < 2) {
+    return "";
+  }
+  return " The origin settles on TLS 1.3 before the " + std::string(step) +
+         ", so it does not fall back to an older version.";
+}
+
 fixes::KeyKind certificate_key_kind(const ReasonContext& ctx) {
   const auto from_type = [](crypto::KeyType type) {
     if (type == crypto::KeyType::rsa) return fixes::KeyKind::rsa;
     if (type == crypto::KeyType::ec) return fixes::KeyKind::ecdsa;
     return fixes::KeyKind::unknown;
   };
-  if (ctx.certificate && !ctx.certificate->chain.empty()) {
-    return from_type(ctx.certificate->chain.front().key_type);
-  }
+  if (const crypto::CertificateInfo* leaf = leaf_of(ctx)) return from_type(leaf->key_type);
   if (ctx.summary) {
     bool rsa = false;
     bool ecdsa = false;
@@ -133,7 +148,148 @@ std::string working_setting_text(const ReasonContext& ctx) {
   return text;
 }
 
+// "RSA 2048" of the audited leaf as " (RSA 2048)", or "".
+std::string leaf_key_text(const ReasonContext& ctx) {
+  const crypto::CertificateInfo* leaf = leaf_of(ctx);
+  return leaf != nullptr && !leaf->key.empty() ? " (" + leaf->key + ")" : "";
+}
+
+// An origin that speaks `version` yet refused even enumeration's widest offer
+// of suites: whatever suites it enables, it cannot use them with its
+// certificate. The usual cause is a cipher list copied from a server with the
+// other key type (ECDHE-ECDSA suites on an RSA certificate, or the reverse).
+Reason suites_unfit_for_certificate_reason(const ReasonContext& ctx, ProtocolVersion version) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_cipher;
+  const std::string v = version_text(version);
+  const fixes::KeyKind key = certificate_key_kind(ctx);
+  reason.message = "The origin speaks " + v +
+                   " (it answered handshake_failure, not protocol_version) but accepts none of the cipher "
+                   "suites, although enumeration offered every one it knows: ";
+  std::string fix_suites;
+  switch (key) {
+    case fixes::KeyKind::rsa:
+      reason.message += "its certificate has an RSA key" + leaf_key_text(ctx) +
+                        ", which only suites with RSA authentication (ECDHE-RSA-*, or RSA key exchange) can "
+                        "use, so the suites enabled on the origin are most likely all for ECDSA "
+                        "certificates (ECDHE-ECDSA-*).";
+      fix_suites = "ECDHE-RSA suites, which fit its RSA certificate";
+      break;
+    case fixes::KeyKind::ecdsa:
+      reason.message += "its certificate has an ECDSA key" + leaf_key_text(ctx) +
+                        ", which only ECDHE-ECDSA-* suites can use, so the suites enabled on the origin are "
+                        "most likely all for RSA certificates (ECDHE-RSA-*, or RSA key exchange).";
+      fix_suites = "ECDHE-ECDSA suites, which fit its ECDSA certificate";
+      break;
+    case fixes::KeyKind::unknown:
+      reason.message +=
+          "the suites enabled on the origin most likely do not fit its certificate's key type (ECDHE-ECDSA-* "
+          "suites need an ECDSA certificate, ECDHE-RSA-* and RSA key-exchange suites an RSA one). No "
+          "handshake got far enough to show the certificate.";
+      fix_suites =
+          "suites for its certificate's key type: ECDHE-RSA for an RSA key, ECDHE-ECDSA for an "
+          "ECDSA key";
+      break;
+  }
+  reason.fix = "Enable on the origin " + fix_suites + ", among those the edge offers:" +
+               fixes::cipher_lines(fixes::recommended_suites(ctx.offer, version, key, {}));
+  return reason;
+}
+
+// Some of `groups`, none of which the offer has.
+bool none_offered(const std::vector<std::uint16_t>& groups, const policy::Offer& offer) {
+  return !groups.empty() && std::none_of(groups.begin(), groups.end(),
+                                         [&offer](std::uint16_t g) { return offer.offers_group(g); });
+}
+
+// TLS 1.3 agrees on the key-share group apart from the suite, and an ECDSA
+// certificate's curve plays no part in it.
+Reason tls13_group_reason(const ReasonContext& ctx) {
+  Reason reason;
+  reason.code = ReasonCode::no_shared_group;
+  reason.message = "In TLSv1.3 the origin accepts only the key-exchange groups " +
+                   fixes::list_text(group_texts(ctx.summary->tls13_groups)) + "; the edge offers " +
+                   fixes::list_text(offered_group_texts(ctx.offer)) + " (supported_groups and key_share)." +
+                   no_fallback_text(ctx, ProtocolVersion::tls1_3, "group");
+  reason.fix = "Enable one of the edge's curves on the origin:" + fixes::curve_lines(ctx.offer);
+  return reason;
+}
+
+// An RSA-PSS key is not unusable as such: it signs with the rsa_pss_pss_*
+// schemes, which this profile does not offer (diagnose() drops the finding
+// for the profiles that do).
+Reason rsa_pss_key_reason(const ReasonContext& ctx, const CertificateFinding& finding) {
+  const policy::Profile& profile = ctx.settings.effective_profile();
+  const policy::Profile& other = default_comparison_profile();
+  const bool other_offers = &other != &profile && has_rsa_pss_pss_scheme(other.signature_schemes);
+  Reason reason;
+  reason.code = ReasonCode::cert_key_unsupported;
+  reason.message = "Certificate " + quoted(finding.subject) + " has an RSA-PSS key" + leaf_key_text(ctx) +
+                   ", which can sign only with the rsa_pss_pss_* signature schemes; " +
+                   profile_label(profile) + " offers none of them" +
+                   (other_offers ? ", while " + profile_label(other) + " does" : "") + ".";
+  reason.fix =
+      "Use a certificate with an ordinary RSA key (rsaEncryption, 2048 bits or more) or an ECDSA key on "
+      "P-256 or P-384: every profile of the edge can use those.";
+  return reason;
+}
+
+// The certificate the origin sent with `subject`, or null.
+const crypto::CertificateInfo* sent_certificate(const ReasonContext& ctx, std::string_view subject) {
+  if (ctx.certificate == nullptr) return nullptr;
+  const auto& chain = ctx.certificate->chain;
+  const auto it = std::find_if(chain.begin(), chain.end(),
+                               [subject](const crypto::CertificateInfo& c) { return c.subject == subject; });
+  return it == chain.end() ? nullptr : &*it;
+}
+
+// An IP address (an IP URL or `check ADDRESS:PORT`) matches only the SAN's IP
+// entries: a CN or DNS entry that spells it looks like a match and is none.
+Reason ip_name_mismatch_reason(const ReasonContext& ctx, const CertificateFinding& finding) {
+  const std::string& address = finding.checked_name;
+  const bool has_ip_entry = std::any_of(finding.names.begin(), finding.names.end(),
+                                        [](const std::string& n) { return n.starts_with("IP:"); });
+  Reason reason;
+  reason.code = ReasonCode::cert_name_mismatch;
+  reason.message = "The edge checks the IP address " + quoted(address) +
+                   ", and an IP address is matched only against the IP address entries of the certificate's "
+                   "subjectAltName (RFC 6125; the CN is not used for addresses). The certificate names " +
+                   fixes::list_text(finding.names) +
+                   (has_ip_entry ? ", but none of its IP address entries is " + address
+                                 : " and has no IP address entry in its subjectAltName") +
+                   ", so it does not match.";
+  const std::string port = std::to_string(ctx.target.port);
+  reason.fix =
+      "The CDN requires a DNS name as the origin domain (it does not accept an IP address) and checks the "
+      "certificate against that name: give the origin a DNS name, use a certificate that lists it as a "
+      "subjectAltName DNS entry, and check it with `edgefetch check NAME:" +
+      port + " --resolve NAME:" + port + ":" + address + "`. (Only a subjectAltName entry IP:" + address +
+      " would make the certificate valid for the address itself.)";
+  return reason;
+}
+
+// A certificate whose extended key usage lacks serverAuth: the leaf must be
+// reissued; an intermediate so restricted cannot issue TLS server certificates.
+std::string server_auth_fix(const CertificateFinding& finding) {
+  if (finding.sent && !finding.leaf) {
+    return "The intermediate " + quoted(finding.subject) +
+           " restricts the certificates it issues to other purposes than TLS servers: install the "
+           "CA's intermediate for TLS server certificates (its chain file), or get a certificate from such "
+           "a chain. The edge refuses the chain (viewers get 502).";
+  }
+  return "Reissue the certificate with serverAuth (TLS Web Server Authentication) in its extended key "
+         "usage (OpenSSL extension file: `extendedKeyUsage = serverAuth`; at a CA: a TLS / web server "
+         "certificate, not a client-authentication one). The edge refuses a certificate that is not for "
+         "TLS servers (viewers get 502).";
+}
+
 }  // namespace
+
+bool has_rsa_pss_pss_scheme(const std::vector<const policy::SignatureScheme*>& schemes) {
+  return std::any_of(schemes.begin(), schemes.end(), [](const policy::SignatureScheme* scheme) {
+    return scheme->algorithm == policy::SignatureAlgorithm::rsa_pss_pss;
+  });
+}
 
 std::string accepted_range_text(const policy::Offer& offer) {
   if (offer.min_version == offer.max_version) return version_text(offer.min_version);
@@ -194,6 +350,7 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
   const auto version = origin_version(ctx);
   const VersionSupport* support = ctx.summary && version ? ctx.summary->find(*version) : nullptr;
   const ProtocolVersion fix_version = version.value_or(ProtocolVersion::tls1_2);
+  if (support && !support->accepted) return suites_unfit_for_certificate_reason(ctx, *version);
   std::vector<std::uint16_t> keep;
   if (support) {
     keep = support->cipher_suites;
@@ -210,10 +367,7 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
       return names && names->key_exchange == SuiteKeyExchange::dhe;
     });
     if (dhe) reason.message += " Finite-field DHE suites are not in the edge's policy.";
-    if (*version == ProtocolVersion::tls1_3 && ctx.summary->accepted_versions().size() > 1) {
-      reason.message +=
-          " The origin settles on TLS 1.3 before the suite, so it does not fall back to an older version.";
-    }
+    reason.message += no_fallback_text(ctx, *version, "suite");
   } else {
     // A refusal of the whole ClientHello: handshake_failure means "no suite",
     // "no curve", "no signature scheme" and "no usable certificate" alike.
@@ -238,19 +392,16 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
 }
 
 Reason no_shared_group_reason(const ReasonContext& ctx) {
+  const auto& s = ctx.summary;
+  if (s && origin_version(ctx) == ProtocolVersion::tls1_3 && none_offered(s->tls13_groups, ctx.offer)) {
+    return tls13_group_reason(ctx);
+  }
   Reason reason;
   reason.code = ReasonCode::no_shared_group;
   const std::string offered = fixes::list_text(offered_group_texts(ctx.offer));
-  const auto& s = ctx.summary;
   const bool curve_problem =
       s && s->ecdsa_certificate_curve && !ctx.offer.offers_group(*s->ecdsa_certificate_curve);
-  std::vector<std::uint16_t> shared;
-  if (s) {
-    for (std::uint16_t g : s->groups) {
-      if (ctx.offer.offers_group(g)) shared.push_back(g);
-    }
-  }
-  const bool group_problem = s && !s->groups.empty() && shared.empty();
+  const bool group_problem = s && none_offered(s->groups, ctx.offer);
   std::vector<std::string> messages;
   std::vector<std::string> fix;
   if (group_problem) {
@@ -313,8 +464,7 @@ Reason no_shared_signature_scheme_reason(const ReasonContext& ctx) {
   }
   // A leaf whose key is neither RSA nor ECDSA (Ed25519, RSA-PSS) signs with
   // schemes of its own: enabling the edge's RSA or ECDSA schemes cannot help.
-  const crypto::CertificateInfo* leaf =
-      ctx.certificate && !ctx.certificate->chain.empty() ? &ctx.certificate->chain.front() : nullptr;
+  const crypto::CertificateInfo* leaf = leaf_of(ctx);
   const bool other_key =
       leaf != nullptr && leaf->key_type != crypto::KeyType::rsa && leaf->key_type != crypto::KeyType::ec;
   std::string label;
@@ -360,6 +510,11 @@ Reason not_tls_reason(const ReasonContext& ctx) {
 }
 
 Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& finding) {
+  const crypto::CertificateInfo* leaf = leaf_of(ctx);
+  if (finding.code == ReasonCode::cert_key_unsupported && leaf != nullptr &&
+      leaf->key_type == crypto::KeyType::rsa_pss) {
+    return rsa_pss_key_reason(ctx, finding);
+  }
   Reason reason;
   reason.code = finding.code;
   switch (finding.code) {
@@ -377,9 +532,32 @@ Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& fi
       break;
     case ReasonCode::cert_expired:
       reason.message = sentence(finding.message);
-      reason.fix =
-          "Renew the certificate and install it with its intermediates; the edge refuses expired "
-          "certificates (viewers get 502).";
+      if (finding.leaf || finding.subject.empty()) {
+        reason.fix =
+            "Renew the certificate and install it with its intermediates; the edge refuses expired "
+            "certificates (viewers get 502).";
+      } else if (const crypto::CertificateInfo* sent = sent_certificate(ctx, finding.subject);
+                 sent != nullptr && sent->self_issued) {
+        reason.fix = "The origin sends the root " + quoted(finding.subject) +
+                     " in its chain, and it has expired: remove the root from the chain file (send the "
+                     "certificate and its intermediates only; the edge has its own roots), or install the "
+                     "CA's current chain. The edge refuses a chain with an expired certificate (viewers "
+                     "get 502).";
+      } else if (finding.sent) {
+        // The leaf may be current: renewing it would not help, the stale
+        // intermediate in the chain file is what fails.
+        reason.fix = "The expired certificate is the intermediate " + quoted(finding.subject) +
+                     " that the origin sends with its certificate, not the origin's certificate itself: "
+                     "replace it with the CA's current intermediate, i.e. install the chain file the CA "
+                     "issues now (the full chain from the CA's repository, or fullchain.pem from an ACME "
+                     "client), leaf first, then the intermediates, and reload the server. The edge refuses "
+                     "a chain with an expired certificate (viewers get 502).";
+      } else {
+        reason.fix = "The chain leads to " + quoted(finding.subject) +
+                     " in the trust store, which has expired: install the CA's current chain (with the "
+                     "intermediate that leads to a current root), or a certificate from a CA whose root "
+                     "is current. The edge refuses a chain with an expired certificate (viewers get 502).";
+      }
       break;
     case ReasonCode::cert_not_yet_valid:
       reason.message = sentence(finding.message);
@@ -388,6 +566,7 @@ Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& fi
           "clock of the machine that issued it).";
       break;
     case ReasonCode::cert_name_mismatch: {
+      if (net::is_ip_literal(finding.checked_name)) return ip_name_mismatch_reason(ctx, finding);
       const bool host_header = ctx.target.host_header && !ctx.target.host_header->empty();
       reason.message = "The certificate names " + fixes::list_text(finding.names) + ", but the edge checks " +
                        quoted(finding.checked_name) +
@@ -423,7 +602,11 @@ Reason certificate_reason(const ReasonContext& ctx, const CertificateFinding& fi
       break;
     default:
       reason.message = sentence(finding.message);
-      reason.fix = "Install a valid X.509 certificate chain for the origin's name.";
+      if (finding.lacks_server_auth) {
+        reason.fix = server_auth_fix(finding);
+      } else {
+        reason.fix = "Install a valid X.509 certificate chain for the origin's name.";
+      }
       break;
   }
   return reason;

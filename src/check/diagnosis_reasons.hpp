@@ -42,6 +42,10 @@ Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code);
 /// The reason the origin could not be reached (verdict unreachable).
 Reason unreachable_reason(const ReasonContext& ctx);
 
+/// Whether `schemes` has an rsa_pss_pss_* scheme: the only ones an RSA-PSS
+/// (id-RSASSA-PSS) key can sign with.
+bool has_rsa_pss_pss_scheme(const std::vector<const policy::SignatureScheme*>& schemes);
+
 /// "TLSv1.2" / "SSLv3 to TLSv1.2": the versions the setting lets the edge accept.
 std::string accepted_range_text(const policy::Offer& offer);
 /// The OriginSslProtocols value as the user would write it ("TLSv1,TLSv1.1").

@@ -5,6 +5,7 @@
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/profile.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
 #include "edgefetch/tls/error.hpp"
 
@@ -24,26 +25,56 @@ json version_json(ProtocolVersion v) {
   return json{{"name", policy::info(v).openssl_name}, {"code", policy::format_code_point(policy::wire(v))}};
 }
 
-json suite_json(std::uint16_t code) {
+// Every catalogued profile's offer under the report's OriginSslProtocols, in
+// catalogue order: the same policy::Offer the text report's "<profile>
+// offers" column and its "(<other profile> does)" remark ask
+// (offers_suite / offers_group / offers_signature_scheme).
+using ProfileOffers = std::vector<policy::Offer>;
+
+ProfileOffers profile_offers(const EdgeSettings& settings) {
+  ProfileOffers out;
+  for (const policy::Profile& profile : policy::all_profiles()) {
+    out.push_back(policy::narrow(profile, settings.origin_ssl_protocols));
+  }
+  return out;
+}
+
+// `offered_by`: the names of the profiles whose offer has `code`.
+json offered_by(const ProfileOffers& offers, bool (policy::Offer::*offers_item)(std::uint16_t) const,
+                std::uint16_t code) {
+  json out = json::array();
+  for (const policy::Offer& offer : offers) {
+    if ((offer.*offers_item)(code)) out.push_back(offer.profile->name);
+  }
+  return out;
+}
+
+// `in_policy` keeps its historic meaning per kind (suites: in the policy's
+// suite catalogue; groups: one of the documented curves; signature schemes:
+// in the documented table); `offered_by` says which profiles offer the item.
+json suite_json(std::uint16_t code, const ProfileOffers& offers) {
   const auto names = suite_names(code);
   return json{{"openssl", openssl_name_or_code(code)},
               {"rfc", rfc_name_or_code(code)},
               {"code", policy::format_code_point(code)},
-              {"in_policy", names && names->in_policy}};
+              {"in_policy", names && names->in_policy},
+              {"offered_by", offered_by(offers, &policy::Offer::offers_suite, code)}};
 }
 
-json group_json(std::uint16_t code) {
+json group_json(std::uint16_t code, const ProfileOffers& offers) {
   const policy::NamedGroup* group = policy::named_group_by_code(code);
   return json{{"name", group_name_or_code(code)},
               {"code", policy::format_code_point(code)},
-              {"in_policy", group != nullptr && group->in_policy}};
+              {"in_policy", group != nullptr && group->in_policy},
+              {"offered_by", offered_by(offers, &policy::Offer::offers_group, code)}};
 }
 
-json scheme_json(std::uint16_t code) {
+json scheme_json(std::uint16_t code, const ProfileOffers& offers) {
   const policy::SignatureScheme* scheme = policy::signature_scheme_by_code(code);
   return json{{"name", signature_scheme_name_or_code(code)},
               {"code", policy::format_code_point(code)},
-              {"in_policy", scheme != nullptr && scheme->in_seed_table}};
+              {"in_policy", scheme != nullptr && scheme->in_seed_table},
+              {"offered_by", offered_by(offers, &policy::Offer::offers_signature_scheme, code)}};
 }
 
 // {name, code} only, as `edgefetch get --json` spells negotiated values.
@@ -51,9 +82,10 @@ json named_code(std::string_view name, std::uint16_t code) {
   return json{{"name", name}, {"code", policy::format_code_point(code)}};
 }
 
-json code_list(const std::vector<std::uint16_t>& codes, json (*one)(std::uint16_t)) {
+json code_list(const std::vector<std::uint16_t>& codes, json (*one)(std::uint16_t, const ProfileOffers&),
+               const ProfileOffers& offers) {
   json out = json::array();
-  for (std::uint16_t code : codes) out.push_back(one(code));
+  for (std::uint16_t code : codes) out.push_back(one(code, offers));
   return out;
 }
 
@@ -171,7 +203,8 @@ json certificate_json(const Diagnosis& diagnosis) {
               {"problems", problems}};
 }
 
-json supported_json(const SupportedSummary& s) {
+json supported_json(const SupportedSummary& s, const EdgeSettings& settings) {
+  const ProfileOffers offers = profile_offers(settings);
   json versions = json::array();
   json suites = json::object();
   json preference = json::object();
@@ -188,28 +221,28 @@ json supported_json(const SupportedSummary& s) {
              {"complete", v.complete}});
     complete = complete && v.complete;
     if (!v.accepted) continue;
-    suites[name] = code_list(v.cipher_suites, &suite_json);
+    suites[name] = code_list(v.cipher_suites, &suite_json, offers);
     preference[name] = tristate_name(v.server_preference);
   }
-  return json{
-      {"versions", versions},
-      {"suites_by_version", suites},
-      {"server_preference", preference},
-      {"groups", code_list(s.groups, &group_json)},
-      {"groups_server_preference", tristate_name(s.groups_server_preference)},
-      {"tls13_groups", code_list(s.tls13_groups, &group_json)},
-      {"signature_schemes", code_list(s.signature_schemes(), &scheme_json)},
-      {"signature_schemes_by_key", json{{"rsa", code_list(s.signature_schemes_rsa, &scheme_json)},
-                                        {"ecdsa", code_list(s.signature_schemes_ecdsa, &scheme_json)}}},
-      {"ecdsa_certificate_curve",
-       s.ecdsa_certificate_curve
-           ? named_code(group_name_or_code(*s.ecdsa_certificate_curve), *s.ecdsa_certificate_curve)
-           : json(nullptr)},
-      {"sni", json{{"changes_certificate", tristate_name(s.sni_changes_certificate)},
-                   {"without_sni_detail", s.without_sni_detail}}},
-      {"secure_renegotiation", tristate_name(s.secure_renegotiation)},
-      {"extended_master_secret", tristate_name(s.extended_master_secret)},
-      {"complete", complete}};
+  return json{{"versions", versions},
+              {"suites_by_version", suites},
+              {"server_preference", preference},
+              {"groups", code_list(s.groups, &group_json, offers)},
+              {"groups_server_preference", tristate_name(s.groups_server_preference)},
+              {"tls13_groups", code_list(s.tls13_groups, &group_json, offers)},
+              {"signature_schemes", code_list(s.signature_schemes(), &scheme_json, offers)},
+              {"signature_schemes_by_key",
+               json{{"rsa", code_list(s.signature_schemes_rsa, &scheme_json, offers)},
+                    {"ecdsa", code_list(s.signature_schemes_ecdsa, &scheme_json, offers)}}},
+              {"ecdsa_certificate_curve",
+               s.ecdsa_certificate_curve
+                   ? named_code(group_name_or_code(*s.ecdsa_certificate_curve), *s.ecdsa_certificate_curve)
+                   : json(nullptr)},
+              {"sni", json{{"changes_certificate", tristate_name(s.sni_changes_certificate)},
+                           {"without_sni_detail", s.without_sni_detail}}},
+              {"secure_renegotiation", tristate_name(s.secure_renegotiation)},
+              {"extended_master_secret", tristate_name(s.extended_master_secret)},
+              {"complete", complete}};
 }
 
 json prediction_json(const SettingPrediction& row) {
@@ -251,7 +284,7 @@ void fill_origin(json& out, const CheckReport& report) {
                                 ? json(report.comparison->summary)
                                 : json(nullptr);
   out["certificate"] = certificate_json(d);
-  out["supported"] = report.supported ? supported_json(*report.supported) : json(nullptr);
+  out["supported"] = report.supported ? supported_json(*report.supported, report.settings) : json(nullptr);
   if (!report.enumeration_skipped.empty()) out["enumeration_skipped"] = report.enumeration_skipped;
   json rows = json::array();
   for (const auto& row : d.settings) rows.push_back(prediction_json(row));

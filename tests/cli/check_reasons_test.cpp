@@ -34,17 +34,10 @@ class CheckReasonsTest : public ::testing::Test {
     options.extra_args = std::move(extra);
     options.groups = std::move(groups);
     options.sigalgs = std::move(sigalgs);
-    return serve(std::move(options));
-  }
-  std::uint16_t serve(support::OpenSslServerOptions options) {
-    auto server = support::OpenSslServer::start(std::move(options));
-    EXPECT_TRUE(server) << (server ? "" : server.error());
-    if (!server) return 0;
-    servers_.push_back(std::move(*server));
-    return servers_.back().port();
+    return origins_.serve(std::move(options));
   }
 
-  std::vector<support::OpenSslServer> servers_;
+  LocalOrigins origins_;
 };
 
 TEST_F(CheckReasonsTest, CompatibleOriginReportsTheNegotiationAndWhatItSupports) {

@@ -23,6 +23,14 @@ CheckRun run_check_args(const std::vector<std::string>& args, int expected_exit,
   return result;
 }
 
+std::uint16_t LocalOrigins::serve(support::OpenSslServerOptions options) {
+  auto server = support::OpenSslServer::start(std::move(options));
+  EXPECT_TRUE(server) << (server ? "" : server.error());
+  if (!server) return 0;
+  servers_.push_back(std::move(*server));
+  return servers_.back().port();
+}
+
 CheckRun run_check(std::uint16_t port, const std::vector<std::string>& extra, int expected_exit,
                    std::string_view host) {
   const std::string p = std::to_string(port);

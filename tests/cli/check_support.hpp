@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/cli_support.hpp"
+#include "support/openssl_server.hpp"
 #include "support/pki.hpp"
 #include "support/scratch.hpp"
 
@@ -25,6 +26,16 @@ inline constexpr int kExitUnreachable = 3;
 struct CheckRun {
   RunResult run;
   nlohmann::json doc;  // the --json document (discarded when the output was not JSON)
+};
+
+/// The `openssl s_server` origins of one test, stopped with it.
+class LocalOrigins {
+ public:
+  /// Starts one; its port, or 0 with a test failure (not a skip) when it cannot start.
+  std::uint16_t serve(support::OpenSslServerOptions options);
+
+ private:
+  std::vector<support::OpenSslServer> servers_;
 };
 
 /// `edgefetch check origin.test:PORT --resolve origin.test:PORT:127.0.0.1 --ca-file <test CA> --json

@@ -30,6 +30,13 @@ struct CertificateFinding {
   std::string checked_name;                    // cert_name_mismatch
   std::string missing_issuer;                  // cert_incomplete_chain / cert_untrusted: the issuer not found
   bool self_signed = false;                    // cert_untrusted: the leaf signs itself
+  bool leaf = false;                           // `subject` is the leaf the origin sent
+  bool sent = false;  // `subject` is a certificate the origin sent (false: one of the trust store's)
+  /// cert_invalid: the certificate has an extended key usage without serverAuth
+  /// (TLS Web Server Authentication), so it cannot serve TLS; `extended_key_usage`
+  /// holds what it lists instead ("TLS Web Client Authentication (clientAuth)").
+  bool lacks_server_auth = false;
+  std::vector<std::string> extended_key_usage;
 };
 
 struct CertificateAudit {

@@ -32,14 +32,18 @@
 //   supported        null (enumeration skipped) | {
 //                     versions [{name, code, accepted, refusal, alert (name | null), detail,
 //                                complete}],                         lowest first, SSLv3..TLSv1.3
-//                     suites_by_version {"TLSv1.2": [{openssl, rfc, code, in_policy}], ...}
+//                     suites_by_version {"TLSv1.2": [{openssl, rfc, code, in_policy, offered_by}], ...}
 //                                                                  (accepted versions; server order
 //                                                                   when server_preference is "yes")
 //                     server_preference {"TLSv1.2": "yes" | "no" | "unknown", ...}
-//                     groups [{name, code, in_policy}]             (TLS <= 1.2 ECDHE)
+//                     groups [{name, code, in_policy, offered_by}] (TLS <= 1.2 ECDHE)
 //                     groups_server_preference "yes" | "no" | "unknown"
-//                     tls13_groups [{name, code, in_policy}]
-//                     signature_schemes [{name, code, in_policy}]  (TLS 1.2, RSA then ECDSA)
+//                     tls13_groups [{name, code, in_policy, offered_by}]
+//                     signature_schemes [{name, code, in_policy, offered_by}]  (TLS 1.2, RSA then ECDSA)
+//                       offered_by: the catalogued profiles whose offer (under the report's
+//                       OriginSslProtocols) has it; in_policy, kept as it was, differs by kind:
+//                       suites: in the policy catalogue; groups: a documented curve; schemes:
+//                       in the documented table (rsa_pss_rsae_* false though 2025 offers them)
 //                     signature_schemes_by_key {rsa [...], ecdsa [...]}
 //                     ecdsa_certificate_curve {name, code} | null
 //                     sni {changes_certificate "yes" | "no" | "unknown", without_sni_detail}

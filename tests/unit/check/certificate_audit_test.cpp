@@ -11,6 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -47,10 +48,16 @@ void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   ASSERT_EQ(X509_add_ext(cert, ext.get(), -1), 1);
 }
 
+struct Shape {
+  bool ca = false;
+  const char* san = "DNS:origin.test";  // leaves only; null: no subjectAltName
+  const char* eku = nullptr;            // extendedKeyUsage value; null: none
+};
+
 // A P-256 certificate for `name`, valid from now+not_before to now+not_after
-// (seconds), signed by `issuer` (self-signed when null).
+// (seconds), signed by `issuer` (self-signed when null, and then a CA).
 Cert make_certificate(const char* name, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key, long not_before,
-                      long not_after, std::time_t now) {
+                      long not_after, std::time_t now, Shape shape = {}) {
   Cert cert(X509_new());
   EXPECT_EQ(X509_set_version(cert.get(), X509_VERSION_3), 1);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), static_cast<long>(now % 100000) + not_before % 97);
@@ -61,11 +68,12 @@ Cert make_certificate(const char* name, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
   ASN1_TIME_adj(X509_getm_notBefore(cert.get()), now, 0, not_before);
   ASN1_TIME_adj(X509_getm_notAfter(cert.get()), now, 0, not_after);
   X509_set_pubkey(cert.get(), key);
-  const bool ca = issuer == nullptr;
+  const bool ca = issuer == nullptr || shape.ca;
   add_extension(cert.get(), signer, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   add_extension(cert.get(), signer, NID_key_usage,
                 ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
-  if (!ca) add_extension(cert.get(), signer, NID_subject_alt_name, "DNS:origin.test");
+  if (!ca && shape.san != nullptr) add_extension(cert.get(), signer, NID_subject_alt_name, shape.san);
+  if (shape.eku != nullptr) add_extension(cert.get(), signer, NID_ext_key_usage, shape.eku);
   EXPECT_GT(X509_sign(cert.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256()), 0);
   return cert;
 }
@@ -78,8 +86,9 @@ std::vector<std::uint8_t> der(X509* cert) {
   return out;
 }
 
-// Audits the chain [leaf] for origin.test against a store holding `root` alone.
-CertificateAudit audit_with_root(X509* root, X509* leaf, std::time_t now) {
+// Audits `sent` (leaf first) for `name` against a store holding `root` alone.
+CertificateAudit audit_chain(X509* root, const std::vector<X509*>& sent, std::string_view name,
+                             std::time_t now) {
   const auto dir = support::ScratchDir::create("audit");
   const auto ca_file = dir.path() / "ca.pem";
   {
@@ -89,8 +98,24 @@ CertificateAudit audit_with_root(X509* root, X509* leaf, std::time_t now) {
   const auto store = crypto::TrustStore::from_pem_file(ca_file.string());
   EXPECT_TRUE(store);
   if (!store) return {};
-  const std::vector<std::vector<std::uint8_t>> chain = {der(leaf)};
-  return audit_certificate_chain(chain, **store, "origin.test", now);
+  std::vector<std::vector<std::uint8_t>> chain;
+  for (X509* cert : sent) chain.push_back(der(cert));
+  return audit_certificate_chain(chain, **store, name, now);
+}
+
+// Audits the chain [leaf] for origin.test against a store holding `root` alone.
+CertificateAudit audit_with_root(X509* root, X509* leaf, std::time_t now) {
+  return audit_chain(root, {leaf}, "origin.test", now);
+}
+
+const CertificateFinding* finding_of(const CertificateAudit& audit, ReasonCode code) {
+  const auto it = std::find_if(audit.findings.begin(), audit.findings.end(),
+                               [code](const CertificateFinding& f) { return f.code == code; });
+  return it == audit.findings.end() ? nullptr : &*it;
+}
+
+bool contains(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
 }
 
 TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
@@ -126,6 +151,125 @@ TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
   ASSERT_EQ(audit.findings.size(), 1u);
   EXPECT_EQ(audit.findings.front().code, ReasonCode::cert_expired);
   EXPECT_EQ(audit.findings.front().subject, "CN=Old Root CA");
+}
+
+// An expired intermediate is not the origin's certificate: the finding says
+// which it is, so that the fix is about the chain file, not a renewal.
+TEST(CertificateAuditDates, AnExpiredIntermediateIsNamedAsSuch) {
+  const std::time_t now = std::time(nullptr);
+  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key int_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_TRUE(root_key && int_key && leaf_key);
+  const Cert root =
+      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert intermediate = make_certificate("Stale Intermediate", int_key.get(), root.get(), root_key.get(),
+                                             -800 * kDay, -5 * kDay, now, {.ca = true});
+  const Cert leaf = make_certificate("origin.test", leaf_key.get(), intermediate.get(), int_key.get(),
+                                     -30 * kDay, 300 * kDay, now);
+
+  const auto audit = audit_chain(root.get(), {leaf.get(), intermediate.get()}, "origin.test", now);
+  ASSERT_EQ(audit.findings.size(), 1u);
+  const CertificateFinding& finding = audit.findings.front();
+  EXPECT_EQ(finding.code, ReasonCode::cert_expired);
+  EXPECT_EQ(finding.subject, "CN=Stale Intermediate");
+  EXPECT_FALSE(finding.leaf);
+  EXPECT_TRUE(finding.sent);
+  EXPECT_TRUE(finding.message.starts_with("intermediate certificate 'CN=Stale Intermediate' expired"))
+      << finding.message;
+}
+
+TEST(CertificateAuditDates, AnExpiredLeafIsTheLeaf) {
+  const std::time_t now = std::time(nullptr);
+  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_TRUE(root_key && leaf_key);
+  const Cert root =
+      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -400 * kDay,
+                                     -3 * kDay, now);
+  const auto audit = audit_with_root(root.get(), leaf.get(), now);
+  const CertificateFinding* finding = finding_of(audit, ReasonCode::cert_expired);
+  ASSERT_NE(finding, nullptr);
+  EXPECT_TRUE(finding->leaf);
+  EXPECT_TRUE(finding->sent);
+  EXPECT_TRUE(finding->message.starts_with("certificate 'CN=origin.test' expired")) << finding->message;
+}
+
+// RFC 6125: an address matches only the SAN's IP entries, so a CN (or a DNS
+// entry) spelling it is no match, and the finding says why.
+TEST(CertificateAuditNames, AnAddressInTheCnIsNoMatchAndTheFindingSaysWhy) {
+  const std::time_t now = std::time(nullptr);
+  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_TRUE(root_key && leaf_key);
+  const Cert root =
+      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert cn_only = make_certificate("127.0.0.1", leaf_key.get(), root.get(), root_key.get(), -kDay,
+                                        300 * kDay, now, {.san = nullptr});
+  const auto audit = audit_chain(root.get(), {cn_only.get()}, "127.0.0.1", now);
+  const CertificateFinding* finding = finding_of(audit, ReasonCode::cert_name_mismatch);
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ(finding->names, std::vector<std::string>{"CN=127.0.0.1"});
+  EXPECT_TRUE(contains(finding->message, "matched only against the IP address entries")) << finding->message;
+  EXPECT_TRUE(contains(finding->message, "it has none")) << finding->message;
+
+  const Cert other_ip = make_certificate("127.0.0.1", leaf_key.get(), root.get(), root_key.get(), -kDay,
+                                         300 * kDay, now, {.san = "DNS:127.0.0.1,IP:10.0.0.1"});
+  const auto audit2 = audit_chain(root.get(), {other_ip.get()}, "127.0.0.1", now);
+  const CertificateFinding* finding2 = finding_of(audit2, ReasonCode::cert_name_mismatch);
+  ASSERT_NE(finding2, nullptr);
+  EXPECT_TRUE(contains(finding2->message, "none of them is 127.0.0.1")) << finding2->message;
+
+  const Cert ip_san = make_certificate("127.0.0.1", leaf_key.get(), root.get(), root_key.get(), -kDay,
+                                       300 * kDay, now, {.san = "IP:127.0.0.1"});
+  EXPECT_TRUE(audit_chain(root.get(), {ip_san.get()}, "127.0.0.1", now).acceptable());
+}
+
+TEST(CertificateAuditPurpose, AClientAuthOnlyLeafLacksServerAuth) {
+  const std::time_t now = std::time(nullptr);
+  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_TRUE(root_key && leaf_key);
+  const Cert root =
+      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -kDay,
+                                     300 * kDay, now, {.eku = "clientAuth"});
+  const auto audit = audit_with_root(root.get(), leaf.get(), now);
+  ASSERT_EQ(audit.findings.size(), 1u);
+  const CertificateFinding& finding = audit.findings.front();
+  EXPECT_EQ(finding.code, ReasonCode::cert_invalid);
+  EXPECT_TRUE(finding.lacks_server_auth);
+  EXPECT_TRUE(finding.leaf);
+  EXPECT_EQ(finding.extended_key_usage,
+            std::vector<std::string>{"TLS Web Client Authentication (clientAuth)"});
+  EXPECT_TRUE(contains(finding.message, "not TLS Web Server Authentication (serverAuth)")) << finding.message;
+  EXPECT_FALSE(contains(finding.message, "unsuitable certificate purpose")) << finding.message;
+
+  // With serverAuth among others, the certificate serves TLS.
+  const Cert both = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -kDay,
+                                     300 * kDay, now, {.eku = "clientAuth,serverAuth"});
+  EXPECT_TRUE(audit_with_root(root.get(), both.get(), now).acceptable());
+}
+
+// Also when trust fails first (OpenSSL then never reaches the purpose check).
+TEST(CertificateAuditPurpose, TheMissingServerAuthIsReportedBesideAnUntrustedChain) {
+  const std::time_t now = std::time(nullptr);
+  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key other_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ASSERT_TRUE(root_key && other_key && leaf_key);
+  const Cert root =
+      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert other =
+      make_certificate("Private CA", other_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const Cert leaf = make_certificate("origin.test", leaf_key.get(), other.get(), other_key.get(), -kDay,
+                                     300 * kDay, now, {.eku = "clientAuth"});
+  const auto audit = audit_with_root(root.get(), leaf.get(), now);
+  EXPECT_FALSE(audit.findings.empty());
+  const CertificateFinding* finding = finding_of(audit, ReasonCode::cert_invalid);
+  ASSERT_NE(finding, nullptr);
+  EXPECT_TRUE(finding->lacks_server_auth);
 }
 
 }  // namespace

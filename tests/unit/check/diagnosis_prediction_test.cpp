@@ -10,6 +10,7 @@
 #include <array>
 
 #include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/profile.hpp"
 
 namespace edgefetch::check {
 namespace {
@@ -151,6 +152,41 @@ TEST(DiagnosisPrediction, PssOnlySignaturesAreNoSharedSignatureSchemeInTls12Only
   s.signature_schemes_rsa = {0x0804, 0x0805};
   const auto p = predict_negotiation(s, offer_for(ProtocolVersion::tls1_2));
   EXPECT_EQ(p.failures, std::vector<ReasonCode>({ReasonCode::no_shared_signature_scheme}));
+}
+
+policy::Offer offer_2025() {
+  return policy::narrow(*policy::profile_by_name("cloudfront-2025"), {});
+}
+
+constexpr std::uint8_t kHandshakeFailure = 40;
+
+TEST(DiagnosisPrediction, Tls12RefusedWithHandshakeFailureIsSpokenButWithoutAUsableSuite) {
+  // ECDSA suites on an RSA certificate: TLS 1.2 is on, but no suite fits the key.
+  auto s = summary({{ProtocolVersion::tls1_3, {0x1301}}});
+  s.versions[3].alert_description = kHandshakeFailure;
+  const auto p = predict_negotiation(s, offer_for(ProtocolVersion::tls1_2));
+  EXPECT_EQ(p.failures, std::vector<ReasonCode>({ReasonCode::no_shared_cipher})) << p.detail;
+  EXPECT_EQ(p.version, ProtocolVersion::tls1_2);
+  // The 2025 offer reaches TLS 1.3, which the origin accepts first.
+  EXPECT_TRUE(predict_negotiation(s, offer_2025()).compatible);
+}
+
+TEST(DiagnosisPrediction, Ssl3RefusedWithHandshakeFailureSaysNothingAboutSuites) {
+  // OpenSSL without SSLv3 answers an SSLv3 hello with handshake_failure.
+  auto s = summary({{ProtocolVersion::tls1_3, {0x1301}}});
+  s.versions[0].alert_description = kHandshakeFailure;
+  EXPECT_EQ(predict_negotiation(s, offer_for(ProtocolVersion::ssl3)).failures,
+            std::vector<ReasonCode>({ReasonCode::tls13_only}));
+}
+
+TEST(DiagnosisPrediction, Tls13GroupsTheEdgeLacksAreNoSharedGroupInTls13) {
+  auto s = summary({{ProtocolVersion::tls1_2, {0x002F}}, {ProtocolVersion::tls1_3, {0x1301}}});
+  s.tls13_groups = {policy::kGroupSecp521r1};
+  const auto p = predict_negotiation(s, offer_2025());
+  EXPECT_EQ(p.failures, std::vector<ReasonCode>({ReasonCode::no_shared_group})) << p.detail;
+  EXPECT_EQ(p.version, ProtocolVersion::tls1_3);
+  // TLS 1.2 with RSA key exchange needs no group.
+  EXPECT_TRUE(predict_negotiation(s, offer_for(ProtocolVersion::tls1_2)).compatible);
 }
 
 TEST(DiagnosisPrediction, NothingAnsweredInTlsIsUnknownNotNoSharedVersion) {

@@ -4,9 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "edgefetch/check/report.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/named_group.hpp"
+#include "edgefetch/policy/profile.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
 
 namespace edgefetch::check {
@@ -114,6 +119,90 @@ TEST(ReportJson, SingleOriginHasEveryDocumentedField) {
   EXPECT_EQ(doc["attempts"][0]["outcome"], "connected");
   EXPECT_EQ(doc["probes"], 13);
   EXPECT_EQ(doc["elapsed_ms"], 42);
+}
+
+std::vector<std::string> names_in(const ordered_json& offered_by) {
+  std::vector<std::string> out;
+  for (const auto& name : offered_by) out.push_back(name.get<std::string>());
+  return out;
+}
+
+bool has(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// in_policy keeps its per-kind meaning (and values); offered_by names the
+// profiles that offer the item, so that a consumer can tell what the text's
+// "<profile> offers" column says: here the primary's "no (CloudFront-Upstream-2025 does)".
+TEST(ReportJson, SuitesGroupsAndSchemesNameTheProfilesThatOfferThem) {
+  CheckReport r = compatible_report();
+  r.supported->versions[3].cipher_suites = {0xC02F, 0x009C, 0xCCA8};
+  r.supported->groups = {policy::kGroupSecp256r1, policy::kGroupSecp521r1};
+  const ordered_json doc = report_json(r);
+  const auto& s = doc["supported"];
+  const auto& suites = s["suites_by_version"]["TLSv1.2"];
+
+  // ECDHE-RSA-AES128-GCM-SHA256: every profile.
+  const auto c02f = names_in(suites[0]["offered_by"]);
+  EXPECT_TRUE(has(c02f, "cloudfront"));
+  EXPECT_TRUE(has(c02f, "CloudFront-Upstream"));
+  EXPECT_TRUE(has(c02f, "CloudFront-Upstream-2025"));
+  // AES128-GCM-SHA256: in the policy's catalogue, not offered by cloudfront, offered by the 2025 profile.
+  EXPECT_EQ(suites[1]["openssl"], "AES128-GCM-SHA256");
+  EXPECT_EQ(suites[1]["in_policy"], true);
+  const auto c09c = names_in(suites[1]["offered_by"]);
+  EXPECT_FALSE(has(c09c, "cloudfront"));
+  EXPECT_TRUE(has(c09c, "CloudFront-Upstream-2025"));
+  // ECDHE-RSA-CHACHA20-POLY1305: no profile.
+  EXPECT_EQ(suites[2]["in_policy"], false);
+  EXPECT_EQ(suites[2]["offered_by"], ordered_json::array());
+
+  EXPECT_TRUE(has(names_in(s["groups"][0]["offered_by"]), "cloudfront"));
+  EXPECT_EQ(s["groups"][1]["offered_by"], ordered_json::array());
+
+  // rsa_pss_rsae_sha256: not in the documented table (in_policy false, as
+  // before), yet the 2025 profiles offer it.
+  const auto& pss = s["signature_schemes"][1];
+  EXPECT_EQ(pss["name"], "rsa_pss_rsae_sha256");
+  EXPECT_EQ(pss["in_policy"], false);
+  EXPECT_FALSE(has(names_in(pss["offered_by"]), "cloudfront"));
+  EXPECT_TRUE(has(names_in(pss["offered_by"]), "CloudFront-Upstream-2025"));
+  EXPECT_EQ(s["signature_schemes_by_key"]["rsa"][1]["offered_by"], pss["offered_by"]);
+}
+
+// offered_by is exactly the profiles whose offer (narrowed by the report's
+// OriginSslProtocols, as the text report's column uses it) has the item.
+TEST(ReportJson, OfferedByAgreesWithEveryProfilesOffer) {
+  CheckReport r = compatible_report();
+  r.settings.origin_ssl_protocols = {ProtocolVersion::tls1_0, ProtocolVersion::tls1_2};
+  r.supported->versions[3].cipher_suites = {0xC02F, 0x009C, 0xC013, 0x000A, 0xCCA8, 0x003C};
+  r.supported->versions[4].accepted = true;
+  r.supported->versions[4].refusal = Refusal::none;
+  r.supported->versions[4].cipher_suites = {0x1301, 0x1302, 0x1303, 0x1304};
+  r.supported->groups = {policy::kGroupSecp256r1, policy::kGroupX25519, policy::kGroupSecp384r1,
+                         policy::kGroupSecp521r1};
+  r.supported->tls13_groups = r.supported->groups;
+  r.supported->signature_schemes_rsa = {0x0401, 0x0501, 0x0201, 0x0804, 0x0809};
+  r.supported->signature_schemes_ecdsa = {0x0403, 0x0503, 0x0603};
+  const ordered_json doc = report_json(r);
+  const auto& s = doc["supported"];
+  const auto check = [&r](const ordered_json& items, bool (policy::Offer::*offers)(std::uint16_t) const) {
+    ASSERT_FALSE(items.empty());
+    for (const auto& item : items) {
+      const auto code = static_cast<std::uint16_t>(std::stoul(item["code"].get<std::string>(), nullptr, 16));
+      const auto offered_by = names_in(item["offered_by"]);
+      for (const policy::Profile& profile : policy::all_profiles()) {
+        const policy::Offer offer = policy::narrow(profile, r.settings.origin_ssl_protocols);
+        EXPECT_EQ(has(offered_by, profile.name), (offer.*offers)(code)) << item.dump() << " " << profile.name;
+      }
+    }
+  };
+  check(s["suites_by_version"]["TLSv1.2"], &policy::Offer::offers_suite);
+  check(s["suites_by_version"]["TLSv1.3"], &policy::Offer::offers_suite);
+  check(s["groups"], &policy::Offer::offers_group);
+  check(s["tls13_groups"], &policy::Offer::offers_group);
+  check(s["signature_schemes"], &policy::Offer::offers_signature_scheme);
+  check(s["signature_schemes_by_key"]["ecdsa"], &policy::Offer::offers_signature_scheme);
 }
 
 TEST(ReportJson, UnreachableReportHasNullsWhereNothingWasLearnt) {
