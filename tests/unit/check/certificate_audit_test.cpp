@@ -37,6 +37,11 @@ struct FileClose {
 using Cert = std::unique_ptr<X509, X509Free>;
 using Key = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
+// A fresh P-256 key: every certificate of these chains has one.
+Key p256_key() {
+  return Key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+}
+
 constexpr long kDay = 86400;
 
 void add_extension(X509* cert, X509* issuer, int nid, const char* value) {
@@ -120,8 +125,8 @@ bool contains(std::string_view text, std::string_view part) {
 
 TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && leaf_key);
   // The root was made an hour ago; the leaf it signed ran from 400 to 30 days ago.
   const Cert root =
@@ -138,8 +143,8 @@ TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
 
 TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && leaf_key);
   // The root expired ten days ago; the leaf is valid now.
   const Cert root =
@@ -157,9 +162,9 @@ TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
 // which it is, so that the fix is about the chain file, not a renewal.
 TEST(CertificateAuditDates, AnExpiredIntermediateIsNamedAsSuch) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key int_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key int_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && int_key && leaf_key);
   const Cert root =
       make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
@@ -181,8 +186,8 @@ TEST(CertificateAuditDates, AnExpiredIntermediateIsNamedAsSuch) {
 
 TEST(CertificateAuditDates, AnExpiredLeafIsTheLeaf) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && leaf_key);
   const Cert root =
       make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
@@ -200,8 +205,8 @@ TEST(CertificateAuditDates, AnExpiredLeafIsTheLeaf) {
 // entry) spelling it is no match, and the finding says why.
 TEST(CertificateAuditNames, AnAddressInTheCnIsNoMatchAndTheFindingSaysWhy) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && leaf_key);
   const Cert root =
       make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
@@ -228,8 +233,8 @@ TEST(CertificateAuditNames, AnAddressInTheCnIsNoMatchAndTheFindingSaysWhy) {
 
 TEST(CertificateAuditPurpose, AClientAuthOnlyLeafLacksServerAuth) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && leaf_key);
   const Cert root =
       make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
@@ -255,9 +260,9 @@ TEST(CertificateAuditPurpose, AClientAuthOnlyLeafLacksServerAuth) {
 // Also when trust fails first (OpenSSL then never reaches the purpose check).
 TEST(CertificateAuditPurpose, TheMissingServerAuthIsReportedBesideAnUntrustedChain) {
   const std::time_t now = std::time(nullptr);
-  Key root_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key other_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  Key leaf_key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const Key root_key = p256_key();
+  const Key other_key = p256_key();
+  const Key leaf_key = p256_key();
   ASSERT_TRUE(root_key && other_key && leaf_key);
   const Cert root =
       make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
