@@ -8,6 +8,7 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 #include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::check {
@@ -29,9 +30,16 @@ bool is_negotiation_failure(const VerdictHandshake& handshake, ReasonCode primar
     case ReasonCode::connection_reset:
       return true;
     case ReasonCode::server_alert:
-      // handshake_failure, insufficient_security, protocol_version, illegal_parameter.
-      return handshake.error.alert && (*handshake.error.alert == 40 || *handshake.error.alert == 71 ||
-                                       *handshake.error.alert == 70 || *handshake.error.alert == 47);
+      if (!handshake.error.alert) return false;
+      switch (*handshake.error.alert) {
+        case tls::alert_description::kHandshakeFailure:
+        case tls::alert_description::kInsufficientSecurity:
+        case tls::alert_description::kProtocolVersion:
+        case tls::alert_description::kIllegalParameter:
+          return true;
+        default:
+          return false;
+      }
     default:
       return false;
   }

@@ -5,6 +5,7 @@
 
 #include "edgefetch/check/probe_catalogue.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 
 namespace edgefetch::check {
 namespace {
@@ -63,8 +64,6 @@ bool refused_in_tls(const VersionSupport& v) {
   return v.refusal == Refusal::alert || v.refusal == Refusal::lower_version;
 }
 
-constexpr std::uint8_t kAlertHandshakeFailure = 40;
-
 // The version an origin settles on before refusing every suite: walking down
 // from `max`, the first one it answered with handshake_failure rather than
 // protocol_version, unless it accepts a version above. A server that does not
@@ -76,7 +75,7 @@ constexpr std::uint8_t kAlertHandshakeFailure = 40;
 std::optional<ProtocolVersion> version_without_usable_suite(const SupportedSummary& summary,
                                                             ProtocolVersion max) {
   const auto suite_refusal = [](const VersionSupport& v) {
-    return v.refusal == Refusal::alert && v.alert_description == kAlertHandshakeFailure &&
+    return v.refusal == Refusal::alert && v.alert_description == tls::alert_description::kHandshakeFailure &&
            v.version >= ProtocolVersion::tls1_0 && v.version <= ProtocolVersion::tls1_2;
   };
   // The highest version up to `max` that was accepted or refused for its suites.

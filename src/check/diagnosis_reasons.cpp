@@ -9,6 +9,7 @@
 #include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
 #include "edgefetch/policy/lookup.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 #include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::check::detail {
@@ -683,7 +684,7 @@ Reason handshake_error_reason(const ReasonContext& ctx, ReasonCode code) {
       const std::string alert = error.alert ? tls::alert_name(*error.alert) : "an alert";
       reason.message =
           "The origin aborted the handshake with the fatal alert " + alert + " (" + error.message + ").";
-      if (error.alert && *error.alert == 112) {
+      if (error.alert && *error.alert == tls::alert_description::kUnrecognizedName) {
         reason.fix = "The origin has no site for the SNI name " + quoted(ctx.target.server_name()) +
                      ": add a server block / virtual host for that name. The edge always sends the origin's "
                      "domain name (or the forwarded Host) as SNI.";

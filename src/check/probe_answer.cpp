@@ -171,7 +171,7 @@ void AnswerReader::on_record(tls::ContentType type, std::uint16_t version,
       // warning and go on with the handshake; other warnings are ignorable too,
       // except close_notify, which ends the connection.
       if (alert->level == tls::messages::AlertLevel::warning &&
-          alert->description != tls::messages::alert_description::kCloseNotify) {
+          alert->description != tls::alert_description::kCloseNotify) {
         if (!have_server_hello_) {
           result_.detail = "warning alert " + tls::alert_name(alert->description) + " from the server";
           detail_is_warning_ = true;

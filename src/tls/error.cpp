@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "edgefetch/tls/alert_description.hpp"
+
 namespace edgefetch::tls {
 
 std::string_view error_code_name(ErrorCode code) {
@@ -142,12 +144,11 @@ std::string alert_name(std::uint8_t description) {
 }
 
 std::string warning_alerts_text(const std::vector<std::uint8_t>& descriptions, std::string_view sni) {
-  static constexpr std::uint8_t kUnrecognizedName = 112;
   std::string names;
   for (std::size_t i = 0; i < descriptions.size(); ++i) {
     if (i > 0) names += i + 1 == descriptions.size() ? " and " : ", ";
     names += alert_name(descriptions[i]);
-    if (descriptions[i] == kUnrecognizedName && !sni.empty()) {
+    if (descriptions[i] == alert_description::kUnrecognizedName && !sni.empty()) {
       names += " (no name it serves is '" + std::string(sni) + "', the SNI sent)";
     }
   }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "edgefetch/crypto/prf.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 
 namespace edgefetch::tls {
 
@@ -11,13 +12,11 @@ namespace {
 using policy::HashAlgorithm;
 using policy::ProtocolVersion;
 
-constexpr std::uint8_t kAlertInternalError = 80;
-
 Error internal(std::string message) {
   Error error;
   error.code = ErrorCode::internal_error;
   error.alert_sender = AlertSender::client;
-  error.alert = kAlertInternalError;
+  error.alert = alert_description::kInternalError;
   error.message = "key schedule: " + std::move(message);
   return error;
 }

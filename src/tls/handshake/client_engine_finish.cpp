@@ -15,7 +15,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 base::Expected<void, Error> ClientEngine::send_client_flight() {

@@ -19,7 +19,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 base::Expected<void, Error> ClientEngine::on_server_hello(const messages::HandshakeMessageView& message) {

@@ -12,7 +12,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 
 base::Expected<void, Error> ClientEngine::add_tls13_key_share() {
   if (client_hello_.supported_versions.empty() || config_.offer.groups.empty()) return {};

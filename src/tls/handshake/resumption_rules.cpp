@@ -9,7 +9,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 std::string session_misfit(const Session& session, const ClientConfig& config, std::time_t now) {

@@ -9,7 +9,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 namespace {

@@ -7,7 +7,7 @@
 
 namespace edgefetch::tls::handshake {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 
 std::size_t VersionRules::verify_data_length() const {
   return version_ == policy::ProtocolVersion::ssl3 ? messages::kSsl3VerifyDataLength

@@ -8,6 +8,7 @@
 #include "edgefetch/crypto/cipher.hpp"
 #include "edgefetch/crypto/constant_time.hpp"
 #include "edgefetch/crypto/random.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 #include "tls/record/record_mac.hpp"
 
 namespace edgefetch::tls {
@@ -15,10 +16,6 @@ namespace edgefetch::tls {
 namespace {
 
 using policy::ProtocolVersion;
-
-constexpr std::uint8_t kAlertBadRecordMac = 20;
-constexpr std::uint8_t kAlertRecordOverflow = 22;
-constexpr std::uint8_t kAlertInternalError = 80;
 
 Error make_error(ErrorCode code, std::uint8_t alert, std::string message) {
   Error error;
@@ -32,17 +29,17 @@ Error make_error(ErrorCode code, std::uint8_t alert, std::string message) {
 // One error, one message, for every way a record can fail authentication: a
 // padding oracle needs to tell them apart, so nothing here may.
 Error bad_record_mac() {
-  return make_error(ErrorCode::bad_record_mac, kAlertBadRecordMac,
+  return make_error(ErrorCode::bad_record_mac, alert_description::kBadRecordMac,
                     "a record from the server failed authentication (bad_record_mac)");
 }
 
 Error internal(std::string message) {
-  return make_error(ErrorCode::internal_error, kAlertInternalError,
+  return make_error(ErrorCode::internal_error, alert_description::kInternalError,
                     "record protection: " + std::move(message));
 }
 
 Error overflow() {
-  return make_error(ErrorCode::record_overflow, kAlertRecordOverflow,
+  return make_error(ErrorCode::record_overflow, alert_description::kRecordOverflow,
                     "a record from the server decrypted to more than 2^14 bytes");
 }
 

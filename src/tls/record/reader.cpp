@@ -5,13 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include "edgefetch/tls/alert_description.hpp"
+
 namespace edgefetch::tls {
 
 namespace {
-
-constexpr std::uint8_t kAlertUnexpectedMessage = 10;
-constexpr std::uint8_t kAlertRecordOverflow = 22;
-constexpr std::uint8_t kAlertProtocolVersion = 70;
 
 Error make_error(ErrorCode code, std::optional<std::uint8_t> alert, std::string message) {
   Error error;
@@ -118,7 +116,7 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
   const auto version = static_cast<std::uint16_t>((available[1] << 8) | available[2]);
   const std::size_t length = (static_cast<std::size_t>(available[3]) << 8) | available[4];
   if (!is_known_content_type(type_byte)) {
-    return base::unexpected(make_error(ErrorCode::protocol_violation, kAlertUnexpectedMessage,
+    return base::unexpected(make_error(ErrorCode::protocol_violation, alert_description::kUnexpectedMessage,
                                        "record with unknown content type " + std::to_string(type_byte)));
   }
   if ((version >> 8) != 3 || (expected_version_ != 0 && version != expected_version_)) {
@@ -126,12 +124,13 @@ base::Expected<std::optional<RecordView>, Error> RecordReader::next() {
                                     ? "record version " + hex_version(version) + " where " +
                                           hex_version(expected_version_) + " was negotiated"
                                     : "record version " + hex_version(version) + " is not SSL 3.0 / TLS";
-    return base::unexpected(make_error(ErrorCode::protocol_violation, kAlertProtocolVersion, message));
+    return base::unexpected(
+        make_error(ErrorCode::protocol_violation, alert_description::kProtocolVersion, message));
   }
   const std::size_t limit = current_->is_null() ? kMaxPlaintextLength : kMaxCiphertextLength;
   if (length > limit) {
     return base::unexpected(make_error(
-        ErrorCode::record_overflow, kAlertRecordOverflow,
+        ErrorCode::record_overflow, alert_description::kRecordOverflow,
         "record of " + std::to_string(length) + " bytes exceeds the limit of " + std::to_string(limit)));
   }
   if (available.size() < kRecordHeaderLength + length) {
@@ -155,7 +154,7 @@ void RecordReader::set_pending(std::unique_ptr<RecordProtection> protection) {
 
 base::Expected<void, Error> RecordReader::activate_pending() {
   if (!pending_) {
-    return base::unexpected(make_error(ErrorCode::protocol_violation, kAlertUnexpectedMessage,
+    return base::unexpected(make_error(ErrorCode::protocol_violation, alert_description::kUnexpectedMessage,
                                        "ChangeCipherSpec from the server before the keys were established"));
   }
   current_ = std::move(pending_);

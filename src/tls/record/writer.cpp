@@ -2,11 +2,9 @@
 
 #include <algorithm>
 
-namespace edgefetch::tls {
+#include "edgefetch/tls/alert_description.hpp"
 
-namespace {
-constexpr std::uint8_t kAlertInternalError = 80;
-}  // namespace
+namespace edgefetch::tls {
 
 RecordWriter::RecordWriter() : current_(make_null_protection()) {}
 RecordWriter::~RecordWriter() = default;
@@ -63,7 +61,7 @@ base::Expected<void, Error> RecordWriter::activate_pending() {
     Error error;
     error.code = ErrorCode::internal_error;
     error.alert_sender = AlertSender::client;
-    error.alert = kAlertInternalError;
+    error.alert = alert_description::kInternalError;
     error.message = "ChangeCipherSpec written before the keys were established";
     return base::unexpected(std::move(error));
   }

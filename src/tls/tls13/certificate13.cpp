@@ -12,7 +12,7 @@ namespace edgefetch::tls::tls13 {
 namespace {
 using codec::ByteReader;
 using messages::malformed;
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 }  // namespace
 
 std::vector<std::vector<std::uint8_t>> Certificate13::chain() const {

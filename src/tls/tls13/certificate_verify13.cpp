@@ -12,7 +12,7 @@
 namespace edgefetch::tls::tls13 {
 namespace {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 using policy::HashAlgorithm;
 using policy::SignatureAlgorithm;

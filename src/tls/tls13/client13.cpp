@@ -15,7 +15,7 @@
 
 namespace edgefetch::tls::tls13 {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::HandshakeType;
 
 namespace {

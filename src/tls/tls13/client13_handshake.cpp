@@ -22,7 +22,7 @@
 
 namespace edgefetch::tls::tls13 {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 using messages::illegal_parameter;
 using Direction = RecordProtection13::Direction;

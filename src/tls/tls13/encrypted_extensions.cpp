@@ -86,7 +86,7 @@ base::Expected<void, Error> check_encrypted_extensions(const EncryptedExtensions
     if (type == ext::kSupportedGroups) continue;
     if (std::find(offered_extensions.begin(), offered_extensions.end(), type) == offered_extensions.end()) {
       return base::unexpected(messages::client_error(ErrorCode::protocol_violation,
-                                                     messages::alert_description::kUnsupportedExtension,
+                                                     alert_description::kUnsupportedExtension,
                                                      "server sent the " + messages::extension_name(type) +
                                                          " extension, which the ClientHello did not offer"));
     }

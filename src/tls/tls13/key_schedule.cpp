@@ -5,14 +5,13 @@
 
 #include "edgefetch/crypto/hkdf.hpp"
 #include "edgefetch/crypto/hmac.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 
 namespace edgefetch::tls::tls13 {
 namespace {
 
-constexpr std::uint8_t kAlertInternalError = 80;
-
 Error internal(std::string what, const crypto::Error& error) {
-  return Error{ErrorCode::internal_error, AlertSender::client, kAlertInternalError,
+  return Error{ErrorCode::internal_error, AlertSender::client, alert_description::kInternalError,
                "TLS 1.3 key schedule: " + std::move(what) + ": " + error.message};
 }
 
@@ -69,7 +68,8 @@ base::Expected<crypto::SecretBytes, Error> resumption_psk(
 
 base::Expected<KeySchedule13, Error> KeySchedule13::create(const policy::CipherSuite& suite) {
   if (suite.key_exchange != policy::KeyExchange::tls13) {
-    return base::unexpected(Error{ErrorCode::internal_error, AlertSender::client, kAlertInternalError,
+    return base::unexpected(Error{ErrorCode::internal_error, AlertSender::client,
+                                  alert_description::kInternalError,
                                   "TLS 1.3 key schedule for a non-TLS 1.3 suite"});
   }
   KeySchedule13 schedule(suite.prf_hash);

@@ -8,7 +8,7 @@
 namespace edgefetch::tls::tls13 {
 namespace {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 Error violation(std::uint8_t alert, std::string message) {

@@ -11,7 +11,7 @@
 namespace edgefetch::tls::tls13 {
 namespace {
 
-namespace ad = messages::alert_description;
+namespace ad = alert_description;
 using messages::client_error;
 
 Error internal(std::string message) {

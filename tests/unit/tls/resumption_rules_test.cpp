@@ -140,7 +140,7 @@ TEST(CheckResumedServerHello, OtherVersionIsAnIllegalParameter) {
   auto checked = check_resumed_server_hello(hello, session);
   ASSERT_FALSE(checked);
   EXPECT_EQ(checked.error().code, ErrorCode::protocol_violation);
-  EXPECT_EQ(checked.error().alert, messages::alert_description::kIllegalParameter);
+  EXPECT_EQ(checked.error().alert, alert_description::kIllegalParameter);
   EXPECT_NE(checked.error().message.find("TLS 1.1"), std::string::npos) << checked.error().message;
 }
 
@@ -151,7 +151,7 @@ TEST(CheckResumedServerHello, OtherSuiteIsAnIllegalParameter) {
   auto checked = check_resumed_server_hello(hello, session);
   ASSERT_FALSE(checked);
   EXPECT_EQ(checked.error().code, ErrorCode::protocol_violation);
-  EXPECT_EQ(checked.error().alert, messages::alert_description::kIllegalParameter);
+  EXPECT_EQ(checked.error().alert, alert_description::kIllegalParameter);
   EXPECT_NE(checked.error().message.find("ECDHE-RSA-AES256-GCM-SHA384"), std::string::npos);
 }
 
@@ -161,7 +161,7 @@ TEST(CheckResumedServerHello, EmsSessionResumedWithoutEmsAborts) {
   hello.extended_master_secret = false;
   auto checked = check_resumed_server_hello(hello, session);
   ASSERT_FALSE(checked);
-  EXPECT_EQ(checked.error().alert, messages::alert_description::kHandshakeFailure);
+  EXPECT_EQ(checked.error().alert, alert_description::kHandshakeFailure);
 }
 
 TEST(CheckResumedServerHello, NonEmsSessionResumedWithEmsAborts) {
@@ -171,7 +171,7 @@ TEST(CheckResumedServerHello, NonEmsSessionResumedWithEmsAborts) {
   hello.extended_master_secret = true;
   auto checked = check_resumed_server_hello(hello, session);
   ASSERT_FALSE(checked);
-  EXPECT_EQ(checked.error().alert, messages::alert_description::kHandshakeFailure);
+  EXPECT_EQ(checked.error().alert, alert_description::kHandshakeFailure);
 }
 
 TEST(CheckResumedServerHello, Sslv3IgnoresAnEmsExtension) {

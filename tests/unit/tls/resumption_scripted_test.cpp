@@ -92,7 +92,7 @@ TEST(ResumptionScripted, EchoedIdWithAnotherSuiteIsAnIllegalParameter) {
   ASSERT_FALSE(fed);
   EXPECT_EQ(fed.error().code, ErrorCode::protocol_violation);
   EXPECT_NE(fed.error().message.find("resumed"), std::string::npos) << fed.error().message;
-  expect_alert(*started.client, messages::alert_description::kIllegalParameter);
+  expect_alert(*started.client, alert_description::kIllegalParameter);
 }
 
 TEST(ResumptionScripted, EchoedIdWithAnotherVersionIsAnIllegalParameter) {
@@ -107,7 +107,7 @@ TEST(ResumptionScripted, EchoedIdWithAnotherVersionIsAnIllegalParameter) {
   ASSERT_FALSE(fed);
   EXPECT_EQ(fed.error().code, ErrorCode::protocol_violation);
   EXPECT_NE(fed.error().message.find("TLS 1.1"), std::string::npos) << fed.error().message;
-  expect_alert(*again.client, messages::alert_description::kIllegalParameter);
+  expect_alert(*again.client, alert_description::kIllegalParameter);
 }
 
 TEST(ResumptionScripted, EmsSessionResumedWithoutEmsAborts) {
@@ -116,7 +116,7 @@ TEST(ResumptionScripted, EmsSessionResumedWithoutEmsAborts) {
       server_hello_record({.session_id = started.sent_session_id, .extended_master_secret = false}));
   ASSERT_FALSE(fed);
   EXPECT_EQ(fed.error().code, ErrorCode::protocol_violation);
-  expect_alert(*started.client, messages::alert_description::kHandshakeFailure);
+  expect_alert(*started.client, alert_description::kHandshakeFailure);
 }
 
 TEST(ResumptionScripted, NonEmsSessionResumedWithEmsAborts) {
@@ -125,7 +125,7 @@ TEST(ResumptionScripted, NonEmsSessionResumedWithEmsAborts) {
   auto started = start_with(std::move(state));
   auto fed = started.client->feed(server_hello_record({.session_id = started.sent_session_id}));
   ASSERT_FALSE(fed);
-  expect_alert(*started.client, messages::alert_description::kHandshakeFailure);
+  expect_alert(*started.client, alert_description::kHandshakeFailure);
 }
 
 TEST(ResumptionScripted, AcceptedResumptionWaitsForChangeCipherSpecNotCertificate) {
