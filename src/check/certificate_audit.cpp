@@ -98,6 +98,7 @@ void trust_pass(std::span<const std::vector<std::uint8_t>> chain, const crypto::
       error.certificate_subject.empty() ? audit.chain.front().subject : error.certificate_subject;
   finding.missing_issuer = error.missing_issuer;
   finding.date = error.certificate_date;
+  finding.purpose_refused = error.purpose_refused;
   const auto& leaf = audit.chain.front();
   finding.self_signed =
       finding.code == ReasonCode::cert_untrusted && leaf.self_issued && leaf.subject == leaf.issuer;
@@ -188,8 +189,9 @@ std::vector<std::string> extended_key_usage_names(X509* x509) {
 // the old Server Gated Crypto, which OpenSSL's TLS server purpose also takes)
 // cannot serve TLS, whether it is the leaf or an intermediate that restricts
 // what it issues. The trust pass reports that only when the chain otherwise
-// verifies, in OpenSSL's words ("unsuitable certificate purpose"); this pass
-// says what is missing, and says it also when trust fails for another reason.
+// verifies (purpose_refused, in OpenSSL's words "unsuitable certificate
+// purpose"); this pass says what is missing, and says it also when trust
+// fails for another reason.
 void purpose_pass(const std::vector<crypto::Certificate>& parsed, CertificateAudit& audit) {
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     auto* x509 = static_cast<X509*>(parsed[i].x509());
@@ -205,8 +207,7 @@ void purpose_pass(const std::vector<crypto::Certificate>& parsed, CertificateAud
         " but not TLS Web Server Authentication (serverAuth)";
     const auto existing =
         std::find_if(audit.findings.begin(), audit.findings.end(), [&info](const CertificateFinding& f) {
-          return f.code == ReasonCode::cert_invalid && f.subject == info.subject &&
-                 f.message.ends_with("unsuitable certificate purpose");
+          return f.code == ReasonCode::cert_invalid && f.subject == info.subject && f.purpose_refused;
         });
     CertificateFinding* finding = nullptr;
     if (existing != audit.findings.end()) {

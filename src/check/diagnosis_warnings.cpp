@@ -7,15 +7,15 @@
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/cipher_suite.hpp"
+#include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/signature_scheme.hpp"
+#include "edgefetch/tls/alert_description.hpp"
 #include "edgefetch/tls/error.hpp"
 
 namespace edgefetch::check::detail {
 namespace {
 
 using policy::ProtocolVersion;
-
-constexpr std::uint8_t kUnrecognizedNameAlert = 112;  // RFC 6066 §3
 
 std::string quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
@@ -44,10 +44,50 @@ void chain_order_warning(Diagnosis& diagnosis, const std::vector<crypto::Certifi
   }
 }
 
+// s2n's CloudFront policies set no certificate signature preferences, so the
+// edge's library takes a SHA-1 chain, as edgefetch does; whether CloudFront
+// itself does is not documented. A self-signed certificate's own signature
+// proves nothing and is not checked, so a root is left out.
+void certificate_signature_warnings(Diagnosis& diagnosis, const std::vector<crypto::CertificateInfo>& chain) {
+  for (const auto& certificate : chain) {
+    const std::string& digest = certificate.signature_digest;
+    if (digest != "SHA1" && digest != "MD5") continue;
+    if (certificate.self_issued && certificate.subject == certificate.issuer) continue;
+    warn(diagnosis, WarningCode::weak_certificate_signature,
+         std::string(&certificate == &chain.front() ? "The certificate " : "The chain certificate ") +
+             quoted(certificate.subject) + " is signed with " + certificate.signature_algorithm + " (" +
+             (digest == "SHA1" ? "SHA-1" : "MD5") +
+             "). The CDN's TLS library (s2n) does not restrict certificate signatures in its CloudFront "
+             "policies, so the edge's handshake took it here, but CloudFront does not document that it "
+             "accepts such chains and public CAs stopped issuing them in 2016: have it reissued signed with "
+             "SHA-256.");
+  }
+}
+
+// AWS documents RSA keys of 1024 to 4096 bits and 256-bit ECDSA keys for
+// origin certificates. A P-384 key works in the edge's handshake (s2n offers
+// its signature schemes), but nothing promises it does at CloudFront.
+void undocumented_key_warning(Diagnosis& diagnosis, const crypto::CertificateInfo& leaf) {
+  std::string instead;
+  if (leaf.key_type == crypto::KeyType::ec && !leaf.key_curve.empty() && leaf.key_curve != "P-256" &&
+      policy::find_named_group(leaf.key_curve) != nullptr) {
+    instead = "AWS documents only 256-bit ECDSA keys (prime256v1, P-256) for origin certificates";
+  } else if (leaf.key_type == crypto::KeyType::rsa && leaf.key_bits > kLargestDocumentedRsaBits) {
+    instead = "AWS documents RSA keys of up to 4096 bits for origin certificates";
+  }
+  if (instead.empty()) return;
+  warn(diagnosis, WarningCode::undocumented_key,
+       "The certificate " + quoted(leaf.subject) + " has an " + leaf.key + " key, but " + instead +
+           ". The edge's handshake worked with it here, but CloudFront does not promise it will: a P-256 "
+           "or RSA 2048 key stays within what is documented.");
+}
+
 void certificate_warnings(Diagnosis& diagnosis, const CertificateAudit& audit) {
   if (audit.chain.empty()) return;
   chain_order_warning(diagnosis, audit.chain);
+  certificate_signature_warnings(diagnosis, audit.chain);
   const crypto::CertificateInfo& leaf = audit.chain.front();
+  undocumented_key_warning(diagnosis, leaf);
   if (audit.days_to_expiry && *audit.days_to_expiry >= 0 && *audit.days_to_expiry <= kExpiryWarningDays) {
     const long days = *audit.days_to_expiry;
     warn(diagnosis, WarningCode::cert_expiring_soon,
@@ -75,6 +115,16 @@ void negotiation_warnings(Diagnosis& diagnosis, const tls::Negotiated& negotiate
              std::string(policy::info(suite->cipher).name) +
              "), a legacy cipher: give the origin an AES-GCM ECDHE suite and prefer it.");
   }
+  if (suite != nullptr && !suite->legacy && suite->key_exchange == policy::KeyExchange::rsa) {
+    // The policy's only suites without ECDHE; the edge falls back to them when the
+    // origin takes none of its ECDHE suites, or none with a curve it offers.
+    warn(diagnosis, WarningCode::no_forward_secrecy,
+         "The edge negotiated " + std::string(suite->openssl_name) +
+             ", an RSA key exchange without forward secrecy: whoever gets the origin's private key later can "
+             "decrypt recorded traffic. Enable an ECDHE suite on the origin, such as "
+             "ECDHE-RSA-AES128-GCM-SHA256 "
+             "(for an ECDSA certificate ECDHE-ECDSA-AES128-GCM-SHA256), with the curve P-256 or X25519.");
+  }
   const policy::SignatureScheme* scheme = negotiated.signature_scheme;
   if (scheme != nullptr && scheme->hash == policy::HashAlgorithm::sha1) {
     warn(diagnosis, WarningCode::legacy_signature,
@@ -101,8 +151,8 @@ void warning_alert_warnings(Diagnosis& diagnosis, const tls::Negotiated& negotia
       tls::warning_alerts_text(negotiated.warning_alerts, net::is_ip_literal(name) ? "" : name);
   message.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(message.front())));
   message += ". Configure the origin so that it sends none";
-  if (std::find(negotiated.warning_alerts.begin(), negotiated.warning_alerts.end(), kUnrecognizedNameAlert) !=
-      negotiated.warning_alerts.end()) {
+  if (std::find(negotiated.warning_alerts.begin(), negotiated.warning_alerts.end(),
+                tls::alert_description::kUnrecognizedName) != negotiated.warning_alerts.end()) {
     message += " (for unrecognized_name: serve " + quoted(name) +
                " by name, e.g. nginx server_name, Apache ServerName or ServerAlias)";
   }

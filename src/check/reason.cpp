@@ -102,6 +102,12 @@ std::string_view warning_code_name(WarningCode code) {
       return "warning_alert";
     case WarningCode::chain_order:
       return "chain_order";
+    case WarningCode::weak_certificate_signature:
+      return "weak_certificate_signature";
+    case WarningCode::undocumented_key:
+      return "undocumented_key";
+    case WarningCode::no_forward_secrecy:
+      return "no_forward_secrecy";
   }
   return "cert_expiring_soon";
 }

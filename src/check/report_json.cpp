@@ -183,7 +183,10 @@ json certificate_json(const Diagnosis& diagnosis) {
   const crypto::CertificateInfo& leaf = audit.chain.front();
   json chain = json::array();
   for (const auto& info : audit.chain) {
-    chain.push_back(json{{"subject", info.subject}, {"issuer", info.issuer}, {"not_after", info.not_after}});
+    chain.push_back(json{{"subject", info.subject},
+                         {"issuer", info.issuer},
+                         {"not_after", info.not_after},
+                         {"signature_algorithm", info.signature_algorithm}});
   }
   json problems = json::array();
   for (const auto& finding : audit.findings) {
@@ -197,6 +200,7 @@ json certificate_json(const Diagnosis& diagnosis) {
               {"days_to_expiry", audit.days_to_expiry ? json(*audit.days_to_expiry) : json(nullptr)},
               {"san", strings(leaf.san)},
               {"key", leaf.key},
+              {"signature_algorithm", leaf.signature_algorithm},
               {"checked_name", audit.checked_name},
               {"chain", chain},
               {"verified_path", strings(audit.verified_path)},

@@ -243,6 +243,10 @@ void render_certificate(std::ostream& out, const check::CheckReport& report, con
   list.push_back({"Issuer", leaf.issuer});
   list.push_back({"Names", leaf.san.empty() ? "(no subjectAltName)" : terminal::join(leaf.san, ", ")});
   list.push_back({"Key", leaf.key});
+  if (!leaf.signature_algorithm.empty()) {
+    const bool weak = leaf.signature_digest == "SHA1" || leaf.signature_digest == "MD5";
+    list.push_back({"Signed with", leaf.signature_algorithm, weak ? Style::yellow : Style::plain});
+  }
   std::string validity = leaf.not_before + " to " + leaf.not_after;
   Style validity_style = Style::plain;
   if (audit.days_to_expiry) {

@@ -25,6 +25,12 @@ std::vector<std::string> legacy_warnings(const tls::Negotiated& negotiated) {
                          "CVE-2016-2183); enable an AES suite on the origin");
       break;
     default:
+      // The legacy ciphers above are RSA key exchanges too; their warning already asks for better.
+      if (negotiated.cipher_suite->key_exchange == policy::KeyExchange::rsa) {
+        warnings.push_back("the origin negotiated " + suite +
+                           ", an RSA key exchange without forward secrecy (whoever gets the origin's private "
+                           "key later can decrypt recorded traffic); enable an ECDHE suite on the origin");
+      }
       break;
   }
   return warnings;

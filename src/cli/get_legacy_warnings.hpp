@@ -1,7 +1,8 @@
 #pragma once
 // The weaknesses of a negotiated legacy connection, one line each: SSLv3
-// (POODLE), RC4 (keystream biases), 3DES (Sweet32). The CDN still connects this
-// way when the origin allows nothing better, so `get` succeeds, but says so.
+// (POODLE), RC4 (keystream biases), 3DES (Sweet32), an AES suite with an RSA
+// key exchange (no forward secrecy). The CDN still connects this way when the
+// origin allows nothing better, so `get` succeeds, but says so.
 
 #include <string>
 #include <vector>

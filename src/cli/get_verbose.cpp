@@ -142,8 +142,11 @@ void VerboseObserver::on_resolved(const net::Resolution& resolution) {
 }
 
 void VerboseObserver::on_connect_attempt(const net::ConnectAttempt& attempt, int max_attempts) {
+  // Each try of the request has its own ConnectionAttempts: say which try a numbering restarts for.
+  const std::string for_try = request_try_ > 1 ? " (request try " + std::to_string(request_try_) + ")" : "";
   const std::string head = "Connection attempt " + std::to_string(attempt.number) + " of " +
-                           std::to_string(max_attempts) + " to " + endpoint_text(attempt.endpoint) + ": ";
+                           std::to_string(max_attempts) + for_try + " to " + endpoint_text(attempt.endpoint) +
+                           ": ";
   if (attempt.outcome == net::ConnectOutcome::connected) {
     star(head + painter_.paint("connected", terminal::Style::green) + " in " + format_ms(attempt.elapsed));
   } else {
@@ -184,16 +187,20 @@ void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const origin::F
     list.add("Subject", c.subject);
     list.add("Issuer", c.issuer);
     std::string validity = c.not_before + " to " + c.not_after;
+    std::string signed_with;
     if (!n.certificate_chain.empty()) {
       if (auto leaf = crypto::Certificate::from_der(n.certificate_chain.front())) {
-        const long days = leaf->info().days_to_expiry(std::time(nullptr));
+        const crypto::CertificateInfo info = leaf->info();
+        const long days = info.days_to_expiry(std::time(nullptr));
         validity += days >= 0 ? " (" + std::to_string(days) + " days left)"
                               : " (expired " + std::to_string(-days) + " days ago)";
+        signed_with = info.signature_algorithm;
       }
     }
     list.add("Valid", validity);
     list.add("Names", terminal::join(c.san, ", "));
     list.add("Key", c.key);
+    if (!signed_with.empty()) list.add("Signed with", signed_with);
     list.add("Chain", std::to_string(n.certificate_chain.size()) + " certificate(s) sent");
   }
   if (error != nullptr && !error->message.empty()) list.add("Reason", error->message, terminal::Style::red);
@@ -218,8 +225,10 @@ void VerboseObserver::on_response_head(unsigned http_version, unsigned status, s
 }
 
 void VerboseObserver::on_retry(int next_try, int max_tries, const origin::FetchError& why) {
-  star("No response (" + why.code() + "): the CDN drops the connection and retries GET/HEAD: try " +
-       std::to_string(next_try) + " of " + std::to_string(max_tries));
+  request_try_ = next_try;
+  star("No response (" + why.code() +
+       "): the CDN drops the connection and sends GET/HEAD again: request try " + std::to_string(next_try) +
+       " of " + std::to_string(max_tries));
 }
 
 void VerboseObserver::print_summary(const origin::FetchResult& result) {

@@ -34,6 +34,7 @@ class VerboseObserver final : public origin::FetchObserver {
   std::ostream& out_;
   const PreparedGet& prepared_;
   terminal::Painter painter_;
+  int request_try_ = 1;  // which try of the request the connection attempts belong to
 };
 
 }  // namespace edgefetch::cli::get

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <openssl/bio.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -268,6 +269,12 @@ CertificateInfo Certificate::info() const {
   } else {
     info.key = "unknown";
   }
+  const int signature_nid = X509_get_signature_nid(x509);
+  if (signature_nid != NID_undef) info.signature_algorithm = OBJ_nid2ln(signature_nid);
+  int digest_nid = NID_undef;
+  if (OBJ_find_sigid_algs(signature_nid, &digest_nid, nullptr) == 1 && digest_nid != NID_undef) {
+    info.signature_digest = OBJ_nid2sn(digest_nid);
+  }
   return info;
 }
 
@@ -479,6 +486,7 @@ CertificateError chain_error(X509_STORE_CTX* ctx, X509* leaf) {
   }
   auto error = make_error(Kind::invalid, quoted(subject) + ": " + reason);
   error.certificate_subject = subject;
+  error.purpose_refused = code == X509_V_ERR_INVALID_PURPOSE;
   return error;
 }
 

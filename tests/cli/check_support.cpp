@@ -120,7 +120,8 @@ std::string find_program(std::string_view name) {
 }  // namespace
 
 MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::string_view dns_name, int days,
-                   Signer signer, std::string_view key_spec, std::string_view extra_extensions) {
+                   Signer signer, std::string_view key_spec, std::string_view extra_extensions,
+                   std::string_view digest) {
   MadeLeaf made;
   const support::TestPki& pki = support::TestPki::get();
   const std::string base = (dir / name).string();
@@ -150,7 +151,7 @@ MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::s
   const RunResult sign =
       run_program(openssl, {"x509", "-req", "-in", csr, "-CA", ca_cert.string(), "-CAkey", ca_key.string(),
                             "-CAcreateserial", "-CAserial", base + ".srl", "-days", std::to_string(days),
-                            "-sha256", "-extfile", ext, "-out", cert});
+                            "-" + std::string(digest), "-extfile", ext, "-out", cert});
   if (sign.exit_code != 0) {
     made.error = "openssl x509 -req failed: " + sign.err;
     return made;

@@ -70,9 +70,10 @@ struct MadeLeaf {
   std::string error;  // empty on success
 };
 enum class Signer { intermediate, root };
-/// `extra_extensions`: more lines of the openssl extension file (e.g. a large private extension).
+/// `extra_extensions`: more lines of the openssl extension file (e.g. a large private extension);
+/// `digest`: the signature's hash, as `openssl x509 -req -<digest>` takes it.
 MadeLeaf make_leaf(const support::ScratchDir& dir, std::string_view name, std::string_view dns_name, int days,
                    Signer signer = Signer::intermediate, std::string_view key_spec = "rsa:2048",
-                   std::string_view extra_extensions = "");
+                   std::string_view extra_extensions = "", std::string_view digest = "sha256");
 
 }  // namespace edgefetch::cli_test

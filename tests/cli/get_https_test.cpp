@@ -84,6 +84,7 @@ TEST_F(GetHttpsTest, JsonReportsTheNegotiatedParametersExactly) {
   EXPECT_TRUE(contains(cert["subject"].get<std::string>(), "CN=origin.test")) << cert.dump();
   EXPECT_TRUE(contains(cert["issuer"].get<std::string>(), "intermediate")) << cert.dump();
   EXPECT_EQ(cert["key"], "RSA 2048");
+  EXPECT_EQ(cert["signature_algorithm"], "sha256WithRSAEncryption");  // the test intermediate's RSA key
   EXPECT_NE(std::find(cert["san"].begin(), cert["san"].end(), "DNS:origin.test"), cert["san"].end())
       << cert.dump();
   EXPECT_TRUE(cert["not_before"].is_string() && cert["not_after"].is_string());
@@ -161,6 +162,7 @@ TEST_F(GetHttpsTest, VerboseShowsParametersCertificateAndTimings) {
   EXPECT_TRUE(contains(err, "Secure reneg.")) << err;
   EXPECT_TRUE(contains(err, "days left")) << err;
   EXPECT_TRUE(contains(err, "EC P-256")) << err;
+  EXPECT_TRUE(contains(err, "Signed with    sha256WithRSAEncryption")) << err;
   EXPECT_TRUE(contains(err, "tls ")) << err;
   EXPECT_TRUE(contains(err, "first byte ")) << err;
 }

@@ -35,6 +35,24 @@ TEST(GetSilentOrigin, TheMessageCountsTheTriesOfASilentOrigin) {
   EXPECT_EQ(doc["attempts"].size(), 2u) << "one connection per try";
 }
 
+TEST(GetSilentOrigin, VerboseSaysWhichTryTheConnectionAttemptsBelongTo) {
+  auto server = start_server(stay_silent());
+  ASSERT_TRUE(server);
+  const std::string address = "127.0.0.1:" + std::to_string(server->port());
+  const auto result = run_expecting(
+      {"get", "http://" + address + "/", "--read-timeout", "1", "--connection-attempts", "2", "-v"},
+      kExitConnection);
+  const auto first = result.err.find("Connection attempt 1 of 2 to " + address + ": connected");
+  const auto retry = result.err.find("sends GET/HEAD again: request try 2 of 2");
+  const auto second =
+      result.err.find("Connection attempt 1 of 2 (request try 2) to " + address + ": connected");
+  ASSERT_NE(first, std::string::npos) << result.err;
+  ASSERT_NE(retry, std::string::npos) << result.err;
+  ASSERT_NE(second, std::string::npos) << result.err;
+  EXPECT_LT(first, retry) << result.err;
+  EXPECT_LT(retry, second) << result.err;
+}
+
 TEST(GetSilentOrigin, ATls13OriginThatSendsOnlyItsTicketsIsSilent) {
   // libssl sends its two NewSessionTickets as the handshake ends; the
   // request is read and never answered.

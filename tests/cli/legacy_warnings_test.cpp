@@ -2,8 +2,9 @@
 // a connection that negotiated SSLv3, RC4 or 3DES succeeds, shows its legacy
 // parameters like any others in -v and --json, and names each weakness in a
 // one-line stderr warning and in the JSON `warnings` array (POODLE, RC4
-// biases, Sweet32). gnutls-serv serves TLS 1.0-1.2 with 3DES/RC4; the Java JSSE
-// server serves SSLv3. A modern connection has no such warning.
+// biases, Sweet32, no forward secrecy for AES with an RSA key exchange).
+// gnutls-serv serves TLS 1.0-1.2 with 3DES/RC4/AES; the Java JSSE server
+// serves SSLv3. A modern connection has no such warning.
 
 #include <gtest/gtest.h>
 
@@ -121,7 +122,9 @@ INSTANTIATE_TEST_SUITE_P(
                       GnuTlsCase{"3des_tls11", ProtocolVersion::tls1_1, 0x000A, "TLSv1.1", "TLSv1.1",
                                  "DES-CBC3-SHA", "Sweet32", "RC4"},
                       GnuTlsCase{"3des_tls12", ProtocolVersion::tls1_2, 0x000A, "TLSv1.2", "TLSv1.2",
-                                 "DES-CBC3-SHA", "Sweet32", "RC4 "}),
+                                 "DES-CBC3-SHA", "Sweet32", "forward secrecy"},
+                      GnuTlsCase{"rsa_key_exchange_tls12", ProtocolVersion::tls1_2, 0x002F, "TLSv1.2",
+                                 "TLSv1.2", "AES128-SHA", "forward secrecy", "Sweet32"}),
     [](const ::testing::TestParamInfo<GnuTlsCase>& param_info) { return param_info.param.name; });
 
 TEST(LegacyWarnings, ModernTls10ConnectionHasNone) {
@@ -133,7 +136,7 @@ TEST(LegacyWarnings, ModernTls10ConnectionHasNone) {
   const Fetched f = get_json(server->port(), "TLSv1");
   ASSERT_FALSE(f.doc.contains("error")) << f.doc.dump(2);
   EXPECT_EQ(f.doc["tls"]["version"]["name"], "TLSv1");
-  for (const char* weakness : {"POODLE", "RC4", "Sweet32"}) {
+  for (const char* weakness : {"POODLE", "RC4", "Sweet32", "forward secrecy"}) {
     EXPECT_TRUE(json_warnings(f.doc, weakness).empty()) << f.doc["warnings"].dump();
     EXPECT_TRUE(warning_lines(f.run.err, weakness).empty()) << f.run.err;
   }

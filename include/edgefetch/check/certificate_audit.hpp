@@ -37,6 +37,9 @@ struct CertificateFinding {
   /// holds what it lists instead ("TLS Web Client Authentication (clientAuth)").
   bool lacks_server_auth = false;
   std::vector<std::string> extended_key_usage;
+  /// cert_invalid from path verification: OpenSSL refused `subject` for TLS
+  /// servers ("unsuitable certificate purpose"); the purpose pass says why.
+  bool purpose_refused = false;
 };
 
 struct CertificateAudit {

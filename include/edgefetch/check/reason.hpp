@@ -64,6 +64,9 @@ enum class WarningCode {
   weak_rsa_key,        // RSA key under 2048 bits
   warning_alert,       // the origin sent a warning alert (e.g. unrecognized_name), which s2n may refuse
   chain_order,         // the chain as sent is not leaf, then each certificate's issuer
+  weak_certificate_signature,  // a sent certificate is signed with SHA-1 or MD5
+  undocumented_key,    // an EC key other than P-256, or RSA over 4096 bits: outside what AWS documents
+  no_forward_secrecy,  // an RSA key exchange (no ECDHE) negotiated, with a non-legacy cipher
 };
 
 /// "cert_expiring_soon", ...
@@ -73,6 +76,8 @@ std::string_view warning_code_name(WarningCode code);
 inline constexpr long kExpiryWarningDays = 30;
 /// RSA moduli below this size raise weak_rsa_key.
 inline constexpr int kWeakRsaBits = 2048;
+/// RSA moduli above this size raise undocumented_key (AWS documents 1024 to 4096 bits).
+inline constexpr int kLargestDocumentedRsaBits = 4096;
 
 struct Warning {
   WarningCode code = WarningCode::cert_expiring_soon;

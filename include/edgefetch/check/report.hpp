@@ -26,8 +26,9 @@
 //   verdicts_summary null | one sentence when one profile connects and the other does not
 //   certificate      null | {source ("handshake" | "enumeration" | "comparison": the other profile's
 //                    handshake, when only it read one), subject, issuer, not_before,
-//                     not_after, days_to_expiry, san [...], key, checked_name,
-//                     chain [{subject, issuer, not_after}], verified_path [...],
+//                     not_after, days_to_expiry, san [...], key, signature_algorithm
+//                     ("sha256WithRSAEncryption"), checked_name,
+//                     chain [{subject, issuer, not_after, signature_algorithm}], verified_path [...],
 //                     problems [{code, message}]}
 //   supported        null (enumeration skipped) | {
 //                     versions [{name, code, accepted, refusal, alert (name | null), detail,

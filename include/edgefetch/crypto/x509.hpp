@@ -31,6 +31,10 @@ struct CertificateInfo {
   KeyType key_type = KeyType::other;
   int key_bits = 0;
   std::string key_curve;  // "P-256" for EC, empty otherwise
+  /// How the issuer signed it ("sha256WithRSAEncryption", "ecdsa-with-SHA1"),
+  /// and that signature's hash ("SHA256", "SHA1"; empty for none, as Ed25519, or unknown).
+  std::string signature_algorithm;
+  std::string signature_digest;
   bool is_ca = false;
   bool self_issued = false;
 
@@ -122,6 +126,9 @@ struct CertificateError {
   std::string missing_issuer;
   // expired / not_yet_valid: the offending certificate's subject and date.
   std::string certificate_date;
+  // invalid: OpenSSL refused `certificate_subject` for TLS servers
+  // (X509_V_ERR_INVALID_PURPOSE: its extended or plain key usage does not allow it).
+  bool purpose_refused = false;
 };
 
 std::string_view kind_name(CertificateError::Kind kind);

@@ -336,5 +336,21 @@ TEST(Certificate, ParsesDerAndPem) {
   EXPECT_FALSE(Certificate::from_der({}).has_value());
 }
 
+TEST(Certificate, InfoNamesTheSignatureAndItsHash) {
+  const auto& p = pki();
+  auto leaf = Certificate::from_der(test::der(p.leaf(kSans, p.rsa)));
+  ASSERT_TRUE(leaf.has_value());
+  EXPECT_EQ(leaf->info().signature_algorithm, "ecdsa-with-SHA256");  // the intermediate's P-256 key signed it
+  EXPECT_EQ(leaf->info().signature_digest, "SHA256");
+  // Ed25519 signs without a separate hash.
+  const test::Key ed_key = test::ed25519_key();
+  const auto ed_root =
+      test::issue(CertSpec{"Ed25519 Root", {}, true, p.now - 86400, p.now + 86400}, ed_key, nullptr, nullptr);
+  auto ed = Certificate::from_der(test::der(ed_root));
+  ASSERT_TRUE(ed.has_value());
+  EXPECT_EQ(ed->info().signature_algorithm, "ED25519");
+  EXPECT_EQ(ed->info().signature_digest, "");
+}
+
 }  // namespace
 }  // namespace edgefetch::crypto
