@@ -12,6 +12,7 @@
 // result with an "error" of its own. The JSON schema is documented in
 // ciphers_views.hpp.
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "ciphers_translate.hpp"
 #include "ciphers_views.hpp"
 #include "commands.hpp"
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/profile.hpp"
 #include "json_output.hpp"
@@ -85,6 +87,17 @@ int run_offer(const CiphersOptions& options) {
     std::cout << cipher_string << "\n";
     if (!tls13.empty()) {
       std::cerr << "edgefetch: TLS 1.3 suites go in OpenSSL's -ciphersuites option: " << tls13 << "\n";
+    } else if (offer.max_version < policy::ProtocolVersion::tls1_3) {
+      // OpenSSL adds its own TLS 1.3 suites to any cipher string.
+      std::cerr << terminal::wrap("edgefetch: profile " + std::string(profile->name) +
+                                      " offers no TLS 1.3: to mirror it, also turn TLS 1.3 off (openssl "
+                                      "-no_tls1_3, nginx ssl_protocols without TLSv1.3), or OpenSSL adds its "
+                                      "default TLS 1.3 suites",
+                                  100, "  ")
+                << "\n";
+    }
+    if (const std::string note = ciphers::openssl_legacy_note(offer); !note.empty()) {
+      std::cerr << terminal::wrap("edgefetch: " + note, 100, "  ") << "\n";
     }
   } else {
     ciphers::print_offer(std::cout, offer, selection, terminal::Painter::for_stdout());
@@ -199,10 +212,25 @@ int run_translate(const CiphersOptions& options) {
   return status;
 }
 
-void add_profile_option(CLI::App& cmd, CiphersOptions& options) {
-  cmd.add_option("--profile", options.profile, "Profile to show (see 'edgefetch ciphers profiles')")
+CLI::Option* add_profile_option(CLI::App& cmd, CiphersOptions& options) {
+  return cmd.add_option("--profile", options.profile, "Profile to show (see 'edgefetch ciphers profiles')")
       ->default_str(std::string(policy::kDefaultProfileName))
       ->type_name("NAME");
+}
+
+// Why a --profile the chosen action would not use is refused, or "" when it is used.
+std::string unused_profile_problem(const CLI::App* sub, const CLI::App* profiles, const CLI::App* translate,
+                                   bool all) {
+  if (sub == profiles)
+    return "--profile does not apply to 'edgefetch ciphers profiles', which lists them all";
+  if (sub == translate) {
+    return "--profile does not apply to 'edgefetch ciphers translate', which says which profiles offer each "
+           "item";
+  }
+  if (all) {
+    return "--all shows every catalogued item whatever the profile: give --profile or --all, not both";
+  }
+  return "";
 }
 
 void add_json_flag(CLI::App& cmd, CiphersOptions& options) {
@@ -222,41 +250,54 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
       "            openssl for a profile with no TLS 1.2-or-older suite), 4 output not written or internal\n"
       "            error.");
   cmd->require_subcommand(0, 1);
-  add_profile_option(*cmd, *options);
+  CLI::Option* profile = add_profile_option(*cmd, *options);
   CLI::Option* origin =
       cmd->add_option("--origin-ssl-protocols", options->origin_ssl_protocols,
                       "Show the offer under this OriginSslProtocols selection, e.g. TLSv1.2,TLSv1.1 (values: "
                       "SSLv3, TLSv1, TLSv1.1, TLSv1.2): its lowest version is the floor the server's choice "
                       "must meet; the ClientHello is the same for every selection")
           ->type_name("LIST");
-  CLI::Option* json =
-      cmd->add_flag("--json", options->json, "Print JSON (a stable schema) instead of a table");
-  cmd->add_option("--format", options->format,
-                  "table (default) or openssl: the TLS 1.2-and-older suites as a colon-separated cipher "
-                  "string for 'openssl ciphers', -cipher or ssl_ciphers (the TLS 1.3 suites, for "
-                  "-ciphersuites, go to stderr); a profile with none of those suites exits 2")
-      ->check(CLI::Validator(
-          [](std::string& value) -> std::string {
-            if (value == "table" || value == "openssl") return {};
-            if (value == "json") return "json is not a --format; for JSON, use --json";
-            return "'" + value + "' is not a format; give table or openssl (or --json for JSON)";
-          },
-          "{table,openssl}"))
-      ->excludes(json)
-      ->type_name("FORMAT");
+  cmd->add_flag("--json", options->json,
+                "Print JSON (a stable schema) instead of a table (not with --format)");
+  CLI::Option* format =
+      cmd->add_option("--format", options->format,
+                      "table (default) or openssl: the TLS 1.2-and-older suites as a colon-separated cipher "
+                      "string for 'openssl ciphers', -cipher or ssl_ciphers (the TLS 1.3 suites, for "
+                      "-ciphersuites, go to stderr); a profile with none of those suites exits 2")
+          ->transform(CLI::Validator(
+              [](std::string& value) -> std::string {
+                // Any case, as --profile takes.
+                if (base::iequals(value, "table") || base::iequals(value, "openssl")) {
+                  value = base::iequals(value, "table") ? "table" : "openssl";
+                  return {};
+                }
+                if (base::iequals(value, "json")) return "json is not a --format; for JSON, use --json";
+                return "'" + value + "' is not a format; give table or openssl (or --json for JSON)";
+              },
+              "{table,openssl}"))
+          ->type_name("FORMAT");
 
   CLI::App* groups = cmd->add_subcommand("groups", "Named groups (curves) the profile offers, in order");
-  add_profile_option(*groups, *options);
+  CLI::Option* groups_profile = add_profile_option(*groups, *options);
   groups->add_flag("--all", options->all, "Every catalogued group, including those only used for diagnosis");
   add_json_flag(*groups, *options);
 
   CLI::App* sigalgs = cmd->add_subcommand("sigalgs", "Signature schemes the profile offers, in order");
-  add_profile_option(*sigalgs, *options);
+  CLI::Option* sigalgs_profile = add_profile_option(*sigalgs, *options);
   sigalgs->add_flag("--all", options->all, "Every catalogued signature scheme (adds RSA-PSS)");
   add_json_flag(*sigalgs, *options);
 
+  // groups and sigalgs take a profile or --all; profiles takes neither.
+  for (CLI::App* listing : {groups, sigalgs}) {
+    listing->footer(
+        "Exit codes: 0 success, 2 usage error (an unknown profile, --profile with --all), 4 output not\n"
+        "            written or internal error.");
+  }
   CLI::App* profiles =
       cmd->add_subcommand("profiles", "The named profiles, their aliases and version ranges");
+  profiles->footer(
+      "Exit codes: 0 success, 2 usage error (a flag it does not take, such as --profile), 4 output not\n"
+      "            written or internal error.");
   add_json_flag(*profiles, *options);
 
   CLI::App* translate = cmd->add_subcommand(
@@ -271,16 +312,35 @@ void register_ciphers_command(CLI::App& app, int& exit_code) {
   add_json_flag(*translate, *options);
 
   // One callback for the whole command, so that exactly one action runs.
-  cmd->callback([cmd, origin, groups, sigalgs, profiles, translate, options, &exit_code] {
+  const std::vector<const CLI::Option*> profile_options = {profile, groups_profile, sigalgs_profile};
+  cmd->callback([cmd, origin, format, profile_options, groups, sigalgs, profiles, translate, options,
+                 &exit_code] {
     options->origin_ssl_protocols_given = origin->count() > 0;
     const std::vector<CLI::App*> chosen = cmd->get_subcommands();
     const CLI::App* sub = chosen.empty() ? nullptr : chosen.front();
-    if (sub != nullptr && (options->origin_ssl_protocols_given || options->format != "table")) {
+    if (sub != nullptr && (options->origin_ssl_protocols_given || format->count() > 0)) {
       exit_code = report_usage_error(
           "--origin-ssl-protocols and --format apply to 'edgefetch ciphers' itself, not to '" +
               sub->get_name() + "'",
           options->json, kExitUsage);
       return;
+    }
+    if (options->json && format->count() > 0) {
+      // Checked here rather than with CLI11's excludes(), whose note breaks the help's columns.
+      exit_code = report_usage_error(
+          "--json and --format cannot go together: --json prints JSON, --format picks a text form (table or "
+          "openssl)",
+          options->json, kExitUsage);
+      return;
+    }
+    const bool profile_given = std::any_of(profile_options.begin(), profile_options.end(),
+                                           [](const CLI::Option* option) { return option->count() > 0; });
+    if (profile_given) {
+      if (const std::string problem = unused_profile_problem(sub, profiles, translate, options->all);
+          !problem.empty()) {
+        exit_code = report_usage_error(problem, options->json, kExitUsage);
+        return;
+      }
     }
     if (sub == groups) {
       exit_code = run_groups(*options);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <ostream>
 #include <variant>
 
@@ -137,12 +138,21 @@ std::string unknown_query_message(std::string_view query) {
   const std::string start = "unknown name '" + std::string(query) + "'";
   if (policy::is_numeric_spelling(query)) {
     // A code point is near no name: suggesting some ("X448" for "48") would mislead.
-    std::string nothing_has_it =
-        start + ": not the code point of any cipher suite, group or signature scheme edgefetch knows";
-    if (policy::parse_code_point(query)) return nothing_has_it;
-    return nothing_has_it +
-           " (a decimal number is read as a group id; suites and signature schemes are written in hex, such "
-           "as 0xC02F)";
+    if (policy::parse_code_point(query)) {
+      return start + ": not the code point of any cipher suite, group or signature scheme edgefetch knows";
+    }
+    // A decimal number is a group id (as Wireshark shows groups); suites and
+    // schemes are written in hex, so say which hex spelling was perhaps meant.
+    unsigned number = 0;
+    const auto [end, error] = std::from_chars(query.data(), query.data() + query.size(), number);
+    const bool whole = error == std::errc() && end == query.data() + query.size() && number <= 0xFFFF;
+    return start + ": no group has the id " + std::string(query) +
+           " (a decimal number is read as a group id; cipher suites and signature schemes are written in "
+           "hex" +
+           (whole ? ": for the code point " + std::string(query) + ", give " +
+                        policy::format_code_point(static_cast<std::uint16_t>(number))
+                  : std::string(", such as 0xC02F")) +
+           ")";
   }
   if (is_hex_number(query)) {
     return start +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <variant>
 
 namespace edgefetch::cli::ciphers {
@@ -27,7 +28,7 @@ std::size_t catalogue_position(std::span<const T> table, const T* entry) {
   return static_cast<std::size_t>(entry - table.data()) + 1;
 }
 
-// "cloudfront #11, CloudFront-Upstream #11 (also -TLS-1-0, -TLS-1-1, -TLS-1-2)": the
+// "cloudfront #11, CloudFront-Upstream #11 (also CloudFront-Upstream-TLS-1-0, ...)": the
 // profiles that offer a suite (group, signature scheme) and its position in
 // that profile's `list`; profiles whose list equals an earlier one's are folded into it.
 template <class T>
@@ -47,12 +48,8 @@ std::string offered_by(const T& wanted, std::vector<const T*> policy::Profile::*
     const auto twin = std::find_if(entries.begin(), entries.end(),
                                    [&p, list](const Entry& e) { return (*e.profile).*list == p.*list; });
     if (twin != entries.end()) {
-      const std::string_view first = twin->profile->name;
-      std::string_view name = p.name;
-      if (name.starts_with(first)) {
-        name.remove_prefix(first.size());
-      }
-      twin->same_as_this.emplace_back(name);
+      // In full, as --profile takes it.
+      twin->same_as_this.emplace_back(p.name);
       continue;
     }
     entries.push_back({&p, std::string(p.name) + " #" + std::to_string(it - offered.begin() + 1), {}});
@@ -88,6 +85,13 @@ std::string join_selection(std::span<const ProtocolVersion> selection) {
     names.emplace_back(policy::info(v).origin_ssl_protocol);
   }
   return terminal::join(names, ",");
+}
+
+// The versions in which `suite` can be negotiated under `offer` (lowest >
+// highest when none).
+std::pair<ProtocolVersion, ProtocolVersion> usable_versions(const policy::CipherSuite& suite,
+                                                            const policy::Offer& offer) {
+  return {std::max(suite.min_version, offer.min_version), std::min(suite.max_version, offer.max_version)};
 }
 
 }  // namespace
@@ -153,7 +157,13 @@ Json offer_json(const policy::Offer& offer, std::span<const ProtocolVersion> sel
   }
   Json suites = Json::array();
   for (std::size_t i = 0; i < offer.cipher_suites.size(); ++i) {
-    suites.push_back(suite_json(*offer.cipher_suites[i], i + 1));
+    const policy::CipherSuite& suite = *offer.cipher_suites[i];
+    Json entry = suite_json(suite, i + 1);
+    // The table's "Versions": where the suite can be negotiated under this offer.
+    const auto [lowest, highest] = usable_versions(suite, offer);
+    entry["usable_min_version"] = lowest <= highest ? Json(version_name(lowest)) : Json(nullptr);
+    entry["usable_max_version"] = lowest <= highest ? Json(version_name(highest)) : Json(nullptr);
+    suites.push_back(std::move(entry));
   }
   Json groups = Json::array();
   for (std::size_t i = 0; i < offer.groups.size(); ++i) {
@@ -173,6 +183,13 @@ Json offer_json(const policy::Offer& offer, std::span<const ProtocolVersion> sel
       {"cipher_suites", suites},
       {"groups", groups},
       {"signature_schemes", schemes},
+      {"renegotiation_scsv",
+       offer.sends_renegotiation_scsv()
+           ? Json{{"rfc", policy::kEmptyRenegotiationInfoScsvName},
+                  {"code", policy::format_code_point(policy::kEmptyRenegotiationInfoScsv)}}
+           : Json(nullptr)},
+      {"floor_raised_by_profile",
+       !selection.empty() && offer.min_version > *std::min_element(selection.begin(), selection.end())},
   };
 }
 
@@ -254,9 +271,7 @@ void print_offer(std::ostream& out, const policy::Offer& offer, std::span<const 
       {{"#", terminal::Align::right}, {"OpenSSL/s2n name"}, {"RFC name"}, {"Code"}, {"Versions"}, {"Notes"}});
   for (std::size_t i = 0; i < offer.cipher_suites.size(); ++i) {
     const policy::CipherSuite& s = *offer.cipher_suites[i];
-    // Versions in which this suite can be negotiated under this offer.
-    const ProtocolVersion lowest = std::max(s.min_version, offer.min_version);
-    const ProtocolVersion highest = std::min(s.max_version, offer.max_version);
+    const auto [lowest, highest] = usable_versions(s, offer);
     const std::string versions = lowest <= highest ? policy::version_range_name(lowest, highest) : "-";
     std::vector<std::string> notes;
     if (s.legacy) {
@@ -306,6 +321,20 @@ std::string openssl_cipher_string(const policy::Offer& offer) {
     }
   }
   return terminal::join(names, ":");
+}
+
+std::string openssl_legacy_note(const policy::Offer& offer) {
+  std::vector<std::string> notes;
+  for (const policy::CipherSuite* s : offer.cipher_suites) {
+    if (s->cipher == policy::BulkCipher::des_ede3_cbc) {
+      notes.push_back(std::string(s->openssl_name) + " only with ':@SECLEVEL=0' added to the string");
+    } else if (s->cipher == policy::BulkCipher::rc4_128) {
+      notes.push_back(std::string(s->openssl_name) + " not at all in most builds (Debian's has no RC4)");
+    }
+  }
+  if (notes.empty()) return "";
+  return "OpenSSL 3 leaves legacy suites out of a cipher string without an error: it takes " +
+         terminal::join(notes, ", and ") + ". Check what it kept with 'openssl ciphers -V STRING'.";
 }
 
 std::string openssl_tls13_ciphersuites(const policy::Offer& offer) {
@@ -407,7 +436,10 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Authentication", std::string(policy::name(s.authentication)));
     list.add("Cipher", std::string(policy::info(s.cipher).name));
     list.add("MAC", std::string(policy::info(s.mac).name));
-    list.add("PRF hash", std::string(policy::name(s.prf_hash)));
+    // The hash the TLS 1.2 PRF (and TLS 1.3's HKDF) uses; before TLS 1.2 every suite's PRF is MD5+SHA-1.
+    std::string prf(policy::name(s.prf_hash));
+    if (s.min_version < policy::ProtocolVersion::tls1_2) prf += " (TLS 1.2; MD5+SHA-1 before)";
+    list.add("PRF hash", prf);
     list.add("Versions", policy::version_range_name(s.min_version, s.max_version));
     list.add("Legacy", s.legacy ? "yes (weak by today's standards)" : "no",
              s.legacy ? terminal::Style::yellow : terminal::Style::plain);

@@ -9,13 +9,19 @@
 //
 // `ciphers --json` (the offer):
 //   { "profile": "cloudfront", "description": str,
-//     "origin_ssl_protocols": [str] (as given, [] when not), "selection_had_gaps": bool,
-//     "min_version": str (floor), "max_version": str (ceiling),
-//     "cipher_suites": [Suite], "groups": [Group], "signature_schemes": [Scheme] }
+//     "origin_ssl_protocols": [str] (normalized, duplicates dropped; [] when not given),
+//     "selection_had_gaps": bool, "min_version": str (floor), "max_version": str (ceiling),
+//     "cipher_suites": [Suite + {"usable_min_version": str|null, "usable_max_version": str|null:
+//                      the suite's versions within the floor and ceiling, the table's "Versions"}],
+//     "groups": [Group], "signature_schemes": [Scheme],
+//     "renegotiation_scsv": {"rfc": str, "code": "0x00FF"}|null (sent after the suites unless
+//                      the offer is TLS 1.3 only), "floor_raised_by_profile": bool (the profile
+//                      refuses the selection's lowest version, so the floor is higher) }
 // Suite:  { "order": int (1-based), "openssl": str, "rfc": str, "gnutls": str, "jsse": str,
 //           "code": "0xC02F", "key_exchange": "ECDHE"|"RSA"|"any",
 //           "authentication": "RSA"|"ECDSA"|"any", "cipher": "AES-128-GCM", "mac": "AEAD"|"SHA1"|...,
-//           "prf_hash": "SHA256"|"SHA384", "min_version": str, "max_version": str,
+//           "prf_hash": "SHA256"|"SHA384" (the TLS 1.2 PRF's; before TLS 1.2 it is MD5+SHA-1),
+//           "min_version": str, "max_version": str,
 //           "legacy": bool, "in_seed_table": bool }
 // Group:  { "order": int, "name": "P-256", "iana_name": "secp256r1", "code": "0x0017", "id": 23,
 //           "aliases": [str], "kind": "ECDHE"|"FFDHE", "in_policy": bool }
@@ -69,6 +75,9 @@ void print_offer(std::ostream& out, const policy::Offer& offer,
 std::string openssl_cipher_string(const policy::Offer& offer);
 /// The offer's TLS 1.3 suites in OpenSSL's -ciphersuites syntax (empty when none).
 std::string openssl_tls13_ciphersuites(const policy::Offer& offer);
+/// What OpenSSL 3 makes of the cipher string's 3DES and RC4 suites (it drops
+/// them without an error), or "" when the offer has neither.
+std::string openssl_legacy_note(const policy::Offer& offer);
 
 void print_groups(std::ostream& out, const std::vector<const policy::NamedGroup*>& groups,
                   bool show_policy_column, const terminal::Painter& painter);

@@ -1,6 +1,10 @@
 // edgefetch: connect to origins exactly as the CDN edge does.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -10,6 +14,7 @@
 
 #include "build_info.hpp"
 #include "commands.hpp"
+#include "edgefetch/base/edit_distance.hpp"
 #include "usage_error.hpp"
 
 namespace {
@@ -67,6 +72,45 @@ std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args
   return path.empty() ? "Run 'edgefetch --help' for usage." : "Run 'edgefetch" + path + " --help' for usage.";
 }
 
+// "; did you mean 'groups'?" when `word` is a near miss of one of `parent`'s
+// commands (at most two edits, and not a word that short), else "".
+std::string command_suggestion(const CLI::App& parent, std::string_view word) {
+  constexpr std::size_t kMaxEdits = 2;
+  if (word.size() <= kMaxEdits) return "";
+  for (const CLI::App* command : parent.get_subcommands([](const CLI::App*) { return true; })) {
+    if (edgefetch::base::edit_distance(word, command->get_name()) <= kMaxEdits) {
+      return "; did you mean '" + command->get_name() + "'?";
+    }
+  }
+  return "";
+}
+
+// CLI11's words for a parse error, where they fall short: a repeated option,
+// and an unexpected word that is a misspelt subcommand.
+std::string parse_error_message(const CLI::ParseError& error, const CLI::App& app,
+                                const std::vector<std::string>& args) {
+  std::string message = error.what();
+  static constexpr std::string_view kTooMany = ": At Most 1 required but received ";
+  if (const auto at = message.find(kTooMany); at != std::string::npos && message.starts_with("-")) {
+    return message.substr(0, at) + " was given more than once; give it once";
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) return message;
+  // Walk down as usage_hint() does; a word that names no command where it
+  // stands may be a misspelt one of that command's.
+  const CLI::App* level = &app;
+  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i].starts_with("-")) continue;
+    if (const CLI::App* next = find_command(*level, args[i])) {
+      level = next;
+      continue;
+    }
+    if (const std::string suggestion = command_suggestion(*level, args[i]); !suggestion.empty()) {
+      return message + suggestion;
+    }
+  }
+  return message;
+}
+
 // `edgefetch help [COMMAND...]` is `edgefetch [COMMAND...] --help`, as in git
 // and go; a command's own "help" would be its URL or host, so only the first
 // word is read so.
@@ -100,7 +144,8 @@ int run(int argc, char** argv) {
   const std::string command = command_word(args);
   if (!command.empty() && !is_command(app, command)) {
     return edgefetch::cli::report_usage_error(
-        "unknown command '" + command + "'; the commands are " + command_names(app),
+        "unknown command '" + command + "'" + command_suggestion(app, command) + "; the commands are " +
+            command_names(app),
         edgefetch::cli::json_requested(args), edgefetch::cli::kExitUsage,
         "Run 'edgefetch --help' for usage.");
   }
@@ -116,7 +161,8 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Every usage error says what was wrong and where to look, with our prefix.
-    return edgefetch::cli::report_usage_error(e.what(), edgefetch::cli::json_requested(args),
+    return edgefetch::cli::report_usage_error(parse_error_message(e, app, args),
+                                              edgefetch::cli::json_requested(args),
                                               edgefetch::cli::kExitUsage, usage_hint(app, args));
   }
   return exit_code;
@@ -132,8 +178,11 @@ int after_output(int exit_code) {
       exit_code == edgefetch::cli::kExitInternal) {
     return exit_code;
   }
-  std::cerr << "edgefetch: error: output_failed: could not write the output to standard output (a full "
-               "disk?); the report is incomplete or missing\n";
+  // The write that failed may be long past (a buffer flushed mid-report), and
+  // errno with it: say what can still be known, and guess nothing.
+  const bool closed = ::fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF;
+  std::cerr << "edgefetch: error: output_failed: could not write the output to standard output"
+            << (closed ? " (it is closed)" : "") << "; the report is incomplete or missing\n";
   return edgefetch::cli::kExitInternal;
 }
 

@@ -31,6 +31,14 @@ RunResult run(const std::vector<std::string>& args, int expected_exit = kExitOk,
   return result;
 }
 
+// stderr messages wrapped at 100 columns, joined back into one line each.
+std::string unwrapped(std::string text) {
+  for (std::size_t at = text.find("\n  "); at != std::string::npos; at = text.find("\n  ", at)) {
+    text.replace(at, 3, " ");
+  }
+  return text;
+}
+
 json parse_json(const RunResult& result) {
   json document = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(document.is_discarded()) << result.command_line << " printed invalid JSON:\n" << result.out;
@@ -174,12 +182,38 @@ TEST(CiphersCommand, AFloorTheProfileRaisesIsSaidToBeTheProfiles) {
   EXPECT_EQ(kept.out.find("raised"), std::string::npos) << kept.out;
 }
 
+// The JSON says what the table says: each suite's versions within the floor
+// and ceiling, whether the profile raised the floor, and the SCSV sent after the suites.
+TEST(CiphersCommand, JsonHasTheTablesUsableVersionsFloorAndScsv) {
+  const json raised = parse_json(run(
+      {"ciphers", "--json", "--profile", "CloudFront-Upstream-TLS-1-2", "--origin-ssl-protocols", "SSLv3"}));
+  EXPECT_EQ(raised["floor_raised_by_profile"], true);
+  for (const json& suite : raised["cipher_suites"]) {
+    EXPECT_EQ(suite["usable_min_version"], "TLSv1.2") << suite.dump();
+    EXPECT_EQ(suite["usable_max_version"], "TLSv1.2") << suite.dump();
+  }
+  EXPECT_EQ(raised["renegotiation_scsv"],
+            json::parse(R"({"rfc": "TLS_EMPTY_RENEGOTIATION_INFO_SCSV", "code": "0x00FF"})"));
+
+  const json floor = parse_json(run({"ciphers", "--json", "--origin-ssl-protocols", "TLSv1.1"}));
+  EXPECT_EQ(floor["floor_raised_by_profile"], false);
+  const json& cbc = floor["cipher_suites"][6];  // ECDHE-ECDSA-AES256-SHA: SSLv3 to TLS 1.2 in the catalogue
+  EXPECT_EQ(cbc["openssl"], "ECDHE-ECDSA-AES256-SHA");
+  EXPECT_EQ(cbc["min_version"], "SSLv3");
+  EXPECT_EQ(cbc["usable_min_version"], "TLSv1.1");
+  EXPECT_EQ(cbc["usable_max_version"], "TLSv1.2");
+
+  const json tls13 = parse_json(run({"ciphers", "--json", "--profile", "CloudFront-Upstream-TLS-1-3-2025"}));
+  EXPECT_TRUE(tls13["renegotiation_scsv"].is_null()) << tls13["renegotiation_scsv"];
+}
+
 TEST(CiphersCommand, JsonHoldsTheDocumentedSchema) {
   const RunResult result = run({"ciphers", "--json"});
   const json doc = parse_json(result);
   ASSERT_TRUE(doc.is_object());
-  for (const char* key : {"profile", "description", "origin_ssl_protocols", "selection_had_gaps",
-                          "min_version", "max_version", "cipher_suites", "groups", "signature_schemes"}) {
+  for (const char* key :
+       {"profile", "description", "origin_ssl_protocols", "selection_had_gaps", "min_version", "max_version",
+        "cipher_suites", "groups", "signature_schemes", "renegotiation_scsv", "floor_raised_by_profile"}) {
     EXPECT_TRUE(doc.contains(key)) << key;
   }
   EXPECT_EQ(doc["profile"], "cloudfront");
@@ -268,7 +302,12 @@ TEST(CiphersCommand, FormatOpensslIsAColonSeparatedCipherString) {
       "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA:"
       "ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:"
       "ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:DES-CBC3-SHA:RC4-MD5\n");
-  EXPECT_EQ(result.err, "") << "no TLS 1.3 suite in the default profile";
+  // OpenSSL would add its own TLS 1.3 suites and drop 3DES and RC4 without a word: stderr says so.
+  const std::string notes = unwrapped(result.err);
+  EXPECT_TRUE(contains(notes, "edgefetch: profile cloudfront offers no TLS 1.3: to mirror it, also turn TLS"))
+      << notes;
+  EXPECT_TRUE(contains(notes, "DES-CBC3-SHA only with ':@SECLEVEL=0' added")) << notes;
+  EXPECT_TRUE(contains(notes, "RC4-MD5 not at all in most builds")) << notes;
   // `openssl ciphers` accepts it (it skips the suites its build lacks).
   const RunResult openssl = run_program(
       "/usr/bin/openssl", {"ciphers", "-s", "@SECLEVEL=0:" + result.out.substr(0, result.out.size() - 1)});
@@ -293,6 +332,7 @@ TEST(CiphersCommand, FormatOpensslOfATls13OnlyProfileExits2WithItsCiphersuites) 
   const RunResult both = run({"ciphers", "--format", "openssl", "--profile", "cloudfront-2025"});
   EXPECT_NE(both.out.find("ECDHE-ECDSA-AES128-GCM-SHA256"), std::string::npos) << both.out;
   EXPECT_NE(both.err.find("-ciphersuites option: TLS_AES_128_GCM_SHA256"), std::string::npos) << both.err;
+  EXPECT_FALSE(contains(unwrapped(both.err), "offers no TLS 1.3")) << both.err;
 }
 
 TEST(CiphersCommand, Groups) {
@@ -464,11 +504,46 @@ TEST(CiphersErrors, ACodePointNothingHasGetsNoSuggestedNames) {
     EXPECT_TRUE(result.out.empty()) << result.out;
     EXPECT_FALSE(contains(result.err, "did you mean")) << result.err;
     EXPECT_FALSE(contains(result.err, "X448")) << result.err;
-    EXPECT_TRUE(
-        contains(result.err, "edgefetch: unknown name '" + query +
-                                 "': not the code point of any cipher suite, group or signature scheme"))
-        << result.err;
+    if (query.starts_with("0x")) {
+      EXPECT_TRUE(
+          contains(result.err, "edgefetch: unknown name '" + query +
+                                   "': not the code point of any cipher suite, group or signature scheme"))
+          << result.err;
+    }
   }
+}
+
+TEST(CiphersErrors, ADecimalNumberIsAGroupIdAndTheHexSpellingIsNamed) {
+  // 10 is DES-CBC3-SHA's code point, but a decimal number is read as a group id.
+  const RunResult result = run({"ciphers", "translate", "10"}, kExitUsage);
+  const std::string err = unwrapped(result.err);
+  EXPECT_TRUE(contains(err, "unknown name '10': no group has the id 10")) << err;
+  EXPECT_TRUE(contains(err, "for the code point 10, give 0x000A")) << err;
+  EXPECT_FALSE(contains(err, "not the code point of any")) << "0x000A is DES-CBC3-SHA's: " << err;
+  // And the hex spelling it names is found.
+  const RunResult hex = run({"ciphers", "translate", "0x000A"});
+  EXPECT_TRUE(contains(hex.out, "DES-CBC3-SHA")) << hex.out;
+}
+
+TEST(CiphersErrors, AProfileTheActionDoesNotUseIsRefused) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  for (const Case& c : {Case{{"ciphers", "--profile", "bogus", "translate", "0xC02F"}, "does not apply to"},
+                        Case{{"ciphers", "--profile", "cloudfront", "profiles"}, "which lists them all"},
+                        Case{{"ciphers", "sigalgs", "--all", "--profile", "cloudfront-2025"},
+                             "give --profile or --all, not both"},
+                        Case{{"ciphers", "groups", "--profile", "cloudfront", "--all"}, "not both"}}) {
+    const RunResult result = run(c.args, kExitUsage);
+    EXPECT_TRUE(result.out.empty()) << result.out;
+    EXPECT_TRUE(contains(unwrapped(result.err), c.expected)) << result.err;
+  }
+  // Without --profile, the same actions run.
+  run({"ciphers", "translate", "0xC02F"});
+  run({"ciphers", "profiles"});
+  run({"ciphers", "sigalgs", "--all"});
+  run({"ciphers", "groups", "--profile", "cloudfront"});
 }
 
 TEST(CiphersErrors, WithJsonAnUnknownNameIsAResultWithAnError) {
@@ -536,10 +611,24 @@ TEST(CiphersTranslateText, EveryKindSaysWhichProfilesOfferItAndWhere) {
   ASSERT_EQ(offered.size(), 4U) << result.out;
   EXPECT_TRUE(offered[0].starts_with("Offered by  cloudfront #")) << offered[0];
   EXPECT_TRUE(offered[1].starts_with("Offered by  cloudfront #3")) << offered[1];
+  // Profiles with the same list are named in full, as --profile takes them.
+  EXPECT_TRUE(contains(offered[1],
+                       "CloudFront-Upstream-TLS-1-0, CloudFront-Upstream-TLS-1-1, "
+                       "CloudFront-Upstream-TLS-1-2"))
+      << offered[1];
+  EXPECT_FALSE(contains(offered[1], " -TLS-")) << offered[1];
   EXPECT_TRUE(offered[2].starts_with("Offered by  CloudFront-Upstream-2025 #")) << offered[2];
   EXPECT_TRUE(contains(offered[2], "CloudFront-Upstream-TLS-1-3-2025")) << offered[2];
   EXPECT_FALSE(contains(offered[2], "cloudfront #")) << "the documented policy has no RSA-PSS";
   EXPECT_TRUE(offered[3].starts_with("Offered by  none")) << offered[3];
+}
+
+TEST(CiphersTranslateText, ThePrfHashIsTls12s) {
+  const RunResult legacy = run({"ciphers", "translate", "RC4-MD5"});
+  EXPECT_TRUE(contains(legacy.out, "SHA256 (TLS 1.2; MD5+SHA-1 before)")) << legacy.out;
+  const RunResult gcm = run({"ciphers", "translate", "ECDHE-RSA-AES256-GCM-SHA384"});  // TLS 1.2 only
+  EXPECT_FALSE(contains(gcm.out, "before)")) << gcm.out;
+  EXPECT_TRUE(contains(gcm.out, "SHA384")) << gcm.out;
 }
 
 TEST(CiphersErrors, AHexNumberBeyond16BitsIsNamedAsSuch) {
@@ -598,9 +687,19 @@ TEST(CiphersErrors, UsageMistakesExit2) {
   EXPECT_NE(json_format.err.find("for JSON, use --json"), std::string::npos) << json_format.err;
   EXPECT_NE(json_format.err.find("Run 'edgefetch ciphers --help' for usage."), std::string::npos)
       << "the hint names the command: " << json_format.err;
-  run({"ciphers", "--json", "--format", "openssl"}, kExitUsage);
+  const RunResult both = run({"ciphers", "--json", "--format", "openssl"}, kExitUsage);
+  EXPECT_TRUE(contains(both.err, "--json and --format cannot go together")) << both.err;
+  // --format takes any case, as --profile does.
+  EXPECT_EQ(run({"ciphers", "--format", "OpenSSL"}).out, run({"ciphers", "--format", "openssl"}).out);
   run({"ciphers", "translate"}, kExitUsage);
   run({"ciphers", "--no-such-option"}, kExitUsage);
+  const RunResult typo = run({"ciphers", "group"}, kExitUsage);
+  EXPECT_TRUE(contains(typo.err, "not expected: group; did you mean 'groups'?")) << typo.err;
+  const RunResult twice =
+      run({"ciphers", "--profile", "cloudfront", "--profile", "cloudfront-2025"}, kExitUsage);
+  EXPECT_TRUE(contains(twice.err, "edgefetch: --profile was given more than once; give it once"))
+      << twice.err;
+  EXPECT_FALSE(contains(twice.err, "At Most")) << twice.err;
   const RunResult misplaced = run({"ciphers", "--origin-ssl-protocols", "TLSv1.2", "groups"}, kExitUsage);
   EXPECT_NE(misplaced.err.find("apply to 'edgefetch ciphers' itself"), std::string::npos) << misplaced.err;
 }
@@ -626,6 +725,15 @@ TEST(CiphersHelp, EverySubcommandHasHelp) {
   EXPECT_NE(translate.out.find("2 a name that matches nothing"), std::string::npos) << translate.out;
   const RunResult offer = run({"ciphers", "--help"});
   EXPECT_NE(offer.out.find("a profile with none of those suites exits 2"), std::string::npos) << offer.out;
+  // Options line up: no CLI11 "Excludes:" note pushed into the names' column.
+  EXPECT_FALSE(contains(offer.out, "Excludes")) << offer.out;
+  // Each listing's footer names only the errors it can have.
+  const RunResult profiles = run({"ciphers", "profiles", "--help"});
+  EXPECT_FALSE(contains(profiles.out, "--origin-ssl-protocols")) << profiles.out;
+  EXPECT_TRUE(contains(profiles.out, "a flag it does not take, such as --profile")) << profiles.out;
+  const RunResult groups = run({"ciphers", "groups", "--help"});
+  EXPECT_FALSE(contains(groups.out, "--format openssl")) << groups.out;
+  EXPECT_TRUE(contains(groups.out, "--profile with --all")) << groups.out;
 }
 
 TEST(CiphersColour, OnlyOnATerminalAndNotWithNoColor) {

@@ -22,8 +22,12 @@ TEST(Commands, AnUnknownCommandIsNamedWithTheCommandsThereAre) {
   for (const Case& c : {Case{{"bogus"}, "bogus"}, Case{{"chek", "origin.example.com"}, "chek"},
                         Case{{"bogus", "--help"}, "bogus"}, Case{{"--no-such-option", "gett"}, "gett"}}) {
     const RunResult result = run_expecting(c.args, kExitUsage);
-    EXPECT_TRUE(result.err.starts_with("edgefetch: unknown command '" + c.word +
-                                       "'; the commands are get, check, serve, ciphers\n"))
+    // A near miss gets the command it is near; a word near none, no guess.
+    const std::string suggestion = c.word == "chek"   ? "; did you mean 'check'?"
+                                   : c.word == "gett" ? "; did you mean 'get'?"
+                                                      : "";
+    EXPECT_TRUE(result.err.starts_with("edgefetch: unknown command '" + c.word + "'" + suggestion +
+                                       "; the commands are get, check, serve, ciphers\n"))
         << result.err;
     EXPECT_FALSE(contains(result.err, "A subcommand is required")) << result.err;
     EXPECT_TRUE(result.out.empty()) << result.out;

@@ -38,6 +38,14 @@ TEST(OutputFailure, EveryReportThatCannotBeWrittenExits4) {
   }
 }
 
+TEST(OutputFailure, AClosedStandardOutputSaysSo) {
+  const RunResult result = run_program("/bin/sh", {"-c", "exec \"$0\" ciphers groups >&-", EDGEFETCH_BINARY});
+  EXPECT_EQ(result.exit_code, kExitInternal) << result.err;
+  EXPECT_TRUE(contains(result.err, "could not write the output to standard output (it is closed);"))
+      << result.err;
+  EXPECT_FALSE(contains(result.err, "full disk")) << result.err;
+}
+
 TEST(OutputFailure, GetJsonThatCannotBeWrittenExits4) {
   if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   auto server = start_server(answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
