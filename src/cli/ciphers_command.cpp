@@ -221,8 +221,9 @@ CLI::Option* add_profile_option(CLI::App& cmd, CiphersOptions& options) {
 // Why a --profile the chosen action would not use is refused, or "" when it is used.
 std::string unused_profile_problem(const CLI::App* sub, const CLI::App* profiles, const CLI::App* translate,
                                    bool all) {
-  if (sub == profiles)
+  if (sub == profiles) {
     return "--profile does not apply to 'edgefetch ciphers profiles', which lists them all";
+  }
   if (sub == translate) {
     return "--profile does not apply to 'edgefetch ciphers translate', which says which profiles offer each "
            "item";

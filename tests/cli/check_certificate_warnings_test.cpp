@@ -37,6 +37,15 @@ class CheckCertificateWarningsTest : public ::testing::Test {
     return result;
   }
 
+  // An origin with `identity` (and `ciphers`), checked. When it could not
+  // start, serve() has failed the test and the run is empty: reading its null
+  // document throws, which ends the test.
+  CheckRun check_origin(support::LeafFiles identity, std::string ciphers = "") {
+    const auto port = serve(std::move(identity), std::move(ciphers));
+    if (port == 0) return {};
+    return compatible_check(port);
+  }
+
   static std::string warning_message(const json& report, std::string_view code) {
     for (const auto& warning : report["warnings"]) {
       if (warning["code"] == code) return warning["message"].get<std::string>();
@@ -73,9 +82,7 @@ TEST_F(CheckCertificateWarningsTest, ASha1SignedLeafIsCompatibleWithAWarning) {
 }
 
 TEST_F(CheckCertificateWarningsTest, ASha256SignedLeafHasNoSignatureWarning) {
-  const auto port = serve(support::TestPki::get().leaf(support::Leaf::rsa2048));
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result = check_origin(support::TestPki::get().leaf(support::Leaf::rsa2048));
   EXPECT_EQ(result.doc["certificate"]["signature_algorithm"], "sha256WithRSAEncryption") << result.run.out;
   for (const auto& entry : result.doc["certificate"]["chain"]) {
     EXPECT_EQ(entry["signature_algorithm"], "sha256WithRSAEncryption") << entry.dump();
@@ -85,18 +92,14 @@ TEST_F(CheckCertificateWarningsTest, ASha256SignedLeafHasNoSignatureWarning) {
 }
 
 TEST_F(CheckCertificateWarningsTest, AP384KeyIsOutsideWhatIsDocumented) {
-  const auto port = serve(support::TestPki::get().leaf(support::Leaf::ecdsa_p384));
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result = check_origin(support::TestPki::get().leaf(support::Leaf::ecdsa_p384));
   const std::string message = warning_message(result.doc, "undocumented_key");
   EXPECT_TRUE(contains_text(message, "has an EC P-384 key")) << result.doc["warnings"].dump(2);
   EXPECT_TRUE(contains_text(message, "only 256-bit ECDSA keys (prime256v1, P-256)")) << message;
 }
 
 TEST_F(CheckCertificateWarningsTest, AP256KeyIsDocumented) {
-  const auto port = serve(support::TestPki::get().leaf(support::Leaf::ecdsa_p256));
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result = check_origin(support::TestPki::get().leaf(support::Leaf::ecdsa_p256));
   EXPECT_FALSE(contains(warning_codes(result.doc), "undocumented_key")) << result.doc["warnings"].dump(2);
 }
 
@@ -104,18 +107,14 @@ TEST_F(CheckCertificateWarningsTest, AnRsaKeyOver4096BitsIsOutsideWhatIsDocument
   const MadeLeaf made =
       make_leaf(dir_, "rsa4160", support::kOriginName, 30, Signer::intermediate, "rsa:4160");
   ASSERT_EQ(made.error, "");
-  const auto port = serve(made.files);
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result = check_origin(made.files);
   const std::string message = warning_message(result.doc, "undocumented_key");
   EXPECT_TRUE(contains_text(message, "has an RSA 4160 key")) << result.doc["warnings"].dump(2);
   EXPECT_TRUE(contains_text(message, "RSA keys of up to 4096 bits")) << message;
 }
 
 TEST_F(CheckCertificateWarningsTest, AnRsaKeyExchangeHasNoForwardSecrecy) {
-  const auto port = serve(support::TestPki::get().leaf(support::Leaf::rsa2048), "AES128-SHA");
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result = check_origin(support::TestPki::get().leaf(support::Leaf::rsa2048), "AES128-SHA");
   EXPECT_EQ(result.doc["negotiated"]["cipher"]["openssl"], "AES128-SHA") << result.doc["negotiated"].dump();
   const std::string message = warning_message(result.doc, "no_forward_secrecy");
   EXPECT_TRUE(
@@ -125,10 +124,8 @@ TEST_F(CheckCertificateWarningsTest, AnRsaKeyExchangeHasNoForwardSecrecy) {
 }
 
 TEST_F(CheckCertificateWarningsTest, AnEcdheKeyExchangeHasForwardSecrecy) {
-  const auto port =
-      serve(support::TestPki::get().leaf(support::Leaf::rsa2048), "ECDHE-RSA-AES128-GCM-SHA256");
-  ASSERT_NE(port, 0);
-  const CheckRun result = compatible_check(port);
+  const CheckRun result =
+      check_origin(support::TestPki::get().leaf(support::Leaf::rsa2048), "ECDHE-RSA-AES128-GCM-SHA256");
   EXPECT_FALSE(contains(warning_codes(result.doc), "no_forward_secrecy")) << result.doc["warnings"].dump(2);
 }
 
