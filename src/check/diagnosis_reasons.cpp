@@ -342,6 +342,13 @@ Reason tls13_only_reason(const ReasonContext& ctx) {
   reason.fix =
       "Enable TLS 1.2 next to TLS 1.3 on the origin:" + fixes::protocol_lines(ProtocolVersion::tls1_2) +
       "\nwith suites the edge offers:" + fixes::cipher_lines(suites);
+  // TLS 1.2's ECDHE needs a shared curve too, and the groups the origin takes
+  // in TLS 1.3 say it has none yet.
+  if (ctx.summary && none_offered(ctx.summary->tls13_groups, ctx.offer)) {
+    reason.fix += "\nand one of the edge's curves (the origin's TLS 1.3 groups, " +
+                  fixes::list_text(group_texts(ctx.summary->tls13_groups)) +
+                  ", are none the edge offers):" + fixes::curve_lines(ctx.offer);
+  }
   return reason;
 }
 

@@ -116,6 +116,12 @@ TEST_F(CheckDiagnosisTest, Tls13OnlyFiniteFieldGroupsAreNoSharedGroupUnderThe202
   ASSERT_NE(port, 0);
   const auto result = run_check(port, {}, kExitIncompatible);
   EXPECT_EQ(reason_codes(result.doc), std::vector<std::string>({"tls13_only"}));
+  // Enabling TLS 1.2 alone would not do: the fix asks for a curve too.
+  const std::string fix = reason(result.doc, "tls13_only")["fix"];
+  EXPECT_TRUE(contains_text(fix,
+                            "and one of the edge's curves (the origin's TLS 1.3 groups, ffdhe2048 and "
+                            "ffdhe3072, are none the edge offers)"))
+      << fix;
   expect_tls13_group_reason(comparison_of(result.doc), "ffdhe2048 and ffdhe3072");
 }
 

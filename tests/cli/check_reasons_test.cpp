@@ -105,7 +105,9 @@ TEST_F(CheckReasonsTest, Tls13OnlyOrigin) {
   EXPECT_EQ(reason_codes(result.doc), std::vector<std::string>({"tls13_only"}));
   EXPECT_EQ(accepted_versions(result.doc), std::vector<std::string>({"TLSv1.3"}));
   EXPECT_FALSE(result.doc["supported"]["tls13_groups"].empty()) << result.doc["supported"].dump();
-  EXPECT_TRUE(contains_text(reason(result.doc, "tls13_only")["fix"].get<std::string>(), "TLSv1.2"));
+  const std::string fix = reason(result.doc, "tls13_only")["fix"];
+  EXPECT_TRUE(contains_text(fix, "TLSv1.2")) << fix;
+  EXPECT_FALSE(contains_text(fix, "one of the edge's curves")) << "its groups are the edge's: " << fix;
 }
 
 TEST_F(CheckReasonsTest, ChaChaOnlyOriginNamesTheSuiteItSpeaksAndTheConfigLines) {
