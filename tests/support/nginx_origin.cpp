@@ -1,5 +1,6 @@
 #include "support/nginx_origin.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -9,6 +10,10 @@
 
 namespace edgefetch::support {
 namespace {
+
+bool taken(const std::map<std::string, std::uint16_t>& ports, std::uint16_t port) {
+  return std::any_of(ports.begin(), ports.end(), [port](const auto& entry) { return entry.second == port; });
+}
 
 // The fields of NginxLogLine, tab-separated (nginx escapes control characters
 // inside values, so a tab only ever separates).
@@ -108,8 +113,11 @@ base::Expected<NginxOrigin, std::string> NginxOrigin::start(const NginxOriginOpt
     if (ec) return base::unexpected("cannot create " + dir.path().string() + ": " + ec.message());
     std::map<std::string, std::uint16_t> ports;
     for (const auto& name : options.ports) {
-      const std::uint16_t port = pick_free_port();
-      if (port == 0) return base::unexpected(std::string("no free loopback port"));
+      // Each pick releases its port before the next, which may hand it out
+      // again: two server blocks on one port would serve each other's names.
+      std::uint16_t port = 0;
+      for (int pick = 0; pick < 10 && (port == 0 || taken(ports, port)); ++pick) port = pick_free_port();
+      if (port == 0 || taken(ports, port)) return base::unexpected(std::string("no free loopback port"));
       ports[name] = port;
     }
     auto servers = expand(options.servers, dir, ports);
