@@ -28,6 +28,8 @@ std::size_t catalogue_position(std::span<const T> table, const T* entry) {
   return static_cast<std::size_t>(entry - table.data()) + 1;
 }
 
+constexpr std::string_view kOfferedByNone = "none (catalogued only)";
+
 // "cloudfront #11, CloudFront-Upstream #11 (also CloudFront-Upstream-TLS-1-0, ...)": the
 // profiles that offer a suite (group, signature scheme) and its position in
 // that profile's `list`; profiles whose list equals an earlier one's are folded into it.
@@ -55,7 +57,7 @@ std::string offered_by(const T& wanted, std::vector<const T*> policy::Profile::*
     entries.push_back({&p, std::string(p.name) + " #" + std::to_string(it - offered.begin() + 1), {}});
   }
   if (entries.empty()) {
-    return "none (catalogued only)";
+    return std::string(kOfferedByNone);
   }
   std::vector<std::string> out;
   out.reserve(entries.size());
@@ -424,6 +426,7 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
   terminal::KeyValueList list;
   list.set_indent("  ");
   std::string kind;
+  std::string offered;
   if (const auto* const* suite_ptr = std::get_if<const policy::CipherSuite*>(&match)) {
     const policy::CipherSuite& s = **suite_ptr;
     kind = "cipher suite";
@@ -444,7 +447,8 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Legacy", s.legacy ? "yes (weak by today's standards)" : "no",
              s.legacy ? terminal::Style::yellow : terminal::Style::plain);
     list.add("Seed table", seed_note(s));
-    list.add("Offered by", offered_by(s, &policy::Profile::cipher_suites));
+    offered = offered_by(s, &policy::Profile::cipher_suites);
+    list.add("Offered by", offered);
   } else if (const auto* const* group_ptr = std::get_if<const policy::NamedGroup*>(&match)) {
     const policy::NamedGroup& g = **group_ptr;
     kind = "named group";
@@ -454,7 +458,8 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Code point", policy::format_code_point(g.code) + " (" + std::to_string(g.code) + ")");
     list.add("Kind", group_kind(g));
     list.add("In policy", g.in_policy ? "yes (offered to origins)" : "no (catalogued for diagnosis)");
-    list.add("Offered by", offered_by(g, &policy::Profile::groups));
+    offered = offered_by(g, &policy::Profile::groups);
+    list.add("Offered by", offered);
   } else if (const auto* const* scheme_ptr = std::get_if<const policy::SignatureScheme*>(&match)) {
     const policy::SignatureScheme& s = **scheme_ptr;
     kind = "signature scheme";
@@ -470,8 +475,11 @@ void print_catalogue_entry(std::ostream& out, std::string_view query, const poli
     list.add("Hash", std::string(policy::name(s.hash)));
     list.add("Versions", "up to " + version_name(s.max_version));
     list.add("Seed table", s.in_seed_table ? "yes" : "no");
-    list.add("Offered by", offered_by(s, &policy::Profile::signature_schemes));
+    offered = offered_by(s, &policy::Profile::signature_schemes);
+    list.add("Offered by", offered);
   }
+  // As translate heads what lies beyond the catalogue ("cipher suite the CDN does not offer").
+  if (offered == kOfferedByNone) kind += " the CDN does not offer";
   out << painter.paint(std::string(query), terminal::Style::bold) << "  (" << kind << ")\n";
   list.render(out, painter);
 }

@@ -623,6 +623,13 @@ TEST(CiphersTranslateText, EveryKindSaysWhichProfilesOfferItAndWhere) {
   EXPECT_TRUE(offered[3].starts_with("Offered by  none")) << offered[3];
 }
 
+TEST(CiphersTranslateText, ACataloguedItemNoProfileOffersIsHeadedSo) {
+  const RunResult x448 = run({"ciphers", "translate", "X448"});
+  EXPECT_TRUE(contains(x448.out, "X448  (named group the CDN does not offer)")) << x448.out;
+  const RunResult p256 = run({"ciphers", "translate", "P-256"});
+  EXPECT_TRUE(contains(p256.out, "P-256  (named group)\n")) << p256.out;
+}
+
 TEST(CiphersTranslateText, ThePrfHashIsTls12s) {
   const RunResult legacy = run({"ciphers", "translate", "RC4-MD5"});
   EXPECT_TRUE(contains(legacy.out, "SHA256 (TLS 1.2; MD5+SHA-1 before)")) << legacy.out;
