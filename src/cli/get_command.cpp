@@ -6,12 +6,16 @@
 // 1 TLS or certificate failure, 2 usage error, 3 connection failure, timeout or
 // invalid response, 4 the body or the report could not be written / internal error.
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "edgefetch/origin/fetch.hpp"
@@ -37,17 +41,39 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-// Where the body goes: a file, stdout, or nowhere (--json without -o).
+// Why `path` cannot become the -o file, found before connecting without
+// touching it, or nullopt: a fetch that fails before its body must leave an
+// existing file as it was and create no empty one.
+std::optional<std::string> unwritable_output(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return std::string("it is a directory");
+  if (fs::exists(path, ec)) {
+    if (::access(path.c_str(), W_OK) != 0) return std::string(std::strerror(errno));
+    return std::nullopt;
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (!fs::is_directory(dir, ec)) return "its directory " + dir + " does not exist";
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "its directory " + dir + ": " + std::strerror(errno);
+  return std::nullopt;
+}
+
+// Where the body goes: a file (opened at its first byte), stdout (also for
+// -o -, as in curl), or nowhere (--json without -o).
 class BodyOutput {
  public:
   bool open(const get::GetOptions& options, std::string* error) {
-    if (!options.output.empty()) {
-      file_ = FilePtr(std::fopen(options.output.c_str(), "wb"));
-      if (!file_) {
-        *error = "-o '" + options.output + "': cannot open for writing: " + std::strerror(errno);
+    if (options.output == "-" && options.json) {
+      *error = "-o - with --json: standard output carries the JSON report; give -o FILE for the body";
+      return false;
+    }
+    if (!options.output.empty() && options.output != "-") {
+      if (const auto why = unwritable_output(options.output)) {
+        *error = "-o '" + options.output + "': cannot open for writing: " + *why;
         return false;
       }
-      target_ = file_.get();
+      path_ = options.output;
       name_ = options.output;
     } else if (!options.json) {
       target_ = stdout;
@@ -57,8 +83,9 @@ class BodyOutput {
   }
 
   origin::BodySink sink() {
-    if (target_ == nullptr) return {};
+    if (target_ == nullptr && path_.empty()) return {};
     return [this](std::span<const std::uint8_t> bytes) {
+      if (target_ == nullptr && !open_file()) return false;
       if (std::fwrite(bytes.data(), 1, bytes.size(), target_) == bytes.size()) return true;
       failure_ = std::strerror(errno);
       return false;
@@ -66,24 +93,36 @@ class BodyOutput {
   }
 
   /// Flushes (and closes a file); false with the reason when that fails.
-  bool finish(std::string* error) {
-    if (target_ == nullptr) return true;
+  /// `response_complete`: an empty body still makes its (empty) file.
+  bool finish(bool response_complete, std::string* error) {
+    if (target_ == nullptr && !path_.empty() && response_complete) (void)open_file();
+    if (target_ == nullptr) return failure_.empty() || fail(error);
     bool ok = std::fflush(target_) == 0;
     if (!ok) failure_ = std::strerror(errno);
     if (file_) ok = std::fclose(file_.release()) == 0 && ok;
-    if (!ok || !failure_.empty()) {
-      *error = "could not write the body to " + name_ + ": " + (failure_.empty() ? "write error" : failure_);
-      return false;
-    }
+    if (!ok || !failure_.empty()) return fail(error);
     return true;
   }
 
-  [[nodiscard]] const std::string& failure() const { return failure_; }
-  [[nodiscard]] const std::string& name() const { return name_; }
-
  private:
+  bool open_file() {
+    file_ = FilePtr(std::fopen(path_.c_str(), "wb"));
+    if (!file_) {
+      failure_ = std::strerror(errno);
+      return false;
+    }
+    target_ = file_.get();
+    return true;
+  }
+
+  bool fail(std::string* error) const {
+    *error = "could not write the body to " + name_ + ": " + (failure_.empty() ? "write error" : failure_);
+    return false;
+  }
+
   FilePtr file_;
   std::FILE* target_ = nullptr;
+  std::string path_;  // -o FILE, opened at the first body byte
   std::string name_;
   std::string failure_;
 };
@@ -132,7 +171,7 @@ int run_get(const get::GetOptions& options) {
 
   const origin::FetchResult result =
       origin::fetch(prepared->config, prepared->request, output.sink(), verbose.get());
-  const bool output_ok = output.finish(&output_error);
+  const bool output_ok = output.finish(!result.error, &output_error);
 
   for (const auto& warning : result.warnings) {
     std::cerr << err_paint.paint("edgefetch: warning: ", terminal::Style::yellow) << warning << "\n";
@@ -156,7 +195,12 @@ int run_get(const get::GetOptions& options) {
   if (verbose) verbose->print_summary(result);
 
   if (options.json) {
-    std::cout << json_text(get::result_json(*prepared, result, warnings)) << "\n";
+    auto report = get::result_json(*prepared, result, warnings);
+    if (!output_ok && !report.contains("error")) {
+      // The exit code says 4: the report must not read as a success.
+      report["error"] = {{"code", "output_failed"}, {"message", output_error}, {"phase", "response"}};
+    }
+    std::cout << json_text(report) << "\n";
     std::cout.flush();
   }
   if (result.error && result.error->kind == origin::FailureKind::body_sink_failed) {
@@ -204,7 +248,10 @@ void register_get_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-X,--request", options->method, "Request method (default GET, or POST with -d)");
   cmd->add_option("-d,--data", options->data, "Request body (@FILE reads a file); implies POST")
       ->each([options](const std::string&) { options->data_given = true; });
-  cmd->add_option("-o,--output", options->output, "Write the body to FILE instead of stdout");
+  cmd->add_option("-o,--output", options->output,
+                  "Write the body to FILE instead of stdout ('-': stdout); the file is written only when the "
+                  "response arrives")
+      ->check(not_empty("a file name, or - for stdout"));
   cmd->add_option("--connect-timeout", options->connect_timeout, "ConnectionTimeout per attempt, seconds")
       ->check(whole_number_in(1, 10))
       ->capture_default_str();

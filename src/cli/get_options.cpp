@@ -5,10 +5,12 @@
 #include <sstream>
 
 #include "edgefetch/base/ascii.hpp"
+#include "edgefetch/config/methods.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/edge/message_rewrite.hpp"
 #include "edgefetch/edge/request_id.hpp"
 #include "edgefetch/net/resolve.hpp"
+#include "edgefetch/origin/managed_headers.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
 #include "option_checks.hpp"
 #include "terminal.hpp"
@@ -130,6 +132,14 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
       request.host_header = header->value;
       continue;
     }
+    // Connection may be replaced (the README's -H 'Connection: close'); the
+    // framing is edgefetch's, as the edge's is, or the request contradicts itself.
+    if (origin::is_client_managed_header(header->name) && !base::iequals(header->name, "Connection")) {
+      return usage("-H '" + text +
+                   "': edgefetch frames the request itself, as the CDN does (Content-Length "
+                   "or Transfer-Encoding for -d's body, and no TE, Trailer, Upgrade or Proxy-Connection); "
+                   "leave the header out");
+    }
     request.headers.push_back(std::move(*header));
   }
   if (options.data_given) {
@@ -139,6 +149,16 @@ base::Expected<PreparedGet, PrepareError> prepare(const GetOptions& options) {
   }
   request.method = !options.method.empty() ? options.method : (options.data_given ? "POST" : "GET");
   if (auto valid = origin::validate(request); !valid) return usage(valid.error());
+  if (!config::is_cdn_method(request.method)) {
+    return usage("-X '" + request.method +
+                 "': CloudFront forwards only GET, HEAD, OPTIONS, PUT, PATCH, POST and DELETE (methods are "
+                 "case-sensitive)");
+  }
+  if (options.data_given && (request.method == "GET" || request.method == "HEAD")) {
+    // Facts 5.2: the edge answers such a viewer request itself and never sends it on.
+    return usage("-d with " + request.method + ": the CDN answers a " + request.method +
+                 " request with a body 403 and never sends it to the origin; use POST, PUT or PATCH");
+  }
   if (auto valid = origin::validate(config); !valid) return usage(valid.error());
 
   if (url->scheme != net::Scheme::https) return prepared;

@@ -7,14 +7,12 @@
 #include <cctype>
 
 #include "edgefetch/base/ascii.hpp"
+#include "edgefetch/config/methods.hpp"
 
 namespace edgefetch::config::detail {
 namespace {
 
 constexpr std::size_t kQuoteLimit = 80;
-
-constexpr auto kMethods =
-    std::to_array<std::string_view>({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"});
 
 // Headers the CDN refuses as origin custom headers (facts 1.9), lower case.
 constexpr auto kForbiddenCustomHeaders = std::to_array<std::string_view>({
@@ -192,7 +190,7 @@ std::optional<std::string> header_value_problem(std::string_view value) {
 }
 
 std::optional<std::string> method_problem(std::string_view method) {
-  if (std::find(kMethods.begin(), kMethods.end(), method) != kMethods.end()) return std::nullopt;
+  if (is_cdn_method(method)) return std::nullopt;
   return quote(method) + " is not allowed; use GET, HEAD, OPTIONS, PUT, PATCH, POST or DELETE";
 }
 

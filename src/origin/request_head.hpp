@@ -8,12 +8,12 @@
 
 #include "edgefetch/base/expected.hpp"
 #include "edgefetch/origin/client.hpp"
+#include "edgefetch/origin/managed_headers.hpp"
 
 namespace edgefetch::origin {
 
-/// "Content-Length", "Transfer-Encoding", "Connection", ...: headers the edge
-/// must not pass in RequestHead::headers (case-insensitive).
-bool is_client_managed_header(std::string_view name);
+// is_client_managed_header() (edgefetch/origin/managed_headers.hpp): the
+// headers the edge must not pass in RequestHead::headers.
 
 /// Validates the head (method token, origin-form target, exactly one Host,
 /// header names and values, no client-managed header, one framing) and

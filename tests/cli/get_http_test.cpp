@@ -22,6 +22,7 @@ using namespace std::chrono_literals;
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 constexpr int kExitConnection = 3;
+constexpr int kExitInternal = 4;
 
 std::string url_for(const support::LoopbackServer& server, std::string_view path = "/") {
   return "http://127.0.0.1:" + std::to_string(server.port()) + std::string(path);
@@ -184,6 +185,54 @@ TEST(GetHttpTest, OutputFileGetsTheBody) {
   std::stringstream content;
   content << in.rdbuf();
   EXPECT_EQ(content.str(), "hello world\n");
+}
+
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// A fetch that fails before its body leaves an existing -o file as it was and
+// makes no new one; an empty body still makes its empty file.
+TEST(GetHttpTest, AFailedFetchLeavesTheOutputFileAlone) {
+  const auto dir = support::ScratchDir::create("get-output-kept");
+  const auto kept = dir / "kept.txt";
+  std::ofstream(kept) << "precious\n";
+  const std::string closed = "http://127.0.0.1:" + std::to_string(support::pick_free_port()) + "/";
+  run_expecting({"get", closed, "-o", kept.string(), "--connection-attempts", "1"}, kExitConnection);
+  EXPECT_EQ(file_text(kept), "precious\n");
+  const auto fresh = dir / "fresh.txt";
+  run_expecting({"get", closed, "-o", fresh.string(), "--connection-attempts", "1"}, kExitConnection);
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+
+  auto server = start_server(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  ASSERT_TRUE(server);
+  run_expecting({"get", url_for(*server), "-o", fresh.string()}, kExitOk);
+  EXPECT_TRUE(std::filesystem::exists(fresh));
+  EXPECT_EQ(file_text(fresh), "");
+}
+
+TEST(GetHttpTest, DashIsStdoutAndAnEmptyOutputIsRefused) {
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto dash = run_expecting({"get", url_for(*server), "-o", "-"}, kExitOk);
+  EXPECT_EQ(dash.out, "hello world\n");
+  const auto empty = run_expecting({"get", url_for(*server), "-o", ""}, kExitUsage);
+  EXPECT_TRUE(contains(empty.err, "a file name, or - for stdout")) << empty.err;
+  const auto with_json = run_expecting({"get", url_for(*server), "-o", "-", "--json"}, kExitUsage);
+  EXPECT_TRUE(contains(with_json.err, "standard output carries the JSON report")) << with_json.err;
+}
+
+TEST(GetHttpTest, AJsonReportOfABodyThatCouldNotBeWrittenHasTheError) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  auto server = start_server(answer(std::string(kHello)));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "-o", "/dev/full", "--json"}, kExitInternal);
+  const auto doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "output_failed") << doc.dump(2);
+  EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "/dev/full")) << doc.dump(2);
 }
 
 TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {
@@ -378,6 +427,17 @@ TEST(GetHttpTest, BadInputIsAUsageErrorWithAMessage) {
       {{"get", "https://origin.test/", "-H", "NoColon"}, "expected 'Name: value'"},
       {{"get", "https://origin.test/", "-H", "Bad Name: x"}, "not a valid header name"},
       {{"get", "https://origin.test/", "-X", "GE T"}, "not a valid HTTP method"},
+      // Methods the CDN never forwards, and a GET body it answers itself (facts 5.2).
+      {{"get", "https://origin.test/", "-X", "get"},
+       "-X 'get': CloudFront forwards only GET, HEAD, OPTIONS, PUT, PATCH, POST and DELETE"},
+      {{"get", "https://origin.test/", "-X", "CONNECT"}, "CloudFront forwards only GET"},
+      {{"get", "https://origin.test/", "-X", "GET", "-d", "x"},
+       "-d with GET: the CDN answers a GET request with a body 403 and never sends it to the origin"},
+      // Framing is edgefetch's own: a second Content-Length would contradict it.
+      {{"get", "https://origin.test/", "-H", "Content-Length: 5"}, "edgefetch frames the request itself"},
+      {{"get", "https://origin.test/", "-H", "transfer-encoding: chunked"},
+       "edgefetch frames the request itself"},
+      {{"get", "https://origin.test/", "-H", "Upgrade: websocket"}, "leave the header out"},
       {{"get", "https://origin.test/", "--profile", "nosuch"}, "known profiles: cloudfront"},
       {{"get", "https://origin.test/", "--origin-ssl-protocols", "TLSv9"}, "--origin-ssl-protocols"},
       {{"get", "https://origin.test/", "--alpn", "h2,,x"}, "--alpn"},
