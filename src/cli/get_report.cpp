@@ -150,6 +150,12 @@ std::string_view sender_name(tls::AlertSender sender) {
   return "none";
 }
 
+// What the CDN's viewer gets for a failed fetch: the error's 502 or 504, or
+// the origin's own status when its head had arrived before the failure.
+int viewer_status(const origin::FetchResult& result) {
+  return result.status != 0 ? static_cast<int>(result.status) : result.error->cdn_status();
+}
+
 std::string seconds(std::chrono::seconds s) {
   return std::to_string(s.count()) + " s";
 }
@@ -190,14 +196,17 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
     case origin::FailureKind::connection_closed:
       // Some TLS servers (openssl s_server among them) close on a plain HTTP
       // request without a word, which looks like any other dropped connection.
-      if (config.protocol == net::Scheme::http && error.phase == origin::Phase::response) {
+      // Once a response head came the port plainly speaks HTTP.
+      if (config.protocol == net::Scheme::http && error.phase == origin::Phase::response &&
+          result.status == 0) {
         return "Check the origin's logs for why it dropped the connection. If port " + port +
                " speaks TLS, use https://.";
       }
       return "Check the origin's logs for why it dropped the connection.";
     case origin::FailureKind::invalid_response:
-      // Over TLS the port surely speaks TLS; its HTTP is what is wrong.
-      if (config.protocol == net::Scheme::https) {
+      // Over TLS the port surely speaks TLS, and a parsed head says it speaks
+      // HTTP: then its HTTP is what is wrong.
+      if (config.protocol == net::Scheme::https || result.status != 0) {
         return "The origin's HTTP/1.1 response breaks the protocol, which the CDN answers with 502: fix the "
                "origin's response (the message above says which part).";
       }
@@ -303,7 +312,8 @@ Json result_json(const PreparedGet& prepared, const origin::FetchResult& result,
                  const std::vector<std::string>& warnings) {
   Json document = Json::object();
   document["url"] = prepared.url.to_string();
-  if (result.ok()) {
+  // Also when the body then failed: the head is what a truncated download is debugged with.
+  if (result.ok() || result.status != 0) {
     document["status"] = result.status;
     document["headers"] = headers_json(result.headers);
     document["header_fields"] = header_fields_json(result.headers);
@@ -323,7 +333,7 @@ Json result_json(const PreparedGet& prepared, const origin::FetchResult& result,
     const auto& error = *result.error;
     Json error_json = {{"code", error.code()},
                        {"message", error.message},
-                       {"cdn_status", error.cdn_status()},
+                       {"cdn_status", viewer_status(result)},
                        {"phase", origin::phase_name(error.phase)}};
     if (error.tls && error.tls->alert) {
       error_json["alert"] = {{"name", tls::alert_name(*error.tls->alert)},
@@ -347,7 +357,15 @@ std::string error_text(const PreparedGet& prepared, const origin::FetchResult& r
     out += "  Alert " + tls::alert_name(*error.tls->alert) + " (" + std::to_string(*error.tls->alert) +
            ") sent by " + std::string(sender_name(error.tls->alert_sender)) + ".\n";
   }
-  out += "  The CDN would answer its viewer " + std::to_string(error.cdn_status()) + ".\n";
+  if (result.status != 0) {
+    // The edge streams the head before the body (as serve does): the viewer
+    // has the origin's status already, and the body ends short.
+    out += "  The origin's " + std::to_string(result.status) +
+           " had arrived: the CDN would have sent it on to its viewer, with the body cut short (and not "
+           "cached).\n";
+  } else {
+    out += "  The CDN would answer its viewer " + std::to_string(error.cdn_status()) + ".\n";
+  }
   const std::string what_to_do = hint(prepared, result);
   if (!what_to_do.empty()) out += "  " + what_to_do + "\n";
   return out;

@@ -4,11 +4,12 @@
 //
 // --json: one object on stdout.
 //   url            the URL as fetched
-//   status         HTTP status (success only)
+//   status         HTTP status
 //   headers        response headers, lower-case names; a repeated header is an array of its values
 //   header_fields  the same headers as [{name (as received), value}], one per field line,
-//                  repeated fields kept, in the order received (success only)
-//   body_bytes     body size received (success only)
+//                  repeated fields kept, in the order received
+//   body_bytes     body size received
+//                  (status to body_bytes: on success, and on a failure after the head arrived)
 //   tls            https only: version {name, code}, cipher {openssl, rfc, code},
 //                  group {name, code} (absent for RSA key exchange),
 //                  signature_scheme {name, code} (absent where none),
@@ -21,8 +22,9 @@
 //   timings_ms     dns, connect, tls, first_byte, total (phases that ran)
 //   attempts       connection attempts: {address, outcome, ms}
 //   warnings       array of strings (always present)
-//   error          on failure, instead of status/headers/header_fields/body_bytes:
-//                  {code, message, cdn_status, phase (setup, resolve, connect, tls_handshake,
+//   error          on failure: {code, message, cdn_status (what the CDN's viewer gets: 502 or
+//                  504, or the origin's status when its head had arrived), phase (setup, resolve,
+//                  connect, tls_handshake,
 //                  request or response: where the fetch was when it failed),
 //                  alert {name, code, sent_by} when there was one}
 // Code points are hex strings: "0x0303", "0xC02F".

@@ -235,6 +235,24 @@ TEST(GetHttpTest, AJsonReportOfABodyThatCouldNotBeWrittenHasTheError) {
   EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "/dev/full")) << doc.dump(2);
 }
 
+// A body cut short after the head: the report keeps the head, and says the
+// viewer would have had the origin's status, not a 502.
+TEST(GetHttpTest, ABodyCutShortKeepsTheHeadInTheReport) {
+  auto server = start_server(answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX-Cut: yes\r\n\r\nhello"));
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitConnection);
+  const auto doc = json_output(result);
+  EXPECT_EQ(doc["status"], 200) << doc.dump(2);
+  EXPECT_EQ(doc["headers"]["x-cut"], "yes") << doc.dump(2);
+  EXPECT_EQ(doc["body_bytes"], 5) << doc.dump(2);
+  EXPECT_EQ(doc["error"]["cdn_status"], 200) << doc.dump(2);
+  EXPECT_TRUE(
+      contains(result.err, "The origin's 200 had arrived: the CDN would have sent it on to its viewer"))
+      << result.err;
+  EXPECT_FALSE(contains(result.err, "would answer its viewer 502")) << result.err;
+  EXPECT_FALSE(contains(result.err, "speaks TLS")) << "the port answered in HTTP: " << result.err;
+}
+
 TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {
   const auto result =
       run_expecting({"get", "http://127.0.0.1:9/", "-o", "/nonexistent-dir/x/body"}, kExitUsage);
