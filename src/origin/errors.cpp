@@ -160,6 +160,35 @@ FetchError read_timeout_error(const boost::system::error_code& ec, const ReadCon
                     ec);
 }
 
+// What the HTTP parser found wrong, in the terms of RFC 9112 rather than its
+// two-word names ("bad field"), which do not say what to look for.
+std::string parser_error_text(const boost::system::error_code& ec) {
+  using http::error;
+  if (ec == error::bad_line_ending) return "a line does not end with CRLF (RFC 9112 2.2)";
+  if (ec == error::bad_version) return "the status line does not begin with HTTP/1.0 or HTTP/1.1";
+  if (ec == error::bad_status) {
+    return "the status line has no three-digit status code followed by a space (RFC 9112 4: "
+           "'HTTP/1.1 200 OK', and 'HTTP/1.1 200 ' without a reason)";
+  }
+  if (ec == error::bad_reason) {
+    return "the status line's reason phrase has a control character, or the line ends with a bare LF "
+           "instead of CRLF (RFC 9112 4)";
+  }
+  if (ec == error::bad_field) {
+    return "a header line is not 'Name: value': a name with a space or another character names may not "
+           "have, whitespace before the colon, or no colon (RFC 9112 5.1)";
+  }
+  if (ec == error::bad_value) return "a header value has a control character (RFC 9110 5.5)";
+  if (ec == error::bad_transfer_encoding) {
+    return "its Transfer-Encoding is not a list ending in chunked, names chunked twice, or comes with a "
+           "Content-Length (RFC 9112 6.1, 6.3)";
+  }
+  if (ec == error::bad_chunk) return "a chunk's size line is not a hexadecimal size (RFC 9112 7.1)";
+  if (ec == error::bad_chunk_extension) return "a chunk extension is malformed (RFC 9112 7.1.1)";
+  if (ec == error::bad_obs_fold) return "a header line folded onto the next is malformed (RFC 9112 5.2)";
+  return ec.message();
+}
+
 }  // namespace
 
 std::string ignored_hello_requests_text(int count) {
@@ -227,7 +256,7 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
   }
   if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
     return make_error(FailureKind::invalid_response, Phase::response,
-                      "the origin's response is not valid HTTP/1.x: " + ec.message(), ec);
+                      "the origin's response is not valid HTTP/1.x: " + parser_error_text(ec), ec);
   }
   if (const auto code = net::tls_error_code(ec); code && context.tls) {
     if (*code == tls::ErrorCode::unexpected_eof) {

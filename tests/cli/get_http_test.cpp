@@ -253,6 +253,32 @@ TEST(GetHttpTest, ABodyCutShortKeepsTheHeadInTheReport) {
   EXPECT_FALSE(contains(result.err, "speaks TLS")) << "the port answered in HTTP: " << result.err;
 }
 
+// The parser's two-word findings ("bad field") become what to look for.
+TEST(GetHttpTest, AnInvalidResponseSaysWhichRuleItBreaks) {
+  struct Case {
+    std::string response;
+    std::string says;
+  };
+  for (const Case& c : {
+           Case{"HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok",
+                "no three-digit status code followed by a space"},
+           Case{"HTTP/1.1 200 OK\nContent-Length: 2\n\nok", "bare LF instead of CRLF"},
+           Case{"HTTP/1.1 200 OK\r\nBad Header: x\r\nContent-Length: 2\r\n\r\nok", "is not 'Name: value'"},
+           Case{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: "
+                "chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+                "comes with a Content-Length"},
+           Case{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nok\r\n0\r\n\r\n",
+                "chunk's size line is not a hexadecimal size"},
+       }) {
+    auto server = start_server(answer(c.response));
+    ASSERT_TRUE(server);
+    const auto result = run_expecting({"get", url_for(*server), "--json"}, kExitConnection);
+    const auto doc = json_output(result);
+    EXPECT_EQ(doc["error"]["code"], "invalid_response") << doc.dump(2);
+    EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), c.says)) << doc.dump(2);
+  }
+}
+
 TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {
   const auto result =
       run_expecting({"get", "http://127.0.0.1:9/", "-o", "/nonexistent-dir/x/body"}, kExitUsage);
