@@ -3,6 +3,7 @@
 #include <ctime>
 #include <ostream>
 
+#include "edgefetch/base/ascii.hpp"
 #include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
@@ -214,6 +215,12 @@ void VerboseObserver::on_request_sent(std::string_view request_head) {
   out_ << painter_.paint(">", terminal::Style::cyan) << "\n";
 }
 
+// An interim head reads like the final one: the same "< " lines, then a blank "<".
+void VerboseObserver::on_interim_response(unsigned http_version, unsigned status, std::string_view reason,
+                                          const std::vector<origin::Header>& headers) {
+  on_response_head(http_version, status, reason, headers);
+}
+
 void VerboseObserver::on_response_head(unsigned http_version, unsigned status, std::string_view reason,
                                        const std::vector<origin::Header>& headers) {
   out_ << painter_.paint("< ", terminal::Style::blue) << "HTTP/" << http_version / 10 << "."
@@ -233,7 +240,14 @@ void VerboseObserver::on_retry(int next_try, int max_tries, const origin::FetchE
 
 void VerboseObserver::print_summary(const origin::FetchResult& result) {
   if (result.ok()) {
-    star("Received " + std::to_string(result.body_bytes) + " body bytes");
+    std::string received = "Received " + std::to_string(result.body_bytes) + " body bytes";
+    // As the edge relays it: a coded body is passed on, not decoded.
+    for (const auto& header : result.headers) {
+      if (base::iequals(header.name, "Content-Encoding") && !header.value.empty()) {
+        received += " (Content-Encoding: " + header.value + ", written as received, not decoded)";
+      }
+    }
+    star(received);
   }
   if (result.tls && result.tls->cipher_suite != nullptr) {
     if (const auto after = post_handshake_text(*result.tls); !after.empty()) star(after);

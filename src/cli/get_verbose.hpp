@@ -24,6 +24,8 @@ class VerboseObserver final : public origin::FetchObserver {
   void on_connect_attempt(const net::ConnectAttempt& attempt, int max_attempts) override;
   void on_tls_handshake(const tls::Negotiated& negotiated, const origin::FetchError* error) override;
   void on_request_sent(std::string_view request_head) override;
+  void on_interim_response(unsigned http_version, unsigned status, std::string_view reason,
+                           const std::vector<origin::Header>& headers) override;
   void on_response_head(unsigned http_version, unsigned status, std::string_view reason,
                         const std::vector<origin::Header>& headers) override;
   void on_retry(int next_try, int max_tries, const origin::FetchError& why) override;

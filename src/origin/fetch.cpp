@@ -411,7 +411,15 @@ class FetchRun {
         co_return;
       }
       const unsigned status = head.status;
-      if (status >= 100 && status < 200 && status != 101) {
+      if (status == 101) {
+        // get asks for no upgrade (its -H refuses Upgrade): RFC 9110 15.2.2.
+        result_.error = make_error(FailureKind::invalid_response, Phase::response,
+                                   "the origin switched protocols (101) although no upgrade was requested "
+                                   "(RFC 9110 15.2.2)");
+        co_return;
+      }
+      if (status >= 100 && status < 200) {
+        if (observer_) observer_->on_interim_response(head.version, status, head.reason, head.headers);
         // Interim responses: the CDN tolerates one 100 Continue (facts 4.1).
         if (status == 100 && ++continues > 1) {
           result_.error = make_error(FailureKind::invalid_response, Phase::response,

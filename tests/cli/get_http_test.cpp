@@ -1,7 +1,9 @@
 // `edgefetch get` with http:// URLs and bad input, as a user runs it.
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -277,6 +279,61 @@ TEST(GetHttpTest, AnInvalidResponseSaysWhichRuleItBreaks) {
     EXPECT_EQ(doc["error"]["code"], "invalid_response") << doc.dump(2);
     EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), c.says)) << doc.dump(2);
   }
+}
+
+TEST(GetHttpTest, VerboseShowsInterimResponsesAndAnUnaskedSwitchIsInvalid) {
+  auto hints =
+      start_server(answer("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+  ASSERT_TRUE(hints);
+  const auto verbose = run_expecting({"get", url_for(*hints), "-v", "-o", "/dev/null"}, kExitOk);
+  const auto interim = verbose.err.find("< HTTP/1.1 103 Early Hints\n< Link: </style.css>; rel=preload\n");
+  const auto final_head = verbose.err.find("< HTTP/1.1 200 OK");
+  ASSERT_NE(interim, std::string::npos) << verbose.err;
+  EXPECT_LT(interim, final_head) << verbose.err;
+
+  // A coded body is written as it came, and -v says so.
+  auto coded =
+      start_server(answer("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\nzz"));
+  ASSERT_TRUE(coded);
+  const auto gzip = run_expecting({"get", url_for(*coded), "-v"}, kExitOk);
+  EXPECT_EQ(gzip.out, "zz");
+  EXPECT_TRUE(
+      contains(gzip.err, "Received 2 body bytes (Content-Encoding: gzip, written as received, not decoded)"))
+      << gzip.err;
+
+  // RFC 9110 15.2.2: no 101 without an Upgrade in the request.
+  auto switched = start_server(
+      answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nraw"));
+  ASSERT_TRUE(switched);
+  const auto result = run_expecting({"get", url_for(*switched), "--json"}, kExitConnection);
+  const auto doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "invalid_response") << doc.dump(2);
+  EXPECT_TRUE(contains(doc["error"]["message"].get<std::string>(), "switched protocols (101)"))
+      << doc.dump(2);
+}
+
+TEST(GetHttpTest, AResetBeforeAnyResponseIsSaidSo) {
+  // Reads the request head, then closes with SO_LINGER 0: an RST.
+  auto server = start_server([](support::UniqueFd connection, int /*stop_fd*/) {
+    std::string head;
+    std::array<char, 1024> some{};
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      const auto n = ::recv(connection.get(), some.data(), some.size(), 0);
+      if (n <= 0) return;
+      head.append(some.data(), static_cast<std::size_t>(n));
+    }
+    const linger abort_close{1, 0};
+    (void)::setsockopt(connection.get(), SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+  });
+  ASSERT_TRUE(server);
+  const auto result =
+      run_expecting({"get", url_for(*server), "--json", "--connection-attempts", "1"}, kExitConnection);
+  const auto doc = json_output(result);
+  const std::string message = doc["error"]["message"];
+  // "reset" or "closed", as the socket reports it; never a body count for a response that never came.
+  EXPECT_TRUE(contains(message, "the connection without sending a response")) << doc.dump(2);
+  EXPECT_FALSE(contains(message, "body bytes")) << doc.dump(2);
 }
 
 TEST(GetHttpTest, UnwritableOutputFileIsAUsageError) {

@@ -123,6 +123,9 @@ class FetchObserver {
   /// connection closed...); nullptr when it completed.
   virtual void on_tls_handshake(const tls::Negotiated& /*negotiated*/, const FetchError* /*error*/) {}
   virtual void on_request_sent(std::string_view /*request_head*/) {}
+  /// A 1xx interim response (100 Continue, 103 Early Hints, ...) before the final one.
+  virtual void on_interim_response(unsigned /*http_version*/, unsigned /*status*/,
+                                   std::string_view /*reason*/, const std::vector<Header>& /*headers*/) {}
   virtual void on_response_head(unsigned /*http_version*/, unsigned /*status*/, std::string_view /*reason*/,
                                 const std::vector<Header>& /*headers*/) {}
   virtual void on_retry(int /*next_try*/, int /*max_tries*/, const FetchError& /*why*/) {}
