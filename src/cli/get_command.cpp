@@ -277,7 +277,8 @@ void register_get_command(CLI::App& app, int& exit_code) {
       "            3 connection failure, timeout or invalid response (a reset during the TLS handshake\n"
       "            included), 4 the body or the --json report could not be written (output_failed),\n"
       "            or internal error.\n"
-      "Timings: dns, connect (all attempts), tls (handshake), first byte (after the request), total.");
+      "Timings: dns, connect (all attempts of the last try), tls (handshake), first byte (after the "
+      "request), total.");
   cmd->callback([options, &exit_code] { exit_code = run_get(*options); });
 }
 

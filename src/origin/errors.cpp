@@ -205,6 +205,16 @@ void note_silent_tries(FetchError& error, int tries) {
                    "ConnectionAttempts times)";
 }
 
+void note_earlier_silent_tries(FetchError& error, int tries) {
+  if (tries < 2) return;
+  const int silent = tries - 1;
+  error.message +=
+      " (on try " + std::to_string(tries) + ": " +
+      (silent == 1 ? std::string("the first try") : "each of " + std::to_string(silent) + " tries") +
+      " before it got no response within the read timeout, and a GET or HEAD is sent again on a "
+      "new connection)";
+}
+
 FetchError read_error(const boost::system::error_code& ec, const ReadContext& context) {
   if (const auto tls_record = tls_answer(context)) {
     return make_error(FailureKind::invalid_response, Phase::response,

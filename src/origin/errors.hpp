@@ -57,6 +57,9 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
 /// CDN sends it again on a new connection, up to ConnectionAttempts): the
 /// read-timeout message says so, as the whole wait was tries × the timeout.
 void note_silent_tries(FetchError& error, int tries);
+/// The last of `tries` > 1 failed otherwise (refused, say, or a stall after
+/// the head): the message says the tries before it got no response.
+void note_earlier_silent_tries(FetchError& error, int tries);
 
 /// Why `count` ignored HelloRequests matter: the CDN never renegotiates, so an
 /// origin that waits for a new handshake never gets one (a read timeout's

@@ -168,7 +168,10 @@ class FetchRun {
       co_await one_try();
       const bool silent_origin = result_.error && result_.error->kind == FailureKind::read_timeout &&
                                  result_.status == 0 && !received_any_;
-      if (!silent_origin) break;
+      if (!silent_origin) {
+        if (result_.error) note_earlier_silent_tries(*result_.error, attempt);
+        break;
+      }
       if (attempt >= max_tries) {
         note_silent_tries(*result_.error, attempt);
         break;

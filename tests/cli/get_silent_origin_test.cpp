@@ -7,6 +7,8 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <atomic>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -51,6 +53,26 @@ TEST(GetSilentOrigin, VerboseSaysWhichTryTheConnectionAttemptsBelongTo) {
   ASSERT_NE(second, std::string::npos) << result.err;
   EXPECT_LT(first, retry) << result.err;
   EXPECT_LT(retry, second) << result.err;
+}
+
+TEST(GetSilentOrigin, ALaterTryThatFailsOtherwiseKeepsTheHistory) {
+  // Silent on the first connection; every later one is closed at once.
+  auto connections = std::make_shared<std::atomic<int>>(0);
+  auto silent_then_closing = [connections, silent = stay_silent()](support::UniqueFd connection,
+                                                                   int stop_fd) {
+    if (connections->fetch_add(1) == 0) silent(std::move(connection), stop_fd);
+  };
+  auto server = start_server(silent_then_closing);
+  ASSERT_TRUE(server);
+  const auto result = run_expecting({"get", "http://127.0.0.1:" + std::to_string(server->port()) + "/",
+                                     "--read-timeout", "1", "--connection-attempts", "2", "--json"},
+                                    kExitConnection);
+  const json doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "connection_closed") << doc.dump(2);
+  const std::string message = doc["error"]["message"];
+  EXPECT_NE(message.find("(on try 2: the first try before it got no response within the read timeout"),
+            std::string::npos)
+      << message;
 }
 
 TEST(GetSilentOrigin, ATls13OriginThatSendsOnlyItsTicketsIsSilent) {
