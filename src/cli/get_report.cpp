@@ -211,6 +211,9 @@ std::string hint(const PreparedGet& prepared, const origin::FetchResult& result)
                "origin's response (the message above says which part).";
       }
       return "The port does not speak HTTP/1.1 as expected (is it a TLS port reached with http://?).";
+    case origin::FailureKind::request_body_timeout:
+      return "The origin stopped reading the request body: check its upload size limit (nginx "
+             "client_max_body_size, Apache LimitRequestBody) and how long it waits for a body.";
     case origin::FailureKind::response_headers_too_large:
       return "Trim the response headers (cookies, CSP) below the CDN's limit.";
     case origin::FailureKind::tls:

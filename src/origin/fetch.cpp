@@ -372,7 +372,8 @@ class FetchRun {
     if (ec) {
       const tls::Error* tls_error = nullptr;
       if constexpr (std::is_same_v<Stream, net::TlsStream>) tls_error = &stream.tls_error();
-      result_.error = write_error(ec, tls_error, false);
+      // A head fits in the socket's buffer: a write that stalls with a body stalls in the body.
+      result_.error = write_error(ec, tls_error, !request_.body.empty());
       co_return;
     }
     transport.mark_first_byte_start();

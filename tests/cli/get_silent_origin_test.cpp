@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <atomic>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -16,6 +19,8 @@
 #include "cli/cli_support.hpp"
 #include "cli/get_servers.hpp"
 #include "support/pki.hpp"
+#include "support/scratch.hpp"
+#include "support/tcp.hpp"
 
 namespace edgefetch::cli_test {
 namespace {
@@ -73,6 +78,34 @@ TEST(GetSilentOrigin, ALaterTryThatFailsOtherwiseKeepsTheHistory) {
   EXPECT_NE(message.find("(on try 2: the first try before it got no response within the read timeout"),
             std::string::npos)
       << message;
+}
+
+TEST(GetSilentOrigin, AnOriginThatStopsReadingTheBodyIsARequestBodyTimeout) {
+  // Reads the head and stops reading; 32 MiB outgrow the socket buffers.
+  auto server = start_server([](support::UniqueFd connection, int stop_fd) {
+    std::string head;
+    std::array<std::uint8_t, 1024> some{};
+    const auto deadline = support::Deadline::after(std::chrono::seconds(10));
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      const auto n = support::recv_some(connection.get(), some, deadline, stop_fd);
+      if (!n || *n == 0) return;
+      head.append(reinterpret_cast<const char*>(some.data()), *n);
+    }
+    // Until the test ends, reading nothing more (wait_for_close() would drain the body).
+    pollfd stop{stop_fd, POLLIN, 0};
+    (void)::poll(&stop, 1, 20000);
+  });
+  ASSERT_TRUE(server);
+  const auto dir = support::ScratchDir::create("get-body-timeout");
+  const auto body = dir / "body.bin";
+  std::ofstream(body, std::ios::binary) << std::string(std::size_t{32} << 20, 'x');
+  const auto result = run_expecting({"get", "http://127.0.0.1:" + std::to_string(server->port()) + "/", "-d",
+                                     "@" + body.string(), "--read-timeout", "1", "--json"},
+                                    kExitConnection);
+  const json doc = json_output(result);
+  EXPECT_EQ(doc["error"]["code"], "request_body_timeout") << doc.dump(2);
+  EXPECT_EQ(doc["error"]["cdn_status"], 504) << doc.dump(2);
+  EXPECT_NE(result.err.find("client_max_body_size"), std::string::npos) << result.err;
 }
 
 TEST(GetSilentOrigin, ATls13OriginThatSendsOnlyItsTicketsIsSilent) {
