@@ -283,23 +283,15 @@ FetchError read_error(const boost::system::error_code& ec, const ReadContext& co
     error.tls = *context.tls;
     return error;
   }
-  if (ec == boost::asio::error::eof) {
-    return make_error(
-        FailureKind::connection_closed, Phase::response,
-        context.head_received
-            ? "the origin closed the connection before the response was complete (" + received + ")"
-            : "the origin closed the connection without sending a response",
-        ec);
-  }
-  if (ec == boost::asio::error::connection_reset) {
-    // Still connection_closed (the pool reads it as a dead connection, and the
-    // README keeps connection_reset for connect and handshake), but said as it was.
-    return make_error(
-        FailureKind::connection_closed, Phase::response,
-        context.head_received
-            ? "the origin reset the connection before the response was complete (" + received + ")"
-            : "the origin reset the connection without sending a response",
-        ec);
+  if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) {
+    // A reset stays connection_closed (the pool reads it as a dead connection,
+    // and the README keeps connection_reset for connect and handshake), but is said as it was.
+    const std::string how = ec == boost::asio::error::eof ? "closed" : "reset";
+    return make_error(FailureKind::connection_closed, Phase::response,
+                      "the origin " + how + " the connection " +
+                          (context.head_received ? "before the response was complete (" + received + ")"
+                                                 : std::string("without sending a response")),
+                      ec);
   }
   return make_error(FailureKind::connection_closed, Phase::response,
                     "reading the response failed: " + ec.message() + " (" + received + ")", ec);

@@ -316,14 +316,7 @@ TEST(GetHttpTest, VerboseShowsInterimResponsesAndAnUnaskedSwitchIsInvalid) {
 TEST(GetHttpTest, AResetBeforeAnyResponseIsSaidSo) {
   // Reads the request head, then closes with SO_LINGER 0: an RST.
   auto server = start_server([](support::UniqueFd connection, int stop_fd) {
-    std::string head;
-    std::array<std::uint8_t, 1024> some{};
-    const auto deadline = support::Deadline::after(std::chrono::seconds(10));
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      const auto n = support::recv_some(connection.get(), some, deadline, stop_fd);
-      if (!n || *n == 0) return;
-      head.append(reinterpret_cast<const char*>(some.data()), *n);
-    }
+    if (!read_request_head(connection.get(), stop_fd)) return;
     const linger abort_close{1, 0};
     (void)::setsockopt(connection.get(), SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
   });

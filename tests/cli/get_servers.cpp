@@ -40,6 +40,18 @@ std::string read_request(int fd, support::Deadline deadline) {
 
 }  // namespace
 
+bool read_request_head(int fd, int stop_fd) {
+  std::string head;
+  std::array<std::uint8_t, 1024> buffer{};
+  const auto deadline = support::Deadline::after(kBudget);
+  while (head.find("\r\n\r\n") == std::string::npos) {
+    const auto n = support::recv_some(fd, buffer, deadline, stop_fd);
+    if (!n || *n == 0) return false;
+    head.append(reinterpret_cast<const char*>(buffer.data()), *n);  // NOLINT: bytes as chars
+  }
+  return true;
+}
+
 void wait_for_close(int fd, int stop_fd) {
   const auto deadline = support::Deadline::after(std::chrono::seconds(20));
   std::array<std::uint8_t, 1024> sink{};

@@ -28,6 +28,10 @@ class ReceivedRequests {
 /// Reads one request, answers `response`, closes.
 support::ConnectionHandler answer(std::string response, std::shared_ptr<ReceivedRequests> received = nullptr);
 
+/// Reads up to the end of the request head (the blank line), and perhaps some
+/// of the body with it, but no more; false when the client went away first.
+bool read_request_head(int fd, int stop_fd);
+
 /// Reads one request and never answers, until the client closes.
 support::ConnectionHandler stay_silent();
 

@@ -20,7 +20,6 @@
 #include "cli/get_servers.hpp"
 #include "support/pki.hpp"
 #include "support/scratch.hpp"
-#include "support/tcp.hpp"
 
 namespace edgefetch::cli_test {
 namespace {
@@ -83,14 +82,7 @@ TEST(GetSilentOrigin, ALaterTryThatFailsOtherwiseKeepsTheHistory) {
 TEST(GetSilentOrigin, AnOriginThatStopsReadingTheBodyIsARequestBodyTimeout) {
   // Reads the head and stops reading; 32 MiB outgrow the socket buffers.
   auto server = start_server([](support::UniqueFd connection, int stop_fd) {
-    std::string head;
-    std::array<std::uint8_t, 1024> some{};
-    const auto deadline = support::Deadline::after(std::chrono::seconds(10));
-    while (head.find("\r\n\r\n") == std::string::npos) {
-      const auto n = support::recv_some(connection.get(), some, deadline, stop_fd);
-      if (!n || *n == 0) return;
-      head.append(reinterpret_cast<const char*>(some.data()), *n);
-    }
+    if (!read_request_head(connection.get(), stop_fd)) return;
     // Until the test ends, reading nothing more (wait_for_close() would drain the body).
     pollfd stop{stop_fd, POLLIN, 0};
     (void)::poll(&stop, 1, 20000);
