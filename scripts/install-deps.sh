@@ -14,7 +14,7 @@ packages=(
   gnutls-bin openjdk-17-jdk-headless libnss3-tools curl python3 python3-websockets procps iproute2
   libbctls-java libbcprov-java libbcutil-java
   # benchmarks (and peers for the proxy's end-to-end tests)
-  libbenchmark-dev valgrind nginx haproxy wrk sslscan testssl.sh
+  libbenchmark-dev valgrind strace nginx haproxy wrk sslscan testssl.sh
 )
 
 missing=()
