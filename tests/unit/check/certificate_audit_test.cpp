@@ -123,14 +123,29 @@ bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
+// What every test here starts from: a time, a root CA's key and a leaf's key,
+// and the root, self-signed from now+root_from to now+root_to (seconds).
+// Unpacked in each test as `const auto& [now, root_key, leaf_key, root] = pki;`.
+struct AuditPki {
+  std::time_t now = std::time(nullptr);
+  Key root_key = p256_key();
+  Key leaf_key = p256_key();
+  Cert root;
+
+  explicit AuditPki(const char* root_name = "Root CA", long root_from = -900 * kDay,
+                    long root_to = 3650 * kDay) {
+    if (root_key) {
+      root = make_certificate(root_name, root_key.get(), nullptr, nullptr, root_from, root_to, now);
+    }
+  }
+  [[nodiscard]] bool ok() const { return root_key && leaf_key && root; }
+};
+
 TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && leaf_key);
   // The root was made an hour ago; the leaf it signed ran from 400 to 30 days ago.
-  const Cert root =
-      make_certificate("Young Root CA", root_key.get(), nullptr, nullptr, -3600, 3650 * kDay, now);
+  const AuditPki pki("Young Root CA", -3600, 3650 * kDay);
+  ASSERT_TRUE(pki.ok());
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -400 * kDay,
                                      -30 * kDay, now);
 
@@ -142,13 +157,10 @@ TEST(CertificateAuditDates, ARootYoungerThanTheExpiredLeafIsNotReported) {
 }
 
 TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && leaf_key);
   // The root expired ten days ago; the leaf is valid now.
-  const Cert root =
-      make_certificate("Old Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, -10 * kDay, now);
+  const AuditPki pki("Old Root CA", -900 * kDay, -10 * kDay);
+  ASSERT_TRUE(pki.ok());
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -20 * kDay,
                                      300 * kDay, now);
 
@@ -161,13 +173,10 @@ TEST(CertificateAuditDates, ARootOutsideItsDatesNowIsStillReported) {
 // An expired intermediate is not the origin's certificate: the finding says
 // which it is, so that the fix is about the chain file, not a renewal.
 TEST(CertificateAuditDates, AnExpiredIntermediateIsNamedAsSuch) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
+  const AuditPki pki;
   const Key int_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && int_key && leaf_key);
-  const Cert root =
-      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  ASSERT_TRUE(pki.ok() && int_key);
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert intermediate = make_certificate("Stale Intermediate", int_key.get(), root.get(), root_key.get(),
                                              -800 * kDay, -5 * kDay, now, {.ca = true});
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), intermediate.get(), int_key.get(),
@@ -185,12 +194,9 @@ TEST(CertificateAuditDates, AnExpiredIntermediateIsNamedAsSuch) {
 }
 
 TEST(CertificateAuditDates, AnExpiredLeafIsTheLeaf) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && leaf_key);
-  const Cert root =
-      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const AuditPki pki;
+  ASSERT_TRUE(pki.ok());
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -400 * kDay,
                                      -3 * kDay, now);
   const auto audit = audit_with_root(root.get(), leaf.get(), now);
@@ -204,12 +210,9 @@ TEST(CertificateAuditDates, AnExpiredLeafIsTheLeaf) {
 // RFC 6125: an address matches only the SAN's IP entries, so a CN (or a DNS
 // entry) spelling it is no match, and the finding says why.
 TEST(CertificateAuditNames, AnAddressInTheCnIsNoMatchAndTheFindingSaysWhy) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && leaf_key);
-  const Cert root =
-      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const AuditPki pki;
+  ASSERT_TRUE(pki.ok());
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert cn_only = make_certificate("127.0.0.1", leaf_key.get(), root.get(), root_key.get(), -kDay,
                                         300 * kDay, now, {.san = nullptr});
   const auto audit = audit_chain(root.get(), {cn_only.get()}, "127.0.0.1", now);
@@ -232,12 +235,9 @@ TEST(CertificateAuditNames, AnAddressInTheCnIsNoMatchAndTheFindingSaysWhy) {
 }
 
 TEST(CertificateAuditPurpose, AClientAuthOnlyLeafLacksServerAuth) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && leaf_key);
-  const Cert root =
-      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  const AuditPki pki;
+  ASSERT_TRUE(pki.ok());
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), root.get(), root_key.get(), -kDay,
                                      300 * kDay, now, {.eku = "clientAuth"});
   const auto audit = audit_with_root(root.get(), leaf.get(), now);
@@ -259,13 +259,10 @@ TEST(CertificateAuditPurpose, AClientAuthOnlyLeafLacksServerAuth) {
 
 // Also when trust fails first (OpenSSL then never reaches the purpose check).
 TEST(CertificateAuditPurpose, TheMissingServerAuthIsReportedBesideAnUntrustedChain) {
-  const std::time_t now = std::time(nullptr);
-  const Key root_key = p256_key();
+  const AuditPki pki;
   const Key other_key = p256_key();
-  const Key leaf_key = p256_key();
-  ASSERT_TRUE(root_key && other_key && leaf_key);
-  const Cert root =
-      make_certificate("Root CA", root_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
+  ASSERT_TRUE(pki.ok() && other_key);
+  const auto& [now, root_key, leaf_key, root] = pki;
   const Cert other =
       make_certificate("Private CA", other_key.get(), nullptr, nullptr, -900 * kDay, 3650 * kDay, now);
   const Cert leaf = make_certificate("origin.test", leaf_key.get(), other.get(), other_key.get(), -kDay,
