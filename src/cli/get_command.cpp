@@ -6,16 +6,12 @@
 // 1 TLS or certificate failure, 2 usage error, 3 connection failure, timeout or
 // invalid response, 4 the body or the report could not be written / internal error.
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 #include "commands.hpp"
 #include "edgefetch/origin/fetch.hpp"
@@ -41,24 +37,6 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
-// Why `path` cannot become the -o file, found before connecting without
-// touching it, or nullopt: a fetch that fails before its body must leave an
-// existing file as it was and create no empty one.
-std::optional<std::string> unwritable_output(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return std::string("it is a directory");
-  if (fs::exists(path, ec)) {
-    if (::access(path.c_str(), W_OK) != 0) return std::string(std::strerror(errno));
-    return std::nullopt;
-  }
-  const fs::path parent = fs::path(path).parent_path();
-  const std::string dir = parent.empty() ? "." : parent.string();
-  if (!fs::is_directory(dir, ec)) return "its directory " + dir + " does not exist";
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "its directory " + dir + ": " + std::strerror(errno);
-  return std::nullopt;
-}
-
 // Where the body goes: a file (opened at its first byte), stdout (also for
 // -o -, as in curl), or nowhere (--json without -o).
 class BodyOutput {
@@ -69,7 +47,7 @@ class BodyOutput {
       return false;
     }
     if (!options.output.empty() && options.output != "-") {
-      if (const auto why = unwritable_output(options.output)) {
+      if (const auto why = unwritable_file(options.output)) {
         *error = "-o '" + options.output + "': cannot open for writing: " + *why;
         return false;
       }

@@ -86,4 +86,19 @@ std::optional<std::string> unreadable_file(const std::string& path) {
   return std::nullopt;
 }
 
+std::optional<std::string> unwritable_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return std::string("it is a directory");
+  if (fs::exists(path, ec)) {
+    if (::access(path.c_str(), W_OK) != 0) return std::string(std::strerror(errno));
+    return std::nullopt;
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  const std::string dir = parent.empty() ? "." : parent.string();
+  if (!fs::is_directory(dir, ec)) return "its directory " + dir + " does not exist";
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "its directory " + dir + ": " + std::strerror(errno);
+  return std::nullopt;
+}
+
 }  // namespace edgefetch::cli

@@ -28,6 +28,11 @@ std::string unknown_profile_message(const std::string& name);
 /// be opened for reading.
 std::optional<std::string> unreadable_file(const std::string& path);
 
+/// Why `path` cannot become an output file, found without touching it (no
+/// file is created or truncated): "it is a directory", the system's reason, or
+/// that its directory is missing or not writable; nullopt when it can be.
+std::optional<std::string> unwritable_file(const std::string& path);
+
 /// Why an origin name that ends with a dot ("origin.test.") is refused;
 /// nullopt for any other. The edge sends the origin's name as SNI, which
 /// carries no trailing dot (RFC 6066 §3), and checks the certificate for it.
