@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "commands.hpp"
-#include "edgefetch/crypto/x509.hpp"
 #include "edgefetch/net/url.hpp"
 #include "edgefetch/policy/lookup.hpp"
 #include "edgefetch/policy/protocol_version.hpp"
@@ -25,14 +24,6 @@ std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   return out;
-}
-
-// How the issuer signed the leaf ("sha256WithRSAEncryption"), read from the
-// chain as sent; empty when there is none or it does not parse.
-std::string leaf_signature_algorithm(const tls::Negotiated& negotiated) {
-  if (negotiated.certificate_chain.empty()) return "";
-  auto leaf = crypto::Certificate::from_der(negotiated.certificate_chain.front());
-  return leaf ? leaf->info().signature_algorithm : "";
 }
 
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
@@ -95,7 +86,7 @@ Json tls_json(const origin::FetchResult& result) {
                             {"not_after", c.not_after},
                             {"san", c.san},
                             {"key", c.key},
-                            {"signature_algorithm", leaf_signature_algorithm(n)}};
+                            {"signature_algorithm", c.signature_algorithm}};
     }
     if (n.cipher_suite != nullptr && n.version == policy::ProtocolVersion::tls1_3) {
       // RFC 8446 has neither extension (both are built into TLS 1.3), but it may take a HelloRetryRequest.

@@ -187,21 +187,13 @@ void VerboseObserver::on_tls_handshake(const tls::Negotiated& n, const origin::F
     const auto& c = *n.certificate;
     list.add("Subject", c.subject);
     list.add("Issuer", c.issuer);
-    std::string validity = c.not_before + " to " + c.not_after;
-    std::string signed_with;
-    if (!n.certificate_chain.empty()) {
-      if (auto leaf = crypto::Certificate::from_der(n.certificate_chain.front())) {
-        const crypto::CertificateInfo info = leaf->info();
-        const long days = info.days_to_expiry(std::time(nullptr));
-        validity += days >= 0 ? " (" + std::to_string(days) + " days left)"
-                              : " (expired " + std::to_string(-days) + " days ago)";
-        signed_with = info.signature_algorithm;
-      }
-    }
-    list.add("Valid", validity);
+    const long days = crypto::whole_days_until(c.not_after_time, std::time(nullptr));
+    list.add("Valid", c.not_before + " to " + c.not_after +
+                          (days >= 0 ? " (" + std::to_string(days) + " days left)"
+                                     : " (expired " + std::to_string(-days) + " days ago)"));
     list.add("Names", terminal::join(c.san, ", "));
     list.add("Key", c.key);
-    if (!signed_with.empty()) list.add("Signed with", signed_with);
+    if (!c.signature_algorithm.empty()) list.add("Signed with", c.signature_algorithm);
     list.add("Chain", std::to_string(n.certificate_chain.size()) + " certificate(s) sent");
   }
   if (error != nullptr && !error->message.empty()) list.add("Reason", error->message, terminal::Style::red);

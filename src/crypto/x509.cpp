@@ -136,12 +136,16 @@ bool is_ip_literal(const std::string& name) {
 
 }  // namespace
 
-long CertificateInfo::days_to_expiry(std::time_t now) const {
-  const auto seconds = static_cast<long long>(not_after_time) - static_cast<long long>(now);
+long whole_days_until(std::time_t until, std::time_t now) {
+  const auto seconds = static_cast<long long>(until) - static_cast<long long>(now);
   constexpr long long kDay = 86400;
   // floor division: one second past expiry is day -1
   const long long days = seconds >= 0 ? seconds / kDay : -((-seconds + kDay - 1) / kDay);
   return static_cast<long>(days);
+}
+
+long CertificateInfo::days_to_expiry(std::time_t now) const {
+  return whole_days_until(not_after_time, now);
 }
 
 // ---- Certificate ----

@@ -18,6 +18,9 @@
 
 namespace edgefetch::crypto {
 
+/// Whole days from `now` until `until`, rounded down (one second past is day -1).
+[[nodiscard]] long whole_days_until(std::time_t until, std::time_t now);
+
 /// What a certificate says, for display and diagnosis.
 struct CertificateInfo {
   std::string subject;  // RFC 2253-like one line: "CN=origin.test,O=Example"

@@ -69,7 +69,8 @@ base::Expected<void, Error> check_server_key(
 }
 
 CertificateSummary summarize(const crypto::CertificateInfo& info) {
-  return CertificateSummary{info.subject, info.issuer, info.not_before, info.not_after, info.san, info.key};
+  return CertificateSummary{info.subject, info.issuer, info.not_before,          info.not_after,
+                            info.san,     info.key,    info.signature_algorithm, info.not_after_time};
 }
 
 base::Expected<ServerLeaf, Error> examine_server_chain(std::span<const std::vector<std::uint8_t>> chain,
