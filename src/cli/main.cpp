@@ -51,27 +51,6 @@ const CLI::App* find_command(const CLI::App& parent, const std::string& word) {
   return nullptr;
 }
 
-// Where to read about a command line that did not parse: the help of the
-// command it names ("Run 'edgefetch get --help' ..."), down to a subcommand
-// ("edgefetch ciphers translate --help"), else the top level's.
-std::string usage_hint(const CLI::App& app, const std::vector<std::string>& args) {
-  std::string path;
-  const CLI::App* level = &app;
-  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i].starts_with("-")) continue;
-    const CLI::App* next = find_command(*level, args[i]);
-    if (next == nullptr) {
-      // The top level's options take no value, so its first word is the command;
-      // below it, a word may be an option's value or an operand.
-      if (level == &app) break;
-      continue;
-    }
-    path += " " + args[i];
-    level = next;
-  }
-  return path.empty() ? "Run 'edgefetch --help' for usage." : "Run 'edgefetch" + path + " --help' for usage.";
-}
-
 // "; did you mean 'groups'?" when `word` is a near miss of one of `parent`'s
 // commands (at most two edits, and not a word that short), else "".
 std::string command_suggestion(const CLI::App& parent, std::string_view word) {
@@ -85,30 +64,50 @@ std::string command_suggestion(const CLI::App& parent, std::string_view word) {
   return "";
 }
 
+// The words of a command line that name commands, as far as they do: their
+// path (" ciphers translate"), and the first word that names none where it
+// stands but is a near miss of one there ("; did you mean 'groups'?").
+struct CommandWords {
+  std::string path;
+  std::string suggestion;
+};
+
+CommandWords read_command_words(const CLI::App& app, const std::vector<std::string>& args) {
+  CommandWords words;
+  const CLI::App* level = &app;
+  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i].starts_with("-")) continue;
+    if (const CLI::App* next = find_command(*level, args[i])) {
+      words.path += " " + args[i];
+      level = next;
+      continue;
+    }
+    if (words.suggestion.empty()) words.suggestion = command_suggestion(*level, args[i]);
+    // The top level's options take no value, so its first word is the command;
+    // below it, a word may be an option's value or an operand.
+    if (level == &app) break;
+  }
+  return words;
+}
+
+// Where to read about a command line that did not parse: the help of the
+// command it names ("Run 'edgefetch get --help' ..."), down to a subcommand
+// ("edgefetch ciphers translate --help"), else the top level's.
+std::string usage_hint(const CommandWords& words) {
+  return words.path.empty() ? "Run 'edgefetch --help' for usage."
+                            : "Run 'edgefetch" + words.path + " --help' for usage.";
+}
+
 // CLI11's words for a parse error, where they fall short: a repeated option,
 // and an unexpected word that is a misspelt subcommand.
-std::string parse_error_message(const CLI::ParseError& error, const CLI::App& app,
-                                const std::vector<std::string>& args) {
+std::string parse_error_message(const CLI::ParseError& error, const CommandWords& words) {
   std::string message = error.what();
   static constexpr std::string_view kTooMany = ": At Most 1 required but received ";
   if (const auto at = message.find(kTooMany); at != std::string::npos && message.starts_with("-")) {
     return message.substr(0, at) + " was given more than once; give it once";
   }
   if (dynamic_cast<const CLI::ExtrasError*>(&error) == nullptr) return message;
-  // Walk down as usage_hint() does; a word that names no command where it
-  // stands may be a misspelt one of that command's.
-  const CLI::App* level = &app;
-  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
-    if (args[i].starts_with("-")) continue;
-    if (const CLI::App* next = find_command(*level, args[i])) {
-      level = next;
-      continue;
-    }
-    if (const std::string suggestion = command_suggestion(*level, args[i]); !suggestion.empty()) {
-      return message + suggestion;
-    }
-  }
-  return message;
+  return message + words.suggestion;
 }
 
 // `edgefetch help [COMMAND...]` is `edgefetch [COMMAND...] --help`, as in git
@@ -161,9 +160,10 @@ int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Every usage error says what was wrong and where to look, with our prefix.
-    return edgefetch::cli::report_usage_error(parse_error_message(e, app, args),
+    const CommandWords words = read_command_words(app, args);
+    return edgefetch::cli::report_usage_error(parse_error_message(e, words),
                                               edgefetch::cli::json_requested(args),
-                                              edgefetch::cli::kExitUsage, usage_hint(app, args));
+                                              edgefetch::cli::kExitUsage, usage_hint(words));
   }
   return exit_code;
 }
