@@ -1,6 +1,5 @@
 #include "edgefetch/check/certificate_audit.hpp"
 
-#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <algorithm>
@@ -134,7 +133,7 @@ void date_pass(std::time_t now, CertificateAudit& audit) {
 }
 
 void name_pass(const crypto::Certificate& leaf, std::string_view name, CertificateAudit& audit) {
-  if (name.empty() || certificate_matches_name(leaf, name)) return;
+  if (name.empty() || crypto::certificate_matches_name(leaf, name)) return;
   const auto& info = audit.chain.front();
   CertificateFinding finding;
   finding.code = ReasonCode::cert_name_mismatch;
@@ -274,20 +273,6 @@ void key_pass(const crypto::Certificate& leaf, CertificateAudit& audit) {
 bool CertificateAudit::has(ReasonCode code) const {
   return std::any_of(findings.begin(), findings.end(),
                      [code](const CertificateFinding& f) { return f.code == code; });
-}
-
-bool certificate_matches_name(const crypto::Certificate& leaf, std::string_view name) {
-  auto* x509 = static_cast<X509*>(leaf.x509());
-  const std::string checked(name);
-  int match = 0;
-  if (net::is_ip_literal(checked)) {
-    match = X509_check_ip_asc(x509, checked.c_str(), 0);
-  } else {
-    match =
-        X509_check_host(x509, checked.data(), checked.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr);
-  }
-  ERR_clear_error();
-  return match == 1;
 }
 
 CertificateAudit audit_certificate_chain(std::span<const std::vector<std::uint8_t>> chain,

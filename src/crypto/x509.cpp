@@ -527,6 +527,22 @@ std::optional<CertificateError> check_leaf_key(const PublicKey& key, const std::
 
 }  // namespace
 
+bool certificate_matches_name(const Certificate& leaf, std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  const std::string checked(name);
+  auto* x509 = static_cast<X509*>(leaf.x509());
+  int match = 0;
+  if (is_ip_literal(checked)) {
+    match = X509_check_ip_asc(x509, checked.c_str(), 0);
+  } else if (!checked.empty() && checked.front() != '.' && checked.back() != '.' &&
+             checked.find("..") == std::string::npos) {
+    match =
+        X509_check_host(x509, checked.data(), checked.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr);
+  }
+  detail::drain_openssl_errors();
+  return match == 1;
+}
+
 base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std::vector<std::uint8_t>> chain,
                                                              const TrustStore& store, std::string_view name,
                                                              std::time_t at) {
@@ -588,19 +604,9 @@ base::Expected<VerifiedChain, CertificateError> verify_chain(std::span<const std
     return base::unexpected(std::move(error));
   }
 
-  // Name: DNS names per RFC 6125 (wildcard only as the whole leftmost label),
-  // IP literals against iPAddress SANs.
   const std::string checked(name);
   if (!checked.empty()) {
-    int match = 0;
-    if (is_ip_literal(checked)) {
-      match = X509_check_ip_asc(leaf, checked.c_str(), 0);
-    } else {
-      match = X509_check_host(leaf, checked.data(), checked.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
-                              nullptr);
-    }
-    if (match != 1) {
-      detail::drain_openssl_errors();
+    if (!certificate_matches_name(certificates.front(), checked)) {
       auto names = subject_alt_names(leaf);
       if (names.empty()) {
         names.push_back(subject_of(leaf));

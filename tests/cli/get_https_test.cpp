@@ -231,6 +231,17 @@ TEST_F(GetHttpsTest, WildcardNameMatchesThroughHostHeader) {
   EXPECT_EQ(json_output(result)["tls"]["server_name"], "a.wild.test");
 }
 
+// OpenSSL alone reads a leading dot as "any name under this domain": a Host of
+// ".wild.test" or ".test" must not pass for a certificate that names
+// *.wild.test and origin.test (explore18 F1).
+TEST_F(GetHttpsTest, AHostWithALeadingDotIsNoNameTheCertificateHas) {
+  ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
+  for (const char* host : {".wild.test", ".test"}) {
+    const auto result = run_expecting(args({"--host-header", host, "--json"}), kExitTlsFailure);
+    EXPECT_EQ(json_output(result)["error"]["code"], "cert_name_mismatch") << host << "\n" << result.out;
+  }
+}
+
 TEST_F(GetHttpsTest, PrivateCaWithoutCaFileIsUntrusted) {
   ASSERT_TRUE(start(pinned("ECDHE-RSA-AES128-GCM-SHA256")));
   const auto result = run_expecting({"get", url(), "--resolve", resolve(), "--json"}, kExitTlsFailure);

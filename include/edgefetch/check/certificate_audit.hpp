@@ -61,8 +61,4 @@ CertificateAudit audit_certificate_chain(std::span<const std::vector<std::uint8_
                                          const crypto::TrustStore& store, std::string_view name,
                                          std::time_t now);
 
-/// The leaf certificate matches `name` by the rules the engine applies (RFC
-/// 6125: a wildcard only as the whole leftmost label; IP literals against IP SANs).
-bool certificate_matches_name(const crypto::Certificate& leaf, std::string_view name);
-
 }  // namespace edgefetch::check

@@ -148,6 +148,14 @@ struct VerifiedChain {
 /// DEFAULT_MAX_CHAIN_DEPTH, which also bounds the verified path (facts 2.1).
 inline constexpr std::size_t kMaxChainCertificates = 7;
 
+/// `leaf` names `name`, by the rules verify_chain() applies: a DNS name, as the
+/// SNI carries it (one trailing dot dropped), against the DNS names with RFC
+/// 6125 wildcards (only as the whole leftmost label); an IPv4/IPv6 literal
+/// against the IP addresses. A name with an empty label (".example.com",
+/// "a..example.com") names no host and matches nothing: OpenSSL alone would
+/// read a leading dot as "any name under this domain".
+[[nodiscard]] bool certificate_matches_name(const Certificate& leaf, std::string_view name);
+
 /// Verifies `chain` (DER, leaf first, as the server sent it) against `store`
 /// at time `at`, and the leaf against `name` (a DNS name, checked with RFC 6125
 /// wildcard rules: leftmost label only, no partial-label wildcards; or an IPv4/IPv6

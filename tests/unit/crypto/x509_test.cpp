@@ -191,6 +191,27 @@ TEST(VerifyChain, NameChecksFollowRfc6125) {
   }
 }
 
+// OpenSSL reads a reference name with a leading dot as "any name under this
+// domain", so ".test" would match a certificate for origin.test; a name with an
+// empty label names no host. One trailing dot is the same DNS name, as the SNI
+// sends it without the dot.
+TEST(VerifyChain, NamesWithAnEmptyLabelMatchNothingAndOneTrailingDotIsTheSameName) {
+  const auto& p = pki();
+  const auto leaf = p.leaf(kSans, p.rsa);
+  auto store = p.store();
+  const auto chain = p.chain(leaf);
+  for (const char* good : {"origin.test.", "a.wild.test."}) {
+    auto r = verify_chain(chain, *store, good, p.now);
+    EXPECT_TRUE(r.has_value()) << good << ": " << (r ? "" : r.error().message);
+  }
+  for (const char* bad : {".test", ".origin.test", ".wild.test", "origin..test", "origin.test..", ".", ".."}) {
+    auto r = verify_chain(chain, *store, bad, p.now);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().kind, Kind::name_mismatch) << bad << ": " << r.error().message;
+    EXPECT_FALSE(certificate_matches_name(Certificate::from_der(chain.front()).value(), bad)) << bad;
+  }
+}
+
 TEST(VerifyChain, TimeIsPassedIn) {
   const auto& p = pki();
   const auto leaf = p.leaf(kSans, p.rsa);
