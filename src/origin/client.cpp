@@ -210,6 +210,13 @@ struct Exchange::Impl {
 
   [[nodiscard]] bool replayable() const { return body_sent == 0; }
 
+  // Once the origin has the whole request head, a closed connection does not
+  // say whether it acted on it: it may have closed an idle connection as the
+  // request arrived, or crashed while working on it. RFC 9112 9.3.1 forbids a
+  // proxy to retry a non-idempotent request automatically, and the CDN retries
+  // only GET and HEAD (facts 1.6): a POST is never sent twice.
+  [[nodiscard]] bool stale_retry_allowed() const { return is_retryable_method(method); }
+
   // Every read and write of the exchange: the read timeout, under the
   // ResponseCompletionTimeout cap when the origin has one.
   void arm_timeouts() {
@@ -275,6 +282,8 @@ struct Exchange::Impl {
       }
       if (written) co_return std::nullopt;
       release(false);
+      // Any method: an origin that did not take the whole head has no request
+      // to act on, so sending it again on a new connection cannot repeat it.
       if (reused && !info.stale_retry && is_dead_connection(written.error())) {
         note_stale_retry();
         allow_pooled = false;
@@ -400,8 +409,10 @@ struct Exchange::Impl {
       }
       if (written) break;
       // The first body write on a pooled connection can be the first to see
-      // that the origin had closed it: nothing was streamed yet, so replay.
-      if (info.connection_reused && !info.stale_retry && replayable() &&
+      // that the origin had closed it: nothing was streamed yet, so replay a
+      // GET or HEAD. Not another method: the origin had the whole head and may
+      // have acted on it, or answered (a 201 from the head alone, then a reset).
+      if (info.connection_reused && !info.stale_retry && replayable() && stale_retry_allowed() &&
           is_dead_connection(written.error())) {
         release(false);
         note_stale_retry();
@@ -593,9 +604,10 @@ struct Exchange::Impl {
       const bool silent = error->kind == FailureKind::read_timeout && !response_bytes_seen;
       const bool retry_timeout =
           silent && is_retryable_method(method) && replayable() && ++timeouts < limits.connect.attempts;
-      // A pooled connection the origin had closed: replay on a fresh one.
+      // A pooled connection the origin had closed: replay a GET or HEAD on a
+      // fresh one (stale_retry_allowed() says why no other method).
       const bool retry_stale = info.connection_reused && !info.stale_retry && !response_bytes_seen &&
-                               replayable() && is_dead_connection(*error);
+                               replayable() && stale_retry_allowed() && is_dead_connection(*error);
       if (!retry_timeout && !retry_stale) {
         if (silent) note_silent_tries(*error, timeouts);
         co_return base::unexpected(fail(std::move(*error)));
