@@ -144,7 +144,9 @@ asio::awaitable<BodyUpload> send_request_body(const RequestContext& request, Req
   }
   auto finished = co_await exchange.finish_body();
   if (!finished) {
+    if (auto early = co_await exchange.read_response_head()) co_return OriginAnsweredEarly{*early};
     record.origin_failure(finished.error());
+    record.origin_info(exchange.info());
     const GeneratedResponse answer = origin_error_response(finished.error());
     co_await send_generated(request, answer, false);
     co_return BodyUploadEnded{};

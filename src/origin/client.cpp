@@ -438,7 +438,15 @@ struct Exchange::Impl {
     if (failed || body_write_failed || !connection) co_return base::unexpected(closed_error());
     if (request_chunked) {
       auto written = co_await write_all(asio::buffer("0\r\n\r\n", 5), true);
-      if (!written) co_return base::unexpected(fail(std::move(written).error()));
+      if (!written) {
+        // As in write_body(): an origin that answered before the last chunk
+        // (a 413 from the head, then a close) is still to be read.
+        if (is_dead_connection(written.error())) {
+          body_write_failed = true;
+          co_return base::unexpected(std::move(written).error());
+        }
+        co_return base::unexpected(fail(std::move(written).error()));
+      }
     } else if (body_sent != request_content_length.value_or(0)) {
       co_return base::unexpected(make_error(FailureKind::invalid_request, Phase::request,
                                             "the request body ended after " + std::to_string(body_sent) +

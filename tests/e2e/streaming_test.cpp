@@ -4,9 +4,11 @@
 
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "e2e/e2e_origins.hpp"
 #include "e2e/e2e_support.hpp"
+#include "support/tcp.hpp"
 
 namespace edgefetch::e2e {
 namespace {
@@ -98,6 +100,30 @@ TEST_F(StreamingTest, AnOriginsEarlyAnswerToAnUploadIsRelayed) {
     EXPECT_EQ(result.status, 413) << path << ": " << result.err << result.body;
     EXPECT_EQ(result.body, "too big\n") << path;
     EXPECT_EQ(result.header("connection"), "close") << path;
+  }
+}
+
+// The same early 413 when the viewer's chunked body comes after the origin
+// has answered and closed: the last chunk's write is the one that fails, and
+// the origin's answer is still to be read (explore18 http #2: it was a 502
+// write_failed).
+TEST_F(StreamingTest, AnOriginsEarlyAnswerToAChunkedUploadIsRelayedWhenTheLastChunkFails) {
+  for (const std::string path : {"/reject", "/secure/reject"}) {
+    const auto deadline = support::Deadline::after(std::chrono::seconds(20));
+    auto viewer = support::connect_loopback(edge_->port(), deadline);
+    ASSERT_TRUE(viewer) << viewer.error();
+    ASSERT_TRUE(support::send_all(viewer->get(),
+                                  "POST " + path +
+                                      " HTTP/1.1\r\nHost: edge.test\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                  deadline));
+    // The edge forwards the head at once; the origin answers 413 and closes
+    // before the viewer's body arrives.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    ASSERT_TRUE(support::send_all(viewer->get(), "3\r\nabc\r\n0\r\n\r\n", deadline));
+    const auto received = support::recv_until_eof(viewer->get(), deadline);
+    ASSERT_TRUE(received) << received.error();
+    EXPECT_EQ(first_status(*received), 413) << path << ":\n" << *received;
+    EXPECT_NE(received->find("too big\n"), std::string::npos) << path << ":\n" << *received;
   }
 }
 

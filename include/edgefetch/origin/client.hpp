@@ -168,7 +168,9 @@ class Exchange {
   /// sent before it went away (an early 413 or 403); no more body is taken.
   boost::asio::awaitable<base::Expected<void, FetchError>> write_body(std::span<const std::uint8_t> data);
   /// Ends the body: the last chunk when chunked; checks that content_length
-  /// bytes were sent (FailureKind::invalid_request otherwise).
+  /// bytes were sent (FailureKind::invalid_request otherwise). As with
+  /// write_body(), an origin that closed before the last chunk may have
+  /// answered: read_response_head() may still find that answer.
   boost::asio::awaitable<base::Expected<void, FetchError>> finish_body();
   /// Reads the response head within the read timeout (GET/HEAD retried as
   /// described above). Interim 1xx responses are skipped (at most one 100
