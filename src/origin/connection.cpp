@@ -85,6 +85,8 @@ asio::awaitable<OpenResult> open_connection(const OriginConfig& endpoint, Connec
   result.connect_attempts = static_cast<int>(connected.attempts.size());
   result.timings.connect = connected.elapsed;
   if (!connected.connected()) {
+    // The access log's origin address: the one that refused or timed out.
+    if (!connected.attempts.empty()) result.remote = connected.attempts.back().endpoint;
     result.error = connect_error(connected, limits.timeout);
     co_return result;
   }

@@ -134,8 +134,8 @@ struct OpenResult {
   std::unique_ptr<Connection> connection;  // set on success
   std::optional<FetchError> error;
   int connect_attempts = 0;
-  std::optional<boost::asio::ip::tcp::endpoint> remote;
-  std::optional<tls::Negotiated> negotiated;    // also after a failed handshake (partial)
+  std::optional<boost::asio::ip::tcp::endpoint> remote;  // connected to; else the last address tried
+  std::optional<tls::Negotiated> negotiated;             // also after a failed handshake (partial)
   std::shared_ptr<const tls::Session> session;  // what the engine offers for resumption, after a handshake
   Timings timings;                              // dns, connect, tls
 };

@@ -99,8 +99,8 @@ struct ExchangeInfo {
   /// Version, suite, resumed (from the connection's handshake; shared by the
   /// exchanges on one connection, without the certificate chain).
   std::shared_ptr<const tls::Negotiated> tls_negotiated;
-  std::optional<boost::asio::ip::tcp::endpoint> remote;
-  std::string server_name;   // SNI and verified name (https)
+  std::optional<boost::asio::ip::tcp::endpoint> remote;  // connected to; else the last address tried
+  std::string server_name;                               // SNI and verified name (https)
   int connect_attempts = 0;  // TCP connect attempts this exchange made (0 when reused)
   int tries = 0;             // request transmissions: > 1 after a stale-connection retry or read timeouts
   bool stale_retry = false;  // a pooled connection was found closed and replaced transparently
