@@ -60,6 +60,7 @@ double RequestRecord::since_start() const {
 }
 
 void RequestRecord::origin_failure(const origin::FetchError& error) {
+  failed_phase_ = error.phase;
   entry_.origin_reason_code = error.code();
   entry_.x_edge_detailed_result_type = std::string(detailed_result_type(error));
   if (state_.options.metrics) {
@@ -103,6 +104,13 @@ void RequestRecord::fill_origin_fields(const origin::ExchangeInfo& info, bool te
 
 void RequestRecord::failed_attempt(const origin::ExchangeInfo& info) {
   fill_origin_fields(info, state_.options.access_log != nullptr);
+  auto* metrics = state_.options.metrics.get();
+  const bool tcp_connected = failed_phase_ != origin::Phase::setup &&
+                             failed_phase_ != origin::Phase::resolve &&
+                             failed_phase_ != origin::Phase::connect;
+  if (metrics != nullptr && tcp_connected && !info.connection_reused && info.timings.connect) {
+    metrics->observe_origin_connect(entry_.origin_id, entry_.origin_connect_s);
+  }
 }
 
 void RequestRecord::body_end_unverified() {

@@ -37,8 +37,9 @@ class RequestRecord {
   void origin_info(const origin::ExchangeInfo& info);
 
   /// What a failed send() had reached (the address, connect time, the TLS
-  /// version and suite a refused handshake agreed): log fields only, as the
-  /// connection and TLS metrics count connections that were made.
+  /// version and suite a refused handshake agreed), after origin_failure():
+  /// the log fields, and the connect-time metric when the TCP connect itself
+  /// succeeded (the handshake or the request's write failed after it).
   void failed_attempt(const origin::ExchangeInfo& info);
 
   /// The body ended with the origin's TCP FIN and no close_notify: the
@@ -58,6 +59,7 @@ class RequestRecord {
   EdgeServer::State& state_;
   Clock::time_point started_;
   AccessLogEntry entry_;
+  origin::Phase failed_phase_ = origin::Phase::setup;  // origin_failure()'s, for failed_attempt()
   bool finished_ = false;
 };
 

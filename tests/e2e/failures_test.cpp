@@ -39,6 +39,7 @@ class FailuresTest : public ::testing::Test {
     options.resolve_ports = {plain.port(), tls.port(), SharedOrigins::wrong_name().port(),
                              SharedOrigins::untrusted().port(), refused_port_};
     options.access_log = "access.log";
+    options.admin = true;
     edge_ = Edge::start(options).release();
   }
   static void TearDownTestSuite() {
@@ -154,6 +155,23 @@ TEST_F(FailuresTest, AccessLogOfARefusedConnectionNamesTheAddressButNoTls) {
   ASSERT_FALSE(fields.empty());
   EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "127.0.0.1");
   EXPECT_EQ(fields.at("x-edgefetch-origin-tls-version"), "-");
+}
+
+// A TCP connect that succeeded is timed even when the handshake after it
+// fails; a refused one is no connection to time (explore18 tls F9: the
+// histogram counted only requests that got an answer).
+TEST_F(FailuresTest, ConnectTimeMetricCountsConnectsWhoseHandshakeFailedButNotRefusedOnes) {
+  expect_error(curl(edge_->url("/wrong-name/connect-metric")), 502, "cert_name_mismatch");
+  expect_error(curl(edge_->url("/refused/connect-metric")), 502, "connection_refused");
+  const auto metrics = curl("http://127.0.0.1:" + std::to_string(edge_->admin_port()) + "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  const auto count_of = [&](const std::string& origin) {
+    const std::string series = "edgefetch_origin_connect_seconds_count{origin=\"" + origin + "\"} ";
+    const auto at = metrics.body.find(series);
+    return at == std::string::npos ? -1L : std::stol(metrics.body.substr(at + series.size()));
+  };
+  EXPECT_GE(count_of("wrong-name"), 1L) << metrics.body;
+  EXPECT_EQ(count_of("refused"), 0L) << metrics.body;
 }
 
 TEST_F(FailuresTest, AHandshakeThatAgreedNothingLogsNoTlsVersion) {

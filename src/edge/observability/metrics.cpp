@@ -338,7 +338,7 @@ std::string Metrics::render_prometheus() const {
                             b->request_duration);
   }
 
-  append_family(out, "edgefetch_origin_connect_seconds", "histogram", "TCP connect time to the origin.");
+  append_family(out, "edgefetch_origin_connect_seconds", "histogram", "TCP connect time of a request's new origin connection (the last it opened).");
   for (const OriginBlock* b : blocks) {
     append_histogram_series(out, "edgefetch_origin_connect_seconds", {{"origin", b->id}}, b->connect);
   }
