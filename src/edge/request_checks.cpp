@@ -128,7 +128,25 @@ bool is_valid_host(std::string_view host) {
   return true;
 }
 
+// Two spellings of one authority: a host's name in any case, the scheme's
+// default port written or not (RFC 9110 4.2.3: "http://a:80/" is "http://a/").
+bool same_authority(std::string_view a, std::string_view b, std::string_view default_port) {
+  if (a.size() > default_port.size() && iequals(a.substr(a.size() - default_port.size()), default_port)) {
+    a.remove_suffix(default_port.size());
+  }
+  if (b.size() > default_port.size() && iequals(b.substr(b.size() - default_port.size()), default_port)) {
+    b.remove_suffix(default_port.size());
+  }
+  return iequals(a, b);
+}
+
 }  // namespace
+
+std::size_t leading_empty_lines(std::string_view received) {
+  std::size_t skipped = 0;
+  while (received.substr(skipped, 2) == "\r\n") skipped += 2;
+  return skipped;
+}
 
 std::optional<HeadProblem> check_request_head(const http::request_header<>& head) {
   if (head.version() != 10 && head.version() != 11) {
@@ -187,7 +205,8 @@ std::optional<HeadProblem> check_request_head(const http::request_header<>& head
   if (target.front() != '/') {
     const std::string_view rest = target.substr(target.find("://") + 3);
     const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
-    if (hosts == 1 && !iequals(authority, host)) {
+    const bool https = istarts_with(target, "https://");
+    if (hosts == 1 && !same_authority(authority, host, https ? ":443" : ":80")) {
       return HeadProblem{400, "The request target's host (" + std::string(authority) +
                                   ") is not the Host header's (" + std::string(host) +
                                   "); send the same name in both."};

@@ -57,6 +57,8 @@ class ViewerConnection final : public ConnectionHandle {
       auto head_started = std::chrono::steady_clock::now();
       std::size_t head_size = 0;
       while (true) {
+        input_.consume(leading_empty_lines(
+            std::string_view(static_cast<const char*>(input_.data().data()), input_.size())));
         const auto* data = static_cast<const char*>(input_.data().data());
         const HeadScan scan = scan_request_head(std::string_view(data, input_.size()));
         if (scan.problem) {

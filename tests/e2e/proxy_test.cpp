@@ -219,5 +219,18 @@ TEST_F(ProxyTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_LT(two, three);
 }
 
+// RFC 9112 2.2: a server SHOULD ignore empty lines before a request line; some
+// clients send a CRLF after a POST body (explore18 http #10: it was a 400).
+TEST_F(ProxyTest, EmptyLinesBeforeARequestLineAreIgnored) {
+  const std::string request =
+      "\r\nGET /echo/first HTTP/1.1\r\nHost: a\r\n\r\n"
+      "\r\n\r\nGET /echo/second HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+  const std::string response = raw_exchange(edge_->port(), request);
+  EXPECT_EQ(first_status(response), 200) << response;
+  EXPECT_NE(response.find("/echo/first"), std::string::npos) << response;
+  EXPECT_NE(response.find("/echo/second"), std::string::npos) << response;
+  EXPECT_EQ(response.find(" 400 "), std::string::npos) << response;
+}
+
 }  // namespace
 }  // namespace edgefetch::e2e

@@ -50,6 +50,11 @@ struct HeadScan {
   std::optional<HeadProblem> problem;
 };
 
+/// The bytes of empty lines (CRLF) before a request line, which a server
+/// SHOULD ignore (RFC 9112 2.2: some clients send a CRLF after a POST body):
+/// the caller drops them before scan_request_head(). A lone CR waits for its LF.
+std::size_t leading_empty_lines(std::string_view received);
+
 /// Looks for the end of the head in what has arrived so far (starting at the
 /// request line) and checks line endings, folding, the URL length, the field
 /// count and the size limit on the bytes seen.

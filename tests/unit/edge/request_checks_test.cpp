@@ -76,6 +76,28 @@ TEST(CheckRequestHead, AcceptsOrdinaryRequests) {
   EXPECT_FALSE(check("GET / HTTP/1.0\r\n\r\n"));
 }
 
+// RFC 9110 4.2.3: the scheme's default port, written or not, is the same
+// authority (explore18 http #10: "http://a:80/x" with "Host: a" was a 400).
+TEST(CheckRequestHead, AnAbsoluteTargetMayWriteTheDefaultPortTheHostLeavesOut) {
+  EXPECT_FALSE(check("GET http://a:80/x HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_FALSE(check("GET http://a/x HTTP/1.1\r\nHost: a:80\r\n\r\n"));
+  EXPECT_FALSE(check("GET https://A:443/x HTTP/1.1\r\nHost: a\r\n\r\n"));
+  EXPECT_EQ(check("GET http://a:8080/x HTTP/1.1\r\nHost: a\r\n\r\n")->status, 400);
+  EXPECT_EQ(check("GET http://a:443/x HTTP/1.1\r\nHost: a\r\n\r\n")->status, 400);
+  EXPECT_EQ(check("GET http://b:80/x HTTP/1.1\r\nHost: a\r\n\r\n")->status, 400);
+}
+
+// RFC 9112 2.2: empty lines before a request line are ignored; only whole CRLFs.
+TEST(LeadingEmptyLines, CountsTheCrlfsBeforeTheRequestLine) {
+  EXPECT_EQ(leading_empty_lines("\r\nGET / HTTP/1.1\r\n"), 2u);
+  EXPECT_EQ(leading_empty_lines("\r\n\r\nGET /"), 4u);
+  EXPECT_EQ(leading_empty_lines("GET / HTTP/1.1\r\n\r\n"), 0u);
+  EXPECT_EQ(leading_empty_lines("\r"), 0u);
+  EXPECT_EQ(leading_empty_lines("\r\n\r"), 2u);
+  EXPECT_EQ(leading_empty_lines("\n"), 0u);
+  EXPECT_EQ(leading_empty_lines(""), 0u);
+}
+
 TEST(CheckRequestHead, RefusesWhatBeastLetsThrough) {
   // Beast accepts a Transfer-Encoding without chunked as its last coding.
   EXPECT_EQ(check("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n")->status, 400);
