@@ -366,10 +366,11 @@ Reason no_shared_cipher_reason(const ReasonContext& ctx) {
     for (const policy::CipherSuite* suite : ctx.offer.cipher_suites) {
       if (suite->valid_in(*version)) ++offered_in_version;
     }
-    reason.message = "In " + version_text(*version) + " the origin accepts only " +
-                     fixes::list_text(suite_texts(support->cipher_suites, ctx.offer)) +
-                     "; none of them is among the " + std::to_string(offered_in_version) +
-                     " suites the edge offers in " + version_text(*version) + ".";
+    reason.message =
+        "In " + version_text(*version) + " the origin accepts only " +
+        fixes::list_text(suite_texts(support->cipher_suites, ctx.offer)) +
+        (support->cipher_suites.size() == 1 ? ", which is not among the " : "; none of them is among the ") +
+        std::to_string(offered_in_version) + " suites the edge offers in " + version_text(*version) + ".";
     const bool dhe = std::any_of(keep.begin(), keep.end(), [](std::uint16_t code) {
       const auto names = suite_names(code);
       return names && names->key_exchange == SuiteKeyExchange::dhe;

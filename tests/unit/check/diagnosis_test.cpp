@@ -165,7 +165,11 @@ TEST(Diagnosis, Tls13SuitesTheEdgeLacksGetTls13ConfigLines) {
                           std::time(nullptr));
   ASSERT_EQ(codes(d), std::vector<ReasonCode>({ReasonCode::no_shared_cipher}));
   const Reason& why = d.reasons.front();
-  EXPECT_NE(why.message.find("In TLSv1.3 the origin accepts only TLS_AES_128_CCM_SHA256"), std::string::npos)
+  // One suite: "which is not among", not "none of them" (explore18 tls F11).
+  EXPECT_NE(why.message.find("In TLSv1.3 the origin accepts only TLS_AES_128_CCM_SHA256 (outside the edge's "
+                             "policy), which is not among the "
+                             "3 suites the edge offers in TLSv1.3."),
+            std::string::npos)
       << why.message;
   EXPECT_NE(why.message.find("does not fall back"), std::string::npos) << why.message;
   // Every TLS 1.3 suite the edge offers, then the origin's own, in the servers' TLS 1.3 syntax.
