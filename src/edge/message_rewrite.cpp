@@ -76,6 +76,8 @@ void add_header(std::vector<origin::Header>& out, std::string_view name, std::st
 
 // Origin response fields the edge sets itself (framing, and the CDN's own
 // Via / X-Cache / X-Amz-Cf-*), by length first: most names match no length.
+// X-Edgefetch-Origin-Error is the edge's reason code for answers it generates:
+// from an origin it would mark a relayed answer as the edge's failure.
 bool is_replaced_by_edge(std::string_view name) {
   switch (name.size()) {
     case 3:
@@ -88,6 +90,8 @@ bool is_replaced_by_edge(std::string_view name) {
       return iequals(name, "X-Amz-Cf-Pop");
     case 14:
       return iequals(name, "Content-Length");
+    case 24:
+      return iequals(name, "X-Edgefetch-Origin-Error");
     default:
       return false;
   }

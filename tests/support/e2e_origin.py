@@ -16,6 +16,8 @@ the origin side:
   /flaky            with --drop-percent P: drops the connection P% of the time, else 200
   /stats            JSON counters: connections, requests, tls_handshakes
   /status/C         answers status C with an empty body (204/304 without)
+  /fields/F/F...    200 "fields" with each F, NAME=VALUE (percent-encoded), as a response field in
+                    that order: what an origin sends that the edge must rewrite (Vary, spoofed edge fields)
   /eof/N            200 with N bytes delimited by the connection's end: no Content-Length, no
                     chunking; over TLS the connection ends with a TCP FIN and no close_notify
   /eof-notify/N     the same, but a TLS connection ends with close_notify first
@@ -30,6 +32,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 
 lock = threading.Lock()
 stats = {"connections": 0, "requests": 0, "tls_handshakes": 0, "sni": []}
@@ -137,7 +140,7 @@ def send_bytes(conn, n, chunked, head_only):
 
 
 ROUTES = {"echo", "cookie", "bytes", "chunked", "upload", "slow", "late", "reject", "stall", "drop", "garbage", "flaky", "stats",
-          "status", "eof", "eof-notify"}
+          "status", "eof", "eof-notify", "fields"}
 
 
 def route_path(path):
@@ -217,6 +220,9 @@ def serve_connection(conn, args):
                 return
             elif path.startswith("/status/"):
                 respond(conn, int(path.split("/")[2]), b"", head_only=head_only)
+            elif path.startswith("/fields/"):
+                extra = [urllib.parse.unquote(f).split("=", 1) for f in path.split("/")[2:] if "=" in f]
+                respond(conn, 200, b"fields", extra, head_only)
             else:
                 respond(conn, 404, b"not found\n", head_only=head_only)
             if (header(headers, "Connection") or "").lower() == "close":

@@ -27,10 +27,12 @@
 // replacing viewer (and generated) fields of the same name. Connection and
 // the body framing are the origin client's.
 //
-// Viewer response: hop-by-hop fields and Connection-listed ones are removed;
-// Via is set; X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id are added; the body is
-// framed for the viewer (the origin's Content-Length when it sent one, else
-// chunked for HTTP/1.1 viewers, else delimited by closing the connection).
+// Viewer response: hop-by-hop fields and Connection-listed ones are removed,
+// and so is an origin's X-Edgefetch-Origin-Error (the edge's own reason
+// code); Via is set; X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id are added; the
+// body is framed for the viewer (the origin's Content-Length when it sent
+// one, else chunked for HTTP/1.1 viewers, else delimited by closing the
+// connection).
 
 #include <boost/beast/http/message.hpp>
 #include <cstdint>

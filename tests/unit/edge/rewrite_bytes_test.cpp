@@ -39,6 +39,7 @@ origin::ResponseHead nginx_like() {
                   {"Keep-Alive", "timeout=5"},
                   {"ETag", "\"6740a1b0-400\""},
                   {"X-Bad", "a\r\nInjected: 1"},
+                  {"X-Edgefetch-Origin-Error", "spoofed"},  // the edge's own field: never the origin's
                   {"Accept-Ranges", "bytes"}};
   head.content_length = 1024;
   head.has_body = true;
