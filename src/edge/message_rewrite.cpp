@@ -24,6 +24,12 @@ std::string EdgeIdentity::via(std::string_view version) const {
 
 namespace {
 
+// The version in the edge's Via entry, both ways: the viewer's ("Via:
+// http-version alphanumeric.cloudfront.net (CloudFront)", facts 5.4).
+std::string_view via_version(unsigned viewer_version) {
+  return viewer_version == 10 ? "1.0" : "1.1";
+}
+
 // Authorization, when the behavior does not name it: legacy settings remove
 // it where the CDN's table says so (GET and HEAD, and OPTIONS when OPTIONS
 // responses are cached), policies always.
@@ -115,11 +121,11 @@ const std::string& current_date() {
 // the end of the head, less the three variable parts. Only a size estimate.
 constexpr std::size_t kEdgeFieldsSize = 320;
 
-void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cache,
+void add_edge_trailer_fields(base::StringAppender& head, std::string_view x_cache, unsigned viewer_version,
                              std::string_view request_id, const EdgeIdentity& identity) {
   head.append_field("X-Cache", x_cache);
   head.append("Via: ");
-  identity.append_via(head, "1.1");
+  identity.append_via(head, via_version(viewer_version));
   head.append("\r\n");
   head.append_field("X-Amz-Cf-Pop", identity.pop);
   head.append_field("X-Amz-Cf-Id", request_id);
@@ -313,7 +319,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
     append_generated_headers(out, rules.cloudfront_headers, viewer, info, custom);
   }
   if (!via.empty()) via += ", ";
-  identity.append_via(via, info.version == 10 ? "1.0" : "1.1");
+  identity.append_via(via, via_version(info.version));
   add_header(out, "Via", std::move(via));
   // A custom X-Forwarded-For replaces the viewer's, as custom headers do, and
   // the edge appends the viewer's address to it: one field, one chain (two
@@ -379,7 +385,7 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   // The CDN marks an origin's error answer as an error, not a miss, as the
   // access log's x-edge-result-type does.
   add_edge_trailer_fields(head, response.status >= 400 ? "Error from cloudfront" : "Miss from cloudfront",
-                          request_id, identity);
+                          viewer_version, request_id, identity);
   return out;
 }
 
@@ -398,7 +404,8 @@ std::string make_switching_protocols_head(const origin::ResponseHead& response, 
   }
   head.append_field("Upgrade", "websocket");
   head.append_field("Connection", "Upgrade");
-  add_edge_trailer_fields(head, "Miss from cloudfront", request_id, identity);
+  // Only HTTP/1.1 viewers reach here: an HTTP/1.0 request's Upgrade is dropped.
+  add_edge_trailer_fields(head, "Miss from cloudfront", 11, request_id, identity);
   return out;
 }
 
@@ -427,7 +434,7 @@ ViewerResponse make_generated_response(const GeneratedResponse& response, bool h
   add_connection_field(head, keep_alive, viewer_version);
   if (!response.origin_error.empty()) head.append_field("X-Edgefetch-Origin-Error", response.origin_error);
   add_edge_trailer_fields(head, response.status >= 400 ? "Error from cloudfront" : "Redirect from cloudfront",
-                          request_id, identity);
+                          viewer_version, request_id, identity);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // What the edge does to the fields of an origin's response head on their way
-// to the viewer (facts 5.4): the edge's own fields never come from the origin. The
-// origin's /fields/ path sends the fields a test names.
+// to the viewer (facts 5.4): Via carries the viewer's HTTP version, and the edge's
+// own fields never come from the origin. The origin's /fields/ path sends
+// the fields a test names.
 
 #include <gtest/gtest.h>
 
@@ -23,6 +24,9 @@ class ResponseFieldsTest : public ::testing::Test {
     auto& plain = SharedOrigins::plain();
     ConfigBuilder config;
     config.origin("plain", plain.port(), SharedOrigins::tls().port(), "http-only")
+        .behavior("/readonly/*", "plain",
+                  {{"CachePolicyId", kCachingDisabled},
+                   {"AllowedMethods", {{"Quantity", 2}, {"Items", {"GET", "HEAD"}}}}})
         .default_behavior("plain", {{"CachePolicyId", kCachingDisabled}});
     Edge::Options options;
     options.config = config.text();
@@ -43,6 +47,22 @@ TEST_F(ResponseFieldsTest, TheOriginCannotSendTheEdgesOwnFields) {
       << result.header("x-edgefetch-origin-error");
   EXPECT_EQ(result.header("x-cache"), "Miss from cloudfront");
   EXPECT_EQ(result.headers.count("x-cache"), 1u);
+}
+
+TEST_F(ResponseFieldsTest, ViaCarriesTheViewersHttpVersion) {
+  const std::string relayed = raw_exchange(edge->port(), "GET /echo/v10 HTTP/1.0\r\nHost: a\r\n\r\n");
+  ASSERT_EQ(first_status(relayed), 200) << relayed;
+  EXPECT_NE(relayed.find("\r\nVia: 1.0 "), std::string::npos) << relayed;
+  EXPECT_EQ(relayed.find("\r\nVia: 1.1 "), std::string::npos) << relayed;
+
+  // An answer the edge generates (a method the behavior does not allow).
+  const std::string generated = raw_exchange(edge->port(), "DELETE /readonly/x HTTP/1.0\r\nHost: a\r\n\r\n");
+  ASSERT_EQ(first_status(generated), 403) << generated;
+  EXPECT_NE(generated.find("\r\nVia: 1.0 "), std::string::npos) << generated;
+
+  const auto http11 = curl(edge->url("/echo/v11"));
+  ASSERT_EQ(http11.status, 200) << http11.err;
+  EXPECT_EQ(http11.header("via").rfind("1.1 ", 0), 0u) << http11.header("via");
 }
 
 }  // namespace

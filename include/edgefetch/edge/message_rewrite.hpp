@@ -29,10 +29,10 @@
 //
 // Viewer response: hop-by-hop fields and Connection-listed ones are removed,
 // and so is an origin's X-Edgefetch-Origin-Error (the edge's own reason
-// code); Via is set; X-Cache, X-Amz-Cf-Pop and X-Amz-Cf-Id are added; the
-// body is framed for the viewer (the origin's Content-Length when it sent
-// one, else chunked for HTTP/1.1 viewers, else delimited by closing the
-// connection).
+// code); Via is set, with the viewer's HTTP version; X-Cache, X-Amz-Cf-Pop
+// and X-Amz-Cf-Id are added; the body is framed for the viewer (the origin's
+// Content-Length when it sent one, else chunked for HTTP/1.1 viewers, else
+// delimited by closing the connection).
 
 #include <boost/beast/http/message.hpp>
 #include <cstdint>
@@ -51,7 +51,8 @@ struct EdgeIdentity {
   std::string host_id;          // 32 hex characters (make_host_id)
   std::string pop = "EFX1-C1";  // X-Amz-Cf-Pop / x-edge-location
 
-  /// "1.1 <host_id>.cloudfront.net (CloudFront)" with the given HTTP version text.
+  /// "1.1 <host_id>.cloudfront.net (CloudFront)" with the given HTTP version text
+  /// (the viewer's, in either direction).
   [[nodiscard]] std::string via(std::string_view version) const;
   /// The same appended to `out`, a std::string or a base::StringAppender (no
   /// temporary: it is in every request and response).

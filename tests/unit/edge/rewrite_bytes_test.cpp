@@ -72,6 +72,10 @@ TEST(ViewerResponseBytes, KeepsTheOriginsFieldsInOrderAndAddsTheCdns) {
   EXPECT_EQ(closing.head.rfind("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n", 0), 0u);
   EXPECT_NE(closing.head.find("\r\nDate: "), std::string::npos);
   EXPECT_NE(closing.head.find("Content-Length: 1024\r\nConnection: close\r\nX-Cache:"), std::string::npos);
+  EXPECT_NE(
+      closing.head.find("\r\nVia: 1.0 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)\r\n"),
+      std::string::npos)
+      << "the viewer's HTTP version";
   const auto kept = make_viewer_response(odd, false, 10, true, kId, kIdentity);
   EXPECT_NE(kept.head.find("Content-Length: 1024\r\nConnection: keep-alive\r\nX-Cache:"), std::string::npos);
 }
@@ -137,7 +141,8 @@ TEST(GeneratedResponseBytes, HasTheCdnFieldsInOrder) {
   const auto error = make_generated_response(failure, true, 10, true, kId, kIdentity, &body);
   EXPECT_TRUE(body.empty());
   EXPECT_NE(error.head.find("Connection: keep-alive\r\nX-Edgefetch-Origin-Error: connection_refused\r\n"
-                            "X-Cache: Error from cloudfront\r\n"),
+                            "X-Cache: Error from cloudfront\r\n"
+                            "Via: 1.0 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)\r\n"),
             std::string::npos);
   const GeneratedResponse unsafe{302, "Found.", "", "https://h/\r\nX: y"};
   const auto dropped = make_generated_response(unsafe, false, 11, false, kId, kIdentity, &body);
