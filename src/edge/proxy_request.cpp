@@ -136,8 +136,8 @@ asio::awaitable<OriginOutcome> exchange_with_origin(const RequestContext& reques
       // The body (if any) was not read: the connection cannot carry another request.
       const bool keep = forwarded.keep_alive && !framing.has_body();
       const GeneratedResponse answer = origin_error_response(sent.error());
-      const bool ok = co_await send_generated(request, answer, keep);
-      co_return ViewerAnswered{ok && keep};
+      const bool keep_open = co_await send_generated(request, answer, keep);
+      co_return ViewerAnswered{keep_open};
     }
     std::unique_ptr<origin::Exchange> exchange = std::move(*sent);
 
@@ -160,8 +160,8 @@ asio::awaitable<OriginOutcome> exchange_with_origin(const RequestContext& reques
         continue;
       }
       const GeneratedResponse answer = origin_error_response(response_head.error());
-      const bool ok = co_await send_generated(request, answer, forwarded.keep_alive);
-      co_return ViewerAnswered{ok && forwarded.keep_alive};
+      const bool keep_open = co_await send_generated(request, answer, forwarded.keep_alive);
+      co_return ViewerAnswered{keep_open};
     }
     if (may_fail_over && routed_to.group->fails_over_on(static_cast<int>((*response_head)->status))) {
       // The primary's answer is dropped unread (its connection closes).
@@ -222,7 +222,9 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     co_return false;
   }
   const BodyFraming framing = std::get<BodyFraming>(read);
-  const bool keep_alive = parser.keep_alive() && !state.draining;
+  // What the viewer asked for; a drain is checked when the answer is written
+  // (send_generated, relay_response), since one can begin while the origin is awaited.
+  const bool keep_alive = parser.keep_alive();
 
   const auto routed = route(*snapshot->distribution, ViewerRequestLine{std_view(head.method_string()), target,
                                                                        record.entry().x_host_header,
@@ -231,8 +233,7 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
     // The body (if any) was not read: the connection cannot carry another request.
     const bool keep = keep_alive && !framing.has_body();
     const GeneratedResponse answer{refusal->status, refusal->reason, {}, refusal->location};
-    const bool ok = co_await send_generated(request, answer, keep);
-    co_return (ok && keep);
+    co_return co_await send_generated(request, answer, keep);
   }
   const auto& routed_to = std::get<Route>(routed);
   // Beast's upgrade() (Connection lists "upgrade") is known already: the

@@ -88,8 +88,7 @@ asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exch
     if (!piece) {
       record.origin_failure(piece.error());
       const GeneratedResponse answer = origin_error_response(piece.error());
-      const bool ok = co_await send_generated(request, answer, keep_alive);
-      co_return (ok && keep_alive);
+      co_return co_await send_generated(request, answer, keep_alive);
     }
     pending.gather(*piece, exchange);
   }

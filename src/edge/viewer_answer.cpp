@@ -15,9 +15,11 @@ asio::awaitable<bool> send_generated(const RequestContext& request, const Genera
                                      bool keep_alive) {
   RequestRecord& record = request.record;
   std::string body;
-  const ViewerResponse response =
-      make_generated_response(generated, request.head_request, request.version, keep_alive,
-                              request.request_id, request.state.identity, &body);
+  // Draining is checked now, not when the request came: a drain that began
+  // while the origin was awaited closes this connection after the answer.
+  const ViewerResponse response = make_generated_response(generated, request.head_request, request.version,
+                                                          keep_alive && !request.state.draining,
+                                                          request.request_id, request.state.identity, &body);
   record.entry().sc_content_type = response.content_type;
   record.entry().sc_content_len = response.content_length;
   if (!generated.location.empty()) record.entry().x_edge_result_type = "Redirect";
@@ -32,7 +34,7 @@ asio::awaitable<bool> send_generated(const RequestContext& request, const Genera
   }
   if (!ec) record.sent(response.head.size() + body.size());
   record.finish(ec ? 0 : generated.status);
-  co_return !ec;
+  co_return !ec && response.keep_alive;
 }
 
 GeneratedResponse origin_error_response(const origin::FetchError& error) {

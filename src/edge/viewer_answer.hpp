@@ -27,7 +27,10 @@ struct RequestContext {
 };
 
 /// Writes a response the edge generated and finishes the record with its
-/// status; false when the viewer is gone.
+/// status. `keep_alive`: the request allows another after it on this
+/// connection. Whether the connection may carry another request: false when
+/// `keep_alive` is, when the edge is draining (the answer says
+/// `Connection: close`) or when the viewer is gone.
 boost::asio::awaitable<bool> send_generated(const RequestContext& request, const GeneratedResponse& generated,
                                             bool keep_alive);
 

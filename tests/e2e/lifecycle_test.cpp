@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <array>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -312,6 +313,46 @@ TEST(ServeLifecycle, SigtermDrainsInFlightRequestsAndExits0) {
   EXPECT_EQ(edge->wait_exit(15s), 0) << edge->stderr_text();
   // New viewers are refused once the listener is closed.
   EXPECT_NE(curl(edge->url("/echo")).exit_code, 0);
+}
+
+// An error page for a request that was waiting on its origin when the drain
+// began says `Connection: close`, as a relayed answer does: the connection
+// closes after it. The origin is the test's own socket, so it answers (with
+// bytes that are not HTTP: a 502) only once the edge is draining.
+TEST(ServeLifecycle, AnErrorPageDuringTheDrainSaysConnectionClose) {
+  auto listener = support::listen_loopback();
+  ASSERT_TRUE(listener) << listener.error();
+  const std::uint16_t origin_port = support::local_port(listener->get());
+  ConfigBuilder config;
+  config.origin("held", origin_port, SharedOrigins::tls().port(), "http-only", {{"ConnectionAttempts", 1}})
+      .default_behavior("held");
+  Edge::Options options;
+  options.config = config.text();
+  options.resolve_ports = {origin_port};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  auto answer = std::async(std::launch::async, [&] {
+    return raw_exchange(edge->port(), "GET /held HTTP/1.1\r\nHost: a\r\n\r\n", 20s);
+  });
+  const auto deadline = support::Deadline::after(10s);
+  auto origin_side = support::accept_one(listener->get(), deadline);
+  ASSERT_TRUE(origin_side) << origin_side.error();
+  std::string request;
+  std::array<std::uint8_t, 4096> buffer{};
+  while (request.find("\r\n\r\n") == std::string::npos) {
+    auto n = support::recv_some(origin_side->get(), buffer, deadline);
+    ASSERT_TRUE(n && *n > 0) << (n ? std::string("closed") : n.error()) << request;
+    request.append(reinterpret_cast<const char*>(buffer.data()), *n);
+  }
+  edge->signal(SIGTERM);
+  ASSERT_TRUE(edge->wait_stderr("draining", 5s)) << edge->stderr_text();
+  ASSERT_TRUE(support::send_all(origin_side->get(), "this is not HTTP\r\n\r\n", deadline));
+  const std::string response = answer.get();
+  EXPECT_EQ(first_status(response), 502) << response;
+  EXPECT_NE(response.find("\r\nX-Edgefetch-Origin-Error: invalid_response\r\n"), std::string::npos)
+      << response;
+  EXPECT_NE(response.find("\r\nConnection: close\r\n"), std::string::npos) << response;
+  EXPECT_EQ(edge->wait_exit(15s), 0) << edge->stderr_text();
 }
 
 // A request waiting on a silent origin noticed the drain only when its own
