@@ -145,6 +145,65 @@ void add_status_line(base::StringAppender& head, unsigned status, std::string_vi
   head.append(' ').append(reason).append("\r\n");
 }
 
+// The device-detection headers: with one of them forwarded, the CDN keeps
+// User-Agent in the origin's Vary.
+constexpr std::array<std::string_view, 4> kDeviceTypeHeaders{
+    "CloudFront-Is-Desktop-Viewer", "CloudFront-Is-Mobile-Viewer", "CloudFront-Is-SmartTV-Viewer",
+    "CloudFront-Is-Tablet-Viewer"};
+
+bool forwards_device_type(const config::ForwardingRules& rules) {
+  return std::any_of(rules.cloudfront_headers.begin(), rules.cloudfront_headers.end(),
+                     [](const std::string& name) {
+                       return std::any_of(kDeviceTypeHeaders.begin(), kDeviceTypeHeaders.end(),
+                                          [&name](std::string_view device) { return iequals(name, device); });
+                     });
+}
+
+// Whether a member of the origin's Vary reaches the viewer, as the CDN
+// decides ("HTTP response headers that CloudFront removes or replaces", facts
+// 5.4): Accept-Encoding and Cookie always; the headers the behavior forwards
+// (legacy Headers, the policies' header lists, everything under '*' or
+// AllViewer; the CloudFront-* headers it asks for); User-Agent also when a
+// device-detection header is forwarded; no other name.
+//
+// '*' stays. The CDN passes it to its Vary filter (which removes it) only
+// when the behavior's minimum TTL lets it cache the object all the same;
+// with a minimum TTL of 0 it sends every request for the object to the
+// origin, which edgefetch, without a cache, always does. Removed, it would
+// let a cache after the edge reuse an answer the origin says depends on
+// more than the request's fields (RFC 9110 12.5.5).
+bool keeps_vary_member(std::string_view member, const config::ForwardingRules& rules) {
+  if (member == "*" || iequals(member, "Accept-Encoding") || iequals(member, "Cookie")) return true;
+  if (rules.headers.includes_header(member)) return true;
+  if (iequals(member, "User-Agent")) return forwards_device_type(rules);
+  return std::any_of(rules.cloudfront_headers.begin(), rules.cloudfront_headers.end(),
+                     [member](const std::string& name) { return iequals(name, member); });
+}
+
+bool is_vary(std::string_view name) {
+  return name.size() == 4 && iequals(name, "Vary");
+}
+
+// The origin's Vary fields as one list (a repeated field is one list, RFC
+// 9110 5.3), in their order, with the members keeps_vary_member() keeps, each
+// once; empty when none is left.
+std::string filtered_vary(const origin::ResponseHead& response, const config::ForwardingRules& rules) {
+  std::string kept;
+  for (const auto& header : response.headers) {
+    if (!is_vary(header.name) || !is_safe_field_value(header.value)) continue;
+    std::string_view rest = header.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view member = base::trim_ows(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (member.empty() || !keeps_vary_member(member, rules) || base::lists_token(kept, member)) continue;
+      if (!kept.empty()) kept += ", ";
+      kept += member;
+    }
+  }
+  return kept;
+}
+
 // The names the origin's Connection fields list, and the size of its fields
 // (for the head's reservation).
 std::size_t scan_origin_fields(const origin::ResponseHead& response, ConnectionTokens& tokens) {
@@ -156,17 +215,29 @@ std::size_t scan_origin_fields(const origin::ResponseHead& response, ConnectionT
   return fields_size;
 }
 
-// The origin's end-to-end fields, less those the edge sets itself (and
-// Set-Cookie when `remove_set_cookie`); whether one was Date. `content_type`
-// (when given) views the Content-Type field.
+// The origin's end-to-end fields, less those the edge sets itself, and
+// filtered by the behavior's `rules` (when given): Set-Cookie removed when no
+// cookie is forwarded, Vary as filtered_vary() makes it, where the first Vary
+// was. Whether one was Date. `content_type` (when given) views the
+// Content-Type field.
 bool append_origin_fields(base::StringAppender& head, const origin::ResponseHead& response,
                           const ConnectionTokens& tokens, std::string_view* content_type,
-                          bool remove_set_cookie) {
+                          const config::ForwardingRules* rules) {
+  const bool remove_set_cookie = rules != nullptr && rules->cookies.scope == config::ForwardScope::none;
   bool date_seen = false;
+  bool vary_written = false;
   for (const auto& header : response.headers) {
     const std::string_view name = header.name;
     if (is_replaced_by_edge(name) || is_connection_specific(name, tokens) ||
         !is_safe_field_value(header.value)) {
+      continue;
+    }
+    if (rules != nullptr && is_vary(name)) {
+      if (!vary_written) {
+        vary_written = true;
+        const std::string vary = filtered_vary(response, *rules);
+        if (!vary.empty()) head.append_field("Vary", vary);
+      }
       continue;
     }
     // Set-Cookie2 (RFC 2965, obsolete) sets cookies all the same.
@@ -343,7 +414,7 @@ origin::RequestHead make_origin_request(const http::request_header<>& viewer, co
 
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
-                                    const EdgeIdentity& identity, bool remove_set_cookie) {
+                                    const EdgeIdentity& identity, const config::ForwardingRules* rules) {
   ViewerResponse out;
   ConnectionTokens tokens;
   const std::size_t fields_size = scan_origin_fields(response, tokens);
@@ -376,7 +447,7 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
   base::StringAppender head(out.head, reason.size() + fields_size + identity.host_id.size() +
                                           identity.pop.size() + request_id.size() + kEdgeFieldsSize);
   add_status_line(head, status, reason);
-  if (!append_origin_fields(head, response, tokens, &out.content_type, remove_set_cookie)) {
+  if (!append_origin_fields(head, response, tokens, &out.content_type, rules)) {
     head.append_field("Date", current_date());
   }
   if (out.content_length) head.append("Content-Length: ").append_decimal(*out.content_length).append("\r\n");
@@ -390,7 +461,8 @@ ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool h
 }
 
 std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
-                                          const EdgeIdentity& identity, bool remove_set_cookie) {
+                                          const EdgeIdentity& identity,
+                                          const config::ForwardingRules* rules) {
   ConnectionTokens tokens;
   const std::size_t fields_size = scan_origin_fields(response, tokens);
   std::string out;
@@ -399,7 +471,7 @@ std::string make_switching_protocols_head(const origin::ResponseHead& response, 
   add_status_line(head, 101, reason_phrase(101));
   // Content-Length (replaced) and Transfer-Encoding (hop-by-hop) are dropped
   // with the rest: a 101 has no body.
-  if (!append_origin_fields(head, response, tokens, nullptr, remove_set_cookie)) {
+  if (!append_origin_fields(head, response, tokens, nullptr, rules)) {
     head.append_field("Date", current_date());
   }
   head.append_field("Upgrade", "websocket");

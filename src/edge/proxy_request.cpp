@@ -241,8 +241,8 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   const bool websocket = parser.upgrade() && is_websocket_upgrade(head);
   const ViewerInfo viewer{connection.ip,   request.version,        connection.tls,        websocket,
                           connection.port, connection.tls_version, connection.tls_cipher, tls_handshake};
-  // A behavior that forwards no cookies hides the origin's Set-Cookie from the viewer (facts 5.4).
-  const bool remove_set_cookie = routed_to.behavior->forwarding.cookies.scope == config::ForwardScope::none;
+  // What the behavior forwards also filters the origin's Set-Cookie and Vary (facts 5.4).
+  const config::ForwardingRules& forwarding = routed_to.behavior->forwarding;
 
   // Arguments of a co_awaited call are named first: GCC 12 destroys some
   // temporaries of a co_await expression early (see check/enumerate.cpp).
@@ -255,11 +255,10 @@ asio::awaitable<bool> proxy_request(EdgeServer::State& state, detail::ViewerStre
   record.entry().origin_status = status;
   if (status == 101) {
     // Only ever the answer to a WebSocket upgrade (the origin client refuses any other).
-    co_await relay_switched_protocols(request, input, *answer.exchange, *answer.head, remove_set_cookie);
+    co_await relay_switched_protocols(request, input, *answer.exchange, *answer.head, forwarding);
     co_return false;
   }
-  co_return co_await relay_response(request, *answer.exchange, *answer.head, answer.keep_alive,
-                                    remove_set_cookie);
+  co_return co_await relay_response(request, *answer.exchange, *answer.head, answer.keep_alive, forwarding);
 }
 
 }  // namespace edgefetch::edge

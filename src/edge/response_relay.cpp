@@ -60,7 +60,7 @@ std::size_t chunk_prefix(std::array<char, 24>& out, std::size_t size) {
 
 asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exchange& exchange,
                                      const origin::ResponseHead& head, bool keep_alive,
-                                     bool remove_set_cookie) {
+                                     const config::ForwardingRules& rules) {
   EdgeServer::State& state = request.state;
   detail::ViewerStream& stream = request.stream;
   RequestRecord& record = request.record;
@@ -68,7 +68,7 @@ asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exch
   boost::system::error_code ec;
   ViewerResponse response =
       make_viewer_response(head, request.head_request, request.version, keep_alive && !state.draining,
-                           request.request_id, state.identity, remove_set_cookie);
+                           request.request_id, state.identity, &rules);
   record.entry().sc_content_type = response.content_type;
   record.entry().sc_content_len = response.content_length;
   const bool has_body = response.framing != ViewerBodyFraming::none;
@@ -154,7 +154,7 @@ asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exch
 
 asio::awaitable<void> relay_switched_protocols(const RequestContext& request, beast::flat_buffer& input,
                                                origin::Exchange& exchange, const origin::ResponseHead& head,
-                                               bool remove_set_cookie) {
+                                               const config::ForwardingRules& rules) {
   EdgeServer::State& state = request.state;
   detail::ViewerStream& stream = request.stream;
   RequestRecord& record = request.record;
@@ -166,7 +166,7 @@ asio::awaitable<void> relay_switched_protocols(const RequestContext& request, be
     co_return;
   }
   const std::string response =
-      make_switching_protocols_head(head, request.request_id, state.identity, remove_set_cookie);
+      make_switching_protocols_head(head, request.request_id, state.identity, &rules);
   record.first_byte();
   stream.expires_after(state.options.timeouts.io);
   boost::system::error_code ec;

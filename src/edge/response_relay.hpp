@@ -16,11 +16,12 @@ namespace edgefetch::edge {
 
 /// Streams the origin's response (`head`, read from `exchange`, and its body)
 /// to the viewer and finishes the record. `keep_alive`: whether the viewer's
-/// request allows another after it. Returns true when the viewer connection
-/// may carry another request.
+/// request allows another after it. `rules`: the behavior's, which filter the
+/// origin's fields (make_viewer_response). Returns true when the viewer
+/// connection may carry another request.
 boost::asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exchange& exchange,
                                             const origin::ResponseHead& head, bool keep_alive,
-                                            bool remove_set_cookie);
+                                            const config::ForwardingRules& rules);
 
 /// The origin accepted a WebSocket upgrade (`head` is its 101): the 101 to
 /// the viewer, then the connection's bytes both ways (starting with what
@@ -30,6 +31,6 @@ boost::asio::awaitable<void> relay_switched_protocols(const RequestContext& requ
                                                       boost::beast::flat_buffer& input,
                                                       origin::Exchange& exchange,
                                                       const origin::ResponseHead& head,
-                                                      bool remove_set_cookie);
+                                                      const config::ForwardingRules& rules);
 
 }  // namespace edgefetch::edge

@@ -29,8 +29,9 @@
 //
 // Viewer response: hop-by-hop fields and Connection-listed ones are removed,
 // and so is an origin's X-Edgefetch-Origin-Error (the edge's own reason
-// code); Via is set, with the viewer's HTTP version; X-Cache, X-Amz-Cf-Pop
-// and X-Amz-Cf-Id are added; the body is framed for the viewer (the origin's
+// code); Set-Cookie and Vary are filtered by what the behavior forwards; Via
+// is set, with the viewer's HTTP version; X-Cache, X-Amz-Cf-Pop and
+// X-Amz-Cf-Id are added; the body is framed for the viewer (the origin's
 // Content-Length when it sent one, else chunked for HTTP/1.1 viewers, else
 // delimited by closing the connection).
 
@@ -95,21 +96,27 @@ struct ViewerResponse {
 
 /// The viewer's response head for an origin response. `keep_alive` is whether
 /// the viewer connection may stay open (the viewer asked for it and the edge
-/// is not draining); close-delimited framing turns it off. `remove_set_cookie`
-/// drops the origin's Set-Cookie fields: a behavior that forwards no cookies
-/// does (facts 5.4; legacy Cookies.Forward none).
+/// is not draining); close-delimited framing turns it off. `rules`, the
+/// behavior's, filter the origin's fields as the CDN does (facts 5.4): a
+/// behavior that forwards no cookies drops Set-Cookie (legacy Cookies.Forward
+/// none), and Vary keeps Accept-Encoding, Cookie, '*' and the headers the
+/// behavior forwards (User-Agent also when it forwards a device-detection
+/// header), in one field, or none when nothing is left. Without rules the
+/// fields go as the origin sent them.
 ViewerResponse make_viewer_response(const origin::ResponseHead& response, bool head_request,
                                     unsigned viewer_version, bool keep_alive, std::string_view request_id,
-                                    const EdgeIdentity& identity, bool remove_set_cookie = false);
+                                    const EdgeIdentity& identity,
+                                    const config::ForwardingRules* rules = nullptr);
 
 /// The viewer's `101 Switching Protocols` head for an origin's 101 to a
 /// WebSocket upgrade: the origin's end-to-end fields (Sec-WebSocket-Accept,
 /// -Protocol, -Extensions, ...), `Upgrade: websocket`, `Connection: Upgrade`
 /// and the edge's Via, X-Amz-Cf-Pop and X-Amz-Cf-Id. No body framing: the
 /// connection carries the WebSocket protocol from the next byte on.
-/// `remove_set_cookie` as for make_viewer_response().
+/// `rules` as for make_viewer_response().
 std::string make_switching_protocols_head(const origin::ResponseHead& response, std::string_view request_id,
-                                          const EdgeIdentity& identity, bool remove_set_cookie = false);
+                                          const EdgeIdentity& identity,
+                                          const config::ForwardingRules* rules = nullptr);
 
 /// A response the edge generates itself (errors, redirects): an HTML body with
 /// Content-Length. `origin_error` (if not empty) goes into X-Edgefetch-Origin-Error.

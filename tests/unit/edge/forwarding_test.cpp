@@ -560,7 +560,9 @@ TEST(SetCookie, IsRemovedOnlyWhenTheBehaviorForwardsNoCookies) {
   EXPECT_NE(kept.head.find("Set-Cookie: a=1\r\n"), std::string::npos);
   EXPECT_NE(kept.head.find("set-cookie: b=2\r\n"), std::string::npos);
   EXPECT_NE(kept.head.find("Set-Cookie2: c=3\r\n"), std::string::npos);
-  const auto stripped = make_viewer_response(origin_head, false, 11, true, "RID", kIdentity, true);
+  ForwardingRules no_cookies = unspecified();
+  no_cookies.cookies = names(ForwardScope::none);
+  const auto stripped = make_viewer_response(origin_head, false, 11, true, "RID", kIdentity, &no_cookies);
   EXPECT_EQ(lowered(stripped.head).find("set-cookie"), std::string::npos) << stripped.head;
   EXPECT_NE(stripped.head.find("Content-Type: text/plain\r\n"), std::string::npos);
 
@@ -569,8 +571,86 @@ TEST(SetCookie, IsRemovedOnlyWhenTheBehaviorForwardsNoCookies) {
   origin_head.headers.push_back({"Connection", "Upgrade"});
   EXPECT_NE(make_switching_protocols_head(origin_head, "RID", kIdentity).find("Set-Cookie: a=1"),
             std::string::npos);
-  const std::string switched = make_switching_protocols_head(origin_head, "RID", kIdentity, true);
+  const std::string switched = make_switching_protocols_head(origin_head, "RID", kIdentity, &no_cookies);
   EXPECT_EQ(lowered(switched).find("set-cookie"), std::string::npos) << switched;
+}
+
+// --- Vary on the way back ---------------------------------------------------------
+
+// The viewer's Vary fields (name: value lines) for an origin answer with
+// these fields, under `rules`.
+std::vector<std::string> vary_fields(const std::vector<origin::Header>& fields,
+                                     const ForwardingRules& rules) {
+  origin::ResponseHead origin_head;
+  origin_head.status = 200;
+  origin_head.reason = "OK";
+  origin_head.headers = fields;
+  origin_head.content_length = 0;
+  origin_head.has_body = true;
+  const std::string head = make_viewer_response(origin_head, false, 11, true, "RID", kIdentity, &rules).head;
+  std::vector<std::string> found;
+  for (std::size_t at = head.find("\r\n"); at != std::string::npos; at = head.find("\r\n", at + 2)) {
+    const std::string line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
+    if (lowered(line).rfind("vary:", 0) == 0) found.push_back(line);
+  }
+  return found;
+}
+
+using Lines = std::vector<std::string>;
+
+TEST(Vary, KeepsAcceptEncodingCookieAndWhatTheBehaviorForwards) {
+  const std::vector<origin::Header> fields = {{"Vary", "Accept-Encoding, User-Agent"},
+                                              {"X-A", "1"},
+                                              {"vary", "cookie,X-Tenant ,Origin"},
+                                              {"X-B", "2"}};
+  EXPECT_EQ(vary_fields(fields, legacy()), Lines{"Vary: Accept-Encoding, cookie"});
+  EXPECT_EQ(vary_fields(fields, policies(names(ForwardScope::none))), Lines{"Vary: Accept-Encoding, cookie"});
+  EXPECT_EQ(vary_fields(fields, legacy({"x-tenant"})), Lines{"Vary: Accept-Encoding, cookie, X-Tenant"});
+  EXPECT_EQ(vary_fields(fields, policies(names(ForwardScope::listed, {"Origin", "User-Agent"}))),
+            Lines{"Vary: Accept-Encoding, User-Agent, cookie, Origin"});
+  EXPECT_EQ(vary_fields(fields, policies(names(ForwardScope::all_except, {"Origin"}))),
+            Lines{"Vary: Accept-Encoding, User-Agent, cookie, X-Tenant"});
+  auto all = legacy();
+  all.headers = names(ForwardScope::all);
+  EXPECT_EQ(vary_fields(fields, all), Lines{"Vary: Accept-Encoding, User-Agent, cookie, X-Tenant, Origin"});
+  // The one field is where the first was.
+  origin::ResponseHead origin_head;
+  origin_head.status = 200;
+  origin_head.headers = fields;
+  const auto rules = legacy();
+  EXPECT_NE(make_viewer_response(origin_head, true, 11, true, "RID", kIdentity, &rules)
+                .head.find("\r\nVary: Accept-Encoding, cookie\r\nX-A: 1\r\nX-B: 2\r\n"),
+            std::string::npos);
+}
+
+TEST(Vary, KeepsUserAgentWhenADeviceHeaderIsForwarded) {
+  auto device = legacy();
+  device.cloudfront_headers = {"CloudFront-Is-Tablet-Viewer"};
+  EXPECT_EQ(vary_fields({{"Vary", "User-Agent"}}, device), Lines{"Vary: User-Agent"});
+  auto country = legacy();
+  country.cloudfront_headers = {"CloudFront-Viewer-Country"};
+  EXPECT_EQ(
+      vary_fields({{"Vary", "User-Agent, CloudFront-Viewer-Country, CloudFront-Is-Mobile-Viewer"}}, country),
+      Lines{"Vary: CloudFront-Viewer-Country"});
+}
+
+TEST(Vary, IsRemovedWhenNothingIsLeftAndKeepsAStarAndEachNameOnce) {
+  EXPECT_EQ(vary_fields({{"Vary", "User-Agent, X-Foo"}, {"Vary", " , "}}, legacy()), Lines{});
+  EXPECT_EQ(vary_fields({{"Vary", "*"}}, legacy()), Lines{"Vary: *"});
+  EXPECT_EQ(
+      vary_fields({{"Vary", "Cookie, Accept-Encoding"}, {"Vary", "accept-encoding,COOKIE, *"}}, legacy()),
+      Lines{"Vary: Cookie, Accept-Encoding, *"});
+  // A field that could split the head is dropped as any other; the rest stays.
+  EXPECT_EQ(vary_fields({{"Vary", "Cookie\r\nX-Injected: 1"}, {"Vary", "Accept-Encoding"}}, legacy()),
+            Lines{"Vary: Accept-Encoding"});
+}
+
+TEST(Vary, IsAsTheOriginSentItWithoutRules) {
+  origin::ResponseHead origin_head;
+  origin_head.status = 200;
+  origin_head.headers = {{"Vary", "X-Foo"}, {"Vary", "User-Agent"}};
+  const std::string head = make_viewer_response(origin_head, true, 11, true, "RID", kIdentity).head;
+  EXPECT_NE(head.find("\r\nVary: X-Foo\r\nVary: User-Agent\r\n"), std::string::npos) << head;
 }
 
 }  // namespace
