@@ -122,12 +122,15 @@ asio::awaitable<bool> relay_response(const RequestContext& request, origin::Exch
       // What the socket takes at once needs no operation (net/send_now.hpp);
       // only the rest is awaited.
       std::span<asio::const_buffer> rest(buffers.data(), count);
-      net::consume_front(rest, stream.write_now(rest, ec));
+      std::size_t written = stream.write_now(rest, ec);
+      net::consume_front(rest, written);
       if (!ec && !rest.empty()) {
-        co_await stream.write(rest, ec);
+        written += co_await stream.write(rest, ec);
       }
       if (ec) {
-        // The viewer went away or stopped reading: drop the origin exchange too.
+        // The viewer went away or stopped reading: drop the origin exchange
+        // too. sc-bytes counts what the socket took before that.
+        record.sent(written);
         record.entry().x_edge_detailed_result_type = "ClientCommError";
         record.finish(status);
         co_return false;

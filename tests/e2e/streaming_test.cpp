@@ -112,10 +112,9 @@ TEST_F(StreamingTest, AnOriginsEarlyAnswerToAChunkedUploadIsRelayedWhenTheLastCh
     const auto deadline = support::Deadline::after(std::chrono::seconds(20));
     auto viewer = support::connect_loopback(edge_->port(), deadline);
     ASSERT_TRUE(viewer) << viewer.error();
-    ASSERT_TRUE(support::send_all(viewer->get(),
-                                  "POST " + path +
-                                      " HTTP/1.1\r\nHost: edge.test\r\nTransfer-Encoding: chunked\r\n\r\n",
-                                  deadline));
+    ASSERT_TRUE(support::send_all(
+        viewer->get(), "POST " + path + " HTTP/1.1\r\nHost: edge.test\r\nTransfer-Encoding: chunked\r\n\r\n",
+        deadline));
     // The edge forwards the head at once; the origin answers 413 and closes
     // before the viewer's body arrives.
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -125,6 +124,36 @@ TEST_F(StreamingTest, AnOriginsEarlyAnswerToAChunkedUploadIsRelayedWhenTheLastCh
     EXPECT_EQ(first_status(*received), 413) << path << ":\n" << *received;
     EXPECT_NE(received->find("too big\n"), std::string::npos) << path << ":\n" << *received;
   }
+}
+
+// A viewer that stops reading until --viewer-io-timeout cuts it off: sc-bytes
+// is what the viewer got, the part of the last write the socket took included
+// (explore18 http #8: that part was left out).
+TEST(StreamingCut, ScBytesCountsWhatAViewerCutOffByTheIoTimeoutReceived) {
+  auto& plain = SharedOrigins::plain();
+  ConfigBuilder config;
+  config.origin("plain", plain.port(), SharedOrigins::tls().port(), "http-only").default_behavior("plain");
+  Edge::Options options;
+  options.config = config.text();
+  options.resolve_ports = {plain.port()};
+  options.access_log = "access.log";
+  options.args = {"--viewer-io-timeout", "1"};
+  auto edge = Edge::start(options);
+  ASSERT_NE(edge, nullptr);
+  const auto deadline = support::Deadline::after(std::chrono::seconds(30));
+  auto viewer = support::connect_loopback(edge->port(), deadline);
+  ASSERT_TRUE(viewer) << viewer.error();
+  ASSERT_TRUE(
+      support::send_all(viewer->get(), "GET /bytes/67108864 HTTP/1.1\r\nHost: edge.test\r\n\r\n", deadline));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the 1 s write timeout
+  const auto received = support::recv_until_eof(viewer->get(), deadline, std::size_t{128} << 20);
+  ASSERT_TRUE(received) << received.error();
+  ASSERT_LT(received->size(), std::size_t{64} << 20) << "the edge did not cut the viewer off";
+  const auto fields =
+      log_fields(edge->wait_access_log("/bytes/67108864", std::chrono::seconds(10)), "/bytes/67108864");
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edge-detailed-result-type"), "ClientCommError");
+  EXPECT_EQ(fields.at("sc-bytes"), std::to_string(received->size()));
 }
 
 TEST_F(StreamingTest, LargeBodiesEachWayWithFlatMemory) {
