@@ -106,6 +106,9 @@ class ObjectReader {
   Origin read_origin(const Json& value, std::size_t index);
   OriginGroup read_origin_group(const Json& value, const std::string& at);
   void read_custom_origin(const Json& value, std::size_t index, Origin& origin);
+  /// CustomOriginConfig.OriginMtlsConfig at `at`: checked, and warned about,
+  /// since edgefetch cannot present an ACM certificate.
+  void read_origin_mtls(const Json& value, const std::string& at);
   CacheBehavior read_behavior(const Json& value, std::optional<std::size_t> index);
   // Which viewer values a behavior forwards (policy_object_reader.cpp).
   void read_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);

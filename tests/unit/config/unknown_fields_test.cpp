@@ -95,6 +95,51 @@ TEST(ConfigUnknownFields, KnownFieldsTheReaderIgnoresAreNotWarnedAboutButTheirMi
             "unknown field \"OriginSheild\" (did you mean OriginShield?); it is ignored");
 }
 
+// Origin mTLS (facts 1.1, 2.5) is a field of the API, and of CloudFormation
+// under the same name, that edgefetch cannot honour: it has no way to use a
+// certificate kept in ACM. Known, and the warning says what follows from it.
+TEST(ConfigUnknownFields, OriginMtlsConfigIsKnownAndSaysNoClientCertificateIsSent) {
+  const std::string arn = "arn:aws:acm:us-east-1:111122223333:certificate/0b1c";
+  const std::string expected =
+      "edgefetch cannot use an ACM certificate ARN (\"" + arn +
+      "\") and sends no client certificate: an origin that requires one gets none, and viewers get 502 "
+      "(client_certificate_required)";
+  const auto api =
+      loaded_from(api_config(with_policy(R"("OriginMtlsConfig":{"ClientCertificateArn":")" + arn + R"("})")));
+  ASSERT_EQ(api.warnings.size(), 1u) << all(api.warnings);
+  EXPECT_EQ(api.warnings[0].path, kCustom + ".OriginMtlsConfig.ClientCertificateArn");
+  EXPECT_EQ(api.warnings[0].message, expected);
+
+  const auto cfn =
+      loaded_from(cfn_config("", R"(,"OriginMtlsConfig":{"ClientCertificateArn":")" + arn + R"("})", ""));
+  ASSERT_EQ(cfn.warnings.size(), 1u) << all(cfn.warnings);
+  EXPECT_EQ(cfn.warnings[0].path,
+            "DistributionConfig.Origins[0].CustomOriginConfig.OriginMtlsConfig.ClientCertificateArn");
+  EXPECT_EQ(cfn.warnings[0].message, expected);
+}
+
+TEST(ConfigUnknownFields, OriginMtlsConfigWithoutItsCertificateArnIsRefusedAsTheApiRefusesIt) {
+  const std::string at = kCustom + ".OriginMtlsConfig";
+  auto problems = testing::problems_of(api_config(with_policy(R"("OriginMtlsConfig":{})")));
+  ASSERT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_EQ(problems[0].path, at + ".ClientCertificateArn");
+  EXPECT_EQ(
+      problems[0].message,
+      "required but missing; the ARN of the client certificate in ACM (us-east-1) that the CDN presents "
+      "to the origin");
+
+  problems = testing::problems_of(api_config(with_policy(R"("OriginMtlsConfig":"arn:aws:acm:x")")));
+  ASSERT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_EQ(problems[0].path, at);
+  EXPECT_EQ(problems[0].message, "must be an object with ClientCertificateArn, not a string");
+
+  // A misspelt ClientCertificateArn: the near miss, and the missing field.
+  problems =
+      testing::problems_of(api_config(with_policy(R"("OriginMtlsConfig":{"ClientCertificateArm":"a"})")));
+  ASSERT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_EQ(problems[0].path, at + ".ClientCertificateArn");
+}
+
 TEST(ConfigUnknownFields, CustomHeaderItems) {
   const auto loaded = loaded_from(api_config(
       kPolicy,
