@@ -7,6 +7,7 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -424,6 +425,7 @@ DistributionConfig ObjectReader::read(const Json& object) {
   for (const auto& item : list(object, "CacheBehaviors", root + ".CacheBehaviors", false)) {
     config.cache_behaviors.push_back(read_behavior(*item.value, b++));
   }
+  warn_duplicate_path_patterns(config.cache_behaviors);
 
   for (const auto& item : list(object, "OriginGroups", root + ".OriginGroups", false, true)) {
     config.origin_groups.push_back(read_origin_group(*item.value, item.path));
@@ -448,6 +450,28 @@ DistributionConfig ObjectReader::read(const Json& object) {
     if (!already) problems_.push_back(std::move(rule));
   }
   return config;
+}
+
+void ObjectReader::warn_duplicate_path_patterns(const std::vector<CacheBehavior>& behaviors) {
+  // Routing takes the first behavior whose pattern matches, and compares
+  // patterns without their leading '/': a later behavior with the same
+  // pattern is never used. The facts do not say whether the CDN refuses such
+  // a config, so it is a warning, not a problem.
+  std::map<std::string_view, std::size_t> first_with;
+  for (std::size_t b = 0; b < behaviors.size(); ++b) {
+    const std::string_view pattern = behaviors[b].path_pattern;
+    if (pattern.empty()) continue;  // missing or unresolved: reported already
+    const std::string_view matched = pattern.front() == '/' ? pattern.substr(1) : pattern;
+    const auto [earlier, inserted] = first_with.emplace(matched, b);
+    if (inserted) continue;
+    const std::string& earlier_pattern = behaviors[earlier->second].path_pattern;
+    const std::string earlier_path = paths_.behavior(earlier->second) + ".PathPattern";
+    warning(paths_.behavior(b) + ".PathPattern",
+            (earlier_pattern == pattern ? quote(pattern) + " is also the PathPattern of " + earlier_path
+                                        : quote(pattern) + " matches the same paths as " + earlier_path +
+                                              " (" + quote(earlier_pattern) + ")") +
+                ", which comes first, so no request reaches this behavior");
+  }
 }
 
 OriginGroup ObjectReader::read_origin_group(const Json& value, const std::string& at) {

@@ -110,6 +110,8 @@ class ObjectReader {
   /// since edgefetch cannot present an ACM certificate.
   void read_origin_mtls(const Json& value, const std::string& at);
   CacheBehavior read_behavior(const Json& value, std::optional<std::size_t> index);
+  /// Warns about each cache behavior whose PathPattern an earlier one has, naming both.
+  void warn_duplicate_path_patterns(const std::vector<CacheBehavior>& behaviors);
   // Which viewer values a behavior forwards (policy_object_reader.cpp).
   void read_forwarding(const Json& value, const std::string& at, CacheBehavior& behavior);
   void read_forwarded_values(const Json& forwarded, const std::string& at, CacheBehavior& behavior);

@@ -220,6 +220,38 @@ TEST(ConfigValidation, OriginIdsAndTargets) {
   EXPECT_EQ(problems.size(), 4u) << all(problems);
 }
 
+// The first behavior whose pattern matches takes the request, and patterns are
+// matched without their leading '/': a later one with the same pattern is
+// never used. The facts do not say the CDN refuses it: a warning naming both.
+TEST(ConfigValidation, ADuplicatePathPatternIsWarnedAboutNamingBothBehaviors) {
+  const auto loaded = loaded_from(R"({"Origins":{"Quantity":1,"Items":[
+      {"Id":"a","DomainName":"a.example.com","S3OriginConfig":{}}]},
+      "DefaultCacheBehavior":{"TargetOriginId":"a","ViewerProtocolPolicy":"allow-all",
+        "CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+      "CacheBehaviors":{"Quantity":4,"Items":[
+        {"PathPattern":"/img/*","TargetOriginId":"a","ViewerProtocolPolicy":"allow-all",
+         "CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+        {"PathPattern":"/api/*","TargetOriginId":"a","ViewerProtocolPolicy":"allow-all",
+         "CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+        {"PathPattern":"/img/*","TargetOriginId":"a","ViewerProtocolPolicy":"https-only",
+         "CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+        {"PathPattern":"api/*","TargetOriginId":"a","ViewerProtocolPolicy":"https-only",
+         "CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}]}})");
+  ASSERT_EQ(loaded.warnings.size(), 2u) << all(loaded.warnings);
+  EXPECT_EQ(loaded.warnings[0].path, "DistributionConfig.CacheBehaviors.Items[2].PathPattern");
+  EXPECT_EQ(loaded.warnings[0].message,
+            "\"/img/*\" is also the PathPattern of DistributionConfig.CacheBehaviors.Items[0].PathPattern, "
+            "which comes first, so no request reaches this behavior");
+  EXPECT_EQ(loaded.warnings[1].path, "DistributionConfig.CacheBehaviors.Items[3].PathPattern");
+  EXPECT_EQ(loaded.warnings[1].message,
+            "\"api/*\" matches the same paths as DistributionConfig.CacheBehaviors.Items[1].PathPattern "
+            "(\"/api/*\"), which comes first, so no request reaches this behavior");
+  // Routing agrees: the second /img/* behavior (https-only) is never chosen.
+  const auto& config = loaded.distributions.at(0).config;
+  EXPECT_EQ(&config.behavior_for_path("/img/a.png"), &config.cache_behaviors.at(0));
+  EXPECT_EQ(&config.behavior_for_path("/api/x"), &config.cache_behaviors.at(1));
+}
+
 TEST(ConfigValidation, OriginGroupsAreTargetsAndFollowTheCdnsRules) {
   const std::string origins = R"("Origins":{"Quantity":2,"Items":[
       {"Id":"a","DomainName":"a.example.com","S3OriginConfig":{}},
