@@ -8,6 +8,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <utility>
 #include <variant>
@@ -107,11 +108,33 @@ std::optional<std::string> nearest_key(std::string_view name, const Json& object
   return meant ? std::optional<std::string>(std::string(*meant)) : std::nullopt;
 }
 
+using NameSet = std::set<std::string, std::less<>>;
+
+// The names Ref and Fn::Sub may use besides pseudo parameters: the template's
+// Parameters and its resources' logical ids. Nothing (no check) when a
+// Transform may add names (SAM's implicit resources, Fn::ForEach) or a
+// section is malformed (reported elsewhere).
+std::optional<NameSet> declared_names(const Json& root) {
+  if (member(root, "Transform") != nullptr) return std::nullopt;
+  const Json* parameters = member(root, "Parameters");
+  const Json* resources = member(root, "Resources");
+  if ((parameters != nullptr && !parameters->is_object()) || resources == nullptr ||
+      !resources->is_object()) {
+    return std::nullopt;
+  }
+  NameSet names;
+  for (const Json* section : {parameters, resources}) {
+    if (section == nullptr) continue;
+    for (auto it = section->begin(); it != section->end(); ++it) names.insert(it.key());
+  }
+  return names;
+}
+
 class TemplateFunctions {
  public:
   TemplateFunctions(const Json& root, ParameterScope& parameters, std::vector<Problem>& problems,
                     std::vector<Problem>& warnings)
-      : parameters_(parameters), problems_(problems), warnings_(warnings) {
+      : parameters_(parameters), problems_(problems), warnings_(warnings), declared_(declared_names(root)) {
     const Json* mappings = member(root, "Mappings");
     if (mappings != nullptr && !mappings->is_object()) {
       problems_.push_back({"Mappings", "must be an object, not " + kind_of(*mappings)});
@@ -193,6 +216,46 @@ class TemplateFunctions {
                         " steps to resolve; edgefetch refuses it");
     }
     return false;
+  }
+
+  // Whether `name`, which `user` (a Ref, a Fn::Sub variable) at `path` names,
+  // is declared; a problem when it is not, as CloudFormation refuses such a
+  // template (an unresolved reference) before it deploys. A resource's id
+  // passes: only a deployed stack knows what Ref of it gives.
+  bool declared(std::string_view name, const std::string& path, const std::string& user) {
+    if (!declared_ || is_pseudo_parameter(name) || declared_->contains(name)) return true;
+    std::string message = user + " names no Parameter, pseudo parameter or resource of the template";
+    std::vector<std::string_view> names;
+    for (const auto& known : *declared_) {
+      if (names.size() == 1000) break;
+      names.emplace_back(known);
+    }
+    if (const auto meant = near_miss(name, names)) message += " (did you mean " + std::string(*meant) + "?)";
+    problem(path, message + "; CloudFormation refuses the template (unresolved reference)");
+    return false;
+  }
+
+  // The "${Name}" variables of a Fn::Sub that its own map does not give.
+  void check_sub_variables(const Json& argument, const std::string& path) {
+    const Json* text = &argument;
+    const Json* variables = nullptr;
+    if (argument.is_array() && !argument.empty()) {
+      text = &argument[0];
+      if (argument.size() == 2 && argument[1].is_object()) variables = &argument[1];
+    }
+    if (!text->is_string()) return;  // malformed: the reader says so
+    const std::string_view sub = text->get_ref<const std::string&>();
+    for (std::size_t start = sub.find("${"); start != std::string_view::npos;
+         start = sub.find("${", start + 2)) {
+      if (start + 2 < sub.size() && sub[start + 2] == '!') continue;  // "${!Literal}"
+      const auto end = sub.find('}', start);
+      if (end == std::string_view::npos) return;  // unfinished: the reader says so
+      const std::string_view variable = sub.substr(start + 2, end - start - 2);
+      if (variables != nullptr && variables->contains(std::string(variable))) continue;
+      // "${Resource.Attribute}" is a Fn::GetAtt of that resource.
+      const std::string_view name = variable.substr(0, variable.find('.'));
+      if (!declared(name, path, "Fn::Sub with the variable " + quote(variable))) return;
+    }
   }
 
   // Counts `value`, about to be copied, against kMaxExpandedBytes.
@@ -416,11 +479,16 @@ class TemplateFunctions {
   // A Fn::Equals operand as CloudFormation compares it: text (numbers and
   // booleans as they are written), or a list of texts.
   std::variant<Json, Unresolved, std::monostate> comparable(const Json& operand, const std::string& at) {
+    const std::size_t problems_before = problems_.size();
     auto rewritten = rewrite(operand, at, 1);
     if (!rewritten) {
       problem(at, "Fn::Equals compares values; AWS::NoValue is none");
       return std::monostate{};
     }
+    // Something in it CloudFormation refuses (a Ref of an undeclared name, a
+    // Mappings key that is not there, ...) was reported: the condition is in
+    // error, not undecided.
+    if (problems_.size() != problems_before) return std::monostate{};
     return comparable_value(*rewritten, at);
   }
 
@@ -461,6 +529,7 @@ class TemplateFunctions {
     if (name == "Fn::FindInMap") return find_in_map(value, path, nesting);
     if (name == "Fn::Select") return select(value, path, nesting);
     if (name == "Fn::Split") return split(value, path, nesting);
+    if (name == "Fn::Sub") check_sub_variables(argument, path);
     // Any other function (Fn::Sub, Fn::Join, ...): its arguments may hold those above.
     Json out = Json::object();
     out[name] = rewrite(argument, path, nesting + 1).value_or(argument);
@@ -472,6 +541,7 @@ class TemplateFunctions {
     if (!argument.is_string()) return value;
     const auto& name = argument.get_ref<const std::string&>();
     if (name == kNoValue) return std::nullopt;
+    if (!declared(name, path, "Ref " + quote(name))) return value;
     const ParameterBinding* binding = parameters_.find(name);
     if (binding == nullptr || !binding->list_value) return value;
     Json list(*binding->list_value);
@@ -628,6 +698,7 @@ class TemplateFunctions {
   ParameterScope& parameters_;
   std::vector<Problem>& problems_;
   std::vector<Problem>& warnings_;
+  const std::optional<NameSet> declared_;
   const Json* mappings_ = nullptr;
   std::map<std::string, Condition, std::less<>> conditions_;
   std::vector<std::string> deciding_;  // the conditions being decided, outermost first

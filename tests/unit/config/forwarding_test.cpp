@@ -463,9 +463,11 @@ TEST(TemplatePolicies, RefAndGetAttResolveToTheTemplatesPolicies) {
   EXPECT_NE(by_arn.unresolved_policies[0].message.find("Fn::GetAtt"), std::string::npos)
       << by_arn.unresolved_policies[0].message;
 
-  // A Ref to something that is not a policy resource stays unresolved.
+  // A Ref to a resource that is not a policy stays unresolved. (A Ref that
+  // names nothing the template declares is refused, as CloudFormation does.)
   std::string dangling = text;
-  dangling.replace(dangling.find(R"({"Ref":"ApiCache"})"), 18, R"({"Ref":"Missing"})");
+  dangling.replace(dangling.find(R"({"Ref":"ApiCache"})"), 18, R"({"Ref":"Bucket"})");
+  dangling.replace(dangling.find(R"("Cdn":)"), 0, R"("Bucket":{"Type":"AWS::S3::Bucket"},)");
   const auto unresolved = loaded_from(dangling);
   ASSERT_EQ(unresolved.distributions.size(), 1u);
   EXPECT_EQ(unresolved.distributions[0].config.default_cache_behavior.forwarding.source,

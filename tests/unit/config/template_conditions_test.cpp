@@ -479,6 +479,71 @@ TEST(TemplateConditions, AResourceConditionThatCannotBeDecidedIsReadWithAWarning
   EXPECT_TRUE(has(warnings[0], "the resource is read as if it were created")) << warnings[0];
 }
 
+// CloudFormation refuses a template whose Ref names nothing it declares (an
+// unresolved reference), as it refuses a Fn::If on an undeclared condition:
+// no value given with --template-parameter could make it deploy.
+TEST(TemplateConditions, ARefOfAnUndeclaredNameInAConditionIsRefused) {
+  Template t;
+  t.conditions()["C"] = parse(R"({"Fn::Equals": [{"Ref": "Nope"}, "x"]})");
+  t.root["Resources"]["Cdn"]["Condition"] = "C";
+  const auto problems = problems_of(t);
+  ASSERT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_EQ(problems[0].path, "Conditions.C");
+  EXPECT_EQ(problems[0].message,
+            "Ref \"Nope\" names no Parameter, pseudo parameter or resource of the template; CloudFormation "
+            "refuses the template (unresolved reference)");
+
+  // A near miss of a parameter is named; a condition no resource uses is checked all the same.
+  t.root["Resources"]["Cdn"].erase("Condition");
+  t.conditions()["C"] = parse(R"({"Fn::Not": [{"Fn::Equals": [{"Ref": "Envv"}, "prod"]}]})");
+  EXPECT_EQ(message_at(problems_of(t), "Conditions.C"),
+            "Ref \"Envv\" names no Parameter, pseudo parameter or resource of the template (did you mean "
+            "Env?); CloudFormation refuses the template (unresolved reference)");
+}
+
+TEST(TemplateConditions, ARefOfAResourceInAConditionStaysUndecidedWithAWarning) {
+  Template t;
+  t.root["Resources"]["Bucket"] = parse(R"({"Type": "AWS::S3::Bucket"})");
+  t.conditions()["C"] = parse(R"({"Fn::Equals": [{"Ref": "Bucket"}, "x"]})");
+  t.root["Resources"]["Cdn"]["Condition"] = "C";
+  const auto loaded = read_ok(t);
+  const auto warnings = warnings_at(loaded, "Resources.Cdn.Condition");
+  ASSERT_EQ(warnings.size(), 1u) << all(loaded.warnings);
+  EXPECT_TRUE(has(warnings[0], "Condition C cannot be decided here (it uses Ref \"Bucket\")")) << warnings[0];
+}
+
+TEST(TemplateConditions, ARefOrFnSubVariableOfAnUndeclaredNameInAFieldIsRefused) {
+  Template t;
+  t.origin()["DomainName"] = parse(R"({"Ref": "OriginHost"})");
+  auto problems = problems_of(t);
+  ASSERT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_EQ(problems[0].path, kDomainPath);
+  EXPECT_EQ(problems[0].message,
+            "Ref \"OriginHost\" names no Parameter, pseudo parameter or resource of the template; "
+            "CloudFormation refuses the template (unresolved reference)");
+
+  t.origin()["DomainName"] = parse(R"({"Fn::Sub": "${Env}.${Nope}.example.com"})");
+  EXPECT_EQ(message_at(problems_of(t), kDomainPath),
+            "Fn::Sub with the variable \"Nope\" names no Parameter, pseudo parameter or resource of the "
+            "template; CloudFormation refuses the template (unresolved reference)");
+
+  // What is declared, given in the Fn::Sub's own map, a literal "${!...}", a
+  // resource's attribute and a pseudo parameter pass.
+  t.root["Resources"]["Alb"] = parse(R"({"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer"})");
+  t.origin()["DomainName"] =
+      parse(R"({"Fn::Sub": ["${Env}.${Sub}.${!Literal}.${Alb.DNSName}.${AWS::Region}", {"Sub": "s"}]})");
+  problems = problems_of(t);
+  EXPECT_EQ(problems.size(), 1u) << all(problems);
+  EXPECT_TRUE(has(message_at(problems, kDomainPath), "uses Fn::Sub with the variable \"Alb.DNSName\""))
+      << all(problems);
+
+  // A Transform may declare names of its own (SAM's implicit resources): not checked.
+  t.root["Transform"] = "AWS::Serverless-2016-10-31";
+  t.origin()["DomainName"] = parse(R"({"Fn::Sub": "${ServerlessRestApi}.execute-api.example.com"})");
+  EXPECT_TRUE(has(message_at(problems_of(t), kDomainPath), "which only a deployed stack can resolve"))
+      << all(problems_of(t));
+}
+
 TEST(TemplateConditions, FindInMapAndSelectOfWhatNeedsAStackStayUnresolved) {
   Template t;
   t.root["Mappings"] = parse(R"({"Regions": {"us-east-1": {"Origin": "use1.example.com"}}})");

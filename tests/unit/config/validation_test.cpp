@@ -474,7 +474,8 @@ TEST(ConfigValidation, CloudFormationPathsAndCoercions) {
   EXPECT_NE(
       message_at(problems, base + ".Origins[0].CustomOriginConfig.OriginSSLProtocols[1]").find("\"TLSv13\""),
       std::string::npos);
-  EXPECT_NE(message_at(problems, base + ".DefaultCacheBehavior.TargetOriginId").find("uses Ref \"OriginId\""),
+  EXPECT_NE(message_at(problems, base + ".DefaultCacheBehavior.TargetOriginId")
+                .find("Ref \"OriginId\" names no Parameter, pseudo parameter or resource"),
             std::string::npos);
   EXPECT_NE(message_at(problems, base + ".DefaultCacheBehavior.CachedMethods").find("not a set"),
             std::string::npos);

@@ -336,9 +336,11 @@ TEST(YamlConfig, TheReaderReportsYamlProblemsAsInputProblems) {
   const auto problems = problems_of(
       "Resources:\n  Cdn:\n    Type: AWS::CloudFront::Distribution\n"
       "    Properties:\n      DistributionConfig:\n        Origins: !Ref Origins\n");
-  // !Ref Origins is {"Ref": "Origins"}, where a list belongs: a problem at that field.
-  EXPECT_EQ(testing::message_at(problems, "Resources.Cdn.Properties.DistributionConfig.Origins"),
-            "must be a list, not an object")
+  // !Ref Origins is {"Ref": "Origins"}, which names nothing the template declares: a problem at that field.
+  EXPECT_EQ(
+      testing::message_at(problems, "Resources.Cdn.Properties.DistributionConfig.Origins"),
+      "Ref \"Origins\" names no Parameter, pseudo parameter or resource of the template; CloudFormation "
+      "refuses the template (unresolved reference)")
       << testing::all(problems);
   const auto not_config = problems_of("42");
   ASSERT_EQ(not_config.size(), 1u);
