@@ -68,8 +68,9 @@ base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> l
   for (std::size_t i = 0; i < distribution.config.origins.size(); ++i) {
     const auto& origin = distribution.config.origins[i];
     if (origin.kind == config::OriginKind::vpc) {
-      problems += distribution.path + ".Origins[" + std::to_string(i) + "] (Id " + origin.id +
-                  "): VPC origins cannot be served by edgefetch; use a CustomOriginConfig\n";
+      // Named as the reader names fields, in the config's own spelling.
+      problems += config::origin_path(distribution.path, loaded->spelling, i) +
+                  ".VpcOriginConfig: VPC origins cannot be served by edgefetch; use a CustomOriginConfig\n";
     }
   }
   if (!problems.empty()) {

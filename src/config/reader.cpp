@@ -275,6 +275,10 @@ std::string_view to_string(SourceFormat format) {
   return "?";
 }
 
+std::string origin_path(const std::string& distribution_path, Spelling spelling, std::size_t index) {
+  return detail::Paths(spelling, distribution_path).origin(index);
+}
+
 std::string Problem::to_string() const {
   return path.empty() ? message : path + ": " + message;
 }

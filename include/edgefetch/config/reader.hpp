@@ -68,6 +68,11 @@ struct Distribution {
   DistributionConfig config;
 };
 
+/// The path of the origin at `index` of the DistributionConfig at
+/// `distribution_path`, as problems name it: "X.Origins.Items[0]" in the API's
+/// spelling, "X.Origins[0]" in CloudFormation's.
+std::string origin_path(const std::string& distribution_path, Spelling spelling, std::size_t index);
+
 struct LoadedConfig {
   SourceFormat format = SourceFormat::distribution_config;
   Spelling spelling = Spelling::api;

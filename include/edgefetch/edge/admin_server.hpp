@@ -52,7 +52,7 @@ class AdminServer {
   /// Binds and listens on `endpoint` (port 0 = any free port, see
   /// local_endpoint()) and starts accepting on `executor`. The server runs
   /// until stop() or destruction. `healthy` is called on the executor for each
-  /// /healthz request. Errors ("cannot listen on 127.0.0.1:9000: Address
+  /// /healthz request. Errors ("127.0.0.1:9000: cannot listen: Address
   /// already in use") name the address.
   static base::Expected<std::unique_ptr<AdminServer>, std::string> start(
       const boost::asio::any_io_executor& executor, const boost::asio::ip::tcp::endpoint& endpoint,

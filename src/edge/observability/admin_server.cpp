@@ -242,31 +242,31 @@ base::Expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
     const asio::any_io_executor& executor, const tcp::endpoint& endpoint,
     std::shared_ptr<const Metrics> metrics, std::function<bool()> healthy, const Options& options) {
   auto state = std::make_shared<State>(executor, std::move(metrics), std::move(healthy), options);
-  const auto fail = [&endpoint](std::string_view what, const boost::system::error_code& ec) {
-    return base::unexpected("cannot listen on " + endpoint_text(endpoint) + ": " + std::string(what) +
-                            ec.message());
+  // The shape of serve's other listeners' messages: "ADDRESS:PORT: cannot listen: why".
+  const auto fail = [&endpoint](const boost::system::error_code& ec) {
+    return base::unexpected(endpoint_text(endpoint) + ": cannot listen: " + ec.message());
   };
   boost::system::error_code ec;
   state->acceptor.open(endpoint.protocol(), ec);
   if (ec) {
-    return fail("", ec);
+    return fail(ec);
   }
   // A restarted edge can rebind while old admin connections sit in TIME_WAIT.
   state->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (ec) {
-    return fail("", ec);
+    return fail(ec);
   }
   state->acceptor.bind(endpoint, ec);
   if (ec) {
-    return fail("", ec);
+    return fail(ec);
   }
   state->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return fail("", ec);
+    return fail(ec);
   }
   state->local = state->acceptor.local_endpoint(ec);
   if (ec) {
-    return fail("", ec);
+    return fail(ec);
   }
   asio::co_spawn(state->strand, State::accept_loop(state), asio::detached);
   return std::make_unique<AdminServer>(PassKey{}, std::move(state));
