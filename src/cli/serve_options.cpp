@@ -1,5 +1,6 @@
 #include "serve_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 
@@ -42,6 +43,50 @@ base::Expected<asio::ip::tcp::endpoint, std::string> parse_endpoint(std::string_
   return asio::ip::tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
+namespace {
+
+// An origin whose IpAddressType leaves none of the addresses --resolve gives
+// for it fails every request with dns_failure, whose message the viewer does
+// not see: said before the first one, naming the setting and the addresses.
+void warn_resolve_without_the_family(const config::Distribution& distribution, config::Spelling spelling,
+                                     const std::vector<std::string>& resolve_texts,
+                                     std::vector<std::string>& warnings) {
+  std::vector<net::ResolveOverride> overrides;
+  for (const auto& text : resolve_texts) {
+    if (auto entry = net::parse_resolve_override(text)) overrides.push_back(std::move(*entry));
+  }
+  const auto& origins = distribution.config.origins;
+  for (std::size_t i = 0; i < origins.size() && !overrides.empty(); ++i) {
+    const auto& origin = origins[i];
+    if (!origin.custom || !origin.custom->ip_address_type ||
+        *origin.custom->ip_address_type == config::IpAddressType::dualstack) {
+      continue;
+    }
+    const bool ipv6 = *origin.custom->ip_address_type == config::IpAddressType::ipv6;
+    const auto policy = origin.custom->protocol_policy;
+    std::vector<std::uint16_t> ports;
+    if (policy != config::OriginProtocolPolicy::https_only) ports.push_back(origin.custom->http_port);
+    if (policy != config::OriginProtocolPolicy::http_only) ports.push_back(origin.custom->https_port);
+    for (const std::uint16_t port : ports) {
+      const auto* entry = net::find_resolve_override(overrides, origin.domain_name, port);
+      if (entry == nullptr || std::any_of(entry->addresses.begin(), entry->addresses.end(),
+                                          [ipv6](const auto& address) { return address.is_v6() == ipv6; })) {
+        continue;
+      }
+      std::string given;
+      for (const auto& address : entry->addresses) given += (given.empty() ? "" : ", ") + address.to_string();
+      warnings.push_back(config::Problem{
+          config::origin_path(distribution.path, spelling, i) + ".CustomOriginConfig.IpAddressType",
+          std::string(ipv6 ? "ipv6" : "ipv4") + ", but --resolve " + origin.domain_name + ":" +
+              std::to_string(port) + " gives no " + (ipv6 ? "IPv6" : "IPv4") + " address (" + given +
+              "), so requests to this origin get 502 (dns_failure)"}
+                             .to_string());
+    }
+  }
+}
+
+}  // namespace
+
 base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> load_serve_config(
     const ServeCliOptions& options, std::vector<std::string>* warnings) {
   const std::string& file = options.config_file;
@@ -80,6 +125,7 @@ base::Expected<std::shared_ptr<const config::DistributionConfig>, std::string> l
   if (warnings != nullptr) {
     for (const auto& warning : policies->warnings) warnings->push_back(warning.to_string());
     for (const auto& warning : loaded->warnings) warnings->push_back(warning.to_string());
+    warn_resolve_without_the_family(distribution, loaded->spelling, options.resolve, *warnings);
   }
   return std::make_shared<const config::DistributionConfig>(distribution.config);
 }

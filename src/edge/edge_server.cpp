@@ -35,6 +35,14 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
          std::to_string(endpoint.port());
 }
 
+// IpAddressType: which of the origin's addresses the edge connects to. Not
+// set: all of them (the facts give no default).
+net::AddressFamilies address_families(std::optional<config::IpAddressType> type) {
+  if (type == config::IpAddressType::ipv4) return net::AddressFamilies::ipv4_only;
+  if (type == config::IpAddressType::ipv6) return net::AddressFamilies::ipv6_only;
+  return net::AddressFamilies::ipv4_and_ipv6;
+}
+
 origin::OriginConfig origin_config(const config::Origin& origin, bool https, const OriginAccess& access) {
   origin::OriginConfig out;
   out.domain_name = origin.domain_name;
@@ -43,6 +51,7 @@ origin::OriginConfig origin_config(const config::Origin& origin, bool https, con
     out.port = origin.custom->port(https);
     out.origin_ssl_protocols = origin.custom->ssl_protocols;
     out.read_timeout = std::chrono::seconds(origin.custom->read_timeout_s);
+    out.address_families = address_families(origin.custom->ip_address_type);
   } else {
     out.port = config::kDefaultHttpsPort;
     out.origin_ssl_protocols = {policy::ProtocolVersion::tls1_2};

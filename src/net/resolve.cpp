@@ -32,6 +32,18 @@ base::Expected<asio::ip::address, std::string> parse_address(std::string_view te
   return address;
 }
 
+// Moves the endpoints of the other family to `skipped`; nothing left is an error.
+void keep_families(Resolution& result, AddressFamilies families) {
+  if (families == AddressFamilies::ipv4_and_ipv6) return;
+  const bool want_v6 = families == AddressFamilies::ipv6_only;
+  std::vector<tcp::endpoint> kept;
+  for (auto& endpoint : result.endpoints) {
+    (endpoint.address().is_v6() == want_v6 ? kept : result.skipped).push_back(endpoint);
+  }
+  result.endpoints = std::move(kept);
+  if (result.endpoints.empty() && !result.error) result.error = make_error_code(Errc::no_addresses);
+}
+
 }  // namespace
 
 base::Expected<ResolveOverride, std::string> parse_resolve_override(std::string_view text) {
@@ -102,13 +114,14 @@ std::string_view resolve_source_name(ResolveSource source) {
 }
 
 asio::awaitable<Resolution> resolve(std::string host, std::uint16_t port,
-                                    std::vector<ResolveOverride> overrides) {
+                                    std::vector<ResolveOverride> overrides, AddressFamilies families) {
   Resolution result;
   const auto started = std::chrono::steady_clock::now();
 
   if (const auto* entry = find_resolve_override(overrides, host, port)) {
     result.source = ResolveSource::override;
     for (const auto& address : entry->addresses) result.endpoints.emplace_back(address, port);
+    keep_families(result, families);
     co_return result;
   }
 
@@ -117,6 +130,7 @@ asio::awaitable<Resolution> resolve(std::string host, std::uint16_t port,
   if (!literal_error) {
     result.source = ResolveSource::literal;
     result.endpoints.emplace_back(literal, port);
+    keep_families(result, families);
     co_return result;
   }
 
@@ -139,6 +153,7 @@ asio::awaitable<Resolution> resolve(std::string host, std::uint16_t port,
     if (!seen) result.endpoints.push_back(endpoint);
   }
   if (result.endpoints.empty()) result.error = make_error_code(Errc::no_addresses);
+  keep_families(result, families);
   co_return result;
 }
 

@@ -68,13 +68,12 @@ asio::awaitable<OpenResult> open_connection(const OriginConfig& endpoint, Connec
                                             const tls::ClientConfig* tls_config) {
   OpenResult result;
   const auto resolve_started = Clock::now();
-  auto resolution = co_await net::resolve(endpoint.domain_name, endpoint.port, endpoint.resolve_overrides);
+  auto resolution = co_await net::resolve(endpoint.domain_name, endpoint.port, endpoint.resolve_overrides,
+                                          endpoint.address_families);
   result.timings.dns =
       resolution.source == net::ResolveSource::dns ? resolution.elapsed : Clock::now() - resolve_started;
   if (resolution.error) {
-    result.error = make_error(
-        FailureKind::dns_failure, Phase::resolve,
-        "could not resolve '" + endpoint.domain_name + "': " + resolution.error.message(), resolution.error);
+    result.error = resolve_error(endpoint.domain_name, resolution, endpoint.address_families);
     co_return result;
   }
 

@@ -32,6 +32,30 @@ FetchError make_error(FailureKind kind, Phase phase, std::string message, boost:
   return error;
 }
 
+FetchError resolve_error(const std::string& domain_name, const net::Resolution& resolution,
+                         net::AddressFamilies families) {
+  if (resolution.skipped.empty() || families == net::AddressFamilies::ipv4_and_ipv6) {
+    return make_error(FailureKind::dns_failure, Phase::resolve,
+                      "could not resolve '" + domain_name + "': " + resolution.error.message(),
+                      resolution.error);
+  }
+  // A name has a handful of addresses; DNS could answer with many.
+  constexpr std::size_t kAddressesNamed = 8;
+  std::string skipped;
+  for (std::size_t i = 0; i < resolution.skipped.size() && i < kAddressesNamed; ++i) {
+    skipped += (i == 0 ? "" : ", ") + resolution.skipped[i].address().to_string();
+  }
+  if (resolution.skipped.size() > kAddressesNamed) {
+    skipped += " and " + std::to_string(resolution.skipped.size() - kAddressesNamed) + " more";
+  }
+  const bool ipv6 = families == net::AddressFamilies::ipv6_only;
+  return make_error(FailureKind::dns_failure, Phase::resolve,
+                    "could not resolve '" + domain_name + "' to an " + (ipv6 ? "IPv6" : "IPv4") +
+                        " address, as its IpAddressType " + (ipv6 ? "ipv6" : "ipv4") + " requires: skipped " +
+                        skipped + " (from " + std::string(net::resolve_source_name(resolution.source)) + ")",
+                    resolution.error);
+}
+
 FetchError connect_error(const net::ConnectResult& connected, std::chrono::seconds connection_timeout) {
   if (connected.attempts.empty()) {
     return make_error(FailureKind::connect_failed, Phase::connect, "no address to connect to");

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "edgefetch/net/connect.hpp"
+#include "edgefetch/net/resolve.hpp"
 #include "edgefetch/origin/fetch.hpp"
 #include "edgefetch/tls/error.hpp"
 
@@ -22,6 +23,12 @@ std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint);
 
 FetchError make_error(FailureKind kind, Phase phase, std::string message,
                       boost::system::error_code cause = {});
+
+/// A failed resolution of `domain_name` (resolution.error is set). When the
+/// name had addresses, all of another family than `families` (the origin's
+/// IpAddressType), the message names the setting and the addresses skipped.
+FetchError resolve_error(const std::string& domain_name, const net::Resolution& resolution,
+                         net::AddressFamilies families);
 
 /// The last connect attempt's outcome as the CDN would report it.
 FetchError connect_error(const net::ConnectResult& connected, std::chrono::seconds connection_timeout);

@@ -148,16 +148,15 @@ class FetchRun {
 
   asio::awaitable<void> run() {
     const Clock::time_point resolve_started = Clock::now();
-    auto resolution = co_await net::resolve(config_.domain_name, config_.port, config_.resolve_overrides);
+    auto resolution = co_await net::resolve(config_.domain_name, config_.port, config_.resolve_overrides,
+                                            config_.address_families);
     result_.timings.dns =
         resolution.source == net::ResolveSource::dns ? resolution.elapsed : Clock::now() - resolve_started;
     result_.resolve_source = resolution.source;
     result_.addresses = resolution.endpoints;
     if (observer_) observer_->on_resolved(resolution);
     if (resolution.error) {
-      result_.error = make_error(
-          FailureKind::dns_failure, Phase::resolve,
-          "could not resolve '" + config_.domain_name + "': " + resolution.error.message(), resolution.error);
+      result_.error = resolve_error(config_.domain_name, resolution, config_.address_families);
       co_return;
     }
 

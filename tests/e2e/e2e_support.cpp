@@ -84,7 +84,9 @@ std::optional<ListeningScript> start_listening_script(std::vector<std::string> a
 std::unique_ptr<TestOrigin> TestOrigin::start(Options options) {
   auto origin = std::make_unique<TestOrigin>();
   origin->dir_ = support::ScratchDir::create("e2e-origin");
-  std::vector<std::string> argv = {"python3", origin_script().string(), "--port", "0"};
+  std::vector<std::string> argv = {"python3", origin_script().string(), "--port", "0",
+                                   "--bind",  options.bind_address};
+  origin->bind_address_ = options.bind_address;
   if (options.tls) {
     const auto leaf = support::TestPki::get().leaf(*options.tls);
     argv.insert(argv.end(), {"--tls", leaf.chain.string(), leaf.key.string()});
@@ -103,7 +105,9 @@ json TestOrigin::stats() const {
   // Asked over a direct connection, so the edge's own pools are not involved.
   auto result =
       curl(std::string(tls_ ? "https" : "http") + "://origin.test:" + std::to_string(port_) + "/stats",
-           {"--resolve", "origin.test:" + std::to_string(port_) + ":127.0.0.1"});
+           {"--resolve",
+            "origin.test:" + std::to_string(port_) + ":" +
+                (bind_address_.find(':') == std::string::npos ? bind_address_ : "[" + bind_address_ + "]")});
   if (result.status != 200) {
     ADD_FAILURE() << "origin /stats failed: " << result.err;
     return json::object();

@@ -39,6 +39,7 @@ class TestOrigin {
   struct Options {
     std::optional<support::Leaf> tls;  // serve HTTPS with this leaf of the test PKI
     int drop_percent = 0;
+    std::string bind_address = "127.0.0.1";  // "::1": an IPv6 origin
   };
   static std::unique_ptr<TestOrigin> start(Options options);
   [[nodiscard]] std::uint16_t port() const { return port_; }
@@ -50,6 +51,7 @@ class TestOrigin {
   support::ChildProcess child_;
   std::uint16_t port_ = 0;
   bool tls_ = false;
+  std::string bind_address_;
 };
 
 /// Builds an API-spelling DistributionConfig.

@@ -21,7 +21,8 @@ the origin side:
   /eof/N            200 with N bytes delimited by the connection's end: no Content-Length, no
                     chunking; over TLS the connection ends with a TCP FIN and no close_notify
   /eof-notify/N     the same, but a TLS connection ends with close_notify first
-Options: --port (0: any), --tls CERT KEY, --drop-percent P, --sni-log (log SNI per handshake).
+Options: --port (0: any), --bind ADDRESS (127.0.0.1; an IPv6 address such as ::1 listens on IPv6),
+--tls CERT KEY, --drop-percent P, --sni-log (log SNI per handshake).
 Prints "listening PORT" on stdout when ready.
 """
 import argparse
@@ -240,13 +241,15 @@ def serve_connection(conn, args):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--drop-percent", type=int, default=0)
     args = parser.parse_args()
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in args.bind else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", args.port))
+    listener.bind((args.bind, args.port))
     listener.listen(256)
     context = None
     if args.tls:

@@ -91,7 +91,9 @@ struct CustomOriginConfig {
   bool ssl_protocols_defaulted = false;
   int read_timeout_s = kDefaultReadTimeout;
   int keepalive_timeout_s = kDefaultKeepaliveTimeout;
-  std::optional<IpAddressType> ip_address_type;  // absent: the CDN's default (ipv4)
+  /// Which of the origin's addresses the edge connects to. Absent: not set
+  /// (the facts give no default; serve uses every address, as for dualstack).
+  std::optional<IpAddressType> ip_address_type;
 
   /// Whether a request that reached the edge over HTTPS (or HTTP) goes to this
   /// origin over HTTPS.

@@ -35,6 +35,10 @@ base::Expected<ResolveOverride, std::string> parse_resolve_override(std::string_
 const ResolveOverride* find_resolve_override(std::span<const ResolveOverride> overrides,
                                              std::string_view host, std::uint16_t port);
 
+/// Which of a name's addresses are used (for an origin: the CDN's
+/// IpAddressType, ipv4 | ipv6 | dualstack).
+enum class AddressFamilies { ipv4_and_ipv6, ipv4_only, ipv6_only };
+
 enum class ResolveSource {
   literal,   // the host is an IP address
   override,  // a --resolve entry matched
@@ -48,11 +52,18 @@ struct Resolution {
   ResolveSource source = ResolveSource::dns;
   std::chrono::steady_clock::duration elapsed{};
   boost::system::error_code error;  // set when resolution failed; endpoints is then empty
+  /// The addresses of another family than the one asked for, left out. When
+  /// no address is left, `error` is Errc::no_addresses and these say what
+  /// there was.
+  std::vector<boost::asio::ip::tcp::endpoint> skipped;
 };
 
-/// Resolves host (DNS name or IP literal, IPv6 without brackets) for port.
-/// Never throws for resolution failures: they come back in Resolution::error.
+/// Resolves host (DNS name or IP literal, IPv6 without brackets) for port,
+/// keeping the addresses of `families` (from a --resolve entry, the literal
+/// or DNS alike). Never throws for resolution failures: they come back in
+/// Resolution::error.
 boost::asio::awaitable<Resolution> resolve(std::string host, std::uint16_t port,
-                                           std::vector<ResolveOverride> overrides);
+                                           std::vector<ResolveOverride> overrides,
+                                           AddressFamilies families = AddressFamilies::ipv4_and_ipv6);
 
 }  // namespace edgefetch::net

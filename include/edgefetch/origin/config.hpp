@@ -67,6 +67,9 @@ struct OriginConfig {
   int connection_attempts = kDefaultConnectionAttempts;
   std::chrono::seconds read_timeout = kDefaultReadTimeout;
   std::optional<std::chrono::seconds> response_completion_timeout;
+  /// IpAddressType: the origin's addresses (from --resolve or DNS) of these
+  /// families are connected to; none left is a dns_failure.
+  net::AddressFamilies address_families = net::AddressFamilies::ipv4_and_ipv6;
 
   // How this client reaches and trusts the origin (not CDN settings).
   std::shared_ptr<const crypto::TrustStore> trust_store;  // nullptr: the system store

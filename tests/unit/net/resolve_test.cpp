@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "edgefetch/net/error.hpp"
 #include "run_awaitable.hpp"
 
 namespace edgefetch::net {
@@ -84,6 +85,45 @@ TEST(ResolveTest, OverrideWinsWithoutDns) {
   ASSERT_EQ(resolution.endpoints.size(), 2u);
   EXPECT_EQ(resolution.endpoints[0], ip::tcp::endpoint(ip::make_address("127.0.0.1"), 8443));
   EXPECT_EQ(resolution.endpoints[1], ip::tcp::endpoint(ip::make_address("::1"), 8443));
+}
+
+// An origin's IpAddressType: only the addresses of its family are used, in
+// their order; the others are named, for the message when none is left.
+TEST(ResolveTest, AddressFamiliesKeepOnlyTheirAddresses) {
+  const std::vector<ResolveOverride> overrides = {parse_ok("origin.test:443:127.0.0.1,::1,127.0.0.2")};
+  const auto v4 = test::run_awaitable(resolve("origin.test", 443, overrides, AddressFamilies::ipv4_only));
+  EXPECT_FALSE(v4.error) << v4.error.message();
+  ASSERT_EQ(v4.endpoints.size(), 2u);
+  EXPECT_EQ(v4.endpoints[0].address(), ip::make_address("127.0.0.1"));
+  EXPECT_EQ(v4.endpoints[1].address(), ip::make_address("127.0.0.2"));
+  ASSERT_EQ(v4.skipped.size(), 1u);
+  EXPECT_EQ(v4.skipped[0].address(), ip::make_address("::1"));
+
+  const auto v6 = test::run_awaitable(resolve("origin.test", 443, overrides, AddressFamilies::ipv6_only));
+  EXPECT_FALSE(v6.error) << v6.error.message();
+  ASSERT_EQ(v6.endpoints.size(), 1u);
+  EXPECT_EQ(v6.endpoints[0], ip::tcp::endpoint(ip::make_address("::1"), 443));
+  EXPECT_EQ(v6.skipped.size(), 2u);
+
+  const auto both =
+      test::run_awaitable(resolve("origin.test", 443, overrides, AddressFamilies::ipv4_and_ipv6));
+  EXPECT_EQ(both.endpoints.size(), 3u);
+  EXPECT_TRUE(both.skipped.empty());
+}
+
+TEST(ResolveTest, NoAddressOfTheFamilyLeftIsAnError) {
+  const auto none = test::run_awaitable(
+      resolve("origin.test", 443, {parse_ok("origin.test:443:127.0.0.1")}, AddressFamilies::ipv6_only));
+  EXPECT_EQ(none.error, make_error_code(Errc::no_addresses));
+  EXPECT_TRUE(none.endpoints.empty());
+  ASSERT_EQ(none.skipped.size(), 1u);
+  EXPECT_EQ(none.skipped[0].address(), ip::make_address("127.0.0.1"));
+  EXPECT_EQ(none.source, ResolveSource::override);
+
+  // The system resolver's answers are filtered the same way.
+  const auto dns = test::run_awaitable(resolve("localhost", 8080, {}, AddressFamilies::ipv4_only));
+  ASSERT_FALSE(dns.error) << dns.error.message();
+  for (const auto& endpoint : dns.endpoints) EXPECT_TRUE(endpoint.address().is_v4());
 }
 
 TEST(ResolveTest, LiteralsNeedNoResolver) {

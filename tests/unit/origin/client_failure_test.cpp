@@ -60,6 +60,34 @@ TEST_F(ClientFailureTest, ConnectionAttemptsWalkTheResolvedAddresses) {
   EXPECT_EQ(origin->connections(), 1);
 }
 
+// IpAddressType: an origin whose addresses are all of the other family is a
+// DNS failure naming the setting and the addresses left out; nothing connects.
+TEST_F(ClientFailureTest, NoAddressOfTheOriginsFamilyIsADnsFailureNamingThem) {
+  auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
+  Target target = target_for(origin->port(), false);  // --resolve origin.test:PORT:127.0.0.1
+  target.config.address_families = net::AddressFamilies::ipv6_only;
+  const auto outcome = call(target);
+  ASSERT_TRUE(outcome.error);
+  EXPECT_EQ(outcome.error->kind, FailureKind::dns_failure) << outcome.error->message;
+  EXPECT_EQ(outcome.error->cdn_status(), 502);
+  EXPECT_EQ(outcome.error->message,
+            "could not resolve 'origin.test' to an IPv6 address, as its IpAddressType ipv6 requires: skipped "
+            "127.0.0.1 (from --resolve)");
+  EXPECT_EQ(origin->connections(), 0);
+
+  // ipv4: the IPv6 address listed first is left out, and the one attempt reaches the origin.
+  auto entry =
+      net::parse_resolve_override("origin.test:" + std::to_string(origin->port()) + ":::1,127.0.0.1");
+  ASSERT_TRUE(entry);
+  target.config.resolve_overrides = {*entry};
+  target.config.connection_attempts = 1;
+  target.config.address_families = net::AddressFamilies::ipv4_only;
+  const auto v4 = call(target);
+  ASSERT_FALSE(v4.error) << v4.error->message;
+  ASSERT_TRUE(v4.info->remote);
+  EXPECT_EQ(v4.info->remote->address().to_string(), "127.0.0.1");
+}
+
 TEST_F(ClientFailureTest, ReadTimeoutRetriesGetUpToTheConnectionAttempts) {
   auto origin = TestOrigin::start([](const ReceivedRequest&) { return Reply::silence(); });
   Target target = target_for(origin->port(), false);
