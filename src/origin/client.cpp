@@ -79,6 +79,12 @@ std::string pool_key(const OriginConfig& config, const std::string& server_name,
       key += ',';
     }
   }
+  // IpAddressType: a connection made over IPv4 is no connection for an origin
+  // that may only be reached over IPv6.
+  if (config.address_families != net::AddressFamilies::ipv4_and_ipv6) {
+    key += " families=";
+    append_number(key, static_cast<std::uint64_t>(config.address_families));
+  }
   if (config.protocol != net::Scheme::https) return key;
   const policy::Profile& profile = config.profile ? *config.profile : policy::default_profile();
   key += " sni=";

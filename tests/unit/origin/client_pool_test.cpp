@@ -165,7 +165,8 @@ TEST_F(ClientPoolTest, StalePostWithoutBodyIsNotReplayed) {
     call.head.content_length = 0;
     const auto outcome = exchange(io_, client_, target, call);
     ASSERT_TRUE(outcome.error) << method;
-    EXPECT_EQ(outcome.error->kind, FailureKind::connection_closed) << method << ": " << outcome.error->message;
+    EXPECT_EQ(outcome.error->kind, FailureKind::connection_closed)
+        << method << ": " << outcome.error->message;
     EXPECT_EQ(outcome.error->cdn_status(), 502) << method;
     EXPECT_FALSE(outcome.info->stale_retry) << method;
     EXPECT_EQ(origin_->requests().size(), 2u) << method << ": the origin got it once";
@@ -207,6 +208,21 @@ TEST_F(ClientPoolTest, StaleConnectionAfterTheBodyWasStreamedIsAnError) {
   EXPECT_EQ(origin_->connections(), 1);
   EXPECT_EQ(origin_->requests().size(), 2u);
   EXPECT_EQ(origin_->requests()[1].body_prefix, "payload");
+}
+
+// IpAddressType is part of what a pooled connection may serve: one made for a
+// dual-stack origin is not handed to an IPv4-only one of the same name.
+TEST_F(ClientPoolTest, DifferentIpAddressTypesAreSeparatePools) {
+  start([](const ReceivedRequest&) { return Reply::send(ok_response("x")); });
+  const Target dualstack = target_for(origin_->port(), false);
+  Target ipv4 = dualstack;
+  ipv4.config.address_families = net::AddressFamilies::ipv4_only;
+  ASSERT_FALSE(get(dualstack).error);
+  const auto second = get(ipv4);
+  ASSERT_FALSE(second.error) << second.error->message;
+  EXPECT_FALSE(second.info->connection_reused);
+  EXPECT_EQ(origin_->connections(), 2);
+  EXPECT_EQ(client_.stats().size(), 2u);
 }
 
 TEST_F(ClientPoolTest, AFreshConnectionThatDropsTheRequestIsNotRetried) {
