@@ -52,6 +52,19 @@ std::unique_ptr<Edge> edge_for(const std::string& config, const std::string& res
   return Edge::start(options);
 }
 
+// An edge with `config` and `resolve` answers `path` with 200 from `address`
+// (its access log's origin address).
+void expect_answered_from(const std::string& config, const std::string& resolve, const std::string& path,
+                          const std::string& address) {
+  auto edge = edge_for(config, resolve);
+  ASSERT_NE(edge, nullptr);
+  const auto response = curl(edge->url(path));
+  EXPECT_EQ(response.status, 200) << response.header("x-edgefetch-origin-error") << response.body;
+  const auto fields = log_fields(edge->wait_access_log(path, 10s), path);
+  ASSERT_FALSE(fields.empty());
+  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), address);
+}
+
 // IpAddressType ipv6: only the IPv6 address of the two --resolve gives is used.
 // The IPv4 one comes first, and nothing listens there.
 TEST(IpAddressType, AnIpv6OriginIsReachedOverIpv6Only) {
@@ -61,28 +74,15 @@ TEST(IpAddressType, AnIpv6OriginIsReachedOverIpv6Only) {
   const auto origin = TestOrigin::start(v6);
   ASSERT_NE(origin, nullptr);
   const std::string port = std::to_string(origin->port());
-  auto edge =
-      edge_for(single_attempt_config(origin->port(), "ipv6"), "origin.test:" + port + ":127.0.0.1,::1");
-  ASSERT_NE(edge, nullptr);
-
-  const auto response = curl(edge->url("/echo/v6"));
-  EXPECT_EQ(response.status, 200) << response.header("x-edgefetch-origin-error") << response.body;
-  const auto fields = log_fields(edge->wait_access_log("/echo/v6", 10s), "/echo/v6");
-  ASSERT_FALSE(fields.empty());
-  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "::1");
+  expect_answered_from(single_attempt_config(origin->port(), "ipv6"),
+                       "origin.test:" + port + ":127.0.0.1,::1", "/echo/v6", "::1");
 }
 
 TEST(IpAddressType, AnIpv4OriginIsReachedOverIpv4Only) {
   const std::uint16_t origin_port = SharedOrigins::plain().port();  // listens on 127.0.0.1 only
   const std::string port = std::to_string(origin_port);
-  auto edge = edge_for(single_attempt_config(origin_port, "ipv4"), "origin.test:" + port + ":::1,127.0.0.1");
-  ASSERT_NE(edge, nullptr);
-
-  const auto response = curl(edge->url("/echo/v4"));
-  EXPECT_EQ(response.status, 200) << response.header("x-edgefetch-origin-error") << response.body;
-  const auto fields = log_fields(edge->wait_access_log("/echo/v4", 10s), "/echo/v4");
-  ASSERT_FALSE(fields.empty());
-  EXPECT_EQ(fields.at("x-edgefetch-origin-ip"), "127.0.0.1");
+  expect_answered_from(single_attempt_config(origin_port, "ipv4"), "origin.test:" + port + ":::1,127.0.0.1",
+                       "/echo/v4", "127.0.0.1");
 }
 
 // Nothing of the family left: a DNS failure, not a connection to the other
