@@ -131,13 +131,14 @@ bool is_valid_host(std::string_view host) {
 // Two spellings of one authority: a host's name in any case, the scheme's
 // default port written or not (RFC 9110 4.2.3: "http://a:80/" is "http://a/").
 bool same_authority(std::string_view a, std::string_view b, std::string_view default_port) {
-  if (a.size() > default_port.size() && iequals(a.substr(a.size() - default_port.size()), default_port)) {
-    a.remove_suffix(default_port.size());
-  }
-  if (b.size() > default_port.size() && iequals(b.substr(b.size() - default_port.size()), default_port)) {
-    b.remove_suffix(default_port.size());
-  }
-  return iequals(a, b);
+  const auto without_default_port = [default_port](std::string_view authority) {
+    if (authority.size() > default_port.size() &&
+        iequals(authority.substr(authority.size() - default_port.size()), default_port)) {
+      authority.remove_suffix(default_port.size());
+    }
+    return authority;
+  };
+  return iequals(without_default_port(a), without_default_port(b));
 }
 
 }  // namespace
